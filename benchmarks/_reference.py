@@ -1,7 +1,7 @@
 """The reference package `pywats-api`, kept in a virtual environment of its own.
 
-It installs as the import name `pywats`, the same as ours, so it can never share an interpreter with
-this project: reference measurements run in a subprocess of that environment and report back as JSON.
+It installs as the import name `pywats`, the same as ours, so it never shares an interpreter with
+this project: reference measurements run in a subprocess of that environment, reporting JSON.
 """
 
 from __future__ import annotations
