@@ -1,0 +1,147 @@
+"""The one exception tree of the SDK.
+
+Every error the SDK raises derives from `WATSError`. Transport failures become
+`APIConnectionError` (or its `APITimeoutError` subclass); an HTTP error status becomes the
+`APIStatusError` subclass for that status, carrying the server's message and the request's
+correlation id. Third-party (httpx) exceptions never escape: they are translated at the client's
+transport boundary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "WATSError",
+    "status_error_class",
+]
+
+
+class WATSError(Exception):
+    """Base class of every error raised by pyWATS."""
+
+
+class ConfigurationError(WATSError):
+    """A required setting is missing or invalid; the message names the argument and variable."""
+
+
+class APIConnectionError(WATSError):
+    """The request did not get an HTTP response: DNS, connect, reset, protocol or read failure."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within the configured timeout."""
+
+
+class CircuitOpenError(WATSError):
+    """The circuit breaker for `host` is open: requests fail fast until it half-opens.
+
+    `retry_at` is the breaker clock's reading (seconds) at which a trial request is allowed;
+    `retry_in` is the remaining wait in seconds when the error was raised.
+    """
+
+    def __init__(self, host: str, *, retry_in: float, retry_at: float) -> None:
+        super().__init__(
+            f"circuit open for {host} after repeated failures; "
+            f"next trial request allowed in {retry_in:.1f} s"
+        )
+        self.host = host
+        self.retry_in = retry_in
+        self.retry_at = retry_at
+
+
+class APIStatusError(WATSError):
+    """The server answered with an error status (4xx/5xx).
+
+    `message` is the server's own error text when it sent one; `body` is the decoded JSON body
+    (or the text when it is not JSON, or None when empty).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str,
+        url: str,
+        correlation_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(
+            f"{status_code} {method} {url}: {message} (correlation id {correlation_id})"
+        )
+        self.message = message
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        self.correlation_id = correlation_id
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """400: the server rejected the request as invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing or invalid credentials (check the token)."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are valid but lack the needed permission."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the resource does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but semantically invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; the client retries these honouring `Retry-After`."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed to handle the request."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """Return the exception class for an HTTP error status (`APIStatusError` when unmapped)."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIStatusError)
