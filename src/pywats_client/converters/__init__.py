@@ -1,0 +1,46 @@
+"""Converters: result files in, WATS reports out.
+
+One module per format (`wsjf.py`, `wsxf.py`, ...); each defines a `Converter` subclass and is
+found by name through `get_converter`. Third-party converters register under the
+`pywats.converters` entry-point group.
+"""
+
+from __future__ import annotations
+
+from pywats_client.converters._base import (
+    REPORT_ID_NAMESPACE,
+    ConversionError,
+    Converter,
+    Source,
+    report_id,
+)
+from pywats_client.converters._params import (
+    COMMON_PARAMETERS,
+    Parameter,
+    ParameterError,
+    SiteDefaults,
+    validate_parameters,
+)
+from pywats_client.converters._registry import (
+    ENTRY_POINT_GROUP,
+    UnknownConverterError,
+    available_converters,
+    get_converter,
+)
+
+__all__ = [
+    "COMMON_PARAMETERS",
+    "ENTRY_POINT_GROUP",
+    "REPORT_ID_NAMESPACE",
+    "ConversionError",
+    "Converter",
+    "Parameter",
+    "ParameterError",
+    "SiteDefaults",
+    "Source",
+    "UnknownConverterError",
+    "available_converters",
+    "get_converter",
+    "report_id",
+    "validate_parameters",
+]
