@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -67,6 +68,19 @@ class CircuitOpenError(WATSError):
         self.host = host
         self.retry_in = retry_in
         self.retry_at = retry_at
+
+
+class APIResponseValidationError(WATSError):
+    """A 2xx response body did not match the expected type (`detail` says where and how)."""
+
+    def __init__(self, detail: str, *, method: str, url: str, correlation_id: str | None) -> None:
+        super().__init__(
+            f"unexpected response to {method} {url}: {detail} (correlation id {correlation_id})"
+        )
+        self.detail = detail
+        self.method = method
+        self.url = url
+        self.correlation_id = correlation_id
 
 
 class APIStatusError(WATSError):

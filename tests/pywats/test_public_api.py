@@ -5,6 +5,14 @@ from __future__ import annotations
 import pywats
 
 EXPECTED = {
+    "NOT_GIVEN",
+    "WATS",
+    "APIResponseValidationError",
+    "AsyncWATS",
+    "BreakerSettings",
+    "NotGiven",
+    "RetryPolicy",
+    "correlation_id",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",

@@ -1,0 +1,242 @@
+"""`WATS` and `AsyncWATS`: twin thin clients over the shared I/O-free `ClientCore`.
+
+Each twin owns one long-lived httpx client (connection pool) and runs the attempt loop with its
+own kind of I/O; every decision is the core's. Endpoints and domain services are declared once on
+`BaseClient`, generic in the mode, so the twins cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import random as _random
+import time
+from abc import abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from types import TracebackType
+from typing import Any, TypeVar
+
+import anyio
+import httpx
+
+from pywats._breaker import DEFAULT_BREAKER, BreakerSettings, CircuitBreaker
+from pywats._clock import SYSTEM_CLOCK, Clock
+from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
+from pywats._core import ClientCore
+from pywats._retry import DEFAULT_RETRY, RetryPolicy
+from pywats._service import Async, Call, M, Service, Sync, endpoint
+
+__all__ = ["WATS", "AsyncWATS", "BaseClient"]
+
+T = TypeVar("T")
+_USER_AGENT = "pywats/0.1.0"
+
+
+class BaseClient(Service[M]):
+    """Configuration, retry policy, breaker and the endpoints both twins expose.
+
+    Arguments (keyword-only): `base_url` and `token` fall back to `WATS_BASE_URL` and
+    `WATS_AUTH_TOKEN` when omitted; `timeout` is seconds per request (None = no timeout, default
+    30); `max_retries` overrides `retry.max_retries`; `retry` and `breaker` are the policies;
+    `clock` and `random` exist so tests can control time and jitter.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | NotGiven,
+        token: str | NotGiven,
+        timeout: float | NotGiven | None,
+        max_retries: int | NotGiven,
+        retry: RetryPolicy,
+        breaker: BreakerSettings,
+        clock: Clock,
+        random: Callable[[], float],
+    ) -> None:
+        self._config = ClientConfig.resolve(
+            base_url=base_url, token=token, timeout=timeout, environ=os.environ
+        )
+        if not isinstance(max_retries, NotGiven):
+            retry = replace(retry, max_retries=max_retries)
+        self._clock = clock
+        host = httpx.URL(self._config.base_url).host
+        self._core = ClientCore(
+            retry=retry,
+            breaker=CircuitBreaker(host, breaker, clock.monotonic),
+            clock=clock,
+            random=random,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The normalised server URL, e.g. `https://wats.example.com`."""
+        return self._config.base_url
+
+    @property
+    def breaker_state(self) -> str:
+        """`"closed"`, `"open"` or `"half-open"`."""
+        return self._core.breaker.state
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+
+    @abstractmethod
+    def _execute(self, call: Call[Any]) -> Any:
+        """Run `call` with retries; `T` for the sync twin, an awaitable of `T` for the async."""
+
+    def _http_options(self) -> dict[str, Any]:
+        return {
+            "base_url": self._config.base_url,
+            "headers": {
+                "Authorization": self._config.authorization,
+                "Accept": "application/json",
+                "User-Agent": _USER_AGENT,
+            },
+            "timeout": httpx.Timeout(self._config.timeout),
+        }
+
+    @endpoint
+    def get_version(self) -> Call[str]:
+        """The server's version string, e.g. `"2025.3.9.824"`."""
+        return Call("GET", "/api/App/Version", returns=str)
+
+
+class WATS(BaseClient[Sync]):
+    """Synchronous WATS client; one instance is safe to share between threads.
+
+    Use as a context manager or call `close()` to release connections. `transport` replaces the
+    network (an `httpx.MockTransport`, or an ASGI/WSGI transport to an in-process server);
+    `sleep` is called with the seconds to wait between retries.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | NotGiven = NOT_GIVEN,
+        token: str | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        breaker: BreakerSettings = DEFAULT_BREAKER,
+        clock: Clock = SYSTEM_CLOCK,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            breaker=breaker,
+            clock=clock,
+            random=random,
+        )
+        self._sleep = sleep
+        self._http = httpx.Client(transport=transport, **self._http_options())
+
+    def close(self) -> None:
+        """Close pooled connections; the client cannot be used afterwards."""
+        self._http.close()
+
+    def __enter__(self) -> WATS:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _execute(self, call: Call[T]) -> T:
+        core, http, monotonic = self._core, self._http, self._clock.monotonic
+        exchange = core.prepare(http, call)
+        while True:
+            core.breaker.before_request()
+            started = monotonic()
+            try:
+                response = http.send(exchange.request)
+            except httpx.HTTPError as error:
+                self._sleep(core.after_error(exchange, error, started))
+                continue
+            except BaseException:
+                core.breaker.record_abandoned()
+                raise
+            delay = core.after_response(exchange, response, started)
+            if delay is None:
+                result: T = core.result(exchange, response)
+                return result
+            self._sleep(delay)
+
+
+class AsyncWATS(BaseClient[Async]):
+    """Asynchronous WATS client (asyncio or trio); safe to share between tasks.
+
+    Use as an async context manager or await `aclose()`. `transport` replaces the network;
+    `sleep` is awaited with the seconds to wait between retries.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | NotGiven = NOT_GIVEN,
+        token: str | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        breaker: BreakerSettings = DEFAULT_BREAKER,
+        clock: Clock = SYSTEM_CLOCK,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            token=token,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            breaker=breaker,
+            clock=clock,
+            random=random,
+        )
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(transport=transport, **self._http_options())
+
+    async def aclose(self) -> None:
+        """Close pooled connections; the client cannot be used afterwards."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncWATS:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _execute(self, call: Call[T]) -> T:
+        core, http, monotonic = self._core, self._http, self._clock.monotonic
+        exchange = core.prepare(http, call)
+        while True:
+            core.breaker.before_request()
+            started = monotonic()
+            try:
+                response = await http.send(exchange.request)
+            except httpx.HTTPError as error:
+                await self._sleep(core.after_error(exchange, error, started))
+                continue
+            except BaseException:
+                core.breaker.record_abandoned()
+                raise
+            delay = core.after_response(exchange, response, started)
+            if delay is None:
+                result: T = core.result(exchange, response)
+                return result
+            await self._sleep(delay)

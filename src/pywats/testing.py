@@ -1,0 +1,84 @@
+"""Test doubles for code that uses pyWATS: a scripted transport and a fake clock.
+
+clock = FakeClock()
+transport = ScriptedTransport(httpx.Response(503), httpx.Response(200, json="2025.3.9.824"))
+with WATS(base_url="http://wats.test", token="t", transport=transport,
+          clock=clock, sleep=clock.sleep) as client:
+    assert client.get_version() == "2025.3.9.824"
+assert len(transport.requests) == 2 and len(clock.sleeps) == 1
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+import httpx
+
+__all__ = ["FakeClock", "Reply", "ScriptedTransport"]
+
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+class ScriptedTransport(httpx.MockTransport):
+    """Answers requests from a queue of replies, in order; works for `WATS` and `AsyncWATS`.
+
+    A reply is an `httpx.Response`, an exception to raise (e.g. `httpx.ConnectError("reset")`)
+    or a function of the request. Every request is kept in `requests`. Running out of replies
+    raises `RuntimeError` naming the unexpected request.
+    """
+
+    def __init__(self, *replies: Reply) -> None:
+        self._replies: deque[Reply] = deque(replies)
+        self.requests: list[httpx.Request] = []
+        super().__init__(self._answer)
+
+    def add(self, *replies: Reply) -> None:
+        """Queue more replies."""
+        self._replies.extend(replies)
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if not self._replies:
+            raise RuntimeError(
+                f"ScriptedTransport has no reply left for request #{len(self.requests)}: "
+                f"{request.method} {request.url}"
+            )
+        reply = self._replies.popleft()
+        if isinstance(reply, Exception):
+            raise reply
+        if isinstance(reply, httpx.Response):
+            return reply
+        return reply(request)
+
+
+class FakeClock:
+    """A clock that moves only when told: pass it as `clock=` and its `sleep` as `sleep=`.
+
+    `monotonic()` starts at 0; `time()` (Unix seconds, used for `Retry-After` dates) starts at
+    `wall_start`. Every sleep is recorded in `sleeps` and advances both.
+    """
+
+    def __init__(self, *, wall_start: float = 1_800_000_000.0) -> None:
+        self._elapsed = 0.0
+        self._wall_start = wall_start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    def time(self) -> float:
+        return self._wall_start + self._elapsed
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward without recording a sleep."""
+        self._elapsed += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """Record and skip a synchronous wait."""
+        self.sleeps.append(seconds)
+        self._elapsed += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        """Record and skip an asynchronous wait."""
+        self.sleep(seconds)
