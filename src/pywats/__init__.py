@@ -18,11 +18,14 @@ from pywats._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ReportFormatError,
+    ReportValidationError,
     UnprocessableEntityError,
     WATSError,
     status_error_class,
 )
 from pywats._retry import RetryPolicy
+from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
 
 __version__ = "0.1.0"
 
@@ -45,10 +48,16 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReportFormatError",
+    "ReportValidationError",
     "RetryPolicy",
+    "UURReport",
+    "UUTReport",
     "UnprocessableEntityError",
     "WATSError",
     "__version__",
     "correlation_id",
+    "read_wsjf",
     "status_error_class",
+    "write_wsjf",
 ]

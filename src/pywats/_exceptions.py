@@ -25,6 +25,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReportFormatError",
+    "ReportValidationError",
     "UnprocessableEntityError",
     "WATSError",
     "status_error_class",
@@ -37,6 +39,25 @@ class WATSError(Exception):
 
 class ConfigurationError(WATSError):
     """A required setting is missing or invalid; the message names the argument and variable."""
+
+
+class ReportFormatError(WATSError, ValueError):
+    """A document is not a readable WSJF/WSXF report; the message names the path and what was
+    expected there (e.g. `root.steps[3]: expected a JSON object`)."""
+
+
+class ReportValidationError(WATSError, ValueError):
+    """A report, or a value given to a builder, breaks the rules WATS applies on submit.
+
+    `problems` lists `(path, message)` pairs, e.g.
+    `("root.steps[3].numericMeas[0].lowLimit", "required by compOp 'GELE'")`; the exception
+    message lists them all.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        lines = [f"{path}: {message}" for path, message in problems]
+        super().__init__(f"invalid report ({len(lines)} problem(s)):\n  " + "\n  ".join(lines))
+        self.problems = problems
 
 
 class APIConnectionError(WATSError):

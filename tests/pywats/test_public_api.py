@@ -29,6 +29,12 @@ EXPECTED = {
     "WATSError",
     "__version__",
     "status_error_class",
+    "ReportFormatError",
+    "ReportValidationError",
+    "UUTReport",
+    "UURReport",
+    "read_wsjf",
+    "write_wsjf",
 }
 
 

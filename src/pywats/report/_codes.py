@@ -1,0 +1,75 @@
+"""WATS code tables: statuses, step groups, comparison operators, chart types.
+
+The members are `str` subclasses equal to the letters WATS writes, so they can be compared with
+(and stored as) the plain strings found in loaded reports. Loaded data is never forced into these
+enums: WATS stores whatever was submitted, including spellings not listed here.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = ["ChartType", "CompOp", "Status", "StepGroup"]
+
+
+class Status(str, Enum):
+    """Step, measurement and report status letters (§12.1/12.2 of the WSJF spec)."""
+
+    PASSED = "P"
+    FAILED = "F"
+    SKIPPED = "S"
+    DONE = "D"
+    ERROR = "E"
+    TERMINATED = "T"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StepGroup(str, Enum):
+    """The TestStand step group a step ran in."""
+
+    SETUP = "S"
+    MAIN = "M"
+    CLEANUP = "C"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class CompOp(str, Enum):
+    """Comparison operators: one-limit operators compare against `lowLimit`."""
+
+    LOG = "LOG"
+    EQ = "EQ"
+    NE = "NE"
+    GT = "GT"
+    GE = "GE"
+    LT = "LT"
+    LE = "LE"
+    GTLT = "GTLT"
+    GTLE = "GTLE"
+    GELT = "GELT"
+    GELE = "GELE"
+    LTGT = "LTGT"
+    LTGE = "LTGE"
+    LEGT = "LEGT"
+    LEGE = "LEGE"
+    EQT = "EQT"
+    CASESENSIT = "CASESENSIT"
+    IGNORECASE = "IGNORECASE"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ChartType(str, Enum):
+    """Axis scaling of a chart."""
+
+    LINE = "Line"
+    LINE_LOG_XY = "LineLogXY"
+    LINE_LOG_X = "LineLogX"
+    LINE_LOG_Y = "LineLogY"
+
+    def __str__(self) -> str:
+        return self.value

@@ -1,0 +1,72 @@
+"""WATS date-time text kept verbatim, with parsed accessors.
+
+WATS writes up to 7 fractional digits (100 ns ticks) and either `Z` or `+00:00` for UTC; Python's
+`datetime` holds 6 digits, so the text itself is the stored value and parsing happens on demand.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["Timestamp"]
+
+_PATTERN = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?\Z"
+)
+
+
+class Timestamp(str):
+    """An ISO 8601 date-time exactly as WATS wrote it (a `str`, so it serialises verbatim).
+
+    `to_datetime()` parses it (fraction truncated to microseconds; no offset means naive);
+    `ticks` gives the full 7-digit fraction in 100 ns units. Parsing errors name the text.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def from_datetime(cls, value: datetime) -> Timestamp:
+        """Format `value` the way WATS does: 7 fractional digits, offset as `±HH:MM`.
+
+        A naive datetime is taken as local time and gets the local offset.
+        """
+        if value.tzinfo is None:
+            value = value.astimezone()
+        text = value.isoformat(timespec="microseconds")
+        # isoformat gives 6 digits; WATS exports 7 (100 ns ticks), so pad the tick digit.
+        return cls(f"{text[:26]}0{text[26:]}")
+
+    @classmethod
+    def now(cls) -> Timestamp:
+        """The current local time with the local UTC offset."""
+        return cls.from_datetime(datetime.now().astimezone())
+
+    def _match(self) -> re.Match[str]:
+        match = _PATTERN.match(self)
+        if match is None:
+            raise ValueError(
+                f"{str(self)!r} is not a WATS date-time "
+                "(expected YYYY-MM-DDTHH:MM:SS[.fffffff][Z|±HH:MM])"
+            )
+        return match
+
+    def to_datetime(self) -> datetime:
+        """The parsed value; sub-microsecond digits are dropped."""
+        year, month, day, hour, minute, second, fraction, offset = self._match().groups()
+        micro = int((fraction or "0").ljust(7, "0")[:6])
+        tz: timezone | None = None
+        if offset == "Z":
+            tz = timezone.utc
+        elif offset is not None:
+            sign = -1 if offset[0] == "-" else 1
+            tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+        )
+
+    @property
+    def ticks(self) -> int:
+        """The fractional second in 100 ns units (0 to 9,999,999)."""
+        fraction = self._match().group(7) or "0"
+        return int(fraction.ljust(7, "0"))

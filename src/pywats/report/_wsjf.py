@@ -1,0 +1,69 @@
+"""WSJF (WATS Standard JSON Format) reading and writing.
+
+Reading keeps the parsed JSON as the report's storage, so writing it back reproduces the input:
+same keys in the same order, same values and JSON types, `null` versus absent, unknown keys.
+Output is compact with `/`, `<`, `>` and non-ASCII text written raw, as WATS exports are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pywats._exceptions import ReportFormatError
+from pywats.report._report import Report, UURReport, UUTReport
+
+__all__ = ["read_wsjf", "report_from_json", "write_wsjf"]
+
+
+def read_wsjf(data: str | bytes) -> UUTReport | UURReport | list[UUTReport | UURReport]:
+    """Parse a WSJF document: one report object, or a JSON array of them (→ a list).
+
+    Raises ReportFormatError naming the position or path when the text is not JSON or not a
+    report. Submit rules (lengths, required values) are not checked: see `Report.validate`.
+    """
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(f"WSJF document is not UTF-8 text: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ReportFormatError(
+            f"WSJF document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if isinstance(document, list):
+        reports = []
+        for index, item in enumerate(document):
+            try:
+                reports.append(report_from_json(item))
+            except ReportFormatError as exc:
+                raise ReportFormatError(f"[{index}].{exc}") from None
+        return reports
+    return report_from_json(document)
+
+
+def report_from_json(document: Any) -> UUTReport | UURReport:
+    """View an already-parsed JSON report object as a `UUTReport` or `UURReport` (no copy).
+
+    Raises ReportFormatError when it is not an object with `type` "T" or "R".
+    """
+    if not isinstance(document, dict):
+        raise ReportFormatError(
+            f"WSJF report: expected a JSON object, got {type(document).__name__}"
+        )
+    kind = document.get("type")
+    if kind == "T":
+        return UUTReport(document)
+    if kind == "R":
+        return UURReport(document)
+    raise ReportFormatError(f"type: expected 'T' (UUT) or 'R' (UUR), got {kind!r}")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def write_wsjf(report: Report | Sequence[Report]) -> str:
+    """The compact WSJF text of one report, or a JSON array for a sequence of reports."""
+    if isinstance(report, Report):
+        return _ENCODER.encode(report.raw)
+    return _ENCODER.encode([r.raw for r in report])
