@@ -26,6 +26,7 @@ from pywats.report._header import (
     UURSubUnit,
     UUTInfo,
 )
+from pywats.report._limits import numeric_passes, string_passes
 from pywats.report._node import NodeList
 from pywats.report._payloads import (
     AdditionalData,
@@ -103,8 +104,10 @@ __all__ = [
     "UUTInfo",
     "UUTReport",
     "UnknownStep",
+    "numeric_passes",
     "read_wsjf",
     "report_from_json",
     "step_class_for",
+    "string_passes",
     "write_wsjf",
 ]

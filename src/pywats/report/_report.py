@@ -22,6 +22,7 @@ from pywats.report._node import Field, JSONObject, ListField, Node, NodeField, T
 from pywats.report._payloads import AdditionalData, Attachment
 from pywats.report._sequence import SequenceCall, propagate_failures
 from pywats.report._step import Step
+from pywats.report._step_types import NumericLimitStep, PassFailStep, StringValueStep
 from pywats.report._timestamp import Timestamp
 
 __all__ = ["Report", "UURReport", "UUTReport"]
@@ -211,6 +212,19 @@ class UUTReport(Report):
     def steps(self) -> list[Step]:
         """Every step, depth-first pre-order (root first)."""
         return list(self.root.walk())
+
+    def evaluate(self, *, propagate: bool = True) -> str:
+        """Recompute every measurement and measurement-step status from the limits (§12.4);
+        with `propagate`, then carry failures up to the root and the result
+        (`propagate_failures`). Returns the report result.
+
+        Raises ReportValidationError naming the step when a value or limit is not numeric, a
+        limit the operator uses is missing, or the operator has no defined evaluation.
+        """
+        for step in self.root.walk():
+            if isinstance(step, (NumericLimitStep, PassFailStep, StringValueStep)):
+                step.evaluate()
+        return self.propagate_failures() if propagate else self.result
 
     def propagate_failures(self) -> str:
         """Carry failing step statuses up to the root, set `result` from the root and point

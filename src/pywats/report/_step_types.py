@@ -219,6 +219,14 @@ class PassFailStep(Step, step_types=("ET_PFT", "PassFailTest")):
         items = self._raw.get("booleanMeas")
         return BooleanMeasurement(items[0]) if items else None
 
+    def evaluate(self) -> str:
+        """Set the step status from its outcomes (F when any is F, else P); return it."""
+        status = "P"
+        for meas in self.measurements:
+            status = worst_status(status, "F" if meas.status == "F" else "P")
+        self.status = status
+        return status
+
 
 class MultiPassFailStep(PassFailStep, step_types=("ET_MPFT", "MultiBooleanTest")):
     """A pass/fail test with several named outcomes."""
