@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from pywats._exceptions import ReportFormatError
+from pywats._exceptions import ReportFormatError, ReportValidationError
 from pywats.report._header import (
     Asset,
     AssetStats,
@@ -24,6 +24,7 @@ from pywats.report._sequence import SequenceCall, propagate_failures
 from pywats.report._step import Step
 from pywats.report._step_types import NumericLimitStep, PassFailStep, StringValueStep
 from pywats.report._timestamp import Timestamp
+from pywats.report._validate import header_problems, report_problems, validate_report
 
 __all__ = ["Report", "UURReport", "UUTReport"]
 
@@ -55,6 +56,16 @@ class Report(Node):
     asset_stats = ListField("assetStats", AssetStats)
     attachments = ListField("binaryData", Attachment)
     additional_data = ListField("additionalData", AdditionalData)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every submit-rule problem as `(path, message)`: required values, length limits,
+        characters WATS refuses, limits the operators need, unique step ids."""
+        return report_problems(self._raw)
+
+    def validate(self) -> None:
+        """Raise ReportValidationError listing every problem (see `problems`). Writers call
+        this when asked to (`write_wsjf(report, validate=True)`), e.g. before a submit."""
+        validate_report(self._raw)
 
     def add_misc_info(
         self, description: str, text: str | None = None, *, numeric: float | None = None
@@ -100,7 +111,7 @@ def _envelope(
         start = Timestamp.now()
     elif isinstance(start, datetime):
         start = Timestamp.from_datetime(start)
-    return {
+    raw = {
         "type": report_type,
         "id": str(id if id is not None else uuid.uuid4()).lower(),
         "pn": part_number,
@@ -113,6 +124,10 @@ def _envelope(
         "purpose": purpose,
         "start": str(start),
     }
+    problems = header_problems(raw)
+    if problems:
+        raise ReportValidationError(problems)
+    return raw
 
 
 class UUTReport(Report):
@@ -155,6 +170,8 @@ class UUTReport(Report):
         """A new passing UUT report with an empty root sequence.
 
         Defaults: a random id, start now with the local UTC offset, the host name as station.
+        Raises ReportValidationError when a header value breaks a submit rule (e.g. `*` in the
+        serial number, a part number over 50 characters).
         """
         raw = _envelope(
             "T",

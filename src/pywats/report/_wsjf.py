@@ -62,8 +62,16 @@ def report_from_json(document: Any) -> UUTReport | UURReport:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def write_wsjf(report: Report | Sequence[Report]) -> str:
-    """The compact WSJF text of one report, or a JSON array for a sequence of reports."""
+def write_wsjf(report: Report | Sequence[Report], *, validate: bool = False) -> str:
+    """The compact WSJF text of one report, or a JSON array for a sequence of reports.
+
+    With `validate`, each report is checked against the submit rules first (`Report.validate`,
+    raising ReportValidationError); use it when producing data for a server.
+    """
+    reports = [report] if isinstance(report, Report) else list(report)
+    if validate:
+        for item in reports:
+            item.validate()
     if isinstance(report, Report):
         return _ENCODER.encode(report.raw)
-    return _ENCODER.encode([r.raw for r in report])
+    return _ENCODER.encode([r.raw for r in reports])

@@ -1,0 +1,243 @@
+"""Submit rules: required values, length limits and characters WATS refuses.
+
+Applied to reports we build or submit, never to loading (historical data is stored as WATS sent
+it). Limits are the smaller of the values the sources give (WSJF spec §15), because a report we
+produce must be accepted by any server. Every problem is reported with its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from pywats._exceptions import ReportValidationError
+from pywats.report._limits import as_number
+from pywats.report._timestamp import Timestamp
+
+__all__ = ["header_problems", "report_problems", "validate_report"]
+
+# Wildcard and path characters in WATS searches; WATS documentation warns against them in
+# part and serial numbers.
+_SEARCH_CHARS = re.compile(r"[*%?\[\]^!/\\]")
+# Characters XML 1.0 cannot carry (WATS also serves reports as XML).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|[\ufffe\uffff]")
+_NUMERIC_OPS = {"LOG": 0, "EQ": 1, "NE": 1, "GT": 1, "GE": 1, "LT": 1, "LE": 1, "EQT": 1}
+_NUMERIC_OPS.update(dict.fromkeys(["GTLT", "GTLE", "GELT", "GELE"], 2))
+_NUMERIC_OPS.update(dict.fromkeys(["LTGT", "LTGE", "LEGT", "LEGE"], 2))
+_STRING_OPS = {"LOG", "CASESENSIT", "IGNORECASE", "EQ", "NE", "GT", "GE", "LT", "LE"}
+_STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
+_RESULT = {"P", "F", "E", "T", "D"}
+_GROUPS = {"S", "M", "C"}
+
+Problems = list[tuple[str, str]]
+
+
+def _text(
+    problems: Problems,
+    obj: dict[str, Any],
+    key: str,
+    path: str,
+    *,
+    limit: int,
+    required: bool = False,
+) -> None:
+    value = obj.get(key)
+    where = f"{path}.{key}" if path else key
+    if value is None or value == "":
+        if required:
+            problems.append((where, "required, expected a non-empty string"))
+        return
+    if not isinstance(value, str):
+        problems.append((where, f"expected a string, got {value!r}"))
+    elif len(value) > limit:
+        problems.append((where, f"{len(value)} characters, at most {limit} allowed"))
+
+
+def header_problems(raw: dict[str, Any]) -> Problems:
+    """Problems in the envelope: identity, unit, station, time."""
+    problems: Problems = []
+    if raw.get("type") not in ("T", "R"):
+        problems.append(("type", f"expected 'T' or 'R', got {raw.get('type')!r}"))
+    report_id = raw.get("id")
+    try:
+        uuid.UUID(str(report_id))
+    except ValueError:
+        problems.append(("id", f"expected a UUID, got {report_id!r}"))
+    for key in ("pn", "sn", "rev"):
+        _text(problems, raw, key, "", limit=50, required=True)
+    for key in ("pn", "sn"):
+        value = raw.get(key)
+        if isinstance(value, str) and (bad := sorted(set(_SEARCH_CHARS.findall(value)))):
+            problems.append((key, f"{value!r} contains {''.join(bad)!r}, refused in WATS searches"))
+    code = raw.get("processCode")
+    if not isinstance(code, int) or isinstance(code, bool):
+        problems.append(("processCode", f"expected an integer, got {code!r}"))
+    if raw.get("result") not in _RESULT:
+        problems.append(("result", f"expected one of P, F, E, T, D, got {raw.get('result')!r}"))
+    _text(problems, raw, "machineName", "", limit=50, required=True)
+    _text(problems, raw, "location", "", limit=100, required=True)
+    _text(problems, raw, "purpose", "", limit=100, required=True)
+    for key in ("start", "startUTC"):
+        value = raw.get(key)
+        if value is None and key == "startUTC":
+            continue
+        try:
+            if Timestamp(str(value)).to_datetime().year < 1970:
+                problems.append((key, f"{value!r} is before 1970, which WATS treats as invalid"))
+        except ValueError as exc:
+            problems.append((key, str(exc)))
+    return problems
+
+
+def report_problems(raw: dict[str, Any]) -> Problems:
+    """Every submit-rule problem in a report document, in document order."""
+    problems = header_problems(raw)
+    uut = raw.get("uut")
+    if isinstance(uut, dict):
+        _text(problems, uut, "user", "uut", limit=100)
+        _text(problems, uut, "comment", "uut", limit=1000)
+        _text(problems, uut, "errorMessage", "uut", limit=1000)
+        _text(problems, uut, "fixtureId", "uut", limit=50)
+        _text(problems, uut, "batchSN", "uut", limit=50)
+    uur = raw.get("uur")
+    if raw.get("type") == "R":
+        if not isinstance(uur, dict):
+            problems.append(("uur", "required for a UUR report"))
+        else:
+            _text(problems, uur, "user", "uur", limit=100)
+            if not isinstance(uur.get("processCode"), int):
+                problems.append(("uur.processCode", "required: the test operation code"))
+    for i, info in enumerate(raw.get("miscInfos") or []):
+        _text(problems, info, "description", f"miscInfos[{i}]", limit=50, required=True)
+        _text(problems, info, "text", f"miscInfos[{i}]", limit=100)
+    for i, unit in enumerate(raw.get("subUnits") or []):
+        path = f"subUnits[{i}]"
+        _text(problems, unit, "partType", path, limit=50)
+        _text(problems, unit, "pn", path, limit=50, required=True)
+        _text(problems, unit, "rev", path, limit=50)
+        _text(problems, unit, "sn", path, limit=50, required=raw.get("type") == "T")
+        for j, failure in enumerate(unit.get("failures") or []):
+            _text(problems, failure, "category", f"{path}.failures[{j}]", limit=100, required=True)
+            _text(problems, failure, "code", f"{path}.failures[{j}]", limit=100, required=True)
+    for i, attachment in enumerate(raw.get("binaryData") or []):
+        _text(problems, attachment, "name", f"binaryData[{i}]", limit=256, required=True)
+        _text(problems, attachment, "contentType", f"binaryData[{i}]", limit=100, required=True)
+    for i, data in enumerate(raw.get("additionalData") or []):
+        _text(problems, data, "name", f"additionalData[{i}]", limit=200, required=True)
+    if raw.get("type") == "T":
+        root = raw.get("root")
+        if not isinstance(root, dict):
+            problems.append(("root", "required for a UUT report: the root sequence call"))
+        else:
+            ids: set[object] = set()
+            _step_problems(problems, root, "root", ids)
+            if isinstance(uut, dict):
+                failed = uut.get("stepIdCausedUUTFailure")
+                if failed is not None and failed not in ids:
+                    problems.append(("uut.stepIdCausedUUTFailure", f"no step has id {failed!r}"))
+    # The compact JSON text shows XML-invalid characters as \u escapes (or raw U+FFFE/U+FFFF),
+    # so one C-speed scan decides whether the slower path-naming walk is needed.
+    if _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
+        _xml_problems(problems, raw, "")
+    return problems
+
+
+def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set[object]) -> None:
+    step_id = step.get("id")
+    if not isinstance(step_id, int) or isinstance(step_id, bool):
+        problems.append((f"{path}.id", f"expected an integer, got {step_id!r}"))
+    elif step_id in ids:
+        problems.append((f"{path}.id", f"duplicate step id {step_id}"))
+    ids.add(step_id)
+    if step.get("group") not in _GROUPS:
+        problems.append((f"{path}.group", f"expected S, M or C, got {step.get('group')!r}"))
+    _text(problems, step, "stepType", path, limit=100, required=True)
+    _text(problems, step, "name", path, limit=100, required=True)
+    if step.get("status") not in _STEP_STATUS:
+        problems.append(
+            (f"{path}.status", f"expected P, F, S, D, E or T, got {step.get('status')!r}")
+        )
+    _text(problems, step, "errorMessage", path, limit=200)
+    seq_call = step.get("seqCall")
+    if isinstance(seq_call, dict):
+        _text(problems, seq_call, "path", f"{path}.seqCall", limit=500)
+        _text(problems, seq_call, "name", f"{path}.seqCall", limit=200)
+        _text(problems, seq_call, "version", f"{path}.seqCall", limit=30)
+    for key in ("numericMeas", "stringMeas", "booleanMeas"):
+        items = step.get(key) or []
+        if len(items) > 1:
+            names = [item.get("name") for item in items]
+            if None in names or len(set(names)) != len(names):
+                problems.append((f"{path}.{key}", "several measurements need unique names"))
+        for i, meas in enumerate(items):
+            _measurement_problems(problems, key, meas, f"{path}.{key}[{i}]")
+    chart = step.get("chart")
+    if isinstance(chart, dict):
+        _chart_problems(problems, chart, f"{path}.chart")
+    for i, child in enumerate(step.get("steps") or []):
+        _step_problems(problems, child, f"{path}.steps[{i}]", ids)
+
+
+def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], path: str) -> None:
+    if meas.get("status") not in ("P", "F"):
+        problems.append((f"{path}.status", f"expected P or F, got {meas.get('status')!r}"))
+    _text(problems, meas, "name", path, limit=100)
+    if key == "booleanMeas":
+        return
+    op = str(meas.get("compOp")).upper()
+    if key == "stringMeas":
+        if op not in _STRING_OPS:
+            problems.append((f"{path}.compOp", f"unknown string operator {meas.get('compOp')!r}"))
+        elif not isinstance(meas.get("value"), str):
+            problems.append((f"{path}.value", f"expected text, got {meas.get('value')!r}"))
+        elif op != "LOG" and not isinstance(meas.get("limit"), str):
+            problems.append((f"{path}.limit", f"required by compOp {meas.get('compOp')!r}"))
+        return
+    used = _NUMERIC_OPS.get(op)
+    if used is None:
+        problems.append((f"{path}.compOp", f"unknown numeric operator {meas.get('compOp')!r}"))
+        return
+    for limit_key, needed in (("value", True), ("lowLimit", used >= 1), ("highLimit", used == 2)):
+        value = meas.get(limit_key)
+        if value is None:
+            if needed:
+                problems.append((f"{path}.{limit_key}", f"required by compOp {meas['compOp']!r}"))
+            continue
+        try:
+            as_number(value, f"{path}.{limit_key}")
+        except ReportValidationError as exc:
+            problems.extend(exc.problems)
+
+
+def _chart_problems(problems: Problems, chart: dict[str, Any], path: str) -> None:
+    for key in ("label", "xLabel", "yLabel"):
+        _text(problems, chart, key, path, limit=100)
+    for key in ("xUnit", "yUnit"):
+        _text(problems, chart, key, path, limit=50)
+    for i, series in enumerate(chart.get("series") or []):
+        _text(problems, series, "name", f"{path}.series[{i}]", limit=100)
+        xs, ys = str(series.get("xdata") or ""), str(series.get("ydata") or "")
+        if xs.count(";") != ys.count(";"):
+            problems.append((f"{path}.series[{i}]", "xdata and ydata have different counts"))
+
+
+def _xml_problems(problems: Problems, value: object, path: str) -> None:
+    if isinstance(value, str):
+        if _XML_INVALID.search(value):
+            problems.append((path, "contains a control character XML (and WATS) cannot carry"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _xml_problems(problems, item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _xml_problems(problems, item, f"{path}[{index}]")
+
+
+def validate_report(raw: dict[str, Any]) -> None:
+    """Raise ReportValidationError listing every problem (path, message) in `raw`."""
+    problems = report_problems(raw)
+    if problems:
+        raise ReportValidationError(problems)

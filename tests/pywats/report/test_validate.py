@@ -1,0 +1,145 @@
+"""Submit rules: problems are named by JSON path; loading never applies them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pywats import ReportValidationError, WATSError
+from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
+
+
+def new_report() -> UUTReport:
+    return UUTReport.new(
+        part_number="PCBA-1",
+        serial_number="SN0001",
+        revision="A",
+        process_code=100,
+        station_name="FCT-3",
+        location="Line 2",
+        purpose="Production",
+    )
+
+
+def test_built_reports_and_the_real_exports_are_valid(samples: Path) -> None:
+    report = new_report()
+    seq = report.root.add_sequence("s")
+    seq.add_numeric("v", 1.0, low=0.0, high=2.0)
+    multi = seq.add_multi_numeric("m")
+    multi.add_measurement("a", 1.0)
+    multi.add_measurement("b", 2.0)
+    seq.add_chart("c").add_series("s", [1, 2], [3, 4])
+    report.propagate_failures()
+    assert report.problems() == []
+    report.validate()
+    for path in sorted((samples / "wats").glob("*.json")):
+        loaded = read_wsjf(path.read_text())
+        assert isinstance(loaded, (UUTReport, UURReport))
+        assert loaded.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("serial_number", "SN*1", r"sn: 'SN\*1' contains '\*', refused in WATS searches"),
+        ("part_number", "A/B\\C", r"pn: .* contains '/\\\\'"),
+        ("part_number", "P" * 51, "pn: 51 characters, at most 50 allowed"),
+        ("revision", "", "rev: required, expected a non-empty string"),
+        ("station_name", "S" * 51, "machineName: 51 characters"),
+        ("start", "1969-12-31T23:59:59Z", "start: '1969-12-31T23:59:59Z' is before 1970"),
+        ("start", "yesterday", "start: 'yesterday' is not a WATS date-time"),
+    ],
+)
+def test_builders_refuse_bad_header_values(field: str, value: str, message: str) -> None:
+    args: dict[str, object] = {
+        "part_number": "PCBA-1",
+        "serial_number": "SN0001",
+        "revision": "A",
+        "process_code": 100,
+        "location": "Line 2",
+        "purpose": "Production",
+        field: value,
+    }
+    with pytest.raises(ReportValidationError, match=message) as info:
+        UUTReport.new(**args)  # type: ignore[arg-type]
+    assert isinstance(info.value, WATSError)
+    assert isinstance(info.value, ValueError)
+
+
+def broken_sample(text: str) -> dict[str, object]:
+    document = json.loads(text)
+    numeric_tests = document["root"]["steps"][0]
+    gele = numeric_tests["steps"][5]
+    assert gele["numericMeas"][0]["compOp"] == "GELE"
+    gele["numericMeas"][0]["lowLimit"] = None
+    numeric_tests["steps"][1]["numericMeas"][0]["value"] = "3.3V"
+    numeric_tests["steps"][2]["id"] = numeric_tests["steps"][1]["id"]
+    document["miscInfos"][1]["text"] = "bell\x07"
+    document["sn"] = "FAT?325"
+    document["uut"]["stepIdCausedUUTFailure"] = 9999
+    return document
+
+
+def test_historical_data_loads_but_validation_names_every_path(samples_uut_text: str) -> None:
+    text = json.dumps(broken_sample(samples_uut_text))
+    report = read_wsjf(text)  # loading never applies submit rules
+    assert isinstance(report, UUTReport)
+    assert write_wsjf(report) == json.dumps(json.loads(text), separators=(",", ":"))
+    assert report.problems() == [
+        ("sn", "'FAT?325' contains '?', refused in WATS searches"),
+        ("root.steps[0].steps[1].numericMeas[0].value", "expected a number, got '3.3V'"),
+        ("root.steps[0].steps[2].id", "duplicate step id 4"),
+        ("root.steps[0].steps[5].numericMeas[0].lowLimit", "required by compOp 'GELE'"),
+        ("uut.stepIdCausedUUTFailure", "no step has id 9999"),
+        ("miscInfos[1].text", "contains a control character XML (and WATS) cannot carry"),
+    ]
+    with pytest.raises(ReportValidationError) as info:
+        write_wsjf(report, validate=True)
+    assert len(info.value.problems) == 6
+    assert "root.steps[0].steps[5].numericMeas[0].lowLimit: required by compOp 'GELE'" in str(
+        info.value
+    )
+
+
+def test_step_rules() -> None:
+    report = new_report()
+    multi = report.root.add_multi_numeric("m")
+    multi.add_measurement("a", 1.0)
+    multi.add_measurement("a", 2.0)
+    chart = report.root.add_chart("c")
+    series = chart.add_series("s", [1, 2], [3, 4])
+    series.ydata = "3"
+    step = report.root.add_string("s", "x", limit="x")
+    step.group = "X"
+    step.name = "n" * 101
+    assert step.measurement is not None
+    step.measurement.limit = None
+    assert report.problems() == [
+        ("root.steps[0].numericMeas", "several measurements need unique names"),
+        ("root.steps[1].chart.series[0]", "xdata and ydata have different counts"),
+        ("root.steps[2].group", "expected S, M or C, got 'X'"),
+        ("root.steps[2].name", "101 characters, at most 100 allowed"),
+        ("root.steps[2].stringMeas[0].limit", "required by compOp 'CASESENSIT'"),
+    ]
+
+
+def test_uur_rules() -> None:
+    report = UURReport.new(
+        part_number="PCBA-1",
+        serial_number="SN0001",
+        revision="A",
+        process_code=500,
+        test_process_code=100,
+        station_name="R-1",
+        location="Line 2",
+        purpose="Repair",
+    )
+    report.main_unit.add_failure("", "Burned")
+    assert report.uur is not None
+    report.uur.process_code = None
+    assert report.problems() == [
+        ("uur.processCode", "required: the test operation code"),
+        ("subUnits[0].failures[0].category", "required, expected a non-empty string"),
+    ]
