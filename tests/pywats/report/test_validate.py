@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,8 +69,8 @@ def test_builders_refuse_bad_header_values(field: str, value: str, message: str)
     assert isinstance(info.value, ValueError)
 
 
-def broken_sample(text: str) -> dict[str, object]:
-    document = json.loads(text)
+def broken_sample(text: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(text)
     numeric_tests = document["root"]["steps"][0]
     gele = numeric_tests["steps"][5]
     assert gele["numericMeas"][0]["compOp"] == "GELE"
