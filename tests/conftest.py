@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -21,3 +35,137 @@ def samples() -> Path:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+# --- pywats_server fixtures -------------------------------------------------------------------
+# `server_db_url` runs a test once on SQLite and once on PostgreSQL (a throwaway database per
+# session; skipped when no server answers at PYWATS_TEST_POSTGRES_URL, which .ci/run provides).
+# `server_token` is an admin token in that database, `server_app` the in-process app over it,
+# `live_server` a `pywats-server serve` subprocess on a free port over the same database.
+
+POSTGRES_URL = os.environ.get(
+    "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
+)
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A server subprocess: `base_url` to connect to, `token` of its admin."""
+
+    base_url: str
+    token: str
+
+
+@contextmanager
+def _throwaway_postgres() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from pywats_server.storage import Database
+
+    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    name = f"pywats_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
+    try:
+        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def server_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated, empty-but-seeded server database URL: SQLite file, then PostgreSQL."""
+    from pywats_server.storage import Database, migrate
+
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('server') / 'wats.db'}"
+        else:
+            url = stack.enter_context(_throwaway_postgres())
+        database = Database(url)
+        migrate(database)
+        database.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server_token(server_db_url: str) -> str:
+    """The token of user `admin` (an administrator) in the server database."""
+    from pywats_server.storage import Database, UserStore
+
+    database = Database(server_db_url)
+    users = UserStore(database)
+    if "admin" not in {user.name for user in users.list_users()}:
+        users.create_user("admin", is_admin=True)
+    token = users.issue_token("admin", "admin-secret")
+    database.dispose()
+    return token
+
+
+@pytest.fixture(scope="session")
+def server_app(server_db_url: str, server_token: str) -> Iterator[FastAPI]:
+    """The server app in-process over `server_db_url` (request bodies up to 1 MiB)."""
+    from pywats_server import Settings, create_app
+
+    app = create_app(Settings(database_url=server_db_url, max_body_bytes=1024 * 1024))
+    yield app
+    app.state.context.database.dispose()  # ASGITransport does not run the lifespan
+
+
+@pytest.fixture
+def asgi_transport(server_app: FastAPI) -> httpx.ASGITransport:
+    """An httpx transport into the in-process server (use with async clients)."""
+    return httpx.ASGITransport(app=server_app)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
+    """`pywats-server serve` as a subprocess on a free loopback port; waits until it answers."""
+    port = _free_port()
+    command = [sys.executable, "-m", "pywats_server", "serve", "--db", server_db_url]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--max-body-mb", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base_url}/api/App/Version", timeout=1)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                _, errors = process.communicate()
+                pytest.fail(f"pywats-server did not start: {errors.decode(errors='replace')}")
+            time.sleep(0.1)
+    try:
+        yield LiveServer(base_url, server_token)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()

@@ -1,0 +1,47 @@
+"""The application factory: one FastAPI app over one database, migrated on start."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from . import __version__
+from ._context import ServerContext
+from ._errors import install_error_handlers
+from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths
+from ._settings import Settings
+from .routers import ROUTERS
+from .storage import migrate
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the server app: applies pending migrations now, disposes the engine on shutdown."""
+    server = ServerContext.open(settings)
+    migrate(server.database)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        server.database.dispose()
+
+    app = FastAPI(
+        title="pyWATS server",
+        version=__version__,
+        description="A local WATS-compatible server (HTTP Basic authentication on every path).",
+        lifespan=lifespan,
+    )
+    app.state.context = server
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    # The OpenAPI document lists every route template, including those of included routers.
+    templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
+    # Added last runs first: size limit, then authentication, then path matching.
+    app.add_middleware(CaseInsensitivePaths, templates=templates)
+    app.add_middleware(BasicAuth, users=server.users)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

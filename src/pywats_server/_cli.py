@@ -1,0 +1,127 @@
+"""The `pywats-server` command: init, serve, token create/revoke, users list.
+
+`--db` takes a SQLAlchemy URL (`sqlite:///path/wats.db`, `postgresql://user:pw@host/db`); without
+it the server uses `~/.pywats-server/pywats.db`. `PYWATS_SERVER_DB` supplies it when omitted.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ._settings import DEFAULT_DATA_DIR, Settings, sqlite_url
+from .storage import Database, UserStore, migrate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="A local WATS-compatible server.", no_args_is_help=True)
+token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
+users_app = typer.Typer(help="Inspect users.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(users_app, name="users")
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="PYWATS_SERVER_DB",
+        help="Database URL (sqlite:///file or postgresql://...).",
+    ),
+]
+DEFAULT_DB = sqlite_url(DEFAULT_DATA_DIR / "pywats.db")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _database(db: str) -> Database:
+    try:
+        return Database(db)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _users(db: str) -> UserStore:
+    database = _database(db)
+    migrate(database)
+    return UserStore(database)
+
+
+@app.command()
+def init(
+    admin_user: Annotated[str, typer.Option("--admin-user", help="Administrator name.")],
+    admin_password: Annotated[
+        str, typer.Option("--admin-password", help="Administrator password.")
+    ],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create (or migrate) the database and an administrator; print the admin's token."""
+    users = _users(db)
+    try:
+        users.create_user(admin_user, is_admin=True)
+        token = users.issue_token(admin_user, admin_password)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(token)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
+    max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.")] = 32,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+) -> None:
+    """Serve the WATS REST API until interrupted."""
+    import uvicorn
+
+    from ._app import create_app
+
+    _database(db).dispose()
+    settings = Settings(database_url=db, max_body_bytes=max_body_mb * 1024 * 1024)
+    typer.echo(f"pywats-server listening on http://{host}:{port}", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option("--user", help="User the token belongs to.")],
+    db: DbOption = DEFAULT_DB,
+    new_user: Annotated[bool, typer.Option(help="Create the user when it does not exist.")] = True,
+) -> None:
+    """Issue a new random token for a user and print it."""
+    users = _users(db)
+    try:
+        if new_user and user not in {info.name for info in users.list_users()}:
+            users.create_user(user, is_admin=False)
+        typer.echo(users.issue_token(user))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[str, typer.Argument(help="The token to revoke.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Revoke a token; requests presenting it get 401 from then on."""
+    if not _users(db).revoke_token(token):
+        raise _fail("no active token matches")
+    typer.echo("revoked", err=True)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = DEFAULT_DB) -> None:
+    """List users, whether they are administrators, and their active token count."""
+    for info in _users(db).list_users():
+        role = "admin" if info.is_admin else "user"
+        typer.echo(f"{info.name}\t{role}\t{info.active_tokens} active token(s)")
+
+
+def main() -> None:
+    """Entry point of the `pywats-server` console script."""
+    app()

@@ -1,0 +1,61 @@
+"""What the routers share: the settings and one store per domain, reached via `ServerContext`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from ._errors import ApiError
+from ._settings import Settings
+from .storage import (
+    Database,
+    Principal,
+    ProcessStore,
+    ReferenceStore,
+    ReportQuery,
+    ReportStore,
+    UserStore,
+)
+
+__all__ = ["ServerContext", "context", "require_admin"]
+
+
+@dataclass(frozen=True)
+class ServerContext:
+    """The stores of one running server, built once per app over one database."""
+
+    settings: Settings
+    database: Database
+    users: UserStore
+    processes: ProcessStore
+    reference: ReferenceStore
+    reports: ReportStore
+    report_query: ReportQuery
+
+    @classmethod
+    def open(cls, settings: Settings) -> ServerContext:
+        database = Database(settings.database_url)
+        return cls(
+            settings,
+            database,
+            UserStore(database),
+            ProcessStore(database),
+            ReferenceStore(database),
+            ReportStore(database),
+            ReportQuery(database),
+        )
+
+
+def context(request: Request) -> ServerContext:
+    """FastAPI dependency: the server context of the app handling the request."""
+    server: ServerContext = request.app.state.context
+    return server
+
+
+def require_admin(request: Request) -> Principal:
+    """FastAPI dependency for edits of site configuration: 403 unless the caller is an admin."""
+    principal: Principal = request.scope["state"]["principal"]
+    if not principal.is_admin:
+        raise ApiError(403, f"user {principal.name!r} is not an administrator")
+    return principal

@@ -1,0 +1,116 @@
+"""ASGI middleware of the server: authentication, case-insensitive paths, body size limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import anyio.to_thread
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._errors import error_response
+from .storage import UserStore
+
+__all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths"]
+
+
+class BasicAuth:
+    """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header.
+
+    The authenticated `Principal` is put in `scope["state"]["principal"]`.
+    """
+
+    def __init__(self, app: ASGIApp, users: UserStore) -> None:
+        self.app = app
+        self.users = users
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        principal = None
+        if scheme.lower() == "basic" and token.strip():
+            principal = await anyio.to_thread.run_sync(self.users.verify, token.strip())
+        if principal is None:
+            message = (
+                "authentication required: send 'Authorization: Basic <token>'"
+                if not header
+                else "invalid credentials: the token is unknown or revoked"
+            )
+            response = error_response(401, message, {"WWW-Authenticate": 'Basic realm="pyWATS"'})
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+class CaseInsensitivePaths:
+    """Rewrite the literal segments of a request path to the case the routes declare.
+
+    WATS matches paths case-insensitively; parameter segments keep the client's case.
+    """
+
+    def __init__(self, app: ASGIApp, templates: Iterable[str]) -> None:
+        self.app = app
+        parsed = [[(s, "{" in s) for s in t.strip("/").split("/")] for t in templates]
+        # Prefer the template with the most literal segments (`Asset/Types` over `Asset/{id}`).
+        self.templates = sorted(parsed, key=lambda t: -sum(not is_param for _, is_param in t))
+
+    def canonical(self, path: str) -> str:
+        segments = path.strip("/").split("/")
+        for template in self.templates:
+            if len(template) != len(segments):
+                continue
+            if all(
+                is_param or literal.lower() == segment.lower()
+                for (literal, is_param), segment in zip(template, segments, strict=True)
+            ):
+                rewritten = [
+                    segment if is_param else literal
+                    for (literal, is_param), segment in zip(template, segments, strict=True)
+                ]
+                return "/" + "/".join(rewritten)
+        return path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = self.canonical(scope["path"])
+            if path != scope["path"]:
+                scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
+
+
+class _TooLarge(HTTPException):
+    """Raised from `receive` inside the endpoint, so the app's HTTP error handler answers 413."""
+
+
+class BodyLimit:
+    """Answer 413 when a request body exceeds `limit` bytes, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body too large: the limit is {self.limit} bytes"
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await error_response(413, message)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            event = await receive()
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge(413, message)
+            return event
+
+        await self.app(scope, limited_receive, send)

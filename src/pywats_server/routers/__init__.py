@@ -1,0 +1,9 @@
+"""HTTP routers, one module per domain; `ROUTERS` lists them in the order the app mounts them."""
+
+from __future__ import annotations
+
+from . import app, processes, reports
+
+__all__ = ["ROUTERS"]
+
+ROUTERS = (app.router, processes.router, reports.router)

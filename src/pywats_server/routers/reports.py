@@ -1,0 +1,140 @@
+"""`/api/Report`: submit (WSJF/WSXF), fetch, header queries, attachments.
+
+A submission is validated with the SDK's report model, its header checked and its index rows
+extracted, then stored with the document verbatim; the same id replaces the earlier report.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from .._context import ServerContext, context
+from .._errors import ApiError
+from .._formats import convert_document, parse_submission
+from ..odata import ODataError
+from ..storage import HeaderQuery, StoredDocument
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/Report", tags=["Report"])
+Context = Annotated[ServerContext, Depends(context)]
+
+_JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+_MAX_TOP = 10_000
+
+
+async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str, str]:
+    body = await request.body()
+
+    def store() -> str:
+        submission = parse_submission(body, format)
+        ctx.reports.save(submission)
+        return submission.rows.report_id
+
+    report_id = await run_in_threadpool(store)
+    return {"ID": report_id}
+
+
+@router.post("/WSJF", openapi_extra=_JSON_BODY)
+async def submit_wsjf(ctx: Context, request: Request) -> dict[str, str]:
+    """Store one WSJF report; resubmitting an id replaces that report."""
+    return await _submit(ctx, request, "wsjf")
+
+
+def _document(ctx: ServerContext, report_id: str) -> StoredDocument:
+    stored = ctx.reports.document(report_id)
+    if stored is None:
+        raise ApiError(404, f"report {report_id!r} not found")
+    return stored
+
+
+@router.get("/Wsjf/{id}")
+def get_wsjf(
+    ctx: Context,
+    id: str,
+    detailLevel: int = 7,
+    includeChartdata: bool = True,
+    includeAttachments: bool = True,
+) -> Response:
+    """The report as WSJF: the submitted document itself when it was submitted as WSJF.
+
+    The detail options are accepted; this server always returns the whole document.
+    """
+    body = convert_document(_document(ctx, id), "wsjf")
+    return Response(body, media_type="application/json")
+
+
+@router.get("/Query/Header")
+def query_header(
+    ctx: Context,
+    reportType: str | None = None,
+    filter: Annotated[str | None, Query(alias="$filter")] = None,
+    expand: Annotated[str | None, Query(alias="$expand")] = None,
+    orderby: Annotated[str | None, Query(alias="$orderby")] = None,
+    top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
+    skip: Annotated[int, Query(alias="$skip", ge=0)] = 0,
+) -> list[dict[str, object]]:
+    """Report headers matching an OData filter, newest first unless `$orderby` says otherwise."""
+    query = HeaderQuery(
+        report_type=reportType,
+        filter=filter,
+        orderby=orderby,
+        top=top,
+        skip=skip,
+        expand=[name for name in (expand or "").split(",") if name.strip()],
+    )
+    try:
+        return ctx.report_query.headers(query)
+    except ODataError as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+@router.get("/Query/HeaderByMiscInfo")
+def query_header_by_misc_info(
+    ctx: Context,
+    description: str,
+    stringValue: str,
+    top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
+) -> list[dict[str, object]]:
+    """Headers of reports carrying the misc info `description` with text `stringValue`."""
+    return ctx.report_query.headers_by_misc_info(description, stringValue, top)
+
+
+@router.get("/Attachment")
+def get_attachment(
+    ctx: Context, attachmentId: str | None = None, stepId: str | None = None
+) -> Response:
+    """One attachment's bytes by `attachmentId` (ids come from `$expand=attachments`)."""
+    if attachmentId is None:
+        raise ApiError(400, "attachmentId: required (lookup by stepId is not supported here)")
+    attachment = ctx.reports.attachment(attachmentId)
+    if attachment is None:
+        raise ApiError(404, f"attachment {attachmentId!r} not found")
+    return Response(
+        attachment.data,
+        media_type=attachment.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{attachment.name}"'},
+    )
+
+
+@router.get("/Attachments/{id}")
+def get_attachments(ctx: Context, id: str) -> Response:
+    """All attachments of a report as a zip archive."""
+    attachments = ctx.reports.attachments(id)
+    if attachments is None:
+        raise ApiError(404, f"report {id!r} not found")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        used: set[str] = set()
+        for attachment in attachments:
+            name = attachment.name
+            if name in used:
+                name = f"{attachment.attachment_id}-{name}"
+            used.add(name)
+            archive.writestr(name, attachment.data)
+    return Response(buffer.getvalue(), media_type="application/zip")

@@ -1,0 +1,36 @@
+"""Persistence: one module per domain (tables and queries), one engine, shipped migrations."""
+
+from __future__ import annotations
+
+from ._database import Database
+from ._migrate import migrate
+from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
+from .processes import Process, ProcessStore, RepairCategory, RepairOperation
+from .reference import ReferenceStore
+from .report_query import HeaderQuery, ReportQuery
+from .reports import Attachment, ReportStore, StoredDocument, Submission
+from .users import Principal, UserInfo, UserStore, encode_token
+
+__all__ = [
+    "PATH_SEPARATOR",
+    "Attachment",
+    "Database",
+    "HeaderQuery",
+    "Principal",
+    "Process",
+    "ProcessStore",
+    "ReferenceStore",
+    "RepairCategory",
+    "RepairOperation",
+    "ReportDocumentError",
+    "ReportQuery",
+    "ReportRows",
+    "ReportStore",
+    "StoredDocument",
+    "Submission",
+    "UserInfo",
+    "UserStore",
+    "encode_token",
+    "extract_rows",
+    "migrate",
+]

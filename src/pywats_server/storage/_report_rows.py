@@ -1,0 +1,353 @@
+"""Turn one parsed WSJF document into the rows the report tables index.
+
+The document itself is stored verbatim elsewhere; these rows exist for queries and analytics.
+Header fields are checked strictly (type and presence), because they are what every query relies
+on; errors name the offending field with its JSON path.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+__all__ = ["PATH_SEPARATOR", "ReportDocumentError", "ReportRows", "extract_rows", "parse_datetime"]
+
+PATH_SEPARATOR = "\u00b6"
+
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?"
+)
+_RESULTS = {"P", "F", "E", "T", "D"}
+
+
+class ReportDocumentError(ValueError):
+    """The document is not a valid report; `field` is the JSON path of the offending value."""
+
+    def __init__(self, field: str, expected: str, got: object = ...) -> None:
+        found = "it is missing" if got is ... else f"got {_describe(got)}"
+        super().__init__(f"{field}: expected {expected}, {found}")
+        self.field = field
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}{'...' if len(text) > 40 else ''}"
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an ISO 8601 date-time (0-7 fractional digits); return it as naive UTC.
+
+    A value without an offset is taken as UTC. Raises ValueError on anything else.
+    """
+    match = _DATETIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not an ISO 8601 date-time: {text!r}")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    value = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
+    )
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        value -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return value.replace(tzinfo=None)
+
+
+@dataclass
+class ReportRows:
+    """Everything extracted from one report, keyed by column name of the report tables."""
+
+    report_id: str
+    header: dict[str, Any]
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    measurements: list[dict[str, Any]] = field(default_factory=list)
+    misc_infos: list[dict[str, Any]] = field(default_factory=list)
+    sub_units: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _get(obj: Mapping[str, Any], key: str, where: str, expected: str, kind: Any) -> Any:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) and kind is not bool:
+        raise ReportDocumentError(f"{where}{key}", expected, value)
+    if not isinstance(value, kind):
+        raise ReportDocumentError(f"{where}{key}", expected, value)
+    return value
+
+
+def _text(obj: Mapping[str, Any], key: str, where: str = "") -> str | None:
+    value: str | None = _get(obj, key, where, "a string", str)
+    return value
+
+
+def _required_text(obj: Mapping[str, Any], key: str, where: str = "") -> str:
+    value = _text(obj, key, where)
+    if not value:
+        raise ReportDocumentError(f"{where}{key}", "a non-empty string", obj.get(key, ...))
+    return value
+
+
+def _integer(obj: Mapping[str, Any], key: str, where: str = "") -> int | None:
+    value: int | None = _get(obj, key, where, "an integer", int)
+    return value
+
+
+def _number(obj: Mapping[str, Any], key: str, where: str = "") -> float | None:
+    value = obj.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    if isinstance(value, (int, float, str)):
+        return None  # non-finite values ("NaN", "Infinity") stay in the document only
+    raise ReportDocumentError(f"{where}{key}", "a number", value)
+
+
+def _object(obj: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any] | None:
+    value: Mapping[str, Any] | None = _get(obj, key, where, "an object", dict)
+    return value
+
+
+def _objects(obj: Mapping[str, Any], key: str, where: str = "") -> list[Mapping[str, Any]]:
+    value = _get(obj, key, where, "an array", list) or []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ReportDocumentError(f"{where}{key}[{index}]", "an object", item)
+    return list(value)
+
+
+def _report_id(document: Mapping[str, Any]) -> str:
+    text = _required_text(document, "id")
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise ReportDocumentError("id", "a UUID (8-4-4-4-12 hex digits)", text) from None
+
+
+def _decode(data: object, where: str) -> bytes:
+    if not isinstance(data, str):
+        raise ReportDocumentError(where, "base64 text", data)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ReportDocumentError(where, "base64 text", data) from None
+
+
+def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    data = _decode(item.get("data", ""), f"{where}.data")
+    return {
+        "attachment_id": str(uuid.uuid5(uuid.UUID(report_id), key)),
+        "name": _text(item, "name", f"{where}.") or "attachment",
+        "content_type": _text(item, "contentType", f"{where}.") or "application/octet-stream",
+        "description": _text(item, "description", f"{where}."),
+        "size": len(data),
+        "data": data,
+    }
+
+
+def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
+    stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
+    while stack:
+        step, where, parent_path, parent_order, depth = stack.pop()
+        name = _text(step, "name", f"{where}.") or ""
+        path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
+        order = len(rows.steps)
+        loop = _object(step, "loop", f"{where}.") or {}
+        rows.steps.append(
+            {
+                "step_order": order,
+                "step_id": _integer(step, "id", f"{where}."),
+                "parent_order": parent_order,
+                "depth": depth,
+                "path": path,
+                "name": name,
+                "step_type": _text(step, "stepType", f"{where}."),
+                "step_group": _text(step, "group", f"{where}."),
+                "status": _text(step, "status", f"{where}."),
+                "tot_time": _number(step, "totTime", f"{where}."),
+                "caused_uut_failure": step.get("causedUUTFailure") is True,
+                "error_code": _integer(step, "errorCode", f"{where}."),
+                "loop_index": _integer(loop, "idx", f"{where}.loop."),
+            }
+        )
+        _measurements(rows, step, where, order, path)
+        attachment = _object(step, "attachment", f"{where}.")
+        if attachment is not None:
+            item = _attachment(rows.report_id, f"step/{order}", attachment, f"{where}.attachment")
+            rows.attachments.append({**item, "step_id": rows.steps[-1]["step_id"]})
+        children = _objects(step, "steps", f"{where}.")
+        for index in reversed(range(len(children))):
+            stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+
+
+def _measurements(
+    rows: ReportRows, step: Mapping[str, Any], where: str, order: int, path: str
+) -> None:
+    for key, kind in (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S")):
+        for index, meas in enumerate(_objects(step, key, f"{where}.")):
+            at = f"{where}.{key}[{index}]."
+            name = _text(meas, "name", at)
+            value = meas.get("value")
+            rows.measurements.append(
+                {
+                    "step_order": order,
+                    "meas_index": len(rows.measurements),
+                    "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
+                    "name": name,
+                    "kind": kind,
+                    "comp_op": _text(meas, "compOp", at),
+                    "status": _text(meas, "status", at),
+                    "value": _number(meas, "value", at) if kind == "N" else None,
+                    "text_value": value if kind == "S" and isinstance(value, str) else None,
+                    "low_limit": _number(meas, "lowLimit", at),
+                    "high_limit": _number(meas, "highLimit", at),
+                    "text_limit": _text(meas, "limit", at) if kind == "S" else None,
+                    "unit": _text(meas, "unit", at),
+                }
+            )
+
+
+def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, str | None]:
+    for step in rows.steps:
+        if (step_id is not None and step["step_id"] == step_id) or (
+            step_id is None and step["caused_uut_failure"]
+        ):
+            return step["name"], step["path"]
+    return None, None
+
+
+def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
+    """Validate the header of a parsed WSJF document and extract its index rows.
+
+    `size` is the byte size of the submitted document. Raises ReportDocumentError naming the field.
+    """
+    if not isinstance(document, Mapping):
+        raise ReportDocumentError("(document)", "a JSON object", document)
+    kind = _required_text(document, "type")
+    if kind not in ("T", "R"):
+        raise ReportDocumentError("type", "'T' (UUT) or 'R' (UUR)", kind)
+    report_id = _report_id(document)
+    process_code = _integer(document, "processCode")
+    if process_code is None:
+        raise ReportDocumentError("processCode", "an integer", document.get("processCode", ...))
+    result = _required_text(document, "result")
+    if result not in _RESULTS:
+        raise ReportDocumentError("result", "one of P, F, E, T, D", result)
+    start = _required_text(document, "start")
+    try:
+        start_utc = parse_datetime(start)
+    except ValueError:
+        raise ReportDocumentError("start", "an ISO 8601 date-time", start) from None
+    header: dict[str, Any] = {
+        "report_id": report_id,
+        "report_type": kind,
+        "serial_number": _required_text(document, "sn"),
+        "part_number": _required_text(document, "pn"),
+        "revision": _required_text(document, "rev"),
+        "station_name": _text(document, "machineName"),
+        "location": _text(document, "location"),
+        "purpose": _text(document, "purpose"),
+        "origin": _text(document, "origin"),
+        "process_code": process_code,
+        "process_name": _text(document, "processName"),
+        "result": result,
+        "start": start,
+        "start_utc": start_utc,
+        "report_size": size,
+    }
+    rows = ReportRows(report_id, header)
+    if kind == "T":
+        root = _object(document, "root")
+        if root is None:
+            raise ReportDocumentError("root", "an object (the root step of a UUT)")
+        uut = _object(document, "uut") or {}
+        _walk_steps(rows, root)
+        failed_name, failed_path = _caused_failure(
+            rows, _integer(uut, "stepIdCausedUUTFailure", "uut.")
+        )
+        seq_call = _object(root, "seqCall", "root.") or {}
+        sw_path = _text(seq_call, "path", "root.seqCall.")
+        header.update(
+            operator=_text(uut, "user", "uut."),
+            comment=_text(uut, "comment", "uut."),
+            execution_time=_number(uut, "execTime", "uut."),
+            batch_number=_text(uut, "batchSN", "uut."),
+            test_socket_index=_integer(uut, "testSocketIndex", "uut."),
+            fixture_id=_text(uut, "fixtureId", "uut."),
+            error_code=_integer(uut, "errorCode", "uut."),
+            error_message=_text(uut, "errorMessage", "uut."),
+            caused_uut_failure=failed_name,
+            caused_uut_failure_path=failed_path,
+            root_node_type=_text(root, "stepType", "root."),
+            sw_filename=re.split(r"[\\/]", sw_path)[-1] if sw_path else None,
+            sw_version=_text(seq_call, "version", "root.seqCall."),
+        )
+    else:
+        uur = _object(document, "uur")
+        if uur is None:
+            raise ReportDocumentError("uur", "an object (the repair header of a UUR)")
+        referenced = _text(uur, "refUUT", "uur.")
+        header.update(
+            operator=_text(uur, "user", "uur."),
+            comment=_text(uur, "comment", "uur."),
+            execution_time=_number(uur, "execTime", "uur."),
+            referenced_uut=referenced.lower() if referenced else None,
+        )
+    _header_collections(rows, document)
+    return rows
+
+
+def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
+    for index, misc in enumerate(_objects(document, "miscInfos")):
+        at = f"miscInfos[{index}]."
+        rows.misc_infos.append(
+            {
+                "idx": index,
+                "description": _text(misc, "description", at) or "",
+                "text": _text(misc, "text", at),
+                "numeric": _number(misc, "numeric", at),
+            }
+        )
+    for index, unit in enumerate(_objects(document, "subUnits")):
+        at = f"subUnits[{index}]."
+        rows.sub_units.append(
+            {
+                "idx": index,
+                "part_type": _text(unit, "partType", at),
+                "part_number": _text(unit, "pn", at),
+                "serial_number": _text(unit, "sn", at),
+                "revision": _text(unit, "rev", at),
+            }
+        )
+        for number, failure in enumerate(_objects(unit, "failures", at)):
+            where = f"{at}failures[{number}]."
+            rows.failures.append(
+                {
+                    "sub_unit_idx": index,
+                    "failure_idx": number,
+                    "category": _text(failure, "category", where),
+                    "code": _text(failure, "code", where),
+                    "comment": _text(failure, "comment", where),
+                    "com_ref": _text(failure, "comRef", where),
+                    "func_block": _text(failure, "funcBlock", where),
+                    "ref_step_id": _integer(failure, "refStepId", where),
+                    "art_number": _text(failure, "artNumber", where),
+                }
+            )
+    for index, item in enumerate(_objects(document, "binaryData")):
+        attachment = _attachment(rows.report_id, f"report/{index}", item, f"binaryData[{index}]")
+        rows.attachments.append({**attachment, "step_id": None})

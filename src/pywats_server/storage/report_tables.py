@@ -1,0 +1,190 @@
+"""The report tables: a compact indexed header per report, its verbatim document apart, and
+one row per step, measurement, misc info, sub-unit, failure and attachment.
+
+Index choices serve the header query (time range, unit, product) and the analytics that read
+steps and measurements by path for a product and process over a period.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from ._metadata import BigId, metadata
+
+__all__ = [
+    "CHILD_TABLES",
+    "report_attachments",
+    "report_documents",
+    "report_failures",
+    "report_measurements",
+    "report_misc_infos",
+    "report_steps",
+    "report_sub_units",
+    "reports",
+]
+
+
+def _report_fk() -> Column[int]:
+    return Column("report_pk", BigId, ForeignKey("reports.report_pk"), primary_key=True)
+
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("report_pk", BigId, primary_key=True, autoincrement=True),
+    Column("report_id", String(36), nullable=False, unique=True),
+    Column("report_type", String(1), nullable=False),
+    Column("serial_number", String(200), nullable=False),
+    Column("part_number", String(200), nullable=False),
+    Column("revision", String(200), nullable=False),
+    Column("batch_number", String(200)),
+    Column("station_name", String(200)),
+    Column("location", String(200)),
+    Column("purpose", String(200)),
+    Column("origin", String(100)),
+    Column("process_code", Integer, nullable=False),
+    Column("process_name", String(100)),
+    Column("result", String(1), nullable=False),
+    Column("start", String(40), nullable=False),
+    Column("start_utc", DateTime, nullable=False, index=True),
+    Column("operator", String(200)),
+    Column("comment", Text),
+    Column("execution_time", Float),
+    Column("sw_filename", String(500)),
+    Column("sw_version", String(100)),
+    Column("test_socket_index", Integer),
+    Column("fixture_id", String(200)),
+    Column("error_code", Integer),
+    Column("error_message", Text),
+    Column("caused_uut_failure", String(500)),
+    Column("caused_uut_failure_path", Text),
+    Column("referenced_uut", String(36), index=True),
+    Column("root_node_type", String(100)),
+    Column("receive_count", Integer, nullable=False),
+    Column("report_size", Integer, nullable=False),
+    Column("received_utc", DateTime, nullable=False),
+    Index(None, "serial_number", "part_number", "process_code", "start_utc"),
+    Index(None, "part_number", "process_code", "start_utc"),
+)
+
+report_documents = Table(
+    "report_documents",
+    metadata,
+    _report_fk(),
+    Column("format", String(4), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+report_steps = Table(
+    "report_steps",
+    metadata,
+    _report_fk(),
+    Column("step_order", Integer, primary_key=True, autoincrement=False),
+    Column("step_id", Integer),
+    Column("parent_order", Integer),
+    Column("depth", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("step_type", String(100)),
+    Column("step_group", String(1)),
+    Column("status", String(1)),
+    Column("tot_time", Float),
+    Column("caused_uut_failure", Boolean, nullable=False),
+    Column("error_code", Integer),
+    Column("loop_index", Integer),
+    Index(None, "path"),
+)
+
+report_measurements = Table(
+    "report_measurements",
+    metadata,
+    _report_fk(),
+    Column("meas_index", Integer, primary_key=True, autoincrement=False),
+    Column("step_order", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("name", String(500)),
+    Column("kind", String(1), nullable=False),
+    Column("comp_op", String(20)),
+    Column("status", String(1)),
+    Column("value", Float),
+    Column("text_value", Text),
+    Column("low_limit", Float),
+    Column("high_limit", Float),
+    Column("text_limit", Text),
+    Column("unit", String(100)),
+    Index(None, "path"),
+)
+
+report_misc_infos = Table(
+    "report_misc_infos",
+    metadata,
+    _report_fk(),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(500), nullable=False),
+    Column("text", Text),
+    Column("numeric", Float),
+    Index(None, "description", "text"),
+)
+
+report_sub_units = Table(
+    "report_sub_units",
+    metadata,
+    _report_fk(),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("part_type", String(200)),
+    Column("part_number", String(200)),
+    Column("serial_number", String(200)),
+    Column("revision", String(200)),
+    Index(None, "serial_number"),
+    Index(None, "part_number"),
+)
+
+report_failures = Table(
+    "report_failures",
+    metadata,
+    _report_fk(),
+    Column("sub_unit_idx", Integer, primary_key=True, autoincrement=False),
+    Column("failure_idx", Integer, primary_key=True, autoincrement=False),
+    Column("category", String(200)),
+    Column("code", String(200)),
+    Column("comment", Text),
+    Column("com_ref", String(200)),
+    Column("func_block", String(200)),
+    Column("ref_step_id", Integer),
+    Column("art_number", String(200)),
+)
+
+report_attachments = Table(
+    "report_attachments",
+    metadata,
+    Column("attachment_id", String(36), primary_key=True),
+    Column("report_pk", BigId, ForeignKey("reports.report_pk"), nullable=False, index=True),
+    Column("step_id", Integer),
+    Column("name", String(500), nullable=False),
+    Column("content_type", String(200), nullable=False),
+    Column("description", Text),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+CHILD_TABLES = (
+    report_documents,
+    report_steps,
+    report_measurements,
+    report_misc_infos,
+    report_sub_units,
+    report_failures,
+    report_attachments,
+)

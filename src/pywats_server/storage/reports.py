@@ -1,0 +1,197 @@
+"""Storing reports: verbatim documents plus their index rows; the same id replaces the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ._database import Database
+from ._report_rows import ReportRows
+from .processes import processes
+from .report_tables import (
+    CHILD_TABLES,
+    report_attachments,
+    report_documents,
+    report_failures,
+    report_measurements,
+    report_misc_infos,
+    report_steps,
+    report_sub_units,
+    reports,
+)
+
+__all__ = ["Attachment", "ReportStore", "StoredDocument", "Submission"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One report to store: its index rows and the document exactly as submitted."""
+
+    rows: ReportRows
+    document: bytes
+    format: str  # "wsjf" or "wsxf"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    format: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Attachment:
+    attachment_id: str
+    step_id: int | None
+    name: str
+    content_type: str
+    description: str | None
+    data: bytes
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class ReportStore:
+    """Writes and reads reports. Every write is one transaction: all of a batch, or nothing."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    def save(self, submission: Submission) -> None:
+        """Store one report, replacing any earlier report with the same id."""
+        self.save_many([submission])
+
+    def save_many(self, submissions: Sequence[Submission]) -> None:
+        """Store reports in one transaction; ids that already exist are replaced.
+
+        Two writers racing on a new id both try to insert it; the loser retries as a replacement.
+        """
+        for attempt in range(3):
+            try:
+                with self._engine.begin() as connection:
+                    self._write(connection, submissions)
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+
+    def _write(self, connection: Connection, submissions: Sequence[Submission]) -> None:
+        latest: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
+        rows = connection.execute(select(processes.c.code, processes.c.name))
+        names = {code: name for code, name in rows}
+        existing = {
+            report_id: (pk, count)
+            for report_id, pk, count in connection.execute(
+                select(reports.c.report_id, reports.c.report_pk, reports.c.receive_count).where(
+                    reports.c.report_id.in_(list(latest))
+                )
+            )
+        }
+        now = _utcnow()
+        received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
+        new_headers, pks = [], {}
+        for report_id, submission in latest.items():
+            header = self._header(submission.rows, names, now)
+            if report_id in existing:
+                pk, count = existing[report_id]
+                pks[report_id] = pk
+                for table in CHILD_TABLES:
+                    connection.execute(delete(table).where(table.c.report_pk == pk))
+                header["receive_count"] = count + received[report_id] - 1
+                connection.execute(reports.update().where(reports.c.report_pk == pk), header)
+            else:
+                header["receive_count"] = received[report_id] - 1
+                new_headers.append(header)
+        if new_headers:
+            inserted = connection.execute(
+                reports.insert().returning(
+                    reports.c.report_pk, reports.c.report_id, sort_by_parameter_order=True
+                ),
+                new_headers,
+            )
+            pks.update({report_id: pk for pk, report_id in inserted})
+        self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
+
+    @staticmethod
+    def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
+        header: dict[str, Any] = {c.name: None for c in reports.columns if c.name != "report_pk"}
+        header.update(rows.header, received_utc=now)
+        if header["process_name"] is None:
+            header["process_name"] = names.get(rows.header["process_code"])
+        return header
+
+    @staticmethod
+    def _insert_children(connection: Connection, items: list[tuple[int, Submission]]) -> None:
+        batches: dict[Any, list[dict[str, Any]]] = {table: [] for table in CHILD_TABLES}
+        for pk, submission in items:
+            rows = submission.rows
+            batches[report_documents].append(
+                {"report_pk": pk, "format": submission.format, "body": submission.document}
+            )
+            for table, records in (
+                (report_steps, rows.steps),
+                (report_measurements, rows.measurements),
+                (report_misc_infos, rows.misc_infos),
+                (report_sub_units, rows.sub_units),
+                (report_failures, rows.failures),
+                (report_attachments, rows.attachments),
+            ):
+                batches[table].extend({"report_pk": pk, **record} for record in records)
+        for table, records in batches.items():
+            if records:
+                connection.execute(table.insert(), records)
+
+    def document(self, report_id: str) -> StoredDocument | None:
+        """The stored document of a report (id compared case-insensitively), or None."""
+        query = (
+            select(report_documents.c.format, report_documents.c.body)
+            .join(reports, reports.c.report_pk == report_documents.c.report_pk)
+            .where(reports.c.report_id == report_id.lower())
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else StoredDocument(row.format, bytes(row.body))
+
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        """One attachment by its id, or None."""
+        query = select(report_attachments).where(
+            report_attachments.c.attachment_id == attachment_id.lower()
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else self._attachment(row._mapping)
+
+    def attachments(self, report_id: str) -> list[Attachment] | None:
+        """All attachments of a report in document order; None when the report does not exist."""
+        with self._engine.connect() as connection:
+            pk = connection.scalar(
+                select(reports.c.report_pk).where(reports.c.report_id == report_id.lower())
+            )
+            if pk is None:
+                return None
+            rows = connection.execute(
+                select(report_attachments).where(report_attachments.c.report_pk == pk)
+            ).all()
+        return [self._attachment(row._mapping) for row in rows]
+
+    @staticmethod
+    def _attachment(row: Any) -> Attachment:
+        return Attachment(
+            row["attachment_id"],
+            row["step_id"],
+            row["name"],
+            row["content_type"],
+            row["description"],
+            bytes(row["data"]),
+        )
+
+    def count(self) -> int:
+        """How many reports are stored."""
+        with self._engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(reports)) or 0)

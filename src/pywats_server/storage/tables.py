@@ -1,0 +1,12 @@
+"""The complete schema: importing this module attaches every domain's tables to `metadata`.
+
+A new domain adds its storage module to the imports below and a migration under
+`pywats_server/migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+from . import processes, reference, report_tables, users
+from ._metadata import metadata
+
+__all__ = ["metadata", "processes", "reference", "report_tables", "users"]

@@ -1,0 +1,279 @@
+"""The report endpoints over the in-process app, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+def _uut(
+    serial: str, *, result: str = "P", start: str = "2026-03-02T08:15:30.125+01:00"
+) -> dict[str, Any]:
+    return {
+        "type": "T",
+        "id": str(uuid.uuid4()),
+        "pn": "DEMO-PCBA-01",
+        "sn": serial,
+        "rev": "B",
+        "processCode": 100,
+        "result": result,
+        "machineName": "FCT-3",
+        "location": "Line 2",
+        "purpose": "Production",
+        "start": start,
+        "uut": {"user": "op7", "execTime": 1.5},
+        "miscInfos": [{"description": "Firmware", "text": f"fw-{serial}", "numeric": None}],
+        "subUnits": [
+            {"partType": "PSU", "pn": "PSU-200", "rev": "A", "sn": f"P-{serial}", "position": 0}
+        ],
+        "root": {
+            "id": 1,
+            "group": "M",
+            "stepType": "SequenceCall",
+            "name": "MainSequence Callback",
+            "status": result,
+            "totTime": 1.0,
+            "causedUUTFailure": False,
+            "steps": [
+                {
+                    "id": 2,
+                    "group": "M",
+                    "stepType": "ET_NLT",
+                    "name": "3V3",
+                    "status": result,
+                    "totTime": 0.2,
+                    "causedUUTFailure": result == "F",
+                    "numericMeas": [
+                        {
+                            "compOp": "GELE",
+                            "name": None,
+                            "status": result,
+                            "unit": "V",
+                            "value": 3.31,
+                            "highLimit": 3.4,
+                            "lowLimit": 3.2,
+                        }
+                    ],
+                }
+            ],
+            "seqCall": {
+                "path": "C:\\Tests\\Demo.seq",
+                "name": "MainSequence Callback",
+                "version": "1.0",
+            },
+        },
+    }
+
+
+async def _submit(api: httpx.AsyncClient, report: dict[str, Any]) -> httpx.Response:
+    return await api.post("/api/Report/WSJF", content=json.dumps(report).encode())
+
+
+async def _headers(api: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
+    response = await api.get("/api/Report/Query/Header", params=params)
+    assert response.status_code == 200, response.text
+    result: list[dict[str, Any]] = response.json()
+    return result
+
+
+@pytest.mark.parametrize("name", ["uut-wsjf-export.json", "uur-example.json"])
+async def test_sample_is_returned_byte_for_byte(
+    api: httpx.AsyncClient, samples: Path, name: str
+) -> None:
+    body = (samples / "wats" / name).read_bytes()
+    submitted = await api.post("/api/Report/WSJF", content=body)
+    assert submitted.status_code == 200, submitted.text
+    report_id = json.loads(body)["id"]
+    assert submitted.json() == {"ID": report_id}
+    fetched = await api.get(f"/api/Report/Wsjf/{report_id.upper()}")
+    assert fetched.headers["content-type"] == "application/json"
+    assert fetched.content == body
+
+
+async def test_resubmitting_an_id_replaces_the_report(api: httpx.AsyncClient) -> None:
+    report = _uut("SN-REPLACE", result="F")
+    assert (await _submit(api, report)).status_code == 200
+    report["result"] = "P"
+    assert (await _submit(api, report)).status_code == 200
+    [header] = await _headers(api, **{"$filter": f"uuid eq {report['id']}"})
+    assert header["result"] == "Passed"
+    assert header["receiveCount"] == 2
+    stored = (await api.get(f"/api/Report/Wsjf/{report['id']}")).json()
+    assert stored["result"] == "P"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "malformed JSON"),
+        (b"[]", "expected one JSON report object"),
+        (b"", "empty body"),
+        (json.dumps({**_uut("X"), "sn": ""}).encode(), "sn: expected a non-empty string"),
+        (json.dumps({k: v for k, v in _uut("X").items() if k != "pn"}).encode(), "pn: expected"),
+        (
+            json.dumps({**_uut("X"), "processCode": "100"}).encode(),
+            "processCode: expected an integer",
+        ),
+        (json.dumps({**_uut("X"), "start": "yesterday"}).encode(), "start: expected an ISO 8601"),
+        (json.dumps({**_uut("X"), "id": "42"}).encode(), "id: expected a UUID"),
+        (json.dumps({**_uut("X"), "type": "Q"}).encode(), "type: expected 'T'"),
+        (
+            json.dumps({**_uut("X"), "miscInfos": [{"description": 5}]}).encode(),
+            "miscInfos[0].description",
+        ),
+        (
+            json.dumps({**_uut("X"), "binaryData": [{"name": "a", "data": "@@"}]}).encode(),
+            "binaryData[0].data",
+        ),
+        (b"\xff\xfe{", "UTF-8"),
+    ],
+)
+async def test_bad_submissions_are_400_and_store_nothing(
+    api: httpx.AsyncClient, body: bytes, message: str
+) -> None:
+    before = await _headers(api, **{"$top": 10000})
+    response = await api.post("/api/Report/WSJF", content=body)
+    assert response.status_code == 400
+    assert message in response.json()["Message"]
+    assert response.json()["message"] == response.json()["Message"]
+    assert len(await _headers(api, **{"$top": 10000})) == len(before)
+
+
+async def test_oversized_body_is_413(api: httpx.AsyncClient) -> None:
+    report = _uut("SN-BIG")
+    report["comment"] = "x" * (2 * 1024 * 1024)
+    response = await _submit(api, report)
+    assert response.status_code == 413
+    assert "limit is 1048576 bytes" in response.json()["Message"]
+    assert await _headers(api, **{"$filter": "serialNumber eq 'SN-BIG'"}) == []
+
+
+async def test_header_filters(api: httpx.AsyncClient) -> None:
+    tag = uuid.uuid4().hex[:8]
+    reports = [
+        _uut(f"{tag}-1", result="P", start="2026-04-01T08:00:00+02:00"),
+        _uut(f"{tag}-2", result="F", start="2026-04-02T08:00:00Z"),
+        _uut(f"{tag}-O'3", result="P", start="2026-04-03T08:00:00.1234567-05:00"),
+    ]
+    for report in reports:
+        assert (await _submit(api, report)).status_code == 200
+
+    async def serials(expression: str, **extra: Any) -> list[str]:
+        found = await _headers(
+            api, **{"$filter": f"startswith(serialNumber,'{tag}') and ({expression})", **extra}
+        )
+        return [h["serialNumber"] for h in found]
+
+    assert await serials("result eq 'Failed'") == [f"{tag}-2"]
+    assert await serials("result ne 'Failed'", **{"$orderby": "start asc"}) == [
+        f"{tag}-1",
+        f"{tag}-O'3",
+    ]
+    assert await serials(f"serialNumber eq '{tag}-O''3'") == [f"{tag}-O'3"]
+    assert await serials("start ge 2026-04-02T00:00:00Z and start lt 2026-04-03T00:00:00Z") == [
+        f"{tag}-2"
+    ]
+    assert await serials(
+        "not (result eq 'Passed') or endswith(serialNumber,'-1')", **{"$orderby": "serialNumber"}
+    ) == [f"{tag}-1", f"{tag}-2"]
+    assert await serials(f"subUnits/any(s: s/serialNumber eq 'P-{tag}-2')") == [f"{tag}-2"]
+    assert await serials("contains(serialNumber,'O''3') and processCode eq 100") == [f"{tag}-O'3"]
+    page = await serials(
+        "true eq true" if False else "processCode eq 100",
+        **{"$orderby": "start desc", "$top": 1, "$skip": 1},
+    )
+    assert page == [f"{tag}-2"]
+
+
+async def test_expand_and_misc_info_lookup(api: httpx.AsyncClient) -> None:
+    report = _uut("SN-EXPAND")
+    report["binaryData"] = [
+        {
+            "name": "log.txt",
+            "contentType": "text/plain",
+            "data": base64.b64encode(b"hello").decode(),
+        }
+    ]
+    assert (await _submit(api, report)).status_code == 200
+    [header] = await _headers(
+        api, **{"$filter": f"uuid eq {report['id']}", "$expand": "subUnits,miscInfo,attachments"}
+    )
+    assert header["subUnits"] == [
+        {"serialNumber": "P-SN-EXPAND", "partNumber": "PSU-200", "revision": "A", "partType": "PSU"}
+    ]
+    assert header["miscInfo"] == [{"description": "Firmware", "value": "fw-SN-EXPAND"}]
+    [attachment] = header["attachments"]
+    data = await api.get(
+        "/api/Report/Attachment", params={"attachmentId": attachment["attachmentId"]}
+    )
+    assert data.content == b"hello"
+    assert data.headers["content-type"].startswith("text/plain")
+    archive = await api.get(f"/api/Report/Attachments/{report['id']}")
+    assert zipfile.ZipFile(io.BytesIO(archive.content)).read("log.txt") == b"hello"
+    by_misc = await api.get(
+        "/api/Report/Query/HeaderByMiscInfo",
+        params={"description": "Firmware", "stringValue": "fw-SN-EXPAND"},
+    )
+    assert [h["uuid"] for h in by_misc.json()] == [report["id"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"$filter": "serialNumber eq"}, "expected a literal"),
+        ({"$filter": "nope eq 1"}, "unknown field 'nope'"),
+        ({"$filter": "processCode eq 'ten'"}, "expects a int value"),
+        ({"$filter": "serialNumber eq 'x' and"}, "expected"),
+        ({"$filter": "(serialNumber eq 'x'"}, "expected ')'"),
+        ({"$orderby": "start sideways"}, "$orderby"),
+        ({"$expand": "everything"}, "$expand"),
+        ({"$top": "-1"}, "$top"),
+        ({"reportType": "Z"}, "reportType"),
+    ],
+)
+async def test_bad_queries_are_400(
+    api: httpx.AsyncClient, params: dict[str, str], message: str
+) -> None:
+    response = await api.get("/api/Report/Query/Header", params=params)
+    assert response.status_code == 400
+    assert message in response.json()["Message"]
+
+
+async def test_paths_match_case_insensitively_and_need_credentials(
+    api: httpx.AsyncClient, asgi_transport: httpx.ASGITransport
+) -> None:
+    assert (await api.get("/API/app/VERSION")).json() == "2025.3.0.0"
+    missing = await api.get("/api/report/wsjf/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+    assert "not found" in missing.json()["Message"]
+    async with httpx.AsyncClient(
+        transport=asgi_transport, base_url="http://wats.test"
+    ) as anonymous:
+        for path in (
+            "/api/App/Version",
+            "/api/Report/Query/Header",
+            "/api/Nothing",
+            "/openapi.json",
+        ):
+            response = await anonymous.get(path)
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"].startswith("Basic")
+        wrong = await anonymous.get(
+            "/api/App/Version", headers={"Authorization": "Basic YWRtaW46bm8="}
+        )
+        assert wrong.status_code == 401
+
+
+async def test_openapi_document_lists_the_report_endpoints(api: httpx.AsyncClient) -> None:
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    assert {"/api/Report/WSJF", "/api/Report/Query/Header", "/api/App/Processes"} <= set(paths)
