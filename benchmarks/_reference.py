@@ -38,11 +38,14 @@ def run_reference(script: str, *args: str, timeout: float = 600) -> Any:
     """Run `script` under the reference interpreter and return the JSON it prints last."""
     completed = subprocess.run(
         [str(reference_python()), "-c", script, *args],
-        check=True,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"reference script failed (exit {completed.returncode}); stderr:\n{completed.stderr}"
+        )
     lines = [line for line in completed.stdout.splitlines() if line.strip()]
     if not lines:
         raise RuntimeError(f"reference script printed nothing; stderr:\n{completed.stderr}")
