@@ -10,34 +10,53 @@ assert len(transport.requests) == 2 and len(clock.sleeps) == 1
 
 from __future__ import annotations
 
+import inspect
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 __all__ = ["FakeClock", "Reply", "ScriptedTransport"]
 
-Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+Reply = (
+    httpx.Response
+    | Exception
+    | Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+)
 
 
-class ScriptedTransport(httpx.MockTransport):
+class ScriptedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Answers requests from a queue of replies, in order; works for `WATS` and `AsyncWATS`.
 
     A reply is an `httpx.Response`, an exception to raise (e.g. `httpx.ConnectError("reset")`)
-    or a function of the request. Every request is kept in `requests`. Running out of replies
-    raises `RuntimeError` naming the unexpected request.
+    or a function of the request returning a response (a coroutine function too, for the async
+    client). Every request is kept in `requests`. Running out of replies raises `RuntimeError`
+    naming the unexpected request.
     """
 
     def __init__(self, *replies: Reply) -> None:
         self._replies: deque[Reply] = deque(replies)
         self.requests: list[httpx.Request] = []
-        super().__init__(self._answer)
 
     def add(self, *replies: Reply) -> None:
         """Queue more replies."""
         self._replies.extend(replies)
 
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        answer = self._answer(request)
+        if inspect.isawaitable(answer):
+            if inspect.iscoroutine(answer):
+                answer.close()  # never awaited: close it so no warning outlives the error
+            raise TypeError("an async reply function cannot answer the synchronous client")
+        return answer
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        answer = self._answer(request)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    def _answer(self, request: httpx.Request) -> httpx.Response | Awaitable[httpx.Response]:
         self.requests.append(request)
         if not self._replies:
             raise RuntimeError(
