@@ -1,4 +1,4 @@
-"""WATS reports: lossless typed models, builders, limit evaluation, WSJF I/O.
+"""WATS reports: lossless typed models, builders, limit evaluation, WSJF and WSXF I/O.
 
 Loading keeps the document itself as storage, so a report read from WATS and written back is the
 same JSON (unknown keys, key order, number types and date-time text included)::
@@ -59,6 +59,8 @@ from pywats.report._step_types import (
 )
 from pywats.report._timestamp import Timestamp
 from pywats.report._wsjf import read_wsjf, report_from_json, write_wsjf
+from pywats.report._wsxf_read import read_wsxf
+from pywats.report._wsxf_write import write_wsxf
 
 __all__ = [
     "ActionStep",
@@ -106,8 +108,10 @@ __all__ = [
     "UnknownStep",
     "numeric_passes",
     "read_wsjf",
+    "read_wsxf",
     "report_from_json",
     "step_class_for",
     "string_passes",
     "write_wsjf",
+    "write_wsxf",
 ]

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["ChartType", "CompOp", "Status", "StepGroup"]
+__all__ = [
+    "GROUP_WORDS",
+    "REPORT_TYPE_WORDS",
+    "STATUS_WORDS",
+    "ChartType",
+    "CompOp",
+    "Status",
+    "StepGroup",
+]
 
 
 class Status(str, Enum):
@@ -73,3 +81,16 @@ class ChartType(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+# The words WSXF (and query endpoints) use for the letters WSJF writes.
+STATUS_WORDS = {
+    "P": "Passed",
+    "F": "Failed",
+    "S": "Skipped",
+    "D": "Done",
+    "E": "Error",
+    "T": "Terminated",
+}
+GROUP_WORDS = {"S": "Setup", "M": "Main", "C": "Cleanup"}
+REPORT_TYPE_WORDS = {"T": "UUT", "R": "UUR"}

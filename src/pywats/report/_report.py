@@ -187,11 +187,19 @@ class UUTReport(Report):
         )
         root = SequenceCall.new(sequence_name, path=sequence_path, version=sequence_version)
         raw["root"] = root.raw
+        # Every `uut` key, null when unset, in export order: the layout WATS itself writes.
         raw["uut"] = {
             "execTime": exec_time,
+            "testSocketIndex": None,
+            "batchSN": None,
             "comment": comment,
+            "errorCode": None,
+            "errorMessage": None,
             "fixtureId": fixture_id,
             "user": operator,
+            "batchFailCount": None,
+            "batchLoopIndex": None,
+            "stepIdCausedUUTFailure": None,
         }
         raw["miscInfos"] = []
         raw["subUnits"] = []
