@@ -1,11 +1,85 @@
-"""Fixtures for the converter tests: an STDF V4 record encoder for synthetic files."""
+"""Fixtures for the converter tests: golden WSJF files, a server round trip, an STDF encoder.
+
+Goldens live in `golden/<converter>/<sample>.json`: the converter's reports as indented JSON of
+exactly what `write_wsjf` produces. A test fails when the output differs. After a deliberate
+change, regenerate with `PYWATS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/pywats_client/converters`
+and review the diff (`git diff tests/pywats_client/converters/golden`) before committing.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import struct
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
+import httpx
 import pytest
+
+from pywats.report import Report, write_wsjf
+from pywats_client._identity import Station
+from pywats_client.converters import Source
+
+GOLDEN = Path(__file__).parent / "golden"
+STATION = Station("GOLDEN-STATION", location="Test lab", purpose="Golden tests")
+
+
+class Goldens:
+    """Sources as GOLDEN-STATION sees them, golden comparison and the server round trip."""
+
+    station = STATION
+
+    @staticmethod
+    def source(path: Path, data: bytes | None = None) -> Source:
+        """The Source a station named GOLDEN-STATION hands a converter for `path`."""
+        return Source(path, path.read_bytes() if data is None else data, STATION)
+
+    @staticmethod
+    def text(reports: Sequence[Report]) -> str:
+        """The reports' WSJF as indented JSON (number lexemes unchanged)."""
+        reports = list(reports)
+        return json.dumps(json.loads(write_wsjf(reports)), indent=1, ensure_ascii=False) + "\n"
+
+    def check(self, name: str, reports: Sequence[Report]) -> None:
+        """Compare with (or, under PYWATS_UPDATE_GOLDEN=1, rewrite) `golden/<name>.json`."""
+        path = GOLDEN / f"{name}.json"
+        text = self.text(reports)
+        if os.environ.get("PYWATS_UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if not path.exists():
+            pytest.fail(f"no golden file {path}; create it with PYWATS_UPDATE_GOLDEN=1, review it")
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"output differs from {path.relative_to(GOLDEN.parent)}"
+
+    @staticmethod
+    async def round_trip(api: httpx.AsyncClient, report: Report) -> None:
+        """Submit `report` to the local server; it must come back as the same document."""
+        body = write_wsjf(report, validate=True)
+        submitted = await api.post("/api/Report/WSJF", content=body.encode())
+        assert submitted.status_code == 200, submitted.text
+        fetched = await api.get(f"/api/Report/Wsjf/{report.id}")
+        assert fetched.status_code == 200, fetched.text
+        assert fetched.content.decode() == body
+
+
+@pytest.fixture(scope="session")
+def goldens() -> Goldens:
+    return Goldens()
+
+
+@pytest.fixture
+async def wats_api(
+    asgi_transport: httpx.ASGITransport, server_token: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An authenticated client into the in-process local server."""
+    headers = {"Authorization": f"Basic {server_token}"}
+    async with httpx.AsyncClient(
+        transport=asgi_transport, base_url="http://wats.test", headers=headers
+    ) as client:
+        yield client
+
 
 Field = tuple[str, object]
 

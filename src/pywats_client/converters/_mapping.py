@@ -1,0 +1,129 @@
+"""Rules the format converters share when they fill WATS report headers and steps.
+
+Header fields a file may lack (part number, revision, operation code) come from the site
+parameters, and a report is never sent with a guessed value: `unit_identity` raises ConversionError
+naming the parameter to set. Station-local times without a UTC offset get one from the
+`timezone` parameter.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from pywats_client.converters._base import ConversionError, Source
+from pywats_client.converters._params import (
+    COMMON_PARAMETERS,
+    Parameter,
+    ParamValue,
+    SiteDefaults,
+)
+
+__all__ = [
+    "TIMEZONE_PARAMETER",
+    "WITH_TIMEZONE",
+    "UnitIdentity",
+    "localize",
+    "station_name",
+    "timezone_parameter",
+    "unit_identity",
+    "zone_from_name",
+]
+
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+
+def zone_from_name(name: str) -> tzinfo | None:
+    """`local` (None: the converting machine's zone rules), `UTC`, `+HH:MM`, or an IANA name.
+
+    Raises ValueError for anything else.
+    """
+    if name == "local":
+        return None
+    match = _OFFSET.match(name)
+    if match:
+        sign = -1 if match[1] == "-" else 1
+        return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])))
+    if name.upper() == "UTC":
+        return timezone.utc
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (expected 'local', 'UTC', '+02:00' or a name such as "
+            "'Europe/Oslo')"
+        ) from None
+
+
+def _check_zone(value: ParamValue) -> str | None:
+    try:
+        zone_from_name(str(value))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def timezone_parameter(default: str, help: str) -> Parameter:
+    """A `timezone` parameter (values as for `zone_from_name`)."""
+    return Parameter("timezone", str, default, help, check=_check_zone)
+
+
+TIMEZONE_PARAMETER = timezone_parameter(
+    "local",
+    "Zone of times the file writes without a UTC offset: 'local', 'UTC', '+02:00' or an IANA "
+    "name such as 'Europe/Oslo'.",
+)
+
+#: The common site parameters plus `timezone`.
+WITH_TIMEZONE: tuple[Parameter, ...] = (*COMMON_PARAMETERS, TIMEZONE_PARAMETER)
+
+
+def localize(moment: datetime, zone: tzinfo | None) -> datetime:
+    """Give a naive station-local time its UTC offset (`zone` None: this machine's rules)."""
+    if moment.tzinfo is not None:
+        return moment
+    return moment.astimezone() if zone is None else moment.replace(tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class UnitIdentity:
+    """Part number, revision and test operation code of the unit a report is about."""
+
+    part_number: str
+    revision: str
+    process_code: int
+
+
+def unit_identity(
+    source: Source,
+    defaults: SiteDefaults,
+    *,
+    part_number: str | None,
+    revision: str | None,
+    process_code: int | None,
+    where: str | None = None,
+) -> UnitIdentity:
+    """The file's values, else the site defaults; ConversionError names the first value that
+    neither the file nor the converter parameters give."""
+
+    def missing(field: str, parameter: str) -> ConversionError:
+        message = f"the file has no {field} and the converter parameter '{parameter}' is not set"
+        return source.error(message, where)
+
+    part_number = part_number or defaults.part_number
+    if not part_number:
+        raise missing("part number", "part_number")
+    revision = revision or defaults.revision
+    if not revision:
+        raise missing("revision", "revision")
+    code = process_code if process_code is not None else defaults.operation_code
+    if code is None:
+        raise missing("operation code", "operation_code")
+    return UnitIdentity(part_number, revision, code)
+
+
+def station_name(from_file: str | None, override: str | None, source: Source) -> str:
+    """The `station_name` parameter, else the file's station, else this station's name."""
+    return override or from_file or source.station.name
