@@ -24,6 +24,9 @@ from pywats._exceptions import (
     WATSError,
     status_error_class,
 )
+from pywats._odata import Filter, Header, SubUnitField
+from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
+from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
 from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
 
@@ -43,14 +46,22 @@ __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
+    "Filter",
+    "Header",
     "InternalServerError",
+    "Level",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
+    "ProcessDefinition",
+    "ProcessInfo",
+    "ProductGroup",
     "RateLimitError",
     "ReportFormatError",
+    "ReportHeader",
     "ReportValidationError",
     "RetryPolicy",
+    "SubUnitField",
     "UURReport",
     "UUTReport",
     "UnprocessableEntityError",

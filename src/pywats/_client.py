@@ -7,6 +7,7 @@ own kind of I/O; every decision is the core's. Endpoints and domain services are
 
 from __future__ import annotations
 
+import functools
 import os
 import random as _random
 import time
@@ -20,9 +21,12 @@ import anyio
 import httpx
 
 from pywats._breaker import DEFAULT_BREAKER, BreakerSettings, CircuitBreaker
+from pywats._cache import ReferenceCache
 from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
+from pywats._processes import ProcessesService
+from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._service import Async, Call, M, Service, Sync, endpoint
 
@@ -94,6 +98,25 @@ class BaseClient(Service[M]):
             },
             "timeout": httpx.Timeout(self._config.timeout),
         }
+
+    reference_cache: ReferenceCache | None = None
+
+    def enable_reference_cache(self, ttl: float) -> None:
+        """Cache processes, levels and product groups for `ttl` seconds (off by default).
+
+        Writes made through this client invalidate what they change; reports are never cached.
+        """
+        self.reference_cache = ReferenceCache(ttl, self._clock)
+
+    @functools.cached_property
+    def reports(self) -> ReportsService[M]:
+        """Submit, fetch and query reports."""
+        return ReportsService(self)
+
+    @functools.cached_property
+    def processes(self) -> ProcessesService[M]:
+        """Processes, fail-code trees, levels and product groups."""
+        return ProcessesService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -35,6 +35,16 @@ EXPECTED = {
     "UURReport",
     "read_wsjf",
     "write_wsjf",
+    "read_wsxf",
+    "write_wsxf",
+    "Filter",
+    "Header",
+    "SubUnitField",
+    "ReportHeader",
+    "Level",
+    "ProcessDefinition",
+    "ProcessInfo",
+    "ProductGroup",
 }
 
 

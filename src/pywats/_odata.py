@@ -1,0 +1,141 @@
+"""A typed builder for OData `$filter` expressions over report headers.
+
+from pywats import Header, SubUnitField
+flt = (Header.part_number.eq("PCBA-1") & Header.start.ge(datetime(2026, 1, 1, tzinfo=UTC))
+       & Header.sub_units.any(SubUnitField.serial_number.startswith("PSU")))
+str(flt)  # "partNumber eq 'PCBA-1' and start ge 2026-01-01T00:00:00Z and subUnits/any(...)"
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+__all__ = ["Filter", "Header", "HeaderField", "SubUnitField"]
+
+Value = str | int | float | bool | datetime | uuid.UUID | None
+
+
+def literal(value: Value) -> str:
+    """The OData text of a value; raises ValueError for naive date-times."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"date-time {value!r}: expected a timezone-aware value")
+        text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+        return f"{text}Z"
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A filter expression; combine with `&`, `|` and `~`. `str(f)` is the OData text."""
+
+    text: str
+
+    def __and__(self, other: Filter) -> Filter:
+        return Filter(f"({self.text}) and ({other.text})")
+
+    def __or__(self, other: Filter) -> Filter:
+        return Filter(f"({self.text}) or ({other.text})")
+
+    def __invert__(self) -> Filter:
+        return Filter(f"not ({self.text})")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """A filterable field; methods build comparisons with correctly quoted literals."""
+
+    path: str
+
+    def _compare(self, op: str, value: Value) -> Filter:
+        return Filter(f"{self.path} {op} {literal(value)}")
+
+    def eq(self, value: Value) -> Filter:
+        return self._compare("eq", value)
+
+    def ne(self, value: Value) -> Filter:
+        return self._compare("ne", value)
+
+    def gt(self, value: Value) -> Filter:
+        return self._compare("gt", value)
+
+    def ge(self, value: Value) -> Filter:
+        return self._compare("ge", value)
+
+    def lt(self, value: Value) -> Filter:
+        return self._compare("lt", value)
+
+    def le(self, value: Value) -> Filter:
+        return self._compare("le", value)
+
+    def one_of(self, *values: Value) -> Filter:
+        """`field eq a or field eq b ...` (OData has no `in` in the subset WATS accepts)."""
+        if not values:
+            raise ValueError(f"{self.path}.one_of: expected at least one value")
+        return Filter(" or ".join(f"{self.path} eq {literal(v)}" for v in values))
+
+    def contains(self, text: str) -> Filter:
+        return Filter(f"contains({self.path},{literal(text)})")
+
+    def startswith(self, text: str) -> Filter:
+        return Filter(f"startswith({self.path},{literal(text)})")
+
+    def endswith(self, text: str) -> Filter:
+        return Filter(f"endswith({self.path},{literal(text)})")
+
+
+@dataclass(frozen=True)
+class _Collection:
+    path: str
+
+    def any(self, condition: Filter | None = None) -> Filter:
+        """True when some element matches `condition` (built from `SubUnitField`)."""
+        inner = f"s: {condition.text}" if condition is not None else ""
+        return Filter(f"{self.path}/any({inner})")
+
+
+class SubUnitField:
+    """Fields of a sub-unit, for use inside `Header.sub_units.any(...)`."""
+
+    serial_number = HeaderField("s/serialNumber")
+    part_number = HeaderField("s/partNumber")
+    revision = HeaderField("s/revision")
+    part_type = HeaderField("s/partType")
+
+
+class Header:
+    """The report-header fields a filter can name."""
+
+    uuid = HeaderField("uuid")
+    serial_number = HeaderField("serialNumber")
+    part_number = HeaderField("partNumber")
+    revision = HeaderField("revision")
+    batch_number = HeaderField("batchNumber")
+    station_name = HeaderField("stationName")
+    location = HeaderField("location")
+    purpose = HeaderField("purpose")
+    process_code = HeaderField("processCode")
+    process_name = HeaderField("processName")
+    result = HeaderField("result")
+    start = HeaderField("start")
+    operator = HeaderField("operator")
+    fixture_id = HeaderField("fixtureId")
+    sw_filename = HeaderField("swFilename")
+    sw_version = HeaderField("swVersion")
+    error_code = HeaderField("errorCode")
+    referenced_uut = HeaderField("referencedUut")
+    sub_units = _Collection("subUnits")
+    uur_sub_units = _Collection("uurSubUnits")

@@ -1,0 +1,144 @@
+"""`client.reports`: submit, fetch and query reports (never cached)."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Annotated, Any, overload
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from pywats._odata import Filter
+from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
+
+__all__ = ["ReportHeader", "ReportsService"]
+
+
+def _submitted_id(body: Any) -> Any:
+    # WATS answers with an object, a list whose first element is one, or a bare id.
+    if isinstance(body, list) and body:
+        body = body[0]
+    if isinstance(body, dict):
+        for key in ("ID", "id", "uuid", "Id"):
+            if key in body:
+                return str(body[key])
+    return body
+
+
+SubmittedId = Annotated[str, BeforeValidator(_submitted_id)]
+ReportDocument = Annotated[Any, AfterValidator(report_from_json)]
+
+
+class ReportHeader(BaseModel):
+    """One row of a header query; fields the server adds are kept as extras."""
+
+    model_config = ConfigDict(extra="allow", alias_generator=to_camel, populate_by_name=True)
+
+    uuid: str
+    report_type: str | None = None
+    serial_number: str | None = None
+    part_number: str | None = None
+    revision: str | None = None
+    process_code: int | None = None
+    process_name: str | None = None
+    result: str | None = None
+    start: str | None = None
+    start_utc: str | None = None
+    station_name: str | None = None
+    operator: str | None = None
+    run: int | None = None
+    receive_count: int | None = None
+    sub_units: list[dict[str, Any]] | None = None
+    misc_info: list[dict[str, Any]] | None = None
+    attachments: list[dict[str, Any]] | None = None
+
+
+class ReportsService(Service[M]):
+    """Reports. Submission is idempotent by report id, so it is retried like a GET."""
+
+    @property
+    def _is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self._execute)
+
+    @endpoint
+    def submit(self, report: Report) -> Call[SubmittedId]:
+        """Submit a UUT/UUR report as WSJF; returns the stored id. The same id replaces."""
+        return Call(
+            "POST",
+            "/api/Report/WSJF",
+            returns=SubmittedId,
+            content=write_wsjf(report).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            idempotent=True,
+        )
+
+    @endpoint
+    def get(self, report_id: str | uuid.UUID) -> Call[UUTReport | UURReport]:
+        """The stored report as a typed `UUTReport` or `UURReport` (NotFoundError if absent)."""
+        return Call("GET", f"/api/Report/Wsjf/{report_id}", returns=ReportDocument)
+
+    @endpoint
+    def query_headers(
+        self,
+        filter: Filter | str | None = None,
+        *,
+        report_type: str | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+        orderby: str | None = None,
+        expand: Sequence[str] = (),
+    ) -> Call[list[ReportHeader]]:
+        """Report headers matching `filter` (build it with `Header`); `report_type` U or R."""
+        params = {
+            "reportType": report_type,
+            "$filter": str(filter) if filter is not None else None,
+            "$top": top,
+            "$skip": skip,
+            "$orderby": orderby,
+            "$expand": ",".join(expand) or None,
+        }
+        return Call("GET", "/api/Report/Query/Header", returns=list[ReportHeader], params=params)
+
+    @overload
+    def iter_headers(
+        self: ReportsService[Sync], filter: Filter | str | None = None, *, page_size: int = 500
+    ) -> Iterator[ReportHeader]: ...
+    @overload
+    def iter_headers(
+        self: ReportsService[Async], filter: Filter | str | None = None, *, page_size: int = 500
+    ) -> AsyncIterator[ReportHeader]: ...
+
+    def iter_headers(self, filter: Filter | str | None = None, *, page_size: int = 500) -> Any:
+        """Every matching header, fetched `page_size` at a time (newest first, stable order)."""
+        order = "start desc,timeStamp desc"
+
+        def page(skip: int) -> Any:
+            return self.query_headers(filter, top=page_size, skip=skip, orderby=order)
+
+        if self._is_async:
+
+            async def pages() -> AsyncIterator[ReportHeader]:
+                skip = 0
+                while True:
+                    rows = await page(skip)
+                    for row in rows:
+                        yield row
+                    if len(rows) < page_size:
+                        return
+                    skip += page_size
+
+            return pages()
+
+        def sync_pages() -> Iterator[ReportHeader]:
+            skip = 0
+            while True:
+                rows = page(skip)
+                yield from rows
+                if len(rows) < page_size:
+                    return
+                skip += page_size
+
+        return sync_pages()
