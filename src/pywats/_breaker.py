@@ -13,10 +13,13 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from pywats._exceptions import CircuitOpenError, ConfigurationError
 
-__all__ = ["DEFAULT_BREAKER", "BreakerSettings", "CircuitBreaker"]
+__all__ = ["DEFAULT_BREAKER", "BreakerSettings", "BreakerState", "CircuitBreaker"]
+
+BreakerState = Literal["closed", "open", "half-open"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class CircuitBreaker:
         self._trial_in_flight = False
 
     @property
-    def state(self) -> str:
+    def state(self) -> BreakerState:
         """`"closed"`, `"open"` or `"half-open"` (a trial request is allowed or in flight)."""
         with self._lock:
             if self._opened_at is None:

@@ -38,7 +38,7 @@ class Async:
 
 M = TypeVar("M", Sync, Async)
 
-Params = Mapping[str, "str | int | float | bool | None"]
+Params = Mapping[str, str | int | float | bool | None]
 
 
 @dataclass(frozen=True)
