@@ -28,7 +28,7 @@ from pywats._odata import Filter, Header, SubUnitField
 from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
-from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
+from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
 
 __version__ = "0.1.0"
 
@@ -69,6 +69,8 @@ __all__ = [
     "__version__",
     "correlation_id",
     "read_wsjf",
+    "read_wsxf",
     "status_error_class",
     "write_wsjf",
+    "write_wsxf",
 ]
