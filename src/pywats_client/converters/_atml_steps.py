@@ -1,0 +1,294 @@
+"""ATML `Test` / `TestGroup` / `SessionAction` elements → WATS steps (formats.md §2.4–2.8).
+
+A step's kind comes from its TestStand step type and the `TestResult`s it holds, not from the
+element name (TestStand writes a skipped Statement as a `Test`). Statuses are copied from the
+outcomes; a measurement without an outcome of its own takes P when its step passed, else F.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import datetime
+
+from pywats.report import SequenceCall, Step
+from pywats_client.converters._atml_values import (
+    Datum,
+    Limit,
+    child,
+    children,
+    datum_of,
+    limit_of,
+    local,
+    path,
+)
+from pywats_client.converters._xml import XmlDocument
+
+__all__ = ["AtmlStepMapper", "outcome_status"]
+
+_STATUS_WORDS = {
+    "passed": "P",
+    "failed": "F",
+    "skipped": "S",
+    "error": "E",
+    "terminated": "T",
+    "done": "D",
+    "notstarted": "S",
+    "aborted": "T",
+    "unknown": "D",
+}
+_GROUPS = {"setup": "S", "main": "M", "cleanup": "C"}
+_STEPS = {"Test", "TestGroup", "SessionAction"}
+_CALLER = re.compile(r"SequenceCallStepName\s*=\s*'(.*)'")
+# Result names TestStand gives measurements; other TestResults without limits are additional
+# results (ButtonHit, Response, ...).
+_MEASUREMENT_NAMES = re.compile(r"^(Numeric|String|PassFail|Measurement( \d+)?|Data)$")
+
+
+def outcome_status(outcome: ET.Element | None) -> str:
+    """WATS status of an `Outcome`/`ActionOutcome`: a qualifier refines UserDefined/Aborted."""
+    if outcome is None:
+        return "D"
+    value = (outcome.get("value") or "").strip()
+    qualifier = (outcome.get("qualifier") or "").strip()
+    if value in ("UserDefined", "Aborted") and qualifier:
+        return _STATUS_WORDS.get(qualifier.lower(), "D")
+    return _STATUS_WORDS.get(value.lower(), "D")
+
+
+class AtmlStepMapper:
+    """Adds the children of an ATML test group to a WATS sequence.
+
+    `localize` turns the file's zone-less `xs:dateTime` text into an aware datetime.
+    """
+
+    def __init__(self, doc: XmlDocument, localize: Callable[[str], datetime | None]) -> None:
+        self.doc = doc
+        self.localize = localize
+
+    def add_children(self, sequence: SequenceCall, group: ET.Element) -> None:
+        for element in group:
+            if local(element) in _STEPS:
+                self.add(sequence, element)
+
+    def add(self, parent: SequenceCall, element: ET.Element) -> Step:
+        name = element.get("name") or ""
+        try:
+            step = self._build(parent, element, name)
+            self._common(step, element)
+        except ValueError as exc:
+            raise self.doc.error(element, str(exc), f"step {name!r}") from None
+        return step
+
+    def _build(self, parent: SequenceCall, element: ET.Element, name: str) -> Step:
+        props = path(element, "Extension", "TSStepProperties")
+        step_type = _text(child(props, "StepType"))
+        group = _GROUPS.get(_text(child(props, "StepGroup")).lower(), "M")
+        kind = local(element)
+        status = outcome_status(
+            child(element, "ActionOutcome" if kind == "SessionAction" else "Outcome")
+        )
+        if kind == "TestGroup" or step_type in ("SequenceCall", "WATS_SeqCall"):
+            caller = element.get("callerName") or _caller(element.get("userDefinedType"))
+            file, _, sequence_name = (element.get("name") or "").rpartition("#")
+            sequence = parent.add_sequence(
+                caller or sequence_name or name, path=file or name, group=group
+            )
+            if sequence.seq_call is not None:
+                sequence.seq_call.name = sequence_name or name
+            self.add_children(sequence, element)
+            return sequence
+        if status == "S":
+            return parent.add_action(name, status=status, group=group)
+        measured = "P" if status == "P" else "F"
+        results = children(element, "TestResult")
+        measurements = [r for r in results if _is_measurement(r)]
+        extras = {r.get("name") or r.get("ID") or "": r for r in results if r not in measurements}
+        if len(measurements) > 1:
+            return self._multi(parent, name, group, measurements, measured)
+        if measurements:
+            return self._single(parent, name, group, measurements[0], measured)
+        if "PassFail" in step_type or step_type in ("ET_PFT",):
+            return parent.add_pass_fail(name, status == "P", group=group)
+        button = _datum(extras.get("ButtonHit")) or _data_item(element, "ButtonHit")
+        if button is not None and button.number is not None:
+            response = _datum(extras.get("Response")) or _data_item(element, "Response")
+            return parent.add_message_popup(
+                name,
+                response=response.text if response is not None else None,
+                button=int(button.number),
+                status=status,
+                group=group,
+            )
+        exit_code = _datum(extras.get("ExitCode"))
+        if exit_code is not None and exit_code.number is not None:
+            return parent.add_call_executable(name, exit_code.number, status=status, group=group)
+        return parent.add_action(name, status=status, group=group)
+
+    def _single(
+        self, parent: SequenceCall, name: str, group: str, result: ET.Element, measured: str
+    ) -> Step:
+        datum, limit = _measurement(result)
+        status = _own_status(result) or measured
+        if datum.kind == "string":
+            return parent.add_string(
+                name, datum.text or "", limit=limit.expected, comp=_string_comp(limit),
+                status=status, group=group,
+            )  # fmt: skip
+        if datum.flag is not None:
+            return parent.add_pass_fail(name, datum.flag, group=group)
+        return parent.add_numeric(
+            name, _value(datum), low=limit.low, high=limit.high, comp=limit.comp,
+            unit=datum.unit, status=status, group=group,
+        )  # fmt: skip
+
+    def _multi(
+        self, parent: SequenceCall, name: str, group: str, results: list[ET.Element], measured: str
+    ) -> Step:
+        first, _ = _measurement(results[0])
+        if first.kind == "string":
+            strings = parent.add_multi_string(name, group=group)
+            for result in results:
+                datum, limit = _measurement(result)
+                strings.add_measurement(
+                    _result_name(result), datum.text or "", limit=limit.expected,
+                    comp=_string_comp(limit), status=_own_status(result) or measured,
+                )  # fmt: skip
+            return strings
+        if first.flag is not None:
+            flags = parent.add_multi_pass_fail(name, group=group)
+            for result in results:
+                datum, _ = _measurement(result)
+                flags.add_measurement(_result_name(result), bool(datum.flag))
+            return flags
+        numeric = parent.add_multi_numeric(name, group=group)
+        for result in results:
+            datum, limit = _measurement(result)
+            numeric.add_measurement(
+                _result_name(result), _value(datum), low=limit.low, high=limit.high,
+                comp=limit.comp, unit=datum.unit, status=_own_status(result) or measured,
+            )  # fmt: skip
+        return numeric
+
+    def _common(self, step: Step, element: ET.Element) -> None:
+        props = path(element, "Extension", "TSStepProperties")
+        step_type = _text(child(props, "StepType"))
+        if step_type:
+            step.step_type = step_type
+        kind = local(element)
+        outcome = child(element, "ActionOutcome" if kind == "SessionAction" else "Outcome")
+        step.status = outcome_status(outcome)
+        start = self.localize(element.get("startDateTime") or "")
+        end = self.localize(element.get("endDateTime") or "")
+        total = _attribute_number(child(props, "TotalTime"))
+        if total is None and start is not None and end is not None:
+            total = (end - start).total_seconds()
+        if total is not None:
+            step.tot_time = total
+        if start is not None:
+            step.start = start
+        guid = element.get("testReferenceID") or _text(child(props, "StepId"))
+        if guid:
+            step.ts_guid = guid
+        text = _data_item(element, "ReportText")
+        if text is not None and text.text:
+            step.report_text = text.text
+        loop = child(props, "LoopingProperties")
+        if loop is not None:
+            _loop(step, loop)
+
+
+def _text(element: ET.Element | None) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _caller(user_defined_type: str | None) -> str | None:
+    match = _CALLER.search(user_defined_type or "")
+    return match.group(1) if match else None
+
+
+def _is_measurement(result: ET.Element) -> bool:
+    if child(result, "TestLimits") is not None:
+        return True
+    name = result.get("name") or result.get("ID") or ""
+    return bool(_MEASUREMENT_NAMES.match(name)) and child(result, "TestData") is not None
+
+
+def _measurement(result: ET.Element) -> tuple[Datum, Limit]:
+    datum_element = path(result, "TestData", "Datum")
+    if datum_element is None:
+        raise ValueError(f"TestResult {_result_name(result)!r} has no TestData/Datum")
+    datum = datum_of(datum_element)
+    limits = path(result, "TestLimits", "Limits")
+    if limits is None:
+        return datum, Limit("LOG")
+    ts_props = path(limits, "Extension", "TSLimitProperties")
+    if ts_props is None:
+        ts_props = path(result, "Extension", "TSLimitProperties")
+    return datum, limit_of(limits, ts_props)
+
+
+def _datum(result: ET.Element | None) -> Datum | None:
+    element = path(result, "TestData", "Datum")
+    return datum_of(element) if element is not None else None
+
+
+def _data_item(element: ET.Element, name: str) -> Datum | None:
+    """A named item of the step's `Data` collection (report text, button hit, ...)."""
+    for item in children(path(element, "Data", "Collection"), "Item"):
+        if item.get("name") == name:
+            datum = child(item, "Datum")
+            return datum_of(datum) if datum is not None else None
+    return None
+
+
+def _own_status(result: ET.Element) -> str | None:
+    outcome = child(result, "Outcome")
+    return None if outcome is None else ("P" if outcome_status(outcome) == "P" else "F")
+
+
+def _result_name(result: ET.Element) -> str:
+    return result.get("name") or result.get("ID") or ""
+
+
+def _value(datum: Datum) -> float:
+    if datum.number is None:
+        raise ValueError(f"expected a numeric measurement, got a {datum.kind}")
+    return datum.number
+
+
+def _string_comp(limit: Limit) -> str:
+    return limit.comp if limit.comp in ("CASESENSIT", "IGNORECASE") else "LOG"
+
+
+def _attribute_number(element: ET.Element | None) -> float | None:
+    if element is None or element.get("value") is None:
+        return None
+    try:
+        number = float(element.get("value", ""))
+    except ValueError:
+        raise ValueError(
+            f"{local(element)} value {element.get('value')!r} is not a number"
+        ) from None
+    return number if math.isfinite(number) else None
+
+
+def _loop(step: Step, loop: ET.Element) -> None:
+    def whole(name: str) -> int | None:
+        value = _attribute_number(child(loop, name))
+        return None if value is None else int(value)
+
+    index = whole("LoopIndex")
+    if whole("NumLoops") is not None:
+        step.raw["loop"] = {
+            "idx": None,
+            "num": whole("NumLoops"),
+            "endingIndex": whole("EndingLoopIndex"),
+            "passed": whole("NumPassed"),
+            "failed": whole("NumFailed"),
+        }
+    elif index is not None:
+        step.raw["loop"] = {"idx": index, "num": None, "endingIndex": None, "passed": None,
+                            "failed": None}  # fmt: skip

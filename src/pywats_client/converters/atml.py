@@ -1,0 +1,163 @@
+"""ATML test results (IEEE 1636.1: 2.02, 5.00 and 6.01, with NI TestStand's extension) → WATS
+UUT reports, one per `TestResults` element (formats.md Part 2).
+
+The version is told by the root element's namespace; collections and TestStand batch reports
+give one report per UUT result. Zone-less times are station-local (`timezone` parameter).
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import datetime
+
+from pywats.report import UUTReport
+from pywats_client.converters._atml_steps import AtmlStepMapper, outcome_status
+from pywats_client.converters._atml_values import child, children, local, path
+from pywats_client.converters._base import Converter, Source
+from pywats_client.converters._mapping import (
+    WITH_TIMEZONE,
+    localize,
+    station_name,
+    unit_identity,
+    zone_from_name,
+)
+from pywats_client.converters._xml import XmlDocument, load_xml
+
+__all__ = ["AtmlConverter"]
+
+#: Root element (namespace URI, local name) → ATML version.
+VERSIONS = {
+    ("http://www.ieee.org/ATML/2007/TestResults", "TestResults"): "2.02",
+    ("urn:IEEE-1636.1:2011:01:TestResultsCollection", "TestResultsCollection"): "5.00",
+    ("urn:IEEE-1636.1:2013:TestResultsCollection", "TestResultsCollection"): "6.01",
+}
+_UUT_RESULTS = {"P": "P", "F": "F", "E": "E", "T": "T", "S": "T", "D": "P"}
+
+
+class AtmlConverter(Converter):
+    """ATML 2.02 / 5.00 / 6.01 test results → one UUT report per `TestResults`."""
+
+    name = "atml"
+    description = "ATML test results (IEEE 1636.1 2.02, 5.00, 6.01; NI TestStand extension)"
+    patterns = ("*.xml",)
+    parameters = WITH_TIMEZONE
+
+    def convert(self, source: Source) -> list[UUTReport]:
+        doc = load_xml(source)
+        root = doc.root
+        namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+        version = VERSIONS.get((namespace, local(root)))
+        if version is None:
+            known = ", ".join(f"{ns} {name}" for ns, name in VERSIONS)
+            raise doc.error(root, f"is not an ATML test-results root (expected one of: {known})")
+        results = [root] if version == "2.02" else children(root, "TestResults")
+        if not results:
+            raise doc.error(root, "holds no TestResults")
+        return [
+            self._report(source, doc, element, version, index)
+            for index, element in enumerate(results)
+        ]
+
+    def _localize(self, text: str) -> datetime | None:
+        if not text.strip():
+            return None
+        try:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{text!r} is not an xs:dateTime") from None
+        return localize(moment, zone_from_name(str(self.values["timezone"])))
+
+    def _report(
+        self, source: Source, doc: XmlDocument, results: ET.Element, version: str, index: int
+    ) -> UUTReport:
+        defaults = self.defaults
+        where = doc.where(results)
+        result_set = child(results, "ResultSet")
+        if result_set is None:
+            raise doc.error(results, "has no ResultSet")
+        uut = child(results, "UUT")
+        serial = _text(child(uut, "SerialNumber"))
+        if not serial:
+            raise source.error("the UUT has no SerialNumber", where)
+        identification = path(uut, "Definition", "Identification")
+        numbers = children(child(identification, "IdentificationNumbers"), "IdentificationNumber")
+        part = next((n.get("number") for n in numbers if n.get("type") == "Part"), None)
+        part = part or next((n.get("number") for n in numbers), None)
+        definition = child(uut, "Definition")
+        revision = _text(child(identification, "Version")) or (
+            definition.get("version") if definition is not None else None
+        )
+        operator = child(child(results, "Personnel"), "SystemOperator")
+        # 2.02 wraps MainSequence in one TestGroup; 5.00/6.01 put its steps in the ResultSet.
+        group = child(result_set, "TestGroup") if version == "2.02" else result_set
+        named = group if group is not None else result_set
+        sequence_file, _, sequence_name = (named.get("name") or "").rpartition("#")
+        try:
+            start = self._localize(result_set.get("startDateTime") or "")
+            end = self._localize(result_set.get("endDateTime") or "")
+        except ValueError as exc:
+            raise doc.error(result_set, str(exc)) from None
+        if start is None:
+            raise doc.error(result_set, "has no startDateTime")
+        identity = unit_identity(
+            source,
+            defaults,
+            part_number=part or None,
+            revision=revision or None,
+            process_code=None,
+            where=where,
+        )
+        report = UUTReport.new(
+            id=_uuid(results.get("uuid")) or source.report_id(index),
+            part_number=identity.part_number,
+            serial_number=serial,
+            revision=identity.revision,
+            process_code=identity.process_code,
+            station_name=station_name(
+                _text(child(child(results, "TestStation"), "SerialNumber")) or None,
+                defaults.station_name,
+                source,
+            ),
+            location=source.station.location,
+            purpose=source.station.purpose,
+            operator=(operator.get("ID") or operator.get("name") if operator is not None else None)
+            or defaults.operator,
+            start=start,
+            sequence_name=sequence_name or "MainSequence",
+            sequence_path=sequence_file or None,
+            exec_time=(end - start).total_seconds() if end is not None else None,
+        )
+        status = outcome_status(child(result_set, "Outcome"))
+        report.root.status = status
+        report.result = _UUT_RESULTS.get(status, "E")
+        properties = path(results, "Extension", "TSResultSetProperties")
+        header = report.uut
+        assert header is not None
+        socket = child(properties, "TestSocketIndex")
+        if socket is not None and (socket.get("value") or "").lstrip("-").isdigit():
+            header.test_socket_index = int(socket.get("value", ""))
+        batch = child(properties, "BatchSerialNumber")
+        if batch is not None and batch.get("value"):
+            header.batch_sn = batch.get("value")
+        report.root.start = start
+        if end is not None:
+            report.root.tot_time = (end - start).total_seconds()
+        mapper = AtmlStepMapper(doc, self._localize)
+        if group is not None:
+            try:
+                mapper.add_children(report.root, group)
+            except ValueError as exc:
+                raise doc.error(group, str(exc)) from None
+        return report
+
+
+def _text(element: ET.Element | None) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _uuid(text: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(text)) if text else None
+    except ValueError:
+        return None
