@@ -43,6 +43,8 @@ def _value(value: Any) -> str:
             return "NaN"
         if math.isinf(value):
             return "Infinity" if value > 0 else "-Infinity"
+        if value == 0 and math.copysign(1.0, value) < 0:
+            return "-0"
         if value.is_integer() and abs(value) < 1e16:
             return str(int(value))
         return repr(value)
