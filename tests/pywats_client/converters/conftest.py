@@ -43,8 +43,14 @@ class Goldens:
 
     def check(self, name: str, reports: Sequence[Report]) -> None:
         """Compare with (or, under PYWATS_UPDATE_GOLDEN=1, rewrite) `golden/<name>.json`."""
+        self.check_text(name, self.text(reports))
+
+    def check_json(self, name: str, value: object) -> None:
+        """As `check`, for a JSON summary of a converter's output."""
+        self.check_text(name, json.dumps(value, indent=1, ensure_ascii=False) + "\n")
+
+    def check_text(self, name: str, text: str) -> None:
         path = GOLDEN / f"{name}.json"
-        text = self.text(reports)
         if os.environ.get("PYWATS_UPDATE_GOLDEN") == "1":
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
