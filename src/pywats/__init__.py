@@ -26,8 +26,10 @@ from pywats._exceptions import (
 )
 from pywats._odata import Filter, Header, SubUnitField
 from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
+from pywats._products import BomItem, Product, ProductRevision, ProductSummary, RevisionRelation
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
+from pywats._wire import Setting
 from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
 
 __version__ = "0.1.0"
@@ -42,6 +44,7 @@ __all__ = [
     "AsyncWATS",
     "AuthenticationError",
     "BadRequestError",
+    "BomItem",
     "BreakerSettings",
     "CircuitOpenError",
     "ConfigurationError",
@@ -55,12 +58,17 @@ __all__ = [
     "PermissionDeniedError",
     "ProcessDefinition",
     "ProcessInfo",
+    "Product",
     "ProductGroup",
+    "ProductRevision",
+    "ProductSummary",
     "RateLimitError",
     "ReportFormatError",
     "ReportHeader",
     "ReportValidationError",
     "RetryPolicy",
+    "RevisionRelation",
+    "Setting",
     "SubUnitField",
     "UURReport",
     "UUTReport",

@@ -26,6 +26,7 @@ from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
 from pywats._processes import ProcessesService
+from pywats._products import ProductsService
 from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._service import Async, Call, M, Service, Sync, endpoint
@@ -117,6 +118,11 @@ class BaseClient(Service[M]):
     def processes(self) -> ProcessesService[M]:
         """Processes, fail-code trees, levels and product groups."""
         return ProcessesService(self)
+
+    @functools.cached_property
+    def products(self) -> ProductsService[M]:
+        """Products, revisions, groups, tags, BOMs and box build."""
+        return ProductsService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

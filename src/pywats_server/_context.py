@@ -12,6 +12,8 @@ from .storage import (
     Database,
     Principal,
     ProcessStore,
+    ProductStore,
+    ProductStructureStore,
     ReferenceStore,
     ReportQuery,
     ReportStore,
@@ -32,10 +34,13 @@ class ServerContext:
     reference: ReferenceStore
     reports: ReportStore
     report_query: ReportQuery
+    products: ProductStore
+    structure: ProductStructureStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
         database = Database(settings.database_url)
+        products = ProductStore(database)
         return cls(
             settings,
             database,
@@ -44,6 +49,8 @@ class ServerContext:
             ReferenceStore(database),
             ReportStore(database),
             ReportQuery(database),
+            products,
+            ProductStructureStore(database, products),
         )
 
 

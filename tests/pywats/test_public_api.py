@@ -45,6 +45,12 @@ EXPECTED = {
     "ProcessDefinition",
     "ProcessInfo",
     "ProductGroup",
+    "BomItem",
+    "Product",
+    "ProductRevision",
+    "ProductSummary",
+    "RevisionRelation",
+    "Setting",
 }
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import app, processes, reports
+from . import app, processes, products, reports
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (app.router, processes.router, reports.router)
+ROUTERS = (app.router, processes.router, reports.router, products.router)

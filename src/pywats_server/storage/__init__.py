@@ -6,6 +6,8 @@ from ._database import Database
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
 from .processes import Process, ProcessStore, RepairCategory, RepairOperation
+from .product_structure import ProductStructureStore, parse_wsbf
+from .products import ProductStore
 from .reference import ReferenceStore
 from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
@@ -19,6 +21,8 @@ __all__ = [
     "Principal",
     "Process",
     "ProcessStore",
+    "ProductStore",
+    "ProductStructureStore",
     "ReferenceStore",
     "RepairCategory",
     "RepairOperation",
@@ -33,4 +37,5 @@ __all__ = [
     "encode_token",
     "extract_rows",
     "migrate",
+    "parse_wsbf",
 ]

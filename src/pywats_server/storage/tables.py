@@ -6,7 +6,15 @@ A new domain adds its storage module to the imports below and a migration under
 
 from __future__ import annotations
 
-from . import processes, reference, report_tables, users
+from . import processes, product_structure, products, reference, report_tables, users
 from ._metadata import metadata
 
-__all__ = ["metadata", "processes", "reference", "report_tables", "users"]
+__all__ = [
+    "metadata",
+    "processes",
+    "product_structure",
+    "products",
+    "reference",
+    "report_tables",
+    "users",
+]

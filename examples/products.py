@@ -1,0 +1,55 @@
+"""Define a product the way an NPI engineer does: revisions, a BOM and its box build.
+
+    python examples/products.py --url http://localhost:8080 --token <token>
+
+The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Setting
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
+    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
+    args = parser.parse_args()
+    if not args.url or not args.token:
+        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
+
+    with WATS(base_url=args.url, token=args.token) as client:
+        for part_number, name in [("CTRL-100", "Controller"), ("PCB-100", "Controller board")]:
+            client.products.save(
+                Product(
+                    part_number=part_number,
+                    name=name,
+                    revisions=[ProductRevision(revision="A")],
+                    tags=[Setting(key="family", value="controllers")],
+                )
+            )
+        client.products.upload_bom(
+            "PCB-100",
+            "A",
+            [
+                BomItem(part_number="RES-10K-0603", quantity=3, component_ref="R4;R9;R12"),
+                BomItem(part_number="CAP-100N", component_ref="C7"),
+            ],
+            description="Controller board",
+        )
+        try:
+            client.products.add_relation(("CTRL-100", "A"), ("PCB-100", "A"), revision_mask="A;B")
+        except ConflictError as error:
+            print(f"box build already defined: {error}")
+
+        for line in client.products.bom("PCB-100", "A"):
+            print(f"BOM PCB-100/A: {line.quantity} x {line.part_number} ({line.component_ref})")
+        for relation in client.products.box_build("CTRL-100", "A"):
+            print(f"CTRL-100/A contains {relation.quantity} x {relation.child_part_number}")
+
+
+if __name__ == "__main__":
+    main()

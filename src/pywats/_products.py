@@ -1,0 +1,271 @@
+"""`client.products`: products, revisions, groups, tags, BOMs and box build (revision relations).
+
+Saving is create-or-update by part number (and revision). A box-build relation says a parent
+revision is built from `quantity` units of a child product whose revision matches
+`revision_mask` (WATS wildcards `%`, `_`, `;`) or, without a mask, equals the child revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.etree import ElementTree
+
+from pydantic import ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
+from pywats._processes import ProductGroup
+from pywats._service import Call, M, Service, endpoint
+from pywats._wire import Setting, WireModel, dump, segment
+
+__all__ = [
+    "BomItem",
+    "Product",
+    "ProductRevision",
+    "ProductSummary",
+    "ProductsService",
+    "RevisionRelation",
+]
+
+_WSBF = "http://wats.virinco.com/schemas/WATS/wsbf"
+
+
+class ProductRevision(WireModel):
+    """A revision of a product; give `part_number` (or `product_id`) when saving one."""
+
+    revision: str
+    part_number: str | None = None
+    product_id: str | None = None
+    product_revision_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    state: int = 1
+    xml_data: str | None = None
+    tags: list[Setting] = Field(default_factory=list)
+
+
+class Product(WireModel):
+    """A product; `state` 1 active, 0 inactive. `revisions` are saved along with it."""
+
+    part_number: str
+    name: str | None = None
+    description: str | None = None
+    non_serial: bool = False
+    state: int = 1
+    product_id: str | None = None
+    xml_data: str | None = None
+    product_category_name: str | None = None
+    revisions: list[ProductRevision] = Field(default_factory=list)
+    tags: list[Setting] = Field(default_factory=list)
+
+
+class ProductSummary(WireModel):
+    """One row of the product list (`category` is the category name)."""
+
+    part_number: str
+    name: str | None = None
+    category: str | None = None
+    non_serial: bool = False
+    state: int = 1
+
+
+class BomItem(WireModel):
+    """One BOM line: a component part number, its quantity and reference designators."""
+
+    part_number: str
+    quantity: int = 1
+    revision: str | None = None
+    description: str | None = None
+    component_ref: str | None = None
+    manufacturer: str | None = None
+    manufacturer_pn: str | None = None
+    vendor: str | None = None
+    vendor_pn: str | None = None
+    bom_item_id: str | None = None
+    product_revision_id: str | None = None
+
+
+class RevisionRelation(WireModel):
+    """Box build: `quantity` child units go into the parent revision (PascalCase on the wire).
+
+    `level` is set on the rows of `ProductsService.box_build` (1 = direct child).
+    """
+
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="allow")
+
+    product_revision_relation_id: str
+    parent_product_revision_id: str
+    product_revision_id: str
+    quantity: int = 1
+    child_part_number: str | None = None
+    child_revision: str | None = None
+    revision_mask: str | None = None
+    item_number: str | None = None
+    level: int | None = None
+
+
+def write_wsbf(
+    part_number: str, revision: str, items: Sequence[BomItem], description: str | None = None
+) -> bytes:
+    """A WSBF BOM document (§8.3 of the REST spec) for one product revision."""
+    root = ElementTree.Element("BOM", {"xmlns": _WSBF, "Partnumber": part_number})
+    root.set("Revision", revision)
+    if description is not None:
+        root.set("Desc", description)
+    for item in items:
+        attributes = {"Number": item.part_number, "Qty": str(item.quantity)}
+        optional = {"Rev": item.revision, "Desc": item.description, "Ref": item.component_ref}
+        attributes.update({k: v for k, v in optional.items() if v is not None})
+        ElementTree.SubElement(root, "Component", attributes)
+    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+class ProductsService(Service[M]):
+    """Products and their structure. Unknown part numbers or revisions raise NotFoundError."""
+
+    @endpoint
+    def query(self) -> Call[list[ProductSummary]]:
+        """Every product, by part number."""
+        return Call("GET", "/api/Product/Query", returns=list[ProductSummary])
+
+    @endpoint
+    def get(self, part_number: str) -> Call[Product]:
+        """One product with its revisions and tags."""
+        return Call("GET", f"/api/Product/{segment(part_number)}", returns=Product)
+
+    @endpoint
+    def save(self, product: Product) -> Call[Product]:
+        """Create or update a product (and the revisions it carries); returns the stored one."""
+        return Call("PUT", "/api/Product", json=dump(product), returns=Product)
+
+    @endpoint
+    def save_many(self, products: Sequence[Product]) -> Call[list[Product]]:
+        """Save several products at once: all are stored or none (BadRequestError)."""
+        body = [dump(p) for p in products]
+        return Call("PUT", "/api/Product/Products", json=body, returns=list[Product])
+
+    @endpoint
+    def get_revision(self, part_number: str, revision: str) -> Call[ProductRevision]:
+        params = {"partNumber": part_number, "revision": revision}
+        return Call("GET", "/api/Product", params=params, returns=ProductRevision)
+
+    @endpoint
+    def save_revision(self, revision: ProductRevision) -> Call[ProductRevision]:
+        """Create or update a revision of an existing product."""
+        return Call("PUT", "/api/Product/Revision", json=dump(revision), returns=ProductRevision)
+
+    @endpoint
+    def groups(self) -> Call[list[ProductGroup]]:
+        """Every product group (extra field `partNumbers` lists the members)."""
+        return Call("GET", "/api/Product/Groups", returns=list[ProductGroup])
+
+    @endpoint
+    def groups_of(self, part_number: str) -> Call[list[ProductGroup]]:
+        """The product groups `part_number` belongs to."""
+        params = {"partNumber": part_number}
+        path = "/api/internal/Product/GetGroupsForProduct"
+        return Call("GET", path, params=params, returns=list[ProductGroup])
+
+    @endpoint
+    def save_group(
+        self, name: str, *, part_numbers: Sequence[str] | None = None, group_id: int | None = None
+    ) -> Call[ProductGroup]:
+        """Create a group by name (or rename group `group_id`); `part_numbers` sets members."""
+        body: dict[str, object] = {"productGroupName": name}
+        if group_id is not None:
+            body["productGroupId"] = group_id
+        if part_numbers is not None:
+            body["partNumbers"] = list(part_numbers)
+        return Call("PUT", "/api/Product/Group", json=body, returns=ProductGroup)
+
+    @endpoint
+    def upload_bom(
+        self,
+        part_number: str,
+        revision: str,
+        items: Sequence[BomItem],
+        *,
+        description: str | None = None,
+    ) -> Call[None]:
+        """Replace the revision's BOM, sent as a WSBF document."""
+        return Call(
+            "PUT",
+            "/api/Product/BOM",
+            content=write_wsbf(part_number, revision, items, description),
+            headers={"Content-Type": "application/xml"},
+        )
+
+    @endpoint
+    def bom(self, part_number: str, revision: str) -> Call[list[BomItem]]:
+        """The revision's BOM lines in their stored order."""
+        params = {"partNumber": part_number, "revision": revision}
+        return Call("GET", "/api/internal/Product/BOM", params=params, returns=list[BomItem])
+
+    @endpoint
+    def update_bom(self, part_number: str, revision: str, items: Sequence[BomItem]) -> Call[None]:
+        """Replace the revision's BOM with `items` as JSON (an empty list clears it)."""
+        params = {"partNumber": part_number, "revision": revision, "format": "json"}
+        body = [dump(item) for item in items]
+        return Call("PUT", "/api/internal/Product/BOM", params=params, json=body)
+
+    @endpoint
+    def add_relation(
+        self,
+        parent: tuple[str, str],
+        child: tuple[str, str],
+        *,
+        quantity: int = 1,
+        revision_mask: str | None = None,
+        item_number: str | None = None,
+    ) -> Call[RevisionRelation]:
+        """Declare that revision `parent` = (part number, revision) is built from `quantity`
+        units of `child`; ConflictError if the parent already relates to that child product."""
+        body = {
+            "ParentPartNumber": parent[0],
+            "ParentRevision": parent[1],
+            "ChildPartNumber": child[0],
+            "ChildRevision": child[1],
+            "Quantity": quantity,
+            "RevisionMask": revision_mask,
+            "ItemNumber": item_number,
+        }
+        path = "/api/internal/Product/PostProductRevisionRelation"
+        return Call("POST", path, json=body, returns=RevisionRelation)
+
+    @endpoint
+    def update_relation(self, relation: RevisionRelation) -> Call[RevisionRelation]:
+        """Store a relation's changed quantity, item number or revision mask."""
+        path = "/api/internal/Product/PutProductRevisionRelation"
+        return Call("PUT", path, json=dump(relation), returns=RevisionRelation)
+
+    @endpoint
+    def delete_relation(self, relation_id: str) -> Call[None]:
+        params = {"productRevisionRelationId": relation_id}
+        return Call("DELETE", "/api/internal/Product/DeleteProductRevisionRelation", params=params)
+
+    @endpoint
+    def box_build(self, part_number: str, revision: str) -> Call[list[RevisionRelation]]:
+        """Every relation below the revision, depth first, each with its `level`."""
+        params = {"partNumber": part_number, "revision": revision}
+        path = "/api/internal/Product/GetProductInfo"
+        return Call("GET", path, params=params, returns=list[RevisionRelation])
+
+    @endpoint
+    def tags(self, part_number: str, revision: str | None = None) -> Call[list[Setting]]:
+        """The tags of a product, or of one of its revisions."""
+        if revision is None:
+            path, params = "GetProductTags", {"partNumber": part_number}
+        else:
+            path, params = "GetRevisionTags", {"partNumber": part_number, "revision": revision}
+        return Call("GET", f"/api/internal/Product/{path}", params=params, returns=list[Setting])
+
+    @endpoint
+    def set_tags(
+        self, part_number: str, tags: Sequence[Setting], revision: str | None = None
+    ) -> Call[None]:
+        """Make `tags` the complete tag set of a product (or of one revision)."""
+        body = [dump(tag) for tag in tags]
+        if revision is None:
+            path, params = "PutProductTags", {"partNumber": part_number}
+        else:
+            path, params = "PutRevisionTags", {"partNumber": part_number, "revision": revision}
+        return Call("PUT", f"/api/internal/Product/{path}", params=params, json=body)

@@ -1,0 +1,61 @@
+"""What the domain services share: the JSON model base, tags (`Setting`) and request helpers."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+__all__ = ["Setting", "WireModel", "chain", "dump", "segment"]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class WireModel(BaseModel):
+    """A WATS JSON object: snake_case attributes, camelCase on the wire, unknown fields kept.
+
+    Construct with either spelling (`Product(part_number=...)` or `Product(partNumber=...)`).
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+
+class Setting(WireModel):
+    """A tag on a product, revision, unit, asset or package.
+
+    `change` applies when saving the owner: 3 deletes the key, anything else sets it.
+    """
+
+    key: str
+    value: str | None = None
+    change: int | None = None
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """The JSON body for `model`: wire names, ISO dates, unset optional fields left out."""
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def segment(value: str) -> str:
+    """`value` escaped for use as one URL path segment (a `/` in a serial number stays data)."""
+    return quote(value, safe="")
+
+
+def chain(first: T | Awaitable[T], then: Callable[[T], U | Awaitable[U]]) -> Any:
+    """Apply `then` to a service call's result, for the sync twin now or the async twin later.
+
+    Lets one method body serve both twins when a workflow needs the answer of an earlier call.
+    """
+    if inspect.isawaitable(first):
+
+        async def later() -> Any:
+            result = then(await first)
+            return await result if inspect.isawaitable(result) else result
+
+        return later()
+    return then(first)

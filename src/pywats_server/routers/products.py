@@ -1,0 +1,227 @@
+"""`/api/Product`: products, revisions, groups, tags, BOMs (WSBF and JSON) and box build.
+
+`partNumbers` on a product group and part-number/revision references in a revision relation
+(instead of revision ids) are pyWATS extensions.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from .._context import ServerContext, context
+from .._errors import ApiError
+from ..storage import parse_wsbf
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["Product"])
+Context = Annotated[ServerContext, Depends(context)]
+_XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}}}
+
+
+class Setting(BaseModel):
+    """A tag: `change` 0 none, 1 add, 2 update, 3 delete."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, max_length=200)
+    value: str | None = None
+    change: int | None = None
+
+
+class ProductRevision(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    revision: str = Field(min_length=1, max_length=200)
+    partNumber: str | None = None
+    productId: str | None = None
+    productRevisionId: str | None = None
+    name: str | None = None
+    description: str | None = None
+    state: int = 1
+    xmlData: str | None = None
+    tags: list[Setting] | None = None
+
+
+class Product(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    partNumber: str = Field(min_length=1, max_length=200)
+    productId: str | None = None
+    name: str | None = None
+    description: str | None = None
+    nonSerial: bool = False
+    state: int = 1
+    xmlData: str | None = None
+    productCategoryName: str | None = None
+    revisions: list[ProductRevision] | None = None
+    tags: list[Setting] | None = None
+
+
+class ProductGroup(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    productGroupName: str = Field(min_length=1, max_length=100)
+    productGroupId: int | None = None
+    partNumbers: list[str] | None = None
+
+
+class BomItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    partNumber: str = Field(min_length=1, max_length=200)
+    componentRef: str | None = None
+    revision: str | None = None
+    description: str | None = None
+    quantity: int = Field(default=1, ge=0)
+    manufacturer: str | None = None
+    manufacturerPn: str | None = None
+    vendor: str | None = None
+    vendorPn: str | None = None
+
+
+class RevisionRelation(BaseModel):
+    """Box build: child revision `ProductRevisionId` goes into `ParentProductRevisionId`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    ProductRevisionRelationId: str | None = None
+    ParentProductRevisionId: str | None = None
+    ProductRevisionId: str | None = None
+    ParentPartNumber: str | None = None
+    ParentRevision: str | None = None
+    ChildPartNumber: str | None = None
+    ChildRevision: str | None = None
+    Quantity: int = Field(default=1, ge=1)
+    ItemNumber: str | None = None
+    RevisionMask: str | None = None
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(exclude_unset=True)
+
+
+@router.get("/api/Product/Query")
+def query_products(ctx: Context) -> list[dict[str, Any]]:
+    """Every product as a list row `{partNumber, name, category, nonSerial, state}`."""
+    return ctx.products.query()
+
+
+@router.get("/api/Product/Groups")
+def product_groups(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.products.groups()
+
+
+@router.put("/api/Product/Group")
+def save_group(ctx: Context, group: ProductGroup) -> dict[str, Any]:
+    return ctx.products.save_group(_body(group))
+
+
+@router.put("/api/Product/Products")
+def save_products(ctx: Context, body: list[Product]) -> list[dict[str, Any]]:
+    return ctx.products.save_many([_body(p) for p in body])
+
+
+@router.put("/api/Product/Revision")
+def save_revision(ctx: Context, revision: ProductRevision) -> dict[str, Any]:
+    return ctx.products.save_revisions([_body(revision)])[0]
+
+
+@router.put("/api/Product/Revisions")
+def save_revisions(ctx: Context, body: list[ProductRevision]) -> list[dict[str, Any]]:
+    return ctx.products.save_revisions([_body(r) for r in body])
+
+
+@router.put("/api/Product/BOM", openapi_extra=_XML_BODY)
+async def upload_wsbf(ctx: Context, request: Request) -> None:
+    """Replace a revision's BOM with the components of a WSBF document."""
+    part_number, revision, items = parse_wsbf(await request.body())
+    await run_in_threadpool(ctx.structure.replace_bom, part_number, revision, items)
+
+
+@router.get("/api/Product/{partNumber}")
+def get_product(ctx: Context, partNumber: str) -> dict[str, Any]:
+    return ctx.products.get(partNumber)
+
+
+@router.put("/api/Product")
+def save_product(ctx: Context, product: Product) -> dict[str, Any]:
+    """Create or update a product by part number."""
+    return ctx.products.save(_body(product))
+
+
+@router.get("/api/Product")
+def get_revision(ctx: Context, partNumber: str, revision: str) -> dict[str, Any]:
+    return ctx.products.get_revision(partNumber, revision)
+
+
+@router.get("/api/internal/Product/BOM")
+def get_bom(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
+    return ctx.structure.bom(partNumber, revision)
+
+
+@router.put("/api/internal/Product/BOM")
+def put_bom(
+    ctx: Context, partNumber: str, revision: str, body: list[BomItem], format: str = "json"
+) -> None:
+    """Replace a revision's BOM with JSON items (`format` must be `json`)."""
+    if format.lower() != "json":
+        raise ApiError(
+            400, f"format: expected 'json' (send WSBF XML to /api/Product/BOM), got {format!r}"
+        )
+    ctx.structure.replace_bom(partNumber, revision, [_body(item) for item in body])
+
+
+@router.get("/api/internal/Product/GetProductInfo")
+def product_info(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
+    """The box-build tree below a revision, one row per relation with its `Level`."""
+    return ctx.structure.product_info(partNumber, revision)
+
+
+@router.get("/api/internal/Product/GetProductByPN")
+def product_by_pn(ctx: Context, PN: str) -> dict[str, Any]:
+    return ctx.structure.product_with_relations(PN)
+
+
+@router.post("/api/internal/Product/PostProductRevisionRelation")
+def add_relation(ctx: Context, relation: RevisionRelation) -> dict[str, Any]:
+    return ctx.structure.add_relation(_body(relation))
+
+
+@router.put("/api/internal/Product/PutProductRevisionRelation")
+def update_relation(ctx: Context, relation: RevisionRelation) -> dict[str, Any]:
+    return ctx.structure.update_relation(_body(relation))
+
+
+@router.delete("/api/internal/Product/DeleteProductRevisionRelation")
+def delete_relation(ctx: Context, productRevisionRelationId: str) -> None:
+    ctx.structure.delete_relation(productRevisionRelationId)
+
+
+@router.get("/api/internal/Product/GetGroupsForProduct")
+def groups_for_product(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
+    return ctx.products.groups(partNumber)
+
+
+@router.get("/api/internal/Product/GetProductTags")
+def product_tags(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
+    return ctx.products.tags(partNumber)
+
+
+@router.put("/api/internal/Product/PutProductTags")
+def put_product_tags(ctx: Context, partNumber: str, body: list[Setting]) -> None:
+    ctx.products.replace_tags(partNumber, [_body(tag) for tag in body])
+
+
+@router.get("/api/internal/Product/GetRevisionTags")
+def revision_tags(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
+    return ctx.products.tags(partNumber, revision)
+
+
+@router.put("/api/internal/Product/PutRevisionTags")
+def put_revision_tags(ctx: Context, partNumber: str, revision: str, body: list[Setting]) -> None:
+    ctx.products.replace_tags(partNumber, [_body(tag) for tag in body], revision)

@@ -1,0 +1,412 @@
+"""Products, their revisions, tags and product-group membership.
+
+A product is keyed by part number, a revision by (product, revision). Saving is create-or-update;
+tags given with `change` 3 are deleted, other given tags are set, unmentioned tags stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+
+from ._database import Database
+from ._domain import Invalid, NotFound, new_id, utcnow
+from ._metadata import metadata
+from .reference import product_groups
+
+__all__ = [
+    "ProductStore",
+    "product_group_members",
+    "product_revisions",
+    "product_tags",
+    "products",
+    "revision_tags",
+]
+
+products = Table(
+    "products",
+    metadata,
+    Column("product_id", String(36), primary_key=True),
+    Column("part_number", String(200), nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("description", Text),
+    Column("non_serial", Boolean, nullable=False),
+    Column("state", Integer, nullable=False),
+    Column("xml_data", Text),
+    Column("category_name", String(200)),
+    Column("created_utc", DateTime, nullable=False),
+)
+
+product_revisions = Table(
+    "product_revisions",
+    metadata,
+    Column("revision_id", String(36), primary_key=True),
+    Column("product_id", String(36), ForeignKey("products.product_id"), nullable=False),
+    Column("revision", String(200), nullable=False),
+    Column("name", String(200)),
+    Column("description", Text),
+    Column("state", Integer, nullable=False),
+    Column("xml_data", Text),
+    UniqueConstraint("product_id", "revision"),
+)
+
+product_tags = Table(
+    "product_tags",
+    metadata,
+    Column("product_id", String(36), ForeignKey("products.product_id"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text),
+)
+
+revision_tags = Table(
+    "revision_tags",
+    metadata,
+    Column(
+        "revision_id", String(36), ForeignKey("product_revisions.revision_id"), primary_key=True
+    ),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text),
+)
+
+product_group_members = Table(
+    "product_group_members",
+    metadata,
+    Column(
+        "product_group_id",
+        Integer,
+        ForeignKey("product_groups.product_group_id"),
+        primary_key=True,
+    ),
+    Column("product_id", String(36), ForeignKey("products.product_id"), primary_key=True),
+)
+
+_DELETE = 3
+
+
+def _state(value: Any, where: str) -> int:
+    if value is None:
+        return 1
+    if value not in (0, 1):
+        raise Invalid(f"{where}.state: expected 0 (inactive) or 1 (active), got {value!r}")
+    return int(value)
+
+
+def _text(body: Mapping[str, Any], key: str, where: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{where}.{key}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def apply_tags(
+    connection: Connection, table: Table, owner: str, owner_id: str, tags: Iterable[Any]
+) -> None:
+    """Set (or, for `change` 3, delete) the given `{key, value, change}` tags of one owner."""
+    key_column = table.c[owner]
+    for index, tag in enumerate(tags):
+        if not isinstance(tag, Mapping) or not isinstance(tag.get("key"), str):
+            raise Invalid(f"tags[{index}]: expected an object with a string 'key'")
+        where = (key_column == owner_id) & (table.c.key == tag["key"])
+        connection.execute(table.delete().where(where))
+        if tag.get("change") != _DELETE:
+            row = {owner: owner_id, "key": tag["key"], "value": tag.get("value")}
+            connection.execute(table.insert().values(row))
+
+
+def read_tags(
+    connection: Connection, table: Table, owner: str, owner_id: str
+) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        select(table.c.key, table.c.value).where(table.c[owner] == owner_id).order_by(table.c.key)
+    )
+    return [{"key": key, "value": value} for key, value in rows]
+
+
+class ProductStore:
+    """Products, revisions, tags and groups; results are dicts in the WATS JSON shape."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    # -- products -----------------------------------------------------------------------------
+
+    def query(self) -> list[dict[str, Any]]:
+        """Every product as a list row, by part number."""
+        c = products.c
+        query = select(c.part_number, c.name, c.category_name, c.non_serial, c.state)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query.order_by(c.part_number)).all()
+        return [
+            {"partNumber": pn, "name": name, "category": cat, "nonSerial": ns, "state": state}
+            for pn, name, cat, ns, state in rows
+        ]
+
+    def get(self, part_number: str) -> dict[str, Any]:
+        """The product with its revisions and tags; NotFound when unknown."""
+        with self._engine.connect() as connection:
+            return self._product(connection, self._product_id(connection, part_number))
+
+    def save(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create or update a product by `partNumber`, with any revisions and tags it carries."""
+        with self._engine.begin() as connection:
+            product_id = self._save_product(connection, body, "product")
+            return self._product(connection, product_id)
+
+    def save_many(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Save several products in one transaction: all or none."""
+        with self._engine.begin() as connection:
+            ids = [self._save_product(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            return [self._product(connection, product_id) for product_id in ids]
+
+    def _product_id(self, connection: Connection, part_number: str) -> str:
+        found = connection.scalar(
+            select(products.c.product_id).where(products.c.part_number == part_number)
+        )
+        if found is None:
+            raise NotFound(f"product {part_number!r} not found")
+        return str(found)
+
+    def _save_product(self, connection: Connection, body: Mapping[str, Any], where: str) -> str:
+        part_number = _text(body, "partNumber", where)
+        values = {
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "non_serial": bool(body.get("nonSerial", False)),
+            "state": _state(body.get("state"), where),
+            "xml_data": body.get("xmlData"),
+            "category_name": body.get("productCategoryName"),
+        }
+        found = connection.scalar(
+            select(products.c.product_id).where(products.c.part_number == part_number)
+        )
+        if found is None:
+            product_id = new_id()
+            connection.execute(
+                products.insert().values(
+                    product_id=product_id, part_number=part_number, created_utc=utcnow(), **values
+                )
+            )
+        else:
+            product_id = str(found)
+            connection.execute(
+                products.update().where(products.c.product_id == product_id).values(**values)
+            )
+        apply_tags(connection, product_tags, "product_id", product_id, body.get("tags") or ())
+        for index, revision in enumerate(body.get("revisions") or ()):
+            revision_body = {**revision, "partNumber": part_number}
+            self._save_revision(connection, revision_body, f"{where}.revisions[{index}]")
+        return product_id
+
+    def _product(self, connection: Connection, product_id: str) -> dict[str, Any]:
+        row = connection.execute(select(products).where(products.c.product_id == product_id)).one()
+        revision_ids = connection.scalars(
+            select(product_revisions.c.revision_id)
+            .where(product_revisions.c.product_id == product_id)
+            .order_by(product_revisions.c.revision)
+        ).all()
+        return {
+            "productId": row.product_id,
+            "partNumber": row.part_number,
+            "name": row.name,
+            "description": row.description,
+            "nonSerial": row.non_serial,
+            "state": row.state,
+            "xmlData": row.xml_data,
+            "productCategoryName": row.category_name,
+            "revisions": [self._revision(connection, rid) for rid in revision_ids],
+            "tags": read_tags(connection, product_tags, "product_id", product_id),
+        }
+
+    # -- revisions ----------------------------------------------------------------------------
+
+    def get_revision(self, part_number: str, revision: str) -> dict[str, Any]:
+        with self._engine.connect() as connection:
+            return self._revision(connection, self.revision_id(connection, part_number, revision))
+
+    def save_revisions(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Create or update revisions by (partNumber or productId, revision), all or none."""
+        with self._engine.begin() as connection:
+            ids = [self._save_revision(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            return [self._revision(connection, rid) for rid in ids]
+
+    def revision_id(self, connection: Connection, part_number: str, revision: str) -> str:
+        """The id of a product revision; NotFound naming the product or the revision."""
+        product_id = self._product_id(connection, part_number)
+        found = connection.scalar(
+            select(product_revisions.c.revision_id).where(
+                product_revisions.c.product_id == product_id,
+                product_revisions.c.revision == revision,
+            )
+        )
+        if found is None:
+            raise NotFound(f"product {part_number!r} has no revision {revision!r}")
+        return str(found)
+
+    def _save_revision(self, connection: Connection, body: Mapping[str, Any], where: str) -> str:
+        revision = _text(body, "revision", where)
+        if body.get("productId"):
+            product_id = str(body["productId"])
+            exists = connection.scalar(
+                select(products.c.part_number).where(products.c.product_id == product_id)
+            )
+            if exists is None:
+                raise NotFound(f"{where}.productId: product {product_id!r} not found")
+            if body.get("partNumber") not in (None, exists):
+                raise Invalid(
+                    f"{where}.partNumber: {body['partNumber']!r} does not match productId "
+                    f"(product {exists!r})"
+                )
+        else:
+            product_id = self._product_id(connection, _text(body, "partNumber", where))
+        values = {
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "state": _state(body.get("state"), where),
+            "xml_data": body.get("xmlData"),
+        }
+        r = product_revisions.c
+        found = connection.scalar(
+            select(r.revision_id).where(r.product_id == product_id, r.revision == revision)
+        )
+        if found is None:
+            revision_id = new_id()
+            connection.execute(
+                product_revisions.insert().values(
+                    revision_id=revision_id, product_id=product_id, revision=revision, **values
+                )
+            )
+        else:
+            revision_id = str(found)
+            connection.execute(
+                product_revisions.update().where(r.revision_id == revision_id).values(**values)
+            )
+        apply_tags(connection, revision_tags, "revision_id", revision_id, body.get("tags") or ())
+        return revision_id
+
+    def _revision(self, connection: Connection, revision_id: str) -> dict[str, Any]:
+        row = connection.execute(
+            select(product_revisions, products.c.part_number)
+            .join(products)
+            .where(product_revisions.c.revision_id == revision_id)
+        ).one()
+        return {
+            "productRevisionId": row.revision_id,
+            "productId": row.product_id,
+            "partNumber": row.part_number,
+            "revision": row.revision,
+            "name": row.name,
+            "description": row.description,
+            "state": row.state,
+            "xmlData": row.xml_data,
+            "tags": read_tags(connection, revision_tags, "revision_id", revision_id),
+        }
+
+    # -- tags ---------------------------------------------------------------------------------
+
+    def tags(self, part_number: str, revision: str | None = None) -> list[dict[str, Any]]:
+        """The tags of a product, or of one of its revisions."""
+        with self._engine.connect() as connection:
+            if revision is None:
+                owner = self._product_id(connection, part_number)
+                return read_tags(connection, product_tags, "product_id", owner)
+            owner = self.revision_id(connection, part_number, revision)
+            return read_tags(connection, revision_tags, "revision_id", owner)
+
+    def replace_tags(
+        self, part_number: str, tags: Sequence[Mapping[str, Any]], revision: str | None = None
+    ) -> None:
+        """Make `tags` the complete tag set of a product or revision."""
+        with self._engine.begin() as connection:
+            if revision is None:
+                table, column = product_tags, "product_id"
+                owner = self._product_id(connection, part_number)
+            else:
+                table, column = revision_tags, "revision_id"
+                owner = self.revision_id(connection, part_number, revision)
+            connection.execute(table.delete().where(table.c[column] == owner))
+            apply_tags(connection, table, column, owner, tags)
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def groups(self, part_number: str | None = None) -> list[dict[str, Any]]:
+        """Every product group, or the groups `part_number` belongs to."""
+        g = product_groups.c
+        query = select(g.product_group_id, g.product_group_name).order_by(g.product_group_id)
+        with self._engine.connect() as connection:
+            if part_number is not None:
+                member = product_group_members.c
+                query = query.join(
+                    product_group_members, member.product_group_id == g.product_group_id
+                ).where(member.product_id == self._product_id(connection, part_number))
+            rows = connection.execute(query).all()
+            return [
+                {"productGroupId": gid, "productGroupName": name, **self._members(connection, gid)}
+                for gid, name in rows
+            ]
+
+    def save_group(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create a group by name (or rename one by id); `partNumbers`, if given, sets members."""
+        name = _text(body, "productGroupName", "group")
+        g = product_groups.c
+        with self._engine.begin() as connection:
+            group_id = body.get("productGroupId")
+            if group_id is None:
+                group_id = connection.scalar(
+                    select(g.product_group_id).where(g.product_group_name == name)
+                )
+            if group_id is None:
+                key = connection.execute(
+                    product_groups.insert().values(product_group_name=name)
+                ).inserted_primary_key
+                assert key is not None
+                group_id = key[0]
+            else:
+                updated = connection.execute(
+                    product_groups.update()
+                    .where(g.product_group_id == group_id)
+                    .values(product_group_name=name)
+                )
+                if updated.rowcount == 0:
+                    raise NotFound(f"productGroupId: product group {group_id!r} not found")
+            members = body.get("partNumbers")
+            if members is not None:
+                ids = [self._product_id(connection, str(pn)) for pn in members]
+                member = product_group_members.c
+                connection.execute(
+                    product_group_members.delete().where(member.product_group_id == group_id)
+                )
+                for product_id in dict.fromkeys(ids):
+                    connection.execute(
+                        product_group_members.insert().values(
+                            product_group_id=group_id, product_id=product_id
+                        )
+                    )
+            return {
+                "productGroupId": int(group_id),
+                "productGroupName": name,
+                **self._members(connection, int(group_id)),
+            }
+
+    def _members(self, connection: Connection, group_id: int) -> dict[str, Any]:
+        member = product_group_members.c
+        names = connection.scalars(
+            select(products.c.part_number)
+            .join(product_group_members, member.product_id == products.c.product_id)
+            .where(member.product_group_id == group_id)
+            .order_by(products.c.part_number)
+        ).all()
+        return {"partNumbers": list(names)}
