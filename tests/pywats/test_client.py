@@ -7,13 +7,16 @@ import random
 import uuid
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 import pywats
 from pywats.testing import FakeClock, Reply, ScriptedTransport
+
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 TOKEN = "YXBpOnNlY3JldA=="
 VERSION = "2025.3.9.824"
@@ -284,3 +287,29 @@ def test_closed_client_raises_sdk_error_not_httpx() -> None:
     client.close()
     with pytest.raises(pywats.WATSError, match="closed"):
         client.get_version()
+
+
+def test_against_the_local_server_over_a_socket(live_server: LiveServer) -> None:
+    with pywats.WATS(base_url=f"{live_server.base_url}/api/", token=live_server.token) as client:
+        version = client.get_version()
+    assert version.count(".") == 3, version
+
+
+def test_local_server_rejects_a_wrong_token_with_its_message(live_server: LiveServer) -> None:
+    client = pywats.WATS(base_url=live_server.base_url, token="d3Jvbmc6d3Jvbmc=")
+    with client, pytest.raises(pywats.AuthenticationError) as caught:
+        client.get_version()
+    assert caught.value.status_code == 401
+    assert caught.value.message  # the server's own text, not a placeholder
+    assert caught.value.message != "Unauthorized"
+
+
+@pytest.mark.anyio
+async def test_async_client_against_the_local_server_in_process(
+    asgi_transport: httpx.ASGITransport, server_token: str
+) -> None:
+    async with pywats.AsyncWATS(
+        base_url="http://wats.test", token=server_token, transport=asgi_transport
+    ) as client:
+        version = await client.get_version()
+    assert version.count(".") == 3, version
