@@ -6,11 +6,11 @@ import abc
 import hashlib
 import io
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, ClassVar
 
 from pywats_client._identity import Station
 from pywats_client.converters._params import (
@@ -22,9 +22,7 @@ from pywats_client.converters._params import (
 )
 
 if TYPE_CHECKING:
-    from pywats.report import UURReport, UUTReport  # type: ignore[attr-defined]
-
-    Report: TypeAlias = "UUTReport | UURReport"
+    from pywats.report import UURReport, UUTReport
 
 __all__ = ["REPORT_ID_NAMESPACE", "ConversionError", "Converter", "Source", "report_id"]
 
@@ -122,7 +120,7 @@ class Converter(abc.ABC):
         self.defaults = SiteDefaults.from_values(self.values)
 
     @abc.abstractmethod
-    def convert(self, source: Source) -> list[Report]:
+    def convert(self, source: Source) -> Sequence[UUTReport | UURReport]:
         """Return the reports in `source`; raise ConversionError when it cannot be converted."""
 
     def text(self, source: Source) -> str:

@@ -1,0 +1,244 @@
+"""The instance configuration: one TOML file, validated, with `schema_version` migrations.
+
+Relative paths in the file are relative to the file's folder. Errors name the file and the key
+(`client.toml: converters[0].after: expected 'move', 'delete' or 'keep'`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pywats_client._identity import Station
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ClientConfig",
+    "ConfigError",
+    "ControlConfig",
+    "ConverterConfig",
+    "IntakeConfig",
+    "LoggingConfig",
+    "OutboxConfig",
+    "PathsConfig",
+    "ServerConfig",
+    "StationConfig",
+    "load_config",
+    "parse_config",
+]
+
+#: The layout this version reads and writes; older files are migrated forward on load.
+SCHEMA_VERSION = 1
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or invalid; the message names file and key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerConfig(_Section):
+    url: str = Field(description="WATS server base URL (http or https)")
+    token_file: Path | None = Field(None, description="File holding the API token (0600)")
+    timeout: float = Field(30.0, gt=0, description="Request timeout, seconds")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+
+class StationConfig(_Section):
+    name: str | None = Field(None, description="Station name; the host name when absent")
+    location: str = ""
+    purpose: str = ""
+
+
+class PathsConfig(_Section):
+    data: Path = Field(Path("data"), description="Outbox, ledger, quarantine and logs")
+
+
+class ControlConfig(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=0, le=65535, description="0 picks a free port")
+
+
+class OutboxConfig(_Section):
+    max_mb: float = Field(1024.0, gt=0, description="Budget for queued reports; intake waits")
+    keep_delivered_hours: float = Field(168.0, ge=0)
+    upload_concurrency: int = Field(2, ge=1, le=32)
+    retry_base_seconds: float = Field(0.5, gt=0)
+    retry_max_seconds: float = Field(60.0, gt=0)
+    health_max_age_minutes: float = Field(
+        60.0, gt=0, description="/health fails when the oldest pending item is older"
+    )
+
+
+class IntakeConfig(_Section):
+    stable_seconds: float = Field(2.0, ge=0, description="Size and mtime unchanged this long")
+    rescan_seconds: float = Field(60.0, gt=0)
+    workers: int = Field(2, ge=1, le=64, description="Conversion worker processes")
+    timeout_seconds: float = Field(120.0, gt=0, description="Per-file conversion limit")
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+    console: bool = True
+
+
+class ConverterConfig(_Section):
+    type: str = Field(description="Converter name, e.g. 'wsjf'")
+    watch: Path
+    patterns: tuple[str, ...] | None = Field(None, description="Defaults to the converter's")
+    exclude: tuple[str, ...] = ()
+    after: Literal["move", "delete", "keep"] = "move"
+    done: Path | None = Field(None, description="Where 'move' puts sources; <watch>/Done")
+    priority: int = Field(0, description="Higher uploads first")
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def done_folder(self) -> Path:
+        return self.done if self.done is not None else self.watch / "Done"
+
+
+class ClientConfig(_Section):
+    schema_version: int
+    server: ServerConfig
+    station: StationConfig = StationConfig()
+    paths: PathsConfig = PathsConfig()
+    control: ControlConfig = ControlConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    intake: IntakeConfig = IntakeConfig()
+    logging: LoggingConfig = LoggingConfig()
+    converters: tuple[ConverterConfig, ...] = ()
+
+    def identity(self) -> Station:
+        """The station identity, with the host name when `station.name` is not set."""
+        return Station.detect(
+            name=self.station.name, location=self.station.location, purpose=self.station.purpose
+        )
+
+    def token(self) -> str | None:
+        """The server token read from `server.token_file`, or None when no file is configured."""
+        if self.server.token_file is None:
+            return None
+        try:
+            return self.server.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"server.token_file: cannot read {self.server.token_file}: {exc.strerror}"
+            ) from None
+
+
+def _from_0(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 0, the unversioned draft layout: `data_dir` at the top, `folder` per converter."""
+    migrated = dict(document)
+    if "data_dir" in migrated:
+        migrated.setdefault("paths", {})["data"] = migrated.pop("data_dir")
+    migrated["converters"] = [
+        {("watch" if key == "folder" else key): value for key, value in converter.items()}
+        for converter in migrated.get("converters", [])
+    ]
+    return migrated
+
+
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_0}
+
+
+def _migrate(document: dict[str, Any], origin: str) -> dict[str, Any]:
+    version = document.get("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ConfigError(f"{origin}: schema_version: expected an integer, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise ConfigError(
+            f"{origin}: schema_version: {version} is newer than this pywats-client understands "
+            f"({SCHEMA_VERSION}); upgrade pywats-client"
+        )
+    while version < SCHEMA_VERSION:
+        if version not in _MIGRATIONS:
+            raise ConfigError(f"{origin}: schema_version: no migration from version {version}")
+        document = _MIGRATIONS[version](document)
+        version += 1
+        document["schema_version"] = version
+    return document
+
+
+def _key(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _resolve(config: ClientConfig, base: Path) -> ClientConfig:
+    def at(path: Path) -> Path:
+        return path if path.is_absolute() else (base / path).resolve()
+
+    server = config.server
+    if server.token_file is not None:
+        server = server.model_copy(update={"token_file": at(server.token_file)})
+    converters = tuple(
+        c.model_copy(update={"watch": at(c.watch), "done": at(c.done) if c.done else None})
+        for c in config.converters
+    )
+    return config.model_copy(
+        update={
+            "server": server,
+            "paths": PathsConfig(data=at(config.paths.data)),
+            "converters": converters,
+        }
+    )
+
+
+def parse_config(text: str, *, origin: str = "<config>", base: Path | None = None) -> ClientConfig:
+    """Parse and validate TOML `text`; `origin` names it in errors, `base` anchors paths."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    document = _migrate(document, origin)
+    try:
+        config = ClientConfig.model_validate(document)
+    except ValidationError as exc:
+        problems = [f"{origin}: {_key(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError("\n".join(problems)) from None
+    _check_converters(config, origin)
+    return _resolve(config, base) if base is not None else config
+
+
+def _check_converters(config: ClientConfig, origin: str) -> None:
+    from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
+
+    for index, converter in enumerate(config.converters):
+        try:
+            get_converter(converter.type)(converter.parameters)
+        except UnknownConverterError as exc:
+            raise ConfigError(f"{origin}: converters[{index}].type: {exc}") from None
+        except ParameterError as exc:
+            raise ConfigError(
+                f"{origin}: converters[{index}].parameters.{exc.key}: {exc}"
+            ) from None
+
+
+def load_config(path: Path) -> ClientConfig:
+    """Read, migrate and validate the configuration file at `path`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror}") from None
+    return parse_config(text, origin=str(path), base=path.resolve().parent)

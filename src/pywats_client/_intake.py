@@ -1,0 +1,222 @@
+"""Intake: one stable file → read and hash → convert → accept into the outbox → post-action.
+
+The order is the durability contract: the source is moved, deleted or kept only after the
+outbox committed its reports. A crash before that processes the file again (same ids); a crash
+after it uploads from the outbox. A file already in the ledger gets only its post-action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+from anyio.abc import ObjectReceiveStream
+
+from pywats_client._config import ConverterConfig
+from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._identity import Station
+from pywats_client._logging import correlated
+from pywats_client._metrics import Metrics
+from pywats_client._outbox import Entry, Outbox
+from pywats_client._quarantine import Quarantine
+from pywats_client._store import LedgerEntry
+from pywats_client._watch import Ready, Watcher
+from pywats_client._workers import ConverterPool, Failed, Job
+
+__all__ = ["Intake", "IntakeState"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class IntakeState:
+    """What intake is waiting for, if anything: the disk budget or a disk error."""
+
+    paused_for_budget: bool = False
+    disk_error: str | None = None
+
+
+class Intake:
+    """Handles `Ready` files with `concurrency` tasks."""
+
+    def __init__(
+        self,
+        *,
+        converters: dict[int, ConverterConfig],
+        station: Station,
+        pool: ConverterPool,
+        outbox: Outbox,
+        quarantine: Quarantine,
+        watcher: Watcher,
+        metrics: Metrics,
+        faults: Faults = NO_FAULTS,
+        on_accepted: Callable[[], None] = lambda: None,
+        retry_delay: Callable[[int], float] = lambda n: min(30.0, 0.5 * 2**n),
+    ) -> None:
+        self.converters = converters
+        self.station = station
+        self.pool = pool
+        self.outbox = outbox
+        self.quarantine = quarantine
+        self.watcher = watcher
+        self.metrics = metrics
+        self.faults = faults
+        self.retry_delay = retry_delay
+        self.on_accepted = on_accepted
+        self.state = IntakeState()
+        self._disk_failures = 0
+        self.stopping = False
+        self.active = 0
+        self._idle = anyio.Event()
+
+    async def run(self, ready: ObjectReceiveStream[Ready], concurrency: int) -> None:
+        """Consume `ready` with `concurrency` tasks until cancelled."""
+        async with anyio.create_task_group() as group:
+            for _ in range(concurrency):
+                group.start_soon(self._consume, ready)
+
+    async def _consume(self, ready: ObjectReceiveStream[Ready]) -> None:
+        async for item in ready:
+            if self.stopping:
+                self.watcher.release(item.path)
+                continue  # shutting down: the file stays in its folder for the next start
+            self.active += 1
+            try:
+                await self.handle(item)
+            finally:
+                self.active -= 1
+                self.watcher.release(item.path)
+                if not self.active:
+                    self._idle.set()
+
+    async def wait_idle(self) -> None:
+        """Return once no file is being handled."""
+        while self.active:
+            self._idle = anyio.Event()
+            await self._idle.wait()
+
+    async def _wait_for_room(self) -> None:
+        while not await anyio.to_thread.run_sync(self.outbox.has_room):
+            if not self.state.paused_for_budget:
+                _log.warning("outbox budget reached: intake waits until uploads make room")
+            self.state.paused_for_budget = True
+            await anyio.sleep(1.0)
+        self.state.paused_for_budget = False
+
+    async def handle(self, ready: Ready) -> None:
+        """Process one stable file; every outcome is logged, none raises to the caller."""
+        config = self.converters[ready.spec.key]
+        with correlated(f"file:{ready.path.name}"):
+            self.faults.reached("after_detect")
+            known = await anyio.to_thread.run_sync(self.outbox.store.ledger_get, str(ready.path))
+            if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
+                await self._post_action(config, ready.path)
+                return
+            await self._wait_for_room()
+            try:
+                data = await anyio.to_thread.run_sync(ready.path.read_bytes)
+                info = ready.path.stat()
+            except OSError as exc:
+                _log.warning("cannot read %s (%s); will look again", ready.path, exc.strerror)
+                return
+            if (info.st_size, info.st_mtime_ns) != (ready.size, ready.mtime_ns):
+                self.watcher.requeue(ready.path)  # still changing: wait until stable again
+                return
+            digest = hashlib.sha256(data).hexdigest()
+            self.faults.reached("after_read")
+            entry = LedgerEntry(
+                str(ready.path), info.st_size, info.st_mtime_ns, digest, "accepted", time.time()
+            )
+            if known and known.sha256 == digest:
+                await anyio.to_thread.run_sync(self.outbox.store.ledger_record, entry)
+                await self._post_action(config, ready.path)
+                return
+            await self._convert_and_accept(config, ready, data, entry)
+
+    async def _convert_and_accept(
+        self, config: ConverterConfig, ready: Ready, data: bytes, entry: LedgerEntry
+    ) -> None:
+        started = time.monotonic()
+        job = Job(config.type, dict(config.parameters), str(ready.path), data, self.station)
+        outcome = await self.pool.convert(job)
+        self.metrics.observe(
+            "conversion_seconds", time.monotonic() - started, converter=config.type
+        )
+        self.faults.reached("after_convert")
+        if isinstance(outcome, Failed):
+            if self.stopping:
+                return  # shut down mid-conversion: the file stays and is converted next time
+            await self._quarantine_source(config, ready.path, outcome)
+            return
+        entries = [Entry(report_id, document) for report_id, document in outcome.reports]
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: self.outbox.accept(
+                    entries,
+                    converter=config.type,
+                    source=str(ready.path),
+                    priority=config.priority,
+                    ledger=entry,
+                )
+            )
+        except OSError as exc:
+            await self._disk_trouble(ready.path, exc)
+            return
+        self._disk_failures = 0
+        self.state.disk_error = None
+        self.metrics.inc("accepted_total", len(entries), converter=config.type)
+        self.on_accepted()
+        _log.info("accepted %s: %d report(s)", ready.path, len(entries))
+        await self._post_action(config, ready.path)
+
+    async def _disk_trouble(self, path: Path, exc: OSError) -> None:
+        """The outbox cannot write (full, read-only, I/O error): back off and look again; the
+        file stays in the watch folder, so nothing is lost."""
+        self._disk_failures += 1
+        delay = self.retry_delay(self._disk_failures)
+        self.state.disk_error = f"{exc.strerror or exc} ({path.name})"
+        self.metrics.inc("disk_errors_total")
+        _log.error("outbox write failed for %s: %s; retrying in %.1f s", path, exc, delay)
+        await anyio.sleep(delay)
+        self.watcher.requeue(path)
+
+    async def _quarantine_source(self, config: ConverterConfig, path: Path, failed: Failed) -> None:
+        self.metrics.inc("failed_total", converter=config.type, kind=failed.kind)
+        _log.error("conversion failed (%s): %s", failed.kind, failed.reason)
+        try:
+            name = await anyio.to_thread.run_sync(
+                lambda: self.quarantine.put(
+                    path, reason=failed.reason, converter=config.type, log=failed.log
+                )
+            )
+        except OSError as exc:
+            await self._disk_trouble(path, exc)
+            return
+        _log.info("quarantined %s as %s", path, name)
+
+    async def _post_action(self, config: ConverterConfig, path: Path) -> None:
+        try:
+            await anyio.to_thread.run_sync(_apply_after, config, path)
+        except OSError as exc:
+            _log.error("cannot %s %s after accepting it: %s", config.after, path, exc)
+            return
+        self.faults.reached("after_source_action")
+
+
+def _apply_after(config: ConverterConfig, path: Path) -> None:
+    if config.after == "delete":
+        path.unlink(missing_ok=True)
+    elif config.after == "move" and path.exists():
+        relative = path.relative_to(config.watch)
+        target = config.done_folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = target.with_name(f"{path.stem}-{counter}{path.suffix}")
+        path.replace(target)

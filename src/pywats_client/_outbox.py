@@ -1,0 +1,393 @@
+"""The durable outbox: reports waiting for delivery, on disk and in the database.
+
+Each report is one file `<id>-<sha256[:16]>.json` holding its WSJF document, plus one row. A
+report is accepted only after its file is written, fsynced and renamed into place, the folder is
+fsynced and the rows (with the source file's ledger entry) are committed. Content-addressed file
+names mean a file is never overwritten while the uploader reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pywats_client._durable import DiskIO
+from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._store import LedgerEntry, Store
+
+__all__ = ["CorruptItemError", "Entry", "Item", "Outbox", "OutboxStats"]
+
+_ITEM_NAME = re.compile(
+    r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{16})\.json$"
+)
+_TMP_PREFIX = ".tmp-"
+RECOVERED = "(recovered)"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A report to accept: its id (lower-case uuid) and its WSJF document as UTF-8 bytes."""
+
+    id: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Item:
+    """One outbox row."""
+
+    seq: int
+    id: str
+    file: str
+    state: str
+    priority: int
+    converter: str
+    source: str
+    size: int
+    sha256: str
+    created: float
+    attempts: int
+    next_attempt: float
+    last_error: str | None
+    delivered: float | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Item:
+        return cls(**dict(row))
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    """Counts by state, queued bytes (pending + quarantined), and the oldest pending item's
+    creation time (None when nothing is pending)."""
+
+    pending: int
+    delivered: int
+    quarantined: int
+    queued_bytes: int
+    oldest_pending: float | None
+
+
+class CorruptItemError(Exception):
+    """An outbox file is missing, truncated or does not match its recorded checksum."""
+
+
+class Outbox:
+    """Reports on disk, in FIFO order within descending priority, until delivered.
+
+    `max_bytes` is the budget for queued bytes: `has_room()` turns false at it, and intake waits
+    (back-pressure). Nothing queued is ever deleted to make room.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        store: Store,
+        *,
+        max_bytes: int,
+        disk: DiskIO | None = None,
+        faults: Faults = NO_FAULTS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.folder = folder
+        self.store = store
+        self.max_bytes = max_bytes
+        self.disk = disk or DiskIO()
+        self.faults = faults
+        self.clock = clock
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def accept(
+        self,
+        entries: Sequence[Entry],
+        *,
+        converter: str,
+        source: str,
+        priority: int = 0,
+        ledger: LedgerEntry | None = None,
+    ) -> int:
+        """Make `entries` durable and queue them; record `ledger` in the same transaction.
+
+        Returns how many entries were new or changed (an identical resend is a no-op). Raises
+        OSError (e.g. ENOSPC, EROFS) with nothing committed; the caller retries later.
+        """
+        known = self._existing({e.id for e in entries})
+        fresh: list[tuple[Entry, str, str]] = []
+        try:
+            for entry in entries:
+                digest = hashlib.sha256(entry.data).hexdigest()
+                old = known.get(entry.id)
+                if old is not None and old.sha256 == digest:
+                    continue
+                name = f"{entry.id}-{digest[:16]}.json"
+                temporary = self.folder / f"{_TMP_PREFIX}{name}"
+                self.disk.write(temporary, entry.data)
+                self.faults.reached("after_data_write")
+                self.disk.fsync(temporary)
+                self.faults.reached("after_fsync")
+                self.disk.rename(temporary, self.folder / name)
+                self.faults.reached("after_rename")
+                fresh.append((entry, name, digest))
+            if fresh:
+                self.disk.fsync_dir(self.folder)
+                self.faults.reached("after_dir_fsync")
+            self._commit(fresh, converter, source, priority, ledger)
+        except BaseException:
+            for entry, name, _ in fresh:
+                if entry.id not in known:
+                    self._discard(self.folder / name)
+            for leftover in self.folder.glob(f"{_TMP_PREFIX}*"):
+                self._discard(leftover)
+            raise
+        self.faults.reached("after_commit")
+        for entry, name, _ in fresh:
+            old = known.get(entry.id)
+            if old is not None and old.file != name:
+                self._discard(self.folder / old.file)
+        return len(fresh)
+
+    def _commit(
+        self,
+        fresh: list[tuple[Entry, str, str]],
+        converter: str,
+        source: str,
+        priority: int,
+        ledger: LedgerEntry | None,
+    ) -> None:
+        now = self.clock()
+        with self.store.transaction() as cursor:
+            for entry, name, digest in fresh:
+                cursor.execute(
+                    "INSERT INTO outbox (id, file, state, priority, converter, source, size,"
+                    " sha256, created) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET file = excluded.file, state = 'pending',"
+                    " priority = excluded.priority, converter = excluded.converter,"
+                    " source = excluded.source, size = excluded.size, sha256 = excluded.sha256,"
+                    " attempts = 0, next_attempt = 0, last_error = NULL, delivered = NULL",
+                    (entry.id, name, priority, converter, source, len(entry.data), digest, now),
+                )
+            if ledger is not None:
+                Store.ledger_put(cursor, ledger)
+
+    def _existing(self, ids: set[str]) -> dict[str, Item]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.store.query(f"SELECT * FROM outbox WHERE id IN ({marks})", tuple(ids))
+        return {row["id"]: Item.from_row(row) for row in rows}
+
+    def _discard(self, path: Path) -> None:
+        # Best effort: recover() removes leftovers at the next start.
+        with contextlib.suppress(OSError):
+            self.disk.remove(path)
+
+    def has_room(self) -> bool:
+        """False when queued bytes reached the budget (intake should wait)."""
+        return self.stats().queued_bytes < self.max_bytes
+
+    def get(self, report_id: str) -> Item | None:
+        return self._existing({report_id}).get(report_id)
+
+    def next_due(self, busy: set[str]) -> Item | None:
+        """The first pending item that is due and not in `busy`: highest priority, then FIFO."""
+        marks = ",".join("?" * len(busy))
+        exclude = f" AND id NOT IN ({marks})" if busy else ""
+        rows = self.store.query(
+            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
+            f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
+            (self.clock(), *busy),
+        )
+        return Item.from_row(rows[0]) if rows else None
+
+    def next_wakeup(self) -> float | None:
+        """When the earliest pending item becomes due (None when nothing is pending)."""
+        rows = self.store.query("SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending'")
+        value = rows[0][0]
+        return float(value) if value is not None else None
+
+    def read(self, item: Item) -> bytes:
+        """The item's document, checked against its recorded size and checksum."""
+        for _ in range(2):
+            current = self.get(item.id)
+            if current is None:
+                raise CorruptItemError(f"outbox item {item.id} no longer exists")
+            try:
+                data = (self.folder / current.file).read_bytes()
+            except FileNotFoundError:
+                if current.file != item.file:
+                    item = current  # replaced by a newer version meanwhile: read that one
+                    continue
+                raise CorruptItemError(f"outbox file {current.file} is missing") from None
+            if hashlib.sha256(data).hexdigest() != current.sha256:
+                raise CorruptItemError(
+                    f"outbox file {current.file} is corrupt: {len(data)} bytes, expected "
+                    f"{current.size} bytes with sha256 {current.sha256[:16]}..."
+                )
+            return data
+        raise CorruptItemError(f"outbox item {item.id} keeps changing")
+
+    def _update(self, sql: str, params: tuple[object, ...]) -> bool:
+        with self.store.transaction() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0
+
+    def mark_delivered(self, report_id: str) -> None:
+        self._update(
+            "UPDATE outbox SET state = 'delivered', delivered = ?, last_error = NULL,"
+            " attempts = attempts + 1 WHERE id = ?",
+            (self.clock(), report_id),
+        )
+
+    def mark_failed(self, report_id: str, error: str, retry_at: float) -> None:
+        """A transient failure: keep pending, try again at `retry_at`."""
+        self._update(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (error, retry_at, report_id),
+        )
+
+    def quarantine(self, report_id: str, reason: str) -> None:
+        """A permanent failure: park the item with `reason` until an operator retries it."""
+        self._update(
+            "UPDATE outbox SET state = 'quarantined', last_error = ?, attempts = attempts + 1"
+            " WHERE id = ?",
+            (reason, report_id),
+        )
+
+    def retry(self, report_id: str) -> bool:
+        """Queue a quarantined or delivered item again; False when there is no such item."""
+        return self._update(
+            "UPDATE outbox SET state = 'pending', next_attempt = 0, delivered = NULL WHERE id = ?",
+            (report_id,),
+        )
+
+    def delete(self, report_id: str) -> bool:
+        """Remove an item and its file; False when there is no such item."""
+        item = self.get(report_id)
+        if item is None:
+            return False
+        self._update("DELETE FROM outbox WHERE id = ?", (report_id,))
+        self._discard(self.folder / item.file)
+        return True
+
+    def items(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:
+        """Items in queue order, optionally of one state."""
+        where, params = ("WHERE state = ?", (state,)) if state else ("", ())
+        rows = self.store.query(
+            f"SELECT * FROM outbox {where} ORDER BY priority DESC, seq LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [Item.from_row(row) for row in rows]
+
+    def stats(self) -> OutboxStats:
+        counts = dict.fromkeys(("pending", "delivered", "quarantined"), 0)
+        queued = 0
+        for row in self.store.query(
+            "SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM outbox GROUP BY state"
+        ):
+            counts[row[0]] = row[1]
+            queued += row[2] if row[0] != "delivered" else 0
+        oldest = self.store.query("SELECT MIN(created) FROM outbox WHERE state = 'pending'")[0][0]
+        return OutboxStats(
+            pending=counts["pending"],
+            delivered=counts["delivered"],
+            quarantined=counts["quarantined"],
+            queued_bytes=queued,
+            oldest_pending=oldest,
+        )
+
+    def prune(self, keep_seconds: float) -> int:
+        """Delete delivered items older than `keep_seconds`; returns how many."""
+        cutoff = self.clock() - keep_seconds
+        rows = self.store.query(
+            "SELECT id, file FROM outbox WHERE state = 'delivered' AND delivered < ?", (cutoff,)
+        )
+        if rows:
+            with self.store.transaction() as cursor:
+                cursor.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+            for row in rows:
+                self._discard(self.folder / row["file"])
+        return len(rows)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Check files against rows without changing anything: `(name, problem)` pairs."""
+        found: list[tuple[str, str]] = []
+        rows = {r["file"]: r for r in self.store.query("SELECT file, sha256, state FROM outbox")}
+        for path in sorted(self.folder.iterdir()):
+            if path.name not in rows:
+                kind = "unreferenced report file" if _ITEM_NAME.match(path.name) else "foreign file"
+                found.append((path.name, kind))
+        for name, row in rows.items():
+            if row["state"] == "delivered":
+                continue
+            path = self.folder / name
+            if not path.exists():
+                found.append((name, "data file missing"))
+            elif hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
+                found.append((name, "checksum mismatch"))
+        return found
+
+    def recover(self, set_aside: Callable[[Path, str], None]) -> dict[str, int]:
+        """Bring folder and rows into agreement at start-up, before intake and upload run.
+
+        Half-written temporaries are removed (their source was never accepted and will be
+        processed again). A complete report file without a row (crash between rename and
+        commit) is adopted: resending it is harmless. Anything else in the folder, and pending
+        rows whose file is missing or corrupt, are handed to `set_aside(path, reason)` or
+        quarantined; nothing is deleted that could hold data.
+        """
+        summary = dict.fromkeys(("temporaries", "adopted", "set_aside", "stale", "broken"), 0)
+        known = {r["file"]: r["id"] for r in self.store.query("SELECT file, id FROM outbox")}
+        ids = set(known.values())
+        for path in sorted(self.folder.iterdir()):
+            if path.name in known:
+                continue
+            if path.name.startswith(_TMP_PREFIX) and path.is_file():
+                self._discard(path)
+                summary["temporaries"] += 1
+                continue
+            match = _ITEM_NAME.match(path.name)
+            if match and match.group(1) in ids:
+                self._discard(path)  # an older or uncommitted version of a queued report
+                summary["stale"] += 1
+            elif match and self._adoptable(path, match.group(1), match.group(2)):
+                data = path.read_bytes()
+                self._commit(
+                    [(Entry(match.group(1), data), path.name, hashlib.sha256(data).hexdigest())],
+                    RECOVERED,
+                    RECOVERED,
+                    0,
+                    None,
+                )
+                summary["adopted"] += 1
+            else:
+                reason = "unreadable report file" if match else "foreign file in the outbox folder"
+                set_aside(path, reason)
+                summary["set_aside"] += 1
+        for item in self.items("pending", limit=1_000_000_000):
+            try:
+                self.read(item)
+            except CorruptItemError as exc:
+                self.quarantine(item.id, str(exc))
+                summary["broken"] += 1
+        return summary
+
+    @staticmethod
+    def _adoptable(path: Path, report_id: str, digest: str) -> bool:
+        try:
+            data = path.read_bytes()
+            document = json.loads(data)
+        except (OSError, ValueError):
+            return False
+        return (
+            isinstance(document, dict)
+            and str(document.get("id", "")).lower() == report_id
+            and hashlib.sha256(data).hexdigest().startswith(digest)
+        )

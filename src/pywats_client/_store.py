@@ -1,0 +1,113 @@
+"""The service's SQLite database: outbox rows and the ledger of processed files.
+
+One connection, used from worker threads under a lock. WAL journal with `synchronous=FULL`: a
+committed transaction survives power loss, which is what "accepted" promises.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LedgerEntry", "Store"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    file TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'quarantined')),
+    priority INTEGER NOT NULL,
+    converter TEXT NOT NULL,
+    source TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    created REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    delivered REAL
+);
+CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (state, priority DESC, seq);
+CREATE TABLE IF NOT EXISTS ledger (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A processed source file: where it was, what it was, and what became of it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    outcome: str
+    at: float
+
+
+class Store:
+    """The database file; `transaction()` yields a cursor and commits on success."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        """Run statements atomically; roll back if the block raises."""
+        with self._lock:
+            cursor = self._db.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        """Run a read-only statement and return all rows."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def ledger_get(self, path: str) -> LedgerEntry | None:
+        rows = self.query("SELECT * FROM ledger WHERE path = ?", (path,))
+        return LedgerEntry(**dict(rows[0])) if rows else None
+
+    @staticmethod
+    def ledger_put(cursor: sqlite3.Cursor, entry: LedgerEntry) -> None:
+        """Record `entry` inside an open transaction (so it commits with the outbox rows)."""
+        cursor.execute(
+            "INSERT OR REPLACE INTO ledger (path, size, mtime_ns, sha256, outcome, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (entry.path, entry.size, entry.mtime_ns, entry.sha256, entry.outcome, entry.at),
+        )
+
+    def ledger_record(self, entry: LedgerEntry) -> None:
+        with self.transaction() as cursor:
+            self.ledger_put(cursor, entry)
+
+    def ledger_forget(self, path: str) -> None:
+        with self.transaction() as cursor:
+            cursor.execute("DELETE FROM ledger WHERE path = ?", (path,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

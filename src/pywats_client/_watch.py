@@ -1,0 +1,212 @@
+"""Watch folders: find files that match a converter and have stopped changing.
+
+Watchdog events say *where* to look; a full rescan at start and on a timer catches what events
+missed (network shares, overflowed queues, files that arrived while the service was down). A file
+is ready once its size and mtime have been unchanged for `stable_seconds` and it can be opened.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import queue
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+from anyio.abc import ObjectSendStream
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+__all__ = ["Ready", "WatchSpec", "Watcher", "matches"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WatchSpec:
+    """One converter's folder: include/exclude patterns and sub-folders never to enter."""
+
+    key: int
+    folder: Path
+    patterns: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    skip: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A stable file and the spec it matched; size and mtime as seen when found stable."""
+
+    spec: WatchSpec
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def matches(spec: WatchSpec, path: Path) -> bool:
+    """Whether `path` (inside `spec.folder`) is a file this spec takes.
+
+    Patterns match the file name case-insensitively; exclude patterns match the name or the
+    path relative to the folder. Hidden files (`.name`) are never taken: writers use them for
+    temporaries.
+    """
+    name = path.name.lower()
+    if name.startswith(".") or any(path.is_relative_to(skip) for skip in spec.skip):
+        return False
+    if not any(fnmatch.fnmatchcase(name, p.lower()) for p in spec.patterns):
+        return False
+    relative = path.relative_to(spec.folder).as_posix().lower()
+    return not any(
+        fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(relative, p.lower())
+        for p in spec.exclude
+    )
+
+
+class _Probe:
+    __slots__ = ("mtime_ns", "since", "size", "spec")
+
+    def __init__(self, spec: WatchSpec, size: int, mtime_ns: int, since: float) -> None:
+        self.spec, self.size, self.mtime_ns, self.since = spec, size, mtime_ns, since
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, notify: Callable[[Path], None]) -> None:
+        self._notify = notify
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory and event.event_type != "moved":
+            return
+        target = getattr(event, "dest_path", "") or event.src_path
+        self._notify(Path(os.fsdecode(target)))
+
+
+class Watcher:
+    """Feeds `Ready` files into a stream; `release(path)` after handling lets it be seen again."""
+
+    def __init__(
+        self,
+        specs: Sequence[WatchSpec],
+        *,
+        stable_seconds: float,
+        rescan_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.specs = tuple(specs)
+        self.stable_seconds = stable_seconds
+        self.rescan_seconds = rescan_seconds
+        self.clock = clock
+        self._probes: dict[Path, _Probe] = {}
+        self._busy: set[Path] = set()
+        self._rescan_now = anyio.Event()
+        self._events: queue.SimpleQueue[Path] = queue.SimpleQueue()
+
+    def _spec_for(self, path: Path) -> WatchSpec | None:
+        for spec in self.specs:
+            if path.is_relative_to(spec.folder) and matches(spec, path):
+                return spec
+        return None
+
+    def note(self, path: Path) -> None:
+        """Consider `path` (an event or a scan hit); safe to call repeatedly."""
+        if path in self._busy or path in self._probes:
+            return
+        spec = self._spec_for(path)
+        if spec is None:
+            return
+        try:
+            info = path.stat()
+        except OSError:
+            return
+        self._probes[path] = _Probe(spec, info.st_size, info.st_mtime_ns, self.clock())
+
+    def release(self, path: Path) -> None:
+        self._busy.discard(path)
+
+    def requeue(self, path: Path) -> None:
+        """Handled for now but not done: watch it again from scratch."""
+        self.release(path)
+        self.note(path)
+
+    def rescan(self) -> None:
+        """Ask for a full rescan as soon as possible."""
+        self._rescan_now.set()
+
+    def _walk(self) -> Iterator[Path]:
+        for spec in self.specs:
+            for root, dirs, files in os.walk(spec.folder):
+                here = Path(root)
+                dirs[:] = [d for d in dirs if not any((here / d) == s for s in spec.skip)]
+                for name in files:
+                    yield here / name
+
+    @property
+    def pending(self) -> int:
+        """Files seen but not yet stable."""
+        return len(self._probes)
+
+    async def run(self, ready: ObjectSendStream[Ready]) -> None:
+        """Watch until cancelled, sending each stable file once until it is released."""
+        for spec in self.specs:
+            spec.folder.mkdir(parents=True, exist_ok=True)
+        observer = Observer()
+        handler = _Events(self._events.put)  # never blocks the observer thread
+        for spec in self.specs:
+            observer.schedule(handler, str(spec.folder), recursive=True)
+        observer.start()
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._rescan_loop)
+                await self._stability_loop(ready)
+        finally:
+            observer.stop()
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(observer.join, 5)
+
+    async def _rescan_loop(self) -> None:
+        while True:
+            for path in await anyio.to_thread.run_sync(lambda: list(self._walk())):
+                self.note(path)
+            with anyio.move_on_after(self.rescan_seconds):
+                await self._rescan_now.wait()
+            self._rescan_now = anyio.Event()
+
+    async def _stability_loop(self, ready: ObjectSendStream[Ready]) -> None:
+        interval = min(max(self.stable_seconds / 4, 0.05), 1.0)
+        while True:
+            await anyio.sleep(interval)
+            while not self._events.empty():
+                self.note(self._events.get_nowait())
+            now = self.clock()
+            for path, probe in list(self._probes.items()):
+                outcome = _probe(path, probe, now, self.stable_seconds)
+                if outcome is None:
+                    continue
+                del self._probes[path]
+                if outcome:
+                    self._busy.add(path)
+                    await ready.send(Ready(probe.spec, path, probe.size, probe.mtime_ns))
+
+
+def _probe(path: Path, probe: _Probe, now: float, stable_seconds: float) -> bool | None:
+    """True: stable and openable. False: gone, forget it. None: keep watching."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if (info.st_size, info.st_mtime_ns) != (probe.size, probe.mtime_ns):
+        probe.size, probe.mtime_ns, probe.since = info.st_size, info.st_mtime_ns, now
+        return None
+    if now - probe.since < stable_seconds:
+        return None
+    try:
+        with open(path, "rb"):
+            pass  # on Windows a writer's exclusive lock fails this open
+    except PermissionError:
+        return None
+    except OSError:
+        return False
+    return True

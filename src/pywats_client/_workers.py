@@ -1,0 +1,217 @@
+"""Conversion in worker processes: a converter that crashes or hangs costs one file.
+
+Each worker is a spawned process serving one job at a time over a pipe. The parent waits for the
+answer up to the per-file timeout; a worker that overruns it is killed and replaced, and a worker
+that dies is replaced too. The job fails, the service does not.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import signal
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from pywats_client._identity import Station
+
+__all__ = ["Converted", "ConverterPool", "Failed", "Job", "convert_job"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs: the converter by name, its parameters and a snapshot of the file."""
+
+    converter: str
+    parameters: dict[str, Any]
+    path: str
+    data: bytes
+    station: Station
+
+
+@dataclass(frozen=True)
+class Converted:
+    """The reports as `(id, WSJF bytes)` pairs in file order, and the conversion log."""
+
+    reports: list[tuple[str, bytes]]
+    log: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why conversion failed (`kind` is 'error', 'timeout' or 'crash'), and the log so far."""
+
+    kind: str
+    reason: str
+    log: list[str] = field(default_factory=list)
+
+
+def _finish(document: dict[str, Any], index: int, source: Any, station_name: str | None) -> bool:
+    """Give the report a deterministic id and the station identity where it has none."""
+    changed = False
+    report_id = str(document.get("id") or "").lower()
+    if not report_id:
+        report_id = source.report_id(index)
+    if document.get("id") != report_id:
+        document["id"] = report_id
+        changed = True
+    station: Station = source.station
+    if station_name and document.get("machineName") != station_name:
+        document["machineName"] = station_name
+        changed = True
+    for key, value in (
+        ("machineName", station.name),
+        ("location", station.location),
+        ("purpose", station.purpose),
+    ):
+        if not document.get(key) and value:
+            document[key] = value
+            changed = True
+    return changed
+
+
+def convert_job(job: Job) -> Converted | Failed:
+    """Run one conversion in this process, capturing its log. Never raises."""
+    from pywats.report import write_wsjf
+    from pywats_client.converters import ConversionError, Source, get_converter
+
+    lines: list[str] = []
+    handler = _ListHandler(lines)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        converter = get_converter(job.converter)(job.parameters)
+        source = Source(path=Path(job.path), data=job.data, station=job.station)
+        reports = converter.convert(source)
+        if not reports:
+            return Failed("error", f"{job.path}: the converter found no reports in the file", lines)
+        results: list[tuple[str, bytes]] = []
+        for index, report in enumerate(reports):
+            text = write_wsjf(report)
+            document = json.loads(text)
+            if _finish(document, index, source, converter.defaults.station_name):
+                text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            results.append((document["id"], text.encode("utf-8")))
+        return Converted(results, lines)
+    except ConversionError as exc:
+        return Failed("error", str(exc), lines)
+    except Exception as exc:  # a converter bug must cost this file only
+        detail = "".join(traceback.format_exception(exc)).rstrip()
+        lines.append(detail)
+        return Failed("error", f"{job.path}: converter {job.converter!r} failed: {exc!r}", lines)
+    finally:
+        root.removeHandler(handler)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines = lines
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def _serve(conn: Connection) -> None:
+    """Worker process main loop: one job in, one outcome out, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    logging.getLogger().setLevel(logging.DEBUG)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(convert_job(job))
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self._context = context
+        self._closed = False
+        self._conn: Connection
+        self._process: BaseProcess
+        self._start()
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(target=_serve, args=(child,), daemon=True)
+        self._process.start()
+        child.close()
+        self._conn = parent
+
+    def run(self, job: Job, timeout: float) -> Converted | Failed:
+        """Blocking: send `job`, wait up to `timeout` seconds, restart the process on failure."""
+        try:
+            self._conn.send(job)
+            if self._conn.poll(timeout):
+                outcome: Converted | Failed = self._conn.recv()
+                return outcome
+            failure = Failed("timeout", f"{job.path}: conversion took longer than {timeout:g} s")
+        except (EOFError, OSError, BrokenPipeError):
+            self._process.join(1)
+            failure = Failed(
+                "crash",
+                f"{job.path}: the converter {job.converter!r} crashed its worker process "
+                f"(exit code {self._process.exitcode})",
+            )
+        if not self._closed:
+            self.kill()
+            self._start()
+        return failure
+
+    def close(self) -> None:
+        self._closed = True
+        self.kill()
+
+    def kill(self) -> None:
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(5)
+
+
+class ConverterPool:
+    """`size` worker processes; `convert` waits for a free one and runs the job on it."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.size = size
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._all: list[_Worker] = []
+        self._free = anyio.Semaphore(0)
+        self._closed = False
+
+    async def start(self) -> None:
+        for _ in range(self.size):
+            worker = await anyio.to_thread.run_sync(_Worker, self._context)
+            self._all.append(worker)
+            self._idle.append(worker)
+            self._free.release()
+
+    async def convert(self, job: Job) -> Converted | Failed:
+        if self._closed:
+            return Failed("crash", f"{job.path}: the conversion pool is shut down")
+        await self._free.acquire()
+        worker = self._idle.pop()
+        try:
+            return await anyio.to_thread.run_sync(worker.run, job, self.timeout)
+        finally:
+            self._idle.append(worker)
+            self._free.release()
+
+    def close(self) -> None:
+        """Kill every worker; a conversion in progress fails as 'crash' and is retried later."""
+        self._closed = True
+        for worker in self._all:
+            worker.close()

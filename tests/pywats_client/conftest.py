@@ -1,0 +1,73 @@
+"""Fixtures for the station service tests: misbehaving converters installed as a real plug-in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pywats_client.converters import ENTRY_POINT_GROUP
+
+# Converters that fail in each way a real one can: they are loaded through the entry-point
+# group, in the worker processes too (spawned workers inherit sys.path).
+MISBEHAVING = """
+import os
+import time
+
+from pywats_client.converters import Converter
+
+
+class Crash(Converter):
+    name = "crash"
+    patterns = ("*.crash",)
+
+    def convert(self, source):
+        os._exit(3)
+
+
+class Hang(Converter):
+    name = "hang"
+    patterns = ("*.hang",)
+
+    def convert(self, source):
+        time.sleep(3600)
+
+
+class Boom(Converter):
+    name = "boom"
+    patterns = ("*.boom",)
+
+    def convert(self, source):
+        import logging
+        logging.getLogger("boom").warning("about to fail on %s", source.path.name)
+        raise KeyError("no such column")
+
+
+class Nothing(Converter):
+    name = "nothing"
+    patterns = ("*.none",)
+
+    def convert(self, source):
+        return []
+"""
+
+
+@pytest.fixture
+def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Install converters `crash`, `hang`, `boom` and `nothing` as an entry-point plug-in."""
+    root = tmp_path_factory.mktemp("plugin")
+    (root / "misbehaving_converters.py").write_text(MISBEHAVING)
+    info = root / "misbehaving_converters-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: misbehaving-converters\nVersion: 1.0\n"
+    )
+    names = ("crash", "hang", "boom", "nothing")
+    lines = [f"{n} = misbehaving_converters:{n.capitalize()}" for n in names]
+    (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n" + "\n".join(lines) + "\n")
+    sys.path.insert(0, str(root))
+    yield root
+    sys.path.remove(str(root))
+    sys.modules.pop("misbehaving_converters", None)

@@ -1,0 +1,102 @@
+"""The TOML configuration: the documented layout, validation errors and migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pywats_client._config import SCHEMA_VERSION, ConfigError, load_config, parse_config
+
+DOCUMENTED = """
+schema_version = 1
+[server]
+url = "https://wats.example.com"
+token_file = "secrets/token"        # relative paths are relative to this file
+[station]
+name = "ICT-01"                     # auto-detected when absent
+location = "Line 1"
+purpose = "Production"
+[paths]
+data = "data"                       # outbox, ledger, quarantine, logs
+[control]
+host = "127.0.0.1"
+port = 8765
+[[converters]]
+type = "wsjf"                       # converter name
+watch = "in/wsjf"
+patterns = ["*.json"]
+after = "move"                      # move | delete | keep
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "client.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_documented_example_loads_with_paths_relative_to_the_file(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, DOCUMENTED))
+    assert config.server.url == "https://wats.example.com"
+    assert config.server.token_file == tmp_path / "secrets" / "token"
+    assert config.paths.data == tmp_path / "data"
+    (converter,) = config.converters
+    assert converter.watch == tmp_path / "in" / "wsjf"
+    assert converter.done_folder == tmp_path / "in" / "wsjf" / "Done"
+    assert converter.patterns == ("*.json",)
+    assert config.identity().name == "ICT-01"
+    assert config.control.port == 8765
+
+
+def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, DOCUMENTED.replace('name = "ICT-01"', "")))
+    assert config.identity().name
+    assert config.identity().location == "Line 1"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('after = "move"', 'after = "archive"'), r"converters\[0\]\.after: Input should be"),
+        (('type = "wsjf"', 'type = "nope"'), r"converters\[0\]\.type: unknown converter 'nope'"),
+        (("port = 8765", "port = 70000"), r"control\.port: Input should be less than"),
+        (('url = "https://wats.example.com"', 'url = "wats"'), r"server\.url: .*http"),
+        (("[station]", "[station]\nshoe_size = 4"), r"station\.shoe_size: Extra inputs"),
+        (
+            ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
+            r"converters\[0\]\.parameters\.operation_code: .*expected an integer",
+        ),
+        (("schema_version = 1", "schema_version = 99"), r"schema_version: 99 is newer"),
+        (("[server]", "[server\n"), r"not valid TOML"),
+    ],
+)
+def test_errors_name_file_and_key(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    path = write(tmp_path, DOCUMENTED.replace(*change))
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read the configuration file"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_unversioned_draft_layout_is_migrated() -> None:
+    config = parse_config(
+        'data_dir = "var"\n[server]\nurl = "http://localhost"\n'
+        '[[converters]]\ntype = "wsjf"\nfolder = "in"\n'
+    )
+    assert config.schema_version == SCHEMA_VERSION
+    assert config.paths.data == Path("var")
+    assert config.converters[0].watch == Path("in")
+
+
+def test_token_is_read_from_its_file(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "token").write_text("YXBpOnNlY3JldA==\n")
+    assert load_config(write(tmp_path, DOCUMENTED)).token() == "YXBpOnNlY3JldA=="
+    (tmp_path / "secrets" / "token").unlink()
+    with pytest.raises(ConfigError, match=r"server\.token_file: cannot read"):
+        load_config(write(tmp_path, DOCUMENTED)).token()
