@@ -136,18 +136,14 @@ class ClientCore:
 
     def translate(self, ex: Exchange, error: Exception) -> APIConnectionError:
         """Map an httpx exception to `APITimeoutError` or `APIConnectionError`."""
-        method, url = ex.request.method, str(ex.request.url)
-        attempts = ex.retries + 1
-        detail = str(error) or type(error).__name__
-        if isinstance(error, httpx.TimeoutException):
-            return APITimeoutError(
-                f"{method} {url} timed out after {attempts} attempt(s): {detail}",
-                method=method,
-                url=url,
-            )
-        return APIConnectionError(
-            f"{method} {url} failed after {attempts} attempt(s): {detail}", method=method, url=url
+        method, url, cid = ex.request.method, str(ex.request.url), ex.correlation_id
+        what = "timed out" if isinstance(error, httpx.TimeoutException) else "failed"
+        message = (
+            f"{method} {url} {what} after {ex.retries + 1} attempt(s): "
+            f"{str(error) or type(error).__name__} (correlation id {cid})"
         )
+        cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        return cls(message, method=method, url=url, correlation_id=cid)
 
     def result(self, ex: Exchange, response: httpx.Response) -> Any:
         """The parsed body of a final response, or the status error it stands for."""

@@ -63,11 +63,14 @@ class ReportValidationError(WATSError, ValueError):
 class APIConnectionError(WATSError):
     """The request did not get an HTTP response: DNS, connect, reset, protocol or read failure."""
 
-    def __init__(self, message: str, *, method: str, url: str) -> None:
+    def __init__(
+        self, message: str, *, method: str, url: str, correlation_id: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.method = method
         self.url = url
+        self.correlation_id = correlation_id
 
 
 class APITimeoutError(APIConnectionError):

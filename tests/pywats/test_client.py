@@ -192,6 +192,8 @@ def test_timeout_raises_api_timeout_error() -> None:
         client.get_version()
     assert isinstance(caught.value, pywats.APIConnectionError)
     assert caught.value.url == "https://wats.test/api/App/Version"
+    assert caught.value.correlation_id == transport.requests[0].headers["X-Correlation-ID"]
+    assert "timed out after 1 attempt(s)" in str(caught.value)
     assert len(transport.requests) == 1
 
 
