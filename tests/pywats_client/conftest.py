@@ -71,3 +71,51 @@ def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root
     sys.path.remove(str(root))
     sys.modules.pop("misbehaving_converters", None)
+
+
+def write_config(
+    folder: Path,
+    server_url: str,
+    token: str,
+    *,
+    converters: str = "",
+    extra: str = "",
+    station: str = "TEST-STATION",
+) -> Path:
+    """A station config in `folder` with fast timings for tests; returns its path."""
+    (folder / "secrets").mkdir(parents=True, exist_ok=True)
+    (folder / "secrets" / "token").write_text(token)
+    default = (
+        '[[converters]]\ntype = "wsjf"\nwatch = "in/wsjf"\n\n'
+        '[[converters]]\ntype = "wsxf"\nwatch = "in/wsxf"\n'
+    )
+    path = folder / "client.toml"
+    path.write_text(
+        f"""schema_version = 1
+[server]
+url = "{server_url}"
+token_file = "secrets/token"
+timeout = 5
+[station]
+name = "{station}"
+location = "Test lab"
+purpose = "Testing"
+[paths]
+data = "data"
+[control]
+port = 0
+[intake]
+stable_seconds = 0.1
+rescan_seconds = 2
+workers = 1
+timeout_seconds = 20
+[outbox]
+retry_base_seconds = 0.05
+retry_max_seconds = 0.5
+[logging]
+console = false
+{extra}
+{converters or default}""",
+        encoding="utf-8",
+    )
+    return path

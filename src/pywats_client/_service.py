@@ -1,0 +1,419 @@
+"""The station service: every component, owned by one task group, with a two-phase shutdown.
+
+Start-up: recover the outbox, start the conversion workers, then run watcher + intake, uploader,
+control API and housekeeping, each supervised (restarted with backoff after a failure). On
+SIGTERM/SIGINT (or `stop()`): phase one stops intake and lets in-flight conversions and uploads
+finish within the deadline; phase two cancels whatever is left. Nothing accepted is lost either
+way: unfinished sources stay in their folder, unfinished uploads stay pending.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+
+from pywats import NOT_GIVEN, AsyncWATS
+from pywats_client._backoff import Backoff
+from pywats_client._config import ClientConfig, ConfigError, load_config
+from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
+from pywats_client._durable import DiskIO
+from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._intake import Intake
+from pywats_client._metrics import Metrics
+from pywats_client._outbox import Outbox
+from pywats_client._quarantine import Quarantine
+from pywats_client._sdnotify import Notifier
+from pywats_client._store import Store
+from pywats_client._supervisor import supervise
+from pywats_client._uploader import Uploader, UploadTransport
+from pywats_client._watch import Ready, Watcher, WatchSpec
+from pywats_client._workers import Converted, ConverterPool, Job
+from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
+
+__all__ = ["Service"]
+
+_log = logging.getLogger(__name__)
+
+
+def _specs(config: ClientConfig) -> list[WatchSpec]:
+    specs = []
+    for key, converter in enumerate(config.converters):
+        patterns = converter.patterns or get_converter(converter.type).patterns or ("*",)
+        skip = [config.paths.data]
+        if converter.after == "move":
+            skip.append(converter.done_folder)
+        specs.append(
+            WatchSpec(key, converter.watch, tuple(patterns), converter.exclude, tuple(skip))
+        )
+    return specs
+
+
+class Service:
+    """One station service instance built from `config`.
+
+    `transport` replaces the network under the SDK client (tests put a fault-injecting proxy
+    transport here); `disk` replaces the outbox's write seam; `faults` arms a crash point.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        config_path: Path | None = None,
+        faults: Faults = NO_FAULTS,
+        transport: httpx.AsyncBaseTransport | None = None,
+        disk: DiskIO | None = None,
+        notifier: Notifier | None = None,
+        shutdown_deadline: float = 10.0,
+    ) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.faults = faults
+        self.notifier = notifier or Notifier(None)
+        self.shutdown_deadline = shutdown_deadline
+        self.station = config.identity()
+        data = config.paths.data
+        data.mkdir(parents=True, exist_ok=True)
+        self.store = Store(data / "state.db")
+        self.outbox = Outbox(
+            data / "outbox",
+            self.store,
+            max_bytes=int(config.outbox.max_mb * 1024 * 1024),
+            disk=disk,
+            faults=faults,
+        )
+        self.quarantine = Quarantine(data / "quarantine", disk)
+        self.metrics = Metrics()
+        self.restarts: dict[str, int] = {}
+        self.pool = ConverterPool(config.intake.workers, config.intake.timeout_seconds)
+        self.client = AsyncWATS(
+            base_url=config.server.url,
+            token=config.token() or NOT_GIVEN,
+            timeout=config.server.timeout,
+            max_retries=0,
+            transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
+        )
+        self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
+        self.uploader = Uploader(
+            self.outbox,
+            self.client,
+            concurrency=config.outbox.upload_concurrency,
+            backoff=self.backoff,
+            metrics=self.metrics,
+            faults=faults,
+        )
+        self.watcher, self.intake = self._build_intake(config)
+        self.control: ControlServer | None = None
+        self.started: float | None = None
+        self._ready = False
+        self._stop = anyio.Event()
+        self._reload_scope: anyio.CancelScope | None = None
+        self._watch_scope: anyio.CancelScope | None = None
+        self._register_metrics()
+
+    def _build_intake(self, config: ClientConfig) -> tuple[Watcher, Intake]:
+        watcher = Watcher(
+            _specs(config),
+            stable_seconds=config.intake.stable_seconds,
+            rescan_seconds=config.intake.rescan_seconds,
+        )
+        intake = Intake(
+            converters=dict(enumerate(config.converters)),
+            station=self.station,
+            pool=self.pool,
+            outbox=self.outbox,
+            quarantine=self.quarantine,
+            watcher=watcher,
+            metrics=self.metrics,
+            faults=self.faults,
+            on_accepted=self.retried,
+        )
+        return watcher, intake
+
+    def _register_metrics(self) -> None:
+        m = self.metrics
+        m.counter("accepted_total", "Reports accepted into the outbox, by converter.")
+        m.counter("delivered_total", "Reports delivered to the server, by converter.")
+        m.counter("failed_total", "Files or reports quarantined, by converter and kind.")
+        m.counter("upload_retries_total", "Transient upload failures (retried).")
+        m.counter("disk_errors_total", "Outbox writes that failed (intake backs off).")
+        m.histogram("conversion_seconds", "Time to convert one file, by converter.")
+        m.histogram("upload_seconds", "Time to deliver one report, by converter.")
+
+        def outbox_gauge(field: str) -> Any:
+            return lambda: [((), float(getattr(self.outbox.stats(), field)))]
+
+        m.gauge("pending", "Reports waiting for delivery.", outbox_gauge("pending"))
+        m.gauge("quarantined", "Reports quarantined in the outbox.", outbox_gauge("quarantined"))
+        m.gauge("outbox_bytes", "Bytes of queued reports on disk.", outbox_gauge("queued_bytes"))
+        m.gauge(
+            "quarantined_files",
+            "Source files in quarantine.",
+            lambda: [((), float(len(self.quarantine.entries())))],
+        )
+        m.gauge(
+            "in_flight",
+            "Reports being uploaded now.",
+            lambda: [((), float(len(self.uploader.state.in_flight)))],
+        )
+        m.gauge("oldest_pending_age_seconds", "Age of the oldest pending report.", self._age)
+        m.gauge(
+            "last_success_timestamp_seconds",
+            "Unix time of the last successful upload.",
+            lambda: [((), self.uploader.state.last_success or 0.0)],
+        )
+        m.gauge(
+            "intake_paused",
+            "1 while intake waits for the disk budget or a disk error.",
+            lambda: [((), float(self.intake_paused))],
+        )
+
+    def _age(self) -> list[tuple[tuple[tuple[str, str], ...], float]]:
+        oldest = self.outbox.stats().oldest_pending
+        return [((), max(0.0, time.time() - oldest) if oldest else 0.0)]
+
+    @property
+    def intake_paused(self) -> bool:
+        state = self.intake.state
+        return state.paused_for_budget or state.disk_error is not None
+
+    # -- the control API's view ---------------------------------------------------------------
+
+    def health(self) -> list[str]:
+        """Problems that make the service unhealthy (empty when healthy)."""
+        problems = []
+        oldest = self.outbox.stats().oldest_pending
+        limit = self.config.outbox.health_max_age_minutes * 60
+        if oldest and time.time() - oldest > limit and self.uploader.state.server_answers:
+            problems.append(
+                f"oldest pending report is {(time.time() - oldest) / 60:.0f} min old while the "
+                f"server answers (last error: {self.uploader.state.last_error})"
+            )
+        if self.intake.state.disk_error:
+            problems.append(f"outbox cannot be written: {self.intake.state.disk_error}")
+        return problems
+
+    def is_ready(self) -> bool:
+        return self._ready
+
+    def metrics_text(self) -> str:
+        return self.metrics.render()
+
+    def retried(self) -> None:
+        self.uploader.poke()
+
+    def status(self) -> dict[str, Any]:
+        stats = self.outbox.stats()
+        up = self.uploader.state
+        return {
+            "station": {
+                "name": self.station.name,
+                "location": self.station.location,
+                "purpose": self.station.purpose,
+            },
+            "server": self.config.server.url,
+            "pid": os.getpid(),
+            "uptime_seconds": time.monotonic() - self.started if self.started else 0.0,
+            "ready": self._ready,
+            "health": self.health(),
+            "outbox": {
+                "pending": stats.pending,
+                "delivered": stats.delivered,
+                "quarantined": stats.quarantined,
+                "queued_bytes": stats.queued_bytes,
+                "budget_bytes": self.outbox.max_bytes,
+                "oldest_pending": stats.oldest_pending,
+            },
+            "uploader": {
+                "in_flight": len(up.in_flight),
+                "consecutive_failures": up.consecutive_failures,
+                "paused_until": up.paused_until,
+                "last_success": up.last_success,
+                "last_error": up.last_error,
+                "server_answers": up.server_answers,
+            },
+            "intake": {
+                "watching": self.watcher.pending,
+                "converting": self.intake.active,
+                "paused_for_budget": self.intake.state.paused_for_budget,
+                "disk_error": self.intake.state.disk_error,
+            },
+            "quarantined_files": len(self.quarantine.entries()),
+            "restarts": dict(self.restarts),
+            "totals": {
+                "accepted": self.metrics.total("accepted_total"),
+                "delivered": self.metrics.total("delivered_total"),
+                "failed": self.metrics.total("failed_total"),
+            },
+        }
+
+    def converters(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": c.type,
+                "watch": str(c.watch),
+                "patterns": list(c.patterns or get_converter(c.type).patterns),
+                "after": c.after,
+                "priority": c.priority,
+                "parameters": c.parameters,
+            }
+            for c in self.config.converters
+        ]
+
+    async def dry_run(
+        self, converter: str, name: str, data: bytes, parameters: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Convert `data` as file `name` without queueing anything; returns the reports."""
+        try:
+            get_converter(converter)(parameters)
+        except (UnknownConverterError, ParameterError) as exc:
+            return {"ok": False, "error": str(exc), "log": []}
+        outcome = await self.pool.convert(Job(converter, parameters, name, data, self.station))
+        if isinstance(outcome, Converted):
+            reports = [json.loads(document) for _, document in outcome.reports]
+            return {"ok": True, "reports": reports, "log": outcome.log}
+        return {"ok": False, "error": outcome.reason, "log": outcome.log}
+
+    async def reload(self) -> dict[str, Any]:
+        """Re-read the config file; converters, folders and intake settings apply at once."""
+        if self.config_path is None:
+            return {"ok": False, "error": "the service was not started from a config file"}
+        try:
+            fresh = await anyio.to_thread.run_sync(load_config, self.config_path)
+        except ConfigError as exc:
+            return {"ok": False, "error": str(exc)}
+        restart = [
+            section
+            for section in ("server", "station", "paths", "control", "outbox")
+            if getattr(fresh, section) != getattr(self.config, section)
+        ]
+        self.config = self.config.model_copy(
+            update={
+                "converters": fresh.converters,
+                "intake": fresh.intake,
+                "logging": fresh.logging,
+            }
+        )
+        logging.getLogger().setLevel(fresh.logging.level)
+        if self._reload_scope is not None:
+            self._reload_scope.cancel()
+        _log.info("configuration reloaded from %s", self.config_path)
+        return {
+            "ok": True,
+            "applied": ["converters", "intake", "logging"],
+            "restart_required": restart,
+        }
+
+    # -- running ------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Begin the two-phase shutdown (thread-unsafe; call from the event loop)."""
+        self._stop.set()
+
+    async def run(self, *, handle_signals: bool = True) -> None:
+        """Run until `stop()` or SIGTERM/SIGINT; returns after a clean shutdown."""
+        data = self.config.paths.data
+
+        def set_aside(path: Path, reason: str) -> None:
+            self.quarantine.put(path, reason=reason, converter="outbox")
+
+        summary = await anyio.to_thread.run_sync(self.outbox.recover, set_aside)
+        if any(summary.values()):
+            _log.warning("outbox recovery: %s", summary)
+        await self.pool.start()
+        if self.config.control.enabled:
+            app = create_app(self, ensure_token(data))
+            self.control = ControlServer(app, self.config.control.host, self.config.control.port)
+            (data / ENDPOINT_FILE).write_text(
+                json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
+            )
+        self.started = time.monotonic()
+        try:
+            async with anyio.create_task_group() as group:
+                if handle_signals:
+                    group.start_soon(self._signals)
+                group.start_soon(self._intake_forever)
+                group.start_soon(self._supervised, "uploader", self.uploader.run)
+                group.start_soon(self._supervised, "housekeeping", self._housekeeping)
+                if self.control is not None:
+                    group.start_soon(self._supervised, "control", self.control.serve)
+                self._ready = True
+                self.notifier.ready(f"watching {len(self.config.converters)} folder(s)")
+                _log.info("station %s running", self.station.name)
+                await self._stop.wait()
+                await self._shutdown(group)
+        finally:
+            self.pool.close()
+            await self.client.aclose()
+            self.store.close()
+            (data / ENDPOINT_FILE).unlink(missing_ok=True)
+            _log.info("stopped")
+
+    async def _shutdown(self, group: anyio.abc.TaskGroup) -> None:
+        _log.info("stopping: intake closed, finishing work in flight")
+        self._ready = False
+        self.notifier.stopping()
+        self.intake.stopping = True
+        if self._watch_scope is not None:
+            self._watch_scope.cancel()  # no new files; those found but not started stay put
+        with anyio.move_on_after(self.shutdown_deadline):
+            await self.intake.wait_idle()
+            await self.uploader.drain(self.shutdown_deadline)
+        self.pool.close()  # conversions still running fail and their files stay for next time
+        if self.control is not None:
+            self.control.stop()
+        group.cancel_scope.cancel()
+
+    async def _supervised(self, name: str, run: Any) -> None:
+        await supervise(name, run, backoff=Backoff(0.5, 30.0), restarts=self.restarts)
+
+    async def _signals(self) -> None:
+        with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+            async for received in signals:
+                _log.info("received %s", signal.Signals(received).name)
+                self.stop()
+
+    async def _intake_forever(self) -> None:
+        """Watcher and intake; rebuilt from the current config after a reload."""
+        while not self.intake.stopping:
+            send, receive = anyio.create_memory_object_stream[Ready](64)
+            with anyio.CancelScope() as scope:
+                self._reload_scope = scope
+                async with send, receive, anyio.create_task_group() as group:
+                    group.start_soon(self._watch, send)
+                    group.start_soon(self._consume, receive)
+            if self.intake.stopping:
+                return
+            old = self.intake
+            self.watcher, self.intake = self._build_intake(self.config)
+            self.intake.state = old.state
+
+    async def _consume(self, receive: anyio.abc.ObjectReceiveStream[Ready]) -> None:
+        concurrency = 2 * self.config.intake.workers
+        await self._supervised("intake", lambda: self.intake.run(receive, concurrency))
+
+    async def _watch(self, send: anyio.abc.ObjectSendStream[Ready]) -> None:
+        with anyio.CancelScope() as scope:
+            self._watch_scope = scope
+            await self._supervised("watcher", lambda: self.watcher.run(send))
+
+    async def _housekeeping(self) -> None:
+        keep = self.config.outbox.keep_delivered_hours * 3600
+        interval = self.notifier.watchdog_interval or 30.0
+        last_prune = 0.0
+        while True:
+            self.notifier.watchdog()
+            if time.monotonic() - last_prune > 600:
+                pruned = await anyio.to_thread.run_sync(self.outbox.prune, keep)
+                if pruned:
+                    _log.info("pruned %d delivered report(s)", pruned)
+                last_prune = time.monotonic()
+            await anyio.sleep(min(interval, 30.0))

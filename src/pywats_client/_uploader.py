@@ -1,0 +1,209 @@
+"""Delivery: outbox items → WATS, at least once, in priority then FIFO order.
+
+Transient failures (no response, timeouts, 408/429/5xx, and 401/403/404 which mean the station's
+setup is wrong, not the report) pause delivery with capped, jittered backoff and are retried
+forever. Any other 4xx is the report's fault: the item is quarantined with the server's message.
+Resending is safe because the server replaces a report by its id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import anyio
+import httpx
+
+from pywats import APIConnectionError, APIStatusError, AsyncWATS, CircuitOpenError
+from pywats.report import read_wsjf
+from pywats_client._backoff import Backoff
+from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._logging import correlated
+from pywats_client._metrics import Metrics
+from pywats_client._outbox import CorruptItemError, Item, Outbox
+
+__all__ = ["TRANSIENT_STATUSES", "UploadTransport", "Uploader"]
+
+_log = logging.getLogger(__name__)
+
+#: Statuses retried forever; every other 4xx quarantines the item.
+TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
+
+
+@dataclass
+class _Attempt:
+    retry_after: float | None = None
+
+
+_attempt: ContextVar[_Attempt | None] = ContextVar("pywats_client_attempt", default=None)
+
+
+class UploadTransport(httpx.AsyncBaseTransport):
+    """Wraps the real transport: notes `Retry-After` for the uploader and marks the
+    `after_http_send` crash point once a report POST got its response head."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, faults: Faults = NO_FAULTS) -> None:
+        self.inner = inner
+        self.faults = faults
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        attempt = _attempt.get()
+        if attempt is not None:
+            value = response.headers.get("Retry-After", "")
+            attempt.retry_after = float(value) if value.strip().isdigit() else None
+        if request.method == "POST":
+            self.faults.reached("after_http_send")
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@dataclass
+class UploaderState:
+    """What the control API and metrics report about delivery."""
+
+    consecutive_failures: int = 0
+    paused_until: float = 0.0
+    last_success: float | None = None
+    last_error: str | None = None
+    server_answers: bool | None = None
+    in_flight: set[str] = field(default_factory=set)
+
+
+class Uploader:
+    """`concurrency` delivery tasks sharing one client and one backoff state."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        client: AsyncWATS,
+        *,
+        concurrency: int,
+        backoff: Backoff,
+        metrics: Metrics,
+        faults: Faults = NO_FAULTS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.outbox = outbox
+        self.client = client
+        self.concurrency = concurrency
+        self.backoff = backoff
+        self.metrics = metrics
+        self.faults = faults
+        self.clock = clock
+        self.state = UploaderState()
+        self.draining = False
+        self._wake = anyio.Event()
+        self._settled = anyio.Event()
+
+    def poke(self) -> None:
+        """New work arrived (or an operator retried an item): look now instead of at the timer."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        async with anyio.create_task_group() as group:
+            for _ in range(self.concurrency):
+                group.start_soon(self._work)
+
+    async def drain(self, deadline: float) -> None:
+        """Take no new items; wait up to `deadline` seconds for those in flight."""
+        self.draining = True
+        self.poke()
+        with anyio.move_on_after(deadline):
+            while self.state.in_flight:
+                self._settled = anyio.Event()
+                await self._settled.wait()
+
+    async def _work(self) -> None:
+        while not self.draining:
+            pause = self.state.paused_until - self.clock()
+            if pause > 0:
+                await anyio.sleep(pause)
+                continue
+            busy = set(self.state.in_flight)
+            item = await anyio.to_thread.run_sync(self.outbox.next_due, busy)
+            if item is None or item.id in self.state.in_flight:
+                await self._idle()
+                continue
+            self.state.in_flight.add(item.id)
+            try:
+                await self._deliver(item)
+            finally:
+                self.state.in_flight.discard(item.id)
+                self._settled.set()
+
+    async def _idle(self) -> None:
+        wakeup = await anyio.to_thread.run_sync(self.outbox.next_wakeup)
+        wait = 5.0 if wakeup is None else min(5.0, max(wakeup - self.clock(), 0.05))
+        with anyio.move_on_after(wait):
+            await self._wake.wait()
+        self._wake = anyio.Event()
+
+    async def _deliver(self, item: Item) -> None:
+        with correlated(f"report:{item.id}"):
+            try:
+                data = await anyio.to_thread.run_sync(self.outbox.read, item)
+                report = read_wsjf(data)
+            except (CorruptItemError, ValueError) as exc:
+                await self._permanent(item, f"outbox item unusable: {exc}")
+                return
+            if isinstance(report, list):
+                await self._permanent(item, "outbox item holds several reports, expected one")
+                return
+            attempt = _Attempt()
+            token = _attempt.set(attempt)
+            started = time.monotonic()
+            try:
+                await self.client.reports.submit(report)
+            except CircuitOpenError as exc:
+                await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=False)
+                return
+            except APIConnectionError as exc:
+                await self._transient(item, str(exc), None, answered=False)
+                return
+            except APIStatusError as exc:
+                if exc.status_code in TRANSIENT_STATUSES or exc.status_code >= 500:
+                    await self._transient(item, str(exc), attempt.retry_after, answered=True)
+                else:
+                    self.state.server_answers = True
+                    await self._permanent(item, f"server rejected the report: {exc}")
+                return
+            finally:
+                _attempt.reset(token)
+            self.faults.reached("after_2xx")
+            await anyio.to_thread.run_sync(self.outbox.mark_delivered, item.id)
+            self.faults.reached("after_ack")
+            elapsed = time.monotonic() - started
+            self.metrics.observe("upload_seconds", elapsed, converter=item.converter)
+            self.metrics.inc("delivered_total", converter=item.converter)
+            self.state.consecutive_failures = 0
+            self.state.last_success = self.clock()
+            self.state.server_answers = True
+            _log.info("delivered %s (%.0f ms)", item.id, elapsed * 1000)
+
+    async def _transient(
+        self, item: Item, error: str, retry_after: float | None, *, answered: bool
+    ) -> None:
+        state = self.state
+        state.consecutive_failures += 1
+        state.server_answers = answered
+        state.last_error = error
+        delay = self.backoff.delay(state.consecutive_failures)
+        if retry_after is not None:
+            delay = min(max(retry_after, 0.0), self.backoff.cap)
+        now = self.clock()
+        state.paused_until = max(state.paused_until, now + delay)
+        own = max(delay, self.backoff.delay(item.attempts + 1))
+        await anyio.to_thread.run_sync(self.outbox.mark_failed, item.id, error, now + own)
+        self.metrics.inc("upload_retries_total")
+        _log.warning("upload of %s failed (%s); pausing %.1f s", item.id, error, delay)
+
+    async def _permanent(self, item: Item, reason: str) -> None:
+        await anyio.to_thread.run_sync(self.outbox.quarantine, item.id, reason)
+        self.metrics.inc("failed_total", converter=item.converter, kind="rejected")
+        _log.error("quarantined report %s: %s", item.id, reason)

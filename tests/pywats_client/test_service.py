@@ -1,0 +1,154 @@
+"""The whole service in-process against the real local server (ASGI), through its control API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+from pywats import AsyncWATS
+from pywats_client._config import load_config
+from pywats_client._service import Service
+
+from .conftest import write_config
+
+pytestmark = [
+    pytest.mark.anyio,
+    # The station does not care which database the server uses: SQLite is enough here.
+    pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True),
+]
+
+CONVERTERS = """
+[[converters]]
+type = "wsjf"
+watch = "in/wsjf"
+priority = 1
+
+[[converters]]
+type = "wsxf"
+watch = "in/wsxf"
+
+[[converters]]
+type = "boom"
+watch = "in/boom"
+after = "keep"
+"""
+
+UUT = "33a2d408-3fc8-480b-b554-6866c77fd91c"
+UUR = "83ac0b8e-b575-4004-94de-f905774c3ed8"
+
+
+async def eventually(check: Callable[[], bool], within: float = 30.0) -> None:
+    """Poll `check` (state owned by the service) until true, failing after `within` seconds."""
+    with anyio.fail_after(within):
+        while True:
+            if check():
+                return
+            await anyio.sleep(0.05)
+
+
+async def test_files_in_reports_on_the_server_and_the_control_api(
+    tmp_path: Path, samples: Path, server_app: object, server_token: str, misbehaving: Path
+) -> None:
+    transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
+    config_path = write_config(tmp_path, "http://testserver", server_token, converters=CONVERTERS)
+    service = Service(load_config(config_path), config_path=config_path, transport=transport)
+    inbox = tmp_path / "in"
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(service.is_ready)
+        shutil.copy(samples / "wats" / "uut-wsjf-export.json", inbox / "wsjf" / "uut.json")
+        (inbox / "wsjf" / "line" / "7").mkdir(parents=True)
+        shutil.copy(
+            samples / "wats" / "uur-example.json", inbox / "wsjf" / "line" / "7" / "uur.json"
+        )
+        shutil.copy(samples / "wats" / "uut-wsxf-export.xml", inbox / "wsxf" / "uut.xml")
+        (inbox / "wsjf" / "broken.json").write_text('{"type": "T", "id": ')
+        (inbox / "boom" / "r.boom").write_text("anything")
+
+        def settled() -> bool:
+            stats = service.outbox.stats()
+            return (
+                stats.delivered == 2
+                and stats.pending == 0
+                and len(service.quarantine.entries()) == 2
+            )
+
+        await eventually(settled)
+        endpoint = json.loads((tmp_path / "data" / "control.json").read_text())
+        token = (tmp_path / "data" / "control.token").read_text().strip()
+        assert (tmp_path / "data" / "control.token").stat().st_mode & 0o777 == 0o600
+        auth = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=endpoint["url"], timeout=10) as api:
+            assert (await api.get("/status")).status_code == 401
+            status = (await api.get("/status", headers=auth)).json()
+            health = await api.get("/health")
+            ready = await api.get("/ready")
+            metrics = (await api.get("/metrics")).text
+            delivered = (await api.get("/outbox?state=delivered", headers=auth)).json()
+            quarantined = (await api.get("/quarantine", headers=auth)).json()
+            boom = next(q for q in quarantined if q["converter"] == "boom")
+            log = (await api.get(f"/quarantine/{boom['name']}/log", headers=auth)).text
+            converters = (await api.get("/converters", headers=auth)).json()
+            sample = (samples / "wats" / "uur-example.json").read_bytes()
+            dry = await api.post(
+                "/dry-run",
+                headers=auth,
+                json={
+                    "converter": "wsjf",
+                    "name": "x.json",
+                    "content_base64": base64.b64encode(sample).decode(),
+                },
+            )
+            dry_bad = await api.post(
+                "/dry-run",
+                headers=auth,
+                json={
+                    "converter": "wsjf",
+                    "name": "x.json",
+                    "content_base64": base64.b64encode(b"[1]").decode(),
+                },
+            )
+            retry = await api.post(f"/quarantine/{boom['name']}/retry", headers=auth)
+            missing = await api.post("/outbox/nope/retry", headers=auth)
+        service.stop()
+
+    assert status["station"]["name"] == "TEST-STATION"
+    assert status["outbox"]["delivered"] == 2
+    assert health.status_code == 200
+    assert ready.json() == {"ready": True}
+    assert 'pywats_client_delivered_total{converter="wsjf"} 2' in metrics
+    assert "pywats_client_pending 0" in metrics
+    assert "pywats_client_quarantined_files 2" in metrics
+    assert "pywats_client_conversion_seconds_count" in metrics
+    assert {item["id"] for item in delivered} == {UUT, UUR}
+    reasons = {q["converter"]: q["reason"] for q in quarantined}
+    assert "broken.json: not a WSJF report" in reasons["wsjf"]
+    assert "converter 'boom' failed: KeyError" in reasons["boom"]
+    assert "about to fail on r.boom" in log
+    assert [c["type"] for c in converters] == ["wsjf", "wsxf", "boom"]
+    assert dry.status_code == 200
+    assert dry.json()["reports"] == [json.loads(sample)]
+    assert dry_bad.status_code == 422
+    assert "not a WSJF report" in dry_bad.json()["error"]
+    assert retry.status_code == 200
+    assert (inbox / "boom" / "r.boom").exists()  # back where it came from
+    assert missing.status_code == 404
+    # Sources were moved to Done only after acceptance, keeping their sub-folders.
+    assert (inbox / "wsjf" / "Done" / "uut.json").exists()
+    assert (inbox / "wsjf" / "Done" / "line" / "7" / "uur.json").exists()
+    assert not (inbox / "wsjf" / "uut.json").exists()
+    async with AsyncWATS(
+        base_url="http://testserver",
+        token=server_token,
+        transport=httpx.ASGITransport(app=server_app),
+    ) as client:  # type: ignore[arg-type]
+        stored = await client.reports.get(UUR)
+    assert stored.raw == json.loads(sample)  # what arrived is what the station picked up
