@@ -28,7 +28,15 @@ def _submitted_id(body: Any) -> Any:
     return body
 
 
+def _submitted_ids(body: Any) -> Any:
+    # One id per report: a list of answers, or one answer for a one-report document.
+    return (
+        [_submitted_id(item) for item in body] if isinstance(body, list) else [_submitted_id(body)]
+    )
+
+
 SubmittedId = Annotated[str, BeforeValidator(_submitted_id)]
+SubmittedIds = Annotated[list[str], BeforeValidator(_submitted_ids)]
 ReportDocument = Annotated[Any, AfterValidator(report_from_json)]
 
 
@@ -76,9 +84,29 @@ class ReportsService(Service[M]):
         )
 
     @endpoint
+    def submit_xml(self, xml: str | bytes) -> Call[SubmittedIds]:
+        """Submit a WSXF document (one or more reports); returns the stored ids in order.
+
+        Idempotent like `submit`: the ids are inside the document, so a retry replaces.
+        """
+        return Call(
+            "POST",
+            "/api/Report/WSXF",
+            returns=SubmittedIds,
+            content=xml.encode("utf-8") if isinstance(xml, str) else xml,
+            headers={"Content-Type": "application/xml"},
+            idempotent=True,
+        )
+
+    @endpoint
     def get(self, report_id: str | uuid.UUID) -> Call[UUTReport | UURReport]:
         """The stored report as a typed `UUTReport` or `UURReport` (NotFoundError if absent)."""
         return Call("GET", f"/api/Report/Wsjf/{report_id}", returns=ReportDocument)
+
+    @endpoint
+    def get_xml(self, report_id: str | uuid.UUID) -> Call[str]:
+        """The stored report as WSXF text: the submitted XML itself if it came as WSXF."""
+        return Call("GET", f"/api/Report/Wsxf/{report_id}", returns=str)
 
     @endpoint
     def query_headers(

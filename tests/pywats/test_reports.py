@@ -1,4 +1,5 @@
-"""`client.reports` against the local server: in-process (async, ASGI) and over a socket (sync)."""
+"""`client.reports` against the local server: in-process (async, ASGI) and over a socket (sync),
+each on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,13 +7,29 @@ import json
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from pywats import WATS, AsyncWATS, Header, NotFoundError, SubUnitField, UUTReport, read_wsjf
+from pywats import (
+    WATS,
+    APIStatusError,
+    AsyncWATS,
+    BadRequestError,
+    Header,
+    NotFoundError,
+    SubUnitField,
+    UUTReport,
+    read_wsjf,
+    read_wsxf,
+    write_wsjf,
+    write_wsxf,
+)
+from pywats.report import Report
 
-SAMPLE_NAMES = ["uut-wsjf-export.json", "uur-example.json"]
+# Every WATS export in ../shared/samples/wats/; `test_every_sample_is_covered` keeps it complete.
+SAMPLE_NAMES = ["uur-example.json", "uut-wsjf-export.json", "uut-wsxf-export.xml"]
 
 
 def _new_report(serial: str) -> UUTReport:
@@ -28,43 +45,124 @@ def _new_report(serial: str) -> UUTReport:
     return report
 
 
+def _expected_json(name: str, text: str) -> Any:
+    """What `reports.get` must return for a sample: the WSJF itself, or the WSXF read as WSJF."""
+    if name.endswith(".xml"):
+        read = read_wsxf(text)
+        assert isinstance(read, Report)
+        return json.loads(write_wsjf(read))
+    return json.loads(text)
+
+
+def _sample_id(name: str, text: str) -> str:
+    read = read_wsxf(text) if name.endswith(".xml") else read_wsjf(text)
+    assert isinstance(read, Report)
+    return read.id
+
+
+def test_every_sample_is_covered(samples: Path) -> None:
+    assert sorted(path.name for path in (samples / "wats").iterdir()) == SAMPLE_NAMES
+
+
 @pytest.mark.anyio
-async def test_samples_round_trip_in_process(
-    asgi_transport: httpx.ASGITransport, server_token: str, samples: Path
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+async def test_sample_round_trips_in_process(
+    asgi_transport: httpx.ASGITransport, server_token: str, samples: Path, name: str
 ) -> None:
+    text = (samples / "wats" / name).read_text(encoding="utf-8")
+    report_id = _sample_id(name, text)
     async with AsyncWATS(
         base_url="http://wats.test", token=server_token, transport=asgi_transport
     ) as client:
-        for name in SAMPLE_NAMES:
-            text = (samples / "wats" / name).read_text(encoding="utf-8")
-            report = read_wsjf(text)
-            assert not isinstance(report, list)
-            assert await client.reports.submit(report) == report.id
-            assert await client.reports.submit(report) == report.id  # a retry replaces
-            fetched = await client.reports.get(report.id)
-            assert json.loads(json.dumps(fetched.raw)) == json.loads(text)
-            [header] = await client.reports.query_headers(Header.uuid.eq(uuid.UUID(report.id)))
-            assert header.receive_count == 2
+        by_id = Header.uuid.eq(uuid.UUID(report_id))
+
+        async def submit() -> None:
+            if name.endswith(".xml"):
+                assert await client.reports.submit_xml(text) == [report_id]
+            else:
+                report = read_wsjf(text)
+                assert isinstance(report, Report)
+                assert await client.reports.submit(report) == report_id
+
+        await submit()
+        [first] = await client.reports.query_headers(by_id)
+        await submit()  # a retry replaces the report
+        [again] = await client.reports.query_headers(by_id)
+        assert again.receive_count == (first.receive_count or 0) + 1
+        fetched = await client.reports.get(report_id)
+        assert json.loads(json.dumps(fetched.raw)) == _expected_json(name, text)
+        if name.endswith(".xml"):
+            assert await client.reports.get_xml(report_id) == text
 
 
-def test_samples_round_trip_over_a_socket(live_server: object, samples: Path) -> None:
-    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
-    with WATS(base_url=base_url, token=token) as client:
-        for name in SAMPLE_NAMES:
-            text = (samples / "wats" / name).read_text(encoding="utf-8")
-            report = read_wsjf(text)
-            assert not isinstance(report, list)
-            client.reports.submit(report)
-            assert json.loads(json.dumps(client.reports.get(report.id).raw)) == json.loads(text)
-            assert len(client.reports.query_headers(Header.uuid.eq(uuid.UUID(report.id)))) == 1
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_sample_round_trips_over_a_socket(live_server: Any, samples: Path, name: str) -> None:
+    text = (samples / "wats" / name).read_text(encoding="utf-8")
+    report_id = _sample_id(name, text)
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+        for _ in range(2):  # the second submission replaces the first
+            if name.endswith(".xml"):
+                assert client.reports.submit_xml(text.encode("utf-8")) == [report_id]
+            else:
+                report = read_wsjf(text)
+                assert isinstance(report, Report)
+                assert client.reports.submit(report) == report_id
+        assert len(client.reports.query_headers(Header.uuid.eq(uuid.UUID(report_id)))) == 1
+        fetched = client.reports.get(report_id)
+        assert json.loads(json.dumps(fetched.raw)) == _expected_json(name, text)
+        if name.endswith(".xml"):
+            assert client.reports.get_xml(report_id.upper()) == text
         with pytest.raises(NotFoundError):
             client.reports.get(uuid.uuid4())
+        with pytest.raises(NotFoundError):
+            client.reports.get_xml(uuid.uuid4())
 
 
-def test_filter_builder_and_paging_over_a_socket(live_server: object) -> None:
-    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+def test_xml_of_a_json_report_and_several_reports_per_document(live_server: Any) -> None:
+    single, first, second = _new_report("XML-0"), _new_report("XML-1"), _new_report("XML-2")
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+        client.reports.submit(single)
+        assert client.reports.get_xml(single.id) == write_wsxf(single)
+        assert client.reports.submit_xml(write_wsxf([first, second])) == [first.id, second.id]
+        for report in (first, second):
+            assert client.reports.get_xml(report.id) == write_wsxf(report)
+            assert client.reports.get(report.id) == report
+
+
+@pytest.mark.anyio
+async def test_bad_xml_is_a_bad_request_naming_the_place(
+    asgi_transport: httpx.ASGITransport, server_token: str, samples: Path
+) -> None:
+    text = (samples / "wats" / "uut-wsxf-export.xml").read_text(encoding="utf-8")
+    fresh = str(uuid.uuid4())
+    broken = text.replace("33A2D408-3FC8-480B-B554-6866C77FD91C", fresh).replace(' SN="', ' X="')
+    async with AsyncWATS(
+        base_url="http://wats.test", token=server_token, transport=asgi_transport
+    ) as client:
+        with pytest.raises(BadRequestError, match=r"sn: .*\(XML attribute SN\)"):
+            await client.reports.submit_xml(broken)
+        with pytest.raises(BadRequestError, match=r"not well-formed XML: line \d+ column \d+"):
+            await client.reports.submit_xml(text[:-5])
+        with pytest.raises(NotFoundError):
+            await client.reports.get_xml(fresh)
+
+
+def test_oversized_bodies_are_refused_over_a_socket(live_server: Any) -> None:
+    report = _new_report("SDK-BIG")
+    report.root.add_numeric("big", 1.0, low=0.0, high=2.0, unit="x" * (2 * 1024 * 1024))
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+        with pytest.raises(APIStatusError, match="limit is 1048576 bytes") as json_error:
+            client.reports.submit(report)
+        with pytest.raises(APIStatusError, match="limit is 1048576 bytes") as xml_error:
+            client.reports.submit_xml("<Reports>" + " " * (2 * 1024 * 1024) + "</Reports>")
+        assert json_error.value.status_code == xml_error.value.status_code == 413
+        with pytest.raises(NotFoundError):
+            client.reports.get(report.id)
+
+
+def test_filter_builder_and_paging_over_a_socket(live_server: Any) -> None:
     tag = uuid.uuid4().hex[:8]
-    with WATS(base_url=base_url, token=token) as client:
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
         for index in range(7):
             client.reports.submit(_new_report(f"{tag}-{index}"))
         since = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -86,7 +184,7 @@ async def test_async_iterator_pages(asgi_transport: httpx.ASGITransport, server_
         for index in range(5):
             await client.reports.submit(_new_report(f"{tag}-{index}"))
         serials = [
-            h.serial_number
+            h.serial_number or ""
             async for h in client.reports.iter_headers(
                 Header.serial_number.startswith(tag), page_size=2
             )

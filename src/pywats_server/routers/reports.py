@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context
 from .._errors import ApiError
-from .._formats import convert_document, parse_submission
+from .._formats import convert_document, parse_submission, parse_wsxf_submission
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
 
@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/Report", tags=["Report"])
 Context = Annotated[ServerContext, Depends(context)]
 
 _JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+_XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}}}
 _MAX_TOP = 10_000
 
 
@@ -44,6 +45,23 @@ async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str
 async def submit_wsjf(ctx: Context, request: Request) -> dict[str, str]:
     """Store one WSJF report; resubmitting an id replaces that report."""
     return await _submit(ctx, request, "wsjf")
+
+
+@router.post("/WSXF", openapi_extra=_XML_BODY, response_model=None)
+async def submit_wsxf(ctx: Context, request: Request) -> dict[str, str] | list[dict[str, str]]:
+    """Store the reports of one WSXF document (all or none); the same id replaces.
+
+    Answers `{"ID": id}` for a one-report document, a list of them for several.
+    """
+    body = await request.body()
+
+    def store() -> list[str]:
+        submissions = parse_wsxf_submission(body)
+        ctx.reports.save_many(submissions)
+        return [submission.rows.report_id for submission in submissions]
+
+    ids = await run_in_threadpool(store)
+    return {"ID": ids[0]} if len(ids) == 1 else [{"ID": report_id} for report_id in ids]
 
 
 def _document(ctx: ServerContext, report_id: str) -> StoredDocument:
@@ -67,6 +85,22 @@ def get_wsjf(
     """
     body = convert_document(_document(ctx, id), "wsjf")
     return Response(body, media_type="application/json")
+
+
+@router.get("/Wsxf/{id}")
+def get_wsxf(
+    ctx: Context,
+    id: str,
+    includeAttachments: bool = True,
+    includeChartdata: bool = True,
+    includeIndexes: bool = False,
+) -> Response:
+    """The report as WSXF: the submitted XML itself when it was submitted as WSXF.
+
+    The include options are accepted; this server always returns the whole document.
+    """
+    body = convert_document(_document(ctx, id), "wsxf")
+    return Response(body, media_type="application/xml")
 
 
 @router.get("/Query/Header")

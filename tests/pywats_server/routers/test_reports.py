@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pywats.report import Report, read_wsxf, report_from_json, write_wsjf, write_wsxf
+
 pytestmark = pytest.mark.anyio
 
 
@@ -112,50 +114,53 @@ async def test_resubmitting_an_id_replaces_the_report(api: httpx.AsyncClient) ->
     assert stored["result"] == "P"
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (b"{not json", "malformed JSON"),
-        (b"[]", "expected one JSON report object"),
-        (b"", "empty body"),
-        (json.dumps({**_uut("X"), "sn": ""}).encode(), "sn: expected a non-empty string"),
-        (json.dumps({k: v for k, v in _uut("X").items() if k != "pn"}).encode(), "pn: expected"),
-        (
-            json.dumps({**_uut("X"), "processCode": "100"}).encode(),
-            "processCode: expected an integer",
-        ),
-        (json.dumps({**_uut("X"), "start": "yesterday"}).encode(), "start: expected an ISO 8601"),
-        (json.dumps({**_uut("X"), "id": "42"}).encode(), "id: expected a UUID"),
-        (json.dumps({**_uut("X"), "type": "Q"}).encode(), "type: expected 'T'"),
-        (
-            json.dumps({**_uut("X"), "miscInfos": [{"description": 5}]}).encode(),
-            "miscInfos[0].description",
-        ),
-        (
-            json.dumps({**_uut("X"), "binaryData": [{"name": "a", "data": "@@"}]}).encode(),
-            "binaryData[0].data",
-        ),
-        (b"\xff\xfe{", "UTF-8"),
-    ],
-)
-async def test_bad_submissions_are_400_and_store_nothing(
-    api: httpx.AsyncClient, body: bytes, message: str
+async def test_wsxf_is_stored_verbatim_and_served_as_wsjf(
+    api: httpx.AsyncClient, samples: Path
 ) -> None:
-    before = await _headers(api, **{"$top": 10000})
-    response = await api.post("/api/Report/WSJF", content=body)
-    assert response.status_code == 400
-    assert message in response.json()["Message"]
-    assert response.json()["message"] == response.json()["Message"]
-    assert len(await _headers(api, **{"$top": 10000})) == len(before)
+    body = (samples / "wats" / "uut-wsxf-export.xml").read_bytes()
+    submitted = await api.post(
+        "/api/Report/WSXF", content=body, headers={"Content-Type": "application/xml"}
+    )
+    assert submitted.status_code == 200, submitted.text
+    report = read_wsxf(body)
+    assert isinstance(report, Report)
+    assert submitted.json() == {"ID": report.id}
+    fetched = await api.get(f"/api/Report/Wsxf/{report.id.upper()}")
+    assert fetched.headers["content-type"] == "application/xml"
+    assert fetched.content == body
+    as_json = await api.get(f"/api/Report/Wsjf/{report.id}")
+    assert as_json.json() == json.loads(write_wsjf(report))
 
 
-async def test_oversized_body_is_413(api: httpx.AsyncClient) -> None:
-    report = _uut("SN-BIG")
-    report["comment"] = "x" * (2 * 1024 * 1024)
-    response = await _submit(api, report)
-    assert response.status_code == 413
-    assert "limit is 1048576 bytes" in response.json()["Message"]
-    assert await _headers(api, **{"$filter": "serialNumber eq 'SN-BIG'"}) == []
+async def test_wsjf_is_served_as_wsxf(api: httpx.AsyncClient, samples: Path) -> None:
+    # The two samples are the same report, exported once per format by a real server.
+    body = (samples / "wats" / "uut-wsjf-export.json").read_bytes()
+    assert (await api.post("/api/Report/WSJF", content=body)).status_code == 200
+    fetched = await api.get(f"/api/Report/Wsxf/{json.loads(body)['id']}")
+    assert fetched.status_code == 200
+    assert fetched.content == (samples / "wats" / "uut-wsxf-export.xml").read_bytes()
+
+
+async def test_a_uur_has_no_wsxf_form(api: httpx.AsyncClient, samples: Path) -> None:
+    body = (samples / "wats" / "uur-example.json").read_bytes()
+    assert (await api.post("/api/Report/WSJF", content=body)).status_code == 200
+    fetched = await api.get(f"/api/Report/Wsxf/{json.loads(body)['id']}")
+    assert fetched.status_code == 400
+    assert "UUR" in fetched.json()["Message"]
+    missing = await api.get(f"/api/Report/Wsxf/{uuid.uuid4()}")
+    assert missing.status_code == 404
+
+
+async def test_a_wsxf_document_of_several_reports_stores_each(api: httpx.AsyncClient) -> None:
+    reports = [report_from_json(_uut(f"SN-MULTI-{index}")) for index in range(3)]
+    reports[2].raw["id"] = reports[0].id  # a repeated id: the later report wins
+    response = await api.post("/api/Report/WSXF", content=write_wsxf(reports).encode())
+    assert response.json() == [{"ID": report.id} for report in reports]
+    for report in reports[1:]:
+        fetched = await api.get(f"/api/Report/Wsxf/{report.id}")
+        assert fetched.text == write_wsxf(report)
+    [header] = await _headers(api, **{"$filter": f"uuid eq {reports[0].id}"})
+    assert header["serialNumber"] == "SN-MULTI-2"
 
 
 async def test_header_filters(api: httpx.AsyncClient) -> None:
@@ -276,4 +281,11 @@ async def test_paths_match_case_insensitively_and_need_credentials(
 
 async def test_openapi_document_lists_the_report_endpoints(api: httpx.AsyncClient) -> None:
     paths = (await api.get("/openapi.json")).json()["paths"]
-    assert {"/api/Report/WSJF", "/api/Report/Query/Header", "/api/App/Processes"} <= set(paths)
+    assert {
+        "/api/Report/WSJF",
+        "/api/Report/WSXF",
+        "/api/Report/Wsxf/{id}",
+        "/api/Report/Query/Header",
+        "/api/App/Processes",
+    } <= set(paths)
+    assert "application/xml" in paths["/api/Report/WSXF"]["post"]["requestBody"]["content"]
