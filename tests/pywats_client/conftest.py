@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pywats_client.converters import ENTRY_POINT_GROUP
@@ -119,3 +125,54 @@ console = false
         encoding="utf-8",
     )
     return path
+
+
+class StationProcess:
+    """`python -m pywats_client run --config FILE` as a subprocess, as an operator runs it."""
+
+    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
+        self.config = config
+        self.data = config.parent / "data"
+        (self.data / "control.json").unlink(missing_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait_ready(self, within: float = 30.0) -> None:
+        """Until the control API answers /ready (fails if the process exits first)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"station exited early: {self.stderr()}")
+            try:
+                url = json.loads((self.data / "control.json").read_text())["url"]
+                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                    return
+            except (OSError, ValueError, KeyError, httpx.TransportError):
+                pass
+            time.sleep(0.05)
+        raise AssertionError("station did not become ready")
+
+    def stderr(self) -> str:
+        if self.process.stderr is None:
+            return ""
+        return self.process.stderr.read().decode(errors="replace")
+
+    def stop(self, within: float = 30.0) -> int:
+        """SIGTERM (the two-phase shutdown) and wait; returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(within)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()

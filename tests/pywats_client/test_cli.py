@@ -1,0 +1,133 @@
+"""`pywats-client`: offline commands in-process, service commands against a running station."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pywats_client._cli import app
+from pywats_client._service_install import ServiceDefinition, systemd_unit
+
+from .conftest import StationProcess, write_config
+
+runner = CliRunner(env={"COLUMNS": "250"})  # rich would wrap ids at 80 columns
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_init_writes_a_valid_config_and_a_private_token(tmp_path: Path) -> None:
+    config = tmp_path / "client.toml"
+    code, output = invoke(
+        "init", "--config", str(config), "--server-url", "http://wats.local",
+        "--token", "c2VjcmV0", "--station", "ICT-9", "--converter", "wsxf=drop/xml",
+    )  # fmt: skip
+    assert code == 0, output
+    assert (tmp_path / "secrets" / "token").read_text() == "c2VjcmV0"
+    assert (tmp_path / "secrets" / "token").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "drop" / "xml").is_dir()
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 0, output
+    assert "valid (1 converter(s))" in output
+    code, output = invoke("config", "show", "--config", str(config))
+    assert '"name": "ICT-9"' in output
+    code, output = invoke("init", "--config", str(config), "--server-url", "x", "--token", "t")
+    assert code == 1
+    assert "exists" in output
+
+
+def test_invalid_config_is_reported_by_key(tmp_path: Path) -> None:
+    config = tmp_path / "client.toml"
+    config.write_text('schema_version = 1\n[server]\nurl = "ftp://x"\n')
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 2
+    assert "server.url" in output
+
+
+def test_converters_list_and_test_a_file(samples: Path) -> None:
+    code, output = invoke("converters", "list")
+    assert code == 0
+    assert "wsjf" in output
+    assert "wsxf" in output
+    code, output = invoke(
+        "converters", "test", str(samples / "wats" / "uur-example.json"), "--converter", "wsjf"
+    )
+    assert code == 0, output
+    assert "83ac0b8e-b575-4004-94de-f905774c3ed8" in output
+    code, output = invoke(
+        "converters", "test", str(samples / "wats" / "uut-wsxf-export.xml"), "--converter", "wsjf"
+    )
+    assert code == 1
+    assert "not a WSJF report" in output
+
+
+def test_systemd_unit_is_installable(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:1", "t")
+    units = tmp_path / "units"
+    code, output = invoke(
+        "install-service", "--config", str(config), "--unit-dir", str(units), "--no-enable"
+    )
+    assert code == 0, output
+    unit = units / "pywats-client.service"
+    text = unit.read_text()
+    assert "Type=notify" in text
+    assert f"--config {config}" in text
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not available to verify the unit")
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False
+    )
+    assert verified.returncode == 0, verified.stderr
+    code, _ = invoke("uninstall-service", "--config", str(config), "--unit-dir", str(units))
+    assert code == 0
+    assert not unit.exists()
+
+
+def test_unit_quotes_paths_with_spaces(tmp_path: Path) -> None:
+    definition = ServiceDefinition("pywats-client", tmp_path / "my station" / "client.toml")
+    assert f'"{tmp_path / "my station" / "client.toml"}"' in systemd_unit(definition)
+
+
+@pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
+def test_service_commands_against_a_running_station(
+    tmp_path: Path, samples: Path, live_server: object, misbehaving: Path
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    converters = '[[converters]]\ntype = "wsjf"\nwatch = "in"\n'
+    config = write_config(tmp_path, base_url, token, converters=converters)
+    (tmp_path / "in").mkdir()
+    shutil.copy(samples / "wats" / "uur-example.json", tmp_path / "in" / "uur.json")
+    (tmp_path / "in" / "bad.json").write_text("[1, 2")
+    station = StationProcess(config)
+    try:
+        station.wait_ready()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            code, output = invoke("outbox", "list", "--config", str(config), "--state", "delivered")
+            if "83ac0b8e" in output:
+                break
+            time.sleep(0.2)
+        assert "83ac0b8e" in output
+        code, output = invoke("status", "--config", str(config))
+        assert code == 0, output
+        assert "TEST-STATION" in output
+        code, output = invoke("outbox", "verify", "--config", str(config))
+        assert code == 0, output
+        code, output = invoke("outbox", "retry", "83ac0b8e-b575-4004-94de-f905774c3ed8",
+                              "--config", str(config))  # fmt: skip
+        assert code == 0, output
+        code, output = invoke("outbox", "delete", "no-such", "--config", str(config))
+        assert code == 1
+        assert "404" in output
+    finally:
+        assert station.stop() == 0
+    code, output = invoke("status", "--config", str(config))
+    assert code == 1
+    assert "no running service" in output
