@@ -9,6 +9,7 @@ compares as the extreme it is.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
 from pywats._exceptions import ReportValidationError
@@ -67,18 +68,20 @@ def worst_status(a: str, b: str) -> str:
     return b if STATUS_SEVERITY.get(b, -1) > STATUS_SEVERITY.get(a, -1) else a
 
 
-def as_number(value: object, where: str) -> float:
+def as_number(value: object, where: str, key: str) -> float:
     """`value` as a float for comparison: a JSON number or a NaN/Infinity text.
 
-    Raises ReportValidationError naming `where` for anything else (booleans and other text too).
+    Raises ReportValidationError naming `where.key` for anything else (booleans and other text
+    too).
     """
-    if isinstance(value, float):
+    if type(value) is float:
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    # Any real number (int, float subclasses such as numpy.float64, numpy integers) but bool.
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str) and value.strip().lower() in _NON_FINITE:
         return _NON_FINITE[value.strip().lower()]
-    raise ReportValidationError([(where, f"expected a number, got {value!r}")])
+    raise ReportValidationError([(f"{where}.{key}", f"expected a number, got {value!r}")])
 
 
 def numeric_passes(
@@ -95,9 +98,9 @@ def numeric_passes(
             [(f"{where}.compOp", f"{comp_op!r} has no defined numeric evaluation")]
         )
     used, test = entry
-    v = as_number(value, f"{where}.value")
-    lo = as_number(low, f"{where}.lowLimit") if used >= 1 else math.nan
-    hi = as_number(high, f"{where}.highLimit") if used == 2 else math.nan
+    v = as_number(value, where, "value")
+    lo = as_number(low, where, "lowLimit") if used >= 1 else math.nan
+    hi = as_number(high, where, "highLimit") if used == 2 else math.nan
     return test(v, lo, hi)
 
 

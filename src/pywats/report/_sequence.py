@@ -53,7 +53,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         *,
         path: str | None = None,
         version: str | None = None,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
         step_id: int = 1,
     ) -> SequenceCall:
         """A detached sequence call (e.g. a report root); `path` defaults to `name`."""
@@ -62,7 +62,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
     def _add(self, cls: type[S], name: str, group: Group, status: str, payload: JSONObject) -> S:
         raw: JSONObject = {
             "id": self._next_id(),
-            "group": str(group),
+            "group": group if type(group) is str else str(group),
             "stepType": cls.DEFAULT_TYPE,
             "name": name,
             "status": status,
@@ -80,7 +80,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         *,
         path: str | None = None,
         version: str | None = None,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> SequenceCall:
         """Append a sub-sequence call (status P until failures are propagated)."""
         raw = _sequence_raw(self._next_id(), name, path, version, group)
@@ -98,7 +98,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         comp: CompOp | str | None = None,
         unit: str | None = None,
         status: Status | str | None = None,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> NumericLimitStep:
         """Append a single numeric limit test (`ET_NLT`).
 
@@ -112,21 +112,17 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         payload = {"numericMeas": [meas]}
         return self._add(NumericLimitStep, name, group, meas["status"], payload)
 
-    def add_multi_numeric(
-        self, name: str, *, group: Group = StepGroup.MAIN
-    ) -> MultiNumericLimitStep:
+    def add_multi_numeric(self, name: str, *, group: Group = "M") -> MultiNumericLimitStep:
         """Append a multiple numeric limit test (`ET_MNLT`); fill it with `add_measurement`."""
         return self._add(MultiNumericLimitStep, name, group, "P", {"numericMeas": []})
 
-    def add_pass_fail(
-        self, name: str, passed: bool, *, group: Group = StepGroup.MAIN
-    ) -> PassFailStep:
+    def add_pass_fail(self, name: str, passed: bool, *, group: Group = "M") -> PassFailStep:
         """Append a single pass/fail test (`ET_PFT`)."""
         status = "P" if passed else "F"
         payload = {"booleanMeas": [{"name": None, "status": status}]}
         return self._add(PassFailStep, name, group, status, payload)
 
-    def add_multi_pass_fail(self, name: str, *, group: Group = StepGroup.MAIN) -> MultiPassFailStep:
+    def add_multi_pass_fail(self, name: str, *, group: Group = "M") -> MultiPassFailStep:
         """Append a multiple pass/fail test (`ET_MPFT`); fill it with `add_measurement`."""
         return self._add(MultiPassFailStep, name, group, "P", {"booleanMeas": []})
 
@@ -138,14 +134,14 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         limit: str | None = None,
         comp: CompOp | str | None = None,
         status: Status | str | None = None,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> StringValueStep:
         """Append a single string value test (`ET_SVT`); without `comp`: CASESENSIT when a
         limit is given, else LOG."""
         meas = new_string(value, limit=limit, comp=comp, name=None, status=status)
         return self._add(StringValueStep, name, group, meas["status"], {"stringMeas": [meas]})
 
-    def add_multi_string(self, name: str, *, group: Group = StepGroup.MAIN) -> MultiStringValueStep:
+    def add_multi_string(self, name: str, *, group: Group = "M") -> MultiStringValueStep:
         """Append a multiple string value test (`ET_MSVT`); fill it with `add_measurement`."""
         return self._add(MultiStringValueStep, name, group, "P", {"stringMeas": []})
 
@@ -160,7 +156,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         y_label: str | None = None,
         y_unit: str | None = None,
         series: Iterable[ChartSeries] = (),
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> ChartStep:
         """Append a chart step (`WATS_XYGMNLT`); add series with `add_series` and numeric
         measurements with `add_measurement`."""
@@ -169,7 +165,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         return self._add(ChartStep, name, group, "P", {"numericMeas": [], "chart": chart})
 
     def add_action(
-        self, name: str, *, status: Status | str = Status.DONE, group: Group = StepGroup.MAIN
+        self, name: str, *, status: Status | str = Status.DONE, group: Group = "M"
     ) -> ActionStep:
         """Append an action step (`ET_A`), status D (done) unless given."""
         return self._add(ActionStep, name, group, str(status), {})
@@ -180,7 +176,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         exit_code: float,
         *,
         status: Status | str | None = None,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> CallExecutableStep:
         """Append a call-executable step; status P for exit code 0, else F, unless given."""
         if status is None:
@@ -195,7 +191,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         response: str | None = None,
         button: int = 0,
         status: Status | str = Status.DONE,
-        group: Group = StepGroup.MAIN,
+        group: Group = "M",
     ) -> MessagePopupStep:
         """Append an operator dialog step with the typed `response` and the `button` index."""
         payload = {"messagePopup": {"response": response, "button": button}}

@@ -59,19 +59,28 @@ class Step(Node):
             cls.DEFAULT_TYPE = step_types[0]
 
     def __init__(self, raw: JSONObject | None = None) -> None:
-        super().__init__(raw)
+        # Loading wraps every step once, so this path is kept lean (no super() call, the
+        # common case of `wrap_step` inlined); malformed children go through `wrap_step` for
+        # its error message.
+        self._raw = raw = {} if raw is None else raw
         self._parent: Step | None = None
         self._last_id: int | None = None
-        children = self._raw.get("steps")
+        children = raw.get("steps")
         if children is None:
             self._steps: StepList | None = None
             return
-        if not isinstance(children, list):
+        if type(children) is not list:
             raise ReportFormatError(f".steps: expected a JSON array, got {type(children).__name__}")
+        classes = _STEP_CLASSES
         wrapped = []
         for index, child in enumerate(children):
             try:
-                step = wrap_step(child)
+                step_type = child.get("stepType") if type(child) is dict else None
+                cls = classes.get(step_type) if type(step_type) is str else None
+                if cls is None or (cls.MAY_CALL_SEQUENCE and "seqCall" in child):
+                    step = wrap_step(child)
+                else:
+                    step = cls(child)
             except ReportFormatError as exc:
                 raise ReportFormatError(f".steps[{index}]{exc}") from None
             step._parent = self
@@ -202,6 +211,12 @@ class StepList(MutableSequence[Step]):
     def __delitem__(self, index: int | slice) -> None:
         del self._items[index]
         del self._raw_list()[index]
+
+    def append(self, value: Step) -> None:
+        # Builders append one step at a time; skip the generic insert-at-end path.
+        self._items.append(value)
+        self._raw_list().append(value._raw)
+        value._parent = self._owner
 
     def insert(self, index: int, value: Step) -> None:
         self._items.insert(index, value)

@@ -7,6 +7,7 @@ payload key is optional even when the type suggests it (loop summaries often hav
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 
 from pywats._exceptions import ReportValidationError
@@ -47,13 +48,15 @@ def _status_of(passed: bool) -> str:
     return "P" if passed else "F"
 
 
-def _number(value: object, what: str) -> float | str | None:
+def _number(value: object, where: str, key: str) -> float | str | None:
     """A number for the JSON document: floats stay floats; NaN/±Inf become WATS's text forms
     (JSON cannot carry them, and a server would reject the document)."""
+    if type(value) is float and value - value == 0.0:  # finite: the common case, kept fast
+        return value
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ReportValidationError([(what, f"expected a number, got {value!r}")])
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ReportValidationError([(f"{where}.{key}", f"expected a number, got {value!r}")])
     number = float(value)
     if math.isnan(number):
         return "NaN"
@@ -82,20 +85,20 @@ def new_numeric(
             comp = "GELE"
         else:
             comp = "GE" if low is not None else "LE" if high is not None else "LOG"
-    comp = str(comp)
-    if comp.upper() in _ONE_LIMIT and low is None:
+    comp = comp if type(comp) is str else str(comp)
+    if low is None and comp.upper() in _ONE_LIMIT:
         low, high = high, None
+    where = "measurement" if name is None else f"measurement {name!r}"
     raw: JSONObject = {
         "compOp": comp,
         "name": name,
         "status": "P",
         "unit": unit,
-        "value": _number(value, f"{name or 'measurement'}.value"),
-        "highLimit": _number(high, f"{name or 'measurement'}.highLimit"),
-        "lowLimit": _number(low, f"{name or 'measurement'}.lowLimit"),
+        "value": _number(value, where, "value"),
+        "highLimit": _number(high, where, "highLimit"),
+        "lowLimit": _number(low, where, "lowLimit"),
     }
     if status is None:
-        where = f"measurement {name!r}" if name else "measurement"
         passed = numeric_passes(comp, raw["value"], raw["lowLimit"], raw["highLimit"], where=where)
         raw["status"] = _status_of(passed)
     else:

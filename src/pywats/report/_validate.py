@@ -207,7 +207,7 @@ def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], pa
                 problems.append((f"{path}.{limit_key}", f"required by compOp {meas['compOp']!r}"))
             continue
         try:
-            as_number(value, f"{path}.{limit_key}")
+            as_number(value, path, limit_key)
         except ReportValidationError as exc:
             problems.extend(exc.problems)
 

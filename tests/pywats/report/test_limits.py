@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -175,3 +177,13 @@ def test_evaluate_sets_step_status_and_propagates_when_asked(samples_uut_text: s
     assert (step.measurement.status, step.status, step.parent.status) == ("F", "F", "P")
     assert report.evaluate() == "F"
     assert step.parent.status == "F"
+
+
+def test_real_number_types_other_than_float_compare_as_numbers() -> None:
+    class Reading(float):
+        """Stands in for float subclasses such as numpy.float64."""
+
+    assert numeric_passes("GELE", Fraction(1, 2), 0, Reading(0.5)) is True
+    assert numeric_passes("LT", Reading(0.25), Fraction(1, 4), None) is False
+    with pytest.raises(ReportValidationError, match=r"value: expected a number, got Decimal"):
+        numeric_passes("GE", Decimal("1"), 0, None)
