@@ -1,8 +1,10 @@
-"""One `WATS` shared by many threads against a real HTTP server over a loopback socket."""
+"""`WATS` against real servers over loopback sockets: shared by threads, refused, reset."""
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -87,3 +89,40 @@ def test_refused_connection_is_an_api_connection_error() -> None:
     client = pywats.WATS(base_url=f"http://127.0.0.1:{port}", token=TOKEN, max_retries=0)
     with client, pytest.raises(pywats.APIConnectionError, match=str(port)):
         client.get_version()
+
+
+def test_connection_reset_by_a_real_peer_is_retried_then_raises() -> None:
+    """A server that accepts and resets every connection (RST via SO_LINGER 0)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)  # poll, so the thread notices the test is over
+    done = threading.Event()
+    accepted: list[int] = []
+
+    def reset_everything() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted.append(1)
+            connection.recv(65536)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+
+    thread = threading.Thread(target=reset_everything, daemon=True)
+    thread.start()
+    waits: list[float] = []
+    port = listener.getsockname()[1]
+    client = pywats.WATS(
+        base_url=f"http://127.0.0.1:{port}", token=TOKEN, max_retries=2, sleep=waits.append
+    )
+    try:
+        with client, pytest.raises(pywats.APIConnectionError) as caught:
+            client.get_version()
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()
+    assert "3 attempt(s)" in str(caught.value)
+    assert len(accepted) == 3
+    assert len(waits) == 2
