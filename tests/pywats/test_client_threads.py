@@ -126,3 +126,19 @@ def test_connection_reset_by_a_real_peer_is_retried_then_raises() -> None:
     assert "3 attempt(s)" in str(caught.value)
     assert len(accepted) == 3
     assert len(waits) == 2
+
+
+def test_a_server_that_never_answers_gives_api_timeout_error() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts, never replies
+        port = listener.getsockname()[1]
+        waits: list[float] = []
+        client = pywats.WATS(
+            base_url=f"http://127.0.0.1:{port}",
+            token=TOKEN,
+            timeout=0.2,
+            max_retries=1,
+            sleep=waits.append,
+        )
+        with client, pytest.raises(pywats.APITimeoutError, match=r"timed out after 2 attempt"):
+            client.get_version()
+    assert len(waits) == 1
