@@ -26,6 +26,17 @@ from pywats._exceptions import (
 )
 from pywats._odata import Filter, Header, SubUnitField
 from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
+from pywats._production import (
+    ChildUnitCheck,
+    ChildUnitRequirement,
+    SerialNumberRecord,
+    SerialNumberType,
+    Unit,
+    UnitChange,
+    UnitPhase,
+    UnitVerification,
+    UnitVerificationGrade,
+)
 from pywats._products import BomItem, Product, ProductRevision, ProductSummary, RevisionRelation
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
@@ -46,6 +57,8 @@ __all__ = [
     "BadRequestError",
     "BomItem",
     "BreakerSettings",
+    "ChildUnitCheck",
+    "ChildUnitRequirement",
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
@@ -68,10 +81,17 @@ __all__ = [
     "ReportValidationError",
     "RetryPolicy",
     "RevisionRelation",
+    "SerialNumberRecord",
+    "SerialNumberType",
     "Setting",
     "SubUnitField",
     "UURReport",
     "UUTReport",
+    "Unit",
+    "UnitChange",
+    "UnitPhase",
+    "UnitVerification",
+    "UnitVerificationGrade",
     "UnprocessableEntityError",
     "WATSError",
     "__version__",

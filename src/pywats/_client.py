@@ -26,6 +26,7 @@ from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
 from pywats._processes import ProcessesService
+from pywats._production import ProductionService
 from pywats._products import ProductsService
 from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
@@ -123,6 +124,11 @@ class BaseClient(Service[M]):
     def products(self) -> ProductsService[M]:
         """Products, revisions, groups, tags, BOMs and box build."""
         return ProductsService(self)
+
+    @functools.cached_property
+    def production(self) -> ProductionService[M]:
+        """Units, sub-units, phases, unit history, serial numbers and unit verification."""
+        return ProductionService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -17,6 +17,9 @@ from .storage import (
     ReferenceStore,
     ReportQuery,
     ReportStore,
+    SerialNumberStore,
+    UnitStore,
+    UnitVerifier,
     UserStore,
 )
 
@@ -36,11 +39,15 @@ class ServerContext:
     report_query: ReportQuery
     products: ProductStore
     structure: ProductStructureStore
+    units: UnitStore
+    serial_numbers: SerialNumberStore
+    verifier: UnitVerifier
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
         database = Database(settings.database_url)
         products = ProductStore(database)
+        structure = ProductStructureStore(database, products)
         return cls(
             settings,
             database,
@@ -50,7 +57,10 @@ class ServerContext:
             ReportStore(database),
             ReportQuery(database),
             products,
-            ProductStructureStore(database, products),
+            structure,
+            UnitStore(database, products, structure),
+            SerialNumberStore(database),
+            UnitVerifier(database, products),
         )
 
 

@@ -21,7 +21,7 @@ SERVER_EXAMPLES = sorted(
 
 def test_the_domain_examples_are_found() -> None:
     names = {path.stem for path in SERVER_EXAMPLES}
-    assert {"products"} <= names
+    assert {"products", "production"} <= names
 
 
 @pytest.mark.parametrize("example", SERVER_EXAMPLES, ids=lambda path: path.stem)

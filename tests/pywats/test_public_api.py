@@ -51,6 +51,15 @@ EXPECTED = {
     "ProductSummary",
     "RevisionRelation",
     "Setting",
+    "ChildUnitCheck",
+    "ChildUnitRequirement",
+    "SerialNumberRecord",
+    "SerialNumberType",
+    "Unit",
+    "UnitChange",
+    "UnitPhase",
+    "UnitVerification",
+    "UnitVerificationGrade",
 }
 
 

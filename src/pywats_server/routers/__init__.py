@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from . import app, processes, products, reports
+from . import app, processes, production, products, reports
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (app.router, processes.router, reports.router, products.router)
+ROUTERS = (
+    app.router,
+    processes.router,
+    reports.router,
+    products.router,
+    production.router,
+)

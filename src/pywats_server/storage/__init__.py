@@ -11,6 +11,9 @@ from .products import ProductStore
 from .reference import ReferenceStore
 from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
+from .serial_numbers import SerialNumberStore
+from .unit_verification import UnitVerifier
+from .units import UnitStore
 from .users import Principal, UserInfo, UserStore, encode_token
 
 __all__ = [
@@ -30,8 +33,11 @@ __all__ = [
     "ReportQuery",
     "ReportRows",
     "ReportStore",
+    "SerialNumberStore",
     "StoredDocument",
     "Submission",
+    "UnitStore",
+    "UnitVerifier",
     "UserInfo",
     "UserStore",
     "encode_token",

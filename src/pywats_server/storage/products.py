@@ -113,7 +113,7 @@ def _text(body: Mapping[str, Any], key: str, where: str) -> str:
 
 
 def apply_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str, tags: Iterable[Any]
+    connection: Connection, table: Table, owner: str, owner_id: str | int, tags: Iterable[Any]
 ) -> None:
     """Set (or, for `change` 3, delete) the given `{key, value, change}` tags of one owner."""
     key_column = table.c[owner]
@@ -128,7 +128,7 @@ def apply_tags(
 
 
 def read_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str
+    connection: Connection, table: Table, owner: str, owner_id: str | int
 ) -> list[dict[str, Any]]:
     rows = connection.execute(
         select(table.c.key, table.c.value).where(table.c[owner] == owner_id).order_by(table.c.key)
@@ -158,7 +158,7 @@ class ProductStore:
     def get(self, part_number: str) -> dict[str, Any]:
         """The product with its revisions and tags; NotFound when unknown."""
         with self._engine.connect() as connection:
-            return self._product(connection, self._product_id(connection, part_number))
+            return self._product(connection, self.product_id(connection, part_number))
 
     def save(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Create or update a product by `partNumber`, with any revisions and tags it carries."""
@@ -172,7 +172,7 @@ class ProductStore:
             ids = [self._save_product(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
             return [self._product(connection, product_id) for product_id in ids]
 
-    def _product_id(self, connection: Connection, part_number: str) -> str:
+    def product_id(self, connection: Connection, part_number: str) -> str:
         found = connection.scalar(
             select(products.c.product_id).where(products.c.part_number == part_number)
         )
@@ -245,7 +245,7 @@ class ProductStore:
 
     def revision_id(self, connection: Connection, part_number: str, revision: str) -> str:
         """The id of a product revision; NotFound naming the product or the revision."""
-        product_id = self._product_id(connection, part_number)
+        product_id = self.product_id(connection, part_number)
         found = connection.scalar(
             select(product_revisions.c.revision_id).where(
                 product_revisions.c.product_id == product_id,
@@ -271,7 +271,7 @@ class ProductStore:
                     f"(product {exists!r})"
                 )
         else:
-            product_id = self._product_id(connection, _text(body, "partNumber", where))
+            product_id = self.product_id(connection, _text(body, "partNumber", where))
         values = {
             "name": body.get("name"),
             "description": body.get("description"),
@@ -321,7 +321,7 @@ class ProductStore:
         """The tags of a product, or of one of its revisions."""
         with self._engine.connect() as connection:
             if revision is None:
-                owner = self._product_id(connection, part_number)
+                owner = self.product_id(connection, part_number)
                 return read_tags(connection, product_tags, "product_id", owner)
             owner = self.revision_id(connection, part_number, revision)
             return read_tags(connection, revision_tags, "revision_id", owner)
@@ -333,7 +333,7 @@ class ProductStore:
         with self._engine.begin() as connection:
             if revision is None:
                 table, column = product_tags, "product_id"
-                owner = self._product_id(connection, part_number)
+                owner = self.product_id(connection, part_number)
             else:
                 table, column = revision_tags, "revision_id"
                 owner = self.revision_id(connection, part_number, revision)
@@ -351,7 +351,7 @@ class ProductStore:
                 member = product_group_members.c
                 query = query.join(
                     product_group_members, member.product_group_id == g.product_group_id
-                ).where(member.product_id == self._product_id(connection, part_number))
+                ).where(member.product_id == self.product_id(connection, part_number))
             rows = connection.execute(query).all()
             return [
                 {"productGroupId": gid, "productGroupName": name, **self._members(connection, gid)}
@@ -384,7 +384,7 @@ class ProductStore:
                     raise NotFound(f"productGroupId: product group {group_id!r} not found")
             members = body.get("partNumbers")
             if members is not None:
-                ids = [self._product_id(connection, str(pn)) for pn in members]
+                ids = [self.product_id(connection, str(pn)) for pn in members]
                 member = product_group_members.c
                 connection.execute(
                     product_group_members.delete().where(member.product_group_id == group_id)

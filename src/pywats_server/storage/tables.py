@@ -6,7 +6,17 @@ A new domain adds its storage module to the imports below and a migration under
 
 from __future__ import annotations
 
-from . import processes, product_structure, products, reference, report_tables, users
+from . import (
+    processes,
+    product_structure,
+    products,
+    reference,
+    report_tables,
+    serial_numbers,
+    unit_verification,
+    units,
+    users,
+)
 from ._metadata import metadata
 
 __all__ = [
@@ -16,5 +26,8 @@ __all__ = [
     "products",
     "reference",
     "report_tables",
+    "serial_numbers",
+    "unit_verification",
+    "units",
     "users",
 ]

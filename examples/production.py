@@ -1,0 +1,62 @@
+"""Build a unit the way an MES integration does: serial numbers, box build, phases, history.
+
+    python examples/production.py --url http://localhost:8080 --token <token>
+
+The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again: each run
+builds new units with freshly allocated serial numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pywats import WATS, ConflictError, Product, ProductRevision, SerialNumberType, Unit
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
+    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
+    args = parser.parse_args()
+    if not args.url or not args.token:
+        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
+
+    with WATS(base_url=args.url, token=args.token) as client:
+        for part_number in ("CTRL-200", "PCB-200"):
+            client.products.save(
+                Product(part_number=part_number, revisions=[ProductRevision(revision="A")])
+            )
+        try:
+            client.products.add_relation(("CTRL-200", "A"), ("PCB-200", "A"))
+            client.production.create_serial_number_type(
+                SerialNumberType(name="CTRL-200 serials", format="C200-######", end=999_999)
+            )
+        except ConflictError:
+            pass  # defined by an earlier run
+
+        system_sn, board_sn = client.production.take_serial_numbers(
+            "CTRL-200 serials", 2, station_name="Kitting"
+        )
+        client.production.save_units(
+            [
+                Unit(serial_number=system_sn, part_number="CTRL-200", revision="A"),
+                Unit(serial_number=board_sn, part_number="PCB-200", revision="A"),
+            ]
+        )
+        client.production.add_child((system_sn, "CTRL-200"), (board_sn, "PCB-200"))
+        check = client.production.check_children(system_sn, "CTRL-200")
+        print(f"{system_sn}: box build complete = {check.is_complete}")
+
+        try:
+            client.production.add_child((system_sn, "CTRL-200"), (board_sn, "PCB-200"))
+        except ConflictError as error:
+            print(f"refused as expected: {error}")
+
+        client.production.set_phase(system_sn, "CTRL-200", "Finalized", comment="assembled")
+        for change in client.production.changes(system_sn, "CTRL-200"):
+            print(f"change {change.id}: phase {change.new_unit_phase_id} ({change.comment})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""`client.production`: units, sub-units, phases, history, serial numbers and verification.
+
+Units are keyed by (serial number, part number). Box-build rules are checked by the server when
+a child is added: a child already in another unit, a product the parent's box build does not
+list, a revision its rule rejects or a full quantity raise ConflictError or BadRequestError with
+the server's explanation.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Awaitable, Sequence
+from datetime import datetime
+from typing import Annotated, Any, overload
+
+from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
+from pywats._exceptions import WATSError
+from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._wire import Setting, WireModel, chain, dump, segment
+
+__all__ = [
+    "ChildUnitCheck",
+    "ChildUnitRequirement",
+    "ProductionService",
+    "SerialNumberRecord",
+    "SerialNumberType",
+    "Unit",
+    "UnitChange",
+    "UnitPhase",
+    "UnitVerification",
+    "UnitVerificationGrade",
+]
+
+UnitKey = tuple[str, str]
+
+
+class Unit(WireModel):
+    """A produced unit; `sub_units` are the units built into it."""
+
+    serial_number: str
+    part_number: str
+    revision: str | None = None
+    parent_serial_number: str | None = None
+    batch_number: str | None = None
+    serial_date: datetime | None = None
+    current_location: str | None = None
+    xml_data: str | None = None
+    unit_phase_id: int | None = None
+    unit_phase: str | None = None
+    process_code: int | None = None
+    tags: list[Setting] = Field(default_factory=list)
+    sub_units: list[Unit] = Field(default_factory=list)
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+SavedUnit = Annotated[Unit, BeforeValidator(_first)]
+
+
+class UnitPhase(WireModel):
+    """A unit phase; ids are bit values (2 under production, 16 finalized, 32 scrapped, ...)."""
+
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="allow")
+
+    unit_phase_id: int
+    code: str
+    name: str
+    description: str | None = None
+
+
+class UnitChange(WireModel):
+    """One recorded change of a unit (creation, revision, parent or phase)."""
+
+    id: int
+    unit_serial_number: str
+    part_number: str | None = None
+    changed_utc: datetime | None = None
+    new_parent_serial_number: str | None = None
+    new_part_number: str | None = None
+    new_revision: str | None = None
+    new_unit_phase_id: int | None = None
+    comment: str | None = None
+
+
+class ChildUnitRequirement(WireModel):
+    child_part_number: str
+    revision_mask: str | None = None
+    required: int
+    present: int
+
+
+class ChildUnitCheck(WireModel):
+    """A unit's sub-units compared with its box build."""
+
+    serial_number: str
+    part_number: str
+    is_complete: bool
+    items: list[ChildUnitRequirement] = Field(default_factory=list)
+
+
+class SerialNumberType(WireModel):
+    """A source of serial numbers: `format` (`#` decimal / `$` hex run), range `start..end`."""
+
+    name: str
+    format: str
+    end: int
+    start: int = 1
+    description: str | None = None
+    reg_ex: str | None = None
+    identifier: int = 0
+    identifier_name: str | None = None
+    available: int | None = None
+
+
+class SerialNumberRecord(WireModel):
+    """A serial number taken from a type, with the unit and station it was taken for."""
+
+    serial_number: str
+    type_name: str
+    value: int
+    reference_serial_number: str | None = None
+    reference_part_number: str | None = None
+    station_name: str | None = None
+    taken_utc: datetime | None = None
+
+
+class UnitVerification(WireModel):
+    """How a unit did at one required operation; `status` Passed, Failed or Missing."""
+
+    process_code: int
+    process_name: str | None = None
+    process_index: int = 0
+    status: str
+    start_utc: datetime | None = None
+    station_name: str | None = None
+    total_count: int = 0
+    non_passed_count: int = 0
+    repair_count: int = 0
+
+
+class UnitVerificationGrade(WireModel):
+    """Whether a unit passed its required operations; `grade` A, B, C or F (see docs)."""
+
+    status: str
+    grade: str
+    all_processes_executed_in_correct_order: bool
+    all_processes_passed_first_run: bool
+    all_processes_passed_any_run: bool
+    all_processes_passed_last_run: bool
+    no_repairs: bool
+    results: list[UnitVerification] = Field(default_factory=list)
+
+
+def _pair(prefix: str, key: UnitKey) -> dict[str, str]:
+    return {f"{prefix}SerialNumber": key[0], f"{prefix}PartNumber": key[1]}
+
+
+class ProductionService(Service[M]):
+    """Units and serial numbers. Unknown units raise NotFoundError naming the serial number."""
+
+    @endpoint
+    def get_unit(self, serial_number: str, part_number: str) -> Call[Unit]:
+        """The unit with its direct sub-units."""
+        path = f"/api/Production/Unit/{segment(serial_number)}/{segment(part_number)}"
+        return Call("GET", path, returns=Unit)
+
+    @endpoint
+    def hierarchy(self, serial_number: str, part_number: str) -> Call[Unit]:
+        """The unit with its sub-units to any depth."""
+        params = {"serialNumber": serial_number, "partNumber": part_number}
+        path = "/api/internal/Production/GetUnitHierarchy"
+        return Call("GET", path, params=params, returns=Unit)
+
+    @endpoint
+    def save_units(self, units: Sequence[Unit]) -> Call[list[Unit]]:
+        """Create or update units (all or none); the product (and revision) must exist."""
+        body = [dump(unit) for unit in units]
+        return Call("PUT", "/api/Production/Units", json=body, returns=list[Unit])
+
+    @endpoint
+    def save_unit(self, unit: Unit) -> Call[Unit]:
+        """Create or update one unit."""
+        return Call("PUT", "/api/Production/Units", json=[dump(unit)], returns=SavedUnit)
+
+    @endpoint
+    def create_unit(
+        self,
+        serial_number: str,
+        part_number: str,
+        revision: str | None = None,
+        *,
+        batch_number: str | None = None,
+        phase: int | None = None,
+    ) -> Call[Unit]:
+        """Register a new unit; ConflictError when that serial number exists for the product."""
+        params = {
+            "serialNumber": serial_number,
+            "partNumber": part_number,
+            "revision": revision,
+            "batchNumber": batch_number,
+            "unitPhase": phase,
+        }
+        path = "/api/internal/Production/CreateUnit"
+        return Call("POST", path, params=params, returns=Unit)
+
+    @endpoint
+    def phases(self) -> Call[list[UnitPhase]]:
+        return Call("GET", "/api/internal/Mes/GetUnitPhases", returns=list[UnitPhase])
+
+    @endpoint
+    def _set_phase(
+        self, serial_number: str, part_number: str, phase: int, comment: str | None
+    ) -> Call[None]:
+        params: dict[str, str | int | None] = {
+            "serialNumber": serial_number,
+            "partNumber": part_number,
+            "phase": phase,
+            "comment": comment,
+        }
+        return Call("PUT", "/api/Production/SetUnitPhase", params=params)
+
+    @overload
+    def set_phase(
+        self: ProductionService[Sync],
+        serial_number: str,
+        part_number: str,
+        phase: int | str,
+        comment: str | None = None,
+    ) -> None: ...
+    @overload
+    def set_phase(
+        self: ProductionService[Async],
+        serial_number: str,
+        part_number: str,
+        phase: int | str,
+        comment: str | None = None,
+    ) -> Awaitable[None]: ...
+
+    def set_phase(
+        self, serial_number: str, part_number: str, phase: int | str, comment: str | None = None
+    ) -> Any:
+        """Move a unit to a phase, by id or by name/code (ConflictError for a scrapped unit)."""
+        if isinstance(phase, int):
+            return self._set_phase(serial_number, part_number, phase, comment)
+
+        def by_name(phases: builtins.list[UnitPhase]) -> Any:
+            wanted = phase.casefold()
+            for known in phases:
+                if wanted in (known.name.casefold(), known.code.casefold()):
+                    return self._set_phase(serial_number, part_number, known.unit_phase_id, comment)
+            names = ", ".join(known.name for known in phases)
+            raise WATSError(f"phase: unknown unit phase {phase!r}; the server has {names}")
+
+        return chain(self.phases(), by_name)
+
+    @endpoint
+    def set_process(
+        self,
+        serial_number: str,
+        part_number: str,
+        process_code: int | None,
+        comment: str | None = None,
+    ) -> Call[None]:
+        """Set the unit's current/next process."""
+        params = {
+            "serialNumber": serial_number,
+            "partNumber": part_number,
+            "processCode": process_code,
+            "comment": comment,
+        }
+        return Call("PUT", "/api/Production/SetUnitProcess", params=params)
+
+    @endpoint
+    def add_child(self, parent: UnitKey, child: UnitKey) -> Call[None]:
+        """Build unit `child` into unit `parent`, each given as (serial number, part number)."""
+        params = {**_pair("parent", parent), **_pair("child", child)}
+        return Call("POST", "/api/Production/AddChildUnit", params=params)
+
+    @endpoint
+    def remove_child(self, parent: UnitKey, child: UnitKey) -> Call[None]:
+        params = {**_pair("parent", parent), **_pair("child", child)}
+        return Call("POST", "/api/Production/RemoveChildUnit", params=params)
+
+    @endpoint
+    def check_children(
+        self, serial_number: str, part_number: str, revision: str | None = None
+    ) -> Call[ChildUnitCheck]:
+        """Which sub-units the box build still needs."""
+        params = {"serialNumber": serial_number, "partNumber": part_number, "revision": revision}
+        return Call("GET", "/api/Production/CheckChildUnits", params=params, returns=ChildUnitCheck)
+
+    @endpoint
+    def changes(
+        self,
+        serial_number: str | None = None,
+        part_number: str | None = None,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+    ) -> Call[list[UnitChange]]:
+        """Recorded unit changes, oldest first."""
+        params = {
+            "serialNumber": serial_number,
+            "partNumber": part_number,
+            "$top": top,
+            "$skip": skip,
+        }
+        path = "/api/Production/Units/Changes"
+        return Call("GET", path, params=params, returns=list[UnitChange])
+
+    @endpoint
+    def delete_change(self, change_id: int) -> Call[None]:
+        """Acknowledge (remove) one change record."""
+        return Call("DELETE", f"/api/Production/Units/Changes/{change_id}")
+
+    @endpoint
+    def serial_number_types(self) -> Call[list[SerialNumberType]]:
+        path = "/api/Production/SerialNumbers/Types"
+        return Call("GET", path, returns=list[SerialNumberType])
+
+    @endpoint
+    def create_serial_number_type(self, type: SerialNumberType) -> Call[SerialNumberType]:
+        """Define a serial-number type (administrator); ConflictError when the name exists."""
+        path = "/api/Production/SerialNumbers/Types"
+        return Call("PUT", path, json=dump(type), returns=SerialNumberType)
+
+    @endpoint
+    def take_serial_numbers(
+        self,
+        type_name: str,
+        quantity: int = 1,
+        *,
+        reference: UnitKey | None = None,
+        station_name: str | None = None,
+    ) -> Call[list[str]]:
+        """Allocate the next `quantity` numbers of a type; ConflictError when exhausted.
+
+        Not retried: a retry after a lost answer would allocate again.
+        """
+        ref_sn, ref_pn = reference if reference is not None else (None, None)
+        params: dict[str, str | int | None] = {
+            "serialNumberType": type_name,
+            "quantity": quantity,
+            "refSN": ref_sn,
+            "refPN": ref_pn,
+            "stationName": station_name,
+        }
+        path = "/api/Production/SerialNumbers/Take"
+        return Call("POST", path, params=params, returns=list[str])
+
+    @endpoint
+    def serial_numbers_in_range(
+        self, type_name: str, first: int, last: int
+    ) -> Call[list[SerialNumberRecord]]:
+        """Numbers taken from a type whose counter value lies in `first..last`."""
+        params: dict[str, str | int] = {"typeName": type_name, "from": first, "to": last}
+        path = "/api/Production/SerialNumbers/ByRange"
+        return Call("GET", path, params=params, returns=list[SerialNumberRecord])
+
+    @endpoint
+    def serial_numbers_for(self, type_name: str, unit: UnitKey) -> Call[list[SerialNumberRecord]]:
+        """Numbers taken from a type for reference unit `unit`."""
+        params = {
+            "typeName": type_name,
+            "referenceSerialNumber": unit[0],
+            "referencePartNumber": unit[1],
+        }
+        path = "/api/Production/SerialNumbers/ByReference"
+        return Call("GET", path, params=params, returns=list[SerialNumberRecord])
+
+    @endpoint
+    def verify(
+        self, serial_number: str, part_number: str, revision: str | None = None
+    ) -> Call[UnitVerificationGrade]:
+        """Has the unit passed its required operations? Graded from its stored reports."""
+        params = {"serialNumber": serial_number, "partNumber": part_number, "revision": revision}
+        path = "/api/Production/UnitVerification"
+        return Call("GET", path, params=params, returns=UnitVerificationGrade)
+
+    @endpoint
+    def set_required_processes(self, part_number: str, process_codes: Sequence[int]) -> Call[None]:
+        """Require these operations, in order, for units of `part_number` (administrator)."""
+        body = {"partNumber": part_number, "processCodes": list(process_codes)}
+        return Call("PUT", "/api/Production/UnitVerificationRules", json=body)

@@ -1,0 +1,226 @@
+"""`/api/Production`: units, sub-units, phases, history, serial numbers and unit verification.
+
+pyWATS extensions: `PUT /api/Production/SerialNumbers/Types` defines a type (with its `start`,
+`end` range) and `PUT /api/Production/UnitVerificationRules` sets a product's required
+operations; WATS configures both in its web application.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._context import ServerContext, context, require_admin
+from .products import Setting
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["Production"])
+Context = Annotated[ServerContext, Depends(context)]
+_MAX_TAKE = 10_000
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    serialNumber: str = Field(min_length=1, max_length=200)
+    partNumber: str = Field(min_length=1, max_length=200)
+    revision: str | None = None
+    batchNumber: str | None = None
+    serialDate: datetime | None = None
+    currentLocation: str | None = None
+    xmlData: str | None = None
+    unitPhaseId: int | None = None
+    processCode: int | None = None
+    tags: list[Setting] | None = None
+
+
+class SerialNumberType(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=100)
+    format: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    regEx: str | None = None
+    identifier: int = Field(default=0, ge=0, le=2)
+    start: int = Field(default=1, ge=0)
+    end: int = Field(ge=0)
+
+
+class VerificationRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partNumber: str = Field(min_length=1)
+    processCodes: list[int]
+
+
+@router.get("/api/Production/Unit/{serialNumber}/{partNumber}")
+def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+    """The unit with its direct sub-units."""
+    return ctx.units.get(serialNumber, partNumber)
+
+
+@router.put("/api/Production/Units")
+def save_units(ctx: Context, body: list[Unit]) -> list[dict[str, Any]]:
+    """Create or update units by serial number + part number (all or none)."""
+    return ctx.units.save([unit.model_dump(exclude_unset=True) for unit in body])
+
+
+@router.post("/api/internal/Production/CreateUnit")
+def create_unit(
+    ctx: Context,
+    serialNumber: str,
+    partNumber: str,
+    revision: str | None = None,
+    batchNumber: str | None = None,
+    unitPhase: int | None = None,
+) -> dict[str, Any]:
+    """Register a new unit; 409 when it exists."""
+    body: dict[str, Any] = {"serialNumber": serialNumber, "partNumber": partNumber}
+    body["revision"] = revision
+    body.update({"batchNumber": batchNumber, "unitPhaseId": unitPhase})
+    return ctx.units.create({k: v for k, v in body.items() if v is not None})
+
+
+@router.get("/api/internal/Production/GetUnitHierarchy")
+def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+    """The unit with its sub-units to any depth."""
+    return ctx.units.hierarchy(serialNumber, partNumber)
+
+
+@router.get("/api/internal/Mes/GetUnitPhases")
+def unit_phases(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.units.phases()
+
+
+@router.put("/api/Production/SetUnitPhase")
+def set_unit_phase(
+    ctx: Context, serialNumber: str, partNumber: str, phase: int, comment: str | None = None
+) -> None:
+    """Move a unit to phase id `phase`; 409 for a scrapped unit."""
+    ctx.units.set_phase(serialNumber, partNumber, phase, comment)
+
+
+@router.put("/api/Production/SetUnitProcess")
+def set_unit_process(
+    ctx: Context,
+    serialNumber: str,
+    partNumber: str,
+    processCode: int | None = None,
+    comment: str | None = None,
+) -> None:
+    ctx.units.set_process(serialNumber, partNumber, processCode, comment)
+
+
+@router.post("/api/Production/AddChildUnit")
+def add_child_unit(
+    ctx: Context,
+    parentSerialNumber: str,
+    parentPartNumber: str,
+    childSerialNumber: str,
+    childPartNumber: str,
+) -> None:
+    """Build a child unit into a parent, checking the parent's box build."""
+    parent, child = (parentSerialNumber, parentPartNumber), (childSerialNumber, childPartNumber)
+    ctx.units.add_child(parent, child)
+
+
+@router.post("/api/Production/RemoveChildUnit")
+def remove_child_unit(
+    ctx: Context,
+    parentSerialNumber: str,
+    parentPartNumber: str,
+    childSerialNumber: str,
+    childPartNumber: str,
+) -> None:
+    parent, child = (parentSerialNumber, parentPartNumber), (childSerialNumber, childPartNumber)
+    ctx.units.remove_child(parent, child)
+
+
+@router.get("/api/Production/CheckChildUnits")
+def check_child_units(
+    ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
+) -> dict[str, Any]:
+    """Required vs present sub-units per box-build relation, and whether all are present."""
+    return ctx.units.check_children(serialNumber, partNumber, revision)
+
+
+@router.get("/api/Production/Units/Changes")
+def unit_changes(
+    ctx: Context,
+    serialNumber: str | None = None,
+    partNumber: str | None = None,
+    top: Annotated[int | None, Query(alias="$top", ge=0)] = None,
+    skip: Annotated[int | None, Query(alias="$skip", ge=0)] = None,
+) -> list[dict[str, Any]]:
+    return ctx.units.changes(serialNumber, partNumber, top, skip)
+
+
+@router.delete("/api/Production/Units/Changes/{id}")
+def delete_unit_change(ctx: Context, id: int) -> None:
+    ctx.units.delete_change(id)
+
+
+@router.get("/api/Production/SerialNumbers/Types")
+def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.serial_numbers.types()
+
+
+@router.put("/api/Production/SerialNumbers/Types", dependencies=[Depends(require_admin)])
+def create_serial_number_type(ctx: Context, body: SerialNumberType) -> dict[str, Any]:
+    """Define a serial-number type (administrator); 409 when the name exists."""
+    return ctx.serial_numbers.create_type(body.model_dump())
+
+
+@router.post("/api/Production/SerialNumbers/Take")
+def take_serial_numbers(
+    ctx: Context,
+    serialNumberType: str,
+    quantity: Annotated[int, Query(ge=1, le=_MAX_TAKE)] = 1,
+    refSN: str | None = None,
+    refPN: str | None = None,
+    stationName: str | None = None,
+) -> list[str]:
+    """Allocate the next `quantity` numbers of a type (as a JSON array); 409 when exhausted."""
+    return ctx.serial_numbers.take(
+        serialNumberType,
+        quantity,
+        reference_serial_number=refSN,
+        reference_part_number=refPN,
+        station_name=stationName,
+    )
+
+
+@router.get("/api/Production/SerialNumbers/ByRange")
+def serial_numbers_by_range(
+    ctx: Context, typeName: str, from_: Annotated[int, Query(alias="from")], to: int
+) -> list[dict[str, Any]]:
+    return ctx.serial_numbers.taken(typeName, value_range=(from_, to))
+
+
+@router.get("/api/Production/SerialNumbers/ByReference")
+def serial_numbers_by_reference(
+    ctx: Context,
+    typeName: str,
+    referenceSerialNumber: str | None = None,
+    referencePartNumber: str | None = None,
+) -> list[dict[str, Any]]:
+    reference = (referenceSerialNumber, referencePartNumber)
+    return ctx.serial_numbers.taken(typeName, reference=reference)
+
+
+@router.get("/api/Production/UnitVerification")
+def unit_verification(
+    ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
+) -> dict[str, Any]:
+    """Grade a unit against its product's required operations, from its stored reports."""
+    return ctx.verifier.verify(serialNumber, partNumber, revision)
+
+
+@router.put("/api/Production/UnitVerificationRules", dependencies=[Depends(require_admin)])
+def set_verification_rule(ctx: Context, rule: VerificationRule) -> dict[str, Any]:
+    """Set the operations (process codes, in order) units of a product must pass."""
+    return ctx.verifier.set_rule(rule.partNumber, rule.processCodes)

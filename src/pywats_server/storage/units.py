@@ -1,0 +1,432 @@
+"""Production units by (serial number, part number): phases, sub-unit hierarchy and history.
+
+Box-build rules for `add_child`: the child exists and is in no other unit; the parent's product
+revision has a relation to the child's product whose revision rule accepts the child's revision;
+the relation's quantity is not yet reached; a unit never (indirectly) contains itself.
+A scrapped unit's phase cannot change. Every change to revision, parent or phase is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+
+from ._database import Database
+from ._domain import Conflict, Invalid, NotFound, utcnow
+from ._metadata import BigId, metadata
+from .product_structure import ProductStructureStore
+from .products import ProductStore, apply_tags, read_tags
+
+__all__ = ["PHASES", "SCRAPPED", "UnitStore", "seed_phases", "unit_changes", "unit_phases", "units"]
+
+unit_phases = Table(
+    "unit_phases",
+    metadata,
+    Column("phase_id", Integer, primary_key=True, autoincrement=False),
+    Column("code", String(50), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("description", String(500)),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("unit_pk", BigId, primary_key=True, autoincrement=True),
+    Column("serial_number", String(200), nullable=False),
+    Column("part_number", String(200), nullable=False),
+    Column("revision", String(200)),
+    Column("parent_pk", BigId, ForeignKey("units.unit_pk"), index=True),
+    Column("batch_number", String(200)),
+    Column("serial_date", DateTime, nullable=False),
+    Column("current_location", String(200)),
+    Column("xml_data", Text),
+    Column("phase_id", Integer, ForeignKey("unit_phases.phase_id"), nullable=False),
+    Column("process_code", Integer),
+    UniqueConstraint("serial_number", "part_number"),
+)
+
+unit_tags = Table(
+    "unit_tags",
+    metadata,
+    Column("unit_pk", BigId, ForeignKey("units.unit_pk"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text),
+)
+
+unit_changes = Table(
+    "unit_changes",
+    metadata,
+    Column("change_id", BigId, primary_key=True, autoincrement=True),
+    Column("unit_pk", BigId, ForeignKey("units.unit_pk"), nullable=False, index=True),
+    Column("changed_utc", DateTime, nullable=False),
+    Column("new_parent_serial_number", String(200)),
+    Column("new_part_number", String(200)),
+    Column("new_revision", String(200)),
+    Column("new_unit_phase_id", Integer),
+    Column("comment", Text),
+)
+
+PHASES = (
+    (1, "Unknown"),
+    (2, "Under production"),
+    (4, "Production repair"),
+    (8, "Service repair"),
+    (16, "Finalized"),
+    (32, "Scrapped"),
+    (64, "Extended test"),
+    (128, "Customization"),
+    (256, "Repaired"),
+    (512, "Missing"),
+    (1024, "In storage"),
+    (2048, "Shipped"),
+)
+UNDER_PRODUCTION, SCRAPPED = 2, 32
+
+
+def seed_phases(connection: Connection) -> None:
+    """Insert the WATS unit phases (bit-valued ids, §9.3 of the REST spec)."""
+    rows = [{"phase_id": i, "code": n.replace(" ", ""), "name": n} for i, n in PHASES]
+    connection.execute(unit_phases.insert(), rows)
+
+
+class UnitStore:
+    """Units and their structure; results are dicts in the WATS JSON shape."""
+
+    def __init__(
+        self, database: Database, products: ProductStore, structure: ProductStructureStore
+    ) -> None:
+        self._engine = database.engine
+        self._products = products
+        self._structure = structure
+
+    def phases(self) -> list[dict[str, Any]]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(unit_phases).order_by(unit_phases.c.phase_id))
+            return [
+                {
+                    "UnitPhaseId": r.phase_id,
+                    "Code": r.code,
+                    "Name": r.name,
+                    "Description": r.description,
+                }
+                for r in rows
+            ]
+
+    def get(self, serial_number: str, part_number: str) -> dict[str, Any]:
+        with self._engine.connect() as connection:
+            return self._unit(connection, self._pk(connection, serial_number, part_number), 1)
+
+    def hierarchy(self, serial_number: str, part_number: str) -> dict[str, Any]:
+        """The unit with its sub-units to any depth."""
+        with self._engine.connect() as connection:
+            return self._unit(connection, self._pk(connection, serial_number, part_number), None)
+
+    def save(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Create or update units by (serialNumber, partNumber), all or none."""
+        with self._engine.begin() as connection:
+            pks = [self._save(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            return [self._unit(connection, pk, 1) for pk in pks]
+
+    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Register a new unit; Conflict when the serial number is taken for that product."""
+        with self._engine.begin() as connection:
+            if self._find(connection, body["serialNumber"], body["partNumber"]) is not None:
+                unit = f"unit {body['serialNumber']!r} of product {body['partNumber']!r}"
+                raise Conflict(f"{unit} already exists")
+            return self._unit(connection, self._save(connection, body, "unit"), 1)
+
+    def set_phase(
+        self, serial_number: str, part_number: str, phase: int, comment: str | None
+    ) -> None:
+        with self._engine.begin() as connection:
+            pk = self._pk(connection, serial_number, part_number)
+            if (
+                connection.scalar(select(unit_phases.c.name).where(unit_phases.c.phase_id == phase))
+                is None
+            ):
+                known = ", ".join(str(i) for i, _ in PHASES)
+                raise Invalid(f"phase: unknown unit phase id {phase}; expected one of {known}")
+            current = connection.scalar(select(units.c.phase_id).where(units.c.unit_pk == pk))
+            if current == SCRAPPED and phase != SCRAPPED:
+                raise Conflict(f"unit {serial_number!r} is scrapped: its phase cannot change")
+            if current != phase:
+                connection.execute(
+                    units.update().where(units.c.unit_pk == pk).values(phase_id=phase)
+                )
+                self._record(connection, pk, new_unit_phase_id=phase, comment=comment)
+
+    def set_process(
+        self, serial_number: str, part_number: str, process_code: int | None, comment: str | None
+    ) -> None:
+        with self._engine.begin() as connection:
+            pk = self._pk(connection, serial_number, part_number)
+            connection.execute(
+                units.update().where(units.c.unit_pk == pk).values(process_code=process_code)
+            )
+            self._record(connection, pk, comment=comment or f"process set to {process_code}")
+
+    def add_child(self, parent: tuple[str, str], child: tuple[str, str]) -> None:
+        """Build unit `child` into unit `parent` (each `(serial number, part number)`)."""
+        with self._engine.begin() as connection:
+            parent_pk, child_pk = self._pk(connection, *parent), self._pk(connection, *child)
+            child_row = connection.execute(select(units).where(units.c.unit_pk == child_pk)).one()
+            if child_row.parent_pk is not None:
+                holder = connection.execute(
+                    select(units.c.serial_number, units.c.part_number).where(
+                        units.c.unit_pk == child_row.parent_pk
+                    )
+                ).one()
+                raise Conflict(
+                    f"unit {child[0]!r} is already in unit {holder[0]!r} ({holder[1]}); "
+                    "remove it there first"
+                )
+            if parent_pk == child_pk or child_pk in self._ancestors(connection, parent_pk):
+                raise Invalid(f"unit {child[0]!r} contains unit {parent[0]!r}: no cycles")
+            relation = self._relation_for(connection, parent_pk, parent, child)
+            if not self._structure.accepts(relation, child_row.revision):
+                rule = relation["RevisionMask"] or relation["ChildRevision"]
+                raise Invalid(
+                    f"unit {child[0]!r} has revision {child_row.revision!r}; the box build of "
+                    f"{parent[1]!r} accepts {rule!r}"
+                )
+            present = connection.scalar(
+                select(func.count()).where(
+                    units.c.parent_pk == parent_pk, units.c.part_number == child[1]
+                )
+            )
+            if present >= relation["Quantity"]:
+                raise Conflict(
+                    f"unit {parent[0]!r} already holds {present} of {relation['Quantity']} "
+                    f"{child[1]!r} allowed by its box build"
+                )
+            connection.execute(
+                units.update().where(units.c.unit_pk == child_pk).values(parent_pk=parent_pk)
+            )
+            self._record(connection, child_pk, new_parent_serial_number=parent[0])
+
+    def remove_child(self, parent: tuple[str, str], child: tuple[str, str]) -> None:
+        with self._engine.begin() as connection:
+            parent_pk, child_pk = self._pk(connection, *parent), self._pk(connection, *child)
+            removed = connection.execute(
+                units.update()
+                .where(units.c.unit_pk == child_pk, units.c.parent_pk == parent_pk)
+                .values(parent_pk=None)
+            )
+            if removed.rowcount == 0:
+                raise NotFound(f"unit {child[0]!r} is not a sub-unit of unit {parent[0]!r}")
+            self._record(connection, child_pk, new_parent_serial_number="", comment="removed")
+
+    def check_children(
+        self, serial_number: str, part_number: str, revision: str | None
+    ) -> dict[str, Any]:
+        """Compare the unit's sub-units with its box build: required vs present per child."""
+        with self._engine.connect() as connection:
+            pk = self._pk(connection, serial_number, part_number)
+            revision = revision or connection.scalar(
+                select(units.c.revision).where(units.c.unit_pk == pk)
+            )
+            if not revision:
+                raise Invalid(f"revision: unit {serial_number!r} has none; give one to check")
+            revision_id = self._products.revision_id(connection, part_number, revision)
+            items = []
+            for relation in self._structure.relations(connection, revision_id):
+                present = connection.scalar(
+                    select(func.count()).where(
+                        units.c.parent_pk == pk, units.c.part_number == relation["ChildPartNumber"]
+                    )
+                )
+                items.append(
+                    {
+                        "childPartNumber": relation["ChildPartNumber"],
+                        "revisionMask": relation["RevisionMask"] or relation["ChildRevision"],
+                        "required": relation["Quantity"],
+                        "present": present,
+                    }
+                )
+        complete = all(item["present"] >= item["required"] for item in items)
+        return {
+            "serialNumber": serial_number,
+            "partNumber": part_number,
+            "isComplete": complete,
+            "items": items,
+        }
+
+    def changes(
+        self, serial_number: str | None, part_number: str | None, top: int | None, skip: int | None
+    ) -> list[dict[str, Any]]:
+        """Recorded changes, oldest first, optionally of one unit."""
+        c = unit_changes.c
+        query = (
+            select(unit_changes, units.c.serial_number, units.c.part_number)
+            .join(units, units.c.unit_pk == c.unit_pk)
+            .order_by(c.change_id)
+        )
+        if serial_number is not None:
+            query = query.where(units.c.serial_number == serial_number)
+        if part_number is not None:
+            query = query.where(units.c.part_number == part_number)
+        query = query.offset(skip or 0).limit(top)
+        with self._engine.connect() as connection:
+            return [
+                {
+                    "id": row.change_id,
+                    "unitSerialNumber": row.serial_number,
+                    "partNumber": row.part_number,
+                    "changedUtc": row.changed_utc,
+                    "newParentSerialNumber": row.new_parent_serial_number,
+                    "newPartNumber": row.new_part_number,
+                    "newRevision": row.new_revision,
+                    "newUnitPhaseId": row.new_unit_phase_id,
+                    "comment": row.comment,
+                }
+                for row in connection.execute(query)
+            ]
+
+    def delete_change(self, change_id: int) -> None:
+        with self._engine.begin() as connection:
+            deleted = connection.execute(
+                unit_changes.delete().where(unit_changes.c.change_id == change_id)
+            )
+        if deleted.rowcount == 0:
+            raise NotFound(f"unit change {change_id} not found")
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _find(self, connection: Connection, serial_number: str, part_number: str) -> int | None:
+        found = connection.scalar(
+            select(units.c.unit_pk).where(
+                units.c.serial_number == serial_number, units.c.part_number == part_number
+            )
+        )
+        return None if found is None else int(found)
+
+    def _pk(self, connection: Connection, serial_number: str, part_number: str) -> int:
+        found = self._find(connection, serial_number, part_number)
+        if found is None:
+            raise NotFound(f"unit {serial_number!r} of product {part_number!r} not found")
+        return found
+
+    def _save(self, connection: Connection, body: Mapping[str, Any], where: str) -> int:
+        serial_number, part_number = body["serialNumber"], body["partNumber"]
+        self._products.product_id(connection, part_number)
+        revision = body.get("revision")
+        if revision is not None:
+            self._products.revision_id(connection, part_number, revision)
+        values = {
+            key: body[field]
+            for field, key in (
+                ("revision", "revision"),
+                ("batchNumber", "batch_number"),
+                ("currentLocation", "current_location"),
+                ("xmlData", "xml_data"),
+                ("processCode", "process_code"),
+            )
+            if field in body
+        }
+        pk = self._find(connection, serial_number, part_number)
+        if pk is None:
+            phase = body.get("unitPhaseId") or UNDER_PRODUCTION
+            key = connection.execute(
+                units.insert().values(
+                    serial_number=serial_number,
+                    part_number=part_number,
+                    serial_date=body.get("serialDate") or utcnow(),
+                    phase_id=phase,
+                    **values,
+                )
+            ).inserted_primary_key
+            assert key is not None
+            pk = int(key[0])
+            self._record(
+                connection,
+                pk,
+                new_part_number=part_number,
+                new_revision=revision,
+                new_unit_phase_id=phase,
+                comment="created",
+            )
+        else:
+            old = connection.execute(select(units).where(units.c.unit_pk == pk)).one()
+            if values:
+                connection.execute(units.update().where(units.c.unit_pk == pk).values(**values))
+            if revision is not None and revision != old.revision:
+                self._record(connection, pk, new_revision=revision)
+        apply_tags(connection, unit_tags, "unit_pk", pk, body.get("tags") or ())
+        return pk
+
+    def _record(self, connection: Connection, pk: int, **values: Any) -> None:
+        connection.execute(unit_changes.insert().values(unit_pk=pk, changed_utc=utcnow(), **values))
+
+    def _ancestors(self, connection: Connection, pk: int) -> set[int]:
+        seen: set[int] = set()
+        current = connection.scalar(select(units.c.parent_pk).where(units.c.unit_pk == pk))
+        while current is not None and current not in seen:
+            seen.add(int(current))
+            current = connection.scalar(select(units.c.parent_pk).where(units.c.unit_pk == current))
+        return seen
+
+    def _relation_for(
+        self,
+        connection: Connection,
+        parent_pk: int,
+        parent: tuple[str, str],
+        child: tuple[str, str],
+    ) -> dict[str, Any]:
+        revision = connection.scalar(select(units.c.revision).where(units.c.unit_pk == parent_pk))
+        if not revision:
+            raise Invalid(f"unit {parent[0]!r} has no revision, so no box build to check against")
+        revision_id = self._products.revision_id(connection, parent[1], revision)
+        for relation in self._structure.relations(connection, revision_id):
+            if relation["ChildPartNumber"] == child[1]:
+                return relation
+        raise Invalid(
+            f"the box build of {parent[1]!r} revision {revision!r} has no {child[1]!r} sub-assembly"
+        )
+
+    def _unit(self, connection: Connection, pk: int, depth: int | None) -> dict[str, Any]:
+        row = connection.execute(
+            select(units, unit_phases.c.name.label("phase_name"))
+            .join(unit_phases, unit_phases.c.phase_id == units.c.phase_id)
+            .where(units.c.unit_pk == pk)
+        ).one()
+        parent = None
+        if row.parent_pk is not None:
+            parent = connection.scalar(
+                select(units.c.serial_number).where(units.c.unit_pk == row.parent_pk)
+            )
+        unit: dict[str, Any] = {
+            "serialNumber": row.serial_number,
+            "partNumber": row.part_number,
+            "revision": row.revision,
+            "parentSerialNumber": parent,
+            "batchNumber": row.batch_number,
+            "serialDate": row.serial_date,
+            "currentLocation": row.current_location,
+            "xmlData": row.xml_data,
+            "unitPhaseId": row.phase_id,
+            "unitPhase": row.phase_name,
+            "processCode": row.process_code,
+            "tags": read_tags(connection, unit_tags, "unit_pk", pk),
+            "subUnits": [],
+        }
+        if depth is None or depth > 0:
+            children = connection.scalars(
+                select(units.c.unit_pk).where(units.c.parent_pk == pk).order_by(units.c.unit_pk)
+            ).all()
+            deeper = None if depth is None else depth - 1
+            unit["subUnits"] = [self._unit(connection, child, deeper) for child in children]
+        return unit

@@ -1,0 +1,258 @@
+"""`client.production` against the real server: units, box build, phases, history, serial
+numbers (including concurrent allocation over a socket) and unit verification from reports."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from pywats import (
+    WATS,
+    AsyncWATS,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    Product,
+    ProductRevision,
+    SerialNumberType,
+    Unit,
+    UURReport,
+    UUTReport,
+)
+
+
+async def _products(client: AsyncWATS, unique: str) -> tuple[str, str]:
+    """A system built from two boards of revision A or B; returns (system PN, board PN)."""
+    system, board = f"SYS-{unique}", f"PCB-{unique}"
+    for pn, revisions in ((system, ["1"]), (board, ["A", "B", "C"])):
+        await client.products.save(
+            Product(part_number=pn, revisions=[ProductRevision(revision=r) for r in revisions])
+        )
+    await client.products.add_relation((system, "1"), (board, "A"), quantity=2, revision_mask="A;B")
+    return system, board
+
+
+@pytest.mark.anyio
+async def test_units_phases_and_history(aclient: AsyncWATS, unique: str) -> None:
+    system, _ = await _products(aclient, unique)
+    sn = f"SN-{unique}"
+    created = await aclient.production.create_unit(sn, system, "1", batch_number="B-7")
+    assert (created.unit_phase, created.batch_number) == ("Under production", "B-7")
+    with pytest.raises(ConflictError, match=f"unit '{sn}' of product '{system}' already exists"):
+        await aclient.production.create_unit(sn, system, "1")
+    with pytest.raises(NotFoundError, match=f"unit 'NOPE-{unique}' of product '{system}'"):
+        await aclient.production.get_unit(f"NOPE-{unique}", system)
+    with pytest.raises(NotFoundError, match=f"product 'NOPE-{unique}' not found"):
+        await aclient.production.save_unit(Unit(serial_number=sn, part_number=f"NOPE-{unique}"))
+
+    created.current_location = "Line 2"
+    updated = await aclient.production.save_unit(created)
+    assert updated.current_location == "Line 2"
+    await aclient.production.set_phase(sn, system, "finalized", comment="all tests passed")
+    assert (await aclient.production.get_unit(sn, system)).unit_phase_id == 16
+    await aclient.production.set_phase(sn, system, 32)
+    with pytest.raises(ConflictError, match="is scrapped: its phase cannot change"):
+        await aclient.production.set_phase(sn, system, "Under production")
+    with pytest.raises(BadRequestError, match="unknown unit phase id 3"):
+        await aclient.production.set_phase(sn, system, 3)
+
+    history = await aclient.production.changes(sn, system)
+    assert [c.new_unit_phase_id for c in history] == [2, 16, 32]
+    assert history[1].comment == "all tests passed"
+    assert [c.id for c in await aclient.production.changes(sn, system, skip=1, top=1)] == [
+        history[1].id
+    ]
+    await aclient.production.delete_change(history[0].id)
+    assert len(await aclient.production.changes(sn, system)) == 2
+    with pytest.raises(NotFoundError, match=f"unit change {history[0].id} not found"):
+        await aclient.production.delete_change(history[0].id)
+
+
+@pytest.mark.anyio
+async def test_box_build_rules_are_checked(aclient: AsyncWATS, unique: str) -> None:
+    system, board = await _products(aclient, unique)
+    await aclient.products.save(Product(part_number=f"FAN-{unique}"))
+    units = [
+        Unit(serial_number=f"S1-{unique}", part_number=system, revision="1"),
+        Unit(serial_number=f"S2-{unique}", part_number=system, revision="1"),
+        *(
+            Unit(serial_number=f"B{i}-{unique}", part_number=board, revision=rev)
+            for i, rev in enumerate(["A", "B", "A", "C"])
+        ),
+        Unit(serial_number=f"F-{unique}", part_number=f"FAN-{unique}"),
+    ]
+    await aclient.production.save_units(units)
+    s1, s2 = (f"S1-{unique}", system), (f"S2-{unique}", system)
+    b0, b1, b2, b3 = ((f"B{i}-{unique}", board) for i in range(4))
+
+    check = await aclient.production.check_children(*s1)
+    assert (check.is_complete, check.items[0].required, check.items[0].present) == (False, 2, 0)
+    await aclient.production.add_child(s1, b0)
+    await aclient.production.add_child(s1, b1)
+    assert (await aclient.production.check_children(*s1)).is_complete
+
+    with pytest.raises(ConflictError, match=f"unit 'B0-{unique}' is already in unit 'S1-{unique}'"):
+        await aclient.production.add_child(s2, b0)
+    with pytest.raises(ConflictError, match="already holds 2 of 2"):
+        await aclient.production.add_child(s1, b2)
+    with pytest.raises(BadRequestError, match=r"has revision 'C'; the box build .* accepts 'A;B'"):
+        await aclient.production.add_child(s2, b3)
+    with pytest.raises(BadRequestError, match=f"has no 'FAN-{unique}' sub-assembly"):
+        await aclient.production.add_child(s2, (f"F-{unique}", f"FAN-{unique}"))
+    with pytest.raises(NotFoundError, match=f"unit 'B9-{unique}'"):
+        await aclient.production.add_child(s2, (f"B9-{unique}", board))
+
+    tree = await aclient.production.hierarchy(*s1)
+    assert sorted(u.serial_number for u in tree.sub_units) == [f"B0-{unique}", f"B1-{unique}"]
+    assert (await aclient.production.get_unit(*b0)).parent_serial_number == f"S1-{unique}"
+    await aclient.production.remove_child(s1, b0)
+    await aclient.production.add_child(s2, b0)
+    with pytest.raises(NotFoundError, match="is not a sub-unit"):
+        await aclient.production.remove_child(s1, b0)
+
+
+@pytest.mark.anyio
+async def test_serial_number_allocation(aclient: AsyncWATS, unique: str) -> None:
+    name = f"PCB-{unique}"
+    created = await aclient.production.create_serial_number_type(
+        SerialNumberType(name=name, format="PCB-####", start=7, end=11)
+    )
+    assert created.available == 5
+    with pytest.raises(ConflictError, match=f"serial-number type '{name}' already exists"):
+        await aclient.production.create_serial_number_type(
+            SerialNumberType(name=name, format="X#", end=9)
+        )
+    with pytest.raises(BadRequestError, match="holds numbers up to 99"):
+        await aclient.production.create_serial_number_type(
+            SerialNumberType(name=f"{name}-2", format="X##", end=100)
+        )
+    first = await aclient.production.take_serial_numbers(
+        name, 3, reference=(f"SYS-{unique}", "SYS"), station_name="ST-1"
+    )
+    assert first == ["PCB-0007", "PCB-0008", "PCB-0009"]
+    with pytest.raises(ConflictError, match=f"'{name}' is exhausted: 2 left, 3 asked"):
+        await aclient.production.take_serial_numbers(name, 3)
+    assert await aclient.production.take_serial_numbers(name, 2) == ["PCB-0010", "PCB-0011"]
+    with pytest.raises(ConflictError, match="exhausted: 0 left"):
+        await aclient.production.take_serial_numbers(name)
+    with pytest.raises(NotFoundError, match=f"'NOPE-{unique}' not found"):
+        await aclient.production.take_serial_numbers(f"NOPE-{unique}")
+
+    ranged = await aclient.production.serial_numbers_in_range(name, 8, 10)
+    assert [r.serial_number for r in ranged] == ["PCB-0008", "PCB-0009", "PCB-0010"]
+    mine = await aclient.production.serial_numbers_for(name, (f"SYS-{unique}", "SYS"))
+    assert [(r.serial_number, r.station_name) for r in mine] == [
+        ("PCB-0007", "ST-1"),
+        ("PCB-0008", "ST-1"),
+        ("PCB-0009", "ST-1"),
+    ]
+    mac = await aclient.production.create_serial_number_type(
+        SerialNumberType(name=f"MAC-{unique}", format="001A2B$$$$$$", end=2**24 - 1, identifier=1)
+    )
+    assert mac.identifier_name == "MACAddress"
+    assert await aclient.production.take_serial_numbers(mac.name, 1) == ["001A2B000001"]
+
+
+def test_concurrent_allocation_over_a_socket_gives_distinct_numbers(
+    live_server: Any, unique: str
+) -> None:
+    """8 clients x 100 single takes at once: 800 numbers, no duplicates, none skipped."""
+    name = f"CONC-{unique}"
+    with WATS(base_url=live_server.base_url, token=live_server.token) as admin:
+        admin.production.create_serial_number_type(
+            SerialNumberType(name=name, format="C######", end=10_000)
+        )
+    taken: list[list[str]] = [[] for _ in range(8)]
+    start = threading.Barrier(8)
+
+    def station(index: int) -> None:
+        with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+            start.wait()
+            for _ in range(100):
+                taken[index].extend(client.production.take_serial_numbers(name))
+
+    threads = [threading.Thread(target=station, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [serial for numbers in taken for serial in numbers]
+    assert len(everything) == 800
+    assert set(everything) == {f"C{n:06d}" for n in range(1, 801)}
+
+
+def _uut(pn: str, sn: str, code: int, at: datetime, passed: bool = True) -> UUTReport:
+    report = UUTReport.new(
+        part_number=pn,
+        serial_number=sn,
+        revision="1",
+        process_code=code,
+        location="Line 1",
+        purpose="Production",
+        start=at,
+    )
+    report.result = "P" if passed else "F"
+    return report
+
+
+@pytest.mark.anyio
+async def test_verification_grades_units_from_their_reports(
+    aclient: AsyncWATS, unique: str
+) -> None:
+    pn = f"SYS-{unique}"
+    await aclient.products.save(Product(part_number=pn))
+    await aclient.production.set_required_processes(pn, [50, 100])
+    t0 = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
+    clean, retested, repaired, missing = (f"{k}-{unique}" for k in ("A", "B", "C", "F"))
+    runs = [
+        _uut(pn, clean, 50, t0),
+        _uut(pn, clean, 100, t0 + timedelta(hours=1)),
+        _uut(pn, retested, 50, t0, passed=False),
+        _uut(pn, retested, 50, t0 + timedelta(minutes=5)),
+        _uut(pn, retested, 100, t0 + timedelta(hours=1)),
+        _uut(pn, repaired, 50, t0, passed=False),
+        _uut(pn, repaired, 50, t0 + timedelta(hours=2)),
+        _uut(pn, repaired, 100, t0 + timedelta(hours=3)),
+        _uut(pn, missing, 50, t0),
+    ]
+    for report in runs:
+        await aclient.reports.submit(report)
+    repair = UURReport.new(
+        part_number=pn,
+        serial_number=repaired,
+        revision="1",
+        process_code=500,
+        test_process_code=50,
+        location="Line 1",
+        purpose="Production",
+        start=t0 + timedelta(hours=1),
+    )
+    await aclient.reports.submit(repair)
+
+    grades = {sn: await aclient.production.verify(sn, pn) for sn in (clean, retested, repaired)}
+    assert {sn: g.grade for sn, g in grades.items()} == {clean: "A", retested: "B", repaired: "C"}
+    assert grades[retested].results[0].total_count == 2
+    assert grades[retested].results[0].non_passed_count == 1
+    assert grades[repaired].results[0].repair_count == 1
+    assert not grades[repaired].no_repairs
+    failed = await aclient.production.verify(missing, pn)
+    assert (failed.status, failed.grade) == ("Failed", "F")
+    assert [r.status for r in failed.results] == ["Passed", "Missing"]
+    assert failed.results[1].process_name == "End of line test"
+    with pytest.raises(BadRequestError, match=r"unknown process code\(s\) \[4242\]"):
+        await aclient.production.set_required_processes(pn, [50, 4242])
+
+
+def test_units_over_a_socket(client: WATS, unique: str) -> None:
+    pn = f"SYS-{unique}"
+    client.products.save(Product(part_number=pn))
+    client.production.create_unit(f"SN-{unique}", pn)
+    client.production.set_phase(f"SN-{unique}", pn, "Finalized")
+    assert client.production.get_unit(f"SN-{unique}", pn).unit_phase == "Finalized"
+    with pytest.raises(NotFoundError, match=f"unit 'NOPE-{unique}'"):
+        client.production.get_unit(f"NOPE-{unique}", pn)
+    with pytest.raises(ConflictError, match="already exists"):
+        client.production.create_unit(f"SN-{unique}", pn)
