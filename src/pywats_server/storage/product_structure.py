@@ -132,7 +132,9 @@ class ProductStructureStore:
             )
             return [_bom_item(row) for row in rows]
 
-    def replace_bom(self, part_number: str, revision: str, items: Sequence[Mapping[str, Any]]) -> None:
+    def replace_bom(
+        self, part_number: str, revision: str, items: Sequence[Mapping[str, Any]]
+    ) -> None:
         """Make `items` the BOM of the revision (an empty list clears it)."""
         with self._engine.begin() as connection:
             revision_id = self._products.revision_id(connection, part_number, revision)
