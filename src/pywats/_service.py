@@ -15,7 +15,6 @@ service executes the call (retries, breaker, errors, parsing).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
@@ -102,7 +101,9 @@ class Endpoint(Generic[P, T]):
         def bound(*args: Any, **kwargs: Any) -> Any:
             return execute(build(service, *args, **kwargs))
 
-        functools.update_wrapper(bound, build)
+        # Name and docstring only: `__wrapped__` would make help() show the builder's signature.
+        bound.__name__, bound.__qualname__ = build.__name__, build.__qualname__
+        bound.__doc__, bound.__module__ = build.__doc__, build.__module__
         # Cache on the instance: later lookups skip the descriptor (it defines no __set__).
         service.__dict__[self._name] = bound
         return bound

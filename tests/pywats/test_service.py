@@ -115,6 +115,7 @@ def test_model_mismatch_names_the_field() -> None:
 def test_methods_keep_their_docstrings() -> None:
     widgets, _ = sync_widgets()
     assert widgets.query.__doc__ == "Units of a part number."
+    assert widgets.query.__qualname__ == "Widgets.query"
     assert Widgets.query.__doc__ == "Units of a part number."
 
 
