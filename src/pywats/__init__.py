@@ -1,5 +1,15 @@
 """pyWATS: a Python toolkit for the WATS test-data management platform."""
 
+from pywats._analytics_models import (
+    AggregatedMeasurement,
+    MeasurementData,
+    RepairHistoryRecord,
+    RepairStatistics,
+    StepAnalysisRow,
+    TopFailedStep,
+    YieldData,
+)
+from pywats._analytics_query import Dimensions, WATSFilter
 from pywats._breaker import BreakerSettings
 from pywats._client import WATS, AsyncWATS
 from pywats._config import NOT_GIVEN, NotGiven
@@ -52,6 +62,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AggregatedMeasurement",
     "AsyncWATS",
     "AuthenticationError",
     "BadRequestError",
@@ -62,10 +73,12 @@ __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
+    "Dimensions",
     "Filter",
     "Header",
     "InternalServerError",
     "Level",
+    "MeasurementData",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
@@ -76,6 +89,8 @@ __all__ = [
     "ProductRevision",
     "ProductSummary",
     "RateLimitError",
+    "RepairHistoryRecord",
+    "RepairStatistics",
     "ReportFormatError",
     "ReportHeader",
     "ReportValidationError",
@@ -84,7 +99,9 @@ __all__ = [
     "SerialNumberRecord",
     "SerialNumberType",
     "Setting",
+    "StepAnalysisRow",
     "SubUnitField",
+    "TopFailedStep",
     "UURReport",
     "UUTReport",
     "Unit",
@@ -94,6 +111,8 @@ __all__ = [
     "UnitVerificationGrade",
     "UnprocessableEntityError",
     "WATSError",
+    "WATSFilter",
+    "YieldData",
     "__version__",
     "correlation_id",
     "read_wsjf",

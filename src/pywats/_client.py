@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import anyio
 import httpx
 
+from pywats._analytics import AnalyticsService
 from pywats._breaker import DEFAULT_BREAKER, BreakerSettings, CircuitBreaker
 from pywats._cache import ReferenceCache
 from pywats._clock import SYSTEM_CLOCK, Clock
@@ -119,6 +120,11 @@ class BaseClient(Service[M]):
     def processes(self) -> ProcessesService[M]:
         """Processes, fail-code trees, levels and product groups."""
         return ProcessesService(self)
+
+    @functools.cached_property
+    def analytics(self) -> AnalyticsService[M]:
+        """Yield, repairs, failed steps, measurements and unit history."""
+        return AnalyticsService(self)
 
     @functools.cached_property
     def products(self) -> ProductsService[M]:

@@ -5,6 +5,15 @@ from __future__ import annotations
 import pywats
 
 EXPECTED = {
+    "AggregatedMeasurement",
+    "Dimensions",
+    "MeasurementData",
+    "RepairHistoryRecord",
+    "RepairStatistics",
+    "StepAnalysisRow",
+    "TopFailedStep",
+    "WATSFilter",
+    "YieldData",
     "NOT_GIVEN",
     "WATS",
     "APIResponseValidationError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import app, processes, production, products, reports
+from . import analytics, app, processes, production, products, reports
 
 __all__ = ["ROUTERS"]
 
@@ -10,6 +10,7 @@ ROUTERS = (
     app.router,
     processes.router,
     reports.router,
+    analytics.router,
     products.router,
     production.router,
 )

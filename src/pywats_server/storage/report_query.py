@@ -162,6 +162,17 @@ class ReportQuery:
         )
         return self._run(statement, ())
 
+    def headers_where(
+        self, conditions: Sequence[ColumnElement[bool]], *, top: int, oldest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        """Headers of the reports matching SQL `conditions` on `reports` (analytics filters),
+        newest first or `oldest_first`, at most `top`."""
+        if oldest_first:
+            order = (c.start_utc.asc(), c.report_pk.asc())
+        else:
+            order = (c.start_utc.desc(), c.report_pk.desc())
+        return self._run(self._select().where(*conditions).order_by(*order).limit(top), ())
+
     @staticmethod
     def _expansions(names: Sequence[str]) -> list[str]:
         chosen = []

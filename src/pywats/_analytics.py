@@ -1,0 +1,167 @@
+"""`client.analytics`: yield, repairs, failures, measurements and unit history (never cached).
+
+Every method takes an optional `WATSFilter`; yield and repair queries also take the dimensions
+to group by (a `Dimensions` builder or the `;`-separated string).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pywats._analytics_models import (
+    AggregatedMeasurement,
+    MeasurementData,
+    RepairHistoryRecord,
+    RepairStatistics,
+    StepAnalysisRow,
+    TopFailedStep,
+    YieldData,
+)
+from pywats._analytics_query import Dimensions, WATSFilter
+from pywats._reports import ReportHeader
+from pywats._service import Call, M, Service, endpoint
+
+__all__ = ["AnalyticsService"]
+
+_EMPTY = WATSFilter()
+
+
+def _body(f: WATSFilter | None, dimensions: Dimensions | str | None = None) -> dict[str, Any]:
+    f = f or _EMPTY
+    grouping = dimensions.date_grouping if isinstance(dimensions, Dimensions) else None
+    if grouping is not None and f.date_grouping is None:
+        f = f.model_copy(update={"date_grouping": grouping})
+    return f.to_json()
+
+
+def _paths(paths: str | Sequence[str]) -> str:
+    return paths if isinstance(paths, str) else ";".join(paths)
+
+
+class AnalyticsService(Service[M]):
+    """The `/api/App` analytics endpoints; rates in results are percentages (0-100)."""
+
+    @endpoint
+    def dynamic_yield(
+        self, dimensions: Dimensions | str, filter: WATSFilter | None = None
+    ) -> Call[list[YieldData]]:
+        """Unit yield grouped by `dimensions`, sorted as they say. `Dimensions.period()` sets
+        the filter's date grouping unless the filter sets one."""
+        return Call(
+            "POST",
+            "/api/App/DynamicYield",
+            returns=list[YieldData],
+            params={"dimensions": str(dimensions)},
+            json=_body(filter, dimensions),
+        )
+
+    @endpoint
+    def volume_yield(self, filter: WATSFilter | None = None) -> Call[list[YieldData]]:
+        """Yield per product and test operation."""
+        return Call("POST", "/api/App/VolumeYield", returns=list[YieldData], json=_body(filter))
+
+    @endpoint
+    def high_volume(self, filter: WATSFilter | None = None) -> Call[list[YieldData]]:
+        """The products with the most units first (`top_count`, default 10)."""
+        return Call("POST", "/api/App/HighVolume", returns=list[YieldData], json=_body(filter))
+
+    @endpoint
+    def high_volume_by_product_group(
+        self, filter: WATSFilter | None = None
+    ) -> Call[list[YieldData]]:
+        """The product groups with the most units first."""
+        path = "/api/App/HighVolumeByProductGroup"
+        return Call("POST", path, returns=list[YieldData], json=_body(filter))
+
+    @endpoint
+    def worst_yield(self, filter: WATSFilter | None = None) -> Call[list[YieldData]]:
+        """The products with the lowest first-pass yield first (`top_count`, default 10)."""
+        return Call("POST", "/api/App/WorstYield", returns=list[YieldData], json=_body(filter))
+
+    @endpoint
+    def worst_yield_by_product_group(
+        self, filter: WATSFilter | None = None
+    ) -> Call[list[YieldData]]:
+        """The product groups with the lowest first-pass yield first."""
+        path = "/api/App/WorstYieldByProductGroup"
+        return Call("POST", path, returns=list[YieldData], json=_body(filter))
+
+    @endpoint
+    def dynamic_repair(
+        self, dimensions: Dimensions | str, filter: WATSFilter | None = None
+    ) -> Call[list[RepairStatistics]]:
+        """Repair counts grouped by `dimensions` (e.g. repair category and component)."""
+        return Call(
+            "POST",
+            "/api/App/DynamicRepair",
+            returns=list[RepairStatistics],
+            params={"dimensions": str(dimensions)},
+            json=_body(filter, dimensions),
+        )
+
+    @endpoint
+    def related_repair_history(
+        self, part_number: str, revision: str | None = None
+    ) -> Call[list[RepairHistoryRecord]]:
+        """Every repair of a product (revision), newest first."""
+        return Call(
+            "GET",
+            "/api/App/RelatedRepairHistory",
+            returns=list[RepairHistoryRecord],
+            params={"partNumber": part_number, "revision": revision},
+        )
+
+    @endpoint
+    def top_failed(self, filter: WATSFilter | None = None) -> Call[list[TopFailedStep]]:
+        """The steps that failed most often (`top_count`, default 10)."""
+        return Call("POST", "/api/App/TopFailed", returns=list[TopFailedStep], json=_body(filter))
+
+    @endpoint
+    def test_step_analysis(self, filter: WATSFilter) -> Call[list[StepAnalysisRow]]:
+        """Per step: executions by status, failures caused, times, measurement statistics and
+        capability. Give at least `part_number` and `test_operation` on large databases."""
+        path = "/api/App/TestStepAnalysis"
+        return Call("POST", path, returns=list[StepAnalysisRow], json=_body(filter))
+
+    @endpoint
+    def measurements(
+        self, paths: str | Sequence[str], filter: WATSFilter | None = None
+    ) -> Call[list[MeasurementData]]:
+        """Raw values of the measurement paths (`¶`-separated step names), newest first."""
+        return Call(
+            "POST",
+            "/api/App/Measurements",
+            returns=list[MeasurementData],
+            params={"measurementPaths": _paths(paths)},
+            json=_body(filter),
+        )
+
+    @endpoint
+    def aggregated_measurements(
+        self, paths: str | Sequence[str], filter: WATSFilter | None = None
+    ) -> Call[list[AggregatedMeasurement]]:
+        """Statistics and Cp/Cpk per measurement path and product revision."""
+        return Call(
+            "POST",
+            "/api/App/AggregatedMeasurements",
+            returns=list[AggregatedMeasurement],
+            params={"measurementPaths": _paths(paths)},
+            json=_body(filter),
+        )
+
+    @endpoint
+    def serial_number_history(self, filter: WATSFilter) -> Call[list[ReportHeader]]:
+        """Every UUT and UUR report of the matching units, oldest first."""
+        path = "/api/App/SerialNumberHistory"
+        return Call("POST", path, returns=list[ReportHeader], json=_body(filter))
+
+    @endpoint
+    def uut_reports(self, filter: WATSFilter | None = None) -> Call[list[ReportHeader]]:
+        """Headers of matching UUT reports, newest first."""
+        return Call("POST", "/api/App/UutReport", returns=list[ReportHeader], json=_body(filter))
+
+    @endpoint
+    def uur_reports(self, filter: WATSFilter | None = None) -> Call[list[ReportHeader]]:
+        """Headers of matching UUR reports, newest first."""
+        return Call("POST", "/api/App/UurReport", returns=list[ReportHeader], json=_body(filter))

@@ -1,0 +1,178 @@
+"""What an analytics call asks for: the `WATSFilter` body and the `Dimensions` builder.
+
+dims = Dimensions().part_number().station().period("week").sort("fpy")
+rows = client.analytics.dynamic_yield(dims, WATSFilter(part_number="PCBA-%"))
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+__all__ = ["DATE_GROUPING", "Dimensions", "PeriodUnit", "WATSFilter"]
+
+PeriodUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
+DATE_GROUPING: dict[str, int] = {
+    "year": 0,
+    "quarter": 1,
+    "month": 2,
+    "week": 3,
+    "day": 4,
+    "hour": 5,
+}
+
+
+class WATSFilter(BaseModel):
+    """The filter of the analytics endpoints (rest-api.md §6.1); unset keys are not sent.
+
+    String keys accept the WATS wildcards: `%` any run of characters, `_` one character, `;`
+    between alternatives (`part_number="PCBA-1;PCBA-2"`). `run`: 1, 2, 3 = that run, -1 = last
+    run, -2 = all runs. `date_grouping`: -1 none, 0 year ... 5 hour (see `Dimensions.period`).
+    Unknown keyword arguments raise a validation error.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
+
+    serial_number: str | None = None
+    part_number: str | None = None
+    revision: str | None = None
+    batch_number: str | None = None
+    station_name: str | None = None
+    test_operation: str | None = None
+    status: str | None = None
+    yield_: int | None = Field(default=None, alias="yield", ge=0, le=100)
+    misc_description: str | None = None
+    misc_value: str | None = None
+    misc_info_description: str | None = None
+    misc_info_string: str | None = None
+    asset_serial_number: str | None = None
+    asset_name: str | None = None
+    product_group: str | None = None
+    level: str | None = None
+    sw_filename: str | None = None
+    sw_version: str | None = None
+    socket: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    date_grouping: int | None = Field(default=None, ge=-1, le=5)
+    period_count: int | None = Field(default=None, ge=1)
+    include_current_period: bool | None = None
+    max_count: int | None = Field(default=None, ge=0)
+    min_count: int | None = Field(default=None, ge=0)
+    top_count: int | None = Field(default=None, ge=0)
+    dimensions: str | None = None
+    run: Literal[1, 2, 3, -1, -2] | None = None
+    measurement_paths: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON body: camelCase keys, unset keys left out, date-times as ISO 8601."""
+        body: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if self.period_count is not None or self.date_grouping is not None:
+            body.setdefault("includeCurrentPeriod", True)
+        return body
+
+
+class Dimensions:
+    """An immutable builder of the `dimensions` list (rest-api.md §6.2); `str()` is the list.
+
+    Each method returns a new builder with one more item. `period(unit)` groups by period and
+    sets the filter's `date_grouping`; `sort(name, "desc")` orders by a dimension or KPI.
+    """
+
+    __slots__ = ("_grouping", "_items")
+
+    def __init__(self, *items: str, date_grouping: int | None = None) -> None:
+        self._items = tuple(items)
+        self._grouping = date_grouping
+
+    def by(self, name: str) -> Dimensions:
+        """Group by any dimension name of the spec, e.g. `by("fixtureId")`."""
+        return Dimensions(*self._items, name, date_grouping=self._grouping)
+
+    def sort(self, name: str, order: Literal["asc", "desc"] = "asc") -> Dimensions:
+        """Sort by a dimension or KPI (e.g. `sort("unitCount", "desc")`); earlier sorts win."""
+        return self.by(f"{name} {order}")
+
+    def period(self, unit: PeriodUnit) -> Dimensions:
+        """Group by period: hour, day, week (ISO), month, quarter or year (UTC)."""
+        if unit not in DATE_GROUPING:
+            raise ValueError(f"period unit {unit!r}: expected one of {', '.join(DATE_GROUPING)}")
+        return Dimensions(*self._items, "period", date_grouping=DATE_GROUPING[unit])
+
+    @property
+    def date_grouping(self) -> int | None:
+        """The `dateGrouping` code set by `period()`, else None."""
+        return self._grouping
+
+    def part_number(self) -> Dimensions:
+        return self.by("partNumber")
+
+    def revision(self) -> Dimensions:
+        return self.by("revision")
+
+    def product_name(self) -> Dimensions:
+        return self.by("productName")
+
+    def product_group(self) -> Dimensions:
+        return self.by("productGroup")
+
+    def station(self) -> Dimensions:
+        return self.by("stationName")
+
+    def location(self) -> Dimensions:
+        return self.by("location")
+
+    def purpose(self) -> Dimensions:
+        return self.by("purpose")
+
+    def test_operation(self) -> Dimensions:
+        return self.by("testOperation")
+
+    def process_code(self) -> Dimensions:
+        return self.by("processCode")
+
+    def operator(self) -> Dimensions:
+        return self.by("operator")
+
+    def batch_number(self) -> Dimensions:
+        return self.by("batchNumber")
+
+    def sw_filename(self) -> Dimensions:
+        return self.by("swFilename")
+
+    def sw_version(self) -> Dimensions:
+        return self.by("swVersion")
+
+    def fixture_id(self) -> Dimensions:
+        return self.by("fixtureId")
+
+    def step_caused_uut_failure(self) -> Dimensions:
+        return self.by("stepCausedUutFailure")
+
+    def repair_category(self) -> Dimensions:
+        return self.by("repairCategory")
+
+    def repair_code(self) -> Dimensions:
+        return self.by("repairCode")
+
+    def component_ref(self) -> Dimensions:
+        return self.by("componentRef")
+
+    def __str__(self) -> str:
+        return ";".join(self._items)
+
+    def __repr__(self) -> str:
+        return f"Dimensions({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dimensions):
+            return NotImplemented
+        return (self._items, self._grouping) == (other._items, other._grouping)
+
+    def __hash__(self) -> int:
+        return hash((self._items, self._grouping))

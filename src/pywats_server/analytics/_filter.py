@@ -1,0 +1,197 @@
+"""The WATSFilter: the JSON body of every analytics POST, and how it narrows the stored reports.
+
+Every key of the filter is applied by one function, `report_conditions`, to one report (a row of
+`reports` under any alias), so every endpoint filters the same way. String keys take the WATS
+wildcards: `%` any run of characters, `_` one character, `;` between alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import ColumnElement, String, and_, cast, exists, false, or_, true
+from sqlalchemy.sql import FromClause
+
+from ..storage.report_tables import report_misc_infos
+
+__all__ = ["RESULT_LETTERS", "AnalyticsError", "WatsFilter", "match_text", "report_conditions"]
+
+RESULT_LETTERS = {
+    "passed": "P",
+    "failed": "F",
+    "error": "E",
+    "terminated": "T",
+    "done": "D",
+    "skipped": "S",
+}
+
+
+class AnalyticsError(ValueError):
+    """A query the server cannot answer as asked; the message names the key and the problem."""
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class WatsFilter(BaseModel):
+    """The WATSFilter keys (rest-api.md §6.1). Unknown keys are accepted and ignored.
+
+    Date-times without an offset are taken as UTC; all are held as naive UTC.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    serialNumber: str | None = None
+    partNumber: str | None = None
+    revision: str | None = None
+    batchNumber: str | None = None
+    stationName: str | None = None
+    testOperation: str | None = None
+    status: str | None = None
+    yield_: int | None = Field(default=None, alias="yield", ge=0, le=100)
+    miscDescription: str | None = None
+    miscValue: str | None = None
+    miscInfoDescription: str | None = None
+    miscInfoString: str | None = None
+    assetSerialNumber: str | None = None
+    assetName: str | None = None
+    productGroup: str | None = None
+    level: str | None = None
+    swFilename: str | None = None
+    swVersion: str | None = None
+    socket: str | None = None
+    dateFrom: datetime | None = None
+    dateTo: datetime | None = None
+    dateGrouping: int | None = Field(default=None, ge=-1, le=5)
+    periodCount: int | None = Field(default=None, ge=1)
+    includeCurrentPeriod: bool | None = None
+    maxCount: int | None = Field(default=None, ge=0)
+    minCount: int | None = Field(default=None, ge=0)
+    topCount: int | None = Field(default=None, ge=0)
+    dimensions: str | None = None
+    run: int | None = None
+    measurementPaths: str | None = None
+
+    @field_validator("dateFrom", "dateTo")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return _as_utc(value)
+
+    @field_validator("run")
+    @classmethod
+    def _run(cls, value: int | None) -> int | None:
+        if value is not None and value not in (1, 2, 3, -1, -2):
+            raise ValueError("expected 1, 2 or 3 (that run), -1 (last run) or -2 (all runs)")
+        return value
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is not None:
+            for word in _alternatives(value):
+                if word.lower() not in RESULT_LETTERS and "%" not in word and "_" not in word:
+                    known = ", ".join(w.capitalize() for w in RESULT_LETTERS)
+                    raise ValueError(f"{word!r} is not a result word ({known})")
+        return value
+
+
+def _alternatives(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def match_text(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
+    """`column` matches one of the `;`-separated alternatives of `pattern` (`%`/`_` wildcards).
+
+    Matching is case-sensitive on both databases; an empty pattern matches everything.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    for item in _alternatives(pattern):
+        if "%" in item or "_" in item:
+            conditions.append(column.like(item))
+        else:
+            conditions.append(column == item)
+    if not conditions:
+        return true()
+    return conditions[0] if len(conditions) == 1 else or_(*conditions)
+
+
+def _status_condition(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
+    letters = [
+        letter
+        for word, letter in RESULT_LETTERS.items()
+        for item in _alternatives(pattern)
+        if _word_matches(word, item.lower())
+    ]
+    return column.in_(letters) if letters else false()
+
+
+def _word_matches(word: str, pattern: str) -> bool:
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, word) is not None
+
+
+def _misc(report: FromClause, description: str | None, value: str | None) -> ColumnElement[bool]:
+    misc = report_misc_infos.c
+    parts: list[ColumnElement[bool]] = [misc.report_pk == report.c.report_pk]
+    if description is not None:
+        parts.append(match_text(misc.description, description))
+    if value is not None:
+        parts.append(match_text(misc.text, value))
+    return exists().where(and_(*parts))
+
+
+# Keys the reports carry no data for: answering them would silently ignore them, so they fail.
+_UNSUPPORTED = {
+    "assetSerialNumber": "reports stored here keep no asset rows",
+    "assetName": "reports stored here keep no asset rows",
+    "productGroup": "this server keeps no product register (product groups are defined there)",
+    "level": "this server keeps no product register (production levels are assigned there)",
+}
+
+
+def report_conditions(
+    f: WatsFilter, report: FromClause, *, dates: tuple[datetime | None, datetime | None]
+) -> list[ColumnElement[bool]]:
+    """SQL conditions selecting the reports (rows of `report`, an alias of `reports`) that match
+    every set key of `f` that selects reports; `dates` is the resolved inclusive UTC range.
+
+    Raises AnalyticsError for a key this server cannot apply.
+    """
+    for key, reason in _UNSUPPORTED.items():
+        if getattr(f, key) is not None:
+            raise AnalyticsError(f"filter key {key!r} cannot be applied: {reason}")
+    c = report.c
+    conditions: list[ColumnElement[bool]] = []
+    for value, column in (
+        (f.serialNumber, c.serial_number),
+        (f.partNumber, c.part_number),
+        (f.revision, c.revision),
+        (f.batchNumber, c.batch_number),
+        (f.stationName, c.station_name),
+        (f.testOperation, c.process_name),
+        (f.swFilename, c.sw_filename),
+        (f.swVersion, c.sw_version),
+        (f.socket, cast(c.test_socket_index, String)),
+    ):
+        if value is not None:
+            conditions.append(match_text(column, value))
+    if f.status is not None:
+        conditions.append(_status_condition(c.result, f.status))
+    for description, value in (
+        (f.miscDescription, f.miscValue),
+        (f.miscInfoDescription, f.miscInfoString),
+    ):
+        if description is not None or value is not None:
+            conditions.append(_misc(report, description, value))
+    start, end = dates
+    if start is not None:
+        conditions.append(c.start_utc >= start)
+    if end is not None:
+        conditions.append(c.start_utc <= end)
+    return conditions

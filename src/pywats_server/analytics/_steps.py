@@ -1,0 +1,140 @@
+"""Step analytics over the stored step rows: top failed steps and test step analysis.
+
+A failed step is a step with status `F` that is not a sequence call (a sequence fails only
+because a step inside it did, so counting it too would count every failure twice).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select, tuple_
+
+from ..storage.report_tables import report_steps, reports
+from ._filter import WatsFilter
+from ._measurements import numeric_statistics
+from ._runs import report_scope
+from ._yield import iso_utc
+
+__all__ = ["SEQUENCE_TYPES", "step_analysis", "top_failed"]
+
+SEQUENCE_TYPES = ("SequenceCall", "WATS_SeqCall")
+_DEFAULT_TOP = 10
+_STATUS_COUNTS = {
+    "stepPassedCount": "P",
+    "stepDoneCount": "D",
+    "stepSkippedCount": "S",
+    "stepFailedCount": "F",
+    "stepErrorCount": "E",
+    "stepTerminatedCount": "T",
+}
+
+
+def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dict[str, Any]]:
+    """TopFailedStep rows: per product revision and step path, how often the step failed in the
+    matching UUT reports, of how many executions; most failures first, `topCount` (10) rows."""
+    s, r = report_steps.c, reports.c
+    scope = report_scope(f, reports, now)
+    top = f.topCount if f.topCount is not None else f.maxCount
+    fail_count = func.count().label("failCount")
+    failed = (
+        select(
+            s.path,
+            func.max(s.name).label("stepName"),
+            func.max(s.step_type).label("stepType"),
+            func.max(s.step_group).label("stepGroup"),
+            r.part_number,
+            r.revision,
+            fail_count,
+            func.min(r.start_utc).label("firstFailDate"),
+            func.max(r.start_utc).label("lastFailDate"),
+        )
+        .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
+        .where(s.status == "F", s.step_type.not_in(SEQUENCE_TYPES), *scope)
+        .group_by(s.path, r.part_number, r.revision)
+        .order_by(fail_count.desc(), s.path, r.part_number, r.revision)
+        .limit(_DEFAULT_TOP if top is None else top)
+    )
+    rows = connection.execute(failed).mappings().all()
+    if not rows:
+        return []
+    keys = [(row["path"], row["part_number"], row["revision"]) for row in rows]
+    totals_query = (
+        select(s.path, r.part_number, r.revision, func.count().label("total"))
+        .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
+        .where(s.path.in_({k[0] for k in keys}), *scope)
+        .where(tuple_(r.part_number, r.revision).in_({(k[1], k[2]) for k in keys}))
+        .group_by(s.path, r.part_number, r.revision)
+    )
+    totals = {(p, pn, rev): n for p, pn, rev, n in connection.execute(totals_query)}
+    result = []
+    for row in rows:
+        total = int(totals[(row["path"], row["part_number"], row["revision"])])
+        result.append(
+            {
+                "stepName": row["stepName"],
+                "stepPath": row["path"],
+                "stepType": row["stepType"],
+                "stepGroup": row["stepGroup"],
+                "partNumber": row["part_number"],
+                "revision": row["revision"],
+                "failCount": int(row["failCount"]),
+                "totalCount": total,
+                "failRate": 100.0 * row["failCount"] / total,
+                "firstFailDate": iso_utc(row["firstFailDate"]),
+                "lastFailDate": iso_utc(row["lastFailDate"]),
+            }
+        )
+    return result
+
+
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def step_analysis(connection: Connection, f: WatsFilter, now: datetime) -> list[dict[str, Any]]:
+    """StepAnalysisRow rows: per step path, executions by status, how often the step caused the
+    unit to fail, step times; a step with numeric measurements gets one row per measurement with
+    its statistics and capability. Ordered by path; capped by `maxCount`."""
+    s, r = report_steps.c, reports.c
+    scope = report_scope(f, reports, now)
+    caused = s.caused_uut_failure.is_(True)
+    query = (
+        select(
+            s.path,
+            func.max(s.name).label("stepName"),
+            func.max(s.step_type).label("stepType"),
+            func.max(s.step_group).label("stepGroup"),
+            func.count().label("stepCount"),
+            *(_count(s.status == letter).label(name) for name, letter in _STATUS_COUNTS.items()),
+            _count(caused & r.result.in_(("F", "E", "T"))).label("causedAny"),
+            _count(caused & (r.result == "F")).label("stepCausedUutFailed"),
+            _count(caused & (r.result == "E")).label("stepCausedUutError"),
+            _count(caused & (r.result == "T")).label("stepCausedUutTerminated"),
+            func.avg(s.tot_time).label("stepTimeAvg"),
+            func.max(s.tot_time).label("stepTimeMax"),
+            func.min(s.tot_time).label("stepTimeMin"),
+        )
+        .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
+        .where(*scope)
+        .group_by(s.path)
+        .order_by(s.path)
+    )
+    measures: dict[str, list[dict[str, Any]]] = {}
+    for stats in numeric_statistics(connection, scope):
+        measures.setdefault(stats.pop("stepPath"), []).append(stats)
+    rows: list[dict[str, Any]] = []
+    for record in connection.execute(query).mappings():
+        step = {key: record[key] for key in record if key not in ("path", "causedAny")}
+        counted = sum(int(step[name] or 0) for name in _STATUS_COUNTS)
+        failed = sum(int(step[n] or 0) for n in ("stepFailedCount", "stepErrorCount"))
+        step.update(
+            stepPath=record["path"],
+            stepOtherCount=int(step["stepCount"]) - counted,
+            stepFailedErrorTerminatedCount=failed + int(step["stepTerminatedCount"] or 0),
+            stepCausedUutFailedErrorTerminated=record["causedAny"],
+        )
+        for measure in measures.get(record["path"], [{}]):
+            rows.append({**step, **measure})
+    return rows if f.maxCount is None else rows[: f.maxCount]

@@ -1,0 +1,193 @@
+"""Yield figures from the server (through the SDK) equal those computed from the generated data."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pywats import APIStatusError, AsyncWATS, Dimensions, WATSFilter, YieldData
+
+if TYPE_CHECKING:
+    from conftest import Dataset, Unit
+
+pytestmark = pytest.mark.anyio
+
+KPIS = (
+    "unitCount", "fpCount", "spCount", "tpCount", "lpCount", "fpFailCount", "spFailCount",
+    "tpFailCount", "lpFailCount", "fpy", "spy", "tpy", "lpy", "ppmFpy", "ppmSpy", "ppmTpy",
+    "ppmLpy", "testReportCount", "testYieldCount", "testYield", "ppmTestYield", "retestCount",
+    "firstUtc", "lastUtc",
+)  # fmt: skip
+
+
+def _figures(row: YieldData) -> dict[str, Any]:
+    data = row.model_dump(by_alias=True)
+    return {kpi: pytest.approx(data[kpi]) for kpi in KPIS}
+
+
+def _by(rows: list[YieldData], *names: str) -> dict[Any, dict[str, Any]]:
+    result = {}
+    for row in rows:
+        data = row.model_dump(by_alias=True)
+        key = tuple(data[name] for name in names)
+        assert key not in result, f"group {key} returned twice"
+        result[key] = _figures(row)
+    return result
+
+
+async def test_part_number_by_week_matches_the_data(analytics: AsyncWATS, dataset: Dataset) -> None:
+    rows = await analytics.analytics.dynamic_yield(Dimensions().part_number().period("week"))
+
+    expected = dataset.yield_figures(
+        dataset.units, lambda u: (u.part_number, dataset.week(u.runs[0].start))
+    )
+    assert _by(rows, "partNumber", "period") == expected
+    assert len(expected) >= 12  # several products x four or five weeks
+
+
+async def test_station_operation_and_revision_by_month(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    dims = Dimensions().station().test_operation().revision().period("month")
+    rows = await analytics.analytics.dynamic_yield(dims)
+
+    def key(u: Unit) -> tuple[str, str, str, str]:
+        first = u.runs[0]
+        return (first.station, u.process_name, u.revision, first.start.strftime("%Y-%m"))
+
+    expected = dataset.yield_figures(dataset.units, key)
+    assert _by(rows, "stationName", "testOperation", "revision", "period") == expected
+
+
+async def test_no_dimensions_is_one_total_row(analytics: AsyncWATS, dataset: Dataset) -> None:
+    rows = await analytics.analytics.dynamic_yield("")
+
+    expected = dataset.yield_figures(dataset.units, lambda u: ())
+    assert [_figures(row) for row in rows] == [expected[()]]
+    total = expected[()]
+    # Retests and units that never pass are present, so every pass level differs.
+    assert total["fpCount"] < total["spCount"] < total["tpCount"] <= total["lpCount"]
+    assert total["retestCount"] > 0
+
+
+async def test_misc_info_dimension_and_hourly_periods(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    day = datetime(2026, 10, 14, tzinfo=timezone.utc)
+    f = WATSFilter(date_from=day, date_to=day + timedelta(days=1, microseconds=-1))
+    dims = Dimensions().by("miscInfoString").period("hour")
+    rows = await analytics.analytics.dynamic_yield(dims, f)
+
+    chosen = [u for u in dataset.units if u.runs[0].start.date() == day.date()]
+    expected = dataset.yield_figures(
+        chosen, lambda u: (u.runs[0].lot, u.runs[0].start.strftime("%Y-%m-%d %H:00"))
+    )
+    assert _by(rows, "miscInfoString", "period") == expected
+
+
+@pytest.mark.parametrize(
+    ("f", "chosen"),
+    [
+        (WATSFilter(part_number="AN-PCBA%"), lambda u: u.part_number == "AN-PCBA-1"),
+        (
+            WATSFilter(part_number="AN-PSU-2;AN-CTRL-_"),
+            lambda u: u.part_number in ("AN-PSU-2", "AN-CTRL-3"),
+        ),
+        (WATSFilter(station_name="ST-2"), lambda u: u.runs[0].station == "ST-2"),
+        (WATSFilter(test_operation="PCBA test"), lambda u: u.process_code == 50),
+        (WATSFilter(misc_info_string="LOT-B"), lambda u: u.runs[0].lot == "LOT-B"),
+        (
+            WATSFilter(misc_description="Fixture lot", misc_value="LOT-A"),
+            lambda u: u.runs[0].lot == "LOT-A",
+        ),
+        (WATSFilter(status="Failed;Error"), lambda u: u.runs[0].result in "FE"),
+        (
+            WATSFilter(
+                date_from=datetime(2026, 10, 12, tzinfo=timezone.utc),
+                date_to=datetime(2026, 10, 20, 12, tzinfo=timezone(timedelta(hours=2))),
+            ),
+            lambda u: datetime(2026, 10, 12) <= u.runs[0].start <= datetime(2026, 10, 20, 10),
+        ),
+    ],
+    ids=["wildcard", "alternatives", "station", "operation", "misc", "pair", "status", "dates"],
+)
+async def test_filter_keys_select_units_by_their_first_run(
+    analytics: AsyncWATS, dataset: Dataset, f: WATSFilter, chosen: Any
+) -> None:
+    rows = await analytics.analytics.dynamic_yield(Dimensions().part_number(), f)
+
+    units = [u for u in dataset.units if chosen(u)]
+    assert units
+    assert _by(rows, "partNumber") == dataset.yield_figures(units, lambda u: (u.part_number,))
+
+
+async def test_period_count_counts_back_from_now(analytics: AsyncWATS, dataset: Dataset) -> None:
+    f = WATSFilter(period_count=9, include_current_period=True)
+    rows = await analytics.analytics.dynamic_yield(Dimensions().period("week"), f)
+
+    today = datetime.now(timezone.utc).replace(tzinfo=None)
+    monday = datetime(today.year, today.month, today.day) - timedelta(days=today.weekday())
+    since = monday - timedelta(weeks=8)
+    units = [u for u in dataset.units if u.runs[0].start >= since]
+    expected = dataset.yield_figures(units, lambda u: (dataset.week(u.runs[0].start),))
+    assert _by(rows, "period") == expected
+
+
+async def test_sort_caps_and_thresholds(analytics: AsyncWATS, dataset: Dataset) -> None:
+    dims = Dimensions().sort("unitCount", "desc").part_number().station()
+    rows = await analytics.analytics.dynamic_yield(dims, WATSFilter(max_count=5, min_count=100))
+
+    expected = dataset.yield_figures(dataset.units, lambda u: (u.part_number, u.runs[0].station))
+    ranked = sorted(
+        ((k, v) for k, v in expected.items() if v["unitCount"] >= 100),
+        key=lambda item: (-item[1]["unitCount"], item[0]),
+    )[:5]
+    assert [(r.part_number, r.station_name) for r in rows] == [k for k, _ in ranked]
+
+    worst = await analytics.analytics.dynamic_yield(
+        Dimensions().part_number().sort("fpy"), WATSFilter(yield_=72)
+    )
+    by_product = dataset.yield_figures(dataset.units, lambda u: u.part_number)
+    low = sorted((v["fpy"], k) for k, v in by_product.items() if v["fpy"] <= 72)
+    assert [r.part_number for r in worst] == [k for _, k in low]
+
+
+async def test_volume_high_volume_and_worst_yield(analytics: AsyncWATS, dataset: Dataset) -> None:
+    expected = dataset.yield_figures(dataset.units, lambda u: (u.part_number, u.process_name))
+
+    volume = await analytics.analytics.volume_yield()
+    assert _by(volume, "partNumber", "testOperation") == expected
+    assert [(r.part_number, r.test_operation) for r in volume] == sorted(expected)
+
+    high = await analytics.analytics.high_volume(WATSFilter(top_count=3))
+    by_volume = sorted(expected, key=lambda k: (-expected[k]["unitCount"], k))[:3]
+    assert [(r.part_number, r.test_operation) for r in high] == by_volume
+
+    worst = await analytics.analytics.worst_yield(WATSFilter(min_count=200))
+    candidates = [k for k, v in expected.items() if v["unitCount"] >= 200]
+    by_yield = sorted(candidates, key=lambda k: (expected[k]["fpy"], -expected[k]["unitCount"]))
+    assert [(r.part_number, r.test_operation) for r in worst] == by_yield
+
+
+async def test_product_register_keys_are_refused_not_ignored(analytics: AsyncWATS) -> None:
+    with pytest.raises(APIStatusError, match="productGroup") as caught:
+        await analytics.analytics.worst_yield_by_product_group()
+    assert caught.value.status_code == 400
+    with pytest.raises(APIStatusError, match="assetSerialNumber"):
+        await analytics.analytics.top_failed(WATSFilter(asset_serial_number="DMM-1"))
+
+
+async def test_bad_dimensions_and_filters_name_the_problem(analytics: AsyncWATS) -> None:
+    with pytest.raises(APIStatusError, match="'colour' is not a dimension"):
+        await analytics.analytics.dynamic_yield("partNumber;colour")
+    with pytest.raises(APIStatusError, match="expected '<name> \\[asc\\|desc\\]'"):
+        await analytics.analytics.dynamic_yield("partNumber sideways")
+    with pytest.raises(APIStatusError, match="Broken"):
+        await analytics.analytics.dynamic_yield("partNumber", WATSFilter(status="Broken"))
+    with pytest.raises(APIStatusError, match=r"dateFrom .* is after dateTo"):
+        await analytics.analytics.dynamic_yield(
+            "partNumber",
+            WATSFilter(date_from=datetime(2026, 11, 2), date_to=datetime(2026, 11, 1)),
+        )
