@@ -94,6 +94,27 @@ class Loop(Node):
     passed: Field[int | None] = Field("passed")
     failed: Field[int | None] = Field("failed")
 
+    @classmethod
+    def summary(
+        cls, num: int, *, passed: int, failed: int, ending_index: int | None = None
+    ) -> Loop:
+        """The loop object of the summary step that precedes the iterations; `ending_index`
+        defaults to `num`, as in real exports."""
+        return cls(
+            {
+                "idx": None,
+                "num": num,
+                "endingIndex": num if ending_index is None else ending_index,
+                "passed": passed,
+                "failed": failed,
+            }
+        )
+
+    @classmethod
+    def iteration(cls, idx: int) -> Loop:
+        """The loop object of iteration `idx` (0-based)."""
+        return cls({"idx": idx, "num": None, "endingIndex": None, "passed": None, "failed": None})
+
     @property
     def is_summary(self) -> bool:
         """True for the summary element that precedes the iterations."""

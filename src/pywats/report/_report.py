@@ -366,7 +366,7 @@ class UURReport(Report):
         main = report.main_unit
         for step in uut.root.walk():
             if step.status == "F" and not step.steps:
-                main.add_failure(category, code, comment=step.name, ref_step_id=step.id)
+                main.add_failure(category, code, ref_step_id=step.id)
         return report
 
     @property

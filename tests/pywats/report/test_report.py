@@ -129,7 +129,7 @@ def test_uur_from_uut_references_the_report_and_its_failed_steps() -> None:
     assert uur.process_code == 500
     assert (uur.part_number, uur.serial_number, uur.revision) == ("PCBA-1", "SN0001", "A")
     assert [f.ref_step_id for f in uur.main_unit.failures] == [bad.id]
-    assert uur.main_unit.failures[0].comment == "bad"
+    assert uur.main_unit.failures[0].category == "Component"
 
 
 def test_sample_uur_reads_its_repair_data(samples: Path) -> None:

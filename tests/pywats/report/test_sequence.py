@@ -11,6 +11,7 @@ from pywats.report import (
     ActionStep,
     CallExecutableStep,
     ChartStep,
+    Loop,
     MessagePopupStep,
     MultiNumericLimitStep,
     NumericLimitStep,
@@ -189,3 +190,23 @@ def test_step_list_edits_keep_the_json_in_step() -> None:
     assert report.root.raw["steps"] == [a.raw]
     assert b.parent is report.root  # detached steps keep their last parent
     assert report.root.steps == [a]
+
+
+def test_loops_are_a_summary_followed_by_iteration_siblings(samples_uut_text: str) -> None:
+    report = new_report()
+    summary = report.root.add_numeric("Ripple", 61.0, high=50.0, unit="mV")
+    summary.loop = Loop.summary(2, passed=1, failed=1)
+    for index, value in enumerate((42.0, 61.0)):
+        report.root.add_numeric("Ripple", value, high=50.0, unit="mV").loop = Loop.iteration(index)
+    loops = [s.loop for s in report.root.steps]
+    assert [loop.raw for loop in loops if loop] == [
+        {"idx": None, "num": 2, "endingIndex": 2, "passed": 1, "failed": 1},
+        {"idx": 0, "num": None, "endingIndex": None, "passed": None, "failed": None},
+        {"idx": 1, "num": None, "endingIndex": None, "passed": None, "failed": None},
+    ]
+    assert [loop.is_summary for loop in loops if loop] == [True, False, False]
+    # The same layout as the loops in the real export.
+    sample = read_wsjf(samples_uut_text)
+    assert isinstance(sample, UUTReport)
+    keys = {tuple(s.raw["loop"]) for s in sample.steps() if "loop" in s.raw}
+    assert keys == {("idx", "num", "endingIndex", "passed", "failed")}
