@@ -12,7 +12,10 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TypeVar
 
+from pywats import ReportValidationError
+from pywats.report import Report
 from pywats_client.converters._base import ConversionError, Source
 from pywats_client.converters._params import (
     COMMON_PARAMETERS,
@@ -25,6 +28,7 @@ __all__ = [
     "TIMEZONE_PARAMETER",
     "WITH_TIMEZONE",
     "UnitIdentity",
+    "checked",
     "localize",
     "station_name",
     "timezone_parameter",
@@ -32,6 +36,7 @@ __all__ = [
     "zone_from_name",
 ]
 
+R = TypeVar("R", bound=Report)
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 
@@ -81,10 +86,18 @@ WITH_TIMEZONE: tuple[Parameter, ...] = (*COMMON_PARAMETERS, TIMEZONE_PARAMETER)
 
 
 def localize(moment: datetime, zone: tzinfo | None) -> datetime:
-    """Give a naive station-local time its UTC offset (`zone` None: this machine's rules)."""
+    """Give a naive station-local time its UTC offset (`zone` None: this machine's rules).
+
+    Raises ValueError when the machine's zone rules cannot place the time (far past/future).
+    """
     if moment.tzinfo is not None:
         return moment
-    return moment.astimezone() if zone is None else moment.replace(tzinfo=zone)
+    if zone is not None:
+        return moment.replace(tzinfo=zone)
+    try:
+        return moment.astimezone()
+    except (OverflowError, OSError):
+        raise ValueError(f"{moment.isoformat()} is outside the range of local time") from None
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,17 @@ def unit_identity(
     if code is None:
         raise missing("operation code", "operation_code")
     return UnitIdentity(part_number, revision, code)
+
+
+def checked(report: R, source: Source, where: str) -> R:
+    """`report` if it meets the rules WATS applies on submit, else ConversionError at `where`
+    listing the problems: a converter never hands over a report the server would refuse."""
+    try:
+        report.validate()
+    except ReportValidationError as exc:
+        problems = "; ".join(f"{path}: {message}" for path, message in exc.problems)
+        raise source.error(f"the converted report breaks WATS rules ({problems})", where) from None
+    return report
 
 
 def station_name(from_file: str | None, override: str | None, source: Source) -> str:

@@ -17,6 +17,7 @@ from pywats_client.converters._atml_values import child, children, local, path
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
+    checked,
     localize,
     station_name,
     unit_identity,
@@ -54,10 +55,17 @@ class AtmlConverter(Converter):
         results = [root] if version == "2.02" else children(root, "TestResults")
         if not results:
             raise doc.error(root, "holds no TestResults")
-        return [
-            self._report(source, doc, element, version, index)
-            for index, element in enumerate(results)
-        ]
+        reports = []
+        for index, element in enumerate(results):
+            where = doc.where(element)
+            try:
+                report = self._report(source, doc, element, version, index)
+            except ValueError as exc:
+                raise source.error(str(exc), where) from None
+            except RecursionError:
+                raise source.error("test groups are nested too deeply", where) from None
+            reports.append(checked(report, source, where))
+        return reports
 
     def _localize(self, text: str) -> datetime | None:
         if not text.strip():

@@ -9,6 +9,7 @@ convert too; the step type name is kept as the WATS `stepType`.
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from pywats.report import UUTReport
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
+    checked,
     localize,
     station_name,
     unit_identity,
@@ -43,7 +45,7 @@ class TestStandConverter(Converter):
         doc = load_xml(source)
         root = doc.root
         if root.tag == "TSReport":
-            return [self._report(source, Prop(root, doc, self.defaults.decimal_comma), 0)]
+            return [self._checked(source, doc, root, 0)]
         if root.tag == "Report":
             reports = [root]
         elif root.tag == "Reports":
@@ -53,11 +55,21 @@ class TestStandConverter(Converter):
         uut_reports = [r for r in reports if r.get("Type", "UUT") == "UUT"]
         if not uut_reports:
             raise doc.error(root, "the file holds no UUT report (only batch reports)")
-        decimal_comma = self.defaults.decimal_comma
         return [
-            self._report(source, Prop(element, doc, decimal_comma), index)
-            for index, element in enumerate(uut_reports)
+            self._checked(source, doc, element, index) for index, element in enumerate(uut_reports)
         ]
+
+    def _checked(
+        self, source: Source, doc: XmlDocument, element: ET.Element, index: int
+    ) -> UUTReport:
+        where = doc.where(element)
+        try:
+            report = self._report(source, Prop(element, doc, self.defaults.decimal_comma), index)
+        except ValueError as exc:
+            raise source.error(str(exc), where) from None
+        except RecursionError:
+            raise source.error("sequence calls are nested too deeply", where) from None
+        return checked(report, source, where)
 
     def _report(self, source: Source, report: Prop, index: int) -> UUTReport:
         doc = report.doc
@@ -134,7 +146,10 @@ class TestStandConverter(Converter):
                     f"ReportInfo 'Start' is {start_text!r}; expected an ISO 8601 time with offset",
                 )
             if zero is not None:
-                zero = zero.astimezone(begin.tzinfo)
+                try:
+                    zero = zero.astimezone(begin.tzinfo)
+                except (ValueError, OverflowError):
+                    zero = None  # an engine start out of range: steps get no start time
             return start_text, zero
         date, time = report.child("StartDate"), report.child("StartTime")
         if date is None or time is None:
@@ -149,10 +164,13 @@ class TestStandConverter(Converter):
                 time.integer("Seconds") or 0,
                 (time.integer("Milliseconds") or 0) * 1000,
             )
-        except ValueError as exc:
+            begin = localize(naive, _zone(str(self.values["timezone"])))
+        except (ValueError, OverflowError) as exc:
             raise doc.error(date.element, f"is not a valid date and time ({exc})") from None
-        begin = localize(naive, _zone(str(self.values["timezone"])))
-        zero = begin - timedelta(seconds=root_start) if root_start is not None else None
+        try:
+            zero = begin - timedelta(seconds=root_start) if root_start is not None else None
+        except (ValueError, OverflowError):
+            zero = None  # a root TS.StartTime out of range: steps get no start time
         return begin, zero
 
     def _header(self, report: UUTReport, source: Prop, uut: Prop, root: Prop) -> None:

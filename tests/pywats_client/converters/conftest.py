@@ -8,10 +8,13 @@ and review the diff (`git diff tests/pywats_client/converters/golden`) before co
 
 from __future__ import annotations
 
+import collections
 import json
 import os
+import random
+import re
 import struct
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 
 import httpx
@@ -19,7 +22,7 @@ import pytest
 
 from pywats.report import Report, write_wsjf
 from pywats_client._identity import Station
-from pywats_client.converters import Source
+from pywats_client.converters import ConversionError, Source
 
 GOLDEN = Path(__file__).parent / "golden"
 STATION = Station("GOLDEN-STATION", location="Test lab", purpose="Golden tests")
@@ -73,6 +76,102 @@ class Goldens:
 @pytest.fixture(scope="session")
 def goldens() -> Goldens:
     return Goldens()
+
+
+# Values that break parsers: empty, special numbers, huge, wrong type, markup, control bytes.
+_TOKENS = (
+    *(b"", b"NaN", b"-1", b"1e999", b"99999999999999999999", b"abc", b"True", b"<", b"&amp;"),
+    *(b"\x00", b"\xff\xfe", b"-Inf", b"2022-13-45T25:61:61", b"0x", b"IND"),
+)
+_XML_VALUE = re.compile(rb">([^<]{0,40})<|=\s*[\"']([^\"']{0,40})[\"']")
+
+
+class Mutator:
+    """Deterministic mutations of a file (same seed, same cases): byte flips, truncations,
+    insertions, deletions and duplications, plus, for text, value swaps and line edits."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+
+    def bytes(self, data: bytes) -> bytes:
+        r = self.random
+        buffer = bytearray(data)
+        operation = r.randrange(6)
+        at = r.randrange(len(buffer) + 1)
+        if operation == 0:
+            for _ in range(r.randint(1, 4)):
+                index = r.randrange(len(buffer))
+                buffer[index] ^= 1 << r.randrange(8)
+        elif operation == 1:
+            del buffer[at:]
+        elif operation == 2:
+            buffer[at:at] = r.randbytes(r.randint(1, 16))
+        elif operation == 3:
+            del buffer[at : at + r.randint(1, 64)]
+        elif operation == 4:
+            size = r.randint(1, 256)
+            buffer[at:at] = buffer[at : at + size]
+        else:
+            buffer[r.randrange(len(buffer))] = r.choice((0x00, 0xFF, 0x7F, 0x80))
+        return bytes(buffer)
+
+    def text(self, data: bytes) -> bytes:
+        r = self.random
+        choice = r.randrange(4)
+        if choice == 0:
+            return self.bytes(data)
+        if choice == 1:
+            matches = list(_XML_VALUE.finditer(data))
+            match = r.choice(matches)
+            group = 1 if match.group(1) is not None else 2
+            return data[: match.start(group)] + r.choice(_TOKENS) + data[match.end(group) :]
+        lines = data.split(b"\n")
+        index = r.randrange(len(lines))
+        if choice == 2:
+            del lines[index]
+        else:
+            lines.insert(r.randrange(len(lines)), lines[index])
+        return b"\n".join(lines)
+
+
+class Fuzz:
+    """Runs a converter over mutated inputs: each must convert to reports that validate, or
+    fail with a ConversionError naming the file and a place in it. Anything else fails."""
+
+    def __init__(self, convert: Callable[[Source], Sequence[Report]], path: Path) -> None:
+        self.convert = convert
+        self.path = path
+
+    def run(self, inputs: Iterable[bytes]) -> collections.Counter[str]:
+        outcomes: collections.Counter[str] = collections.Counter()
+        for case, data in enumerate(inputs):
+            source = Goldens.source(self.path, data)
+            error: ConversionError | None = None
+            try:
+                reports = self.convert(source)
+            except ConversionError as exc:
+                error = exc
+            except Exception as exc:  # any other exception is the finding
+                pytest.fail(f"case {case}: {type(exc).__name__}: {exc}")
+            if error is not None:
+                named = error.path == str(self.path) and bool(error.where)
+                assert named, f"case {case}: {error} does not name the file and a place in it"
+                outcomes["ConversionError"] += 1
+                continue
+            for report in reports:
+                report.validate()
+            outcomes["converted"] += 1
+        return outcomes
+
+
+@pytest.fixture
+def fuzz() -> type[Fuzz]:
+    return Fuzz
+
+
+@pytest.fixture
+def mutator() -> type[Mutator]:
+    return Mutator
 
 
 @pytest.fixture

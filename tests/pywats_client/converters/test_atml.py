@@ -186,3 +186,23 @@ def test_missing_serial_and_foreign_roots_are_errors(goldens: Any) -> None:
         _convert_text(goldens, _results("", ""))
     with pytest.raises(ConversionError, match="is not an ATML test-results root"):
         _convert(goldens, Path("x.xml"), b'<TestResults xmlns="urn:IEEE-1636.1:2006:TestResults"/>')
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("cases", "seed"), [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow)]
+)
+def test_mutated_samples_convert_or_fail_with_a_located_error(
+    samples: Path, fuzz: Any, mutator: Any, cases: int, seed: int
+) -> None:
+    # The two small samples alternate; the 170 kB one is every 50th case, to keep CI fast.
+    originals = [(samples / "atml" / name).read_bytes() for name in SAMPLES]
+    mutate = mutator(seed)
+    converter = AtmlConverter(PARAMETERS)
+    picks = (
+        originals[1] if case % 50 == 49 else originals[2 * (case % 2)] for case in range(cases)
+    )
+    outcomes = fuzz(converter.convert, Path("mutated.xml")).run(mutate.text(p) for p in picks)
+    assert sum(outcomes.values()) == cases
+    assert outcomes["converted"] > 0
+    assert outcomes["ConversionError"] > 0

@@ -27,7 +27,9 @@ golden/stdf/lot2-parts.json: the parts at indexes 0, 1, 2, 37, 465 in full:
 from __future__ import annotations
 
 import collections
+import gzip
 import hashlib
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +224,7 @@ def test_invalid_result_is_logged_as_nan_and_not_executed_as_skipped(
 @pytest.mark.parametrize(
     ("tail", "message"),
     [
-        (b"", r"lot.stdf: the data ends while the part on head 1 site 0 is open"),
+        (b"", r"lot.stdf: end of data: the data ends while the part on head 1 site 0 is open"),
         (b"PRR-TWICE", r"record 5 \(PRR\) at byte \d+: PRR for head 1 site 0 without a PIR"),
     ],
 )
@@ -240,3 +242,40 @@ def test_results_outside_a_part_are_errors(stdf: Any, goldens: Any) -> None:
         ConversionError, match=r"record 3 \(PTR\) at byte \d+: test 7 .*no open PIR"
     ):
         _convert(goldens, data)
+
+
+def _lot2_slice(samples: Path, parts: int) -> bytes:
+    """lot2's header records, its first `parts` parts and its trailing summary records (with
+    the first 3 of its 179 TSRs)."""
+    data = gzip.decompress((samples / "stdf" / "lot2.stdf.gz").read_bytes())
+    kept, offset, done, in_tail, synopses = [], 0, 0, False, 0
+    while offset < len(data):
+        (length,) = struct.unpack_from(">H", data, offset)
+        record = data[offset : offset + 4 + length]
+        kind = record[2:4]
+        offset += len(record)
+        in_tail = in_tail or kind == b"\x02\x14"  # WRR: the summaries follow
+        synopses += kind == b"\x0a\x1e"
+        if (done < parts or in_tail) and not (kind == b"\x0a\x1e" and synopses > 3):
+            kept.append(record)
+        done += kind == b"\x05\x14"  # PRR
+    return b"".join(kept)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("cases", "seed"), [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow)]
+)
+def test_mutated_records_convert_or_fail_with_a_located_error(
+    samples: Path, fuzz: Any, mutator: Any, cases: int, seed: int
+) -> None:
+    original = _lot2_slice(samples, parts=2)
+    compressed = gzip.compress(original, mtime=0)
+    mutate = mutator(seed)
+    converter = StdfConverter(PARAMETERS)
+    # Every tenth case mutates the gzip stream instead of the records.
+    inputs = (mutate.bytes(compressed if case % 10 == 9 else original) for case in range(cases))
+    outcomes = fuzz(converter.convert, Path("mutated.stdf")).run(inputs)
+    assert sum(outcomes.values()) == cases
+    assert outcomes["converted"] > 0
+    assert outcomes["ConversionError"] > 0

@@ -190,3 +190,22 @@ def test_doctype_is_refused(goldens: Any) -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><r>&b;</r>'
     with pytest.raises(ConversionError, match="DOCTYPE declarations are not accepted"):
         _convert_bytes(goldens, bomb)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("cases", "seed"), [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow)]
+)
+def test_mutated_samples_convert_or_fail_with_a_located_error(
+    samples: Path, fuzz: Any, mutator: Any, cases: int, seed: int
+) -> None:
+    originals = [(samples / "teststand" / name).read_bytes() for name in sorted(PARAMETERS)]
+    mutate = mutator(seed)
+    converter = TestStandConverter(
+        {"part_number": "PN", "revision": "A", "operation_code": 10, "timezone": "UTC"}
+    )
+    inputs = (mutate.text(originals[case % 2]) for case in range(cases))
+    outcomes = fuzz(converter.convert, Path("mutated.xml")).run(inputs)
+    assert sum(outcomes.values()) == cases
+    assert outcomes["converted"] > 0
+    assert outcomes["ConversionError"] > 0
