@@ -41,7 +41,7 @@ from pywats.report._payloads import (
     SeqCallInfo,
     StringMeasurement,
 )
-from pywats.report._report import Report, UURReport, UUTReport
+from pywats.report._report import Report
 from pywats.report._sequence import SequenceCall
 from pywats.report._step import Step, StepList, UnknownStep, step_class_for
 from pywats.report._step_types import (
@@ -58,6 +58,8 @@ from pywats.report._step_types import (
     StringValueStep,
 )
 from pywats.report._timestamp import Timestamp
+from pywats.report._uur import UURReport
+from pywats.report._uut import UUTReport
 from pywats.report._wsjf import read_wsjf, report_from_json, write_wsjf
 from pywats.report._wsxf_read import read_wsxf
 from pywats.report._wsxf_write import write_wsxf

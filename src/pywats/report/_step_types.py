@@ -325,6 +325,8 @@ class FlowStep(
         "NI_DataOperation",
         "NI_IVIDmm", "NI_IVIScope", "NI_IVIFgen", "NI_IVIPowerSupply", "NI_Switch",
         "NI_IVITools", "NI_IviDCPower", "NI_IviSwitch",
+        # Client models spell the IVI types this way; exports use upper-case IVI.
+        "NI_IviDmm", "NI_IviScope", "NI_IviFgen", "NI_IviPowerSupply", "NI_IviTools",
         "NI_FTPFiles", "NI_LV_CheckSystemStatus", "NI_LV_RunVIAsynchronously",
         "NI_LV_DeployLibrary", "NI_PropertyLoader", "NI_VariableAndPropertyLoader",
         "NI_NewCsvFileInputRecordStream", "NI_NewCsvFileOutputRecordStream", "NI_WriteRecord",

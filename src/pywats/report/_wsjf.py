@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from pywats._exceptions import ReportFormatError
-from pywats.report._report import Report, UURReport, UUTReport
+from pywats.report._report import Report
+from pywats.report._uur import UURReport
+from pywats.report._uut import UUTReport
 
 __all__ = ["read_wsjf", "report_from_json", "write_wsjf"]
 

@@ -18,7 +18,8 @@ import xml.etree.ElementTree as ET
 from pywats._exceptions import ReportFormatError
 from pywats.report._codes import GROUP_WORDS, REPORT_TYPE_WORDS, STATUS_WORDS
 from pywats.report._node import JSONObject
-from pywats.report._report import UURReport, UUTReport
+from pywats.report._uur import UURReport
+from pywats.report._uut import UUTReport
 
 __all__ = ["NAMESPACE", "read_wsxf"]
 

@@ -170,28 +170,6 @@ def test_propagation_takes_the_most_severe_failure_and_ignores_done_and_skipped(
     assert (seq.status, report.result) == ("E", "E")
 
 
-def test_ids_continue_after_the_largest_in_a_loaded_tree(samples_uut_text: str) -> None:
-    report = read_wsjf(samples_uut_text)
-    assert isinstance(report, UUTReport)
-    step = report.root.add_action("extra")
-    assert step.id == 187
-    assert step.parent is report.root
-
-
-def test_step_list_edits_keep_the_json_in_step() -> None:
-    report = new_report()
-    a = report.root.add_action("a")
-    b = report.root.add_action("b")
-    report.root.steps.remove(a)
-    report.root.steps.insert(1, a)
-    assert [s["name"] for s in report.root.raw["steps"]] == ["b", "a"]
-    report.root.steps[0] = a
-    del report.root.steps[1]
-    assert report.root.raw["steps"] == [a.raw]
-    assert b.parent is report.root  # detached steps keep their last parent
-    assert report.root.steps == [a]
-
-
 def test_loops_are_a_summary_followed_by_iteration_siblings(samples_uut_text: str) -> None:
     report = new_report()
     summary = report.root.add_numeric("Ripple", 61.0, high=50.0, unit="mV")
