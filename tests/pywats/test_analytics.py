@@ -1,0 +1,135 @@
+"""`client.analytics`: the Dimensions builder, the WATSFilter body, the wire shape of the calls,
+and typed answers from a real server (sync client over a socket)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pydantic
+import pytest
+
+from pywats import WATS, Dimensions, WATSFilter, YieldData
+from pywats.report import UUTReport
+from pywats.testing import ScriptedTransport
+
+
+def test_dimensions_builder_is_immutable_and_renders_the_list() -> None:
+    base = Dimensions().part_number()
+    weekly = base.station().period("week").sort("unitCount", "desc")
+
+    assert str(base) == "partNumber"
+    assert str(weekly) == "partNumber;stationName;period;unitCount desc"
+    assert weekly.date_grouping == 3
+    assert base.date_grouping is None
+    assert Dimensions().period("hour") == Dimensions("period", date_grouping=5)
+    assert str(Dimensions().by("fixtureId").repair_code()) == "fixtureId;repairCode"
+    with pytest.raises(ValueError, match="fortnight"):
+        Dimensions().period("fortnight")  # type: ignore[arg-type]
+
+
+def test_filter_body_uses_wire_names_and_leaves_unset_keys_out() -> None:
+    f = WATSFilter(
+        part_number="PCBA-%;PSU-1",
+        yield_=90,
+        date_from=datetime(2026, 11, 1, tzinfo=timezone(timedelta(hours=1))),
+        period_count=4,
+        run=-1,
+        measurement_paths="Main¶Power¶3V3",
+    )
+
+    assert f.to_json() == {
+        "partNumber": "PCBA-%;PSU-1",
+        "yield": 90,
+        "dateFrom": "2026-11-01T00:00:00+01:00",
+        "periodCount": 4,
+        "includeCurrentPeriod": True,
+        "run": -1,
+        "measurementPaths": "Main¶Power¶3V3",
+    }
+    assert WATSFilter().to_json() == {}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"partnumber": "x"}, {"run": 4}, {"yield_": 101}, {"top_count": -1}],
+    ids=["unknown-key", "run", "yield", "top"],
+)
+def test_filter_rejects_what_the_server_would_not_understand(bad: dict[str, Any]) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        WATSFilter(**bad)
+
+
+def _answer(rows: list[dict[str, Any]]) -> Any:
+    def reply(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=rows)
+
+    return reply
+
+
+def test_calls_send_dimensions_and_paths_and_parse_typed_rows() -> None:
+    row = {"partNumber": "P1", "period": "2026-W48", "unitCount": 4, "fpy": 75.0, "colour": "red"}
+    transport = ScriptedTransport(_answer([row]), _answer([]))
+    with WATS(base_url="http://wats.test", token="t", transport=transport) as client:
+        rows = client.analytics.dynamic_yield(
+            Dimensions().part_number().period("week"), WATSFilter(part_number="P1")
+        )
+        client.analytics.measurements(["A¶B", "A¶C"], WATSFilter(max_count=5))
+
+    assert [type(r) for r in rows] == [YieldData]
+    assert (rows[0].part_number, rows[0].period, rows[0].unit_count, rows[0].fpy) == (
+        "P1",
+        "2026-W48",
+        4,
+        75.0,
+    )
+    assert rows[0].model_extra == {"colour": "red"}
+    first, second = transport.requests
+    assert first.url.path == "/api/App/DynamicYield"
+    assert first.url.params["dimensions"] == "partNumber;period"
+    assert json.loads(first.content) == {
+        "partNumber": "P1",
+        "dateGrouping": 3,
+        "includeCurrentPeriod": True,
+    }
+    assert second.url.params["measurementPaths"] == "A¶B;A¶C"
+    assert json.loads(second.content) == {"maxCount": 5}
+
+
+def test_yield_and_top_failed_from_a_live_server(live_server: Any) -> None:
+    part_number = f"SDK-AN-{uuid.uuid4().hex[:8]}"
+    start = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
+
+    def report(serial: str, minutes: int, volts: float) -> UUTReport:
+        uut = UUTReport.new(
+            part_number=part_number,
+            serial_number=serial,
+            revision="A",
+            process_code=100,
+            station_name="ST-9",
+            location="Lab",
+            purpose="Test",
+            start=start + timedelta(minutes=minutes),
+        )
+        uut.root.add_sequence("Power").add_numeric("3V3", volts, low=3.2, high=3.4, unit="V")
+        uut.propagate_failures()
+        return uut
+
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+        for uut in (report("U1", 0, 3.6), report("U1", 10, 3.3), report("U2", 5, 3.31)):
+            client.reports.submit(uut)
+        f = WATSFilter(part_number=part_number)
+        (total,) = client.analytics.dynamic_yield(Dimensions().period("day"), f)
+        (failed,) = client.analytics.top_failed(f)
+
+    assert (total.period, total.unit_count, total.fp_count, total.sp_count) == (
+        "2026-11-23",
+        2,
+        1,
+        2,
+    )
+    assert (total.fpy, total.spy, total.test_yield, total.retest_count) == (50.0, 100.0, 200 / 3, 1)
+    assert (failed.step_name, failed.fail_count, failed.total_count) == ("3V3", 1, 3)
