@@ -14,7 +14,14 @@ from collections.abc import Callable
 
 from pywats._exceptions import ReportValidationError
 
-__all__ = ["STATUS_SEVERITY", "as_number", "numeric_passes", "string_passes", "worst_status"]
+__all__ = [
+    "STATUS_SEVERITY",
+    "as_number",
+    "non_finite_text",
+    "numeric_passes",
+    "string_passes",
+    "worst_status",
+]
 
 _NumericTest = Callable[[float, float, float], bool]
 
@@ -59,6 +66,14 @@ _NON_FINITE = {
     "+infinity": math.inf,
     "+inf": math.inf,
 }
+
+
+def non_finite_text(value: float) -> str:
+    """The text WATS uses for a NaN or infinite number (JSON itself cannot carry them)."""
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
 
 STATUS_SEVERITY = {"P": 0, "D": 1, "S": 2, "F": 3, "E": 4, "T": 5}
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import math
 import mimetypes
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pywats.report._limits import non_finite_text
 from pywats.report._node import Field, JSONObject, ListField, Node
 
 __all__ = [
@@ -28,6 +30,18 @@ __all__ = [
 Number = float | int | str
 
 
+class NumberField(Field[Number | None]):
+    """A measured value or limit. Setting NaN or ±Infinity stores WATS's text form
+    ("NaN", "Infinity", "-Infinity"), because JSON cannot carry those numbers."""
+
+    __slots__ = ()
+
+    def __set__(self, obj: Node, value: Number | None) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            value = non_finite_text(value)
+        obj.raw[self.key] = value
+
+
 class NumericMeasurement(Node):
     """One element of `numericMeas`: value, limits (`lowLimit` is the one-limit operand), unit."""
 
@@ -36,9 +50,9 @@ class NumericMeasurement(Node):
     name: Field[str | None] = Field("name")
     status: Field[str] = Field("status")
     unit: Field[str | None] = Field("unit")
-    value: Field[Number | None] = Field("value")
-    high_limit: Field[Number | None] = Field("highLimit")
-    low_limit: Field[Number | None] = Field("lowLimit")
+    value = NumberField("value")
+    high_limit = NumberField("highLimit")
+    low_limit = NumberField("lowLimit")
 
 
 class BooleanMeasurement(Node):

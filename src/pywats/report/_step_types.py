@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pywats._exceptions import ReportValidationError
 from pywats.report._codes import ChartType, CompOp, Status
-from pywats.report._limits import numeric_passes, string_passes, worst_status
+from pywats.report._limits import non_finite_text, numeric_passes, string_passes, worst_status
 from pywats.report._node import JSONObject, ListField, NodeField
 from pywats.report._payloads import (
     BooleanMeasurement,
@@ -58,11 +58,7 @@ def _number(value: object, where: str, key: str) -> float | str | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ReportValidationError([(f"{where}.{key}", f"expected a number, got {value!r}")])
     number = float(value)
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    return number
+    return number if math.isfinite(number) else non_finite_text(number)
 
 
 def new_numeric(

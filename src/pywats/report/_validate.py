@@ -8,6 +8,7 @@ produce must be accepted by any server. Every problem is reported with its JSON 
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from typing import Any
@@ -205,6 +206,12 @@ def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], pa
         if value is None:
             if needed:
                 problems.append((f"{path}.{limit_key}", f"required by compOp {meas['compOp']!r}"))
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(
+                (f"{path}.{limit_key}", f"{value!r} is not valid JSON; WATS uses the text 'NaN'/"
+                 "'Infinity'/'-Infinity' (set the value through the model to convert it)")
+            )  # fmt: skip
             continue
         try:
             as_number(value, path, limit_key)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
-from pywats.report import Attachment, ChartSeries, Loop
+from pywats.report import Attachment, ChartSeries, Loop, NumericMeasurement
 
 
 def test_series_keep_shortest_exact_number_text() -> None:
@@ -52,3 +53,14 @@ def test_loop_roles() -> None:
     iteration = Loop.iteration(0)
     assert not iteration.is_summary
     assert iteration.idx == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "text"), [(math.nan, "NaN"), (math.inf, "Infinity"), (-math.inf, "-Infinity")]
+)
+def test_setting_non_finite_measurement_numbers_stores_wats_text(number: float, text: str) -> None:
+    meas = NumericMeasurement({})
+    meas.value = number
+    meas.low_limit = number
+    meas.high_limit = 2.5
+    assert meas.raw == {"value": text, "lowLimit": text, "highLimit": 2.5}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pywats import ReportValidationError, WATSError
-from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
+from pywats.report import NumericLimitStep, UURReport, UUTReport, read_wsjf, write_wsjf
 
 
 def new_report() -> UUTReport:
@@ -144,3 +144,25 @@ def test_uur_rules() -> None:
         ("uur.processCode", "required: the test operation code"),
         ("subUnits[0].failures[0].category", "required, expected a non-empty string"),
     ]
+
+
+def test_non_finite_json_numbers_are_flagged_before_submit() -> None:
+    text = (
+        '{"type":"T","id":"5f0c8a52-9d2e-4c1b-a3f4-7e6d2b1c0a99","pn":"P","sn":"S","rev":"A",'
+        '"processCode":1,"result":"P","machineName":"M","location":"L","purpose":"P",'
+        '"start":"2026-03-02T08:15:30.125+01:00","root":{"id":1,"group":"M",'
+        '"stepType":"SequenceCall","name":"r","status":"P","steps":[{"id":2,"group":"M",'
+        '"stepType":"ET_NLT","name":"n","status":"P","numericMeas":[{"compOp":"GE",'
+        '"name":null,"status":"P","value":NaN,"lowLimit":"-Infinity"}]}]}}'
+    )
+    report = read_wsjf(text)
+    assert isinstance(report, UUTReport)
+    ((path, message),) = report.problems()
+    assert path == "root.steps[0].numericMeas[0].value"
+    assert message.startswith("nan is not valid JSON; WATS uses the text 'NaN'")
+    step = report.root.steps[0]
+    assert isinstance(step, NumericLimitStep)
+    assert step.measurement is not None
+    step.measurement.value = step.measurement.value  # the model converts it on set
+    assert report.problems() == []
+    assert '"value":"NaN"' in write_wsjf(report, validate=True)
