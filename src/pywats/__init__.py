@@ -10,6 +10,7 @@ from pywats._analytics_models import (
     YieldData,
 )
 from pywats._analytics_query import Dimensions, WATSFilter
+from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
 from pywats._breaker import BreakerSettings
 from pywats._client import WATS, AsyncWATS
 from pywats._config import NOT_GIVEN, NotGiven
@@ -63,6 +64,10 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AggregatedMeasurement",
+    "Asset",
+    "AssetLogEntry",
+    "AssetStatus",
+    "AssetType",
     "AsyncWATS",
     "AuthenticationError",
     "BadRequestError",

@@ -21,6 +21,7 @@ import anyio
 import httpx
 
 from pywats._analytics import AnalyticsService
+from pywats._assets import AssetsService
 from pywats._breaker import DEFAULT_BREAKER, BreakerSettings, CircuitBreaker
 from pywats._cache import ReferenceCache
 from pywats._clock import SYSTEM_CLOCK, Clock
@@ -135,6 +136,11 @@ class BaseClient(Service[M]):
     def production(self) -> ProductionService[M]:
         """Units, sub-units, phases, unit history, serial numbers and unit verification."""
         return ProductionService(self)
+
+    @functools.cached_property
+    def assets(self) -> AssetsService[M]:
+        """Asset types, assets, usage counts, calibration, maintenance, status and log."""
+        return AssetsService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -10,7 +10,10 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-__all__ = ["Setting", "WireModel", "chain", "dump", "segment"]
+__all__ = ["Params", "Setting", "WireModel", "chain", "dump", "segment"]
+
+Params = dict[str, "str | int | float | bool | None"]
+"""Query parameters of a `Call`; None values are left out."""
 
 T = TypeVar("T")
 U = TypeVar("U")

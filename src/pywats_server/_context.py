@@ -9,6 +9,7 @@ from fastapi import Request
 from ._errors import ApiError
 from ._settings import Settings
 from .storage import (
+    AssetStore,
     Database,
     Principal,
     ProcessStore,
@@ -42,6 +43,7 @@ class ServerContext:
     units: UnitStore
     serial_numbers: SerialNumberStore
     verifier: UnitVerifier
+    assets: AssetStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -61,6 +63,7 @@ class ServerContext:
             UnitStore(database, products, structure),
             SerialNumberStore(database),
             UnitVerifier(database, products),
+            AssetStore(database),
         )
 
 

@@ -69,6 +69,10 @@ EXPECTED = {
     "UnitPhase",
     "UnitVerification",
     "UnitVerificationGrade",
+    "Asset",
+    "AssetLogEntry",
+    "AssetStatus",
+    "AssetType",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import analytics, app, processes, production, products, reports
+from . import analytics, app, assets, processes, production, products, reports
 
 __all__ = ["ROUTERS"]
 
@@ -13,4 +13,5 @@ ROUTERS = (
     analytics.router,
     products.router,
     production.router,
+    assets.router,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._database import Database
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
+from .assets import AssetStore
 from .processes import Process, ProcessStore, RepairCategory, RepairOperation
 from .product_structure import ProductStructureStore, parse_wsbf
 from .products import ProductStore
@@ -18,6 +19,7 @@ from .users import Principal, UserInfo, UserStore, encode_token
 
 __all__ = [
     "PATH_SEPARATOR",
+    "AssetStore",
     "Attachment",
     "Database",
     "HeaderQuery",

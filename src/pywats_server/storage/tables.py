@@ -7,6 +7,7 @@ A new domain adds its storage module to the imports below and a migration under
 from __future__ import annotations
 
 from . import (
+    assets,
     processes,
     product_structure,
     products,
@@ -20,6 +21,7 @@ from . import (
 from ._metadata import metadata
 
 __all__ = [
+    "assets",
     "metadata",
     "processes",
     "product_structure",

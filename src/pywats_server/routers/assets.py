@@ -1,0 +1,242 @@
+"""`/api/Asset`: asset types, assets (OData queries), sub-assets, usage counts, calibration and
+maintenance, state, derived alarm status and the asset log.
+
+Endpoints taking `id` or `serialNumber` accept either (one is enough).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._context import ServerContext, context
+from ..storage import Principal
+from .products import Setting
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/Asset", tags=["Asset"])
+Context = Annotated[ServerContext, Depends(context)]
+Filter = Annotated[str | None, Query(alias="$filter")]
+OrderBy = Annotated[str | None, Query(alias="$orderby")]
+Top = Annotated[int | None, Query(alias="$top", ge=0)]
+Skip = Annotated[int | None, Query(alias="$skip", ge=0)]
+AssetId = Annotated[str | None, Query(alias="id")]
+Serial = Annotated[str | None, Query(alias="serialNumber")]
+
+
+def _user(request: Request) -> str:
+    principal: Principal = request.scope["state"]["principal"]
+    return principal.name
+
+
+User = Annotated[str, Depends(_user)]
+
+
+class AssetType(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    typeName: str = Field(min_length=1, max_length=200)
+    typeId: str | None = None
+    runningCountLimit: int | None = None
+    totalCountLimit: int | None = None
+    maintenanceInterval: float | None = None
+    calibrationInterval: float | None = None
+    warningThreshold: float | None = Field(default=None, ge=0)
+    alarmThreshold: float | None = Field(default=None, ge=0)
+    isReadonly: bool = False
+    icon: str | None = None
+
+
+class Asset(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    serialNumber: str = Field(min_length=1, max_length=200)
+    assetId: str | None = None
+    typeId: str | None = None
+    parentAssetId: str | None = None
+    parentSerialNumber: str | None = None
+    assetName: str | None = None
+    partNumber: str | None = None
+    revision: str | None = None
+    description: str | None = None
+    location: str | None = None
+    ClientId: int | None = None
+    state: int | None = None
+    firstSeenDate: datetime | None = None
+    lastSeenDate: datetime | None = None
+    lastCalibrationDate: datetime | None = None
+    nextCalibrationDate: datetime | None = None
+    lastMaintenanceDate: datetime | None = None
+    nextMaintenanceDate: datetime | None = None
+    totalCount: int | None = Field(default=None, ge=0)
+    runningCount: int | None = Field(default=None, ge=0)
+    tags: list[Setting] | None = None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    assetId: str = Field(min_length=1)
+    comment: str = Field(min_length=1)
+
+
+@router.get("")
+def query_assets(
+    ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
+) -> list[dict[str, Any]]:
+    """Assets matching `$filter` (e.g. `typeName eq 'Fixture' and runningCount gt 1000`)."""
+    return ctx.assets.query((filter, orderby, top, skip))
+
+
+@router.put("")
+def save_asset(ctx: Context, asset: Asset, user: User) -> dict[str, Any]:
+    """Create or update an asset (by `assetId`, else by `serialNumber`)."""
+    return ctx.assets.save(asset.model_dump(exclude_unset=True), user)
+
+
+@router.delete("")
+def delete_asset(ctx: Context, id: AssetId = None, serialNumber: Serial = None) -> None:
+    ctx.assets.delete(id, serialNumber)
+
+
+@router.get("/Types")
+def asset_types(ctx: Context, filter: Filter = None, top: Top = None) -> list[dict[str, Any]]:
+    return ctx.assets.types(filter, top)
+
+
+@router.put("/Types")
+def save_asset_type(ctx: Context, asset_type: AssetType) -> dict[str, Any]:
+    """Create or update an asset type (by `typeId`, else by `typeName`)."""
+    return ctx.assets.save_type(asset_type.model_dump(exclude_unset=True))
+
+
+@router.get("/Log")
+def asset_log(
+    ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
+) -> list[dict[str, Any]]:
+    return ctx.assets.log((filter, orderby, top, skip))
+
+
+@router.post("/Message")
+def add_message(ctx: Context, message: Message, user: User) -> None:
+    ctx.assets.message(message.assetId, message.comment, user)
+
+
+@router.get("/Status")
+def asset_status(
+    ctx: Context,
+    id: AssetId = None,
+    serialNumber: Serial = None,
+    translate: bool = True,
+    cultureCode: str | None = None,
+) -> dict[str, Any]:
+    """The derived alarm state: 0 OK, 1 warning, 2 alarm, with the reasons (in English)."""
+    return ctx.assets.status(id, serialNumber)
+
+
+@router.put("/State")
+def set_state(
+    ctx: Context, state: int, user: User, id: AssetId = None, serialNumber: Serial = None
+) -> None:
+    ctx.assets.set_state(id, serialNumber, state, user)
+
+
+@router.put("/Count")
+def count_use(
+    ctx: Context,
+    id: AssetId = None,
+    serialNumber: Serial = None,
+    totalCount: Annotated[int | None, Query(ge=0)] = None,
+    incrementBy: Annotated[int, Query(ge=0)] = 1,
+    incrementChildren: bool = True,
+) -> None:
+    """Add `incrementBy` uses (to the sub-assets too), or set `totalCount`."""
+    ctx.assets.count(
+        id,
+        serialNumber,
+        increment_by=incrementBy,
+        total_count=totalCount,
+        include_children=incrementChildren,
+    )
+
+
+@router.post("/ResetRunningCount")
+def reset_running_count(
+    ctx: Context,
+    user: User,
+    id: AssetId = None,
+    serialNumber: Serial = None,
+    comment: str | None = None,
+) -> None:
+    ctx.assets.set_counts(id, serialNumber, running=0, user=user, comment=comment)
+
+
+@router.put("/SetRunningCount")
+def set_running_count(
+    ctx: Context, runningCount: int, user: User, id: AssetId = None, serialNumber: Serial = None
+) -> None:
+    ctx.assets.set_counts(id, serialNumber, running=runningCount, user=user)
+
+
+@router.put("/SetTotalCount")
+def set_total_count(
+    ctx: Context, totalCount: int, user: User, id: AssetId = None, serialNumber: Serial = None
+) -> None:
+    ctx.assets.set_counts(id, serialNumber, total=totalCount, user=user)
+
+
+def _service(kind: str) -> Any:
+    def record(
+        ctx: Context,
+        user: User,
+        id: AssetId = None,
+        serialNumber: Serial = None,
+        dateTime: datetime | None = None,
+        comment: str | None = None,
+    ) -> None:
+        ctx.assets.record_service(kind, id, serialNumber, done=dateTime, user=user, comment=comment)
+
+    def external(
+        ctx: Context,
+        user: User,
+        fromDate: datetime,
+        toDate: datetime,
+        id: AssetId = None,
+        serialNumber: Serial = None,
+        comment: str | None = None,
+    ) -> None:
+        ctx.assets.record_service(
+            kind, id, serialNumber, done=fromDate, until=toDate, user=user, comment=comment
+        )
+
+    return record, external
+
+
+for _kind in ("Calibration", "Maintenance"):
+    _record, _external = _service(_kind.lower())
+    router.post(
+        f"/{_kind}",
+        summary=f"Record a {_kind.lower()} (at `dateTime`, default now)",
+    )(_record)
+    router.post(
+        f"/{_kind}/External",
+        summary=f"Record an externally managed {_kind.lower()} period `fromDate`..`toDate`",
+    )(_external)
+
+
+@router.get("/SubAssets")
+def sub_assets(
+    ctx: Context, id: AssetId = None, serialNumber: Serial = None, level: int = 1
+) -> list[dict[str, Any]]:
+    """Child assets `level` generations deep (0: all)."""
+    return ctx.assets.children(id, serialNumber, level)
+
+
+@router.get("/{assetIdOrSerialNumber}")
+def get_asset(ctx: Context, assetIdOrSerialNumber: str) -> dict[str, Any]:
+    """An asset by id or serial number, with its type and child assets."""
+    return ctx.assets.get(assetIdOrSerialNumber)

@@ -1,0 +1,164 @@
+"""`client.assets` against the real server: types, the asset tree, usage counts, calibration,
+the derived alarm status, state changes, OData queries and the log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pywats import (
+    WATS,
+    Asset,
+    AssetType,
+    AsyncWATS,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+)
+
+NOW = datetime.now(timezone.utc)
+
+
+async def _fixture_type(client: AsyncWATS, unique: str) -> AssetType:
+    return await client.assets.save_type(
+        AssetType(
+            type_name=f"Fixture {unique}",
+            running_count_limit=100,
+            calibration_interval=30,
+            warning_threshold=80,
+        )
+    )
+
+
+@pytest.mark.anyio
+async def test_asset_tree_counts_and_status(aclient: AsyncWATS, unique: str) -> None:
+    kind = await _fixture_type(aclient, unique)
+    assert kind.type_id
+    fixture, probe = f"FX-{unique}", f"PR-{unique}"
+    await aclient.assets.save(Asset(serial_number=fixture, type_id=kind.type_id, location="L1"))
+    await aclient.assets.save(
+        Asset(serial_number=probe, type_id=kind.type_id, parent_serial_number=fixture)
+    )
+    tree = await aclient.assets.get(fixture)
+    assert [child.serial_number for child in tree.asset_children] == [probe]
+    assert tree.asset_type is not None
+    assert tree.asset_type.running_count_limit == 100
+    assert [a.serial_number for a in await aclient.assets.sub_assets(fixture)] == [probe]
+
+    never = await aclient.assets.status(fixture)
+    assert (never.alarm_state_name, never.messages) == (
+        "Alarm",
+        ["calibration: no calibration date recorded"],
+    )
+    await aclient.assets.record_calibration(fixture, NOW - timedelta(days=10))
+    calibrated = await aclient.assets.status(fixture)
+    assert calibrated.alarm_state == 0, calibrated.messages
+    assert calibrated.next_calibration_date is not None
+    assert calibrated.next_calibration_date.date() == (NOW + timedelta(days=20)).date()
+
+    await aclient.assets.count_use(fixture, 85)
+    warned = await aclient.assets.status(fixture)
+    assert (warned.alarm_state, warned.messages) == (1, ["running count 85 of 100 (85%)"])
+    assert (await aclient.assets.get(probe)).running_count == 85  # counted with its parent
+    await aclient.assets.count_use(fixture, 15, include_children=False)
+    alarmed = await aclient.assets.status(fixture)
+    assert alarmed.alarm_state == 2
+    assert (alarmed.running_count, alarmed.total_count) == (100, 100)
+
+    await aclient.assets.reset_running_count(fixture, comment="new pins")
+    reset = await aclient.assets.get(fixture)
+    assert (reset.running_count, reset.total_count) == (0, 100)
+    await aclient.assets.record_calibration(fixture, NOW - timedelta(days=29))
+    due = await aclient.assets.status(fixture)
+    assert due.alarm_state == 1
+    assert "calibration due" in due.messages[0]
+
+
+@pytest.mark.anyio
+async def test_external_calibration_state_and_failures(aclient: AsyncWATS, unique: str) -> None:
+    kind = await aclient.assets.save_type(
+        AssetType(type_name=f"Meter {unique}", calibration_interval=-2)
+    )
+    meter = f"DMM-{unique}"
+    with pytest.raises(BadRequestError, match="typeId: required to register a new asset"):
+        await aclient.assets.save(Asset(serial_number=meter))
+    saved = await aclient.assets.save(Asset(serial_number=meter, type_id=kind.type_id))
+    assert saved.state == 1
+
+    with pytest.raises(BadRequestError, match="fromDate"):
+        await aclient.assets.record_calibration(meter, until=NOW + timedelta(days=365))
+    with pytest.raises(BadRequestError, match="toDate: expected a date after fromDate"):
+        await aclient.assets.record_calibration(meter, NOW, until=NOW - timedelta(days=1))
+    await aclient.assets.record_calibration(
+        meter, NOW - timedelta(days=300), until=NOW - timedelta(days=2), comment="by the lab"
+    )
+    overdue = await aclient.assets.status(meter)
+    assert overdue.alarm_state == 2
+    assert overdue.messages[0].startswith("calibration overdue by 2 day(s)")
+
+    with pytest.raises(NotFoundError, match=f"asset 'NOPE-{unique}' not found"):
+        await aclient.assets.status(f"NOPE-{unique}")
+    with pytest.raises(BadRequestError, match=r"expected an asset state 0\.\.6, got 9"):
+        await aclient.assets.set_state(meter, 9)
+    await aclient.assets.set_state(meter, 6)
+    with pytest.raises(ConflictError, match="is scrapped: its state cannot change"):
+        await aclient.assets.set_state(meter, 1)
+
+    entries = await aclient.assets.log(f"serialNumber eq '{meter}'")
+    assert [e.type for e in entries] == [1, 4, 6]
+    assert entries[1].comment == "by the lab"
+    assert entries[0].user == "admin"
+    await aclient.assets.add_message(saved.asset_id or "", "sent for repair")
+    latest = await aclient.assets.log(f"serialNumber eq '{meter}'", orderby="logId desc", top=1)
+    assert [(e.type, e.comment) for e in latest] == [(0, "sent for repair")]
+
+
+@pytest.mark.anyio
+async def test_odata_queries_and_deletion(aclient: AsyncWATS, unique: str) -> None:
+    kind = await _fixture_type(aclient, unique)
+    for index in range(3):
+        await aclient.assets.save(
+            Asset(serial_number=f"Q{index}-{unique}", type_id=kind.type_id, location=f"L{index}")
+        )
+    await aclient.assets.count_use(f"Q2-{unique}", 7)
+    found = await aclient.assets.query(
+        f"typeName eq 'Fixture {unique}' and runningCount gt 0", orderby="serialNumber desc"
+    )
+    assert [a.serial_number for a in found] == [f"Q2-{unique}"]
+    paged = await aclient.assets.query(
+        f"startswith(serialNumber,'Q') and endswith(serialNumber,'{unique}')",
+        orderby="location desc",
+        top=2,
+        skip=1,
+    )
+    assert [a.location for a in paged] == ["L1", "L0"]
+    with pytest.raises(BadRequestError, match="unknown field 'colour'"):
+        await aclient.assets.query("colour eq 'red'")
+    assert [t.type_name for t in await aclient.assets.types(f"typeName eq 'Fixture {unique}'")] == [
+        f"Fixture {unique}"
+    ]
+
+    await aclient.assets.save(
+        Asset(serial_number=f"Q0-{unique}", parent_serial_number=f"Q1-{unique}")
+    )
+    with pytest.raises(BadRequestError, match="cannot be its own ancestor"):
+        await aclient.assets.save(
+            Asset(serial_number=f"Q1-{unique}", parent_serial_number=f"Q0-{unique}")
+        )
+    with pytest.raises(ConflictError, match="has child assets"):
+        await aclient.assets.delete(f"Q1-{unique}")
+    await aclient.assets.delete(f"Q0-{unique}")
+    with pytest.raises(NotFoundError):
+        await aclient.assets.get(f"Q0-{unique}")
+
+
+def test_assets_over_a_socket(client: WATS, unique: str) -> None:
+    kind = client.assets.save_type(AssetType(type_name=f"Socket {unique}", total_count_limit=10))
+    client.assets.save(Asset(serial_number=f"S-{unique}", type_id=kind.type_id))
+    client.assets.count_use(f"S-{unique}", 10)
+    assert client.assets.status(f"S-{unique}").messages == ["total count 10 of 10 (100%)"]
+    with pytest.raises(BadRequestError, match="fromDate"):
+        client.assets.record_maintenance(f"S-{unique}", until=NOW)
+    with pytest.raises(NotFoundError, match=f"asset 'NOPE-{unique}' not found"):
+        client.assets.get(f"NOPE-{unique}")
