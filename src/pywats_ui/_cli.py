@@ -1,0 +1,48 @@
+"""`pywats-configurator [--config FILE]`: open the configurator on a station's configuration."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["default_config_path", "main"]
+
+
+#: The same variable `pywats-client` reads its `--config` default from.
+CONFIG_ENV = "PYWATS_CLIENT_CONFIG"
+
+
+def default_config_path() -> Path:
+    """`$PYWATS_CLIENT_CONFIG`, else `client.toml` in the current folder (where
+    `pywats-client init` writes it)."""
+    return Path(os.environ.get(CONFIG_ENV) or "client.toml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pywats-configurator",
+        description="Set up and watch a pyWATS station service.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"the service's configuration file (default: {default_config_path()})",
+    )
+    args = parser.parse_args(argv)
+    # Qt is imported only now, so `--help` works without a display.
+    from PySide6.QtWidgets import QApplication
+
+    from pywats_ui._app import create_window
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("pyWATS Configurator")
+    window = create_window(args.config or default_config_path())
+    window.show()
+    code = app.exec()
+    window.context.background.wait(2000)
+    return code

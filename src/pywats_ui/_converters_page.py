@@ -1,0 +1,177 @@
+"""Converters: the configured entries, whether the running service has them, add/edit/remove."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pywats_client.converters import Converter, available_converters
+from pywats_ui._converter_editor import ConverterEditor
+from pywats_ui._page import Context, Page
+
+__all__ = ["ConvertersPage"]
+
+
+def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
+    """What must match between an entry and the service's view of it to call it live."""
+    watch = Path(str(entry.get("watch", "")))
+    if not watch.is_absolute():
+        watch = folder / watch
+    return json.dumps(
+        [
+            entry.get("type"),
+            str(watch.resolve()),
+            entry.get("after", "move"),
+            entry.get("priority", 0),
+            entry.get("parameters", {}),
+        ],
+        sort_keys=True,
+    )
+
+
+class ConvertersPage(Page):
+    """The list of `[[converters]]`; selecting one opens it in the editor."""
+
+    title = "Converters"
+    keys = ("converters",)
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._live: set[str] | None = None
+        self._live_note = "checking the service…"
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget(left)
+        self.list.setObjectName("converter_list")
+        self.list.currentRowChanged.connect(self._selected)
+        column.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add", left)
+        self.add_button.setObjectName("add_converter")
+        self.add_button.clicked.connect(self.add)
+        self.remove_button = QPushButton("Remove…", left)
+        self.remove_button.setObjectName("remove_converter")
+        self.remove_button.clicked.connect(self.ask_remove)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        column.addLayout(buttons)
+        self.live_label = QLabel("", left)
+        self.live_label.setWordWrap(True)
+        column.addWidget(self.live_label)
+        self.editor = ConverterEditor(context, self)
+        self.editor.changed.connect(context.document.set_converter)
+        self.editor.setEnabled(False)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(1, 3)
+        self.layout_.addWidget(splitter, 1)
+        self.confirm: QMessageBox | None = None
+        context.document.changed.connect(self._document_changed)
+        self.add_button.setEnabled(False)
+        context.background.submit(available_converters, self._catalog_loaded, self._catalog_failed)
+        self._fill()
+
+    def activated(self) -> None:
+        self.refresh_live()
+
+    def refresh_live(self) -> None:
+        """Ask the service which converters it runs now."""
+        self.context.link.call(lambda c: c.converters(), self._live_loaded, self._live_failed)
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        row = self.list.currentRow()
+        prefix = f"converters[{row}]."
+        self.editor.show_errors(
+            {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
+        )
+        for key in errors:
+            if key.startswith("converters[") and not key.startswith(prefix):
+                self.list.setCurrentRow(int(key[len("converters[") :].split("]")[0]))
+                self.show_errors(errors)
+                return
+
+    def add(self) -> None:
+        """Append a new entry (first converter, folder `incoming/<name>`) and select it."""
+        name = next(iter(self.editor.catalog))
+        index = self.context.document.add_converter({"type": name, "watch": f"incoming/{name}"})
+        self.list.setCurrentRow(index)
+
+    def ask_remove(self) -> None:
+        """Ask before removing the selected entry (the dialog is `self.confirm`)."""
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        text = self.list.item(row).text()
+        self.confirm = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove converter",
+            f"Remove {text}?\nFiles already queued are kept.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        self.confirm.accepted.connect(lambda: self.context.document.remove_converter(row))
+        self.confirm.open()
+
+    def _catalog_loaded(self, catalog: dict[str, type[Converter]]) -> None:
+        self.editor.set_catalog(catalog)
+        self.add_button.setEnabled(bool(catalog))
+
+    def _catalog_failed(self, error: Exception) -> None:
+        self.live_label.setText(f"Cannot list the installed converters: {error}")
+
+    def _live_loaded(self, running: list[dict[str, Any]]) -> None:
+        self._live = {_live_key(Path("/"), c) for c in running}
+        self._fill()
+
+    def _live_failed(self, error: Exception) -> None:
+        self._live = None
+        self._live_note = f"service not reachable ({error})"
+        self._fill()
+
+    def _document_changed(self, key: str) -> None:
+        if key in ("", "converters"):
+            self._fill()
+
+    def _fill(self) -> None:
+        entries = self.context.document.converters()
+        folder = self.context.document.path.parent
+        row = self.list.currentRow()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for entry in entries:
+            mark = ""
+            if self._live is not None:
+                mark = "  ● live" if _live_key(folder, entry) in self._live else "  ○ not live"
+            self.list.addItem(f"{entry.get('type')} — {entry.get('watch')}{mark}")
+        self.list.blockSignals(False)
+        if self._live is None:
+            self.live_label.setText(f"Live state: {self._live_note}")
+        else:
+            self.live_label.setText("● the running service uses it · ○ saved or edited, not live")
+        row = min(max(row, 0), len(entries) - 1)
+        self.list.setCurrentRow(row)
+        self._selected(row)
+
+    def _selected(self, row: int) -> None:
+        entries = self.context.document.converters()
+        if 0 <= row < len(entries):
+            if row != self.editor.index or entries[row] != self.editor.entry:
+                self.editor.edit(row, entries[row])
+        else:
+            self.editor.edit(-1, {})
+        self.remove_button.setEnabled(row >= 0)

@@ -1,0 +1,115 @@
+"""Converters page against a running service: edit, save, reload, and "Try a file"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from pywats_client._config import load_config
+from pywats_ui import MainWindow
+from pywats_ui._converters_page import ConvertersPage
+
+from .conftest import SQLITE_ONLY, Station, report_file, running_service, write_station
+
+
+def _converters(qtbot: QtBot, window: MainWindow) -> ConvertersPage:
+    page = window.show_page("Converters")
+    assert isinstance(page, ConvertersPage)
+    qtbot.waitUntil(lambda: page.editor.base is not None, timeout=10_000)
+    return page
+
+
+def _type(qtbot: QtBot, editor: object, text: str) -> None:
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, text)
+
+
+@SQLITE_ONLY
+def test_edit_and_save_a_converter_and_the_service_picks_it_up(
+    qtbot: QtBot, tmp_path: Path, open_window: Callable[[Path], MainWindow], live_server: object
+) -> None:
+    station = write_station(tmp_path, live_server.base_url, live_server.token)  # type: ignore[attr-defined]
+    with running_service(station.config) as service:
+        window = open_window(station.config)
+        page = _converters(qtbot, window)
+        qtbot.waitUntil(lambda: "● live" in page.list.item(0).text(), timeout=10_000)
+        assert page.editor.base is not None
+        assert page.editor.params is not None
+
+        _type(qtbot, page.editor.base.editor("watch"), "line2")
+        _type(qtbot, page.editor.params.editor("operator"), "Kari")
+        assert "○ not live" in page.list.item(0).text()
+        assert window.windowTitle().endswith("*")
+        assert window.nav.item(3).text().endswith("•")
+
+        with qtbot.waitSignal(window.reloaded, timeout=20_000) as reloaded:
+            qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
+        assert reloaded.args is not None
+        assert "converters" in reloaded.args[0]["applied"]
+
+        saved = load_config(station.config).converters[0]
+        assert saved.watch == tmp_path / "line2"
+        assert saved.parameters == {"operator": "Kari"}
+        assert service.config.converters[0].watch == tmp_path / "line2"
+        assert not window.windowTitle().endswith("*")
+        qtbot.waitUntil(lambda: "● live" in page.list.item(0).text(), timeout=10_000)
+
+        assert (tmp_path / "line2").is_dir()  # the service watches it now
+        report_file(tmp_path / "line2", "SN-0001")
+        qtbot.waitUntil(lambda: service.outbox.stats().delivered == 1, timeout=30_000)
+
+
+def test_add_then_remove_after_confirmation(
+    qtbot: QtBot, station: Station, open_window: Callable[[Path], MainWindow]
+) -> None:
+    window = open_window(station.config)
+    page = _converters(qtbot, window)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.list.count() == 2
+    assert page.editor.index == 1
+    assert page.editor.base is not None
+    combo = page.editor.base.editor("type")
+    assert isinstance(combo, QComboBox)
+    assert {"wsjf", "wsxf", "teststand", "atml", "stdf"} <= {
+        combo.itemText(i) for i in range(combo.count())
+    }
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert page.confirm is not None
+    page.confirm.accept()
+    assert page.list.count() == 1
+    assert not window.context.document.dirty
+
+
+@SQLITE_ONLY
+def test_try_a_file_shows_the_report_tree_without_queueing(
+    qtbot: QtBot, tmp_path: Path, open_window: Callable[[Path], MainWindow], live_server: object
+) -> None:
+    station = write_station(tmp_path, live_server.base_url, live_server.token)  # type: ignore[attr-defined]
+    sample = report_file(tmp_path, "SN-TRY-1")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"type": "T", "id": ', encoding="utf-8")
+    with running_service(station.config) as service:
+        page = _converters(qtbot, open_window(station.config))
+        page.editor.try_file(sample)
+        qtbot.waitUntil(page.editor.try_button.isEnabled, timeout=20_000)
+        assert "1 report(s)" in page.editor.try_result.text()
+        top = page.editor.tree.topLevelItem(0)
+        assert top.text(0) == "UUT PCBA-100 rev B SN SN-TRY-1"
+        steps = top.child(0)
+        names = [steps.child(i).text(0) for i in range(steps.childCount())]
+        assert names == ["Supply 3V3", "Boundary scan"]
+        assert steps.child(0).text(3).startswith("3.31 V")
+
+        page.editor.try_file(broken)
+        qtbot.waitUntil(page.editor.try_button.isEnabled, timeout=20_000)
+        assert page.editor.try_result.text().startswith("Conversion failed: ")
+        assert "not a WSJF report" in page.editor.try_result.text()
+        assert page.editor.tree.topLevelItemCount() == 0
+        assert service.outbox.stats().pending == 0
+        assert service.outbox.stats().delivered == 0

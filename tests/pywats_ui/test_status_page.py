@@ -1,0 +1,73 @@
+"""Status page: live counts from the control API while files queue up and are delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from pywats_ui import MainWindow
+from pywats_ui._connection_page import ConnectionPage
+from pywats_ui._status_page import StatusPage, age_text
+
+from .conftest import SQLITE_ONLY, free_port, report_file, running_service, write_station
+
+
+@SQLITE_ONLY
+def test_counts_follow_files_from_queued_to_delivered(
+    qtbot: QtBot, tmp_path: Path, open_window: Callable[[Path], MainWindow], live_server: object
+) -> None:
+    # The station starts with a wrong server URL: reports queue up and wait.
+    wrong = f"http://127.0.0.1:{free_port()}"
+    station = write_station(tmp_path, wrong, live_server.token)  # type: ignore[attr-defined]
+    window = open_window(station.config)
+    status = window.show_page("Status")
+    assert isinstance(status, StatusPage)
+    value = status.values
+    with running_service(station.config):
+        qtbot.waitUntil(lambda: value["state"].text().startswith("running"), timeout=10_000)
+        assert value["pending"].text() == "0"
+        for serial in ("SN-1", "SN-2", "SN-3"):
+            report_file(station.incoming, serial)
+        qtbot.waitUntil(lambda: value["pending"].text() == "3", timeout=20_000)
+        assert value["last_upload"].text() == "never"
+        assert value["oldest"].text() != "—"
+        qtbot.waitUntil(lambda: status.errors.count() > 0, timeout=10_000)
+        assert "127.0.0.1" in status.errors.item(0).text()
+
+        # The operator fixes the URL; the server section needs a service restart.
+        connection = window.show_page("Connection")
+        assert isinstance(connection, ConnectionPage)
+        url = connection.form.editor("server.url")
+        assert isinstance(url, QLineEdit)
+        url.selectAll()
+        qtbot.keyClick(url, Qt.Key.Key_Delete)
+        qtbot.keyClicks(url, live_server.base_url)  # type: ignore[attr-defined]
+        with qtbot.waitSignal(window.reloaded, timeout=20_000) as reloaded:
+            qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
+        assert reloaded.args is not None
+        assert reloaded.args[0]["restart_required"] == ["server"]
+        assert "Restart the service to apply: server" in window.message.text()
+        window.show_page("Status")
+
+    qtbot.waitUntil(lambda: value["state"].text().startswith("not reachable"), timeout=10_000)
+    assert value["pending"].text() == "—"
+
+    with running_service(station.config):
+        qtbot.waitUntil(lambda: value["delivered"].text() == "3", timeout=30_000)
+        assert value["pending"].text() == "0"
+        assert value["in_flight"].text() == "0"
+        assert value["last_upload"].text().endswith("s ago")
+
+
+def test_age_text_picks_a_readable_unit() -> None:
+    assert [age_text(s) for s in (None, 5, 600, 4 * 3600, 3 * 86400)] == [
+        "—",
+        "5 s",
+        "10 min",
+        "4.0 h",
+        "3.0 d",
+    ]
