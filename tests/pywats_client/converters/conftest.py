@@ -115,15 +115,17 @@ class Mutator:
             buffer[r.randrange(len(buffer))] = r.choice((0x00, 0xFF, 0x7F, 0x80))
         return bytes(buffer)
 
-    def text(self, data: bytes) -> bytes:
+    def text(self, data: bytes, values: re.Pattern[bytes] = _XML_VALUE) -> bytes:
+        """A mutation of a text file; `values` finds the values to swap (XML by default; the
+        last non-empty group of a match is replaced)."""
         r = self.random
         choice = r.randrange(4)
-        if choice == 0:
+        matches = list(values.finditer(data)) if choice == 1 else []
+        if choice == 0 or (choice == 1 and not matches):
             return self.bytes(data)
         if choice == 1:
-            matches = list(_XML_VALUE.finditer(data))
             match = r.choice(matches)
-            group = 1 if match.group(1) is not None else 2
+            group = max(i for i in range(len(match.groups()) + 1) if match.group(i) is not None)
             return data[: match.start(group)] + r.choice(_TOKENS) + data[match.end(group) :]
         lines = data.split(b"\n")
         index = r.randrange(len(lines))
