@@ -109,7 +109,7 @@ class UURReport(Report):
             comment=comment,
         )
         main = report.main_unit
-        for step in uut.root.walk():
+        for step in uut.steps():
             if step.status == "F" and not step.steps:
                 main.add_failure(category, code, ref_step_id=step.id)
         return report

@@ -93,7 +93,8 @@ class UUTReport(Report):
 
     @property
     def root(self) -> SequenceCall:
-        """The root sequence call; a report without one gets an empty root on first access."""
+        """The root sequence call. A loaded report without one gets an empty root here (the
+        builders' entry point); the read-only methods below never add it."""
         if self._root is None:
             self._root = SequenceCall.new("MainSequence Callback")
             self._raw["root"] = self._root.raw
@@ -122,7 +123,7 @@ class UUTReport(Report):
 
     def steps(self) -> list[Step]:
         """Every step, depth-first pre-order (root first)."""
-        return list(self.root.walk())
+        return [] if self._root is None else list(self._root.walk())
 
     def evaluate(self, *, propagate: bool = True) -> str:
         """Recompute every measurement and measurement-step status from the limits (§12.4);
@@ -132,7 +133,7 @@ class UUTReport(Report):
         Raises ReportValidationError naming the step when a value or limit is not numeric, a
         limit the operator uses is missing, or the operator has no defined evaluation.
         """
-        for step in self.root.walk():
+        for step in self.steps():
             if isinstance(step, (NumericLimitStep, PassFailStep, StringValueStep)):
                 step.evaluate()
         return self.propagate_failures() if propagate else self.result
@@ -140,10 +141,12 @@ class UUTReport(Report):
     def propagate_failures(self) -> str:
         """Carry failing step statuses up to the root, set `result` from the root and point
         `uut.stepIdCausedUUTFailure` at the first failed leaf step. Returns the result."""
-        status = propagate_failures(self.root)
+        if self._root is None:
+            return self.result
+        status = propagate_failures(self._root)
         self.result = status if status in ("F", "E", "T") else "P"
         if self.result != "P":
-            first = next((s for s in self.root.walk() if s.status == "F" and not s.steps), None)
+            first = next((s for s in self.steps() if s.status == "F" and not s.steps), None)
             if first is not None:
                 first.caused_uut_failure = True
                 uut = self.uut

@@ -7,7 +7,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pywats.report import UUTReport
+from pywats.report import UURReport, UUTReport, read_wsjf, write_wsjf
 
 
 def new_uut(**overrides: object) -> UUTReport:
@@ -49,3 +49,15 @@ def test_new_uut_takes_explicit_values() -> None:
     assert report.start == "2026-03-02T08:15:30.1250000+01:00"
     assert report.station_name == "FCT-3"
     assert new_uut(start="2026-03-02T08:15:30.93Z").start == "2026-03-02T08:15:30.93Z"
+
+
+def test_read_only_methods_never_add_a_missing_root() -> None:
+    text = '{"type":"T","id":"a","pn":"P","sn":"S","rev":"A","processCode":10,"result":"F"}'
+    report = read_wsjf(text)
+    assert isinstance(report, UUTReport)
+    assert report.steps() == []
+    assert report.evaluate() == "F"
+    UURReport.from_uut(report, category="Component", code="Burned Component", location="Lab")
+    assert write_wsjf(report) == text
+    assert report.root.steps == []  # the builders' entry point creates it
+    assert "root" in report.raw
