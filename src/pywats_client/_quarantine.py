@@ -56,6 +56,17 @@ class Quarantine:
         self.disk.fsync_dir(self.folder)
         return name
 
+    def tidy(self) -> int:
+        """Remove reason and log files whose file never arrived (a crash during `put`; the
+        source is still in its watch folder and will be quarantined again). Returns how many."""
+        removed = 0
+        for sidecar in [*self.folder.glob(f"*{_REASON}"), *self.folder.glob(f"*{_LOG}")]:
+            suffix = _REASON if sidecar.name.endswith(_REASON) else _LOG
+            if not (self.folder / sidecar.name[: -len(suffix)]).exists():
+                self.disk.remove(sidecar)
+                removed += 1
+        return removed
+
     def _write(self, path: Path, data: bytes) -> None:
         self.disk.write(path, data)
         self.disk.fsync(path)

@@ -325,6 +325,7 @@ class Service:
         def set_aside(path: Path, reason: str) -> None:
             self.quarantine.put(path, reason=reason, converter="outbox")
 
+        await anyio.to_thread.run_sync(self.quarantine.tidy)
         summary = await anyio.to_thread.run_sync(self.outbox.recover, set_aside)
         if any(summary.values()):
             _log.warning("outbox recovery: %s", summary)
