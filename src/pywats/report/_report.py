@@ -70,6 +70,13 @@ class Report(Node):
         self.assets.append(asset)
         return asset
 
+    def add_additional_data(self, name: str, props: list[JSONObject]) -> AdditionalData:
+        """Add a named TestStand-style property tree (`additionalData`), e.g.
+        `[{"name": "Temp", "type": "Number", "value": "21.5"}]`."""
+        data = AdditionalData({"name": name, "props": props})
+        self.additional_data.append(data)
+        return data
+
     def attach(
         self,
         source: bytes | str | Path,

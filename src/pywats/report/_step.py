@@ -106,6 +106,13 @@ class Step(Node):
             for child in self._steps:
                 yield from child.walk()
 
+    def add_additional_result(self, name: str, props: list[JSONObject]) -> AdditionalData:
+        """Add a named property tree to the step (`additionalResults`, same shape as the
+        report's `additionalData`)."""
+        data = AdditionalData({"name": name, "props": props})
+        self.additional_results.append(data)
+        return data
+
     def attach(
         self,
         source: bytes | str | Path,

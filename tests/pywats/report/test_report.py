@@ -41,3 +41,17 @@ def test_header_helpers_write_the_exported_shapes(tmp_path: Path) -> None:
     assert (png.name, png.content_type, png.content) == ("board.png", "image/png", b"\x89PNG...")
     assert (log.name, log.content_type, log.data) == ("run.log", "text/plain", "bG9nIGxpbmUK")
     assert read_wsjf(write_wsjf(report)) == report
+
+
+def test_additional_data_on_report_and_step() -> None:
+    report = new_uut()
+    props = [{"name": "Temp", "type": "Number", "value": "21.5"}]
+    data = report.add_additional_data("Environment", props)
+    step = report.root.add_action("soak")
+    result = step.add_additional_result(
+        "Chamber", [{"name": "Rh", "type": "Number", "value": "40"}]
+    )
+    assert report.raw["additionalData"] == [{"name": "Environment", "props": props}]
+    assert (data.name, data.props) == ("Environment", props)
+    assert step.raw["additionalResults"][0]["name"] == result.name == "Chamber"
+    assert read_wsjf(write_wsjf(report)) == report
