@@ -1,0 +1,154 @@
+"""Running the station service in a test: in-process or as a subprocess, with small reports.
+
+Shared by the chaos, disk-fault and input-race tests. Timings come from the service's config
+(`tuned_config`), never from sleeps: a test waits for state with `eventually`.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from pywats import WATS, NotFoundError
+from pywats_client._config import load_config
+from pywats_client._durable import DiskIO
+from pywats_client._service import Service
+from pywats_client.converters import report_id
+
+from .conftest import write_config
+
+WSJF_CONVERTER = '[[converters]]\ntype = "wsjf"\nwatch = "in"\nafter = "{after}"\n'
+
+
+def tuned_config(
+    folder: Path,
+    url: str,
+    token: str,
+    *,
+    station: str,
+    after: str = "move",
+    **settings: float,
+) -> Path:
+    """`write_config` with one WSJF converter on `folder/in` and the given timing settings
+    replaced (any `key = value` line of the test config, e.g. `stable_seconds=0.5`)."""
+    path = write_config(
+        folder, url, token, converters=WSJF_CONVERTER.format(after=after), station=station
+    )
+    text = path.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        lines = text.splitlines()
+        hits = [n for n, line in enumerate(lines) if line.startswith(f"{key} = ")]
+        assert len(hits) == 1, f"test config has no single {key!r} line"
+        lines[hits[0]] = f"{key} = {value}"
+        text = "\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def eventually(check: Callable[[], bool], within: float = 60.0, what: str = "") -> None:
+    """Poll `check` until it is true; fail after `within` seconds naming `what`."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within:g} s waiting for {what or check}")
+        await anyio.sleep(0.05)
+
+
+def wait_until(check: Callable[[], bool], within: float = 60.0, what: str = "") -> None:
+    """`eventually` for synchronous tests."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within:g} s waiting for {what or check}")
+        time.sleep(0.05)
+
+
+@asynccontextmanager
+async def running(
+    config: Path, *, disk: DiskIO | None = None, **options: Any
+) -> AsyncIterator[Service]:
+    """The service from `config` running in this event loop until the block ends; the block
+    sees it ready. `disk` replaces the write seam; `options` go to `Service`."""
+    service = Service(load_config(config), config_path=config, disk=disk, **options)
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(service.is_ready, what="the service to become ready")
+        try:
+            yield service
+        finally:
+            service.stop()
+
+
+class Reports:
+    """Small WSJF files written into a watch folder and what the server must end up holding."""
+
+    def __init__(self, samples: Path, station: str) -> None:
+        template = json.loads((samples / "wats" / "uut-wsjf-export.json").read_bytes())
+        template["root"]["steps"] = []  # ~1.5 kB: the small result file of a quick test
+        self.template = template
+        self.station = station
+        self.expected: dict[str, dict[str, Any]] = {}
+        self._count = 0
+
+    def document(self, *, with_id: bool = True) -> dict[str, Any]:
+        """A fresh report with a unique serial number (and id, unless `with_id` is false)."""
+        self._count += 1
+        document = copy.deepcopy(self.template)
+        document["sn"] = f"{self.station}-{self._count}"
+        if with_id:
+            document["id"] = str(uuid.uuid4())
+        else:
+            del document["id"]
+        return document
+
+    def expect(self, document: dict[str, Any], data: bytes) -> str:
+        """Record what `data` (holding `document`) must become; returns the report id."""
+        expected_id = document.get("id") or report_id(
+            self.station, hashlib.sha256(data).hexdigest(), 0
+        )
+        self.expected[expected_id] = dict(document, id=expected_id)
+        return expected_id
+
+    def write(self, path: Path, *, with_id: bool = True) -> str:
+        """Write one new report file at `path` (atomically, via a hidden temporary)."""
+        document = self.document(with_id=with_id)
+        data = json.dumps(document).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.part")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+        return self.expect(document, data)
+
+    def missing_on(self, client: WATS) -> list[str]:
+        """Expected ids the server does not hold yet."""
+        missing = []
+        for expected_id in self.expected:
+            try:
+                client.reports.get(expected_id)
+            except NotFoundError:
+                missing.append(expected_id)
+        return missing
+
+    def on_server(self, client: WATS) -> set[str]:
+        """Ids of every report on the server that came from this station's serial numbers."""
+        headers = client.reports.query_headers(
+            f"startswith(serialNumber,'{self.station}-')", report_type="U", top=10_000
+        )
+        return {header.uuid.lower() for header in headers}
+
+    def check(self, client: WATS) -> None:
+        """Every expected report is on the server with the expected content, and no other."""
+        for expected_id, document in self.expected.items():
+            assert client.reports.get(expected_id).raw == document, expected_id
+        assert self.on_server(client) == set(self.expected), "unexpected or missing ids"
