@@ -51,6 +51,7 @@ from pywats._production import (
 from pywats._products import BomItem, Product, ProductRevision, ProductSummary, RevisionRelation
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
+from pywats._software import Package, PackageFile, StationPlan
 from pywats._wire import Setting
 from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
 
@@ -86,6 +87,8 @@ __all__ = [
     "MeasurementData",
     "NotFoundError",
     "NotGiven",
+    "Package",
+    "PackageFile",
     "PermissionDeniedError",
     "ProcessDefinition",
     "ProcessInfo",
@@ -104,6 +107,7 @@ __all__ = [
     "SerialNumberRecord",
     "SerialNumberType",
     "Setting",
+    "StationPlan",
     "StepAnalysisRow",
     "SubUnitField",
     "TopFailedStep",

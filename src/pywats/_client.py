@@ -33,6 +33,7 @@ from pywats._products import ProductsService
 from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._software import SoftwareService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
 
@@ -141,6 +142,11 @@ class BaseClient(Service[M]):
     def assets(self) -> AssetsService[M]:
         """Asset types, assets, usage counts, calibration, maintenance, status and log."""
         return AssetsService(self)
+
+    @functools.cached_property
+    def software(self) -> SoftwareService[M]:
+        """Software packages, their files, release workflow and station plans."""
+        return SoftwareService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
@@ -14,9 +14,6 @@ __all__ = ["Params", "Setting", "WireModel", "chain", "dump", "segment"]
 
 Params = dict[str, "str | int | float | bool | None"]
 """Query parameters of a `Call`; None values are left out."""
-
-T = TypeVar("T")
-U = TypeVar("U")
 
 
 class WireModel(BaseModel):
@@ -49,7 +46,7 @@ def segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def chain(first: T | Awaitable[T], then: Callable[[T], U | Awaitable[U]]) -> Any:
+def chain(first: Any, then: Callable[[Any], Any]) -> Any:
     """Apply `then` to a service call's result, for the sync twin now or the async twin later.
 
     Lets one method body serve both twins when a workflow needs the answer of an earlier call.

@@ -19,6 +19,7 @@ from .storage import (
     ReportQuery,
     ReportStore,
     SerialNumberStore,
+    SoftwareStore,
     UnitStore,
     UnitVerifier,
     UserStore,
@@ -44,6 +45,7 @@ class ServerContext:
     serial_numbers: SerialNumberStore
     verifier: UnitVerifier
     assets: AssetStore
+    software: SoftwareStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -64,6 +66,7 @@ class ServerContext:
             SerialNumberStore(database),
             UnitVerifier(database, products),
             AssetStore(database),
+            SoftwareStore(database),
         )
 
 

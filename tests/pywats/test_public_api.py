@@ -73,6 +73,9 @@ EXPECTED = {
     "AssetLogEntry",
     "AssetStatus",
     "AssetType",
+    "Package",
+    "PackageFile",
+    "StationPlan",
 }
 
 

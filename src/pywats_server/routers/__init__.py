@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import analytics, app, assets, processes, production, products, reports
+from . import analytics, app, assets, processes, production, products, reports, software
 
 __all__ = ["ROUTERS"]
 
@@ -14,4 +14,5 @@ ROUTERS = (
     products.router,
     production.router,
     assets.router,
+    software.router,
 )

@@ -13,6 +13,7 @@ from .reference import ReferenceStore
 from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
 from .serial_numbers import SerialNumberStore
+from .software import SoftwareStore
 from .unit_verification import UnitVerifier
 from .units import UnitStore
 from .users import Principal, UserInfo, UserStore, encode_token
@@ -36,6 +37,7 @@ __all__ = [
     "ReportRows",
     "ReportStore",
     "SerialNumberStore",
+    "SoftwareStore",
     "StoredDocument",
     "Submission",
     "UnitStore",

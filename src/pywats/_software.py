@@ -1,0 +1,211 @@
+"""`client.software`: software packages for test stations, their files and release workflow.
+
+A package name has versions (1, 2, ...); each version moves Draft -> Pending -> Released ->
+Revoked (Pending may return to Draft). Files change only in a Draft. `station_plan` answers
+what a station should install and remove, given its tag and what it has installed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import zipfile
+from collections.abc import Awaitable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, overload
+
+from pydantic import BaseModel, Field
+
+from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._wire import Params, Setting, WireModel, chain, dump
+
+__all__ = ["Package", "PackageFile", "SoftwareService", "StationPlan"]
+
+
+class PackageFile(WireModel):
+    """A file in a package; `path` is relative to the package root, `checksum` SHA-1 hex."""
+
+    file_id: str
+    path: str
+    filename: str | None = None
+    size: int | None = None
+    checksum: str | None = None
+    attributes: str | None = None
+    created_utc: datetime | None = None
+    modified_utc: datetime | None = None
+
+
+class Package(WireModel):
+    """A version of a software package; the server assigns `package_id`, `version`, `status`."""
+
+    name: str
+    description: str | None = None
+    install_on_root: bool = False
+    root_directory: str | None = None
+    priority: int = 0
+    tags: list[Setting] = Field(default_factory=list)
+    package_id: str | None = None
+    version: int | None = None
+    status: str | None = None
+    created_utc: datetime | None = None
+    modified_utc: datetime | None = None
+    created_by: str | None = None
+    modified_by: str | None = None
+    files: list[PackageFile] = Field(default_factory=list)
+
+
+class StationPlan(BaseModel):
+    """What a station should do: `install` these packages, `remove` these installed ids."""
+
+    install: list[Package]
+    remove: list[str]
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """A zip archive holding `files` (relative path -> content)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in files.items():
+            archive.writestr(path, content)
+    return buffer.getvalue()
+
+
+def _upload(package_id: str, archive: bytes, clean: bool) -> Call[None]:
+    # Uploading the same files again leaves the same package, so retrying is safe.
+    return Call(
+        "POST",
+        f"/api/Software/Package/UploadZip/{package_id}",
+        params={"cleanInstall": clean},
+        content=archive,
+        headers={"Content-Type": "application/zip"},
+        idempotent=True,
+    )
+
+
+def _newest_per_name(packages: Sequence[Package]) -> builtins.list[Package]:
+    newest: dict[str, Package] = {}
+    for package in packages:
+        known = newest.get(package.name)
+        if known is None or (package.version or 0) > (known.version or 0):
+            newest[package.name] = package
+    return sorted(newest.values(), key=lambda p: (-p.priority, p.name))
+
+
+class SoftwareService(Service[M]):
+    """Packages. Unknown ids raise NotFoundError; workflow violations ConflictError."""
+
+    @endpoint
+    def packages(self) -> Call[list[Package]]:
+        """Every version of every package (without files)."""
+        return Call("GET", "/api/Software/Packages", returns=list[Package])
+
+    @endpoint
+    def get(self, package_id: str) -> Call[Package]:
+        """One package version with its files."""
+        return Call("GET", f"/api/Software/Package/{package_id}", returns=Package)
+
+    @endpoint
+    def by_name(
+        self, name: str, *, status: str | None = None, version: int | None = None
+    ) -> Call[Package]:
+        """The newest version of a package (with `status`, if given), or `version`."""
+        params: Params = {"name": name, "status": status, "version": version}
+        return Call("GET", "/api/Software/PackageByName", params=params, returns=Package)
+
+    @endpoint
+    def by_tag(
+        self, tag: str, value: str | None = None, *, status: str | None = None
+    ) -> Call[list[Package]]:
+        """Packages carrying tag `tag` (with `value`, if given)."""
+        params: Params = {"tag": tag, "value": value, "status": status}
+        return Call("GET", "/api/Software/PackagesByTag", params=params, returns=list[Package])
+
+    @endpoint
+    def create(self, package: Package) -> Call[Package]:
+        """Create the next version of `package.name` as a Draft."""
+        body = dump(package)
+        for server_field in ("packageId", "version", "status", "files"):
+            body.pop(server_field, None)
+        return Call("POST", "/api/Software/Package", json=body, returns=Package)
+
+    @endpoint
+    def update(self, package: Package) -> Call[Package]:
+        """Store changed description, install settings, priority or tags of a package."""
+        body = {k: v for k, v in dump(package).items() if k != "files"}
+        path = f"/api/Software/Package/{package.package_id}"
+        return Call("PUT", path, json=body, returns=Package)
+
+    @endpoint
+    def delete(self, package_id: str) -> Call[None]:
+        """Delete a package version that is not released (ConflictError: revoke it instead)."""
+        return Call("DELETE", f"/api/Software/Package/{package_id}")
+
+    @endpoint
+    def set_status(self, package_id: str, status: str) -> Call[None]:
+        """Move a package to `Draft`, `Pending`, `Released` or `Revoked` (ConflictError when
+        the workflow does not allow it)."""
+        params = {"status": status}
+        return Call("POST", f"/api/Software/PackageStatus/{package_id}", params=params)
+
+    @endpoint
+    def files(self, package_id: str) -> Call[list[PackageFile]]:
+        path = f"/api/Software/PackageFiles/{package_id}"
+        return Call("GET", path, returns=list[PackageFile])
+
+    @endpoint
+    def upload_zip(self, package_id: str, archive: bytes, *, clean: bool = False) -> Call[None]:
+        """Add the files of a zip archive to a Draft; `clean` replaces all its files."""
+        return _upload(package_id, archive, clean)
+
+    @endpoint
+    def upload_files(
+        self, package_id: str, files: Mapping[str, bytes], *, clean: bool = False
+    ) -> Call[None]:
+        """Add files (relative path -> content) to a Draft, sent as one zip."""
+        return _upload(package_id, zip_files(files), clean)
+
+    @endpoint
+    def download(self, package_id: str, path: str) -> Call[bytes]:
+        """The content of the file at `path` in a package."""
+        params = {"path": path}
+        return Call("GET", f"/api/Software/Package/{package_id}/File", params=params, returns=bytes)
+
+    @endpoint
+    def set_file_attributes(self, file_id: str, attributes: str | None) -> Call[None]:
+        body = {"attributes": attributes}
+        return Call("POST", f"/api/Software/Package/FileAttribute/{file_id}", json=body)
+
+    @endpoint
+    def obsolete(self, installed: Sequence[str], *, revoked_only: bool = False) -> Call[list[str]]:
+        """Of the installed package ids, those to remove: revoked, and unless `revoked_only`
+        also deleted or superseded by a newer released version."""
+        params: Params = {
+            "installedPackages": ",".join(installed),
+            "includeRevokedOnly": revoked_only,
+        }
+        path = "/api/internal/Software/GetRevokedPackages"
+        return Call("GET", path, params=params, returns=list[str])
+
+    @overload
+    def station_plan(
+        self: SoftwareService[Sync], tag: str, value: str, installed: Sequence[str] = ()
+    ) -> StationPlan: ...
+    @overload
+    def station_plan(
+        self: SoftwareService[Async], tag: str, value: str, installed: Sequence[str] = ()
+    ) -> Awaitable[StationPlan]: ...
+
+    def station_plan(self, tag: str, value: str, installed: Sequence[str] = ()) -> Any:
+        """What a station tagged `tag`=`value` should install (the newest released version of
+        each package for it, highest priority first) and remove, given its installed ids."""
+
+        def plan(tagged: builtins.list[Package]) -> Any:
+            wanted = _newest_per_name(tagged)
+            have = set(installed)
+            install = [p for p in wanted if p.package_id not in have]
+            if not installed:
+                return StationPlan(install=install, remove=[])
+            remove = self.obsolete(installed)
+            return chain(remove, lambda ids: StationPlan(install=install, remove=ids))
+
+        return chain(self.by_tag(tag, value, status="Released"), plan)

@@ -1,0 +1,171 @@
+"""`/api/Software`: packages, versions, files, release status, tags and what stations need.
+
+pyWATS extension: `GET /api/Software/Package/{packageId}/File?path=...` downloads one file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from .._context import ServerContext, context
+from ..storage import Principal
+from .products import Setting
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["Software"])
+Context = Annotated[ServerContext, Depends(context)]
+_ZIP_BODY = {"requestBody": {"content": {"application/zip": {"schema": {"type": "string"}}}}}
+
+
+def _user(request: Request) -> str:
+    principal: Principal = request.scope["state"]["principal"]
+    return principal.name
+
+
+User = Annotated[str, Depends(_user)]
+
+
+class Package(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    installOnRoot: bool = False
+    rootDirectory: str | None = None
+    priority: int = 0
+    tags: list[Setting] | None = None
+
+
+class PackageUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    description: str | None = None
+    installOnRoot: bool | None = None
+    rootDirectory: str | None = None
+    priority: int | None = None
+    tags: list[Setting] | None = None
+
+
+class FileAttributes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    attributes: str | None = None
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@router.get("/api/Software/Packages")
+def list_packages(ctx: Context) -> list[dict[str, Any]]:
+    """Every version of every package (without files)."""
+    return ctx.software.query()
+
+
+@router.get("/api/Software/PackageByName")
+def package_by_name(
+    ctx: Context, name: str, status: str | None = None, version: int | None = None
+) -> dict[str, Any]:
+    """A version of a package by name: the newest (with `status`), or `version`."""
+    return ctx.software.by_name(name, status, version)
+
+
+@router.delete("/api/Software/PackageByName")
+def delete_package_by_name(ctx: Context, name: str, version: int | None = None) -> None:
+    """Delete one version, or every version, of a package."""
+    ctx.software.delete(ctx.software.ids_by_name(name, version))
+
+
+@router.get("/api/Software/PackagesByTag")
+def packages_by_tag(
+    ctx: Context, tag: str, value: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    return ctx.software.query(tag=(tag, value), status=status)
+
+
+@router.post("/api/Software/Package")
+def create_package(ctx: Context, package: Package, user: User) -> dict[str, Any]:
+    """Create a Draft package: the next version of its name."""
+    return ctx.software.create(package.model_dump(exclude_unset=True), user)
+
+
+@router.get("/api/Software/Package/{packageId}")
+def get_package(ctx: Context, packageId: str) -> dict[str, Any]:
+    return ctx.software.get(packageId)
+
+
+@router.put("/api/Software/Package/{packageId}")
+def update_package(
+    ctx: Context, packageId: str, package: PackageUpdate, user: User
+) -> dict[str, Any]:
+    return ctx.software.update(packageId, package.model_dump(exclude_unset=True), user)
+
+
+@router.delete("/api/Software/Package/{packageId}")
+def delete_package(ctx: Context, packageId: str) -> None:
+    ctx.software.delete([packageId])
+
+
+@router.post("/api/Software/PackageStatus/{packageId}")
+def set_package_status(ctx: Context, packageId: str, status: str, user: User) -> None:
+    """Move a package along Draft -> Pending -> Released -> Revoked (or Pending -> Draft)."""
+    ctx.software.set_status(packageId, status, user)
+
+
+@router.get("/api/Software/PackageFiles/{packageId}")
+def package_files(ctx: Context, packageId: str) -> list[dict[str, Any]]:
+    return ctx.software.files(packageId)
+
+
+@router.post("/api/Software/Package/UploadZip/{packageId}", openapi_extra=_ZIP_BODY)
+async def upload_zip(
+    ctx: Context, packageId: str, request: Request, user: User, cleanInstall: bool = False
+) -> None:
+    """Add the files of a zip to a Draft package (`cleanInstall` replaces all its files)."""
+    archive = await request.body()
+    await run_in_threadpool(ctx.software.upload_zip, packageId, archive, cleanInstall, user)
+
+
+@router.post("/api/Software/Package/FileAttribute/{fileId}")
+def set_file_attribute(ctx: Context, fileId: str, body: FileAttributes) -> None:
+    ctx.software.set_file_attributes(fileId, body.attributes)
+
+
+@router.get("/api/Software/Package/{packageId}/File")
+def download_file(ctx: Context, packageId: str, path: str) -> Response:
+    """The bytes of the file at `path` in a package."""
+    name, content = ctx.software.file_content(packageId, path)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type="application/octet-stream", headers=headers)
+
+
+@router.get("/api/Software/VirtualFolders")
+def virtual_folders() -> list[dict[str, Any]]:
+    """Virtual folders: this server defines none."""
+    return []
+
+
+@router.get("/api/internal/Software/GetRevokedPackages")
+def revoked_packages(
+    ctx: Context, installedPackages: str = "", includeRevokedOnly: bool = False
+) -> list[str]:
+    """Which installed package ids a station should remove: revoked, and unless
+    `includeRevokedOnly` also deleted or superseded by a newer released version."""
+    return ctx.software.obsolete(_ids(installedPackages), includeRevokedOnly)
+
+
+@router.get("/api/internal/Software/GetAvailablePackages")
+def available_packages(
+    ctx: Context, installedPackages: Annotated[str, Query()] = ""
+) -> list[dict[str, Any]]:
+    """The newest released version of each package, except those already installed."""
+    installed = set(_ids(installedPackages))
+    newest: dict[str, dict[str, Any]] = {}
+    for package in ctx.software.query(status="Released"):
+        newest[package["name"]] = package
+    return [p for p in newest.values() if p["packageId"] not in installed]
