@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 import httpx
 
-from pywats import NOT_GIVEN, AsyncWATS
+from pywats import NOT_GIVEN, AsyncWATS, BreakerSettings
 from pywats_client._backoff import Backoff
 from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
@@ -98,7 +98,10 @@ class Service:
             base_url=config.server.url,
             token=config.token() or NOT_GIVEN,
             timeout=config.server.timeout,
-            max_retries=0,
+            max_retries=0,  # the uploader retries, forever, with its own capped backoff
+            # An open breaker fails fast until the next trial request, which comes no later
+            # than the retry cap: during an outage the server sees one request per cap.
+            breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
             transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
         )
         self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
