@@ -3,6 +3,8 @@
 A node wraps the very dict that `json.loads` produced. Attributes read and write keys of that
 dict, so keys the model does not know, key order, `null` versus absent, and the JSON type of
 every value survive untouched; writing a report back is a plain `json.dumps` of the dicts.
+Nested objects are viewed when accessed; one of the wrong JSON type raises ReportFormatError
+naming its key.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar, overload
 
+from pywats._exceptions import ReportFormatError
 from pywats.report._timestamp import Timestamp
 
 __all__ = ["Field", "JSONObject", "ListField", "Node", "NodeField", "NodeList", "TimeField"]
@@ -110,7 +113,13 @@ class NodeField(Generic[N]):
         if obj is None:
             return self
         value = obj._raw.get(self.key)
-        return None if value is None else self.node_type(value)
+        if value is None:
+            return None
+        if type(value) is not dict:
+            raise ReportFormatError(
+                f"{self.key}: expected a JSON object, got {type(value).__name__}"
+            )
+        return self.node_type(value)
 
     def __set__(self, obj: Node, value: N | None) -> None:
         obj._raw[self.key] = None if value is None else value._raw
@@ -132,7 +141,20 @@ class NodeList(MutableSequence[N]):
 
     def _items(self) -> list[JSONObject]:
         items: list[JSONObject] | None = self._owner.get(self._key)
-        return [] if items is None else items
+        if items is None:
+            return []
+        if type(items) is not list:
+            raise ReportFormatError(
+                f"{self._key}: expected a JSON array, got {type(items).__name__}"
+            )
+        return items
+
+    def _wrap(self, item: object, index: int) -> N:
+        if type(item) is not dict:
+            raise ReportFormatError(
+                f"{self._key}[{index}]: expected a JSON object, got {type(item).__name__}"
+            )
+        return self._factory(item)
 
     def _writable(self) -> list[JSONObject]:
         items: list[JSONObject] | None = self._owner.get(self._key)
@@ -144,17 +166,18 @@ class NodeList(MutableSequence[N]):
         return len(self._items())
 
     def __iter__(self) -> Iterator[N]:
-        factory = self._factory
-        return (factory(item) for item in self._items())
+        wrap = self._wrap
+        return (wrap(item, index) for index, item in enumerate(self._items()))
 
     @overload
     def __getitem__(self, index: int) -> N: ...
     @overload
     def __getitem__(self, index: slice) -> list[N]: ...
     def __getitem__(self, index: int | slice) -> N | list[N]:
+        items = self._items()
         if isinstance(index, slice):
-            return [self._factory(item) for item in self._items()[index]]
-        return self._factory(self._items()[index])
+            return [self._wrap(items[i], i) for i in range(len(items))[index]]
+        return self._wrap(items[index], index if index >= 0 else len(items) + index)
 
     @overload
     def __setitem__(self, index: int, value: N) -> None: ...

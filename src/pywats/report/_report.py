@@ -22,7 +22,7 @@ class Report(Node):
     """The envelope shared by UUT and UUR reports (§2): identity, unit, station, time, headers."""
 
     __slots__ = ()
-    TYPE: ClassVar[str] = ""
+    TYPE: ClassVar[str] = ""  # the `type` letter that `new()` writes
 
     type: Field[str] = Field("type")
     id: Field[str] = Field("id")

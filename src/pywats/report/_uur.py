@@ -45,7 +45,7 @@ class UURReport(Report):
         failed in; defaults as for `UUTReport.new`.
         """
         raw = new_envelope(
-            "R",
+            cls.TYPE,
             id=id,
             part_number=part_number,
             serial_number=serial_number,

@@ -27,6 +27,8 @@ class UUTReport(Report):
     def __init__(self, raw: JSONObject | None = None) -> None:
         super().__init__(raw)
         root = self._raw.get("root")
+        if root is not None and not isinstance(root, dict):
+            raise ReportFormatError(f"root: expected a JSON object, got {type(root).__name__}")
         try:
             self._root: SequenceCall | None = None if root is None else SequenceCall(root)
         except ReportFormatError as exc:
@@ -60,7 +62,7 @@ class UUTReport(Report):
         serial number, a part number over 50 characters).
         """
         raw = new_envelope(
-            "T",
+            cls.TYPE,
             id=id,
             part_number=part_number,
             serial_number=serial_number,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from pywats import ReportFormatError
 from pywats.report import MiscInfo, Status, UUTReport, read_wsjf
 
 
@@ -48,3 +51,19 @@ def test_equality_is_by_type_and_content() -> None:
     assert MiscInfo({"description": "a"}) != MiscInfo({"description": "b"})
     assert minimal() == minimal()
     assert repr(MiscInfo({"description": "a"})) == "MiscInfo({'description': 'a'})"
+
+
+def test_nested_values_of_the_wrong_json_type_name_their_key() -> None:
+    report = read_wsjf('{"type":"T","uut":[],"miscInfos":[{"description":"a"},3]}')
+    assert isinstance(report, UUTReport)
+    with pytest.raises(ReportFormatError, match="uut: expected a JSON object, got list"):
+        _ = report.uut
+    assert report.misc_infos[0].description == "a"
+    with pytest.raises(ReportFormatError, match=r"miscInfos\[1\]: expected a JSON object, got int"):
+        list(report.misc_infos)
+    with pytest.raises(ReportFormatError, match=r"miscInfos\[1\]: expected a JSON object"):
+        _ = report.misc_infos[-1]
+    broken = read_wsjf('{"type":"T","subUnits":{}}')
+    assert isinstance(broken, UUTReport)
+    with pytest.raises(ReportFormatError, match="subUnits: expected a JSON array, got dict"):
+        len(broken.sub_units)

@@ -133,6 +133,7 @@ def test_non_finite_numbers_pass_through_in_the_form_received() -> None:
         ('{"type":"T",', "not valid JSON"),
         (b"\xff\xfe\xfa", "not UTF-8"),
         ("[1]", r"\[0\]\.WSJF report: expected a JSON object, got int"),
+        ('{"type":"T","root":[]}', "root: expected a JSON object, got list"),
         ('{"type":"X"}', "type: expected 'T' \\(UUT\\) or 'R' \\(UUR\\), got 'X'"),
         (
             '{"type":"T","root":{"stepType":"SequenceCall","steps":[{"stepType":"A"},3]}}',
