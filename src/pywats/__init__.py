@@ -51,6 +51,7 @@ from pywats._production import (
 from pywats._products import BomItem, Product, ProductRevision, ProductSummary, RevisionRelation
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
+from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
 from pywats._software import Package, PackageFile, StationPlan
 from pywats._wire import Setting
 from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
@@ -110,6 +111,10 @@ __all__ = [
     "StationPlan",
     "StepAnalysisRow",
     "SubUnitField",
+    "Ticket",
+    "TicketAttachment",
+    "TicketStatus",
+    "TicketUpdate",
     "TopFailedStep",
     "UURReport",
     "UUTReport",

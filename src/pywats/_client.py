@@ -32,6 +32,7 @@ from pywats._production import ProductionService
 from pywats._products import ProductsService
 from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
+from pywats._rootcause import RootCauseService
 from pywats._service import Async, Call, M, Service, Sync, endpoint
 from pywats._software import SoftwareService
 
@@ -147,6 +148,11 @@ class BaseClient(Service[M]):
     def software(self) -> SoftwareService[M]:
         """Software packages, their files, release workflow and station plans."""
         return SoftwareService(self)
+
+    @functools.cached_property
+    def rootcause(self) -> RootCauseService[M]:
+        """Root-cause tickets: open, assign, comment, attach, status flow, query, archive."""
+        return RootCauseService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import analytics, app, assets, processes, production, products, reports, software
+from . import analytics, app, assets, processes, production, products, reports, rootcause, software
 
 __all__ = ["ROUTERS"]
 
@@ -15,4 +15,5 @@ ROUTERS = (
     production.router,
     assets.router,
     software.router,
+    rootcause.router,
 )

@@ -14,6 +14,7 @@ from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
 from .serial_numbers import SerialNumberStore
 from .software import SoftwareStore
+from .tickets import TicketStore
 from .unit_verification import UnitVerifier
 from .units import UnitStore
 from .users import Principal, UserInfo, UserStore, encode_token
@@ -40,6 +41,7 @@ __all__ = [
     "SoftwareStore",
     "StoredDocument",
     "Submission",
+    "TicketStore",
     "UnitStore",
     "UnitVerifier",
     "UserInfo",

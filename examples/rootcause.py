@@ -1,0 +1,51 @@
+"""Work a failure to its root cause the way a quality engineer does: ticket, evidence, fix.
+
+    python examples/rootcause.py --url http://localhost:8080 --token <token>
+
+The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Each run opens a new ticket.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pywats import WATS, Ticket, TicketStatus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
+    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
+    args = parser.parse_args()
+    if not args.url or not args.token:
+        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
+
+    with WATS(base_url=args.url, token=args.token) as client:
+        evidence = client.rootcause.upload_attachment(
+            "3v3-rail.csv", b"sn,volts\nSN-1,3.05\nSN-2,3.07\n", "text/csv"
+        )
+        ticket = client.rootcause.create(
+            Ticket(subject="3V3 rail low on PCB-100", priority=2, team="Test engineering"),
+            comment="Two boards below the 3.2 V limit at ICT",
+            attachments=[evidence],
+        )
+        assert ticket.ticket_id is not None
+        client.rootcause.assign(ticket.ticket_id, "eve")
+        client.rootcause.set_status(ticket.ticket_id, TicketStatus.IN_PROGRESS)
+        client.rootcause.comment(ticket.ticket_id, "R12 fitted as 1k instead of 10k")
+        solved = client.rootcause.set_status(
+            ticket.ticket_id, TicketStatus.SOLVED, comment="feeder corrected"
+        )
+
+        status = TicketStatus(solved.status or 0).name
+        print(f"ticket {solved.ticket_number}: {solved.subject} -> {status}")
+        for entry in solved.history:
+            files = ", ".join(a.filename or "" for a in entry.attachments)
+            print(f"  {entry.update_user}: {entry.content}" + (f" [{files}]" if files else ""))
+        still_open = client.rootcause.query(search="PCB-100")
+        print(f"{len(still_open)} open ticket(s) mention PCB-100")
+
+
+if __name__ == "__main__":
+    main()
