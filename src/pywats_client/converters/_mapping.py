@@ -30,6 +30,7 @@ __all__ = [
     "UnitIdentity",
     "checked",
     "localize",
+    "parse_iso",
     "station_name",
     "timezone_parameter",
     "unit_identity",
@@ -83,6 +84,20 @@ TIMEZONE_PARAMETER = timezone_parameter(
 
 #: The common site parameters plus `timezone`.
 WITH_TIMEZONE: tuple[Parameter, ...] = (*COMMON_PARAMETERS, TIMEZONE_PARAMETER)
+
+
+def parse_iso(text: str) -> datetime | None:
+    """An ISO 8601 date-time with any number of fractional digits (TestStand writes 7; Python
+    3.10 reads only 3 or 6) and `Z` or an offset, or None when `text` is not one."""
+    cleaned = text.strip().replace("Z", "+00:00")
+    head, dot, rest = cleaned.partition(".")
+    if dot:
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        cleaned = f"{head}.{rest[: min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
+    try:
+        return datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
 
 
 def localize(moment: datetime, zone: tzinfo | None) -> datetime:

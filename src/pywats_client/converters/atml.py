@@ -19,6 +19,7 @@ from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
+    parse_iso,
     station_name,
     unit_identity,
     zone_from_name,
@@ -70,10 +71,9 @@ class AtmlConverter(Converter):
     def _localize(self, text: str) -> datetime | None:
         if not text.strip():
             return None
-        try:
-            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"{text!r} is not an xs:dateTime") from None
+        moment = parse_iso(text)
+        if moment is None:
+            raise ValueError(f"{text!r} is not an xs:dateTime")
         return localize(moment, zone_from_name(str(self.values["timezone"])))
 
     def _report(

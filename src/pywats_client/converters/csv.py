@@ -31,6 +31,7 @@ from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
+    parse_iso,
     station_name,
     unit_identity,
     zone_from_name,
@@ -261,7 +262,9 @@ class CsvConverter(Converter):
             raise ValueError(f"column {self.values['start_column']!r} is empty")
         form = str(self.values["start_format"])
         try:
-            moment = datetime.strptime(text, form) if form else datetime.fromisoformat(text)
+            moment = datetime.strptime(text, form) if form else parse_iso(text)
+            if moment is None:
+                raise ValueError(text)
             return localize(moment, zone_from_name(str(self.values["timezone"])))
         except ValueError:
             expected = f"format {form!r}" if form else "ISO 8601 (2026-03-02T08:15:30)"

@@ -19,6 +19,7 @@ from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
+    parse_iso,
     station_name,
     unit_identity,
 )
@@ -138,8 +139,8 @@ class TestStandConverter(Converter):
         if "Start" in info:
             start_text = info["Start"]
             engine = info.get("EngineStarted")
-            zero = _parse_iso(engine) if engine else None
-            begin = _parse_iso(start_text)
+            zero = parse_iso(engine) if engine else None
+            begin = parse_iso(start_text)
             if begin is None or begin.tzinfo is None:
                 raise doc.error(
                     report.element,
@@ -237,16 +238,3 @@ def _year(date: Prop) -> int:
             if len(run) == 4:
                 return int(run)
     return date.integer("Year") or 0
-
-
-def _parse_iso(text: str) -> datetime | None:
-    """An ISO 8601 time with up to 7 fractional digits (TestStand writes 7), or None."""
-    cleaned = text.strip().replace("Z", "+00:00")
-    head, dot, rest = cleaned.partition(".")
-    if dot:
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        cleaned = f"{head}.{rest[: min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
-    try:
-        return datetime.fromisoformat(cleaned)
-    except ValueError:
-        return None
