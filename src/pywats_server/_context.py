@@ -20,7 +20,6 @@ from .storage import (
     ReportStore,
     SerialNumberStore,
     SoftwareStore,
-    TicketStore,
     UnitStore,
     UnitVerifier,
     UserStore,
@@ -47,7 +46,6 @@ class ServerContext:
     verifier: UnitVerifier
     assets: AssetStore
     software: SoftwareStore
-    tickets: TicketStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -69,17 +67,18 @@ class ServerContext:
             UnitVerifier(database, products),
             AssetStore(database),
             SoftwareStore(database),
-            TicketStore(database),
         )
 
 
-def context(request: Request) -> ServerContext:
+# The dependencies are coroutines because FastAPI runs plain functions in its thread pool, and a
+# thread hop per request costs more than these lookups.
+async def context(request: Request) -> ServerContext:
     """FastAPI dependency: the server context of the app handling the request."""
     server: ServerContext = request.app.state.context
     return server
 
 
-def require_admin(request: Request) -> Principal:
+async def require_admin(request: Request) -> Principal:
     """FastAPI dependency for edits of site configuration: 403 unless the caller is an admin."""
     principal: Principal = request.scope["state"]["principal"]
     if not principal.is_admin:

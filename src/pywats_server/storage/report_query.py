@@ -129,38 +129,32 @@ class ReportQuery:
     def headers(self, query: HeaderQuery) -> list[dict[str, Any]]:
         """Report headers matching the query, as WATS ReportHeader objects."""
         expand = self._expansions(query.expand)
-        statement = self._select()
+        conditions = []
         if query.report_type is not None:
             kind = query.report_type.upper()
             if kind not in ("U", "R", "T"):
                 raise ODataError(f"reportType: expected U (UUT) or R (UUR), got {kind!r}")
-            statement = statement.where(c.report_type == _report_type(kind))
+            conditions.append(c.report_type == _report_type(kind))
         if query.filter:
-            condition = compile_filter(parse_filter(query.filter), HEADER_FIELDS, COLLECTIONS)
-            statement = statement.where(condition)
+            conditions.append(
+                compile_filter(parse_filter(query.filter), HEADER_FIELDS, COLLECTIONS)
+            )
         order = compile_orderby(query.orderby, HEADER_FIELDS) if query.orderby else []
-        statement = statement.order_by(*order, c.start_utc.desc(), c.report_pk.desc())
-        statement = statement.limit(query.top).offset(query.skip)
-        return self._run(statement, expand)
+        order += [c.start_utc.desc(), c.report_pk.desc()]
+        return self._run(self._page(conditions, order, query.top, query.skip), expand)
 
     def headers_by_misc_info(
         self, description: str, string_value: str, top: int
     ) -> list[dict[str, Any]]:
         """Headers of reports having a misc info `description` whose text is `string_value`."""
         misc = report_misc_infos.c
-        statement = (
-            self._select()
-            .where(
-                exists().where(
-                    misc.report_pk == c.report_pk,
-                    misc.description == description,
-                    misc.text == string_value,
-                )
-            )
-            .order_by(c.start_utc.desc(), c.report_pk.desc())
-            .limit(top)
+        condition = exists().where(
+            misc.report_pk == c.report_pk,
+            misc.description == description,
+            misc.text == string_value,
         )
-        return self._run(statement, ())
+        order = [c.start_utc.desc(), c.report_pk.desc()]
+        return self._run(self._page([condition], order, top, 0), ())
 
     def headers_where(
         self, conditions: Sequence[ColumnElement[bool]], *, top: int, oldest_first: bool = False
@@ -171,7 +165,7 @@ class ReportQuery:
             order = (c.start_utc.asc(), c.report_pk.asc())
         else:
             order = (c.start_utc.desc(), c.report_pk.desc())
-        return self._run(self._select().where(*conditions).order_by(*order).limit(top), ())
+        return self._run(self._page(conditions, order, top, 0), ())
 
     @staticmethod
     def _expansions(names: Sequence[str]) -> list[str]:
@@ -200,6 +194,23 @@ class ReportQuery:
         )
         columns = [column for column in reports.columns if column.name != "received_utc"]
         return select(*columns, run)
+
+    @classmethod
+    def _page(
+        cls, conditions: Sequence[Any], order: Sequence[Any], top: int, skip: int
+    ) -> Select[Any]:
+        """The headers of one page. The page's rows are chosen first, so the per-row `run`
+        count is computed for them only, not for every match the sort has to see."""
+        # correlate(None): the page is chosen from its own `reports`, not the outer query's.
+        chosen = (
+            select(c.report_pk)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(top)
+            .offset(skip)
+            .correlate(None)
+        )
+        return cls._select().where(c.report_pk.in_(chosen)).order_by(*order)
 
     def _run(self, statement: Select[Any], expand: Sequence[str]) -> list[dict[str, Any]]:
         with self._engine.connect() as connection:
