@@ -20,6 +20,7 @@ from .storage import (
     ReportStore,
     SerialNumberStore,
     SoftwareStore,
+    TicketStore,
     UnitStore,
     UnitVerifier,
     UserStore,
@@ -46,6 +47,7 @@ class ServerContext:
     verifier: UnitVerifier
     assets: AssetStore
     software: SoftwareStore
+    tickets: TicketStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -67,6 +69,7 @@ class ServerContext:
             UnitVerifier(database, products),
             AssetStore(database),
             SoftwareStore(database),
+            TicketStore(database),
         )
 
 
