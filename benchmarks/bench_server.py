@@ -1,0 +1,330 @@
+"""Local server: report ingest over loopback and header-query latency over 100,000 reports.
+
+For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database on
+`PYWATS_BENCH_POSTGRES_URL`, default the test role on 127.0.0.1) in turn:
+
+1. Ingest: `pywats-server serve` runs as a subprocess; 1,000 new reports of 101 steps (100
+   numeric measurements) are submitted through `WATS.reports.submit`, first by one client in
+   sequence, then by 8 clients in 8 threads (another 1,000 new ids). The floor is the same
+   client calling `GET /api/App/Version` on the same server (HTTP, authentication and routing,
+   no report work); a second reference is `ReportStore.save` in-process for the same reports
+   (validation, row extraction and the database transaction, no HTTP).
+2. Queries: 100,000 reports (10 steps each, 50 part numbers, 3 processes, one year of start
+   times) are bulk-loaded with `ReportStore.save_many` before the server starts; each header
+   query then runs 200 times through `WATS.reports.query_headers`, p50/p95 reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from benchmarks._timing import print_table
+from pywats import WATS, UUTReport, write_wsjf
+from pywats_server._formats import parse_submission
+from pywats_server.storage import Database, ReportStore, Submission, UserStore, migrate
+
+POSTGRES_URL = os.environ.get(
+    "PYWATS_BENCH_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
+)
+INGEST_REPORTS = 1_000
+CLIENTS = 8
+STORED_REPORTS = 100_000
+QUERY_RUNS = 200
+PART_NUMBERS = [f"PCBA-{n:03d}" for n in range(50)]
+EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _report(serial: str, part_number: str, start: datetime, sequences: int) -> UUTReport:
+    """A passing UUT report: root + `sequences` sequences of 9 numeric steps each."""
+    report = UUTReport.new(
+        part_number=part_number,
+        serial_number=serial,
+        revision="A",
+        process_code=random.choice((10, 50, 100)),
+        station_name=f"FCT-{random.randrange(20)}",
+        location="Line 1",
+        purpose="Production",
+        start=start,
+    )
+    for group in range(sequences):
+        sequence = report.root.add_sequence(f"Block {group}")
+        for step in range(9):
+            value = 3.3 + random.uniform(-0.05, 0.05)
+            sequence.add_numeric(f"Rail {step}", value, low=3.2, high=3.4, unit="V")
+    return report
+
+
+def _ingest_reports(tag: str) -> list[UUTReport]:
+    start = datetime.now(timezone.utc)
+    return [
+        _report(f"{tag}-{i:05d}", random.choice(PART_NUMBERS), start, sequences=10)
+        for i in range(INGEST_REPORTS)
+    ]
+
+
+# --- databases and the server subprocess ------------------------------------------------------
+
+
+@contextmanager
+def _sqlite() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as folder:
+        yield f"sqlite:///{Path(folder) / 'wats.db'}"
+
+
+@contextmanager
+def _postgres() -> Iterator[str]:
+    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    name = f"pywats_bench_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _prepare(url: str) -> str:
+    """Migrate the database and return an admin token."""
+    database = Database(url)
+    migrate(database)
+    users = UserStore(database)
+    users.create_user("bench", is_admin=True)
+    token = users.issue_token("bench", "bench-secret")
+    database.dispose()
+    return token
+
+
+@contextmanager
+def _server(url: str) -> Iterator[str]:
+    """`pywats-server serve` on a free loopback port; yields its base URL."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "pywats_server", "serve", "--db", url, "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base_url}/api/App/Version", timeout=1)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"server did not start: {process.communicate()[1]!r}") from None
+            time.sleep(0.1)
+    try:
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+def _sequential(base_url: str, token: str, reports: Sequence[UUTReport]) -> float:
+    with WATS(base_url=base_url, token=token, timeout=120) as client:
+        started = time.perf_counter()
+        for report in reports:
+            client.reports.submit(report)
+        return time.perf_counter() - started
+
+
+def _concurrent(base_url: str, token: str, reports: Sequence[UUTReport]) -> float:
+    shares = [reports[i::CLIENTS] for i in range(CLIENTS)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def work(share: Sequence[UUTReport]) -> None:
+        with WATS(base_url=base_url, token=token, timeout=120) as client:
+            client.get_version()  # connect before the clock starts
+            barrier.wait()
+            try:
+                for report in share:
+                    client.reports.submit(report)
+            except BaseException as exc:  # reported below; the run is then invalid
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - started
+
+
+def _floor(base_url: str, token: str) -> float:
+    """Seconds per `GET /api/App/Version` through the same client and server."""
+    with WATS(base_url=base_url, token=token) as client:
+        client.get_version()
+        started = time.perf_counter()
+        for _ in range(INGEST_REPORTS):
+            client.get_version()
+        return (time.perf_counter() - started) / INGEST_REPORTS
+
+
+def _in_process(url: str, reports: Sequence[UUTReport]) -> float:
+    """Seconds per report for validation + extraction + `ReportStore.save`, without HTTP."""
+    database = Database(url)
+    store = ReportStore(database)
+    bodies = [write_wsjf(report).encode() for report in reports]
+    started = time.perf_counter()
+    for body in bodies:
+        store.save(parse_submission(body, "wsjf"))
+    elapsed = time.perf_counter() - started
+    database.dispose()
+    return elapsed / len(bodies)
+
+
+def _ingest(backend: str, url: str) -> list[tuple[str, float, str, float]]:
+    token = _prepare(url)
+    first, second = _ingest_reports("SEQ"), _ingest_reports("PAR")
+    with _server(url) as base_url:
+        floor = _floor(base_url, token)
+        sequential = _sequential(base_url, token, first) / INGEST_REPORTS
+        concurrent = _concurrent(base_url, token, second) / INGEST_REPORTS
+    in_process = _in_process(url, _ingest_reports("INP"))
+    print(
+        f"{backend}: sequential {1 / sequential:.0f} reports/s, "
+        f"{CLIENTS} clients {1 / concurrent:.0f} reports/s, "
+        f"in-process save {1 / in_process:.0f} reports/s, GET version {1 / floor:.0f}/s"
+    )
+    version = "GET /api/App/Version"
+    return [
+        (f"{backend}: submit, 1 client (per report)", sequential, version, floor),
+        (f"{backend}: submit, {CLIENTS} clients (per report)", concurrent, version, floor),
+        (f"{backend}: submit, 1 client (per report)", sequential, "in-process save", in_process),
+    ]
+
+
+# --- header queries --------------------------------------------------------------------------
+
+
+def _bulk_load(url: str) -> float:
+    """Store STORED_REPORTS small reports through `ReportStore.save_many`; returns seconds."""
+    database = Database(url)
+    store = ReportStore(database)
+    template = _report("TEMPLATE", PART_NUMBERS[0], EPOCH, sequences=1)
+    document = json.loads(write_wsjf(template))
+    started = time.perf_counter()
+    batch: list[Submission] = []
+    for index in range(STORED_REPORTS):
+        start = EPOCH + timedelta(seconds=random.randrange(365 * 86400))
+        document.update(
+            id=str(uuid.uuid4()),
+            sn=f"SN{index:07d}",
+            pn=PART_NUMBERS[index % len(PART_NUMBERS)],
+            processCode=(10, 50, 100)[index % 3],
+            start=start.isoformat(timespec="milliseconds"),
+            result="F" if index % 17 == 0 else "P",
+        )
+        batch.append(parse_submission(json.dumps(document).encode(), "wsjf"))
+        if len(batch) == 2_000:
+            store.save_many(batch)
+            batch = []
+    if batch:
+        store.save_many(batch)
+    elapsed = time.perf_counter() - started
+    assert store.count() == STORED_REPORTS
+    database.dispose()
+    return elapsed
+
+
+def _latencies(run: Callable[[int], object]) -> tuple[float, float]:
+    run(0)  # warm the connection and the query path
+    samples = []
+    for index in range(QUERY_RUNS):
+        started = time.perf_counter()
+        run(index)
+        samples.append(time.perf_counter() - started)
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49], cuts[94]
+
+
+def _queries(backend: str, url: str) -> list[tuple[str, float, float]]:
+    token = _prepare(url)
+    load = _bulk_load(url)
+    print(f"{backend}: bulk load of {STORED_REPORTS} reports: {load:.0f} s")
+    picks = random.Random(7)
+    rows = []
+    with _server(url) as base_url, WATS(base_url=base_url, token=token, timeout=120) as client:
+        query = client.reports.query_headers
+
+        def by_serial(_: int) -> object:
+            found = query(f"serialNumber eq 'SN{picks.randrange(STORED_REPORTS):07d}'")
+            assert len(found) == 1
+            return found
+
+        def by_part_and_week(_: int) -> object:
+            since = EPOCH + timedelta(days=picks.randrange(358))
+            until = since + timedelta(days=7)
+            return query(
+                f"partNumber eq '{picks.choice(PART_NUMBERS)}' and "
+                f"start ge {since:%Y-%m-%dT%H:%M:%SZ} and start lt {until:%Y-%m-%dT%H:%M:%SZ}"
+            )
+
+        def latest_of_part(_: int) -> object:
+            found = query(
+                f"partNumber eq '{picks.choice(PART_NUMBERS)}'", orderby="start desc", top=100
+            )
+            assert len(found) == 100
+            return found
+
+        def latest(_: int) -> object:
+            return query(None, orderby="start desc", top=100)
+
+        for name, run in (
+            ("serialNumber eq", by_serial),
+            ("partNumber eq + 7-day start range", by_part_and_week),
+            ("partNumber eq, $orderby start desc, $top 100", latest_of_part),
+            ("no filter, $orderby start desc, $top 100", latest),
+        ):
+            p50, p95 = _latencies(run)
+            rows.append((f"{backend}: {name}", p50, p95))
+        floor = _latencies(lambda _: client.get_version())
+        rows.append((f"{backend}: GET /api/App/Version (floor)", *floor))
+    return rows
+
+
+def main() -> None:
+    random.seed(2026)
+    ingest: list[tuple[str, float, str, float]] = []
+    latency: list[tuple[str, float, float]] = []
+    for backend, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+        with database() as url:
+            ingest += _ingest(backend, url)
+        with database() as url:
+            latency += _queries(backend, url)
+    print_table("Ingest: seconds per report over loopback", ingest)
+    print(f"\n## Header queries over {STORED_REPORTS:,} reports ({QUERY_RUNS} runs each)")
+    print(f"{'query':60} {'p50':>10} {'p95':>10}")
+    for name, p50, p95 in latency:
+        print(f"{name:60} {p50 * 1e3:>7.2f} ms {p95 * 1e3:>7.2f} ms")
