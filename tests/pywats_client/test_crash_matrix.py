@@ -4,12 +4,15 @@ Each case runs the real service as a subprocess with `PYWATS_FAULT=<point>`, so 
 kills itself with SIGKILL the first time it gets there (no cleanup, no flush). A restart without
 the fault must then deliver every input with the expected content, or quarantine it with a
 reason, and the server must hold no other report: a resend after the crash reuses the same id.
+The twelve cases are independent (own folders, own station name) and run four at a time.
 """
 
 from __future__ import annotations
 
 import signal
 import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,38 +23,50 @@ from pywats_client._faults import FAULT_POINTS
 from ._inputs import Inputs
 from .conftest import StationProcess, write_config
 
-pytestmark = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
-
 CONVERTER = '[[converters]]\ntype = "wsjf"\nwatch = "in"\nafter = "move"\n'
 
 
-@pytest.mark.parametrize("point", FAULT_POINTS)
-def test_sigkill_at_point_then_restart_loses_nothing(
-    tmp_path: Path, samples: Path, live_server: object, point: str
-) -> None:
-    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+def crash_and_recover(folder: Path, samples: Path, base_url: str, token: str, point: str) -> None:
     station = f"CRASH-{point}"
-    config = write_config(tmp_path, base_url, token, converters=CONVERTER, station=station)
+    config = write_config(folder, base_url, token, converters=CONVERTER, station=station)
     inputs = Inputs(station)
-    inputs.write(tmp_path / "in", samples)
+    inputs.write(folder / "in", samples)
 
     crashed = StationProcess(config, env={"PYWATS_FAULT": point})
     try:
-        code = crashed.process.wait(60)
+        code = crashed.process.wait(90)
     finally:
         crashed.kill()
-    assert code == -signal.SIGKILL, f"the fault point {point} was never reached"
+    assert code == -signal.SIGKILL, f"the fault point was never reached (exit code {code})"
 
     restarted = StationProcess(config)
     try:
         with WATS(base_url=base_url, token=token) as client:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 90
             while inputs.missing_on(client) and time.monotonic() < deadline:
                 time.sleep(0.2)
             restarted.wait_ready()
-            assert restarted.stop() == 0
-            inputs.check(client, tmp_path / "data" / "quarantine")
+            assert restarted.stop() == 0, "clean exit after SIGTERM"
+            inputs.check(client, folder / "data" / "quarantine")
     finally:
         restarted.kill()
-    leftovers = sorted(p.name for p in (tmp_path / "in").iterdir() if p.name != "Done")
+    leftovers = sorted(p.name for p in (folder / "in").iterdir() if p.name != "Done")
     assert leftovers == [], "every accepted source is moved to Done"
+
+
+@pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
+def test_sigkill_at_every_point_then_restart_loses_nothing(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+
+    def case(point: str) -> str | None:
+        try:
+            crash_and_recover(tmp_path / point, samples, base_url, token, point)
+        except Exception:
+            return f"{point}: {traceback.format_exc()}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        failures = [f for f in pool.map(case, FAULT_POINTS) if f is not None]
+    assert not failures, "\n\n".join(failures)
