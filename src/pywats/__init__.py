@@ -52,6 +52,7 @@ from pywats._products import BomItem, Product, ProductRevision, ProductSummary, 
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
 from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
+from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
 from pywats._software import Package, PackageFile, StationPlan
 from pywats._wire import Setting
 from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
@@ -105,6 +106,10 @@ __all__ = [
     "ReportValidationError",
     "RetryPolicy",
     "RevisionRelation",
+    "ScimEmail",
+    "ScimName",
+    "ScimUser",
+    "ScimUserPage",
     "SerialNumberRecord",
     "SerialNumberType",
     "Setting",

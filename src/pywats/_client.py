@@ -33,6 +33,7 @@ from pywats._products import ProductsService
 from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._rootcause import RootCauseService
+from pywats._scim import ScimService
 from pywats._service import Async, Call, M, Service, Sync, endpoint
 from pywats._software import SoftwareService
 
@@ -153,6 +154,11 @@ class BaseClient(Service[M]):
     def rootcause(self) -> RootCauseService[M]:
         """Root-cause tickets: open, assign, comment, attach, status flow, query, archive."""
         return RootCauseService(self)
+
+    @functools.cached_property
+    def scim(self) -> ScimService[M]:
+        """SCIM 2.0 user provisioning (administrators)."""
+        return ScimService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -18,6 +18,7 @@ from .storage import (
     ReferenceStore,
     ReportQuery,
     ReportStore,
+    ScimUserStore,
     SerialNumberStore,
     SoftwareStore,
     TicketStore,
@@ -48,6 +49,7 @@ class ServerContext:
     assets: AssetStore
     software: SoftwareStore
     tickets: TicketStore
+    scim: ScimUserStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -70,6 +72,7 @@ class ServerContext:
             AssetStore(database),
             SoftwareStore(database),
             TicketStore(database),
+            ScimUserStore(database),
         )
 
 

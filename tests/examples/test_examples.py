@@ -22,7 +22,7 @@ SERVER_EXAMPLES = sorted(
 
 def test_the_domain_examples_are_found() -> None:
     names = {path.stem for path in SERVER_EXAMPLES}
-    assert {"assets", "products", "production", "rootcause", "software"} <= names
+    assert {"assets", "products", "production", "rootcause", "scim", "software"} <= names
 
 
 @pytest.mark.parametrize("example", SERVER_EXAMPLES, ids=lambda path: path.stem)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from . import analytics, app, assets, processes, production, products, reports, rootcause, software
+from . import (
+    analytics,
+    app,
+    assets,
+    processes,
+    production,
+    products,
+    reports,
+    rootcause,
+    scim,
+    software,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -16,4 +27,5 @@ ROUTERS = (
     assets.router,
     software.router,
     rootcause.router,
+    scim.router,
 )

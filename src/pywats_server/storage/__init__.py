@@ -12,6 +12,7 @@ from .products import ProductStore
 from .reference import ReferenceStore
 from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
+from .scim_users import ScimUserStore
 from .serial_numbers import SerialNumberStore
 from .software import SoftwareStore
 from .tickets import TicketStore
@@ -37,6 +38,7 @@ __all__ = [
     "ReportQuery",
     "ReportRows",
     "ReportStore",
+    "ScimUserStore",
     "SerialNumberStore",
     "SoftwareStore",
     "StoredDocument",

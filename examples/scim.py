@@ -1,0 +1,48 @@
+"""Provision and retire a user the way an identity provider's SCIM connector does.
+
+    python examples/scim.py --url http://localhost:8080 --token <admin token>
+
+The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pywats import WATS, ScimEmail, ScimName, ScimUser
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
+    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
+    args = parser.parse_args()
+    if not args.url or not args.token:
+        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
+
+    with WATS(base_url=args.url, token=args.token) as client:
+        user_name = "ola.nordmann@example.com"
+        existing = client.scim.list(user_name=user_name).resources
+        if existing:
+            user = existing[0]
+        else:
+            user = client.scim.create(
+                ScimUser(
+                    user_name=user_name,
+                    display_name="Ola Nordmann",
+                    name=ScimName(given_name="Ola", family_name="Nordmann"),
+                    emails=[ScimEmail(value=user_name, type="work", primary=True)],
+                )
+            )
+        assert user.id is not None
+        client.scim.update(user.id, {"displayName": "Ola Nordmann (Test)", "active": True})
+        print(f"provisioned {user.user_name} as {user.id}")
+        retired = client.scim.deactivate(user.id)
+        print(f"{retired.user_name}: active = {retired.active}")
+        page = client.scim.list(count=10)
+        print(f"{page.total_results} user(s) in the directory")
+
+
+if __name__ == "__main__":
+    main()

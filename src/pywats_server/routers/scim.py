@@ -1,0 +1,114 @@
+"""`/api/SCIM/v2/Users`: SCIM 2.0 user provisioning (RFC 7644) for identity providers.
+
+Errors carry the SCIM error shape (`schemas`, `status`, `detail`, `scimType`) plus the WATS
+`Message`, so both SCIM connectors and WATS clients read them. Responses are
+`application/scim+json`. Administrators only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from .._context import ServerContext, context, require_admin
+from .._errors import ApiError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/SCIM/v2", tags=["SCIM"], dependencies=[Depends(require_admin)])
+Context = Annotated[ServerContext, Depends(context)]
+_MEDIA = "application/scim+json"
+_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+_SCIM_TYPES = {409: "uniqueness", 400: "invalidValue"}
+_FILTER = re.compile(r'^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.IGNORECASE)
+
+
+class PatchOp(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    schemas: list[str] = []
+    Operations: list[dict[str, Any]] = Field(min_length=1)
+
+
+def _scim(status: int, content: Any) -> JSONResponse:
+    return JSONResponse(content, status_code=status, media_type=_MEDIA)
+
+
+async def _run(status: int, work: Callable[[], Any]) -> Response:
+    """Run a store call in a thread; answer SCIM JSON, or a SCIM error for an ApiError."""
+    try:
+        result = await run_in_threadpool(work)
+    except ApiError as exc:
+        body = {
+            "schemas": [_ERROR],
+            "status": str(exc.status_code),
+            "detail": exc.message,
+            "Message": exc.message,
+            "message": exc.message,
+        }
+        if exc.status_code in _SCIM_TYPES:
+            body["scimType"] = _SCIM_TYPES[exc.status_code]
+        return _scim(exc.status_code, body)
+    if result is None:
+        return Response(status_code=204)
+    return _scim(status, result)
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise ApiError(400, "body: expected a SCIM JSON object") from None
+
+
+@router.get("/Users")
+async def list_users(
+    ctx: Context, startIndex: int = 1, count: int = 100, filter: str | None = None
+) -> Response:
+    """A ListResponse page; `filter` supports `userName eq "name"`."""
+    user_name = None
+    if filter is not None:
+        match = _FILTER.match(filter)
+        if match is None:
+            raise ApiError(400, f'filter: only userName eq "..." is supported, got {filter!r}')
+        user_name = match.group(1).replace('\\"', '"')
+    return await _run(200, lambda: ctx.scim.page(startIndex, max(count, 0), user_name))
+
+
+@router.post("/Users")
+async def create_user(ctx: Context, request: Request) -> Response:
+    """Provision a user; 409 when the userName exists."""
+    body = await _json(request)
+    return await _run(201, lambda: ctx.scim.create(body))
+
+
+@router.get("/Users/{id}")
+async def get_user(ctx: Context, id: str) -> Response:
+    """A user by id, or by name with the segment `userName=<name>`."""
+    if id.startswith("userName="):
+        name = id.removeprefix("userName=")
+        return await _run(200, lambda: ctx.scim.get_by_user_name(name))
+    return await _run(200, lambda: ctx.scim.get(id))
+
+
+@router.put("/Users/{id}")
+async def replace_user(ctx: Context, id: str, request: Request) -> Response:
+    body = await _json(request)
+    return await _run(200, lambda: ctx.scim.replace(id, body))
+
+
+@router.patch("/Users/{id}")
+async def patch_user(ctx: Context, id: str, patch: PatchOp) -> Response:
+    """Apply a PatchOp; deactivation is `replace` of `active` with false."""
+    return await _run(200, lambda: ctx.scim.patch(id, patch.Operations))
+
+
+@router.delete("/Users/{id}")
+async def delete_user(ctx: Context, id: str) -> Response:
+    return await _run(204, lambda: ctx.scim.delete(id))

@@ -1,0 +1,45 @@
+"""SCIM on the wire: the media type, ListResponse and error shapes identity providers read."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_scim_wire_shapes(api: httpx.AsyncClient) -> None:
+    unique = uuid.uuid4().hex[:8]
+    for index in range(2):
+        created = await api.post(
+            "/api/SCIM/v2/Users",
+            json={"userName": f"page{index}-{unique}"},
+            headers={"Content-Type": "application/scim+json"},
+        )
+        assert created.status_code == 201
+    user_id = created.json()["id"]
+    raw = await api.get("/api/SCIM/v2/Users", params={"count": 1})
+    assert raw.headers["content-type"] == "application/scim+json"
+    assert set(raw.json()) >= {"schemas", "totalResults", "itemsPerPage", "startIndex", "Resources"}
+    clash = await api.post(
+        "/api/SCIM/v2/Users",
+        json={"userName": f"page0-{unique}"},
+        headers={"Content-Type": "application/scim+json"},
+    )
+    assert clash.status_code == 409
+    body = clash.json()
+    assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert (body["status"], body["scimType"]) == ("409", "uniqueness")
+    patch = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "value": {"active": False, "displayName": "Off"}}],
+    }
+    patched = await api.patch(f"/api/SCIM/v2/Users/{user_id}", json=patch)
+    assert (patched.json()["active"], patched.json()["displayName"]) == (False, "Off")
+    bad_filter = await api.get("/api/SCIM/v2/Users", params={"filter": 'displayName co "x"'})
+    assert bad_filter.status_code == 400
+
+    deleted = await api.delete(f"/api/SCIM/v2/Users/{user_id}")
+    assert (deleted.status_code, deleted.content) == (204, b"")
