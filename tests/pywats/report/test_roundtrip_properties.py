@@ -150,3 +150,31 @@ def test_negative_zero_and_extreme_floats_keep_their_value() -> None:
     values = [s.raw["numericMeas"][0]["value"] for s in again.root.steps]
     assert math.copysign(1.0, values[0]) == -1.0
     assert canonical(again) == canonical(report)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | finite | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def every_object(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value, *(o for item in value.values() for o in every_object(item))]
+    if isinstance(value, list):
+        return [o for item in value for o in every_object(item)]
+    return []
+
+
+@FAST
+@given(reports(), st.data())
+def test_unknown_keys_anywhere_survive_wsjf_verbatim(
+    report: UUTReport, data: st.DataObject
+) -> None:
+    objects = every_object(report.raw)
+    for target in data.draw(st.lists(st.sampled_from(objects), max_size=5)):
+        # The prefix keeps injected keys apart from every key WATS defines.
+        target[f"x-{data.draw(text)}"] = data.draw(json_values)
+    text_in = json.dumps(report.raw, ensure_ascii=False, separators=(",", ":"))
+    assert write_wsjf(read_wsjf(text_in)) == text_in
