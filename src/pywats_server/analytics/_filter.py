@@ -12,12 +12,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import ColumnElement, String, and_, cast, exists, false, or_, true
+from sqlalchemy import ColumnElement, String, and_, cast, exists, false
 from sqlalchemy.sql import FromClause
 
 from ..storage.report_tables import report_misc_infos
+from ._match import alternatives, match_text
+from ._products import in_product_group
 
-__all__ = ["RESULT_LETTERS", "AnalyticsError", "WatsFilter", "match_text", "report_conditions"]
+__all__ = ["RESULT_LETTERS", "AnalyticsError", "WatsFilter", "report_conditions"]
 
 RESULT_LETTERS = {
     "passed": "P",
@@ -94,38 +96,18 @@ class WatsFilter(BaseModel):
     @classmethod
     def _status(cls, value: str | None) -> str | None:
         if value is not None:
-            for word in _alternatives(value):
+            for word in alternatives(value):
                 if word.lower() not in RESULT_LETTERS and "%" not in word and "_" not in word:
                     known = ", ".join(w.capitalize() for w in RESULT_LETTERS)
                     raise ValueError(f"{word!r} is not a result word ({known})")
         return value
 
 
-def _alternatives(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
-def match_text(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
-    """`column` matches one of the `;`-separated alternatives of `pattern` (`%`/`_` wildcards).
-
-    Matching is case-sensitive on both databases; an empty pattern matches everything.
-    """
-    conditions: list[ColumnElement[bool]] = []
-    for item in _alternatives(pattern):
-        if "%" in item or "_" in item:
-            conditions.append(column.like(item))
-        else:
-            conditions.append(column == item)
-    if not conditions:
-        return true()
-    return conditions[0] if len(conditions) == 1 else or_(*conditions)
-
-
 def _status_condition(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
     letters = [
         letter
         for word, letter in RESULT_LETTERS.items()
-        for item in _alternatives(pattern)
+        for item in alternatives(pattern)
         if _word_matches(word, item.lower())
     ]
     return column.in_(letters) if letters else false()
@@ -150,8 +132,7 @@ def _misc(report: FromClause, description: str | None, value: str | None) -> Col
 _UNSUPPORTED = {
     "assetSerialNumber": "reports stored here keep no asset rows",
     "assetName": "reports stored here keep no asset rows",
-    "productGroup": "this server keeps no product register (product groups are defined there)",
-    "level": "this server keeps no product register (production levels are assigned there)",
+    "level": "the product register here assigns no production levels to products",
 }
 
 
@@ -183,6 +164,8 @@ def report_conditions(
             conditions.append(match_text(column, value))
     if f.status is not None:
         conditions.append(_status_condition(c.result, f.status))
+    if f.productGroup is not None:
+        conditions.append(in_product_group(c.part_number, f.productGroup))
     for description, value in (
         (f.miscDescription, f.miscValue),
         (f.miscInfoDescription, f.miscInfoString),

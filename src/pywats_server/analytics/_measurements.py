@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select
 from ..storage import PATH_SEPARATOR
 from ..storage.report_tables import report_measurements, reports
 from ._capability import capability, spec_limits
-from ._filter import AnalyticsError, WatsFilter, match_text
+from ._filter import AnalyticsError, WatsFilter
+from ._match import match_text
 from ._runs import report_scope
 from ._yield import iso_utc
 

@@ -18,6 +18,7 @@ from ..storage.report_tables import report_failures, report_steps, reports
 from ._dimensions import parse_dimensions, sort_rows
 from ._filter import WatsFilter
 from ._periods import Grouping, bucket, grouping, period_label
+from ._products import join_products
 from ._runs import report_scope
 from ._yield import YIELD_DIMENSIONS, iso_utc
 
@@ -109,6 +110,8 @@ def dynamic_repair(
     unit = grouping(f, default=Grouping.MONTH)
     src = _Sources()
     columns = src.columns(unit)
+    source, product_columns = join_products(src.joined, src.uur.c.part_number, groups)
+    columns.update(product_columns)
     selected = [columns[name].label(name) for name in groups]
     query = (
         select(
@@ -116,7 +119,7 @@ def dynamic_repair(
             func.count(func.distinct(src.uur.c.report_pk)).label("repairReportCount"),
             func.count(src.failure.c.failure_idx).label("repairCount"),
         )
-        .select_from(src.joined)
+        .select_from(source)
         .where(*report_scope(f, src.uur, now, "R"))
         .group_by(*selected)
     )

@@ -13,7 +13,8 @@ from sqlalchemy import CTE, ColumnElement, and_, case, func, select
 from sqlalchemy.sql import FromClause
 
 from ..storage.report_tables import reports
-from ._filter import WatsFilter, match_text, report_conditions
+from ._filter import WatsFilter, report_conditions
+from ._match import match_text
 from ._periods import date_range
 
 __all__ = [

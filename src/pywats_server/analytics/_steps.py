@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select, tuple_
+from sqlalchemy import Connection, case, func, literal, select
 
 from ..storage.report_tables import report_steps, reports
 from ._filter import WatsFilter
@@ -20,6 +20,8 @@ from ._yield import iso_utc
 __all__ = ["SEQUENCE_TYPES", "step_analysis", "top_failed"]
 
 SEQUENCE_TYPES = ("SequenceCall", "WATS_SeqCall")
+# Written into the SQL (not bound) so the planner can use the partial index on failed steps.
+_FAILED = report_steps.c.status == literal("F", literal_execute=True)
 _DEFAULT_TOP = 10
 _STATUS_COUNTS = {
     "stepPassedCount": "P",
@@ -51,7 +53,7 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
             func.max(r.start_utc).label("lastFailDate"),
         )
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(s.status == "F", s.step_type.not_in(SEQUENCE_TYPES), *scope)
+        .where(_FAILED, s.step_type.not_in(SEQUENCE_TYPES), *scope)
         .group_by(s.path, r.part_number, r.revision)
         .order_by(fail_count.desc(), s.path, r.part_number, r.revision)
         .limit(_DEFAULT_TOP if top is None else top)
@@ -64,7 +66,6 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
         select(s.path, r.part_number, r.revision, func.count().label("total"))
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
         .where(s.path.in_({k[0] for k in keys}), *scope)
-        .where(tuple_(r.part_number, r.revision).in_({(k[1], k[2]) for k in keys}))
         .group_by(s.path, r.part_number, r.revision)
     )
     totals = {(p, pn, rev): n for p, pn, rev, n in connection.execute(totals_query)}

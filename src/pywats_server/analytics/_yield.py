@@ -19,12 +19,15 @@ from ..storage.report_tables import report_misc_infos, reports
 from ._dimensions import SortKey, parse_dimensions, sort_rows
 from ._filter import WatsFilter, report_conditions
 from ._periods import Grouping, bucket, date_range, grouping, period_label
+from ._products import join_products
 from ._runs import unit_outcomes
 
 __all__ = ["YIELD_DIMENSIONS", "YIELD_KPIS", "dynamic_yield", "iso_utc"]
 
 YIELD_DIMENSIONS = (
     "partNumber",
+    "productName",
+    "productGroup",
     "revision",
     "stationName",
     "location",
@@ -149,12 +152,14 @@ def dynamic_yield(
     first = reports.alias("first")
     misc = report_misc_infos.alias("misc")
     columns = _columns(first, misc)
+    source: FromClause = units.join(first, first.c.report_pk == units.c.first_pk)
+    if {"miscInfoDescription", "miscInfoString"} & set(groups):
+        source = source.outerjoin(misc, misc.c.report_pk == first.c.report_pk)
+    source, product_columns = join_products(source, first.c.part_number, groups)
+    columns.update(product_columns)
     selected = [columns[name].label(name) for name in groups if name != "period"]
     if unit is not None:
         selected.append(bucket(first.c.start_utc, unit).label("period"))
-    source = units.join(first, first.c.report_pk == units.c.first_pk)
-    if {"miscInfoDescription", "miscInfoString"} & set(groups):
-        source = source.outerjoin(misc, misc.c.report_pk == first.c.report_pk)
     conditions = report_conditions(f, first, dates=date_range(f, now))
     query = (
         select(

@@ -47,6 +47,12 @@ OUTCOMES = (
     ("P", 70), ("FP", 12), ("FFP", 4), ("FFFP", 2), ("F", 4), ("FF", 2), ("EP", 3), ("T", 1),
     ("FEP", 2),
 )  # fmt: skip
+NAMES = {"AN-PCBA-1": "Main board", "AN-PSU-2": "Power supply", "AN-CTRL-3": "Controller"}
+GROUPS = {
+    "Boards": ("AN-PCBA-1", "AN-CTRL-3"),
+    "Power": ("AN-PSU-2",),
+    "Line A": ("AN-PCBA-1", "AN-PSU-2"),
+}
 REPAIRS = (("Component", "Shorted"), ("Component", "Missing"), ("Solder", "Bridge"))
 
 
@@ -168,6 +174,8 @@ class Dataset:
     def reports(self) -> list[tuple[Unit, Run]]:
         return [(unit, run) for unit in self.units for run in unit.runs]
 
+    names = NAMES
+    groups = GROUPS
     week = staticmethod(week)
     iso = staticmethod(iso)
     yield_figures = staticmethod(yield_figures)
@@ -288,10 +296,15 @@ def build_uur(repair: Repair) -> UURReport:
 
 
 def store(url: str, dataset: Dataset) -> None:
-    """Store every report of the dataset through the server's storage layer, in batches."""
-    from pywats_server.storage import Database, ReportStore, Submission, extract_rows
+    """Register the products and their groups, then store every report of the dataset through
+    the server's storage layer, in batches."""
+    from pywats_server.storage import Database, ProductStore, ReportStore, Submission, extract_rows
 
     database = Database(url)
+    products = ProductStore(database)
+    products.save_many([{"partNumber": pn, "name": name} for pn, name in NAMES.items()])
+    for group, members in GROUPS.items():
+        products.save_group({"productGroupName": group, "partNumbers": list(members)})
     reports = ReportStore(database)
     documents = [build_uut(unit, run) for unit, run in dataset.reports()]
     documents += [build_uur(repair) for repair in dataset.repairs]

@@ -171,12 +171,54 @@ async def test_volume_high_volume_and_worst_yield(analytics: AsyncWATS, dataset:
     assert [(r.part_number, r.test_operation) for r in worst] == by_yield
 
 
-async def test_product_register_keys_are_refused_not_ignored(analytics: AsyncWATS) -> None:
-    with pytest.raises(APIStatusError, match="productGroup") as caught:
-        await analytics.analytics.worst_yield_by_product_group()
+async def test_product_name_and_groups_come_from_the_product_register(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    rows = await analytics.analytics.dynamic_yield(Dimensions().product_group().product_name())
+
+    members = [(g, pn) for g, pns in dataset.groups.items() for pn in pns]
+    expected = {}
+    for group, pn in members:
+        units = [u for u in dataset.units if u.part_number == pn]
+        key = (group, dataset.names[pn])
+        expected.update(dataset.yield_figures(units, lambda u, key=key: key))
+    assert _by(rows, "productGroup", "productName") == expected
+
+    boards = await analytics.analytics.dynamic_yield(
+        Dimensions().part_number(), WATSFilter(product_group="Boards")
+    )
+    units = [u for u in dataset.units if u.part_number in dataset.groups["Boards"]]
+    assert _by(boards, "partNumber") == dataset.yield_figures(units, lambda u: (u.part_number,))
+
+
+async def test_high_volume_and_worst_yield_by_product_group(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    expected = {}
+    for group, pns in dataset.groups.items():
+        units = [u for u in dataset.units if u.part_number in pns]
+        expected.update(
+            dataset.yield_figures(units, lambda u, group=group: (group, u.process_name))
+        )
+
+    high = await analytics.analytics.high_volume_by_product_group()
+    ranked = sorted(expected, key=lambda k: (-expected[k]["unitCount"], k))
+    assert [(r.product_group, r.test_operation) for r in high] == ranked
+    assert _by(high, "productGroup", "testOperation") == expected
+
+    worst = await analytics.analytics.worst_yield_by_product_group(WATSFilter(top_count=2))
+    by_yield = sorted(expected, key=lambda k: (expected[k]["fpy"], -expected[k]["unitCount"]))
+    assert [(r.product_group, r.test_operation) for r in worst] == by_yield[:2]
+
+
+async def test_keys_without_data_are_refused_not_ignored(analytics: AsyncWATS) -> None:
+    with pytest.raises(APIStatusError, match="level") as caught:
+        await analytics.analytics.worst_yield(WATSFilter(level="PCBA"))
     assert caught.value.status_code == 400
     with pytest.raises(APIStatusError, match="assetSerialNumber"):
         await analytics.analytics.top_failed(WATSFilter(asset_serial_number="DMM-1"))
+    with pytest.raises(APIStatusError, match="unitType"):
+        await analytics.analytics.dynamic_yield("unitType")
 
 
 async def test_bad_dimensions_and_filters_name_the_problem(analytics: AsyncWATS) -> None:

@@ -1,0 +1,362 @@
+"""Analytics over 100,000 stored reports (~50 measurements each) on SQLite and PostgreSQL.
+
+Loads the report, step and measurement rows in bulk (secondary indexes dropped first and rebuilt
+after, as any bulk load does; SQLite `executemany` in one transaction, PostgreSQL `COPY`), then
+times through the SDK against the in-process server: dynamic yield by part number x week, top
+failed steps, and the same two narrowed to one product and four weeks.
+Prints p50/p90 latency and the database size. PostgreSQL is skipped when no server answers at
+`PYWATS_BENCH_POSTGRES_URL` (default: the test suite's URL).
+
+    python -m benchmarks analytics     # REPORTS=20000 BACKENDS=sqlite for a quicker run
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+
+REPORTS = int(os.environ.get("REPORTS", "100000"))
+REPEAT = 9
+SEP = "\u00b6"
+ROOT = "MainSequence Callback"
+SEQUENCES = ("Power", "Clocks", "Comms", "Sensors", "RF")
+PER_SEQUENCE = 10  # 5 x 10 numeric steps = 50 measurements per report
+PRODUCTS = tuple(f"BENCH-{n:02d}" for n in range(20))
+STATIONS = tuple(f"ST-{n}" for n in range(10))
+START = datetime(2026, 5, 4)  # 26 weeks up to the end of October
+POSTGRES_URL = os.environ.get(
+    "PYWATS_BENCH_POSTGRES_URL",
+    os.environ.get(
+        "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
+    ),
+)
+
+_REPORT_COLUMNS = (
+    "report_pk", "report_id", "report_type", "serial_number", "part_number", "revision",
+    "station_name", "location", "purpose", "process_code", "process_name", "result", "start",
+    "start_utc", "operator", "caused_uut_failure", "caused_uut_failure_path", "root_node_type",
+    "receive_count", "report_size", "received_utc",
+)  # fmt: skip
+_STEP_COLUMNS = (
+    "report_pk", "step_order", "step_id", "parent_order", "depth", "path", "name", "step_type",
+    "step_group", "status", "tot_time", "caused_uut_failure",
+)  # fmt: skip
+_MEAS_COLUMNS = (
+    "report_pk", "meas_index", "step_order", "path", "kind", "comp_op", "status", "value",
+    "low_limit", "high_limit", "unit",
+)  # fmt: skip
+
+
+def _layout() -> list[tuple[str, str, str]]:
+    """(sequence path, step name, step path) of the 50 numeric steps of every report."""
+    return [
+        (f"{ROOT}{SEP}{seq}", f"{seq} {n}", f"{ROOT}{SEP}{seq}{SEP}{seq} {n}")
+        for seq in SEQUENCES
+        for n in range(PER_SEQUENCE)
+    ]
+
+
+def generate(
+    count: int,
+) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """(report row, step rows, measurement rows) of `count` reports: units retested until they
+    pass (at most three runs), one failing step per failed run, steps failing at skewed rates."""
+    rng = random.Random(7)
+    layout = _layout()
+    weights = [1 / (i + 1) for i in range(len(layout))]
+    received = datetime(2026, 11, 29)
+    pk, serial = 0, 0
+    while pk < count:
+        serial += 1
+        part_number = rng.choice(PRODUCTS)
+        moment = START + timedelta(seconds=rng.randrange(26 * 7 * 86400))
+        for run in range(3):
+            if pk == count:
+                break
+            pk += 1
+            failed = rng.random() < (0.12 if run == 0 else 0.3)
+            failing = rng.choices(range(len(layout)), weights)[0] if failed else -1
+            steps: list[tuple[Any, ...]] = [
+                (
+                    pk,
+                    0,
+                    0,
+                    None,
+                    0,
+                    ROOT,
+                    ROOT,
+                    "SequenceCall",
+                    "M",
+                    "F" if failed else "P",
+                    0.0,
+                    False,
+                )
+            ]
+            meas = []
+            order = 0
+            for index, (seq_path, name, path) in enumerate(layout):
+                if index % PER_SEQUENCE == 0:
+                    order += 1
+                    seq_order = order
+                    seq_failed = failed and failing // PER_SEQUENCE == index // PER_SEQUENCE
+                    seq_status = "F" if seq_failed else "P"
+                    seq_name = seq_path.split(SEP)[-1]
+                    steps.append(
+                        (pk, order, order, 0, 1, seq_path, seq_name, "SequenceCall", "M",
+                         seq_status, 0.0, False)
+                    )  # fmt: skip
+                order += 1
+                bad = index == failing
+                value = rng.gauss(1.0, 0.02) + (0.5 if bad else 0.0)
+                status = "F" if bad else "P"
+                steps.append((pk, order, order, seq_order, 2, path, name, "ET_NLT", "M", status,
+                              0.01, bad))  # fmt: skip
+                meas.append((pk, index, order, path, "N", "GELE", status, value, 0.9, 1.1, "V"))
+            cause = layout[failing] if failed else None
+            header = (
+                pk, str(uuid.UUID(int=rng.getrandbits(128), version=4)), "T", f"SN{serial:07d}",
+                part_number, "A", rng.choice(STATIONS), "Plant", "Production", 100,
+                "End of line test", "F" if failed else "P", moment.isoformat() + "Z", moment,
+                "op", cause[1] if cause else None, cause[2] if cause else None, "SequenceCall",
+                0, 40_000, received,
+            )  # fmt: skip
+            yield header, steps, meas
+            if not failed:
+                break
+            moment += timedelta(minutes=rng.randrange(5, 240))
+
+
+def _chunks(count: int, size: int = 2000) -> Iterator[list[list[tuple[Any, ...]]]]:
+    """The generated rows in chunks of `size` reports: [report rows, step rows, meas rows]."""
+    chunk: list[list[tuple[Any, ...]]] = [[], [], []]
+    for header, steps, meas in generate(count):
+        chunk[0].append(header)
+        chunk[1].extend(steps)
+        chunk[2].extend(meas)
+        if len(chunk[0]) == size:
+            yield chunk
+            chunk = [[], [], []]
+    if chunk[0]:
+        yield chunk
+
+
+_TABLES = (
+    ("reports", _REPORT_COLUMNS),
+    ("report_steps", _STEP_COLUMNS),
+    ("report_measurements", _MEAS_COLUMNS),
+)
+
+
+def _sqlite_time(value: datetime) -> str:
+    # The text SQLAlchemy writes for a DateTime on SQLite, so comparisons stay exact.
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def _load_sqlite(url: str, count: int) -> None:
+    from pywats_server.storage import Database
+
+    database = Database(url)
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        # A bulk load of rows known to be consistent: skip per-row foreign-key lookups and give
+        # the index B-trees a large page cache (both only for this connection).
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("PRAGMA cache_size=-500000")
+        tables = ", ".join(f"'{table}'" for table, _ in _TABLES)
+        indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            f" AND tbl_name IN ({tables})"
+        ).fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        statements = [
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            for table, cols in _TABLES
+        ]
+        for chunk in _chunks(count):
+            chunk[0] = [
+                (*h[:13], _sqlite_time(h[13]), *h[14:20], _sqlite_time(h[20])) for h in chunk[0]
+            ]
+            for statement, rows in zip(statements, chunk, strict=True):
+                cursor.executemany(statement, rows)
+        for _, sql in indexes:
+            cursor.execute(sql)
+        raw.commit()
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+        database.dispose()
+
+
+def _load_postgres(url: str, count: int) -> None:
+    from pywats_server.storage import Database
+
+    database = Database(url)
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        tables = [table for table, _ in _TABLES]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+            " AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
+            (tables,),
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for chunk in _chunks(count, 10_000):
+            for (table, columns), rows in zip(_TABLES, chunk, strict=True):
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        for _, sql in indexes:
+            cursor.execute(sql)
+        cursor.execute("SELECT setval('reports_report_pk_seq', %s)", (count,))
+        raw.commit()
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.autocommit = True  # VACUUM cannot run inside a transaction
+        driver.execute("VACUUM ANALYZE")
+    finally:
+        raw.close()
+        database.dispose()
+
+
+@contextmanager
+def _sqlite() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="pywats-bench-") as folder:
+        yield f"sqlite:///{Path(folder) / 'wats.db'}"
+
+
+@contextmanager
+def _postgres() -> Iterator[str | None]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from pywats_server.storage import Database
+
+    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    name = f"pywats_bench_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        print(f"PostgreSQL skipped: not reachable at {POSTGRES_URL} ({exc.orig})")
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _size(url: str) -> int:
+    from sqlalchemy import text
+
+    from pywats_server.storage import Database
+
+    database = Database(url)
+    try:
+        if database.is_sqlite:
+            path = Path(database.url.database or "")
+            with database.engine.connect() as connection:
+                connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            return path.stat().st_size
+        with database.engine.connect() as connection:
+            return int(connection.scalar(text("SELECT pg_database_size(current_database())")))
+    finally:
+        database.dispose()
+
+
+async def _time_queries(url: str) -> list[tuple[str, list[float], int]]:
+    from pywats import AsyncWATS, Dimensions, WATSFilter
+    from pywats_server import Settings, create_app
+    from pywats_server.storage import Database, UserStore
+
+    database = Database(url)
+    users = UserStore(database)
+    users.create_user("bench", is_admin=False)
+    token = users.issue_token("bench", "bench-secret")
+    database.dispose()
+    app = create_app(Settings(database_url=url))
+    recent = WATSFilter(
+        part_number="BENCH-03",
+        date_from=datetime(2026, 10, 5, tzinfo=timezone.utc),
+        date_to=datetime(2026, 11, 1, tzinfo=timezone.utc),
+    )
+    weekly = Dimensions().part_number().period("week")
+    results = []
+    transport = httpx.ASGITransport(app=app)
+    async with AsyncWATS(
+        base_url="http://bench.test", token=token, transport=transport, timeout=600
+    ) as client:
+        analytics = client.analytics
+        queries: list[tuple[str, Callable[[], Any]]] = [
+            ("dynamic yield, part number x week, all", lambda: analytics.dynamic_yield(weekly)),
+            ("top failed steps (10), all", lambda: analytics.top_failed()),
+            (
+                "dynamic yield, one product, 4 weeks",
+                lambda: analytics.dynamic_yield(weekly, recent),
+            ),
+            ("top failed steps, one product, 4 weeks", lambda: analytics.top_failed(recent)),
+        ]
+        for name, query in queries:
+            rows = await query()  # warm-up, and the row count
+            samples = []
+            for _ in range(REPEAT):
+                started = time.perf_counter()
+                await query()
+                samples.append(time.perf_counter() - started)
+            results.append((name, samples, len(rows)))
+    app.state.context.database.dispose()
+    return results
+
+
+def _run(backend: str, url: str) -> None:
+    from pywats_server.storage import Database, migrate
+
+    database = Database(url)
+    migrate(database)
+    database.dispose()
+    started = time.perf_counter()
+    (_load_sqlite if backend == "sqlite" else _load_postgres)(url, REPORTS)
+    loaded = time.perf_counter() - started
+    size = _size(url)
+    print(f"\n## {backend}: {REPORTS:,} reports, {REPORTS * 50:,} measurements")
+    rate = REPORTS / loaded
+    print(f"bulk load {loaded:.1f} s ({rate:,.0f} reports/s); size {size / 2**20:,.0f} MiB")
+    print(f"{'query':44} {'rows':>6} {'p50':>10} {'p90':>10}")
+    for name, samples, rows in anyio.run(_time_queries, url):
+        ordered = sorted(samples)
+        p50 = statistics.median(ordered)
+        p90 = ordered[int(0.9 * (len(ordered) - 1))]
+        print(f"{name:44} {rows:>6} {p50 * 1e3:>8.0f} ms {p90 * 1e3:>8.0f} ms")
+
+
+def main() -> None:
+    backends = os.environ.get("BACKENDS", "sqlite,postgresql").split(",")
+    if "sqlite" in backends:
+        with _sqlite() as url:
+            _run("sqlite", url)
+    if "postgresql" in backends:
+        with _postgres() as url:
+            if url is not None:
+                _run("postgresql", url)
