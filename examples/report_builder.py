@@ -3,14 +3,15 @@
     python examples/report_builder.py --url http://localhost:8080 --token <token>
 
 The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again: each run
-submits new reports (fresh ids and serial number). The test report is also written to the
-current folder as WSJF and WSXF.
+submits new reports (fresh ids and serial number). The test report is also written as WSJF and
+WSXF files into a new temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -60,12 +61,13 @@ def main() -> None:
         parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
 
     report = build(f"SN-{uuid.uuid4().hex[:8].upper()}")
-    Path("report.json").write_text(write_wsjf(report), encoding="utf-8")
-    Path("report.xml").write_text(write_wsxf(report), encoding="utf-8")
-    from_xml = read_wsxf(Path("report.xml").read_bytes())
+    folder = Path(tempfile.mkdtemp(prefix="pywats-report-"))
+    (folder / "report.json").write_text(write_wsjf(report), encoding="utf-8")
+    (folder / "report.xml").write_text(write_wsxf(report), encoding="utf-8")
+    from_xml = read_wsxf((folder / "report.xml").read_bytes())
     assert isinstance(from_xml, UUTReport)
     print(f"built {report.serial_number}: result {report.result}, {len(report.steps())} steps")
-    print(f"report.xml holds the same {len(from_xml.steps())} steps (attachments stay in WSJF)")
+    print(f"{folder}: report.json, and report.xml with the same {len(from_xml.steps())} steps")
 
     with WATS(base_url=args.url, token=args.token) as client:
         client.reports.submit(report)
