@@ -38,21 +38,25 @@ def tuned_config(
     *,
     station: str,
     after: str = "move",
-    **settings: float,
+    settings: dict[str, object] | None = None,
 ) -> Path:
-    """`write_config` with one WSJF converter on `folder/in` and the given timing settings
-    replaced (any `key = value` line of the test config, e.g. `stable_seconds=0.5`)."""
+    """`write_config` with one WSJF converter on `folder/in`; `settings` maps `section.key` to
+    a number, replacing the test config's line or adding one."""
     path = write_config(
         folder, url, token, converters=WSJF_CONVERTER.format(after=after), station=station
     )
-    text = path.read_text(encoding="utf-8")
-    for key, value in settings.items():
-        lines = text.splitlines()
-        hits = [n for n, line in enumerate(lines) if line.startswith(f"{key} = ")]
-        assert len(hits) == 1, f"test config has no single {key!r} line"
-        lines[hits[0]] = f"{key} = {value}"
-        text = "\n".join(lines) + "\n"
-    path.write_text(text, encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for dotted, value in (settings or {}).items():
+        section, key = dotted.split(".")
+        start = lines.index(f"[{section}]") + 1
+        end = next((n for n in range(start, len(lines)) if lines[n].startswith("[")), len(lines))
+        line = f"{key} = {value!r}"
+        hits = [n for n in range(start, end) if lines[n].startswith(f"{key} = ")]
+        if hits:
+            lines[hits[0]] = line
+        else:
+            lines.insert(start, line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
