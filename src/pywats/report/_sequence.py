@@ -26,7 +26,7 @@ from pywats.report._step_types import (
     NumericLimitStep,
     PassFailStep,
     StringValueStep,
-    _new_chart,
+    new_chart,
     new_numeric,
     new_string,
 )
@@ -160,7 +160,7 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
     ) -> ChartStep:
         """Append a chart step (`WATS_XYGMNLT`); add series with `add_series` and numeric
         measurements with `add_measurement`."""
-        chart = _new_chart(chart_type, label, x_label, x_unit, y_label, y_unit)
+        chart = new_chart(chart_type, label, x_label, x_unit, y_label, y_unit)
         chart["series"] = [s.raw for s in series]
         return self._add(ChartStep, name, group, "P", {"numericMeas": [], "chart": chart})
 

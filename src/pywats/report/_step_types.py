@@ -37,6 +37,7 @@ __all__ = [
     "NumericLimitStep",
     "PassFailStep",
     "StringValueStep",
+    "new_chart",
     "new_numeric",
     "new_string",
 ]
@@ -180,14 +181,14 @@ class ChartStep(MultiNumericLimitStep, step_types=("WATS_XYGMNLT",)):
         """Append an XY series to the chart (created as a linear chart when absent)."""
         chart = self.chart
         if chart is None:
-            chart = Chart(_new_chart(ChartType.LINE, None, None, None, None, None))
+            chart = Chart(new_chart(ChartType.LINE, None, None, None, None, None))
             self.chart = chart
         series = ChartSeries.new(name, x, y)
         chart.series.append(series)
         return series
 
 
-def _new_chart(
+def new_chart(
     chart_type: ChartType | str,
     label: str | None,
     x_label: str | None,
@@ -195,6 +196,7 @@ def _new_chart(
     y_label: str | None,
     y_unit: str | None,
 ) -> JSONObject:
+    """A `chart` object without series, keys in export order."""
     return {
         "chartType": str(chart_type),
         "label": label,
