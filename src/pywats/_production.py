@@ -8,17 +8,15 @@ the server's explanation.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, overload
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
-from pywats._exceptions import WATSError
-from pywats._service import Async, Call, M, Service, Sync, endpoint
-from pywats._wire import Setting, WireModel, chain, dump, segment
+from pywats._service import Call, M, Service, endpoint
+from pywats._wire import Params, Setting, WireModel, dump, segment
 
 __all__ = [
     "ChildUnitCheck",
@@ -212,50 +210,18 @@ class ProductionService(Service[M]):
         return Call("GET", "/api/internal/Mes/GetUnitPhases", returns=list[UnitPhase])
 
     @endpoint
-    def _set_phase(
-        self, serial_number: str, part_number: str, phase: int, comment: str | None
+    def set_phase(
+        self, serial_number: str, part_number: str, phase: int | str, comment: str | None = None
     ) -> Call[None]:
-        params: dict[str, str | int | None] = {
+        """Move a unit to a phase by id (16) or name (`"Finalized"`; a pyWATS server resolves
+        names, WATS needs the id from `phases()`). ConflictError for a scrapped unit."""
+        params: Params = {
             "serialNumber": serial_number,
             "partNumber": part_number,
             "phase": phase,
             "comment": comment,
         }
         return Call("PUT", "/api/Production/SetUnitPhase", params=params)
-
-    @overload
-    def set_phase(
-        self: ProductionService[Sync],
-        serial_number: str,
-        part_number: str,
-        phase: int | str,
-        comment: str | None = None,
-    ) -> None: ...
-    @overload
-    def set_phase(
-        self: ProductionService[Async],
-        serial_number: str,
-        part_number: str,
-        phase: int | str,
-        comment: str | None = None,
-    ) -> Awaitable[None]: ...
-
-    def set_phase(
-        self, serial_number: str, part_number: str, phase: int | str, comment: str | None = None
-    ) -> Any:
-        """Move a unit to a phase, by id or by name/code (ConflictError for a scrapped unit)."""
-        if isinstance(phase, int):
-            return self._set_phase(serial_number, part_number, phase, comment)
-
-        def by_name(phases: builtins.list[UnitPhase]) -> Any:
-            wanted = phase.casefold()
-            for known in phases:
-                if wanted in (known.name.casefold(), known.code.casefold()):
-                    return self._set_phase(serial_number, part_number, known.unit_phase_id, comment)
-            names = ", ".join(known.name for known in phases)
-            raise WATSError(f"phase: unknown unit phase {phase!r}; the server has {names}")
-
-        return chain(self.phases(), by_name)
 
     @endpoint
     def set_process(
@@ -342,7 +308,7 @@ class ProductionService(Service[M]):
         Not retried: a retry after a lost answer would allocate again.
         """
         ref_sn, ref_pn = reference if reference is not None else (None, None)
-        params: dict[str, str | int | None] = {
+        params: Params = {
             "serialNumberType": type_name,
             "quantity": quantity,
             "refSN": ref_sn,
@@ -357,7 +323,7 @@ class ProductionService(Service[M]):
         self, type_name: str, first: int, last: int
     ) -> Call[list[SerialNumberRecord]]:
         """Numbers taken from a type whose counter value lies in `first..last`."""
-        params: dict[str, str | int] = {"typeName": type_name, "from": first, "to": last}
+        params: Params = {"typeName": type_name, "from": first, "to": last}
         path = "/api/Production/SerialNumbers/ByRange"
         return Call("GET", path, params=params, returns=list[SerialNumberRecord])
 

@@ -7,17 +7,15 @@ what a station should install and remove, given its tag and what it has installe
 
 from __future__ import annotations
 
-import builtins
 import io
 import zipfile
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, overload
 
 from pydantic import BaseModel, Field
 
-from pywats._service import Async, Call, M, Service, Sync, endpoint
-from pywats._wire import Params, Setting, WireModel, chain, dump
+from pywats._service import Call, M, Service, endpoint
+from pywats._wire import Params, Setting, WireModel, dump
 
 __all__ = ["Package", "PackageFile", "SoftwareService", "StationPlan"]
 
@@ -80,15 +78,6 @@ def _upload(package_id: str, archive: bytes, clean: bool) -> Call[None]:
         headers={"Content-Type": "application/zip"},
         idempotent=True,
     )
-
-
-def _newest_per_name(packages: Sequence[Package]) -> builtins.list[Package]:
-    newest: dict[str, Package] = {}
-    for package in packages:
-        known = newest.get(package.name)
-        if known is None or (package.version or 0) > (known.version or 0):
-            newest[package.name] = package
-    return sorted(newest.values(), key=lambda p: (-p.priority, p.name))
 
 
 class SoftwareService(Service[M]):
@@ -186,26 +175,12 @@ class SoftwareService(Service[M]):
         path = "/api/internal/Software/GetRevokedPackages"
         return Call("GET", path, params=params, returns=list[str])
 
-    @overload
+    @endpoint
     def station_plan(
-        self: SoftwareService[Sync], tag: str, value: str, installed: Sequence[str] = ()
-    ) -> StationPlan: ...
-    @overload
-    def station_plan(
-        self: SoftwareService[Async], tag: str, value: str, installed: Sequence[str] = ()
-    ) -> Awaitable[StationPlan]: ...
-
-    def station_plan(self, tag: str, value: str, installed: Sequence[str] = ()) -> Any:
+        self, tag: str, value: str, installed: Sequence[str] = ()
+    ) -> Call[StationPlan]:
         """What a station tagged `tag`=`value` should install (the newest released version of
-        each package for it, highest priority first) and remove, given its installed ids."""
-
-        def plan(tagged: builtins.list[Package]) -> Any:
-            wanted = _newest_per_name(tagged)
-            have = set(installed)
-            install = [p for p in wanted if p.package_id not in have]
-            if not installed:
-                return StationPlan(install=install, remove=[])
-            remove = self.obsolete(installed)
-            return chain(remove, lambda ids: StationPlan(install=install, remove=ids))
-
-        return chain(self.by_tag(tag, value, status="Released"), plan)
+        each package for it, highest priority first) and remove (revoked, deleted or
+        superseded), given the package ids it has installed. A pyWATS server endpoint."""
+        params: Params = {"tag": tag, "value": value, "installedPackages": ",".join(installed)}
+        return Call("GET", "/api/Software/StationPlan", params=params, returns=StationPlan)

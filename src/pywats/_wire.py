@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-__all__ = ["Params", "Setting", "WireModel", "chain", "dump", "segment"]
+__all__ = ["Params", "Setting", "WireModel", "dump", "segment"]
 
 Params = dict[str, "str | int | float | bool | None"]
 """Query parameters of a `Call`; None values are left out."""
@@ -44,18 +42,3 @@ def dump(model: BaseModel) -> dict[str, Any]:
 def segment(value: str) -> str:
     """`value` escaped for use as one URL path segment (a `/` in a serial number stays data)."""
     return quote(value, safe="")
-
-
-def chain(first: Any, then: Callable[[Any], Any]) -> Any:
-    """Apply `then` to a service call's result, for the sync twin now or the async twin later.
-
-    Lets one method body serve both twins when a workflow needs the answer of an earlier call.
-    """
-    if inspect.isawaitable(first):
-
-        async def later() -> Any:
-            result = then(await first)
-            return await result if inspect.isawaitable(result) else result
-
-        return later()
-    return then(first)

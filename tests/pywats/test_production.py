@@ -56,7 +56,7 @@ async def test_units_phases_and_history(aclient: AsyncWATS, unique: str) -> None
     await aclient.production.set_phase(sn, system, 32)
     with pytest.raises(ConflictError, match="is scrapped: its phase cannot change"):
         await aclient.production.set_phase(sn, system, "Under production")
-    with pytest.raises(BadRequestError, match="unknown unit phase id 3"):
+    with pytest.raises(BadRequestError, match="unknown unit phase .3.; expected an id or name"):
         await aclient.production.set_phase(sn, system, 3)
 
     history = await aclient.production.changes(sn, system)

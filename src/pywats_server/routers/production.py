@@ -98,9 +98,10 @@ def unit_phases(ctx: Context) -> list[dict[str, Any]]:
 
 @router.put("/api/Production/SetUnitPhase")
 def set_unit_phase(
-    ctx: Context, serialNumber: str, partNumber: str, phase: int, comment: str | None = None
+    ctx: Context, serialNumber: str, partNumber: str, phase: str, comment: str | None = None
 ) -> None:
-    """Move a unit to phase id `phase`; 409 for a scrapped unit."""
+    """Move a unit to phase `phase`: its id, or (pyWATS extension) its name or code; 409 for a
+    scrapped unit."""
     ctx.units.set_phase(serialNumber, partNumber, phase, comment)
 
 

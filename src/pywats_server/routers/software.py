@@ -1,6 +1,8 @@
 """`/api/Software`: packages, versions, files, release status, tags and what stations need.
 
-pyWATS extension: `GET /api/Software/Package/{packageId}/File?path=...` downloads one file.
+pyWATS extensions: `GET /api/Software/Package/{packageId}/File?path=...` downloads one file;
+`GET /api/Software/StationPlan?tag=&value=&installedPackages=` answers what a station should
+install and remove.
 """
 
 from __future__ import annotations
@@ -148,6 +150,15 @@ def download_file(ctx: Context, packageId: str, path: str) -> Response:
 def virtual_folders() -> list[dict[str, Any]]:
     """Virtual folders: this server defines none."""
     return []
+
+
+@router.get("/api/Software/StationPlan")
+def station_plan(
+    ctx: Context, tag: str, value: str, installedPackages: str = ""
+) -> dict[str, list[Any]]:
+    """`{install: [Package], remove: [packageId]}` for a station tagged `tag`=`value` that has
+    the comma-separated `installedPackages`."""
+    return ctx.software.station_plan(tag, value, _ids(installedPackages))
 
 
 @router.get("/api/internal/Software/GetRevokedPackages")

@@ -4,7 +4,8 @@ Creating a package named like an existing one makes the next version (1, 2, ...)
 Draft -> Pending (submitted), Pending -> Draft (returned) or Released, Released -> Revoked.
 Files change only while a package is a Draft; a package is released only with files; a
 released package is revoked, not deleted. A station holding installed packages should remove
-those revoked, deleted or superseded by a newer released version of the same name.
+those revoked, deleted or superseded by a newer released version of the same name
+(`station_plan`).
 """
 
 from __future__ import annotations
@@ -360,6 +361,17 @@ class SoftwareStore:
             return row is None or newest.get(row.name, 0) > row.version
 
         return [package_id for package_id in installed if gone(package_id)]
+
+    def station_plan(self, tag: str, value: str, installed: Sequence[str]) -> dict[str, Any]:
+        """What a station tagged `tag`=`value` should install (the newest released version of
+        each of its packages not yet installed, highest priority first) and remove."""
+        newest: dict[str, dict[str, Any]] = {}
+        for package in self.query(tag=(tag, value), status="Released"):
+            newest[package["name"]] = package  # ordered by version: the last one wins
+        have = set(installed)
+        install = [p for p in newest.values() if p["packageId"] not in have]
+        install.sort(key=lambda p: (-p["priority"], p["name"]))
+        return {"install": install, "remove": self.obsolete(installed, revoked_only=False)}
 
     # -- internals ----------------------------------------------------------------------------
 

@@ -150,24 +150,20 @@ class UnitStore:
             return self._unit(connection, self._save(connection, body, "unit"), 1)
 
     def set_phase(
-        self, serial_number: str, part_number: str, phase: int, comment: str | None
+        self, serial_number: str, part_number: str, phase: str, comment: str | None
     ) -> None:
+        """Move a unit to a phase given by id (`"16"`), name or code (`"Finalized"`)."""
         with self._engine.begin() as connection:
             pk = self._pk(connection, serial_number, part_number)
-            if (
-                connection.scalar(select(unit_phases.c.name).where(unit_phases.c.phase_id == phase))
-                is None
-            ):
-                known = ", ".join(str(i) for i, _ in PHASES)
-                raise Invalid(f"phase: unknown unit phase id {phase}; expected one of {known}")
+            phase_id = self._phase_id(connection, phase)
             current = connection.scalar(select(units.c.phase_id).where(units.c.unit_pk == pk))
-            if current == SCRAPPED and phase != SCRAPPED:
+            if current == SCRAPPED and phase_id != SCRAPPED:
                 raise Conflict(f"unit {serial_number!r} is scrapped: its phase cannot change")
-            if current != phase:
+            if current != phase_id:
                 connection.execute(
-                    units.update().where(units.c.unit_pk == pk).values(phase_id=phase)
+                    units.update().where(units.c.unit_pk == pk).values(phase_id=phase_id)
                 )
-                self._record(connection, pk, new_unit_phase_id=phase, comment=comment)
+                self._record(connection, pk, new_unit_phase_id=phase_id, comment=comment)
 
     def set_process(
         self, serial_number: str, part_number: str, process_code: int | None, comment: str | None
@@ -305,6 +301,20 @@ class UnitStore:
             raise NotFound(f"unit change {change_id} not found")
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _phase_id(self, connection: Connection, phase: str) -> int:
+        p = unit_phases.c
+        wanted = phase.strip()
+        if wanted.isdigit():
+            condition = p.phase_id == int(wanted)
+        else:
+            key = wanted.replace(" ", "").lower()
+            condition = (func.lower(p.code) == key) | (func.lower(p.name) == wanted.lower())
+        found = connection.scalar(select(p.phase_id).where(condition))
+        if found is None:
+            known = ", ".join(f"{i} {n}" for i, n in PHASES)
+            raise Invalid(f"phase: unknown unit phase {phase!r}; expected an id or name of {known}")
+        return int(found)
 
     def _find(self, connection: Connection, serial_number: str, part_number: str) -> int | None:
         found = connection.scalar(
