@@ -73,12 +73,16 @@ class ReportsService(Service[M]):
 
     @endpoint
     def submit(self, report: Report) -> Call[SubmittedId]:
-        """Submit a UUT/UUR report as WSJF; returns the stored id. The same id replaces."""
+        """Submit a UUT/UUR report as WSJF; returns the stored id. The same id replaces.
+
+        The submit rules are checked first: `ReportValidationError` names every offending path
+        before anything is sent.
+        """
         return Call(
             "POST",
             "/api/Report/WSJF",
             returns=SubmittedId,
-            content=write_wsjf(report).encode("utf-8"),
+            content=write_wsjf(report, validate=True).encode("utf-8"),
             headers={"Content-Type": "application/json"},
             idempotent=True,
         )

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 import anyio
 import httpx
 
-from pywats import APIConnectionError, APIStatusError, AsyncWATS, CircuitOpenError
+from pywats import (
+    APIConnectionError,
+    APIStatusError,
+    AsyncWATS,
+    CircuitOpenError,
+    ReportValidationError,
+)
 from pywats.report import read_wsjf
 from pywats_client._backoff import Backoff
 from pywats_client._faults import NO_FAULTS, Faults
@@ -160,6 +166,9 @@ class Uploader:
             started = time.monotonic()
             try:
                 await self.client.reports.submit(report)
+            except ReportValidationError as exc:
+                await self._permanent(item, f"report breaks the submit rules: {exc}")
+                return
             except CircuitOpenError as exc:
                 await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=False)
                 return

@@ -19,6 +19,7 @@ from pywats import (
     BadRequestError,
     Header,
     NotFoundError,
+    ReportValidationError,
     SubUnitField,
     UUTReport,
     read_wsjf,
@@ -190,3 +191,17 @@ async def test_async_iterator_pages(asgi_transport: httpx.ASGITransport, server_
             )
         ]
     assert sorted(serials) == [f"{tag}-{i}" for i in range(5)]
+
+
+@pytest.mark.anyio
+async def test_submit_checks_the_submit_rules_before_sending(
+    asgi_transport: httpx.ASGITransport, server_token: str
+) -> None:
+    report = _new_report(f"SDK-RULES-{uuid.uuid4().hex[:8]}")
+    report.serial_number = "bad*serial"
+    async with AsyncWATS(
+        base_url="http://wats.test", token=server_token, transport=asgi_transport
+    ) as client:
+        with pytest.raises(ReportValidationError, match=r"sn.*'\*'"):
+            await client.reports.submit(report)
+        assert await client.reports.query_headers(Header.uuid.eq(uuid.UUID(report.id))) == []
