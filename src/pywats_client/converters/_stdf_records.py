@@ -354,16 +354,30 @@ def _tsr(c: _Cursor) -> Tsr:
     return Tsr(head, site, kind, number, *counts, c.cn("TEST_NAM"), c.cn("SEQ_NAME"))
 
 
+_PTR_HEAD = {order: struct.Struct(order + "IBBBBf") for order in "<>"}
+_PTR_LIMITS = {order: struct.Struct(order + "Bbbbff") for order in "<>"}
+
+
 def _ptr(c: _Cursor) -> Ptr:
-    key = c.need("I", "TEST_NUM"), c.need("B", "HEAD_NUM"), c.need("B", "SITE_NUM")
-    flags = c.need("B", "TEST_FLG"), c.fixed("B", "PARM_FLG")
-    result, texts = c.fixed("f", "RESULT"), (c.cn("TEST_TXT"), c.cn("ALARM_ID"))
-    opt = c.fixed("B", "OPT_FLAG")
-    scales = c.fixed("b", "RES_SCAL"), c.fixed("b", "LLM_SCAL"), c.fixed("b", "HLM_SCAL")
-    limits = c.fixed("f", "LO_LIMIT"), c.fixed("f", "HI_LIMIT")
-    formats = c.cn("UNITS"), c.cn("C_RESFMT"), c.cn("C_LLMFMT"), c.cn("C_HLMFMT")
-    specs = c.fixed("f", "LO_SPEC"), c.fixed("f", "HI_SPEC")
-    return Ptr(*key, *flags, result, *texts, opt, *scales, *limits, *formats, *specs)
+    # PTR is most of a file: its fixed-size runs are read with one unpack each when complete.
+    head = _PTR_HEAD[c.order]
+    if c.size >= head.size:
+        values: list[Any] = list(head.unpack_from(c.data))
+        c.pos = head.size
+    else:
+        values = [c.need("I", "TEST_NUM"), c.need("B", "HEAD_NUM"), c.need("B", "SITE_NUM")]
+        values += [c.need("B", "TEST_FLG"), c.fixed("B", "PARM_FLG"), c.fixed("f", "RESULT")]
+    values += [c.cn("TEST_TXT"), c.cn("ALARM_ID")]
+    limits = _PTR_LIMITS[c.order]
+    if c.pos + limits.size <= c.size:
+        values += limits.unpack_from(c.data, c.pos)
+        c.pos += limits.size
+    else:
+        values += [c.fixed("B", "OPT_FLAG"), c.fixed("b", "RES_SCAL"), c.fixed("b", "LLM_SCAL")]
+        values += [c.fixed("b", "HLM_SCAL"), c.fixed("f", "LO_LIMIT"), c.fixed("f", "HI_LIMIT")]
+    values += [c.cn("UNITS"), c.cn("C_RESFMT"), c.cn("C_LLMFMT"), c.cn("C_HLMFMT")]
+    values += [c.fixed("f", "LO_SPEC"), c.fixed("f", "HI_SPEC")]
+    return Ptr(*values)
 
 
 def _mpr(c: _Cursor) -> Mpr:

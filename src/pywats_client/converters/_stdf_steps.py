@@ -89,6 +89,8 @@ class TestDefaults:
         self.scale = scale
         self._cache: dict[tuple[str, int], _Semi] = {}
         self._texts: dict[int, str] = {}
+        # Writers usually repeat the same semi-static fields in every record of a test.
+        self._resolved: dict[tuple[object, ...], Resolved] = {}
 
     def remember(self, record: Ptr | Mpr) -> _Semi:
         key = (type(record).__name__, record.test_num)
@@ -114,6 +116,16 @@ class TestDefaults:
         return self._texts.get(number) or self.lookup.test_names.get(number, "")
 
     def resolve(self, record: Ptr | Mpr) -> Resolved:
+        """The record's name, operator, limits and unit after the defaults rule (memoized on
+        the fields that decide them)."""
+        key = (type(record), record.test_num, record.test_txt, record.opt_flag, record.res_scal,
+               record.lo_limit, record.hi_limit, record.units, (record.parm_flg or 0) & 0xC0)  # fmt: skip
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(record)
+        return found
+
+    def _resolve(self, record: Ptr | Mpr) -> Resolved:
         semi = self.remember(record)
         own_opt = record.opt_flag
         opt = own_opt if own_opt is not None else semi.opt_flag

@@ -1,0 +1,200 @@
+"""Converters: throughput (MB/s) and peak memory per converter on its largest sample, and STDF
+streaming on a generated 50 MB file.
+
+Each case runs in a fresh interpreter (`python -m benchmarks.bench_converters CASE`) so that its
+peak resident memory (`ru_maxrss`) is its own; the figure reported is the peak above the RSS the
+process had just before converting (the file's bytes already read, as the station service
+holds them). Time is process CPU time, best of the repeats, because the machine is shared.
+The reference package's ATML converter is run on the ATML samples for comparison.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import resource
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from benchmarks._reference import reference_python
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "samples"
+HEADER = {"revision": "A", "operation_code": 10, "timezone": "UTC"}
+LARGE_STDF_BYTES = 50 * 1024 * 1024
+TESTSTAND_SAMPLE = SAMPLES / "teststand" / "ts-without-wats.xml"
+OPENHTF_RECORD = ROOT / "tests" / "pywats_client" / "converters" / "data" / "openhtf-psu-0042.json"
+
+
+def _rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _csv_file(directory: Path) -> Path:
+    """A 10 MB step_per_row CSV: 20,000 units of 5 steps (the examples are a few lines)."""
+    path = directory / "large.csv"
+    rows = ["SerialNumber,PartNumber,Start,Sequence,Step,Value,Low,High,Unit"]
+    for unit in range(20_000):
+        start = f"2026-03-02T08:{unit // 3600 % 60:02d}:{unit % 60:02d}"
+        for step, (value, low, high, what) in enumerate(
+            [(0.42, 0.1, 0.5, "A"), (3.31, 3.2, 3.4, "V"), (44, "", 50, "mV"),
+             (12.02, 11.8, 12.2, "V"), (21.5, 20, 22, "dB")]
+        ):  # fmt: skip
+            rows.append(
+                f"SN{unit:06d},PSU-200,{start},Power,step {step},{value},{low},{high},{what}"
+            )
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _large_stdf(directory: Path) -> Path:
+    """lot2's parts repeated to LARGE_STDF_BYTES (plain, big-endian), lot2's header and tail."""
+    data = gzip.decompress((SAMPLES / "stdf" / "lot2.stdf.gz").read_bytes())
+    offset, first_part, tail = 0, None, None
+    while offset < len(data):
+        (length,) = struct.unpack_from(">H", data, offset)
+        kind = data[offset + 2 : offset + 4]
+        if kind == b"\x05\x0a" and first_part is None:  # PIR
+            first_part = offset
+        if kind == b"\x02\x14":  # WRR
+            tail = offset
+        offset += 4 + length
+    if first_part is None or tail is None:
+        raise RuntimeError("lot2.stdf.gz lacks the PIR/WRR records this generator expects")
+    parts = data[first_part:tail]
+    copies = math.ceil((LARGE_STDF_BYTES - first_part) / len(parts))
+    path = directory / "large.stdf"
+    with path.open("wb") as out:
+        out.write(data[:first_part])
+        for _ in range(copies):
+            out.write(parts)
+        out.write(data[tail:])
+    return path
+
+
+def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
+    """name -> (converter type, file, parameters, mode: 'list' or 'stream')."""
+    return {
+        "teststand ts-without-wats.xml": ("teststand", TESTSTAND_SAMPLE,
+                                          {**HEADER, "part_number": "PN"}, "list"),
+        "atml atml-5.00-ls2621.xml": ("atml", SAMPLES / "atml" / "atml-5.00-ls2621.xml", HEADER,
+                                      "list"),
+        "stdf lot2.stdf.gz": ("stdf", SAMPLES / "stdf" / "lot2.stdf.gz", HEADER, "list"),
+        "stdf lot2.stdf.gz streamed": ("stdf", SAMPLES / "stdf" / "lot2.stdf.gz", HEADER, "stream"),
+        "stdf generated 50 MB streamed": ("stdf", directory / "large.stdf", HEADER, "stream"),
+        "csv generated 10 MB": ("csv", directory / "large.csv", {**HEADER, "part_number": "PN"},
+                                "list"),
+        "openhtf openhtf-psu-0042.json": ("openhtf", OPENHTF_RECORD, HEADER, "list"),
+    }  # fmt: skip
+
+
+def _measure(kind: str, path: Path, parameters: dict[str, Any], mode: str) -> dict[str, Any]:
+    """Run in the child: convert `path` repeatedly for about a second (once if it takes longer)."""
+    from pywats.report import write_wsjf
+    from pywats_client._identity import Station
+    from pywats_client.converters import Source, get_converter
+
+    converter = get_converter(kind)(parameters)
+    source = Source(path, path.read_bytes(), Station("BENCH", "Lab", "Benchmark"))
+    convert: Callable[[], Iterable[Any]]
+    if mode == "stream":
+        # As the station service would: serialize each report as it comes, keep none.
+        def convert() -> Iterable[Any]:
+            count = 0
+            for report in converter.iter_reports(source):  # type: ignore[attr-defined]
+                write_wsjf(report)
+                count += 1
+            return range(count)
+    else:
+
+        def convert() -> Iterable[Any]:
+            return converter.convert(source)
+
+    baseline = _rss_kb()
+    times: list[float] = []
+    reports = 0
+    while not times or (sum(times) < 1.0 and len(times) < 50):
+        start = time.process_time()
+        reports = len(list(convert()))
+        times.append(time.process_time() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data = source.data
+    plain = len(gzip.decompress(data)) if data[:2] == b"\x1f\x8b" else len(data)
+    return {"seconds": min(times), "repeats": len(times), "reports": reports, "bytes": len(data),
+            "plain_bytes": plain, "peak_kb": max(0, peak - baseline)}  # fmt: skip
+
+
+_REFERENCE_ATML = """
+import json, sys, time
+from pathlib import Path
+from pywats_client.converters.standard.atml_converter import ATMLConverter
+from pywats_client.converters.models import ConverterSource
+from pywats_client.converters.context import ConverterContext
+results = {}
+for name in sys.argv[1:]:
+    result = ATMLConverter().convert(ConverterSource.from_file(Path(name)), ConverterContext())
+    results[Path(name).name] = f"{result.status.name}: {result.error}"
+print(json.dumps(results))
+"""
+
+
+def _reference_atml() -> dict[str, str]:
+    """The reference ATML converter's outcome per sample (its client needs Qt, psutil, watchdog)."""
+    python = reference_python()
+    extras = python.parent.parent / ".client-extras"
+    if not extras.exists():
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "PySide6-Essentials",
+                        "psutil", "watchdog"], check=True)  # fmt: skip
+        extras.write_text("PySide6-Essentials psutil watchdog")
+    files = [
+        str(SAMPLES / "atml" / n)
+        for n in ("atml-2.02.xml", "atml-5.00-ls2621.xml", "atml-6.01.xml")
+    ]
+    done = subprocess.run([str(python), "-c", _REFERENCE_ATML, *files], capture_output=True,
+                          text=True, check=True, timeout=600)  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        _csv_file(directory)
+        _large_stdf(directory)
+        print("\n## Converters (CPU time, best of repeats; MB/s of decompressed data;")
+        print("   peak RSS above the baseline with the file read)")
+        print(f"{'case':34} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "
+              f"{'MB/s':>7} {'peak MB':>8}")  # fmt: skip
+        for name in _cases(directory):
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.bench_converters", name, folder],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            megabytes, data = row["bytes"] / 1e6, row["plain_bytes"] / 1e6
+            rate = data / row["seconds"] if row["seconds"] else math.inf
+            print(f"{name:34} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
+                  f"{row['seconds']:8.3f} {rate:7.2f} {row['peak_kb'] / 1024:8.1f}")  # fmt: skip
+    print("\n## Reference pywats-api 0.6.0rc1 ATMLConverter on the ATML samples")
+    for name, outcome in _reference_atml().items():
+        print(f"{name:24} {outcome}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        case = _cases(Path(sys.argv[2]))[sys.argv[1]]
+        print(json.dumps(_measure(*case)))
+    else:
+        main()
