@@ -8,13 +8,18 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-import pywats
 from pywats_ui._logs_page import log_file
 from pywats_ui._page import Context, Page
 
 __all__ = ["AboutPage"]
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def _sdk_version() -> str:
+    import pywats  # on the pool: the SDK is not needed to start the window
+
+    return pywats.__version__
 
 
 class AboutPage(Page):
@@ -27,7 +32,7 @@ class AboutPage(Page):
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         facts = {
-            "pywats": pywats.__version__,
+            "pywats": "…",
             "python": f"{platform.python_version()} ({platform.python_implementation()})",
             "qt": f"Qt {qVersion()}, PySide6 {PySide6.__version__}",
             "platform": platform.platform(terse=True),
@@ -52,6 +57,16 @@ class AboutPage(Page):
         self.layout_.addStretch(1)
         context.document.changed.connect(lambda _: self._paths())
         self._paths()
+        self._asked = False
+
+    def activated(self) -> None:
+        if not self._asked:
+            self._asked = True
+            self.context.background.submit(
+                _sdk_version,
+                self.values["pywats"].setText,
+                lambda error: self.values["pywats"].setText(f"cannot import pywats: {error}"),
+            )
 
     def _paths(self) -> None:
         snapshot = self.context.document.snapshot()

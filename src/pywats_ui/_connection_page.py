@@ -9,10 +9,16 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from pywats_ui._form import SettingsForm
 from pywats_ui._page import Context, Page
-from pywats_ui._probe import explain, probe
 from pywats_ui._settings import CONNECTION, TOKEN
 
 __all__ = ["ConnectionPage"]
+
+
+def _probe(url: str, token: str, timeout: float) -> str:
+    # Imported here, on the pool: the SDK loads on the first test, not at start-up.
+    from pywats_ui._probe import probe
+
+    return probe(url, token, timeout)
 
 
 class ConnectionPage(Page):
@@ -55,7 +61,7 @@ class ConnectionPage(Page):
         self.result.setStyleSheet("")
         self.result.setText(f"Connecting to {url or '(no URL)'}…")
         self.context.background.submit(
-            lambda: probe(url, token, timeout), self._succeeded, self._failed
+            lambda: _probe(url, token, timeout), self._succeeded, self._failed
         )
 
     def _succeeded(self, version: Any) -> None:
@@ -64,7 +70,10 @@ class ConnectionPage(Page):
         self.result.setText(f"Connected: server version {version}.")
 
     def _failed(self, error: Exception) -> None:
+        from pywats_ui._probe import explain  # loaded by `_probe` already
+
+        failure = explain(error)
         self.test_button.setEnabled(True)
         self.result.setStyleSheet("color: #b00020;")
-        self.result.setText(str(explain(error)))
-        self.result.setProperty("problem", explain(error).problem.name)
+        self.result.setText(str(failure))
+        self.result.setProperty("problem", failure.problem.name)

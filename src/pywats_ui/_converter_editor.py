@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -62,8 +63,13 @@ class ConverterEditor(QWidget):
         results = QSplitter(self)
         results.addWidget(self.tree)
         results.addWidget(self.log)
-        for widget in (self.base_box, self.params_box, self.try_button, self.try_result):
-            layout.addWidget(widget)
+        results.setStretchFactor(0, 3)
+        forms = QHBoxLayout()
+        forms.addWidget(self.base_box, 1)
+        forms.addWidget(self.params_box, 1)
+        layout.addLayout(forms)
+        layout.addWidget(self.try_button)
+        layout.addWidget(self.try_result)
         layout.addWidget(results, 1)
 
     def set_catalog(self, catalog: Mapping[str, type[Converter]]) -> None:

@@ -78,15 +78,20 @@ class ConvertersPage(Page):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
-        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([240, 760])
         self.layout_.addWidget(splitter, 1)
         self.confirm: QMessageBox | None = None
         context.document.changed.connect(self._document_changed)
         self.add_button.setEnabled(False)
-        context.background.submit(available_converters, self._catalog_loaded, self._catalog_failed)
+        self._catalog_requested = False
         self._fill()
 
     def activated(self) -> None:
+        if not self._catalog_requested:  # importing every converter waits until needed
+            self._catalog_requested = True
+            self.context.background.submit(
+                available_converters, self._catalog_loaded, self._catalog_failed
+            )
         self.refresh_live()
 
     def refresh_live(self) -> None:

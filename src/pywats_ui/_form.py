@@ -28,7 +28,16 @@ from pywats_ui._settings import Setting, SettingError
 
 __all__ = ["SettingsForm"]
 
-_NOT_SET = "(default)"
+
+def _hint(setting: Setting) -> str:
+    """What an empty field means."""
+    if setting.required:
+        return "required"
+    if setting.default is None:
+        return "not set"
+    if setting.default in ("", []):
+        return "none"
+    return f"default: {setting.show(setting.default)}"
 
 
 class _Field(QWidget):
@@ -52,7 +61,7 @@ class _Field(QWidget):
         elif setting.choices is not None:
             combo = QComboBox(self)
             if not setting.required:
-                combo.addItem(_NOT_SET, None)
+                combo.addItem(f"({_hint(setting)})", None)
             for choice in setting.choices:
                 combo.addItem(str(choice), choice)
             combo.activated.connect(lambda _: self._emit(combo.currentData()))
@@ -137,11 +146,7 @@ class SettingsForm(QWidget):
         self._fields: dict[str, _Field] = {}
         layout = QFormLayout(self)
         for setting in self.settings:
-            hint = (placeholders or {}).get(setting.key)
-            if hint is None:
-                hint = (
-                    "required" if setting.required else f"default: {setting.show(setting.default)}"
-                )
+            hint = (placeholders or {}).get(setting.key) or _hint(setting)
             field = _Field(setting, self, hint)
             self._fields[setting.key] = field
             label = QLabel(setting.label, self)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from pywats_client._control_client import ControlClient, ControlError
 from pywats_ui._background import Background
+
+if TYPE_CHECKING:
+    from pywats_client._control_client import ControlClient
 
 __all__ = ["ServiceLink"]
 
@@ -71,6 +73,9 @@ class ServiceLink(QObject):
         folder, timeout = self.data_folder, self.timeout
 
         def work() -> T:
+            # Imported here, on the pool: the HTTP stack stays off the start-up path.
+            from pywats_client._control_client import ControlClient, ControlError
+
             if folder is None:
                 raise ControlError("no configuration loaded yet")
             with ControlClient.for_data_folder(folder, timeout=timeout) as client:

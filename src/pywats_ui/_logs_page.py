@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from pywats_ui._page import Context, Page
@@ -94,6 +95,7 @@ class LogsPage(Page):
         self.view.setObjectName("log_view")
         self.view.setReadOnly(True)
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.layout_.addWidget(self.view, 1)
         self.lines: collections.deque[tuple[str, str]] = collections.deque(maxlen=_KEEP_LINES)
         self._path: Path | None = None

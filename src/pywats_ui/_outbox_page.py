@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pywats_client._control_client import ControlClient
 from pywats_ui._page import Context, Page
 from pywats_ui._status_page import age_text
+
+if TYPE_CHECKING:
+    from pywats_client._control_client import ControlClient
 
 __all__ = ["OutboxPage", "Quarantined"]
 

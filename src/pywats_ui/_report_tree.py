@@ -44,7 +44,8 @@ class ReportTree(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderLabels(["Name", "Type", "Status", "Value"])
-        self.setColumnWidth(0, 260)
+        for column, width in enumerate((250, 110, 70)):
+            self.setColumnWidth(column, width)
 
     def show_reports(self, reports: Sequence[dict[str, Any]]) -> None:
         self.clear()

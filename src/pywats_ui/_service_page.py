@@ -1,4 +1,5 @@
-"""Service: install, uninstall, start, stop and query the OS service (systemd, launchd, Windows).
+"""Service: install, uninstall, start, stop and query the OS service (systemd, launchd, Windows
+task).
 
 The page runs the `pywats-client` command line (`python -m pywats_client`, same interpreter) for
 these, off the UI thread, and shows exactly what it printed: the CLI owns service installation,
@@ -12,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -73,7 +75,7 @@ class ServicePage(Page):
         self.layout_.addWidget(
             QLabel(
                 "Runs the station service as an OS service (systemd unit, launchd agent or "
-                "Windows service) with this configuration file. Installing may need "
+                "Windows scheduled task) with this configuration file. Installing may need "
                 "administrator rights.",
                 self,
             )
@@ -94,6 +96,7 @@ class ServicePage(Page):
         self.output = QPlainTextEdit(self)
         self.output.setObjectName("service_output")
         self.output.setReadOnly(True)
+        self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.layout_.addWidget(self.output, 1)
 
     def run(self, action: str) -> None:

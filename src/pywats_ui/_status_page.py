@@ -62,6 +62,7 @@ class StatusPage(Page):
         self.layout_.addWidget(self.errors, 1)
         self._seen_errors: collections.deque[str] = collections.deque(maxlen=_RECENT_ERRORS)
         self._delivered: collections.deque[tuple[float, float]] = collections.deque()
+        self._quarantined_files = 0
         context.link.status_changed.connect(self.show_status)
         context.link.unreachable.connect(self.show_unreachable)
 
@@ -85,11 +86,15 @@ class StatusPage(Page):
             state = "running"
         self._set("state", f"{state} (pid {status.get('pid')})")
         station = status.get("station", {})
-        self._set("station", " · ".join(v for v in station.values() if v) or "—")
+        parts = [station.get(key) for key in ("name", "location", "purpose")]
+        self._set("station", " · ".join(p for p in parts if p) or "—")
         self._set("server", str(status.get("server", "—")))
         self._set("pending", str(outbox["pending"]))
         self._set("in_flight", str(uploader["in_flight"]))
         files = int(status.get("quarantined_files", 0))
+        if files > self._quarantined_files:
+            self._remember(f"{files} file(s) in quarantine — see Outbox for reasons")
+        self._quarantined_files = files
         self._set("quarantined", f"{outbox['quarantined']} report(s), {files} file(s)")
         oldest = outbox.get("oldest_pending")
         self._set("oldest", age_text(now - oldest if oldest else None))

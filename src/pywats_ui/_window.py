@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from pywats_client._config import ClientConfig, ConfigError
-from pywats_client._control_client import ServiceNotRunning
 from pywats_ui._about_page import AboutPage
 from pywats_ui._connection_page import ConnectionPage
 from pywats_ui._converters_page import ConvertersPage
@@ -175,6 +174,8 @@ class MainWindow(QMainWindow):
         self._close_if_asked()
 
     def _not_reloaded(self, error: Exception) -> None:
+        from pywats_client._control_client import ServiceNotRunning  # loaded by the call
+
         if isinstance(error, ServiceNotRunning):
             self._say("Saved. The service is not running; it reads the file when it starts.")
         else:
