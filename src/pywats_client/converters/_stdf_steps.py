@@ -118,8 +118,10 @@ class TestDefaults:
     def resolve(self, record: Ptr | Mpr) -> Resolved:
         """The record's name, operator, limits and unit after the defaults rule (memoized on
         the fields that decide them)."""
-        key = (type(record), record.test_num, record.test_txt, record.opt_flag, record.res_scal,
-               record.lo_limit, record.hi_limit, record.units, (record.parm_flg or 0) & 0xC0)  # fmt: skip
+        key = (
+            *(type(record), record.test_num, record.test_txt, record.opt_flag, record.res_scal),
+            *(record.lo_limit, record.hi_limit, record.units, (record.parm_flg or 0) & 0xC0),
+        )
         found = self._resolved.get(key)
         if found is None:
             found = self._resolved[key] = self._resolve(record)
