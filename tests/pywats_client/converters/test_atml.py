@@ -33,7 +33,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError
+from pywats_client.converters import ConversionError, get_converter
 from pywats_client.converters.atml import AtmlConverter
 
 SAMPLES = ["atml-2.02.xml", "atml-5.00-ls2621.xml", "atml-6.01.xml"]
@@ -206,3 +206,7 @@ def test_mutated_samples_convert_or_fail_with_a_located_error(
     assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
+
+
+def test_registered_under_its_type_name() -> None:
+    assert get_converter("atml") is AtmlConverter

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError
+from pywats_client.converters import ConversionError, get_converter
 from pywats_client.converters.csv import CsvConverter
 
 if sys.version_info >= (3, 11):
@@ -141,3 +141,7 @@ def test_mutated_examples_convert_or_fail_with_a_located_error(
         assert sum(outcomes.values()) == cases // 2
         assert outcomes["converted"] > 0
         assert outcomes["ConversionError"] > 0
+
+
+def test_registered_under_its_type_name() -> None:
+    assert get_converter("csv") is CsvConverter

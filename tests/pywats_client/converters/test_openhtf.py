@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError
+from pywats_client.converters import ConversionError, get_converter
 from pywats_client.converters.openhtf import OpenHtfConverter
 
 RECORD = Path(__file__).parent / "data" / "openhtf-psu-0042.json"
@@ -127,3 +127,7 @@ def test_mutated_records_convert_or_fail_with_a_located_error(
     assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
+
+
+def test_registered_under_its_type_name() -> None:
+    assert get_converter("openhtf") is OpenHtfConverter

@@ -37,7 +37,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport, write_wsjf
-from pywats_client.converters import ConversionError
+from pywats_client.converters import ConversionError, get_converter
 from pywats_client.converters.stdf import StdfConverter
 
 PARAMETERS = {"revision": "A", "operation_code": 10}
@@ -279,3 +279,7 @@ def test_mutated_records_convert_or_fail_with_a_located_error(
     assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
+
+
+def test_registered_under_its_type_name() -> None:
+    assert get_converter("stdf") is StdfConverter

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError
+from pywats_client.converters import ConversionError, get_converter
 from pywats_client.converters.teststand import TestStandConverter
 
 PARAMETERS = {
@@ -209,3 +209,7 @@ def test_mutated_samples_convert_or_fail_with_a_located_error(
     assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
+
+
+def test_registered_under_its_type_name() -> None:
+    assert get_converter("teststand") is TestStandConverter
