@@ -43,9 +43,12 @@ def unit_key_conditions(f: WatsFilter, report: FromClause) -> list[ColumnElement
 
 def numbered_runs(f: WatsFilter) -> CTE:
     """CTE `runs`: every UUT report of the units the filter can concern, with `run` (1-based)
-    and `runs` (how many runs the unit has at that operation)."""
+    and `last` (1 for the unit's last run at that operation, else 0)."""
     r = reports.c
     unit = (r.serial_number, r.part_number, r.process_code)
+    order = (r.start_utc, r.report_pk)
+    # lead() shares row_number()'s window, so one ordered pass (the unit-runs index) serves both.
+    following = func.lead(r.report_pk).over(partition_by=unit, order_by=order)
     return (
         select(
             r.report_pk,
@@ -54,10 +57,8 @@ def numbered_runs(f: WatsFilter) -> CTE:
             r.process_code,
             r.start_utc,
             r.result,
-            func.row_number()
-            .over(partition_by=unit, order_by=(r.start_utc, r.report_pk))
-            .label("run"),
-            func.count().over(partition_by=unit).label("runs"),
+            func.row_number().over(partition_by=unit, order_by=order).label("run"),
+            case((following.is_(None), 1), else_=0).label("last"),
         )
         .where(r.report_type == "T", *unit_key_conditions(f, reports))
         .cte("runs")
@@ -69,7 +70,7 @@ def run_condition(f: WatsFilter, runs: CTE) -> ColumnElement[bool] | None:
     if f.run is None or f.run == -2:
         return None
     if f.run == -1:
-        return runs.c.run == runs.c.runs
+        return runs.c.last == 1
     return runs.c.run == f.run
 
 
@@ -90,7 +91,7 @@ def unit_outcomes(f: WatsFilter) -> CTE:
             _passed_by(runs, c.run == 1).label("fp"),
             _passed_by(runs, c.run <= 2).label("sp"),
             _passed_by(runs, c.run <= 3).label("tp"),
-            _passed_by(runs, c.run == c.runs).label("lp"),
+            _passed_by(runs, c.last == 1).label("lp"),
             func.count().label("reports"),
             func.sum(case((c.result == "P", 1), else_=0)).label("passed"),
             func.max(c.start_utc).label("last_utc"),
