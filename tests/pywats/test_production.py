@@ -48,6 +48,22 @@ async def test_units_phases_and_history(aclient: AsyncWATS, unique: str) -> None
     with pytest.raises(NotFoundError, match=f"product 'NOPE-{unique}' not found"):
         await aclient.production.save_unit(Unit(serial_number=sn, part_number=f"NOPE-{unique}"))
 
+    with pytest.raises(BadRequestError, match="unknown unit phase '5'"):
+        await aclient.production.save_unit(
+            Unit(serial_number=f"X-{unique}", part_number=system, unit_phase_id=5)
+        )
+    dated = await aclient.production.save_unit(
+        Unit(
+            serial_number=f"D-{unique}",
+            part_number=system,
+            unit_phase_id=1024,
+            serial_date=datetime(2026, 3, 1, 10, tzinfo=timezone(timedelta(hours=2))),
+        )
+    )
+    assert dated.unit_phase == "In storage"
+    assert dated.serial_date is not None
+    assert dated.serial_date.replace(tzinfo=None) == datetime(2026, 3, 1, 8)
+
     created.current_location = "Line 2"
     updated = await aclient.production.save_unit(created)
     assert updated.current_location == "Line 2"
@@ -56,7 +72,7 @@ async def test_units_phases_and_history(aclient: AsyncWATS, unique: str) -> None
     await aclient.production.set_phase(sn, system, 32)
     with pytest.raises(ConflictError, match="is scrapped: its phase cannot change"):
         await aclient.production.set_phase(sn, system, "Under production")
-    with pytest.raises(BadRequestError, match="unknown unit phase .3.; expected an id or name"):
+    with pytest.raises(BadRequestError, match="unknown unit phase '3'; expected an id or name"):
         await aclient.production.set_phase(sn, system, 3)
 
     history = await aclient.production.changes(sn, system)

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, utcnow
+from ._domain import Conflict, Invalid, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
 from .product_structure import ProductStructureStore
 from .products import ProductStore, apply_tags, read_tags
@@ -349,12 +349,13 @@ class UnitStore:
         }
         pk = self._find(connection, serial_number, part_number)
         if pk is None:
-            phase = body.get("unitPhaseId") or UNDER_PRODUCTION
+            given = body.get("unitPhaseId")
+            phase = UNDER_PRODUCTION if given is None else self._phase_id(connection, str(given))
             key = connection.execute(
                 units.insert().values(
                     serial_number=serial_number,
                     part_number=part_number,
-                    serial_date=body.get("serialDate") or utcnow(),
+                    serial_date=as_utc(body.get("serialDate")) or utcnow(),
                     phase_id=phase,
                     **values,
                 )
