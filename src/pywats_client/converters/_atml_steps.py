@@ -67,6 +67,8 @@ class AtmlStepMapper:
     def __init__(self, doc: XmlDocument, localize: Callable[[str], datetime | None]) -> None:
         self.doc = doc
         self.localize = localize
+        self.results: dict[str, Step] = {}
+        """Steps by their element `ID`, for the critical-failure stack."""
 
     def add_children(self, sequence: SequenceCall, group: ET.Element) -> None:
         for element in group:
@@ -80,6 +82,7 @@ class AtmlStepMapper:
             self._common(step, element)
         except ValueError as exc:
             raise self.doc.error(element, str(exc), f"step {name!r}") from None
+        self.results[element.get("ID") or ""] = step
         return step
 
     def _build(self, parent: SequenceCall, element: ET.Element, name: str) -> Step:

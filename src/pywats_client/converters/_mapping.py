@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 
 from pywats import ReportValidationError
-from pywats.report import Report
+from pywats.report import Report, Step, UUTReport
 from pywats_client.converters._base import ConversionError, Source
 from pywats_client.converters._params import (
     COMMON_PARAMETERS,
@@ -30,6 +31,7 @@ __all__ = [
     "UnitIdentity",
     "checked",
     "localize",
+    "mark_failure_chain",
     "parse_iso",
     "station_name",
     "timezone_parameter",
@@ -161,6 +163,16 @@ def checked(report: R, source: Source, where: str) -> R:
         problems = "; ".join(f"{path}: {message}" for path, message in exc.problems)
         raise source.error(f"the converted report breaks WATS rules ({problems})", where) from None
     return report
+
+
+def mark_failure_chain(report: UUTReport, chain: Sequence[Step | None]) -> None:
+    """Flag the steps of a critical-failure chain (outermost first) as having caused the unit
+    to fail, and point `uut.stepIdCausedUUTFailure` at the innermost one found."""
+    found = [step for step in chain if step is not None]
+    for step in found:
+        step.caused_uut_failure = True
+    if found and report.uut is not None:
+        report.uut.step_id_caused_uut_failure = found[-1].id
 
 
 def station_name(from_file: str | None, override: str | None, source: Source) -> str:

@@ -43,6 +43,8 @@ class StepMapper:
 
     def __init__(self, engine_zero: datetime | None) -> None:
         self.engine_zero = engine_zero
+        self.results: dict[int, Step] = {}
+        """Steps by their TestStand result id (`TS.Id`), for the critical-failure stack."""
 
     def add(self, parent: SequenceCall, result: Prop) -> Step:
         """Append `result` (and, for a sequence call, everything it ran) to `parent`."""
@@ -74,6 +76,9 @@ class StepMapper:
         guid = result.string("TS.StepId")
         if guid:
             step.ts_guid = guid
+        result_id = result.integer("TS.Id")
+        if result_id is not None:
+            self.results[result_id] = step
         code = result.integer("Error.Code")
         if result.boolean("Error.Occurred") or code:
             step.error_code = code or 0

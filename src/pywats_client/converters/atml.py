@@ -19,6 +19,7 @@ from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
+    mark_failure_chain,
     parse_iso,
     station_name,
     unit_identity,
@@ -157,6 +158,8 @@ class AtmlConverter(Converter):
                 mapper.add_children(report.root, group)
             except ValueError as exc:
                 raise doc.error(group, str(exc)) from None
+        entries = children(child(properties, "CriticalFailureStack"), "CriticalFailureStackEntry")
+        mark_failure_chain(report, [mapper.results.get(e.get("resultID") or "") for e in entries])
         return report
 
 

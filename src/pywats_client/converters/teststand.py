@@ -19,6 +19,7 @@ from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
+    mark_failure_chain,
     parse_iso,
     station_name,
     unit_identity,
@@ -125,6 +126,10 @@ class TestStandConverter(Converter):
             results = call.get("ResultList")
             for child in results.elements() if results is not None else []:
                 mapper.add(result.root, child)
+        stack = uut.get("CriticalFailureStack")
+        entries = stack.elements() if stack is not None else []
+        chain = [mapper.results.get(entry.integer("ResultId") or -1) for entry in entries]
+        mark_failure_chain(result, chain)
         status = _UUT_RESULTS.get((root.string("Status") or "").lower())
         if status is None:
             status = _UUT_RESULTS.get(report.element.get("UUTResult", "").lower(), "E")

@@ -12,7 +12,8 @@ atml-2.02.xml → golden/atml/atml-2.02.json: 1 report, id 33efe64e-… (TestRes
   Test), "ROM Diagnostics", "RAM Diagnostics", "Video Diagnostics".
 atml-6.01.xml → golden/atml/atml-6.01.json: the same sequence run at 14:31:52.851, id 67294591-…,
   23 steps, the same 2 failures and limits, the 4 skipped steps are NotStarted → S; steps carry
-  ts:TotalTime as totTime and testReferenceID as tsGuid.
+  ts:TotalTime as totTime and testReferenceID as tsGuid. The CriticalFailureStackEntry
+  (resultID 94, "Keyboard Test") marks step 15 causedUUTFailure, stepIdCausedUUTFailure 15.
 atml-5.00-ls2621.xml → golden/atml/atml-5.00-ls2621.json: 1 report, SN 9190300075, PN
   LS2621-1002, station MEMK1263, start 2019-03-11T15:06:37.402 (+01:00), execTime 233.909 s,
   result P, 208 steps, 0 failed. Step types: Action 49, PassFailTest 60, NumericLimitTest 45,

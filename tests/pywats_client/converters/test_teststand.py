@@ -71,13 +71,13 @@ def test_station_name_parameter_overrides_the_file(goldens: Any, samples: Path) 
     assert report.station_name == "ST-9"
 
 
-def _report(steps: str, *, status: str = "Passed") -> bytes:
+def _report(steps: str, *, status: str = "Passed", uut: str = "") -> bytes:
     """A minimal NI-kind TestStand report around `steps` (TEResult elements)."""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <Reports><Report Type='UUT' UUTResult='{status}'>
 <Prop Name='UUT' Type='Obj'>
  <Prop Name='SerialNumber' Type='String'><Value>SN-1</Value></Prop>
- <Prop Name='PartNumber' Type='String'><Value>PN-1</Value></Prop>
+ <Prop Name='PartNumber' Type='String'><Value>PN-1</Value></Prop>{uut}
 </Prop>
 <Prop Name='StartTime' Type='Obj'><Prop Name='Hours' Type='Number'><Value>8</Value></Prop></Prop>
 <Prop Name='StartDate' Type='Obj'>
@@ -162,6 +162,19 @@ def test_string_step_loop_counts_and_errors(goldens: Any) -> None:
     assert (step.status, step.error_code, step.error_message) == ("E", -17, "timeout")
     assert step.raw["loop"] == {"idx": None, "num": 3, "endingIndex": None, "passed": 2,
                                 "failed": 1}  # fmt: skip
+
+
+def test_critical_failure_stack_marks_the_failing_step(goldens: Any) -> None:
+    body = _num("Numeric", "9") + _str("Comp", "LT") + "<Prop Name='Limits' Type='Obj'>"
+    body += _num("Low", "5") + "</Prop>"
+    stack = "<Prop Name='CriticalFailureStack' Type='Array'><Value ID='[0]'><Prop Type='Obj'>"
+    stack += _num("ResultId", "41") + "</Prop></Value></Prop>"
+    data = _report(_step("Leak", "Failed", body, _num("Id", "41")), status="Failed", uut=stack)
+    report = _convert_bytes(goldens, data)
+    [step] = report.root.steps
+    assert step.caused_uut_failure is True
+    assert report.uut is not None
+    assert report.uut.step_id_caused_uut_failure == step.id
 
 
 def test_decimal_comma_numbers_are_read_when_configured(goldens: Any) -> None:
