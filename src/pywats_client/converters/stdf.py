@@ -77,7 +77,8 @@ class StdfConverter(Converter):
         """Yield the reports part by part; raises ConversionError naming the record.
 
         Only one part's report is built at a time, so a consumer that stores each report as it
-        arrives converts files of any size in bounded memory.
+        arrives converts files of any size in bounded memory. When the iteration raises, the file
+        as a whole has failed: the consumer discards the reports it already stored.
         """
         try:
             lookup = scan_lookups(source.stream())
