@@ -146,6 +146,10 @@ async def test_odata_queries_and_deletion(aclient: AsyncWATS, unique: str) -> No
         await aclient.assets.save(
             Asset(serial_number=f"Q1-{unique}", parent_serial_number=f"Q0-{unique}")
         )
+    q2 = await aclient.assets.get(f"Q2-{unique}")
+    q2.serial_number = f"Q1-{unique}"
+    with pytest.raises(ConflictError, match=f"serialNumber 'Q1-{unique}' belongs to asset"):
+        await aclient.assets.save(q2)
     with pytest.raises(ConflictError, match="has child assets"):
         await aclient.assets.delete(f"Q1-{unique}")
     await aclient.assets.delete(f"Q0-{unique}")

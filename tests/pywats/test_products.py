@@ -93,6 +93,10 @@ async def test_groups_hold_members(aclient: AsyncWATS, unique: str) -> None:
     assert [g.productGroupId for g in await aclient.products.groups_of(second)] == [
         group.productGroupId
     ]
+    other = await aclient.products.save_group(f"Other {unique}")
+    with pytest.raises(ConflictError, match=f"'Other {unique}' is product group"):
+        await aclient.products.save_group(f"Other {unique}", group_id=group.productGroupId)
+    assert other.productGroupId != group.productGroupId
     names = {g.productGroupName for g in await aclient.products.groups()}
     assert f"Power supplies {unique}" in names
     with pytest.raises(NotFoundError, match=f"'GHOST-{unique}'"):

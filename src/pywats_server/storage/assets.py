@@ -271,6 +271,13 @@ class AssetStore:
             else:
                 asset_id = str(asset_id)
                 self._resolve(connection, asset_id, None)
+                holder = connection.scalar(
+                    select(assets.c.asset_id).where(assets.c.serial_number == body["serialNumber"])
+                )
+                if holder is not None and holder != asset_id:
+                    raise Conflict(
+                        f"serialNumber {body['serialNumber']!r} belongs to asset {holder}"
+                    )
                 if parent is not None and asset_id in self._lineage(connection, parent):
                     raise Invalid("parentAssetId: an asset cannot be its own ancestor")
                 if "parentAssetId" in body or "parentSerialNumber" in body:

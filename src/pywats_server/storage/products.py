@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Invalid, NotFound, new_id, utcnow
+from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
 from .reference import product_groups
 
@@ -375,6 +375,11 @@ class ProductStore:
                 assert key is not None
                 group_id = key[0]
             else:
+                holder = connection.scalar(
+                    select(g.product_group_id).where(g.product_group_name == name)
+                )
+                if holder is not None and holder != group_id:
+                    raise Conflict(f"productGroupName: {name!r} is product group {holder}")
                 updated = connection.execute(
                     product_groups.update()
                     .where(g.product_group_id == group_id)
