@@ -99,16 +99,15 @@ class ConvertersPage(Page):
         self.context.link.call(lambda c: c.converters(), self._live_loaded, self._live_failed)
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
-        row = self.list.currentRow()
-        prefix = f"converters[{row}]."
+        """Show the selected entry's errors; select the first entry with errors if it has none."""
+        start = "converters["
+        rows = sorted({int(k[len(start) :].split("]")[0]) for k in errors if k.startswith(start)})
+        if rows and self.list.currentRow() not in rows:
+            self.list.setCurrentRow(rows[0])
+        prefix = f"{start}{self.list.currentRow()}]."
         self.editor.show_errors(
             {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
         )
-        for key in errors:
-            if key.startswith("converters[") and not key.startswith(prefix):
-                self.list.setCurrentRow(int(key[len("converters[") :].split("]")[0]))
-                self.show_errors(errors)
-                return
 
     def add(self) -> None:
         """Append a new entry (first converter, folder `incoming/<name>`) and select it."""

@@ -194,7 +194,10 @@ class MainWindow(QMainWindow):
             self._say(f"Not saved: {error}", error=True)
 
     def _failed(self, error: Exception) -> None:
-        self._say(f"Cannot load the configuration: {error}", error=True)
+        # Saving now would replace the unreadable file with an empty configuration.
+        self.save_button.setEnabled(False)
+        self._say(f"Cannot load the configuration (fix the file first): {error}", error=True)
+        self.loaded.emit()
 
     # -- chrome -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from pywats_ui import MainWindow
+from pywats_ui._converters_page import ConvertersPage
 from pywats_ui._station_page import StationPage
 
 from .conftest import Station
@@ -88,3 +89,28 @@ def test_closing_with_unsaved_edits_asks_first(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
     assert not window.context.document.dirty
     assert "Debug" not in station.config.read_text(encoding="utf-8")
+
+
+def test_an_unreadable_file_is_reported_and_never_overwritten(
+    station: Station, open_window: Callable[[Path], MainWindow]
+) -> None:
+    station.config.write_text("[server\nurl = 'x'\n", encoding="utf-8")
+    window = open_window(station.config)
+    assert window.message.text().startswith("Cannot load the configuration (fix the file first): ")
+    assert f"{station.config}: not valid TOML" in window.message.text()
+    assert not window.findChild(QPushButton, "save").isEnabled()
+
+
+def test_save_errors_select_the_converter_they_belong_to(
+    qtbot: QtBot, station: Station, open_window: Callable[[Path], MainWindow]
+) -> None:
+    window = open_window(station.config)
+    document = window.context.document
+    document.add_converter({"type": "wsxf", "watch": "xml", "parameters": {"encodng": "cp1252"}})
+    page = window.show_page("Converters")
+    assert isinstance(page, ConvertersPage)
+    page.list.setCurrentRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.message.text().startswith("Not saved"), timeout=10_000)
+    assert "converters[1].parameters.encodng" in window.message.text()
+    assert page.list.currentRow() == 1
