@@ -125,6 +125,8 @@ def dynamic_repair(
     )
     folded: dict[tuple[Any, ...], dict[str, Any]] = {}
     for record in connection.execute(query).mappings():
+        if not record["repairReportCount"]:
+            continue  # the one row an ungrouped aggregate returns when nothing matched
         values = {name: record[name] for name in groups}
         for name in _PERIODS:
             if values.get(name) is not None:

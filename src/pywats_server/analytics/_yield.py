@@ -175,6 +175,8 @@ def dynamic_yield(
     )
     folded: dict[tuple[Any, ...], dict[str, Any]] = {}
     for record in connection.execute(query).mappings():
+        if not record["unitCount"]:
+            continue  # the one row an ungrouped aggregate returns when nothing matched
         values = {name: record[name] for name in groups}
         if unit is not None:
             values["period"] = period_label(record["period"], unit)

@@ -82,3 +82,16 @@ async def test_related_repair_history_lists_every_repair_newest_first(
 async def test_unavailable_repair_dimension_is_refused(analytics: AsyncWATS) -> None:
     with pytest.raises(APIStatusError, match="'componentVendor' is not a dimension"):
         await analytics.analytics.dynamic_repair("componentVendor")
+
+
+async def test_totals_without_dimensions_and_empty_answers(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    (total,) = await analytics.analytics.dynamic_repair("")
+    assert (total.repair_count, total.repair_report_count, total.repair_rate) == (
+        len(dataset.repairs),
+        len(dataset.repairs),
+        100.0,
+    )
+    assert await analytics.analytics.dynamic_repair("", WATSFilter(part_number="NOPE")) == []
+    assert await analytics.analytics.related_repair_history("NOPE") == []

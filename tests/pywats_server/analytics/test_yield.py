@@ -123,6 +123,31 @@ async def test_filter_keys_select_units_by_their_first_run(
     assert _by(rows, "partNumber") == dataset.yield_figures(units, lambda u: (u.part_number,))
 
 
+@pytest.mark.parametrize(
+    ("f", "everything"),
+    [
+        (WATSFilter(sw_filename="eol.seq", sw_version="1.4.%"), True),
+        (WATSFilter(sw_filename="eol.seq;other.seq", revision="A;B"), True),
+        (WATSFilter(sw_version="1.5.0"), False),
+        (WATSFilter(batch_number="B-1"), False),
+        (WATSFilter(socket="3"), False),
+        (WATSFilter(serial_number="NOBODY%"), False),
+    ],
+    ids=["software", "software-revision", "other-version", "batch", "socket", "serial"],
+)
+async def test_header_keys_select_all_or_nothing_of_uniform_data(
+    analytics: AsyncWATS, dataset: Dataset, f: WATSFilter, everything: bool
+) -> None:
+    rows = await analytics.analytics.dynamic_yield("", f)
+
+    if everything:
+        assert [_figures(r) for r in rows] == [
+            dataset.yield_figures(dataset.units, lambda u: ())[()]
+        ]
+    else:
+        assert rows == []
+
+
 async def test_period_count_counts_back_from_now(analytics: AsyncWATS, dataset: Dataset) -> None:
     f = WATSFilter(period_count=9, include_current_period=True)
     rows = await analytics.analytics.dynamic_yield(Dimensions().period("week"), f)
