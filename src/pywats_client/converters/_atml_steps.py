@@ -12,8 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from pywats.report import SequenceCall, Step
+from pywats.report import AdditionalData, SequenceCall, Step
 from pywats_client.converters._atml_values import (
     Datum,
     Limit,
@@ -198,9 +199,52 @@ class AtmlStepMapper:
         text = _data_item(element, "ReportText")
         if text is not None and text.text:
             step.report_text = text.text
+        _additional_results(step, element)
         loop = child(props, "LoopingProperties")
         if loop is not None:
             _loop(step, loop)
+
+
+def _additional_results(step: Step, element: ET.Element) -> None:
+    """Keep the step's other recorded values (`Data` items, TestResults that are not
+    measurements) as WATS additional results, except those already mapped elsewhere."""
+    mapped = {"ReportText"}
+    if "messagePopup" in step.raw:
+        mapped |= {"ButtonHit", "Response"}
+    if "callExe" in step.raw:
+        mapped.add("ExitCode")
+    values: list[tuple[str, ET.Element]] = []
+    for item in children(path(element, "Data", "Collection"), "Item"):
+        value = next(iter(item), None)
+        if value is not None:
+            values.append((item.get("name") or "", value))
+    for result in children(element, "TestResult"):
+        datum = path(result, "TestData", "Datum")
+        if not _is_measurement(result) and datum is not None:
+            values.append((_result_name(result), datum))
+    props = [_property(name, value) for name, value in values if name not in mapped]
+    if props:
+        step.additional_results.append(
+            AdditionalData({"name": "AdditionalResults", "props": props})
+        )
+
+
+def _property(name: str, value: ET.Element) -> dict[str, Any]:
+    """A TestStand-style property for an ATML value (datum, collection or array)."""
+    kind = local(value)
+    if kind == "Collection":
+        items = [(i.get("name") or "", next(iter(i), None)) for i in children(value, "Item")]
+        return {"name": name, "type": "Obj",
+                "props": [_property(n, v) for n, v in items if v is not None]}  # fmt: skip
+    if kind == "Datum":
+        datum = datum_of(value)
+        text = value.get("value")
+        if text is None:
+            text = datum.text or ""
+        type_name = {"string": "String", "boolean": "Boolean"}.get(datum.kind, "Number")
+        return {"name": name, "type": type_name, "value": text}
+    elements = [e.get("value") or _text(child(e, "Value")) for e in value if local(e) == "Element"]
+    return {"name": name, "type": "Array", "value": ";".join(elements)}
 
 
 def _text(element: ET.Element | None) -> str:

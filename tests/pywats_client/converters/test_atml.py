@@ -21,7 +21,10 @@ atml-5.00-ls2621.xml → golden/atml/atml-5.00-ls2621.json: 1 report, SN 9190300
   MessagePopup 7, AdditionalResults 3, StringValueTest 2, Goto 2. Operators: 31 GELE, 1 GELT,
   12 LE, 1 EQ (numeric Expected, value 44), 2 IGNORECASE (string CIEQ). 6 skipped
   (UserDefined + Skipped). The ButtonHit results of the 5 executed MessagePopups became messagePopup
-  buttons (3 written as TestResult, 2 as Data items), not measurements.
+  buttons (3 written as TestResult, 2 as Data items), not measurements. Other recorded values
+  are kept as step additionalResults: the 3 AdditionalResults steps (e.g. "Motorns
+  Serienummer" 9190300075-0, CM Serienummer 9190301211, Firmware LPC 11619002_3) and 9 Action
+  or Statement steps with values such as "Mät över shunt" 195.1174076423.
 """
 
 from __future__ import annotations
@@ -211,3 +214,23 @@ def test_mutated_samples_convert_or_fail_with_a_located_error(
 
 def test_registered_under_its_type_name() -> None:
     assert get_converter("atml") is AtmlConverter
+
+
+def test_values_that_are_not_measurements_become_additional_results(goldens: Any) -> None:
+    item = '<c:Item name="Supply">{}</c:Item>'
+    data = item.format('<c:Datum xsi:type="c:string"><c:Value>PSU-7</c:Value></c:Datum>')
+    data += (
+        '<c:Item name="Nested"><c:Collection>'
+        + item.format('<c:Datum xsi:type="c:double" value="1.5"/>')
+        + "</c:Collection></c:Item>"
+    )
+    action = f"""<tr:SessionAction ID="9" name="Read" startDateTime="2026-03-02T08:00:00.2">
+ <tr:Data><c:Collection>{data}</c:Collection></tr:Data><tr:ActionOutcome value="Done"/>
+ </tr:SessionAction>"""
+    [report] = _convert_text(goldens, _results("SN", action))
+    [extra] = report.root.steps[0].raw["additionalResults"]
+    assert extra == {"name": "AdditionalResults", "props": [
+        {"name": "Supply", "type": "String", "value": "PSU-7"},
+        {"name": "Nested", "type": "Obj", "props": [
+            {"name": "Supply", "type": "Number", "value": "1.5"}]},
+    ]}  # fmt: skip
