@@ -115,7 +115,7 @@ class Intake:
             self.faults.reached("after_detect")
             known = await anyio.to_thread.run_sync(self.outbox.store.ledger_get, str(ready.path))
             if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
-                await self._post_action(config, ready.path)
+                await self._post_action(config, ready.path, (ready.size, ready.mtime_ns))
                 return
             await self._wait_for_room()
             try:
@@ -134,7 +134,7 @@ class Intake:
             )
             if known and known.sha256 == digest:
                 await anyio.to_thread.run_sync(self.outbox.store.ledger_record, entry)
-                await self._post_action(config, ready.path)
+                await self._post_action(config, ready.path, (entry.size, entry.mtime_ns))
                 return
             await self._convert_and_accept(config, ready, data, entry)
 
@@ -172,7 +172,7 @@ class Intake:
         self.metrics.inc("accepted_total", len(entries), converter=config.type)
         self.on_accepted()
         _log.info("accepted %s: %d report(s)", ready.path, len(entries))
-        await self._post_action(config, ready.path)
+        await self._post_action(config, ready.path, (entry.size, entry.mtime_ns))
 
     async def _disk_trouble(self, path: Path, exc: OSError) -> None:
         """The outbox cannot write (full, read-only, I/O error): back off and look again; the
@@ -199,19 +199,36 @@ class Intake:
             return
         _log.info("quarantined %s as %s", path, name)
 
-    async def _post_action(self, config: ConverterConfig, path: Path) -> None:
+    async def _post_action(
+        self, config: ConverterConfig, path: Path, version: tuple[int, int]
+    ) -> None:
+        """Move, delete or keep `path` if it is still the `version` (size, mtime_ns) that was
+        accepted. A tester may write its next result under the same name while the previous
+        one converts: that file is new work, so it is watched again, not moved or deleted."""
         try:
-            await anyio.to_thread.run_sync(_apply_after, config, path)
+            applied = await anyio.to_thread.run_sync(_apply_after, config, path, version)
         except OSError as exc:
             _log.error("cannot %s %s after accepting it: %s", config.after, path, exc)
+            return
+        if not applied:
+            _log.info("%s was replaced while it was processed; taking the new version", path)
+            self.watcher.requeue(path)
             return
         self.faults.reached("after_source_action")
 
 
-def _apply_after(config: ConverterConfig, path: Path) -> None:
+def _apply_after(config: ConverterConfig, path: Path, version: tuple[int, int]) -> bool:
+    """Apply the post-action; False (nothing done) when `path` is no longer `version`. The
+    check and the move are not atomic, but the window shrinks from a conversion to a stat."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return True  # moved or deleted already (by the run that crashed after accepting it)
+    if (info.st_size, info.st_mtime_ns) != version:
+        return False
     if config.after == "delete":
         path.unlink(missing_ok=True)
-    elif config.after == "move" and path.exists():
+    elif config.after == "move":
         relative = path.relative_to(config.watch)
         target = config.done_folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,3 +237,4 @@ def _apply_after(config: ConverterConfig, path: Path) -> None:
             counter += 1
             target = target.with_name(f"{path.stem}-{counter}{path.suffix}")
         path.replace(target)
+    return True
