@@ -336,13 +336,15 @@ def _run(backend: str, url: str) -> None:
     database = Database(url)
     migrate(database)
     database.dispose()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     (_load_sqlite if backend == "sqlite" else _load_postgres)(url, REPORTS)
-    loaded = time.perf_counter() - started
+    loaded, cpu = time.perf_counter() - started, time.process_time() - cpu
     size = _size(url)
     print(f"\n## {backend}: {REPORTS:,} reports, {REPORTS * 50:,} measurements")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     rate = REPORTS / loaded
-    print(f"bulk load {loaded:.1f} s ({rate:,.0f} reports/s); size {size / 2**20:,.0f} MiB")
+    print(f"bulk load {loaded:.1f} s ({rate:,.0f} reports/s; this process used {cpu:.1f} s CPU)")
+    print(f"database size {size / 2**20:,.0f} MiB")
     print(f"{'query':44} {'rows':>6} {'p50':>10} {'p90':>10}")
     for name, samples, rows in anyio.run(_time_queries, url):
         ordered = sorted(samples)
