@@ -203,6 +203,7 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[[Path], MainWindow]]:
         window.context.document.revert()
         window.close()
         qtbot.waitUntil(lambda w=window: w.context.background.busy == 0, timeout=20_000)
+        window.deleteLater()
 
 
 @pytest.fixture

@@ -45,7 +45,9 @@ def test_main_opens_the_file_and_returns_when_the_window_closes(
     opened: list[MainWindow] = []
 
     def close_when_loaded() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         loaded = [w for w in windows if w.context.document.converters()]
         if not loaded:
             QTimer.singleShot(50, close_when_loaded)
