@@ -1,7 +1,37 @@
-"""The pyWATS station service: watch folders, convert, keep results durable, upload to WATS."""
+"""The pyWATS station service: watch folders, convert, keep results durable, upload to WATS.
+
+Run it with `pywats-client run --config FILE`; embed it with `Service(load_config(path)).run()`;
+talk to a running one with `ControlClient.for_data_folder(config.paths.data)`.
+"""
 
 from __future__ import annotations
 
+from pywats_client._config import (
+    SCHEMA_VERSION,
+    ClientConfig,
+    ConfigError,
+    ConverterConfig,
+    load_config,
+    parse_config,
+)
+from pywats_client._control_client import ControlClient, ControlError, ServiceNotRunning
 from pywats_client._identity import Station
+from pywats_client._outbox import Item
+from pywats_client._quarantine import QuarantinedFile
+from pywats_client._service import Service
 
-__all__ = ["Station"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "ClientConfig",
+    "ConfigError",
+    "ControlClient",
+    "ControlError",
+    "ConverterConfig",
+    "Item",
+    "QuarantinedFile",
+    "Service",
+    "ServiceNotRunning",
+    "Station",
+    "load_config",
+    "parse_config",
+]

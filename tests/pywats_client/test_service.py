@@ -152,3 +152,33 @@ async def test_files_in_reports_on_the_server_and_the_control_api(
     ) as client:  # type: ignore[arg-type]
         stored = await client.reports.get(UUR)
     assert stored.raw == json.loads(sample)  # what arrived is what the station picked up
+
+
+async def test_config_reload_starts_watching_a_new_folder(
+    tmp_path: Path, samples: Path, server_app: object, server_token: str
+) -> None:
+    transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
+    first = '[[converters]]\ntype = "wsjf"\nwatch = "in/a"\n'
+    config_path = write_config(tmp_path, "http://testserver", server_token, converters=first)
+    service = Service(load_config(config_path), config_path=config_path, transport=transport)
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(service.is_ready)
+        text = config_path.read_text().replace(first, first.replace("in/a", "in/b"))
+        config_path.write_text(text.replace('location = "Test lab"', 'location = "Lab 2"'))
+        result = await service.reload()
+        (tmp_path / "in" / "b").mkdir(parents=True, exist_ok=True)
+        shutil.copy(samples / "wats" / "uur-example.json", tmp_path / "in" / "b" / "uur.json")
+        await eventually(lambda: service.outbox.stats().delivered == 1)
+        broken = config_path.read_text().replace('type = "wsjf"', 'type = "nope"')
+        config_path.write_text(broken)
+        refused = await service.reload()
+        service.stop()
+    assert result["ok"] is True
+    assert result["applied"] == ["converters", "intake", "logging"]
+    assert result["restart_required"] == ["station"]
+    assert refused["ok"] is False
+    assert "converters[0].type: unknown converter 'nope'" in refused["error"]
+    assert (
+        service.config.converters[0].watch == tmp_path / "in" / "b"
+    )  # the bad file changed nothing

@@ -1,0 +1,41 @@
+"""Named crash points: parsing, validation, and a real SIGKILL in a child process."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from pywats_client._faults import FAULT_POINTS, Faults
+
+
+def test_parse() -> None:
+    assert Faults.parse(None).point is None
+    assert Faults.parse("").point is None
+    armed = Faults.parse("after_commit:3")
+    assert (armed.point, armed.hit) == ("after_commit", 3)
+    with pytest.raises(ValueError, match="unknown fault point 'after_lunch'"):
+        Faults.parse("after_lunch")
+    with pytest.raises(ValueError, match="<point>:<count>"):
+        Faults.parse("after_commit:x")
+
+
+def test_unarmed_points_do_nothing() -> None:
+    faults = Faults("after_commit")
+    for point in FAULT_POINTS:
+        if point != "after_commit":
+            faults.reached(point)
+
+
+def test_the_armed_point_kills_on_its_nth_hit() -> None:
+    script = (
+        "from pywats_client._faults import Faults\n"
+        "f = Faults.parse('after_rename:2')\n"
+        "f.reached('after_rename'); print('first', flush=True)\n"
+        "f.reached('after_rename'); print('second', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL
+    assert done.stdout.split() == ["first"]
