@@ -63,8 +63,13 @@ class ServerConfig(_Section):
 
 class StationConfig(_Section):
     name: str | None = Field(None, description="Station name; the host name when absent")
-    location: str = ""
-    purpose: str = ""
+    # WATS refuses reports with an empty location or purpose, so neither may be blank.
+    location: str = Field(
+        "Unspecified", min_length=1, description="Where the station stands, e.g. 'Line 1'"
+    )
+    purpose: str = Field(
+        "Production", min_length=1, description="What the station is for, e.g. 'Production'"
+    )
 
 
 class PathsConfig(_Section):

@@ -67,6 +67,7 @@ def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
             ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
             r"converters\[0\]\.parameters\.operation_code: .*expected an integer",
         ),
+        (('location = "Line 1"', 'location = ""'), r"station\.location: String should have"),
         (("schema_version = 1", "schema_version = 99"), r"schema_version: 99 is newer"),
         (("[server]", "[server\n"), r"not valid TOML"),
     ],
@@ -76,6 +77,12 @@ def test_errors_name_file_and_key(tmp_path: Path, change: tuple[str, str], messa
     with pytest.raises(ConfigError, match=message) as caught:
         load_config(path)
     assert str(path) in str(caught.value)
+
+
+def test_station_location_and_purpose_default_to_values_wats_accepts(tmp_path: Path) -> None:
+    text = DOCUMENTED.replace('location = "Line 1"', "").replace('purpose = "Production"', "")
+    identity = load_config(write(tmp_path, text)).identity()
+    assert (identity.location, identity.purpose) == ("Unspecified", "Production")
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
