@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
+
 from .._errors import ApiError
 
 __all__ = ["Conflict", "Invalid", "NotFound", "as_utc", "new_id", "utcnow", "wildcard_match"]

@@ -1,9 +1,8 @@
 """Assets (fixtures, instruments, ...) and their types: a tree of assets with usage counts,
 calibration and maintenance dates, a state and a log of everything that happened to them.
 
-An asset is addressed by its id or its serial number. Log types: 0 message, 1 registered,
-2 updated, 3 running count reset, 4 calibration, 5 maintenance, 6 state change. A scrapped
-asset (state 6) cannot change state again.
+An asset is addressed by its id or its serial number; every change is logged (the log types
+are in `asset_tables`). A scrapped asset (state 6) cannot change state again.
 """
 
 from __future__ import annotations
@@ -12,170 +11,37 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    or_,
-    select,
-)
+from sqlalchemy import Connection, or_, select
 
-from ..odata import FieldSpec, ODataError, compile_filter, compile_orderby, parse_filter
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
-from ._metadata import BigId, metadata
 from .asset_state import evaluate
+from .asset_tables import (
+    ASSET_COLUMNS,
+    ASSET_FIELDS,
+    CALIBRATION,
+    LOG_FIELDS,
+    MAINTENANCE,
+    MESSAGE,
+    REGISTERED,
+    RESET,
+    SCRAPPED,
+    STATE_CHANGE,
+    STATES,
+    TYPE_COLUMNS,
+    TYPE_FIELDS,
+    UPDATED,
+    ODataOptions,
+    apply_odata,
+    asset_log,
+    asset_tags,
+    asset_types,
+    assets,
+    type_dict,
+)
 from .products import apply_tags, read_tags
 
-__all__ = ["AssetStore", "ODataOptions", "asset_log", "asset_types", "assets"]
-
-asset_types = Table(
-    "asset_types",
-    metadata,
-    Column("type_id", String(36), primary_key=True),
-    Column("type_name", String(200), nullable=False, unique=True),
-    Column("running_count_limit", Integer),
-    Column("total_count_limit", Integer),
-    Column("maintenance_interval", Float),
-    Column("calibration_interval", Float),
-    Column("warning_threshold", Float),
-    Column("alarm_threshold", Float),
-    Column("is_readonly", Boolean, nullable=False),
-    Column("icon", String(200)),
-)
-
-assets = Table(
-    "assets",
-    metadata,
-    Column("asset_id", String(36), primary_key=True),
-    Column("serial_number", String(200), nullable=False, unique=True),
-    Column("type_id", String(36), ForeignKey("asset_types.type_id"), nullable=False),
-    Column("parent_asset_id", String(36), ForeignKey("assets.asset_id"), index=True),
-    Column("asset_name", String(200)),
-    Column("part_number", String(200)),
-    Column("revision", String(200)),
-    Column("description", Text),
-    Column("location", String(200)),
-    Column("client_id", Integer),
-    Column("state", Integer, nullable=False),
-    Column("first_seen_date", DateTime),
-    Column("last_seen_date", DateTime),
-    Column("last_calibration_date", DateTime),
-    Column("next_calibration_date", DateTime),
-    Column("last_maintenance_date", DateTime),
-    Column("next_maintenance_date", DateTime),
-    Column("total_count", BigId, nullable=False),
-    Column("running_count", BigId, nullable=False),
-)
-
-asset_tags = Table(
-    "asset_tags",
-    metadata,
-    Column("asset_id", String(36), ForeignKey("assets.asset_id"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
-)
-
-asset_log = Table(
-    "asset_log",
-    metadata,
-    Column("log_id", BigId, primary_key=True, autoincrement=True),
-    Column("asset_id", String(36), ForeignKey("assets.asset_id"), nullable=False, index=True),
-    Column("date", DateTime, nullable=False),
-    Column("user", String(100)),
-    Column("type", Integer, nullable=False),
-    Column("comment", Text),
-)
-
-MESSAGE, REGISTERED, UPDATED, RESET, CALIBRATION, MAINTENANCE, STATE_CHANGE = range(7)
-SCRAPPED = 6
-_STATES = range(7)
-
-_TYPE_COLUMNS = {
-    "typeName": "type_name",
-    "runningCountLimit": "running_count_limit",
-    "totalCountLimit": "total_count_limit",
-    "maintenanceInterval": "maintenance_interval",
-    "calibrationInterval": "calibration_interval",
-    "warningThreshold": "warning_threshold",
-    "alarmThreshold": "alarm_threshold",
-    "isReadonly": "is_readonly",
-    "icon": "icon",
-}
-_ASSET_COLUMNS = {
-    "serialNumber": "serial_number",
-    "typeId": "type_id",
-    "parentAssetId": "parent_asset_id",
-    "assetName": "asset_name",
-    "partNumber": "part_number",
-    "revision": "revision",
-    "description": "description",
-    "location": "location",
-    "ClientId": "client_id",
-    "state": "state",
-    "firstSeenDate": "first_seen_date",
-    "lastSeenDate": "last_seen_date",
-    "lastCalibrationDate": "last_calibration_date",
-    "nextCalibrationDate": "next_calibration_date",
-    "lastMaintenanceDate": "last_maintenance_date",
-    "nextMaintenanceDate": "next_maintenance_date",
-    "totalCount": "total_count",
-    "runningCount": "running_count",
-}
-_KINDS = {"state": "int", "ClientId": "int", "totalCount": "int", "runningCount": "int"}
-ASSET_FIELDS = {
-    name: FieldSpec(
-        assets.c[column],
-        _KINDS.get(name, "datetime" if column.endswith("_date") else "string"),
-    )
-    for name, column in _ASSET_COLUMNS.items()
-}
-ASSET_FIELDS["assetId"] = FieldSpec(assets.c.asset_id, "uuid")
-ASSET_FIELDS["typeId"] = FieldSpec(assets.c.type_id, "uuid")
-ASSET_FIELDS["parentAssetId"] = FieldSpec(assets.c.parent_asset_id, "uuid")
-ASSET_FIELDS["typeName"] = FieldSpec(asset_types.c.type_name, "string")
-LOG_FIELDS = {
-    "logId": FieldSpec(asset_log.c.log_id, "int"),
-    "assetId": FieldSpec(asset_log.c.asset_id, "uuid"),
-    "serialNumber": FieldSpec(assets.c.serial_number, "string"),
-    "date": FieldSpec(asset_log.c.date, "datetime"),
-    "user": FieldSpec(asset_log.c.user, "string"),
-    "type": FieldSpec(asset_log.c.type, "int"),
-    "comment": FieldSpec(asset_log.c.comment, "string"),
-}
-TYPE_FIELDS = {
-    "typeId": FieldSpec(asset_types.c.type_id, "uuid"),
-    "typeName": FieldSpec(asset_types.c.type_name, "string"),
-    "isReadonly": FieldSpec(asset_types.c.is_readonly, "bool"),
-}
-
-
-ODataOptions = tuple[str | None, str | None, int | None, int | None]  # filter, orderby, top, skip
-
-
-def _apply(statement: Any, options: ODataOptions, fields: Mapping[str, FieldSpec]) -> Any:
-    filter, orderby, top, skip = options
-    try:
-        if filter:
-            statement = statement.where(compile_filter(parse_filter(filter), fields))
-        if orderby:
-            statement = statement.order_by(*compile_orderby(orderby, fields))
-    except ODataError as exc:
-        raise Invalid(str(exc)) from None
-    return statement.offset(skip or 0).limit(top)
-
-
-def _type(row: Any) -> dict[str, Any]:
-    result = {"typeId": row.type_id}
-    result.update({key: getattr(row, column) for key, column in _TYPE_COLUMNS.items()})
-    return result
+__all__ = ["AssetStore"]
 
 
 class AssetStore:
@@ -189,12 +55,14 @@ class AssetStore:
     def types(self, filter: str | None = None, top: int | None = None) -> list[dict[str, Any]]:
         statement = select(asset_types).order_by(asset_types.c.type_name)
         with self._engine.connect() as connection:
-            rows = connection.execute(_apply(statement, (filter, None, top, None), TYPE_FIELDS))
-            return [_type(row) for row in rows]
+            rows = connection.execute(
+                apply_odata(statement, (filter, None, top, None), TYPE_FIELDS)
+            )
+            return [type_dict(row) for row in rows]
 
     def save_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Create or update a type by `typeId` (or by `typeName` when no id is given)."""
-        values = {column: body.get(key) for key, column in _TYPE_COLUMNS.items() if key in body}
+        values = {column: body.get(key) for key, column in TYPE_COLUMNS.items() if key in body}
         values["is_readonly"] = bool(body.get("isReadonly", False))
         t = asset_types.c
         with self._engine.begin() as connection:
@@ -211,13 +79,13 @@ class AssetStore:
                 if updated.rowcount == 0:
                     raise NotFound(f"typeId: asset type {type_id!r} not found")
             row = connection.execute(select(asset_types).where(t.type_id == str(type_id))).one()
-            return _type(row)
+            return type_dict(row)
 
     # -- assets -------------------------------------------------------------------------------
 
     def query(self, options: ODataOptions) -> list[dict[str, Any]]:
         statement = select(assets.c.asset_id).join(asset_types)
-        statement = _apply(statement, options, ASSET_FIELDS)
+        statement = apply_odata(statement, options, ASSET_FIELDS)
         if not options[1]:
             statement = statement.order_by(assets.c.serial_number)
         with self._engine.connect() as connection:
@@ -237,10 +105,10 @@ class AssetStore:
             )
             values = {
                 column: body[key]
-                for key, column in _ASSET_COLUMNS.items()
+                for key, column in ASSET_COLUMNS.items()
                 if key in body and key != "parentAssetId"
             }
-            if "state" in values and values["state"] not in _STATES:
+            if "state" in values and values["state"] not in STATES:
                 raise Invalid(f"state: expected an asset state 0..6, got {values['state']!r}")
             if "type_id" in values:
                 self._check_type(connection, values["type_id"])
@@ -338,7 +206,7 @@ class AssetStore:
     def set_state(
         self, asset_id: str | None, serial_number: str | None, state: int, user: str
     ) -> None:
-        if state not in _STATES:
+        if state not in STATES:
             raise Invalid(f"state: expected an asset state 0..6, got {state}")
         with self._engine.begin() as connection:
             key = self._resolve(connection, asset_id, serial_number)
@@ -439,7 +307,7 @@ class AssetStore:
 
     def log(self, options: ODataOptions) -> list[dict[str, Any]]:
         statement = select(asset_log, assets.c.serial_number).join(assets)
-        statement = _apply(statement, options, LOG_FIELDS)
+        statement = apply_odata(statement, options, LOG_FIELDS)
         if not options[1]:
             statement = statement.order_by(asset_log.c.log_id)
         with self._engine.connect() as connection:
@@ -531,7 +399,7 @@ class AssetStore:
     ) -> dict[str, Any]:
         row = connection.execute(select(assets).where(assets.c.asset_id == asset_id)).one()
         asset = {"assetId": row.asset_id}
-        asset.update({key: getattr(row, column) for key, column in _ASSET_COLUMNS.items()})
+        asset.update({key: getattr(row, column) for key, column in ASSET_COLUMNS.items()})
         asset["parentSerialNumber"] = (
             connection.scalar(
                 select(assets.c.serial_number).where(assets.c.asset_id == row.parent_asset_id)
@@ -542,7 +410,7 @@ class AssetStore:
         type_row = connection.execute(
             select(asset_types).where(asset_types.c.type_id == row.type_id)
         ).one()
-        asset["assetType"] = _type(type_row)
+        asset["assetType"] = type_dict(type_row)
         asset["tags"] = read_tags(connection, asset_tags, "asset_id", asset_id)
         if children:
             keys = connection.scalars(
