@@ -12,8 +12,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt creates the app
 
 import socket
-import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -151,32 +149,6 @@ def report_file(
     temporary.write_text(write_wsjf(report), encoding=encoding)
     temporary.rename(path)
     return path
-
-
-@dataclass
-class ServerProcess:
-    """`pywats-server serve` on a chosen port, started and stopped by the test."""
-
-    db_url: str
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "pywats_server", "serve", "--db", self.db_url]
-        self.process = subprocess.Popen(
-            [*command, "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture
