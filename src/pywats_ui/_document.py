@@ -134,11 +134,22 @@ class ConfigDocument(QObject):
     # -- editing ------------------------------------------------------------------------------
 
     def set_value(self, key: str, value: Any) -> None:
-        """Set dotted `key`; None removes it (the service then uses its default)."""
+        """Set dotted `key`; None removes it (the service then uses its default).
+
+        Setting the token also names a secrets file (`server.token` beside the configuration)
+        when none is named yet; clearing it drops `server.token_file`.
+        """
         if key == TOKEN.key:
             self._token = (value or "").strip()
-            if self._token and not _lookup(self._data, "server.token_file"):
-                self._data.setdefault("server", {})["token_file"] = DEFAULT_TOKEN_FILE
+            server = (
+                self._data.setdefault("server", {}) if self._token else self._data.get("server", {})
+            )
+            if not self._token:
+                # The configuration stops naming the secrets file; the file is left alone
+                # (another instance may share it).
+                server.pop("token_file", None)
+            elif not server.get("token_file"):
+                server["token_file"] = DEFAULT_TOKEN_FILE
         else:
             *parents, last = key.split(".")
             node = self._data

@@ -33,7 +33,7 @@ def _type(qtbot: QtBot, page: ConnectionPage, key: str, text: str) -> None:
 def _test(qtbot: QtBot, page: ConnectionPage) -> str:
     button = page.findChild(QPushButton, "test_connection")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(button.isEnabled, timeout=20_000)
+    qtbot.waitUntil(button.isEnabled, timeout=60_000)  # a resolver may retry for a while
     return page.result.text()
 
 

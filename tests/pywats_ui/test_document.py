@@ -89,3 +89,13 @@ def test_revert_restores_what_is_on_disk(qtbot: QtBot, station: Station) -> None
         document.revert()
     assert dirty.args == [False]
     assert [c["type"] for c in document.converters()] == ["wsjf"]
+
+
+def test_clearing_the_token_stops_using_the_secrets_file(station: Station) -> None:
+    document = ConfigDocument(station.config)
+    document.replace(read_snapshot(station.config))
+    document.set_value("server.token", "")
+    assert document.value("server.token_file") is None
+    save_snapshot(document.snapshot())
+    assert load_config(station.config).token() is None
+    assert (station.root / "server.token").exists()  # possibly shared: not deleted
