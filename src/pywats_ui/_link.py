@@ -84,8 +84,8 @@ class ServiceLink(QObject):
         self.background.submit(work, done, failed)
 
     def poll(self) -> None:
-        """Fetch `/status` now unless a poll is already in flight."""
-        if self._polling:
+        """Fetch `/status` now unless a poll is already in flight or nothing is loaded yet."""
+        if self._polling or self.data_folder is None:
             return
         self._polling = True
         self.call(lambda client: client.status(), self._polled, self._poll_failed)

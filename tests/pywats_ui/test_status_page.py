@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -13,7 +14,14 @@ from pywats_ui import MainWindow
 from pywats_ui._connection_page import ConnectionPage
 from pywats_ui._status_page import StatusPage, age_text
 
-from .conftest import SQLITE_ONLY, free_port, report_file, running_service, write_station
+from .conftest import (
+    SQLITE_ONLY,
+    Station,
+    free_port,
+    report_file,
+    running_service,
+    write_station,
+)
 
 
 @SQLITE_ONLY
@@ -71,3 +79,25 @@ def test_age_text_picks_a_readable_unit() -> None:
         "4.0 h",
         "3.0 d",
     ]
+
+
+def test_a_hung_service_does_not_freeze_the_window(
+    qtbot: QtBot, station: Station, open_window: Callable[[Path], MainWindow], slow_server: str
+) -> None:
+    # The endpoint file names a "service" that accepts connections and never answers.
+    station.data.mkdir()
+    (station.data / "control.json").write_text(json.dumps({"url": slow_server}), "utf-8")
+    (station.data / "control.token").write_text("t", "utf-8")
+    window = open_window(station.config)
+    window.context.link.timeout = 1.5
+    status = window.show_page("Status")
+    assert isinstance(status, StatusPage)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    qtbot.waitUntil(lambda: "does not answer" in status.values["state"].text(), timeout=20_000)
+    timer.stop()
+    assert status.values["state"].text().startswith("not reachable")
+    assert len(ticks) >= 20  # the event loop kept running while the poll waited
