@@ -44,13 +44,11 @@ class _Job(QRunnable):
 class Background(QObject):
     """A small thread pool whose results come back as calls on the owner's thread.
 
-    `busy` is the number of jobs submitted and not yet delivered; `idle` is emitted when it drops
-    to zero (tests wait on it).
+    `busy` is the number of jobs submitted and not yet delivered.
     """
 
-    idle = Signal()
-    # Only the job key crosses threads in the signal; the result waits in `_outcomes` (passing
-    # arbitrary Python objects through queued signal arguments is fragile in PySide6).
+    # Only the job key crosses threads in the queued signal; the outcome is handed over in
+    # `_outcomes` under a lock, so no Python object's lifetime rides on a signal argument.
     _finished = Signal(int)
 
     def __init__(self, parent: QObject | None = None, *, threads: int = 4) -> None:
@@ -92,12 +90,7 @@ class Background(QObject):
         with self._lock:
             ok, value = self._outcomes.pop(key)
         callbacks = self._pending.pop(key)
-        try:
-            if ok:
-                callbacks.done(value)
-            else:
-                assert isinstance(value, Exception)
-                callbacks.failed(value)
-        finally:
-            if not self._pending:
-                self.idle.emit()
+        if ok:
+            callbacks.done(value)
+        else:
+            callbacks.failed(value)

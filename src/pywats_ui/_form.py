@@ -2,7 +2,7 @@
 
 The form knows nothing about files or the service. It shows values (`set_values`), reports each
 valid edit with `edited(key, value)` (None = not set) and marks a malformed entry in red with
-the reason, without emitting it.
+the reason, without reporting it.
 """
 
 from __future__ import annotations
@@ -112,7 +112,6 @@ class _Field(QWidget):
             value = self.setting.parse(text)
         except SettingError as exc:
             self.show_error(str(exc))
-            self._form.invalid.emit(self.setting.key, str(exc))
             return
         self._emit(value)
 
@@ -132,7 +131,6 @@ class SettingsForm(QWidget):
     """Editors for `settings`; `placeholders` override the "default: …" hint per key."""
 
     edited = Signal(str, object)
-    invalid = Signal(str, str)
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainT
 
 from pywats_ui._page import Context, Page
 
-__all__ = ["LEVELS", "LogsPage", "log_file", "read_tail"]
+__all__ = ["LEVELS", "LogsPage", "Tail", "level_of", "log_file", "read_tail"]
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _KEEP_LINES = 5000

@@ -36,7 +36,7 @@ from pywats_ui._service_page import ServicePage
 from pywats_ui._station_page import StationPage
 from pywats_ui._status_page import StatusPage
 
-__all__ = ["MainWindow", "errors_by_key"]
+__all__ = ["PAGES", "MainWindow", "errors_by_key"]
 
 PAGES: tuple[type[Page], ...] = (
     StatusPage,
