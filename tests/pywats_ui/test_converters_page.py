@@ -6,10 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from pywats_client._config import load_config
+from pywats_client.converters import get_converter
 from pywats_ui import MainWindow
 from pywats_ui._converters_page import ConvertersPage
 
@@ -113,3 +114,36 @@ def test_try_a_file_shows_the_report_tree_without_queueing(
         assert page.editor.tree.topLevelItemCount() == 0
         assert service.outbox.stats().pending == 0
         assert service.outbox.stats().delivered == 0
+
+
+def test_the_parameter_form_follows_the_declarations_and_validates(
+    qtbot: QtBot, station: Station, open_window: Callable[[Path], MainWindow]
+) -> None:
+    window = open_window(station.config)
+    page = _converters(qtbot, window)
+    params = page.editor.params
+    assert params is not None
+    declared = {p.name: p for p in get_converter("wsjf").parameters}
+    assert [s.key for s in params.settings] == list(declared)
+    assert isinstance(params.editor("decimal_comma"), QCheckBox)
+    encoding = params.editor("encoding")
+    assert isinstance(encoding, QLineEdit)
+    assert encoding.placeholderText() == "default: utf-8"
+    assert encoding.toolTip() == declared["encoding"].help
+
+    _type(qtbot, encoding, "klingon")
+    shown = [label.text() for label in params.findChildren(QLabel) if label.isVisible()]
+    assert any("unknown text encoding 'klingon'" in text for text in shown)
+    _type(qtbot, params.editor("operation_code"), "-3")
+    shown = [label.text() for label in params.findChildren(QLabel) if label.isVisible()]
+    assert any("expected a non-negative operation code, got -3" in text for text in shown)
+    assert "parameters" not in window.context.document.converters()[0]
+
+    _type(qtbot, encoding, "cp1252")
+    _type(qtbot, params.editor("operation_code"), "20")
+    qtbot.keyClick(params.editor("decimal_comma"), Qt.Key.Key_Space)
+    assert window.context.document.converters()[0]["parameters"] == {
+        "encoding": "cp1252",
+        "operation_code": 20,
+        "decimal_comma": True,
+    }
