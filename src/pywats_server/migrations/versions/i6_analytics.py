@@ -3,8 +3,9 @@
 Revision ID: i6_analytics
 Revises: i5_scim
 
-- `ix_analytics_failed_steps` (partial, status 'F'): top failed steps read only the failed
-  step rows (a few percent of all) instead of scanning every step.
+- `ix_analytics_failed_steps` (report_pk, partial: status 'F'): top failed steps read only the
+  failed step rows (a few percent of all), either all of them or those of the few reports a
+  narrow filter selects.
 - `ix_analytics_step_runs` (path, report_pk): counting how often the top failed steps ran is an
   index-only range scan per path.
 - `ix_analytics_unit_runs`: numbering runs (window partitioned by unit, ordered by start) reads
@@ -28,7 +29,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_analytics_failed_steps",
         "report_steps",
-        ["path", "report_pk"],
+        ["report_pk"],
         sqlite_where=_FAILED,
         postgresql_where=_FAILED,
     )
