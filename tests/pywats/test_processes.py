@@ -1,13 +1,14 @@
-"""`client.processes` and the opt-in reference cache, against the in-process server."""
+"""`client.processes` and its opt-in cache: in-process (async) and over a socket (sync)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 
-from pywats import AsyncWATS, ProcessDefinition
+from pywats import WATS, AsyncWATS, NotFoundError, ProcessDefinition
 from pywats.testing import FakeClock
 
 pytestmark = pytest.mark.anyio
@@ -63,3 +64,19 @@ async def test_cache_expires_and_writes_invalidate(
         assert saved.ProcessID is not None
         await client.processes.delete(saved.ProcessID)
         assert code not in {p.code for p in await client.processes.list()}
+
+
+def test_sync_client_over_a_socket(live_server: Any) -> None:
+    code = 700 + uuid.uuid4().int % 99
+    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+        client.enable_reference_cache(ttl=60)
+        assert {10, 50, 90, 100, 500, 510} <= {p.code for p in client.processes.list()}
+        saved = client.processes.save(
+            ProcessDefinition(Code=code, Name="Over a socket", IsWIPOperation=True)
+        )
+        assert saved.ProcessID is not None
+        assert code in {p.code for p in client.processes.list()}  # the save invalidated the cache
+        client.processes.delete(saved.ProcessID)
+        assert code not in {p.code for p in client.processes.list()}
+        with pytest.raises(NotFoundError):
+            client.processes.delete(str(uuid.uuid4()))

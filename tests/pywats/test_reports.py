@@ -174,6 +174,12 @@ def test_filter_builder_and_paging_over_a_socket(live_server: Any) -> None:
         assert found == [f"{tag}-1", f"{tag}-4"]
         none = Header.sub_units.any(SubUnitField.part_number.eq("O'Brien")) & mine
         assert client.reports.query_headers(none) == []
+        with pytest.raises(BadRequestError, match="expected a literal"):
+            client.reports.query_headers("serialNumber eq")
+        with pytest.raises(BadRequestError, match="unknown field 'nope'"):
+            client.reports.query_headers("nope eq 1")
+        with pytest.raises(BadRequestError, match=r"\$orderby"):
+            client.reports.query_headers(mine, orderby="start sideways")
 
 
 @pytest.mark.anyio
