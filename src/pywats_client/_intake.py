@@ -133,7 +133,11 @@ class Intake:
                 str(ready.path), info.st_size, info.st_mtime_ns, digest, "accepted", time.time()
             )
             if known and known.sha256 == digest:
-                await anyio.to_thread.run_sync(self.outbox.store.ledger_record, entry)
+                try:
+                    await anyio.to_thread.run_sync(self.outbox.store.ledger_record, entry)
+                except OSError as exc:
+                    await self._disk_trouble(ready.path, exc)
+                    return
                 await self._post_action(config, ready.path, (entry.size, entry.mtime_ns))
                 return
             await self._convert_and_accept(config, ready, data, entry)

@@ -120,6 +120,7 @@ class Outbox:
         """
         known = self._existing({e.id for e in entries})
         fresh: list[tuple[Entry, str, str]] = []
+        temporary: Path | None = None
         try:
             for entry in entries:
                 digest = hashlib.sha256(entry.data).hexdigest()
@@ -133,6 +134,7 @@ class Outbox:
                 self.disk.fsync(temporary)
                 self.faults.reached("after_fsync")
                 self.disk.rename(temporary, self.folder / name)
+                temporary = None
                 self.faults.reached("after_rename")
                 fresh.append((entry, name, digest))
             if fresh:
@@ -143,8 +145,9 @@ class Outbox:
             for entry, name, _ in fresh:
                 if entry.id not in known:
                     self._discard(self.folder / name)
-            for leftover in self.folder.glob(f"{_TMP_PREFIX}*"):
-                self._discard(leftover)
+            # Only this call's own temporary: other intake tasks may be writing theirs right now.
+            if temporary is not None:
+                self._discard(temporary)
             raise
         self.faults.reached("after_commit")
         for entry, name, _ in fresh:

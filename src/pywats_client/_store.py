@@ -6,6 +6,7 @@ committed transaction survives power loss, which is what "accepted" promises.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -44,6 +45,13 @@ CREATE TABLE IF NOT EXISTS ledger (
 """
 
 
+def _errno(error: sqlite3.OperationalError) -> int:
+    message = str(error)
+    if "full" in message:
+        return errno.ENOSPC
+    return errno.EROFS if "readonly" in message else errno.EIO
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     """A processed source file: where it was, what it was, and what became of it."""
@@ -71,16 +79,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
-        """Run statements atomically; roll back if the block raises."""
+        """Run statements atomically; roll back if the block raises.
+
+        A database that cannot be written (disk full, read-only, I/O error) raises OSError,
+        like every other failed write of the service, so callers back off instead of crashing.
+        """
         with self._lock:
-            cursor = self._db.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
             try:
-                yield cursor
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
+                cursor = self._db.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite rolls back by itself on SQLITE_FULL
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                raise OSError(_errno(exc), f"{self.path.name}: {exc}") from exc
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Run a read-only statement and return all rows."""

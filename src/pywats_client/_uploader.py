@@ -139,6 +139,8 @@ class Uploader:
             self.state.in_flight.add(item.id)
             try:
                 await self._deliver(item)
+            except OSError as exc:
+                self._outbox_trouble(item, exc)
             finally:
                 self.state.in_flight.discard(item.id)
                 self._settled.set()
@@ -194,6 +196,17 @@ class Uploader:
             self.state.last_success = self.clock()
             self.state.server_answers = True
             _log.info("delivered %s (%.0f ms)", item.id, elapsed * 1000)
+
+    def _outbox_trouble(self, item: Item, exc: OSError) -> None:
+        """The outbox could not be read or updated (disk full, I/O error): pause like after a
+        transient failure, without writing anything. The item stays as it was; if the server
+        already has it, the resend later replaces it by id."""
+        state = self.state
+        state.consecutive_failures += 1
+        state.last_error = f"outbox: {exc}"
+        delay = self.backoff.delay(state.consecutive_failures)
+        state.paused_until = max(state.paused_until, self.clock() + delay)
+        _log.error("outbox trouble with %s (%s); pausing %.1f s", item.id, exc, delay)
 
     async def _transient(
         self, item: Item, error: str, retry_after: float | None, *, answered: bool

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import errno
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 
 from pywats import WATS
 from pywats_client._durable import DiskIO
+from pywats_client._outbox import Entry, Outbox
+from pywats_client._store import Store
 
 from ._harness import Reports, eventually, running, tuned_config
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True),
-]
+# The station does not care which database the server uses: SQLite is enough here.
+on_sqlite = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
 
 
 class FailingDisk(DiskIO):
@@ -42,11 +43,17 @@ class FailingDisk(DiskIO):
         self._check("write", path)
         super().write(path, data)
 
+    def fsync(self, path: Path) -> None:
+        self._check("fsync", path)
+        super().fsync(path)
+
     def rename(self, source: Path, target: Path) -> None:
         self._check("rename", source)
         super().rename(source, target)
 
 
+@pytest.mark.anyio
+@on_sqlite
 @pytest.mark.parametrize("step", ["write", "rename"])
 async def test_enospc_pauses_intake_until_space_returns(
     tmp_path: Path, samples: Path, live_server: object, step: str
@@ -74,3 +81,45 @@ async def test_enospc_pauses_intake_until_space_returns(
         assert service.restarts == {}, "a disk fault is handled, not a task crash"
     with WATS(base_url=base_url, token=token) as client:
         reports.check(client)
+
+
+@pytest.mark.anyio
+@on_sqlite
+async def test_a_full_database_pauses_intake_and_upload_without_restarts(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    station = "SQLITE-full"
+    config = tuned_config(tmp_path, base_url, token, station=station)
+    reports = Reports(samples, station)
+    async with running(config) as service:
+        # A full disk reaches the outbox database too. SQLite's own page limit produces the
+        # same SQLITE_FULL error as a full disk, on the service's real database connection.
+        pages = service.store.query("PRAGMA page_count")[0][0]
+        service.store.query(f"PRAGMA max_page_count = {pages}")
+        for n in range(30):
+            reports.write(tmp_path / "in" / f"r{n:02}.json")
+        await eventually(lambda: service.intake.state.disk_error is not None, what="a full db")
+        assert "database or disk is full" in " ".join(service.health())
+        assert service.restarts == {}, "a full database is a disk fault, not a task crash"
+        service.store.query("PRAGMA max_page_count = 1073741823")
+        await eventually(lambda: service.outbox.stats().delivered == 30, what="delivery")
+        assert service.restarts == {}
+        assert service.quarantine.entries() == []
+    with WATS(base_url=base_url, token=token) as client:
+        reports.check(client)
+
+
+def test_a_failed_accept_leaves_other_writers_temporaries_alone(tmp_path: Path) -> None:
+    # Intake accepts several files at once; one failing must not delete the temporary another
+    # is about to fsync and rename (that one would then fail too, for no reason).
+    disk = FailingDisk("fsync", errno.ENOSPC)
+    outbox = Outbox(tmp_path / "outbox", Store(tmp_path / "state.db"), max_bytes=10**6, disk=disk)
+    other = outbox.folder / ".tmp-another-writer.json"
+    other.write_bytes(b"{}")
+    entry = Entry(str(uuid.uuid4()), b'{"type": "T"}')
+    with pytest.raises(OSError, match="No space left"):
+        outbox.accept([entry], converter="wsjf", source="a.json")
+    assert [p.name for p in outbox.folder.iterdir()] == [other.name]
+    assert outbox.items() == []
+    outbox.store.close()
