@@ -11,6 +11,7 @@ import errno
 import os
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,6 +21,7 @@ from pywats_client._outbox import Entry, Outbox
 from pywats_client._store import Store
 
 from ._harness import Reports, eventually, running, tuned_config
+from ._proxy import ChaosProxy
 
 # The station does not care which database the server uses: SQLite is enough here.
 on_sqlite = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
@@ -106,6 +108,41 @@ async def test_a_full_database_pauses_intake_and_upload_without_restarts(
         await eventually(lambda: service.outbox.stats().delivered == 30, what="delivery")
         assert service.restarts == {}
         assert service.quarantine.entries() == []
+    with WATS(base_url=base_url, token=token) as client:
+        reports.check(client)
+
+
+@pytest.mark.anyio
+@on_sqlite
+async def test_at_the_disk_budget_intake_waits_and_nothing_queued_is_evicted(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    upstream = urlsplit(base_url)
+    proxy = ChaosProxy(upstream.hostname or "127.0.0.1", upstream.port or 80)
+    proxy.refuse()  # the server is away, so nothing leaves the outbox
+    station = "BUDGET"
+    budget = 4000  # bytes: two small reports fit, the third reaches the budget
+    settings = {"outbox.max_mb": budget / 1024 / 1024}
+    config = tuned_config(tmp_path, proxy.url, token, station=station, settings=settings)
+    reports = Reports(samples, station)
+    try:
+        async with running(config) as service:
+            for n in range(8):
+                reports.write(tmp_path / "in" / f"r{n}.json")
+            await eventually(lambda: service.intake.state.paused_for_budget, what="back-pressure")
+            queued = {item.id for item in service.outbox.items()}
+            waiting = list((tmp_path / "in").glob("*.json"))
+            assert 3 <= len(queued) < 8, "intake stopped at the budget"
+            assert len(waiting) == 8 - len(queued), "the rest wait in the watch folder"
+            assert service.outbox.stats().queued_bytes >= budget
+            assert "pywats_client_intake_paused 1" in service.metrics_text()
+            proxy.accept()
+            await eventually(lambda: service.outbox.stats().delivered == 8, what="delivery")
+            assert queued <= {item.id for item in service.outbox.items("delivered")}
+            assert service.restarts == {}
+    finally:
+        proxy.close()
     with WATS(base_url=base_url, token=token) as client:
         reports.check(client)
 

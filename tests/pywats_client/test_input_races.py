@@ -44,6 +44,28 @@ async def test_file_renamed_into_the_folder_and_deep_folders(
         reports.check(client)
 
 
+async def test_a_folder_of_results_moved_in_is_found_without_waiting_for_a_rescan(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    station = "RACE-folder"
+    settings = {"intake.rescan_seconds": 3600}  # only the start-up scan: events must do it
+    config = tuned_config(tmp_path, base_url, token, station=station, settings=settings)
+    reports = Reports(samples, station)
+    staged = tmp_path / "staging" / "lot-7"
+    for n in range(5):
+        reports.write(staged / "panel" / f"board-{n}.json")
+    reports.write(tmp_path / "in" / "first.json")
+    async with running(config) as service:
+        # Once the file found by the start-up scan is delivered, that scan is over.
+        await eventually(lambda: service.outbox.stats().delivered == 1, what="the first file")
+        os.rename(staged, tmp_path / "in" / "lot-7")
+        await eventually(lambda: service.outbox.stats().delivered == 6, what="the folder")
+    assert len(list((tmp_path / "in" / "Done" / "lot-7" / "panel").iterdir())) == 5
+    with WATS(base_url=base_url, token=token) as client:
+        reports.check(client)
+
+
 async def test_a_file_still_being_written_is_taken_once_complete(
     tmp_path: Path, samples: Path, live_server: object
 ) -> None:
