@@ -3,13 +3,13 @@
 For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database on
 `PYWATS_BENCH_POSTGRES_URL`, default the test role on 127.0.0.1) in turn:
 
-1. Ingest: `pywats-server serve` runs as a subprocess; 1,000 new reports of 101 steps (100
+1. Ingest: `pywats-server serve` runs as a subprocess; 1,000 new reports of 101 steps (90
    numeric measurements) are submitted through `WATS.reports.submit`, first by one client in
    sequence, then by 8 clients in 8 threads (another 1,000 new ids). The floor is the same
    client calling `GET /api/App/Version` on the same server (HTTP, authentication and routing,
-   no report work); a second reference is `ReportStore.save` in-process for the same reports
-   (validation, row extraction and the database transaction, no HTTP).
-2. Queries: 100,000 reports (10 steps each, 50 part numbers, 3 processes, one year of start
+   no report work); a second reference is `ReportStore.save` in-process
+   for reports of the same shape (validation, row extraction and the transaction, no HTTP).
+2. Queries: 100,000 reports (11 steps each, 50 part numbers, 3 processes, one year of start
    times) are bulk-loaded with `ReportStore.save_many` before the server starts; each header
    query then runs 200 times through `WATS.reports.query_headers`, p50/p95 reported.
 """
