@@ -124,7 +124,7 @@ def test_an_outage_costs_little_cpu_then_retries_at_a_capped_pace(
         wait_until(lambda: len(proxy.faulted()) >= 8, what="retries during the 503 phase")
         times = [a.at for a in proxy.faulted()[:8]]
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert max(gaps) <= cap + 1.5, f"waits between retries are capped near {cap} s: {gaps}"
+        assert max(gaps) <= cap + 3, f"waits between retries are capped near {cap} s: {gaps}"
         # Two upload tasks, each waiting at least cap/2 once the backoff reached its cap.
         assert times[-1] - times[0] >= 7 * (cap / 2) / 2, f"retries are paced: {gaps}"
 
