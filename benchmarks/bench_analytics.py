@@ -286,16 +286,18 @@ def _size(url: str) -> int:
         database.dispose()
 
 
-async def _time_queries(url: str) -> list[tuple[str, list[float], int]]:
+ANALYTICS_INDEXES = (
+    "ix_analytics_failed_steps",
+    "ix_analytics_step_runs",
+    "ix_analytics_unit_runs",
+)
+
+
+async def _time_queries(url: str, token: str) -> list[tuple[str, list[float], int]]:
+    """(query, latency samples in seconds, rows answered) through the SDK, in-process server."""
     from pywats import AsyncWATS, Dimensions, WATSFilter
     from pywats_server import Settings, create_app
-    from pywats_server.storage import Database, UserStore
 
-    database = Database(url)
-    users = UserStore(database)
-    users.create_user("bench", is_admin=False)
-    token = users.issue_token("bench", "bench-secret")
-    database.dispose()
     app = create_app(Settings(database_url=url))
     recent = WATSFilter(
         part_number="BENCH-03",
@@ -330,11 +332,33 @@ async def _time_queries(url: str) -> list[tuple[str, list[float], int]]:
     return results
 
 
+def _drop_analytics_indexes(url: str) -> None:
+    """The reference: the same database without the indexes of migration i6_analytics."""
+    from sqlalchemy import text
+
+    from pywats_server.storage import Database
+
+    database = Database(url)
+    with database.engine.begin() as connection:
+        for name in ANALYTICS_INDEXES:
+            connection.execute(text(f"DROP INDEX {name}"))
+        connection.execute(text("ANALYZE"))
+    database.dispose()
+
+
+def _p50_p90(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.9 * (len(ordered) - 1))]
+
+
 def _run(backend: str, url: str) -> None:
-    from pywats_server.storage import Database, migrate
+    from pywats_server.storage import Database, UserStore, migrate
 
     database = Database(url)
     migrate(database)
+    users = UserStore(database)
+    users.create_user("bench", is_admin=False)
+    token = users.issue_token("bench", "bench-secret")
     database.dispose()
     started, cpu = time.perf_counter(), time.process_time()
     (_load_sqlite if backend == "sqlite" else _load_postgres)(url, REPORTS)
@@ -345,12 +369,18 @@ def _run(backend: str, url: str) -> None:
     rate = REPORTS / loaded
     print(f"bulk load {loaded:.1f} s ({rate:,.0f} reports/s; this process used {cpu:.1f} s CPU)")
     print(f"database size {size / 2**20:,.0f} MiB")
-    print(f"{'query':44} {'rows':>6} {'p50':>10} {'p90':>10}")
-    for name, samples, rows in anyio.run(_time_queries, url):
-        ordered = sorted(samples)
-        p50 = statistics.median(ordered)
-        p90 = ordered[int(0.9 * (len(ordered) - 1))]
-        print(f"{name:44} {rows:>6} {p50 * 1e3:>8.0f} ms {p90 * 1e3:>8.0f} ms")
+    indexed = anyio.run(_time_queries, url, token)
+    _drop_analytics_indexes(url)
+    plain = anyio.run(_time_queries, url, token)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'query':40} {'rows':>5} {'p50':>9} {'p90':>9} {'p50 no i6 index':>16} {'ratio':>6}")
+    for (name, samples, rows), (_, reference, _) in zip(indexed, plain, strict=True):
+        p50, p90 = _p50_p90(samples)
+        ref50, _ = _p50_p90(reference)
+        print(
+            f"{name:40} {rows:>5} {p50 * 1e3:>6.0f} ms {p90 * 1e3:>6.0f} ms"
+            f" {ref50 * 1e3:>13.0f} ms {p50 / ref50:>5.2f}x"
+        )
 
 
 def main() -> None:
