@@ -61,6 +61,22 @@ async def test_station_operation_and_revision_by_month(
     assert _by(rows, "stationName", "testOperation", "revision", "period") == expected
 
 
+@pytest.mark.parametrize(
+    ("unit", "label"),
+    [
+        ("year", lambda d: f"{d.year}"),
+        ("quarter", lambda d: f"{d.year}-Q{(d.month - 1) // 3 + 1}"),
+        ("day", lambda d: d.strftime("%Y-%m-%d")),
+    ],
+)
+async def test_period_labels(analytics: AsyncWATS, dataset: Dataset, unit: Any, label: Any) -> None:
+    rows = await analytics.analytics.dynamic_yield(Dimensions().period(unit))
+
+    expected = dataset.yield_figures(dataset.units, lambda u: (label(u.runs[0].start),))
+    assert _by(rows, "period") == expected
+    assert [r.period for r in rows] == sorted(k[0] for k in expected)
+
+
 async def test_no_dimensions_is_one_total_row(analytics: AsyncWATS, dataset: Dataset) -> None:
     rows = await analytics.analytics.dynamic_yield("")
 
