@@ -1,5 +1,6 @@
 """`/api/App` analytics: yield, repair statistics, top failed steps, step and measurement
-analysis, serial-number history and report lists (rest-api.md §6).
+analysis, serial-number history and report lists (rest-api.md §6), and the internal TopFailed
+variants (§7.2).
 
 POST endpoints take a WATSFilter body (optional; unknown keys are ignored); GET variants take
 the few query parameters WATS documents for them. Bad filters answer 400 naming the key.
@@ -8,9 +9,10 @@ the few query parameters WATS documents for them. Bad filters answer 400 naming 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import ValidationError
 
 from .._context import ServerContext, context
@@ -19,7 +21,7 @@ from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/App", tags=["Analytics"])
+router = APIRouter(tags=["Analytics"])
 Context = Annotated[ServerContext, Depends(context)]
 Filter = Annotated[WatsFilter | None, Body()]
 Rows = list[dict[str, Any]]
@@ -45,14 +47,14 @@ def _get_filter(**keys: Any) -> WatsFilter:
         raise ApiError(400, problems) from None
 
 
-@router.post("/DynamicYield")
+@router.post("/api/App/DynamicYield")
 def dynamic_yield(ctx: Context, body: Filter = None, dimensions: str | None = None) -> Rows:
     """Yield grouped by the `dimensions` query parameter (or the body's `dimensions`)."""
     f = _body(body)
     return _run(ctx, lambda s: s.dynamic_yield(f, dimensions or f.dimensions))
 
 
-@router.get("/VolumeYield")
+@router.get("/api/App/VolumeYield")
 def volume_yield_get(
     ctx: Context, productGroup: str | None = None, level: str | None = None
 ) -> Rows:
@@ -61,13 +63,13 @@ def volume_yield_get(
     return _run(ctx, lambda s: s.volume_yield(f))
 
 
-@router.post("/VolumeYield")
+@router.post("/api/App/VolumeYield")
 def volume_yield(ctx: Context, body: Filter = None) -> Rows:
     """Yield per product and operation."""
     return _run(ctx, lambda s: s.volume_yield(_body(body)))
 
 
-@router.get("/HighVolume")
+@router.get("/api/App/HighVolume")
 def high_volume_get(
     ctx: Context, productGroup: str | None = None, level: str | None = None
 ) -> Rows:
@@ -76,19 +78,19 @@ def high_volume_get(
     return _run(ctx, lambda s: s.high_volume(f))
 
 
-@router.post("/HighVolume")
+@router.post("/api/App/HighVolume")
 def high_volume(ctx: Context, body: Filter = None) -> Rows:
     """The products with most units, with their yield."""
     return _run(ctx, lambda s: s.high_volume(_body(body)))
 
 
-@router.post("/HighVolumeByProductGroup")
+@router.post("/api/App/HighVolumeByProductGroup")
 def high_volume_by_group(ctx: Context, body: Filter = None) -> Rows:
     """The product groups with most units, with their yield."""
     return _run(ctx, lambda s: s.high_volume(_body(body), by_group=True))
 
 
-@router.get("/WorstYield")
+@router.get("/api/App/WorstYield")
 def worst_yield_get(
     ctx: Context, productGroup: str | None = None, level: str | None = None
 ) -> Rows:
@@ -97,33 +99,33 @@ def worst_yield_get(
     return _run(ctx, lambda s: s.worst_yield(f))
 
 
-@router.post("/WorstYield")
+@router.post("/api/App/WorstYield")
 def worst_yield(ctx: Context, body: Filter = None) -> Rows:
     """The products with the lowest first-pass yield first."""
     return _run(ctx, lambda s: s.worst_yield(_body(body)))
 
 
-@router.post("/WorstYieldByProductGroup")
+@router.post("/api/App/WorstYieldByProductGroup")
 def worst_yield_by_group(ctx: Context, body: Filter = None) -> Rows:
     """The product groups with the lowest first-pass yield first."""
     return _run(ctx, lambda s: s.worst_yield(_body(body), by_group=True))
 
 
-@router.post("/DynamicRepair")
+@router.post("/api/App/DynamicRepair")
 def dynamic_repair(ctx: Context, body: Filter = None, dimensions: str | None = None) -> Rows:
     """Repair statistics grouped by the `dimensions` query parameter (or the body's)."""
     f = _body(body)
     return _run(ctx, lambda s: s.dynamic_repair(f, dimensions or f.dimensions))
 
 
-@router.get("/RelatedRepairHistory")
+@router.get("/api/App/RelatedRepairHistory")
 def related_repair_history(ctx: Context, partNumber: str, revision: str | None = None) -> Rows:
     """Every repair of a product (revision), newest first."""
     f = _get_filter(partNumber=partNumber, revision=revision)
     return _run(ctx, lambda s: s.related_repair_history(f))
 
 
-@router.get("/TopFailed")
+@router.get("/api/App/TopFailed")
 def top_failed_get(
     ctx: Context,
     productGroup: str | None = None,
@@ -143,25 +145,61 @@ def top_failed_get(
     return _run(ctx, lambda s: s.top_failed(f))
 
 
-@router.post("/TopFailed")
+@router.post("/api/App/TopFailed")
 def top_failed(ctx: Context, body: Filter = None) -> Rows:
     """The steps that failed most often."""
     return _run(ctx, lambda s: s.top_failed(_body(body)))
 
 
-@router.post("/TestStepAnalysis")
+@router.get("/api/internal/App/TopFailed")
+def top_failed_internal_get(
+    ctx: Context,
+    partNumber: str | None = None,
+    processCode: int | None = None,
+    productGroupId: int | None = None,
+    levelId: int | None = None,
+    days: Annotated[int | None, Query(ge=1)] = None,
+    count: Annotated[int, Query(ge=0)] = 10,
+) -> Rows:
+    """The steps that failed most often, selected by ids and a number of days back from now."""
+    if levelId is not None:
+        raise ApiError(400, "levelId: the product register here assigns no production levels")
+    keys: dict[str, Any] = {"partNumber": partNumber, "topCount": count}
+    if processCode is not None:
+        names = {p.code: p.name for p in ctx.processes.all()}
+        if processCode not in names:
+            raise ApiError(400, f"processCode: no process with code {processCode}")
+        keys["testOperation"] = names[processCode]
+    if productGroupId is not None:
+        groups = dict(ctx.reference.product_groups())
+        if productGroupId not in groups:
+            raise ApiError(400, f"productGroupId: no product group with id {productGroupId}")
+        keys["productGroup"] = groups[productGroupId]
+    if days is not None:
+        keys["dateFrom"] = datetime.now(timezone.utc) - timedelta(days=days)
+    f = _get_filter(**keys)
+    return _run(ctx, lambda s: s.top_failed(f))
+
+
+@router.post("/api/internal/App/TopFailed")
+def top_failed_internal(ctx: Context, body: Filter = None) -> Rows:
+    """The steps that failed most often (the public POST's filter)."""
+    return _run(ctx, lambda s: s.top_failed(_body(body)))
+
+
+@router.post("/api/App/TestStepAnalysis")
 def step_analysis(ctx: Context, body: Filter = None) -> Rows:
     """Per step: executions by status, failures caused, times and measurement statistics."""
     return _run(ctx, lambda s: s.step_analysis(_body(body)))
 
 
-@router.post("/Measurements")
+@router.post("/api/App/Measurements")
 def measurements(ctx: Context, body: Filter = None, measurementPaths: str | None = None) -> Rows:
     """Raw measurement values for the measurement paths (query or body)."""
     return _run(ctx, lambda s: s.measurements(_body(body), measurementPaths))
 
 
-@router.post("/AggregatedMeasurements")
+@router.post("/api/App/AggregatedMeasurements")
 def aggregated_measurements(
     ctx: Context, body: Filter = None, measurementPaths: str | None = None
 ) -> Rows:
@@ -169,13 +207,13 @@ def aggregated_measurements(
     return _run(ctx, lambda s: s.aggregated_measurements(_body(body), measurementPaths))
 
 
-@router.post("/SerialNumberHistory")
+@router.post("/api/App/SerialNumberHistory")
 def serial_number_history(ctx: Context, body: Filter = None) -> Rows:
     """Every UUT and UUR report of the matching units, oldest first."""
     return _run(ctx, lambda s: s.serial_number_history(_body(body)))
 
 
-@router.get("/UutReport")
+@router.get("/api/App/UutReport")
 def uut_reports_get(
     ctx: Context,
     productGroup: str | None = None,
@@ -199,13 +237,13 @@ def uut_reports_get(
     return _run(ctx, lambda s: s.report_list(f, "T"))
 
 
-@router.post("/UutReport")
+@router.post("/api/App/UutReport")
 def uut_reports(ctx: Context, body: Filter = None) -> Rows:
     """Headers of matching UUT reports, newest first."""
     return _run(ctx, lambda s: s.report_list(_body(body), "T"))
 
 
-@router.post("/UurReport")
+@router.post("/api/App/UurReport")
 def uur_reports(ctx: Context, body: Filter = None) -> Rows:
     """Headers of matching UUR reports, newest first."""
     return _run(ctx, lambda s: s.report_list(_body(body), "R"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from pywats import AsyncWATS, WATSFilter
 
 if TYPE_CHECKING:
-    from conftest import Dataset, Run, Unit
+    from conftest import AnalyticsServer, Dataset, Run, Unit
 
 pytestmark = pytest.mark.anyio
 
@@ -117,3 +118,29 @@ async def test_step_analysis_counts_and_capability(analytics: AsyncWATS, dataset
     assert i2c.cpk is None
     assert i2c.measure_count is None
     assert i2c.step_failed_count == sum(r.failed_step == i2c.step_path for r in runs)
+
+
+async def test_internal_top_failed_by_process_code_group_id_and_days(
+    analytics_server: AnalyticsServer, dataset: Dataset
+) -> None:
+    transport = httpx.ASGITransport(app=analytics_server.app)
+    headers = {"Authorization": f"Basic {analytics_server.token}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://wats.test", headers=headers
+    ) as http:
+        groups = (await http.get("/api/App/ProductGroups")).json()
+        boards = next(g["productGroupId"] for g in groups if g["productGroupName"] == "Boards")
+        params = {"processCode": 100, "productGroupId": boards, "days": 3650, "count": 6}
+        response = await http.get("/api/internal/App/TopFailed", params=params)
+        unknown = await http.get("/api/internal/App/TopFailed", params={"processCode": 4242})
+
+    assert response.status_code == 200
+    chosen = [
+        (unit, run)
+        for unit, run in dataset.reports()
+        if unit.process_code == 100 and unit.part_number in dataset.groups["Boards"]
+    ]
+    expected = _expected_top(chosen, dataset)[:6]
+    assert [{k: row[k] for k in expected[0]} for row in response.json()] == expected
+    assert unknown.status_code == 400
+    assert "4242" in unknown.json()["message"]
