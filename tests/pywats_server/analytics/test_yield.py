@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -165,33 +166,46 @@ async def test_header_keys_select_all_or_nothing_of_uniform_data(
 
 
 async def test_period_count_counts_back_from_now(analytics: AsyncWATS, dataset: Dataset) -> None:
-    f = WATSFilter(period_count=9, include_current_period=True)
-    rows = await analytics.analytics.dynamic_yield(Dimensions().period("week"), f)
-
     today = datetime.now(timezone.utc).replace(tzinfo=None)
     monday = datetime(today.year, today.month, today.day) - timedelta(days=today.weekday())
-    since = monday - timedelta(weeks=8)
+    since = datetime(2026, 10, 19)  # a Monday in the middle of the generated weeks
+    count = (monday - since).days // 7 + 1
+    f = WATSFilter(period_count=count, include_current_period=True)
+    rows = await analytics.analytics.dynamic_yield(Dimensions().period("week"), f)
+
     units = [u for u in dataset.units if u.runs[0].start >= since]
+    assert 0 < len(units) < len(dataset.units)
+    expected = dataset.yield_figures(units, lambda u: (dataset.week(u.runs[0].start),))
+    assert _by(rows, "period") == expected
+
+    before = WATSFilter(period_count=count, include_current_period=False, date_grouping=3)
+    rows = await analytics.analytics.dynamic_yield(Dimensions().period("week"), before)
+    units = [u for u in dataset.units if u.runs[0].start >= since - timedelta(weeks=1)]
     expected = dataset.yield_figures(units, lambda u: (dataset.week(u.runs[0].start),))
     assert _by(rows, "period") == expected
 
 
 async def test_sort_caps_and_thresholds(analytics: AsyncWATS, dataset: Dataset) -> None:
-    dims = Dimensions().sort("unitCount", "desc").part_number().station()
-    rows = await analytics.analytics.dynamic_yield(dims, WATSFilter(max_count=5, min_count=100))
-
     expected = dataset.yield_figures(dataset.units, lambda u: (u.part_number, u.runs[0].station))
-    ranked = sorted(
-        ((k, v) for k, v in expected.items() if v["unitCount"] >= 100),
-        key=lambda item: (-item[1]["unitCount"], item[0]),
-    )[:5]
-    assert [(r.part_number, r.station_name) for r in rows] == [k for k, _ in ranked]
+    sizes = sorted(v["unitCount"] for v in expected.values())
+    least = sizes[len(sizes) // 2]  # keeps about half of the groups
+    dims = Dimensions().sort("unitCount", "desc").part_number().station()
+    rows = await analytics.analytics.dynamic_yield(dims, WATSFilter(min_count=least))
+    capped = await analytics.analytics.dynamic_yield(dims, WATSFilter(min_count=least, max_count=3))
 
-    worst = await analytics.analytics.dynamic_yield(
-        Dimensions().part_number().sort("fpy"), WATSFilter(yield_=72)
-    )
+    kept = [(k, v) for k, v in expected.items() if v["unitCount"] >= least]
+    assert 0 < len(kept) < len(expected)
+    ranked = [k for k, _ in sorted(kept, key=lambda item: (-item[1]["unitCount"], item[0]))]
+    assert [(r.part_number, r.station_name) for r in rows] == ranked
+    assert [(r.part_number, r.station_name) for r in capped] == ranked[:3]
+
     by_product = dataset.yield_figures(dataset.units, lambda u: u.part_number)
-    low = sorted((v["fpy"], k) for k, v in by_product.items() if v["fpy"] <= 72)
+    threshold = math.ceil(sorted(v["fpy"] for v in by_product.values())[1])
+    worst = await analytics.analytics.dynamic_yield(
+        Dimensions().part_number().sort("fpy"), WATSFilter(yield_=threshold)
+    )
+    low = sorted((v["fpy"], k) for k, v in by_product.items() if v["fpy"] <= threshold)
+    assert 0 < len(low) < len(by_product)
     assert [r.part_number for r in worst] == [k for _, k in low]
 
 
