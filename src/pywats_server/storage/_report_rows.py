@@ -80,8 +80,9 @@ class ReportRows:
 
 def _get(obj: Mapping[str, Any], key: str, where: str, expected: str, kind: Any) -> Any:
     value = obj.get(key)
-    if value is None:
-        return None
+    # Parsed JSON holds exact built-in types: the common case costs one comparison.
+    if value is None or type(value) is kind:
+        return value
     if isinstance(value, bool) and kind is not bool:
         raise ReportDocumentError(f"{where}{key}", expected, value)
     if not isinstance(value, kind):
@@ -108,6 +109,8 @@ def _integer(obj: Mapping[str, Any], key: str, where: str = "") -> int | None:
 
 def _number(obj: Mapping[str, Any], key: str, where: str = "") -> float | None:
     value = obj.get(key)
+    if type(value) is float and math.isfinite(value):
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)) and math.isfinite(value):
@@ -163,43 +166,46 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
     stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
-        name = _text(step, "name", f"{where}.") or ""
+        at = f"{where}."
+        name = _text(step, "name", at) or ""
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(rows.steps)
-        loop = _object(step, "loop", f"{where}.") or {}
+        loop = _object(step, "loop", at) or {}
         rows.steps.append(
             {
                 "step_order": order,
-                "step_id": _integer(step, "id", f"{where}."),
+                "step_id": _integer(step, "id", at),
                 "parent_order": parent_order,
                 "depth": depth,
                 "path": path,
                 "name": name,
-                "step_type": _text(step, "stepType", f"{where}."),
-                "step_group": _text(step, "group", f"{where}."),
-                "status": _text(step, "status", f"{where}."),
-                "tot_time": _number(step, "totTime", f"{where}."),
+                "step_type": _text(step, "stepType", at),
+                "step_group": _text(step, "group", at),
+                "status": _text(step, "status", at),
+                "tot_time": _number(step, "totTime", at),
                 "caused_uut_failure": step.get("causedUUTFailure") is True,
-                "error_code": _integer(step, "errorCode", f"{where}."),
+                "error_code": _integer(step, "errorCode", at),
                 "loop_index": _integer(loop, "idx", f"{where}.loop."),
             }
         )
-        _measurements(rows, step, where, order, path)
-        attachment = _object(step, "attachment", f"{where}.")
+        _measurements(rows, step, at, order, path)
+        attachment = _object(step, "attachment", at)
         if attachment is not None:
             item = _attachment(rows.report_id, f"step/{order}", attachment, f"{where}.attachment")
             rows.attachments.append({**item, "step_id": rows.steps[-1]["step_id"]})
-        children = _objects(step, "steps", f"{where}.")
+        children = _objects(step, "steps", at)
         for index in reversed(range(len(children))):
             stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
 
 
 def _measurements(
-    rows: ReportRows, step: Mapping[str, Any], where: str, order: int, path: str
+    rows: ReportRows, step: Mapping[str, Any], step_at: str, order: int, path: str
 ) -> None:
     for key, kind in (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S")):
-        for index, meas in enumerate(_objects(step, key, f"{where}.")):
-            at = f"{where}.{key}[{index}]."
+        if key not in step:
+            continue
+        for index, meas in enumerate(_objects(step, key, step_at)):
+            at = f"{step_at}{key}[{index}]."
             name = _text(meas, "name", at)
             value = meas.get("value")
             rows.measurements.append(

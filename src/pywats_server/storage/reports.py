@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ._bulk_insert import insert_rows
 from ._database import Database
 from ._report_rows import ReportRows
 from .processes import processes
@@ -144,8 +145,7 @@ class ReportStore:
             ):
                 batches[table].extend({"report_pk": pk, **record} for record in records)
         for table, records in batches.items():
-            if records:
-                connection.execute(table.insert(), records)
+            insert_rows(connection, table, records)
 
     def document(self, report_id: str) -> StoredDocument | None:
         """The stored document of a report (id compared case-insensitively), or None."""
