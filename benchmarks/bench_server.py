@@ -12,6 +12,9 @@ For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database o
 2. Queries: 100,000 reports (11 steps each, 50 part numbers, 3 processes, one year of start
    times) are bulk-loaded with `ReportStore.save_many` before the server starts; each header
    query then runs 200 times through `WATS.reports.query_headers`, p50/p95 reported.
+
+For iterating, the environment narrows a run: `INGEST_REPORTS=200` (reports per ingest pass),
+`QUERIES=0` (skip the 100,000-report query part) and `BACKENDS=sqlite` (or `postgresql`).
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ from pywats_server.storage import Database, ReportStore, Submission, UserStore, 
 POSTGRES_URL = os.environ.get(
     "PYWATS_BENCH_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
 )
-INGEST_REPORTS = 1_000
+INGEST_REPORTS = int(os.environ.get("INGEST_REPORTS", "1000"))
+QUERIES = os.environ.get("QUERIES", "1") != "0"
+BACKENDS = os.environ.get("BACKENDS", "sqlite,postgresql").split(",")
 CLIENTS = 8
 STORED_REPORTS = 100_000
 QUERY_RUNS = 200
@@ -319,11 +324,16 @@ def main() -> None:
     ingest: list[tuple[str, float, str, float]] = []
     latency: list[tuple[str, float, float]] = []
     for backend, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+        if backend.lower() not in BACKENDS:
+            continue
         with database() as url:
             ingest += _ingest(backend, url)
-        with database() as url:
-            latency += _queries(backend, url)
+        if QUERIES:
+            with database() as url:
+                latency += _queries(backend, url)
     print_table("Ingest: seconds per report over loopback", ingest)
+    if not latency:
+        return
     print(f"\n## Header queries over {STORED_REPORTS:,} reports ({QUERY_RUNS} runs each)")
     print(f"{'query':60} {'p50':>10} {'p95':>10}")
     for name, p50, p95 in latency:
