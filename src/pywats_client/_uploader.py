@@ -172,7 +172,8 @@ class Uploader:
                 await self._permanent(item, f"report breaks the submit rules: {exc}")
                 return
             except CircuitOpenError as exc:
-                await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=False)
+                # No request was made: whether the server answers is what it was.
+                await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=None)
                 return
             except APIConnectionError as exc:
                 await self._transient(item, str(exc), None, answered=False)
@@ -209,12 +210,13 @@ class Uploader:
         _log.error("outbox trouble with %s (%s); pausing %.1f s", item.id, exc, delay)
 
     async def _transient(
-        self, item: Item, error: str, retry_after: float | None, *, answered: bool
+        self, item: Item, error: str, retry_after: float | None, *, answered: bool | None
     ) -> None:
         state = self.state
         state.consecutive_failures += 1
-        state.server_answers = answered
-        state.last_error = error
+        if answered is not None:
+            state.server_answers = answered
+            state.last_error = error
         delay = self.backoff.delay(state.consecutive_failures)
         if retry_after is not None:
             delay = min(max(retry_after, 0.0), self.backoff.cap)

@@ -182,3 +182,36 @@ async def test_config_reload_starts_watching_a_new_folder(
     assert (
         service.config.converters[0].watch == tmp_path / "in" / "b"
     )  # the bad file changed nothing
+
+
+@pytest.mark.parametrize(
+    ("fault", "healthy"), [("503", False), ("refused", True)], ids=["server-answers", "offline"]
+)
+async def test_health_fails_on_old_pending_reports_only_while_the_server_answers(
+    tmp_path: Path, samples: Path, server_app: object, server_token: str, fault: str, healthy: bool
+) -> None:
+    from ._chaos import ChaosTransport
+
+    chaos = ChaosTransport(httpx.ASGITransport(app=server_app))  # type: ignore[arg-type]
+    chaos.mode = fault
+    converters = '[[converters]]\ntype = "wsjf"\nwatch = "in"\n'
+    config_path = write_config(tmp_path, "http://testserver", server_token, converters=converters)
+    text = config_path.read_text().replace("[outbox]", "[outbox]\nhealth_max_age_minutes = 0.005")
+    config_path.write_text(text)
+    service = Service(load_config(config_path), transport=chaos)
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(service.is_ready)
+        shutil.copy(samples / "wats" / "uur-example.json", tmp_path / "in" / "uur.json")
+        await eventually(lambda: len(chaos.attempts) >= 2)
+        await anyio.sleep(0.4)  # older than the 0.3 s threshold
+        problems = service.health()
+        chaos.mode = None
+        await eventually(lambda: service.outbox.stats().delivered == 1)
+        recovered = service.health()
+        service.stop()
+    assert (problems == []) is healthy, problems
+    if not healthy:
+        assert "oldest pending report is" in problems[0]
+        assert "503" in problems[0]
+    assert recovered == []
