@@ -8,7 +8,6 @@ is ready once its size and mtime have been unchanged for `stable_seconds` and it
 from __future__ import annotations
 
 import fnmatch
-import logging
 import os
 import queue
 import time
@@ -22,8 +21,6 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 __all__ = ["Ready", "WatchSpec", "Watcher", "matches"]
-
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,6 @@ from pywats_client._identity import Station
 
 __all__ = ["Converted", "ConverterPool", "Failed", "Job", "convert_job"]
 
-_log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class Job:
