@@ -137,7 +137,11 @@ def run(config: ConfigOption) -> None:
         faults=faults,
         notifier=Notifier.from_environ(os.environ),
     )
-    anyio.run(service.run)
+    try:
+        anyio.run(service.run)
+    except ConfigError as exc:
+        errors.print(f"[red]cannot start[/red]\n{exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 @app.command()

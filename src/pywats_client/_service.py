@@ -335,14 +335,21 @@ class Service:
         await self.pool.start()
         if self.config.control.enabled:
             app = create_app(self, ensure_token(data))
-            self.control = ControlServer(app, self.config.control.host, self.config.control.port)
+            host, port = self.config.control.host, self.config.control.port
+            try:
+                self.control = ControlServer(app, host, port)
+            except OSError as exc:
+                self.pool.close()
+                raise ConfigError(
+                    f"control.port: cannot listen on {host}:{port}: {exc.strerror}"
+                ) from None
             (data / ENDPOINT_FILE).write_text(
                 json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
             )
         self.started = time.monotonic()
         try:
             async with anyio.create_task_group() as group:
-                if handle_signals:
+                if handle_signals and os.name != "nt":  # Windows: Ctrl-C ends anyio.run
                     group.start_soon(self._signals)
                 group.start_soon(self._intake_forever)
                 group.start_soon(self._supervised, "uploader", self.uploader.run)

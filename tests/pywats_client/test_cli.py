@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -131,3 +133,20 @@ def test_service_commands_against_a_running_station(
     code, output = invoke("status", "--config", str(config))
     assert code == 1
     assert "no running service" in output
+
+
+def test_run_refuses_a_control_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+        config.write_text(config.read_text().replace("port = 0", f"port = {port}"))
+        done = subprocess.run(
+            [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"control.port: cannot listen on 127.0.0.1:{port}" in done.stderr
