@@ -1,9 +1,11 @@
-"""Many rows into one table through the driver's `executemany`, compiled once per dialect.
+"""Many rows into one table in one driver call, compiled once per table and dialect.
 
 `connection.execute(table.insert(), rows)` builds and type-converts every row's parameters in
 Python (about 10 µs a row); a report brings ~200 rows, so that cost rivalled the database's own
-work. Here the INSERT is compiled once per table and dialect, and each row becomes a plain tuple
-(or dict, for named parameter styles) with the same bind conversions SQLAlchemy would apply.
+work. Here each row becomes a plain tuple with the bind conversions SQLAlchemy would apply, and
+goes to the driver at once: SQLite's `executemany` of the compiled INSERT, and PostgreSQL's
+`COPY ... FROM STDIN` (psycopg's pipelined `executemany` still sends one statement per row).
+Driver errors are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises them.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy.exc import DBAPIError
 
 __all__ = ["insert_rows"]
 
 
 @dataclass(frozen=True)
 class _Statement:
-    sql: str
+    sql: str  # INSERT in the dialect's parameter style, or COPY on PostgreSQL
     names: tuple[str, ...]
     converters: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
@@ -48,7 +51,13 @@ def _statement(table: Table, dialect: Dialect) -> _Statement:
     converters = tuple(
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
-    statement = _Statement(str(compiled), names, converters, compiled.positional)
+    if dialect.name == "postgresql":
+        quote = dialect.identifier_preparer.quote
+        columns = ", ".join(quote(name) for name in names)
+        copy = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        statement = _Statement(copy, names, converters, positional=True)
+    else:
+        statement = _Statement(str(compiled), names, converters, compiled.positional)
     with _lock:
         _statements[key] = statement
     return statement
@@ -59,4 +68,17 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     if not rows:
         return
     statement = _statement(table, connection.dialect)
-    connection.exec_driver_sql(statement.sql, [statement.parameters(row) for row in rows])
+    parameters = [statement.parameters(row) for row in rows]
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(statement.sql, parameters)
+        return
+    dbapi = connection.dialect.loaded_dbapi
+    cursor: Any = connection.connection.cursor()
+    try:
+        with cursor.copy(statement.sql) as copy:
+            for values in parameters:
+                copy.write_row(values)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement.sql, None, exc, dbapi.Error) from exc
+    finally:
+        cursor.close()

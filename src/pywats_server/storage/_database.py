@@ -28,6 +28,11 @@ def _tune_sqlite(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
     # except for the last transactions on power loss, which the submitting client retries.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A report dirties ~300 index pages (one leaf per step path in each path index), and a WAL
+    # checkpoint copies the WAL's pages into the database and fsyncs both. At SQLite's default
+    # of 1,000 pages that happened every ~3 reports; at 10,000 (a ~40 MB WAL, reused) a page
+    # rewritten by many reports is copied once, and ten times fewer fsyncs: ~2x ingest rate.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # OData contains/startswith are case-sensitive, as LIKE is on PostgreSQL.

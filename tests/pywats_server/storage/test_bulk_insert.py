@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 from pywats_server.storage import Database
 from pywats_server.storage._bulk_insert import insert_rows
@@ -91,4 +92,14 @@ def test_no_rows_is_a_no_op_and_a_missing_column_fails(
         insert_rows(connection, ours, [])
     with pytest.raises(KeyError, match="note"), database.engine.begin() as connection:
         insert_rows(connection, ours, ROWS)
+    assert _stored(database, ours) == []
+
+
+def test_a_duplicate_key_raises_sqlalchemy_integrity_error(
+    tables: tuple[Database, Table, Table],
+) -> None:
+    database, ours, _ = tables
+    rows = [{**ROWS[0], "note": None}, {**ROWS[1], "pk": ROWS[0]["pk"], "note": None}]
+    with pytest.raises(IntegrityError), database.engine.begin() as connection:
+        insert_rows(connection, ours, rows)
     assert _stored(database, ours) == []
