@@ -424,7 +424,10 @@ class Service:
             self.notifier.watchdog()
             if time.monotonic() - last_prune > 600:
                 pruned = await anyio.to_thread.run_sync(self.outbox.prune, keep)
-                if pruned:
-                    _log.info("pruned %d delivered report(s)", pruned)
+                forgotten = await anyio.to_thread.run_sync(
+                    self.store.ledger_prune, time.time() - keep
+                )
+                if pruned or forgotten:
+                    _log.info("pruned %d delivered report(s), %d ledger entries", pruned, forgotten)
                 last_prune = time.monotonic()
             await anyio.sleep(min(interval, 30.0))

@@ -120,9 +120,15 @@ class Store:
         with self.transaction() as cursor:
             self.ledger_put(cursor, entry)
 
-    def ledger_forget(self, path: str) -> None:
-        with self.transaction() as cursor:
-            cursor.execute("DELETE FROM ledger WHERE path = ?", (path,))
+    def ledger_prune(self, before: float) -> int:
+        """Forget files recorded before `before` (Unix time) that are no longer there (moved to
+        Done or deleted): only a file still in its folder needs its entry. Returns how many."""
+        rows = self.query("SELECT path FROM ledger WHERE at < ?", (before,))
+        gone = [(row["path"],) for row in rows if not Path(row["path"]).exists()]
+        if gone:
+            with self.transaction() as cursor:
+                cursor.executemany("DELETE FROM ledger WHERE path = ?", gone)
+        return len(gone)
 
     def close(self) -> None:
         with self._lock:

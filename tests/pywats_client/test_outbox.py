@@ -163,3 +163,15 @@ def test_recovery_adopts_orphans_and_sets_aside_the_rest(tmp_path: Path) -> None
     )
     states = {i.id: i.state for i in outbox.items()}
     assert states == {queued.id: "quarantined", orphan.id: "pending"}
+
+
+def test_ledger_forgets_old_entries_of_files_that_are_gone(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    for path, at in ((kept, 1.0), (tmp_path / "moved.json", 1.0), (tmp_path / "new.json", 9.0)):
+        store.ledger_record(LedgerEntry(str(path), 2, 3, "00" * 32, "accepted", at))
+    assert store.ledger_prune(before=5.0) == 1
+    assert store.ledger_get(str(tmp_path / "moved.json")) is None
+    assert store.ledger_get(str(kept)) is not None  # still in its folder (after = "keep")
+    assert store.ledger_get(str(tmp_path / "new.json")) is not None  # too recent
