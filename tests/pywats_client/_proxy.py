@@ -136,7 +136,8 @@ class ChaosProxy:
         self._call(self._listen())
 
     def close(self) -> None:
-        self._call(self._close())
+        """Stop listening, end every connection and the thread; nothing is left to leak."""
+        self._call(self._shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
@@ -157,6 +158,13 @@ class ChaosProxy:
             self._server = None
         for writer in list(self._writers):
             writer.transport.abort()
+
+    async def _shutdown(self) -> None:
+        await self._close()
+        tasks = asyncio.all_tasks() - {asyncio.current_task()}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _fault_for(self, request: _Message) -> Fault | None:
         method, _, rest = request.first_line.partition(" ")
