@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ._bulk_insert import insert_rows
 from ._database import Database
+from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
 from .processes import processes
 from .report_tables import (
@@ -54,6 +55,10 @@ class Attachment:
     data: bytes
 
 
+# Reports per shared transaction at most: bounds how long one transaction holds the write lock.
+_GROUP_LIMIT = 32
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -63,10 +68,15 @@ class ReportStore:
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        self._group = GroupCommit(self.save_many, limit=_GROUP_LIMIT)
 
     def save(self, submission: Submission) -> None:
-        """Store one report, replacing any earlier report with the same id."""
-        self.save_many([submission])
+        """Store one report, replacing any earlier report with the same id.
+
+        Reports saved concurrently (several clients submitting) share a transaction; each call
+        returns once its report is committed and raises only for its own report.
+        """
+        self._group.write(submission)
 
     def save_many(self, submissions: Sequence[Submission]) -> None:
         """Store reports in one transaction; ids that already exist are replaced.

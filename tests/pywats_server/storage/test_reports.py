@@ -1,0 +1,69 @@
+"""`ReportStore.save` from many threads at once: every report stored, the same id kept once."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from pywats_server._formats import parse_submission
+from pywats_server.storage import Database, ReportStore, Submission
+from pywats_server.storage.report_tables import report_steps, reports
+
+SAMPLE = Path(__file__).parents[3] / ".." / "shared" / "samples" / "wats" / "uut-wsjf-export.json"
+
+
+def _submission(report_id: str, serial: str) -> Submission:
+    document = json.loads(SAMPLE.read_bytes())
+    document.update(id=report_id, sn=serial)
+    return parse_submission(json.dumps(document).encode(), "wsjf")
+
+
+@pytest.fixture
+def database(server_db_url: str) -> Iterator[Database]:
+    database = Database(server_db_url)
+    yield database
+    database.dispose()
+
+
+def test_concurrent_saves_all_land_and_a_repeated_id_is_one_report(database: Database) -> None:
+    store = ReportStore(database)
+    repeated = str(uuid.uuid4())
+    submissions = [_submission(str(uuid.uuid4()), f"CONC-{n}") for n in range(14)]
+    submissions += [_submission(repeated, "CONC-A"), _submission(repeated, "CONC-B")]
+    before = store.count()
+    start = threading.Barrier(len(submissions))
+    errors: list[BaseException] = []
+
+    def save(submission: Submission) -> None:
+        start.wait()
+        try:
+            store.save(submission)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(s,)) for s in submissions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert store.count() == before + 15
+    with database.engine.connect() as connection:
+        serial, received, pk = connection.execute(
+            select(reports.c.serial_number, reports.c.receive_count, reports.c.report_pk).where(
+                reports.c.report_id == repeated
+            )
+        ).one()
+        steps = connection.scalar(select(func.count()).where(report_steps.c.report_pk == pk))
+    assert serial in ("CONC-A", "CONC-B")
+    assert received == 2  # counted as if saved one after the other
+    assert steps == len(submissions[0].rows.steps)
+    stored = store.document(repeated)
+    assert stored is not None
+    assert json.loads(stored.body)["sn"] == serial
