@@ -19,6 +19,7 @@ import httpx
 
 from pywats import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AsyncWATS,
     CircuitOpenError,
@@ -177,6 +178,12 @@ class Uploader:
                 return
             except APIConnectionError as exc:
                 await self._transient(item, str(exc), None, answered=False)
+                return
+            except APIResponseValidationError as exc:
+                # A 2xx that is not the server's answer (a captive portal, a misconfigured
+                # proxy): whether the report was stored is unknown, so it is sent again later;
+                # its id makes that safe. Not the report's fault, so never a quarantine.
+                await self._transient(item, str(exc), None, answered=True)
                 return
             except APIStatusError as exc:
                 if exc.status_code in TRANSIENT_STATUSES or exc.status_code >= 500:
