@@ -79,12 +79,10 @@ def wait_until(check: Callable[[], bool], within: float = 60.0, what: str = "") 
 
 
 @asynccontextmanager
-async def running(
-    config: Path, *, disk: DiskIO | None = None, **options: Any
-) -> AsyncIterator[Service]:
+async def running(config: Path, *, disk: DiskIO | None = None) -> AsyncIterator[Service]:
     """The service from `config` running in this event loop until the block ends; the block
-    sees it ready. `disk` replaces the write seam; `options` go to `Service`."""
-    service = Service(load_config(config), config_path=config, disk=disk, **options)
+    sees it ready. `disk` replaces the write seam."""
+    service = Service(load_config(config), config_path=config, disk=disk)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
         await eventually(service.is_ready, what="the service to become ready")
