@@ -1,0 +1,70 @@
+"""Service definitions for systemd, launchd and Windows, and the commands that manage them.
+
+The commands are collected instead of run: installing a real service needs root and a service
+manager. The systemd unit itself is checked with `systemd-analyze verify` in `test_cli.py`.
+"""
+
+from __future__ import annotations
+
+import plistlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from pywats_client._service_install import (
+    ServiceDefinition,
+    control,
+    install,
+    launchd_plist,
+    uninstall,
+    windows_task_command,
+)
+
+
+def definition(tmp_path: Path, user: bool = False) -> ServiceDefinition:
+    return ServiceDefinition.for_config(tmp_path / "line1.toml", user_mode=user)
+
+
+def test_names_follow_the_config_file(tmp_path: Path) -> None:
+    assert ServiceDefinition.for_config(tmp_path / "client.toml").name == "pywats-client"
+    assert definition(tmp_path).name == "pywats-client-line1"
+
+
+def test_launchd_plist_is_valid_and_runs_the_service(tmp_path: Path) -> None:
+    service = definition(tmp_path)
+    plist = plistlib.loads(launchd_plist(service, tmp_path).encode())
+    assert plist["Label"] == "com.pywats.pywats-client-line1"
+    assert plist["ProgramArguments"][-3:] == ["run", "--config", str(tmp_path / "line1.toml")]
+    assert plist["KeepAlive"] is True
+
+
+def test_windows_task_starts_at_boot(tmp_path: Path) -> None:
+    command = windows_task_command(definition(tmp_path))
+    assert command[:6] == ["schtasks", "/Create", "/F", "/TN", "pywats-client-line1", "/SC"]
+    assert "ONSTART" in command
+    assert "run --config" in command[-1]
+
+
+def test_install_start_stop_uninstall_commands(tmp_path: Path) -> None:
+    issued: list[list[str]] = []
+
+    def run(command: Sequence[str]) -> None:
+        issued.append(list(command))
+
+    service = definition(tmp_path, user=True)
+    path = install(service, platform="systemd", target_dir=tmp_path, run=run)
+    assert path == tmp_path / "pywats-client-line1.service"
+    control(service, "start", platform="systemd", run=run)
+    control(service, "stop", platform="systemd", run=run)
+    uninstall(service, platform="systemd", target_dir=tmp_path, run=run)
+    assert issued == [
+        ["systemctl", "--user", "daemon-reload"],
+        ["systemctl", "--user", "enable", "pywats-client-line1.service"],
+        ["systemctl", "--user", "start", "pywats-client-line1.service"],
+        ["systemctl", "--user", "stop", "pywats-client-line1.service"],
+    ]
+    assert not path.exists()
+    launchd = install(service, platform="launchd", target_dir=tmp_path, run=run)
+    assert launchd is not None
+    assert issued[-1] == ["launchctl", "load", "-w", str(launchd)]
+    control(service, "start", platform="windows", run=run)
+    assert issued[-1] == ["schtasks", "/Run", "/TN", "pywats-client-line1"]
