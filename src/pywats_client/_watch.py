@@ -19,6 +19,7 @@ import anyio
 from anyio.abc import ObjectSendStream
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 __all__ = ["Ready", "WatchSpec", "Watcher", "matches"]
 
@@ -157,7 +158,7 @@ class Watcher:
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._rescan_loop)
-                await self._stability_loop(ready)
+                await self._stability_loop(ready, observer)
         finally:
             observer.stop()
             with anyio.CancelScope(shield=True):
@@ -171,10 +172,11 @@ class Watcher:
                 await self._rescan_now.wait()
             self._rescan_now = anyio.Event()
 
-    async def _stability_loop(self, ready: ObjectSendStream[Ready]) -> None:
+    async def _stability_loop(self, ready: ObjectSendStream[Ready], observer: BaseObserver) -> None:
         interval = min(max(self.stable_seconds / 4, 0.05), 1.0)
         while True:
             await anyio.sleep(interval)
+            _check_watching(observer)
             while not self._events.empty():
                 self.note(self._events.get_nowait())
             now = self.clock()
@@ -186,6 +188,15 @@ class Watcher:
                 if outcome:
                     self._busy.add(path)
                     await ready.send(Ready(probe.spec, path, probe.size, probe.mtime_ns))
+
+
+def _check_watching(observer: BaseObserver) -> None:
+    """Raise when a folder's watch has ended (the folder was deleted and made again, a share
+    was unmounted): its events would never come back, leaving only the slow rescan. Raising
+    lets the supervisor start the watcher afresh: new watches and a full scan."""
+    lost = [emitter.watch.path for emitter in observer.emitters if not emitter.is_alive()]
+    if lost:
+        raise RuntimeError(f"watching stopped for {', '.join(lost)}; starting again")
 
 
 def _probe(path: Path, probe: _Probe, now: float, stable_seconds: float) -> bool | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import anyio
@@ -66,6 +67,26 @@ async def test_a_folder_of_results_moved_in_is_found_without_waiting_for_a_resca
         os.rename(staged, tmp_path / "in" / "lot-7")
         await eventually(lambda: service.outbox.stats().delivered == 6, what="the folder")
     assert len(list((tmp_path / "in" / "Done" / "lot-7" / "panel").iterdir())) == 5
+    with WATS(base_url=base_url, token=token) as client:
+        reports.check(client)
+
+
+async def test_a_watch_folder_deleted_and_recreated_is_watched_again(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    station = "RACE-recreated"
+    settings = {"intake.rescan_seconds": 3600}  # only the start-up scan: events must do it
+    config = tuned_config(tmp_path, base_url, token, station=station, settings=settings)
+    reports = Reports(samples, station)
+    reports.write(tmp_path / "in" / "first.json")
+    async with running(config) as service:
+        await eventually(lambda: service.outbox.stats().delivered == 1, what="the first file")
+        # An operator clears the folder by deleting it, or a share is unmounted and mounted.
+        shutil.rmtree(tmp_path / "in")
+        (tmp_path / "in").mkdir()
+        reports.write(tmp_path / "in" / "second.json")
+        await eventually(lambda: service.outbox.stats().delivered == 2, what="the second file")
     with WATS(base_url=base_url, token=token) as client:
         reports.check(client)
 
