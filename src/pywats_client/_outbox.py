@@ -13,8 +13,9 @@ import hashlib
 import json
 import re
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,11 @@ class Outbox:
         self.faults = faults
         self.clock = clock
         folder.mkdir(parents=True, exist_ok=True)
+        # Ids being accepted right now. Two accepts of the same report write the same file
+        # name, so they take turns: otherwise one that fails would remove the file the other
+        # just committed. Accepts of different reports still run side by side.
+        self._accepting: set[str] = set()
+        self._turns = threading.Condition()
 
     def accept(
         self,
@@ -118,6 +124,29 @@ class Outbox:
         Returns how many entries were new or changed (an identical resend is a no-op). Raises
         OSError (e.g. ENOSPC, EROFS) with nothing committed; the caller retries later.
         """
+        with self._turn({e.id for e in entries}):
+            return self._accept(entries, converter, source, priority, ledger)
+
+    @contextlib.contextmanager
+    def _turn(self, ids: set[str]) -> Iterator[None]:
+        with self._turns:
+            self._turns.wait_for(lambda: self._accepting.isdisjoint(ids))
+            self._accepting |= ids
+        try:
+            yield
+        finally:
+            with self._turns:
+                self._accepting -= ids
+                self._turns.notify_all()
+
+    def _accept(
+        self,
+        entries: Sequence[Entry],
+        converter: str,
+        source: str,
+        priority: int,
+        ledger: LedgerEntry | None,
+    ) -> int:
         known = self._existing({e.id for e in entries})
         fresh: list[tuple[Entry, str, str]] = []
         temporary: Path | None = None

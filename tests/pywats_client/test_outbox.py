@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -175,3 +176,49 @@ def test_ledger_forgets_old_entries_of_files_that_are_gone(tmp_path: Path) -> No
     assert store.ledger_get(str(tmp_path / "moved.json")) is None
     assert store.ledger_get(str(kept)) is not None  # still in its folder (after = "keep")
     assert store.ledger_get(str(tmp_path / "new.json")) is not None  # too recent
+
+
+class InterleavingDisk(DiskIO):
+    """Thread "A" pauses at its folder fsync until released; thread "B" fails there (ENOSPC)."""
+
+    def __init__(self) -> None:
+        self.a_paused = threading.Event()
+        self.release_a = threading.Event()
+
+    def fsync_dir(self, path: Path) -> None:
+        name = threading.current_thread().name
+        if name == "A":
+            self.a_paused.set()
+            assert self.release_a.wait(10)
+        elif name == "B":
+            raise OSError(errno.ENOSPC, "injected")
+        super().fsync_dir(path)
+
+
+def test_a_failing_twin_accept_never_removes_the_file_another_accept_commits(
+    tmp_path: Path,
+) -> None:
+    # Two identical files (same id, same bytes) are accepted at once; the second fails.
+    disk = InterleavingDisk()
+    outbox = Outbox(tmp_path / "o", Store(tmp_path / "s.db"), max_bytes=10**6, disk=disk)
+    errors: dict[str, BaseException] = {}
+
+    def accept() -> None:
+        try:
+            outbox.accept([report(7)], converter="wsjf", source=threading.current_thread().name)
+        except OSError as error:
+            errors[threading.current_thread().name] = error
+
+    first = threading.Thread(target=accept, name="A")
+    first.start()
+    assert disk.a_paused.wait(10)
+    second = threading.Thread(target=accept, name="B")
+    second.start()
+    second.join(0.5)  # B either fails now or waits for A
+    disk.release_a.set()
+    first.join(10)
+    second.join(10)
+    assert "A" not in errors
+    [item] = outbox.items()
+    assert outbox.read(item) == report(7).data
+    assert outbox.problems() == []
