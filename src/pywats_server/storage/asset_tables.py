@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, St
 from ..odata import FieldSpec, ODataError, compile_filter, compile_orderby, parse_filter
 from ._domain import Invalid
 from ._metadata import BigId, metadata
+from ._tags import tag_table
 
 __all__ = [
     "ASSET_COLUMNS",
@@ -78,13 +79,7 @@ assets = Table(
     Column("running_count", BigId, nullable=False),
 )
 
-asset_tags = Table(
-    "asset_tags",
-    metadata,
-    Column("asset_id", String(36), ForeignKey("assets.asset_id"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
-)
+asset_tags = tag_table("asset_tags", "asset_id", "assets.asset_id", String(36))
 
 asset_log = Table(
     "asset_log",

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, or_, select
 
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
+from ._tags import apply_tags, read_tags
 from .asset_state import evaluate
 from .asset_tables import (
     ASSET_COLUMNS,
@@ -39,7 +40,6 @@ from .asset_tables import (
     assets,
     type_dict,
 )
-from .products import apply_tags, read_tags
 
 __all__ = ["AssetStore"]
 

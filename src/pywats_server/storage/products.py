@@ -6,7 +6,7 @@ tags given with `change` 3 are deleted, other given tags are set, unmentioned ta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -26,6 +26,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
+from ._tags import apply_tags, read_tags, tag_table
 from .reference import product_groups
 
 __all__ = [
@@ -64,22 +65,10 @@ product_revisions = Table(
     UniqueConstraint("product_id", "revision"),
 )
 
-product_tags = Table(
-    "product_tags",
-    metadata,
-    Column("product_id", String(36), ForeignKey("products.product_id"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
-)
+product_tags = tag_table("product_tags", "product_id", "products.product_id", String(36))
 
-revision_tags = Table(
-    "revision_tags",
-    metadata,
-    Column(
-        "revision_id", String(36), ForeignKey("product_revisions.revision_id"), primary_key=True
-    ),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
+revision_tags = tag_table(
+    "revision_tags", "revision_id", "product_revisions.revision_id", String(36)
 )
 
 product_group_members = Table(
@@ -93,8 +82,6 @@ product_group_members = Table(
     ),
     Column("product_id", String(36), ForeignKey("products.product_id"), primary_key=True),
 )
-
-_DELETE = 3
 
 
 def _state(value: Any, where: str) -> int:
@@ -110,30 +97,6 @@ def _text(body: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{where}.{key}: expected a non-empty string, got {value!r}")
     return value
-
-
-def apply_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str | int, tags: Iterable[Any]
-) -> None:
-    """Set (or, for `change` 3, delete) the given `{key, value, change}` tags of one owner."""
-    key_column = table.c[owner]
-    for index, tag in enumerate(tags):
-        if not isinstance(tag, Mapping) or not isinstance(tag.get("key"), str):
-            raise Invalid(f"tags[{index}]: expected an object with a string 'key'")
-        where = (key_column == owner_id) & (table.c.key == tag["key"])
-        connection.execute(table.delete().where(where))
-        if tag.get("change") != _DELETE:
-            row = {owner: owner_id, "key": tag["key"], "value": tag.get("value")}
-            connection.execute(table.insert().values(row))
-
-
-def read_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str | int
-) -> list[dict[str, Any]]:
-    rows = connection.execute(
-        select(table.c.key, table.c.value).where(table.c[owner] == owner_id).order_by(table.c.key)
-    )
-    return [{"key": key, "value": value} for key, value in rows]
 
 
 class ProductStore:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
-from .products import apply_tags, read_tags
+from ._tags import apply_tags, read_tags, tag_table
 
 __all__ = ["STATUSES", "SoftwareStore", "package_files", "packages"]
 
@@ -58,12 +58,8 @@ packages = Table(
     UniqueConstraint("name", "version"),
 )
 
-package_tags = Table(
-    "software_package_tags",
-    metadata,
-    Column("package_id", String(36), ForeignKey("software_packages.package_id"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
+package_tags = tag_table(
+    "software_package_tags", "package_id", "software_packages.package_id", String(36)
 )
 
 package_files = Table(

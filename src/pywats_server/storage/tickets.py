@@ -30,7 +30,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import BigId, metadata
-from .products import apply_tags, read_tags
+from ._tags import apply_tags, read_tags, tag_table
 
 __all__ = ["STATUS_NAMES", "TicketStore", "ticket_attachments", "ticket_updates", "tickets"]
 
@@ -52,13 +52,7 @@ tickets = Table(
     Column("updated_utc", DateTime, nullable=False),
 )
 
-ticket_tags = Table(
-    "ticket_tags",
-    metadata,
-    Column("ticket_id", String(36), ForeignKey("tickets.ticket_id"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
-)
+ticket_tags = tag_table("ticket_tags", "ticket_id", "tickets.ticket_id", String(36))
 
 ticket_updates = Table(
     "ticket_updates",

@@ -28,8 +28,9 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
+from ._tags import apply_tags, read_tags, tag_table
 from .product_structure import ProductStructureStore
-from .products import ProductStore, apply_tags, read_tags
+from .products import ProductStore
 
 __all__ = ["PHASES", "SCRAPPED", "UnitStore", "seed_phases", "unit_changes", "unit_phases", "units"]
 
@@ -59,13 +60,7 @@ units = Table(
     UniqueConstraint("serial_number", "part_number"),
 )
 
-unit_tags = Table(
-    "unit_tags",
-    metadata,
-    Column("unit_pk", BigId, ForeignKey("units.unit_pk"), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("value", Text),
-)
+unit_tags = tag_table("unit_tags", "unit_pk", "units.unit_pk", BigId)
 
 unit_changes = Table(
     "unit_changes",
