@@ -242,15 +242,38 @@ def outbox_verify(config: ConfigOption) -> None:
 
 
 @converters_app.command("list")
-def converters_list() -> None:
-    """Every converter this installation knows, with its parameters."""
-    table = Table()
+def converters_list(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Also list this instance's configured converters."),
+    ] = None,
+) -> None:
+    """Every converter this installation knows, with its parameters; with `--config`, also the
+    configured entries and whether each is enabled."""
+    table = Table(title="installed converters")
     for column in ("name", "patterns", "parameters"):
         table.add_column(column)
     for name, kind in available_converters().items():
         parameters = ", ".join(f"{p.name}={p.default!r}" for p in kind.parameters)
         table.add_row(name, " ".join(kind.patterns), parameters)
     console.print(table)
+    if config is None:
+        return
+    configured = Table(title=f"configured in {config}")
+    for column in ("#", "type", "enabled", "watch", "patterns", "after", "priority"):
+        configured.add_column(column)
+    for index, entry in enumerate(_load(config).converters):
+        patterns = entry.patterns or get_converter(entry.type).patterns
+        configured.add_row(
+            str(index),
+            entry.type,
+            "yes" if entry.enabled else "no",
+            str(entry.watch),
+            " ".join(patterns),
+            entry.after,
+            str(entry.priority),
+        )
+    console.print(configured)
 
 
 @converters_app.command("test")

@@ -109,6 +109,10 @@ class LoggingConfig(_Section):
 class ConverterConfig(_Section):
     type: str = Field(description="Converter name, e.g. 'wsjf'")
     watch: Path
+    # Optional with a default, so files without it keep meaning what they meant: no new schema.
+    enabled: bool = Field(
+        True, description="A disabled converter keeps its settings but takes no files"
+    )
     patterns: tuple[str, ...] | None = Field(None, description="Defaults to the converter's")
     exclude: tuple[str, ...] = ()
     after: Literal["move", "delete", "keep"] = "move"

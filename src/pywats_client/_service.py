@@ -44,8 +44,11 @@ _log = logging.getLogger(__name__)
 
 
 def _specs(config: ClientConfig) -> list[WatchSpec]:
+    """What to watch: the enabled converters only, keyed by their index in the file."""
     specs = []
     for key, converter in enumerate(config.converters):
+        if not converter.enabled:
+            continue
         patterns = converter.patterns or get_converter(converter.type).patterns or ("*",)
         skip = [config.paths.data]
         if converter.after == "move":
@@ -263,6 +266,7 @@ class Service:
             {
                 "type": c.type,
                 "watch": str(c.watch),
+                "enabled": c.enabled,
                 "patterns": list(c.patterns or get_converter(c.type).patterns),
                 "after": c.after,
                 "priority": c.priority,
@@ -357,7 +361,8 @@ class Service:
                 if self.control is not None:
                     group.start_soon(self._supervised, "control", self.control.serve)
                 self._ready = True
-                self.notifier.ready(f"watching {len(self.config.converters)} folder(s)")
+                watching = sum(c.enabled for c in self.config.converters)
+                self.notifier.ready(f"watching {watching} folder(s)")
                 _log.info("station %s running", self.station.name)
                 await self._stop.wait()
                 await self._shutdown(group)

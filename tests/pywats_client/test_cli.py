@@ -92,6 +92,27 @@ def test_systemd_unit_is_installable(tmp_path: Path) -> None:
     assert not unit.exists()
 
 
+def test_converters_list_shows_the_configured_entries_and_whether_each_is_enabled(
+    tmp_path: Path,
+) -> None:
+    converters = (
+        '[[converters]]\ntype = "wsjf"\nwatch = "in/a"\n'
+        '[[converters]]\ntype = "wsxf"\nwatch = "in/b"\nenabled = false\npriority = 3\n'
+    )
+    config = write_config(tmp_path, "http://wats.local", "dG9rZW4=", converters=converters)
+    code, output = invoke("converters", "list", "--config", str(config))
+    assert code == 0, output
+    rows = [line for line in output.splitlines() if str(tmp_path / "in") in line]
+    assert len(rows) == 2
+    cells = [[cell.strip() for cell in row.split("│")[1:-1]] for row in rows]
+    assert [c[:3] for c in cells] == [["0", "wsjf", "yes"], ["1", "wsxf", "no"]]
+    assert cells[1][3] == str(tmp_path / "in" / "b")
+    assert cells[1][6] == "3"
+    code, output = invoke("converters", "list", "--config", str(tmp_path / "absent.toml"))
+    assert code == 2
+    assert "cannot read the configuration file" in output
+
+
 def test_unit_quotes_paths_with_spaces(tmp_path: Path) -> None:
     definition = ServiceDefinition("pywats-client", tmp_path / "my station" / "client.toml")
     assert f'"{tmp_path / "my station" / "client.toml"}"' in systemd_unit(definition)

@@ -67,6 +67,7 @@ def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
             ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
             r"converters\[0\]\.parameters\.operation_code: .*expected an integer",
         ),
+        (('after = "move"', 'enabled = "maybe"'), r"converters\[0\]\.enabled: Input should be"),
         (('location = "Line 1"', 'location = ""'), r"station\.location: String should have"),
         (("schema_version = 1", "schema_version = 99"), r"schema_version: 99 is newer"),
         (("[server]", "[server\n"), r"not valid TOML"),
@@ -77,6 +78,14 @@ def test_errors_name_file_and_key(tmp_path: Path, change: tuple[str, str], messa
     with pytest.raises(ConfigError, match=message) as caught:
         load_config(path)
     assert str(path) in str(caught.value)
+
+
+def test_converters_are_enabled_unless_the_file_says_otherwise(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, DOCUMENTED)).converters[0].enabled is True
+    text = DOCUMENTED.replace('after = "move"', 'after = "move"\nenabled = false')
+    (converter,) = load_config(write(tmp_path, text)).converters
+    assert converter.enabled is False
+    assert converter.watch == tmp_path / "in" / "wsjf"  # everything else is kept as written
 
 
 def test_station_location_and_purpose_default_to_values_wats_accepts(tmp_path: Path) -> None:

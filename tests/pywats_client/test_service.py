@@ -185,6 +185,51 @@ async def test_config_reload_starts_watching_a_new_folder(
     )  # the bad file changed nothing
 
 
+async def test_a_disabled_converter_takes_no_files_until_a_reload_enables_it(
+    tmp_path: Path, samples: Path, server_app: object, server_token: str
+) -> None:
+    transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
+    converters = (
+        '[[converters]]\ntype = "wsjf"\nwatch = "in/on"\n'
+        '[[converters]]\ntype = "wsjf"\nwatch = "in/off"\nenabled = false\n'
+    )
+    config_path = write_config(tmp_path, "http://testserver", server_token, converters=converters)
+    uur = (samples / "wats" / "uur-example.json").read_text(encoding="utf-8")
+    waiting = tmp_path / "in" / "off" / "uur.json"
+    waiting.parent.mkdir(parents=True)
+    waiting.write_text(uur, encoding="utf-8")
+    (tmp_path / "in" / "on").mkdir()
+    (tmp_path / "in" / "on" / "uut.json").write_text(
+        (samples / "wats" / "uut-wsjf-export.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    service = Service(load_config(config_path), config_path=config_path, transport=transport)
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(service.is_ready)
+        # Both files were there at start-up: once the enabled folder's file is delivered, the
+        # disabled folder has had the same scan and the same chance.
+        await eventually(lambda: service.outbox.stats().delivered == 1)
+        endpoint = json.loads((tmp_path / "data" / "control.json").read_text())
+        token = (tmp_path / "data" / "control.token").read_text().strip()
+        async with httpx.AsyncClient(base_url=endpoint["url"], timeout=10) as api:
+            auth = {"Authorization": f"Bearer {token}"}
+            listed = (await api.get("/converters", headers=auth)).json()
+        assert waiting.exists()
+        assert service.outbox.stats().pending == 0
+        config_path.write_text(config_path.read_text().replace("enabled = false", ""))
+        result = await service.reload()
+        await eventually(lambda: service.outbox.stats().delivered == 2)
+        await eventually(lambda: not waiting.exists())
+        service.stop()
+    assert [(c["watch"], c["enabled"]) for c in listed] == [
+        (str(tmp_path / "in" / "on"), True),
+        (str(tmp_path / "in" / "off"), False),
+    ]
+    assert result["ok"] is True
+    assert [c["enabled"] for c in service.converters()] == [True, True]
+    assert (tmp_path / "in" / "off" / "Done" / "uur.json").read_text(encoding="utf-8") == uur
+
+
 @pytest.mark.parametrize(
     ("fault", "healthy"), [("503", False), ("refused", True)], ids=["server-answers", "offline"]
 )
