@@ -47,6 +47,14 @@ def _get_filter(**keys: Any) -> WatsFilter:
         raise ApiError(400, problems) from None
 
 
+def _group_and_level(productGroup: str | None = None, level: str | None = None) -> WatsFilter:
+    return _get_filter(productGroup=productGroup, level=level)
+
+
+# The query parameters the GET yield lists share, as a filter.
+GroupAndLevel = Annotated[WatsFilter, Depends(_group_and_level)]
+
+
 @router.post("/api/App/DynamicYield")
 def dynamic_yield(ctx: Context, body: Filter = None, dimensions: str | None = None) -> Rows:
     """Yield grouped by the `dimensions` query parameter (or the body's `dimensions`)."""
@@ -55,11 +63,8 @@ def dynamic_yield(ctx: Context, body: Filter = None, dimensions: str | None = No
 
 
 @router.get("/api/App/VolumeYield")
-def volume_yield_get(
-    ctx: Context, productGroup: str | None = None, level: str | None = None
-) -> Rows:
+def volume_yield_get(ctx: Context, f: GroupAndLevel) -> Rows:
     """Yield per product and operation."""
-    f = _get_filter(productGroup=productGroup, level=level)
     return _run(ctx, lambda s: s.volume_yield(f))
 
 
@@ -70,11 +75,8 @@ def volume_yield(ctx: Context, body: Filter = None) -> Rows:
 
 
 @router.get("/api/App/HighVolume")
-def high_volume_get(
-    ctx: Context, productGroup: str | None = None, level: str | None = None
-) -> Rows:
+def high_volume_get(ctx: Context, f: GroupAndLevel) -> Rows:
     """The products with most units, with their yield."""
-    f = _get_filter(productGroup=productGroup, level=level)
     return _run(ctx, lambda s: s.high_volume(f))
 
 
@@ -91,11 +93,8 @@ def high_volume_by_group(ctx: Context, body: Filter = None) -> Rows:
 
 
 @router.get("/api/App/WorstYield")
-def worst_yield_get(
-    ctx: Context, productGroup: str | None = None, level: str | None = None
-) -> Rows:
+def worst_yield_get(ctx: Context, f: GroupAndLevel) -> Rows:
     """The products with the lowest first-pass yield first."""
-    f = _get_filter(productGroup=productGroup, level=level)
     return _run(ctx, lambda s: s.worst_yield(f))
 
 
