@@ -13,6 +13,18 @@ from pywats.report._uut import UUTReport
 __all__ = ["UURReport"]
 
 
+def _main_unit(part_number: str, revision: str, serial_number: str) -> JSONObject:
+    """The repaired unit itself as sub-unit idx 0, with no failures yet."""
+    return {
+        "partType": "Main",
+        "pn": part_number,
+        "rev": revision,
+        "sn": serial_number,
+        "idx": 0,
+        "failures": [],
+    }
+
+
 class UURReport(Report):
     """A repair of one unit (`type` "R"): the envelope, the `uur` header and repaired units."""
 
@@ -63,16 +75,7 @@ class UURReport(Report):
             "refUUT": ref_uut,
         }
         raw["miscInfos"] = []
-        raw["subUnits"] = [
-            {
-                "partType": "Main",
-                "pn": part_number,
-                "rev": revision,
-                "sn": serial_number,
-                "idx": 0,
-                "failures": [],
-            }
-        ]
+        raw["subUnits"] = [_main_unit(part_number, revision, serial_number)]
         return cls(raw)
 
     @classmethod
@@ -120,10 +123,7 @@ class UURReport(Report):
         for unit in self.sub_units:
             if unit.idx == 0:
                 return unit
-        unit = UURSubUnit(
-            {"partType": "Main", "pn": self.part_number, "rev": self.revision,
-             "sn": self.serial_number, "idx": 0, "failures": []}
-        )  # fmt: skip
+        unit = UURSubUnit(_main_unit(self.part_number, self.revision, self.serial_number))
         self.sub_units.insert(0, unit)
         return unit
 
