@@ -21,6 +21,17 @@ __all__ = ["router"]
 router = APIRouter(tags=["Production"])
 Context = Annotated[ServerContext, Depends(context)]
 _MAX_TAKE = 10_000
+UnitKey = tuple[str, str]
+
+
+def _parent_and_child(
+    parentSerialNumber: str, parentPartNumber: str, childSerialNumber: str, childPartNumber: str
+) -> tuple[UnitKey, UnitKey]:
+    return (parentSerialNumber, parentPartNumber), (childSerialNumber, childPartNumber)
+
+
+# The (serial number, part number) keys of the units AddChildUnit/RemoveChildUnit join or part.
+ParentAndChild = Annotated[tuple[UnitKey, UnitKey], Depends(_parent_and_child)]
 
 
 class Unit(BaseModel):
@@ -117,28 +128,14 @@ def set_unit_process(
 
 
 @router.post("/api/Production/AddChildUnit")
-def add_child_unit(
-    ctx: Context,
-    parentSerialNumber: str,
-    parentPartNumber: str,
-    childSerialNumber: str,
-    childPartNumber: str,
-) -> None:
+def add_child_unit(ctx: Context, units: ParentAndChild) -> None:
     """Build a child unit into a parent, checking the parent's box build."""
-    parent, child = (parentSerialNumber, parentPartNumber), (childSerialNumber, childPartNumber)
-    ctx.units.add_child(parent, child)
+    ctx.units.add_child(*units)
 
 
 @router.post("/api/Production/RemoveChildUnit")
-def remove_child_unit(
-    ctx: Context,
-    parentSerialNumber: str,
-    parentPartNumber: str,
-    childSerialNumber: str,
-    childPartNumber: str,
-) -> None:
-    parent, child = (parentSerialNumber, parentPartNumber), (childSerialNumber, childPartNumber)
-    ctx.units.remove_child(parent, child)
+def remove_child_unit(ctx: Context, units: ParentAndChild) -> None:
+    ctx.units.remove_child(*units)
 
 
 @router.get("/api/Production/CheckChildUnits")
