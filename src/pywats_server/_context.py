@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from ._errors import ApiError
 from ._settings import Settings
@@ -27,7 +28,7 @@ from .storage import (
     UserStore,
 )
 
-__all__ = ["ServerContext", "context", "require_admin"]
+__all__ = ["Caller", "CallerName", "ServerContext", "caller", "context", "require_admin"]
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,23 @@ async def context(request: Request) -> ServerContext:
     return server
 
 
+async def caller(request: Request) -> Principal:
+    """FastAPI dependency: the user the authentication middleware let in."""
+    principal: Principal = request.scope["state"]["principal"]
+    return principal
+
+
+async def _caller_name(request: Request) -> str:
+    return (await caller(request)).name
+
+
+Caller = Annotated[Principal, Depends(caller)]
+CallerName = Annotated[str, Depends(_caller_name)]
+
+
 async def require_admin(request: Request) -> Principal:
     """FastAPI dependency for edits of site configuration: 403 unless the caller is an admin."""
-    principal: Principal = request.scope["state"]["principal"]
+    principal = await caller(request)
     if not principal.is_admin:
         raise ApiError(403, f"user {principal.name!r} is not an administrator")
     return principal

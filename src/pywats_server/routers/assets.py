@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._context import ServerContext, context
-from ..storage import Principal
+from .._context import CallerName, ServerContext, context
 from .products import Setting
 
 __all__ = ["router"]
@@ -26,14 +25,6 @@ Top = Annotated[int | None, Query(alias="$top", ge=0)]
 Skip = Annotated[int | None, Query(alias="$skip", ge=0)]
 AssetId = Annotated[str | None, Query(alias="id")]
 Serial = Annotated[str | None, Query(alias="serialNumber")]
-
-
-def _user(request: Request) -> str:
-    principal: Principal = request.scope["state"]["principal"]
-    return principal.name
-
-
-User = Annotated[str, Depends(_user)]
 
 
 class AssetType(BaseModel):
@@ -93,7 +84,7 @@ def query_assets(
 
 
 @router.put("")
-def save_asset(ctx: Context, asset: Asset, user: User) -> dict[str, Any]:
+def save_asset(ctx: Context, asset: Asset, user: CallerName) -> dict[str, Any]:
     """Create or update an asset (by `assetId`, else by `serialNumber`)."""
     return ctx.assets.save(asset.model_dump(exclude_unset=True), user)
 
@@ -122,7 +113,7 @@ def asset_log(
 
 
 @router.post("/Message")
-def add_message(ctx: Context, message: Message, user: User) -> None:
+def add_message(ctx: Context, message: Message, user: CallerName) -> None:
     ctx.assets.message(message.assetId, message.comment, user)
 
 
@@ -140,7 +131,7 @@ def asset_status(
 
 @router.put("/State")
 def set_state(
-    ctx: Context, state: int, user: User, id: AssetId = None, serialNumber: Serial = None
+    ctx: Context, state: int, user: CallerName, id: AssetId = None, serialNumber: Serial = None
 ) -> None:
     ctx.assets.set_state(id, serialNumber, state, user)
 
@@ -167,7 +158,7 @@ def count_use(
 @router.post("/ResetRunningCount")
 def reset_running_count(
     ctx: Context,
-    user: User,
+    user: CallerName,
     id: AssetId = None,
     serialNumber: Serial = None,
     comment: str | None = None,
@@ -177,14 +168,18 @@ def reset_running_count(
 
 @router.put("/SetRunningCount")
 def set_running_count(
-    ctx: Context, runningCount: int, user: User, id: AssetId = None, serialNumber: Serial = None
+    ctx: Context,
+    runningCount: int,
+    user: CallerName,
+    id: AssetId = None,
+    serialNumber: Serial = None,
 ) -> None:
     ctx.assets.set_counts(id, serialNumber, running=runningCount, user=user)
 
 
 @router.put("/SetTotalCount")
 def set_total_count(
-    ctx: Context, totalCount: int, user: User, id: AssetId = None, serialNumber: Serial = None
+    ctx: Context, totalCount: int, user: CallerName, id: AssetId = None, serialNumber: Serial = None
 ) -> None:
     ctx.assets.set_counts(id, serialNumber, total=totalCount, user=user)
 
@@ -192,7 +187,7 @@ def set_total_count(
 def _service(kind: str) -> Any:
     def record(
         ctx: Context,
-        user: User,
+        user: CallerName,
         id: AssetId = None,
         serialNumber: Serial = None,
         dateTime: datetime | None = None,
@@ -202,7 +197,7 @@ def _service(kind: str) -> Any:
 
     def external(
         ctx: Context,
-        user: User,
+        user: CallerName,
         fromDate: datetime,
         toDate: datetime,
         id: AssetId = None,

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .._context import ServerContext, context
+from .._context import Caller, ServerContext, context
 from .._errors import ApiError
-from ..storage import Principal
 from .products import Setting
 
 __all__ = ["router"]
@@ -34,14 +33,6 @@ _MULTIPART = {
         }
     }
 }
-
-
-def _principal(request: Request) -> Principal:
-    principal: Principal = request.scope["state"]["principal"]
-    return principal
-
-
-Caller = Annotated[Principal, Depends(_principal)]
 
 
 class AttachmentRef(BaseModel):

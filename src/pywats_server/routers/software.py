@@ -13,8 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .._context import ServerContext, context
-from ..storage import Principal
+from .._context import CallerName, ServerContext, context
 from .products import Setting
 
 __all__ = ["router"]
@@ -22,14 +21,6 @@ __all__ = ["router"]
 router = APIRouter(tags=["Software"])
 Context = Annotated[ServerContext, Depends(context)]
 _ZIP_BODY = {"requestBody": {"content": {"application/zip": {"schema": {"type": "string"}}}}}
-
-
-def _user(request: Request) -> str:
-    principal: Principal = request.scope["state"]["principal"]
-    return principal.name
-
-
-User = Annotated[str, Depends(_user)]
 
 
 class Package(BaseModel):
@@ -91,7 +82,7 @@ def packages_by_tag(
 
 
 @router.post("/api/Software/Package")
-def create_package(ctx: Context, package: Package, user: User) -> dict[str, Any]:
+def create_package(ctx: Context, package: Package, user: CallerName) -> dict[str, Any]:
     """Create a Draft package: the next version of its name."""
     return ctx.software.create(package.model_dump(exclude_unset=True), user)
 
@@ -103,7 +94,7 @@ def get_package(ctx: Context, packageId: str) -> dict[str, Any]:
 
 @router.put("/api/Software/Package/{packageId}")
 def update_package(
-    ctx: Context, packageId: str, package: PackageUpdate, user: User
+    ctx: Context, packageId: str, package: PackageUpdate, user: CallerName
 ) -> dict[str, Any]:
     return ctx.software.update(packageId, package.model_dump(exclude_unset=True), user)
 
@@ -114,7 +105,7 @@ def delete_package(ctx: Context, packageId: str) -> None:
 
 
 @router.post("/api/Software/PackageStatus/{packageId}")
-def set_package_status(ctx: Context, packageId: str, status: str, user: User) -> None:
+def set_package_status(ctx: Context, packageId: str, status: str, user: CallerName) -> None:
     """Move a package along Draft -> Pending -> Released -> Revoked (or Pending -> Draft)."""
     ctx.software.set_status(packageId, status, user)
 
@@ -126,7 +117,7 @@ def package_files(ctx: Context, packageId: str) -> list[dict[str, Any]]:
 
 @router.post("/api/Software/Package/UploadZip/{packageId}", openapi_extra=_ZIP_BODY)
 async def upload_zip(
-    ctx: Context, packageId: str, request: Request, user: User, cleanInstall: bool = False
+    ctx: Context, packageId: str, request: Request, user: CallerName, cleanInstall: bool = False
 ) -> None:
     """Add the files of a zip to a Draft package (`cleanInstall` replaces all its files)."""
     archive = await request.body()
