@@ -39,6 +39,8 @@ __all__ = ["ClientCore", "Exchange", "correlation_id"]
 logger = logging.getLogger("pywats.http")
 
 CORRELATION_HEADER = "X-Correlation-ID"
+# WATS rejects internal endpoints unless the request names the server's base URL (rest-api §3.5).
+_INTERNAL_PREFIX = "/api/internal/"
 _ERROR_MESSAGE_KEYS = ("message", "Message", "error", "detail", "title")
 # Failures worth another attempt: the server may answer next time (reset, refused, timed out).
 _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -91,6 +93,8 @@ class ClientCore:
             raise WATSError(f"cannot {call.method} {call.path}: the client has been closed")
         cid = _correlation.get() or str(uuid.uuid4())
         headers = {**call.headers, CORRELATION_HEADER: cid}
+        if ("/" + call.path.lstrip("/")).lower().startswith(_INTERNAL_PREFIX):
+            headers.setdefault("Referer", str(http.base_url).rstrip("/"))
         params = None
         if call.params:
             params = {k: _param(v) for k, v in call.params.items() if v is not None}

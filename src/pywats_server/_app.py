@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from . import __version__
 from ._context import ServerContext
 from ._errors import install_error_handlers
-from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths
+from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
 from ._settings import Settings
 from .routers import ROUTERS
 from .storage import migrate
@@ -42,6 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
     templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
     # Added last runs first: size limit, then authentication, then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
+    # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.
+    app.add_middleware(InternalReferer)
     app.add_middleware(BasicAuth, users=server.users)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

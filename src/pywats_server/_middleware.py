@@ -1,8 +1,10 @@
-"""ASGI middleware of the server: authentication, case-insensitive paths, body size limit."""
+"""ASGI middleware of the server: authentication, case-insensitive paths, body size limit,
+the Referer rule of internal endpoints."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from starlette.exceptions import HTTPException
@@ -11,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._errors import error_response
 from .storage import UserStore
 
-__all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths"]
+__all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths", "InternalReferer"]
 
 
 class BasicAuth:
@@ -80,6 +82,36 @@ class CaseInsensitivePaths:
             if path != scope["path"]:
                 scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
+
+
+class InternalReferer:
+    """Answer 400 to a request under `/api/internal/` without `Referer: <base URL>` (§3.5).
+
+    The base URL a client knows may differ from what the server sees behind a proxy, so any
+    absolute http(s) URL is accepted; what WATS requires is that the header is there.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].lower().startswith("/api/internal/"):
+            referer = dict(scope["headers"]).get(b"referer", b"").decode("latin-1").strip()
+            problem = _referer_problem(referer)
+            if problem is not None:
+                await error_response(400, problem)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _referer_problem(referer: str) -> str | None:
+    expected = "internal endpoints (/api/internal/...) require 'Referer: <base URL>'"
+    if not referer:
+        return f"Referer header missing: {expected}"
+    parts = urlsplit(referer)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"Referer header {referer!r} is not an absolute http(s) URL: {expected}"
+    return None
 
 
 class _TooLarge(HTTPException):

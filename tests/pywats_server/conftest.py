@@ -12,7 +12,7 @@ import pytest
 async def api(
     asgi_transport: httpx.ASGITransport, server_token: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    headers = {"Authorization": f"Basic {server_token}"}
+    headers = {"Authorization": f"Basic {server_token}", "Referer": "http://wats.test"}
     async with httpx.AsyncClient(
         transport=asgi_transport, base_url="http://wats.test", headers=headers
     ) as client:

@@ -124,7 +124,7 @@ async def test_internal_top_failed_by_process_code_group_id_and_days(
     analytics_server: AnalyticsServer, dataset: Dataset
 ) -> None:
     transport = httpx.ASGITransport(app=analytics_server.app)
-    headers = {"Authorization": f"Basic {analytics_server.token}"}
+    headers = {"Authorization": f"Basic {analytics_server.token}", "Referer": "http://wats.test"}
     async with httpx.AsyncClient(
         transport=transport, base_url="http://wats.test", headers=headers
     ) as http:

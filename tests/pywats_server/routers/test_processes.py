@@ -76,7 +76,7 @@ async def test_non_admin_cannot_edit(
     users.create_user(name, is_admin=False)
     token = users.issue_token(name)
     database.dispose()
-    headers = {"Authorization": f"Basic {token}"}
+    headers = {"Authorization": f"Basic {token}", "Referer": "http://t"}
     async with httpx.AsyncClient(
         transport=asgi_transport, base_url="http://t", headers=headers
     ) as client:
