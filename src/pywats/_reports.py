@@ -58,9 +58,11 @@ class ReportHeader(BaseModel):
     station_name: str | None = None
     operator: str | None = None
     run: int | None = None
+    passed_in_run: int | None = None
     receive_count: int | None = None
     sub_units: list[dict[str, Any]] | None = None
     misc_info: list[dict[str, Any]] | None = None
+    assets: list[dict[str, Any]] | None = None
     attachments: list[dict[str, Any]] | None = None
 
 

@@ -211,3 +211,21 @@ async def test_submit_checks_the_submit_rules_before_sending(
         with pytest.raises(ReportValidationError, match=r"sn.*'\*'"):
             await client.reports.submit(report)
         assert await client.reports.query_headers(Header.uuid.eq(uuid.UUID(report.id))) == []
+
+
+@pytest.mark.anyio
+async def test_header_carries_passed_in_run_and_expanded_assets(aclient: AsyncWATS) -> None:
+    serial = f"HDR-{uuid.uuid4().hex[:8]}"
+    ids = []
+    for hour, result in ((8, "F"), (9, "P")):
+        report = _new_report(serial)
+        report.start = f"2026-06-02T0{hour}:00:00Z"
+        report.result = result
+        report.add_asset(f"DMM-{serial}")
+        ids.append(await aclient.reports.submit(report))
+    headers = await aclient.reports.query_headers(
+        Header.serial_number.eq(serial), orderby="start asc", expand=["assets"]
+    )
+    assert [(h.run, h.passed_in_run) for h in headers] == [(1, 2), (2, 2)]
+    assert [h.uuid for h in headers] == ids
+    assert [[a["serialNumber"] for a in h.assets or []] for h in headers] == [[f"DMM-{serial}"]] * 2

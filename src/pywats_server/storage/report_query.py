@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 
 from ..odata import (
     CollectionSpec,
@@ -19,13 +19,15 @@ from ..odata import (
     parse_filter,
 )
 from ._database import Database
+from ._report_assets import report_assets
+from ._report_runs import run_columns
 from .report_tables import report_attachments, report_misc_infos, report_sub_units, reports
 
 __all__ = ["EXPANSIONS", "HEADER_FIELDS", "RESULT_WORDS", "HeaderQuery", "ReportQuery"]
 
 RESULT_WORDS = {"P": "Passed", "F": "Failed", "E": "Error", "T": "Terminated", "D": "Done"}
 _RESULT_LETTERS = {word.lower(): letter for letter, word in RESULT_WORDS.items()}
-EXPANSIONS = ("subUnits", "uurSubUnits", "miscInfo", "attachments")
+EXPANSIONS = ("subUnits", "uurSubUnits", "miscInfo", "assets", "attachments")
 
 
 def _result_letter(value: str) -> str:
@@ -179,21 +181,8 @@ class ReportQuery:
 
     @staticmethod
     def _select() -> Select[Any]:
-        earlier = reports.alias("earlier")
-        run = (
-            select(func.count())
-            .where(
-                earlier.c.serial_number == c.serial_number,
-                earlier.c.part_number == c.part_number,
-                earlier.c.process_code == c.process_code,
-                earlier.c.report_type == c.report_type,
-                earlier.c.start_utc <= c.start_utc,
-            )
-            .scalar_subquery()
-            .label("run")
-        )
         columns = [column for column in reports.columns if column.name != "received_utc"]
-        return select(*columns, run)
+        return select(*columns, *run_columns())
 
     @classmethod
     def _page(
@@ -218,7 +207,12 @@ class ReportQuery:
             headers = [self._header(row._mapping) for row in rows]
             pks = [row.report_pk for row in rows]
             for name in expand:
-                self._expand(connection, name, pks, headers)
+                if name == "assets":
+                    by_pk = report_assets(connection, pks)
+                    for pk, header in zip(pks, headers, strict=True):
+                        header["assets"] = by_pk[pk]
+                else:
+                    self._expand(connection, name, pks, headers)
         return headers
 
     @staticmethod
@@ -247,6 +241,7 @@ class ReportQuery:
             "testSocketIndex": row["test_socket_index"],
             "fixtureId": row["fixture_id"],
             "run": row["run"],
+            "passedInRun": row["passed_in_run"],
             "receiveCount": row["receive_count"],
             "reportSize": math.ceil(row["report_size"] / 1024),
             "causedUutFailure": row["caused_uut_failure"],
