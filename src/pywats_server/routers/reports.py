@@ -143,12 +143,28 @@ def query_header_by_misc_info(
 def get_attachment(
     ctx: Context, attachmentId: str | None = None, stepId: str | None = None
 ) -> Response:
-    """One attachment's bytes by `attachmentId` (ids come from `$expand=attachments`)."""
-    if attachmentId is None:
-        raise ApiError(400, "attachmentId: required (lookup by stepId is not supported here)")
-    attachment = ctx.reports.attachment(attachmentId)
-    if attachment is None:
-        raise ApiError(404, f"attachment {attachmentId!r} not found")
+    """One attachment's bytes by `attachmentId` (ids come from `$expand=attachments`) or by
+    `stepId`. Step ids count within one report, so a step id shared by attachments of several
+    reports is a 409 that asks for the attachment id instead."""
+    if attachmentId is not None:
+        attachment = ctx.reports.attachment(attachmentId)
+        if attachment is None:
+            raise ApiError(404, f"attachment {attachmentId!r} not found")
+    elif stepId is not None:
+        if not stepId.strip().lstrip("-").isdigit():
+            raise ApiError(400, f"stepId: expected an integer step id, got {stepId!r}")
+        found = ctx.reports.step_attachments(int(stepId), limit=2)
+        if not found:
+            raise ApiError(404, f"no attachment on a step with stepId {stepId}")
+        if len(found) > 1:
+            raise ApiError(
+                409,
+                f"stepId {stepId}: steps of several reports carry an attachment; ask by "
+                "attachmentId (listed by $expand=attachments on the header query)",
+            )
+        [attachment] = found
+    else:
+        raise ApiError(400, "attachmentId or stepId: one of them is required")
     return Response(
         attachment.data,
         media_type=attachment.content_type,

@@ -177,6 +177,18 @@ class ReportStore:
             row = connection.execute(query).first()
         return None if row is None else self._attachment(row._mapping)
 
+    def step_attachments(self, step_id: int, *, limit: int) -> list[Attachment]:
+        """At most `limit` attachments of steps whose id is `step_id`, in any report."""
+        query = (
+            select(report_attachments)
+            .where(report_attachments.c.step_id == step_id)
+            .order_by(report_attachments.c.attachment_id)
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [self._attachment(row._mapping) for row in rows]
+
     def attachments(self, report_id: str) -> list[Attachment] | None:
         """All attachments of a report in document order; None when the report does not exist."""
         with self._engine.connect() as connection:

@@ -289,3 +289,38 @@ async def test_openapi_document_lists_the_report_endpoints(api: httpx.AsyncClien
         "/api/App/Processes",
     } <= set(paths)
     assert "application/xml" in paths["/api/Report/WSXF"]["post"]["requestBody"]["content"]
+
+
+async def test_attachment_by_step_id(api: httpx.AsyncClient) -> None:
+    step_id = 100_000 + uuid.uuid4().int % 900_000_000
+
+    def with_step_attachment(serial: str, content: bytes) -> dict[str, Any]:
+        report = _uut(serial)
+        step = report["root"]["steps"][0]
+        step["id"] = step_id
+        step["attachment"] = {
+            "name": "scope.png",
+            "contentType": "image/png",
+            "data": base64.b64encode(content).decode(),
+            "description": "trace",
+        }
+        return report
+
+    async def by_step(value: str) -> httpx.Response:
+        return await api.get("/api/Report/Attachment", params={"stepId": value})
+
+    assert (await by_step(str(step_id))).status_code == 404
+    assert (await _submit(api, with_step_attachment("SN-STEP-1", b"one"))).status_code == 200
+    found = await by_step(str(step_id))
+    assert found.status_code == 200, found.text
+    assert (found.content, found.headers["content-type"]) == (b"one", "image/png")
+    assert (await _submit(api, with_step_attachment("SN-STEP-2", b"two"))).status_code == 200
+    ambiguous = await by_step(str(step_id))
+    assert ambiguous.status_code == 409
+    assert "attachmentId" in ambiguous.json()["Message"]
+    bad = await by_step("first")
+    assert bad.status_code == 400
+    assert "stepId: expected an integer" in bad.json()["Message"]
+    neither = await api.get("/api/Report/Attachment")
+    assert neither.status_code == 400
+    assert "attachmentId or stepId" in neither.json()["Message"]
