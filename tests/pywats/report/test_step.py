@@ -17,17 +17,7 @@ from pywats.report import (
     write_wsjf,
 )
 
-
-def new_report() -> UUTReport:
-    return UUTReport.new(
-        part_number="PCBA-1",
-        serial_number="SN0001",
-        revision="A",
-        process_code=100,
-        station_name="FCT-3",
-        location="Line 2",
-        purpose="Production",
-    )
+from .conftest import new_report
 
 
 def test_step_types_select_their_class_case_sensitively() -> None:

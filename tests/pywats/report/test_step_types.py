@@ -16,17 +16,7 @@ from pywats.report import (
     read_wsjf,
 )
 
-
-def new_report() -> UUTReport:
-    return UUTReport.new(
-        part_number="PCBA-1",
-        serial_number="SN0001",
-        revision="A",
-        process_code=100,
-        station_name="FCT-3",
-        location="Line 2",
-        purpose="Production",
-    )
+from .conftest import new_report
 
 
 def test_numeric_evaluate_recomputes_every_measurement_and_the_step() -> None:

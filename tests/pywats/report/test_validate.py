@@ -11,17 +11,7 @@ import pytest
 from pywats import ReportValidationError, WATSError
 from pywats.report import NumericLimitStep, UURReport, UUTReport, read_wsjf, write_wsjf
 
-
-def new_report() -> UUTReport:
-    return UUTReport.new(
-        part_number="PCBA-1",
-        serial_number="SN0001",
-        revision="A",
-        process_code=100,
-        station_name="FCT-3",
-        location="Line 2",
-        purpose="Production",
-    )
+from .conftest import new_report
 
 
 def test_built_reports_and_the_real_exports_are_valid(samples: Path) -> None:
