@@ -20,7 +20,16 @@ __all__ = [
 ]
 
 
-class Status(str, Enum):
+class _Code(str, Enum):
+    """A code table: members print as the bare code WATS writes, not `Class.MEMBER`."""
+
+    _value_: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Status(_Code):
     """Step, measurement and report status letters (§12.1/12.2 of the WSJF spec)."""
 
     PASSED = "P"
@@ -30,22 +39,16 @@ class Status(str, Enum):
     ERROR = "E"
     TERMINATED = "T"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class StepGroup(str, Enum):
+class StepGroup(_Code):
     """The TestStand step group a step ran in."""
 
     SETUP = "S"
     MAIN = "M"
     CLEANUP = "C"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class CompOp(str, Enum):
+class CompOp(_Code):
     """Comparison operators: one-limit operators compare against `lowLimit`."""
 
     LOG = "LOG"
@@ -67,20 +70,14 @@ class CompOp(str, Enum):
     CASESENSIT = "CASESENSIT"
     IGNORECASE = "IGNORECASE"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class ChartType(str, Enum):
+class ChartType(_Code):
     """Axis scaling of a chart."""
 
     LINE = "Line"
     LINE_LOG_XY = "LineLogXY"
     LINE_LOG_X = "LineLogX"
     LINE_LOG_Y = "LineLogY"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # The words WSXF (and query endpoints) use for the letters WSJF writes.
