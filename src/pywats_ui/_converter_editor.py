@@ -30,6 +30,8 @@ from pywats_ui._settings import CONVERTER, parameter_settings
 
 __all__ = ["ConverterEditor"]
 
+_DEFAULTS = {setting.key: setting.default for setting in CONVERTER}
+
 
 class ConverterEditor(QWidget):
     """Edits a copy of one `[[converters]]` entry; `changed(index, entry)` after each valid edit."""
@@ -119,7 +121,9 @@ class ConverterEditor(QWidget):
             self.base.set_placeholder("patterns", f"default: {default}")
 
     def _base_edited(self, key: str, value: Any) -> None:
-        if value is None:
+        # A checkbox has no "not set" state: its default is written as an absent key, so that
+        # ticking it back leaves the entry (and the file) exactly as it was.
+        if value is None or (isinstance(value, bool) and value == _DEFAULTS.get(key)):
             self.entry.pop(key, None)
         else:
             self.entry[key] = value

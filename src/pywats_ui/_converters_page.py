@@ -1,16 +1,20 @@
-"""Converters: the configured entries, whether the running service has them, add/edit/remove."""
+"""Converters: the configured entries, enabled or not, whether the running service has them as
+shown, add/edit/remove."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -34,6 +38,7 @@ def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
         [
             entry.get("type"),
             str(watch.resolve()),
+            entry.get("enabled", True),
             entry.get("after", "move"),
             entry.get("priority", 0),
             entry.get("parameters", {}),
@@ -43,7 +48,8 @@ def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
 
 
 class ConvertersPage(Page):
-    """The list of `[[converters]]`; selecting one opens it in the editor."""
+    """The list of `[[converters]]`; selecting one opens it in the editor, and each item's
+    checkbox is the entry's `enabled` setting."""
 
     title = "Converters"
     keys = ("converters",)
@@ -58,6 +64,7 @@ class ConvertersPage(Page):
         self.list = QListWidget(left)
         self.list.setObjectName("converter_list")
         self.list.currentRowChanged.connect(self._selected)
+        self.list.itemChanged.connect(self._checked)
         column.addWidget(self.list, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("Add", left)
@@ -158,10 +165,15 @@ class ConvertersPage(Page):
         self.list.blockSignals(True)
         self.list.clear()
         for entry in entries:
-            mark = ""
+            enabled = entry.get("enabled", True)
+            mark = "" if enabled else "  (disabled)"
             if self._live is not None:
-                mark = "  ● live" if _live_key(folder, entry) in self._live else "  ○ not live"
-            self.list.addItem(f"{entry.get('type')} — {entry.get('watch')}{mark}")
+                mark += "  ● live" if _live_key(folder, entry) in self._live else "  ○ not live"
+            item = QListWidgetItem(f"{entry.get('type')} — {entry.get('watch')}{mark}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked)
+            item.setToolTip("Checked: the service takes files from this folder")
+            self.list.addItem(item)
         self.list.blockSignals(False)
         if self._live is None:
             self.live_label.setText(f"Live state: {self._live_note}")
@@ -170,6 +182,24 @@ class ConvertersPage(Page):
         row = min(max(row, 0), len(entries) - 1)
         self.list.setCurrentRow(row)
         self._selected(row)
+
+    def _checked(self, item: QListWidgetItem) -> None:
+        enabled = item.checkState() == Qt.CheckState.Checked
+        # The edit rebuilds the list, so it waits until Qt is done with the item it reported.
+        QTimer.singleShot(0, partial(self.set_enabled, self.list.row(item), enabled))
+
+    def set_enabled(self, row: int, enabled: bool) -> None:
+        """Enable or disable entry `row` (an unsaved edit, like any other)."""
+        entries = self.context.document.converters()
+        if not 0 <= row < len(entries):
+            return
+        entry = dict(entries[row])
+        if enabled:
+            entry.pop("enabled", None)  # the default: the key is left out of the file
+        else:
+            entry["enabled"] = False
+        if entry != entries[row]:
+            self.context.document.set_converter(row, entry)
 
     def _selected(self, row: int) -> None:
         entries = self.context.document.converters()

@@ -170,6 +170,7 @@ SERVICE: tuple[Setting, ...] = (
 
 CONVERTER: tuple[Setting, ...] = (
     _declared(ConverterConfig, "type", "Converter", ""),
+    _declared(ConverterConfig, "enabled", "Enabled", ""),
     _declared(ConverterConfig, "watch", "Watch folder", "", folder=True),
     _declared(ConverterConfig, "patterns", "File patterns", ""),
     _declared(ConverterConfig, "exclude", "Exclude patterns", ""),

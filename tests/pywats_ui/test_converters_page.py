@@ -147,3 +147,53 @@ def test_the_parameter_form_follows_the_declarations_and_validates(
         "operation_code": 20,
         "decimal_comma": True,
     }
+
+
+@SQLITE_ONLY
+def test_disable_and_enable_a_converter_and_the_service_follows(
+    qtbot: QtBot, tmp_path: Path, open_window: Callable[[Path], MainWindow], live_server: object
+) -> None:
+    converters = (
+        '[[converters]]\ntype = "wsjf"\nwatch = "incoming"\n'
+        '[[converters]]\ntype = "wsjf"\nwatch = "other"\n'
+    )
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    station = write_station(tmp_path, base_url, token, converters=converters)
+    (tmp_path / "other").mkdir()
+    with running_service(station.config) as service:
+        window = open_window(station.config)
+        page = _converters(qtbot, window)
+        qtbot.waitUntil(lambda: "● live" in page.list.item(0).text(), timeout=10_000)
+        assert page.list.item(0).checkState() == Qt.CheckState.Checked
+        assert page.editor.base is not None
+
+        page.list.item(0).setCheckState(Qt.CheckState.Unchecked)  # what a click on it does
+        qtbot.waitUntil(lambda: "(disabled)" in page.list.item(0).text(), timeout=5_000)
+        assert window.context.document.converters()[0]["enabled"] is False
+        assert "○ not live" in page.list.item(0).text()
+        assert window.windowTitle().endswith("*")
+        enabled_box = page.editor.base.editor("enabled")
+        assert isinstance(enabled_box, QCheckBox)
+        assert not enabled_box.isChecked()
+
+        with qtbot.waitSignal(window.reloaded, timeout=20_000):
+            qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
+        assert load_config(station.config).converters[0].enabled is False
+        assert not service.config.converters[0].enabled
+        assert not window.windowTitle().endswith("*")
+        qtbot.waitUntil(lambda: "● live" in page.list.item(0).text(), timeout=10_000)
+
+        waiting = report_file(station.incoming, "SN-OFF-1")
+        report_file(tmp_path / "other", "SN-ON-1")
+        qtbot.waitUntil(lambda: service.outbox.stats().delivered == 1, timeout=30_000)
+        assert waiting.exists()  # the enabled folder was served; the disabled one was not
+
+        page.list.setCurrentRow(0)
+        qtbot.keyClick(enabled_box, Qt.Key.Key_Space)  # the form's checkbox enables it again
+        assert page.list.item(0).checkState() == Qt.CheckState.Checked
+        assert "enabled" not in window.context.document.converters()[0]
+        with qtbot.waitSignal(window.reloaded, timeout=20_000):
+            qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
+        assert "enabled" not in station.config.read_text(encoding="utf-8")
+        qtbot.waitUntil(lambda: service.outbox.stats().delivered == 2, timeout=30_000)
+        assert not waiting.exists()

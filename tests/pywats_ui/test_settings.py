@@ -42,6 +42,7 @@ def test_types_defaults_bounds_and_choices_come_from_the_config_models() -> None
     assert converter["after"].choices == ("move", "delete", "keep")
     assert converter["patterns"].kind is list
     assert converter["watch"].required
+    assert (converter["enabled"].kind, converter["enabled"].default) == (bool, True)
 
 
 def test_converter_parameters_become_settings() -> None:
