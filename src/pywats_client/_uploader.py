@@ -229,7 +229,11 @@ class Uploader:
             delay = min(max(retry_after, 0.0), self.backoff.cap)
         now = self.clock()
         state.paused_until = max(state.paused_until, now + delay)
-        own = max(delay, self.backoff.delay(item.attempts + 1))
+        # Only an answer can be about this report (a 500 on one document): then it also waits its
+        # own growing backoff, so it cannot hold up the rest. Without an answer (no connection,
+        # circuit open) the failure says nothing about the item: it waits only the shared pause,
+        # so when the server is back the queue drains in priority then FIFO order again.
+        own = max(delay, self.backoff.delay(item.attempts + 1)) if answered else delay
         await anyio.to_thread.run_sync(self.outbox.mark_failed, item.id, error, now + own)
         self.metrics.inc("upload_retries_total")
         _log.warning("upload of %s failed (%s); pausing %.1f s", item.id, error, delay)
