@@ -41,7 +41,7 @@ type = "hang"
 watch = "in/hang"
 """
 
-TIMEOUT = 3  # seconds per file: long enough for a real conversion on a busy machine
+TIMEOUT = 6  # seconds per file: the WSJF files must get through meanwhile, even on a busy CI
 
 
 async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
@@ -67,9 +67,9 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
         (inbox / "crash").mkdir(parents=True, exist_ok=True)
         (inbox / "hang" / "stuck.hang").write_text("never converts")
         (inbox / "crash" / "dies.crash").write_text("kills its worker")
-        for n in range(3):
+        for n in range(2):
             reports.write(inbox / "wsjf" / f"before-{n}.json")
-        await eventually(lambda: delivered() == 3, what="3 reports delivered beside the bad files")
+        await eventually(lambda: delivered() == 2, what="2 reports delivered beside the bad files")
         # While one worker sits in the hanging converter, the other kept the WSJF folder moving.
         hang_still_running = not any(e.converter == "hang" for e in service.quarantine.entries())
         await eventually(
@@ -78,7 +78,7 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
         # The killed and timed-out workers were replaced: conversion still works afterwards.
         for n in range(2):
             reports.write(inbox / "wsjf" / f"after-{n}.json")
-        await eventually(lambda: delivered() == 5, what="reports after the failures delivered")
+        await eventually(lambda: delivered() == 4, what="reports after the failures delivered")
         endpoint = json.loads((tmp_path / "data" / "control.json").read_text())
         async with httpx.AsyncClient(base_url=endpoint["url"], timeout=10) as api:
             health = await api.get("/health")
@@ -109,7 +109,7 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
     assert health.status_code == 200, health.text
     assert 'pywats_client_failed_total{converter="crash",kind="crash"} 1' in metrics
     assert 'pywats_client_failed_total{converter="hang",kind="timeout"} 1' in metrics
-    assert 'pywats_client_delivered_total{converter="wsjf"} 5' in metrics
+    assert 'pywats_client_delivered_total{converter="wsjf"} 4' in metrics
     assert "pywats_client_quarantined_files 2" in metrics
     assert "pywats_client_pending 0" in metrics
     assert "pywats_client_quarantined 0" in metrics  # the server refused nothing
