@@ -7,7 +7,6 @@ per-client cache for `ttl` seconds, and writes through the client invalidate it.
 from __future__ import annotations
 
 import builtins
-import inspect
 from collections.abc import Awaitable
 from typing import Any, overload
 
@@ -87,10 +86,6 @@ class ProcessesService(Service[M]):
         client = getattr(self._execute, "__self__", None)
         cache: ReferenceCache | None = getattr(client, "reference_cache", None)
         return cache
-
-    @property
-    def _is_async(self) -> bool:
-        return inspect.iscoroutinefunction(self._execute)
 
     @endpoint
     def _fetch_processes(self, include_inactive: bool) -> Call[list[ProcessInfo]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Annotated, Any, overload
@@ -68,10 +67,6 @@ class ReportHeader(BaseModel):
 
 class ReportsService(Service[M]):
     """Reports. Submission is idempotent by report id, so it is retried like a GET."""
-
-    @property
-    def _is_async(self) -> bool:
-        return inspect.iscoroutinefunction(self._execute)
 
     @endpoint
     def submit(self, report: Report) -> Call[SubmittedId]:

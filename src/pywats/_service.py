@@ -15,6 +15,7 @@ service executes the call (retries, breaker, errors, parsing).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
@@ -72,6 +73,11 @@ class Service(Generic[M]):
 
     def __init__(self, client: Service[M]) -> None:
         self._execute = client._execute
+
+    @property
+    def _is_async(self) -> bool:
+        """True when `_execute` returns awaitables (the service belongs to an `AsyncWATS`)."""
+        return inspect.iscoroutinefunction(self._execute)
 
 
 class Endpoint(Generic[P, T]):
