@@ -6,11 +6,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Annotated, Any, overload
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, BeforeValidator
 
 from pywats._odata import Filter
 from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._wire import WireModel
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
 
 __all__ = ["ReportHeader", "ReportsService"]
@@ -39,10 +39,8 @@ SubmittedIds = Annotated[list[str], BeforeValidator(_submitted_ids)]
 ReportDocument = Annotated[Any, AfterValidator(report_from_json)]
 
 
-class ReportHeader(BaseModel):
+class ReportHeader(WireModel):
     """One row of a header query; fields the server adds are kept as extras."""
-
-    model_config = ConfigDict(extra="allow", alias_generator=to_camel, populate_by_name=True)
 
     uuid: str
     report_type: str | None = None
