@@ -6,8 +6,7 @@ more dimensions or KPIs than listed here loses nothing. Rates are percentages (0
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pywats._wire import WireModel
 
 __all__ = [
     "AggregatedMeasurement",
@@ -20,11 +19,7 @@ __all__ = [
 ]
 
 
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="allow", alias_generator=to_camel, populate_by_name=True)
-
-
-class YieldData(_Row):
+class YieldData(WireModel):
     """One group of a yield query: its dimension values (those requested) and its KPIs.
 
     Counts are units (serial number at an operation) except `test_report_count` and
@@ -67,7 +62,7 @@ class YieldData(_Row):
     last_utc: str | None = None
 
 
-class TopFailedStep(_Row):
+class TopFailedStep(WireModel):
     """A step that failed: how often (`fail_count`) of how many executions (`total_count`)."""
 
     step_name: str | None = None
@@ -84,7 +79,7 @@ class TopFailedStep(_Row):
     last_fail_date: str | None = None
 
 
-class StepAnalysisRow(_Row):
+class StepAnalysisRow(WireModel):
     """One step (and, for a step with measurements, one of its numeric measurements)."""
 
     step_name: str | None = None
@@ -125,7 +120,7 @@ class StepAnalysisRow(_Row):
     sigma_low3: float | None = None
 
 
-class MeasurementData(_Row):
+class MeasurementData(WireModel):
     """One measured value of one report."""
 
     serial_number: str | None = None
@@ -142,7 +137,7 @@ class MeasurementData(_Row):
     start_utc: str | None = None
 
 
-class AggregatedMeasurement(_Row):
+class AggregatedMeasurement(WireModel):
     """Statistics and capability of one measurement path for one product revision."""
 
     step_name: str | None = None
@@ -164,7 +159,7 @@ class AggregatedMeasurement(_Row):
     unit: str | None = None
 
 
-class RepairStatistics(_Row):
+class RepairStatistics(WireModel):
     """One group of a repair query: dimension values (as extras) and repair counts."""
 
     part_number: str | None = None
@@ -178,7 +173,7 @@ class RepairStatistics(_Row):
     repair_rate: float | None = None
 
 
-class RepairHistoryRecord(_Row):
+class RepairHistoryRecord(WireModel):
     """One repair (a failure recorded in a UUR report) of a unit."""
 
     serial_number: str | None = None
