@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from pywats._wire import dump
+
 __all__ = ["DATE_GROUPING", "Dimensions", "PeriodUnit", "WATSFilter"]
 
 PeriodUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
@@ -71,7 +73,7 @@ class WATSFilter(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The JSON body: camelCase keys, unset keys left out, date-times as ISO 8601."""
-        body: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        body = dump(self)
         if self.period_count is not None or self.date_grouping is not None:
             body.setdefault("includeCurrentPeriod", True)
         return body
