@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import os
 import random
-import secrets
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
+
+from benchmarks._server import postgres_database, prepare, sqlite_database
 
 REPORTS = int(os.environ.get("REPORTS", "100000"))
 REPEAT = 9
@@ -37,12 +36,6 @@ PER_SEQUENCE = 10  # 5 x 10 numeric steps = 50 measurements per report
 PRODUCTS = tuple(f"BENCH-{n:02d}" for n in range(20))
 STATIONS = tuple(f"ST-{n}" for n in range(10))
 START = datetime(2026, 5, 4)  # 26 weeks up to the end of October
-POSTGRES_URL = os.environ.get(
-    "PYWATS_BENCH_POSTGRES_URL",
-    os.environ.get(
-        "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
-    ),
-)
 
 _REPORT_COLUMNS = (
     "report_pk", "report_id", "report_type", "serial_number", "part_number", "revision",
@@ -237,37 +230,6 @@ def _load_postgres(url: str, count: int) -> None:
         database.dispose()
 
 
-@contextmanager
-def _sqlite() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="pywats-bench-") as folder:
-        yield f"sqlite:///{Path(folder) / 'wats.db'}"
-
-
-@contextmanager
-def _postgres() -> Iterator[str | None]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    from pywats_server.storage import Database
-
-    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
-    name = f"pywats_bench_{secrets.token_hex(3)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        print(f"PostgreSQL skipped: not reachable at {POSTGRES_URL} ({exc.orig})")
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _size(url: str) -> int:
     from sqlalchemy import text
 
@@ -352,14 +314,7 @@ def _p50_p90(samples: list[float]) -> tuple[float, float]:
 
 
 def _run(backend: str, url: str) -> None:
-    from pywats_server.storage import Database, UserStore, migrate
-
-    database = Database(url)
-    migrate(database)
-    users = UserStore(database)
-    users.create_user("bench", is_admin=False)
-    token = users.issue_token("bench", "bench-secret")
-    database.dispose()
+    token = prepare(url, admin=False)
     started, cpu = time.perf_counter(), time.process_time()
     (_load_sqlite if backend == "sqlite" else _load_postgres)(url, REPORTS)
     loaded, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -386,9 +341,9 @@ def _run(backend: str, url: str) -> None:
 def main() -> None:
     backends = os.environ.get("BACKENDS", "sqlite,postgresql").split(",")
     if "sqlite" in backends:
-        with _sqlite() as url:
+        with sqlite_database() as url:
             _run("sqlite", url)
     if "postgresql" in backends:
-        with _postgres() as url:
+        with postgres_database() as url:
             if url is not None:
                 _run("postgresql", url)

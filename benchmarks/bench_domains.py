@@ -19,8 +19,9 @@ import threading
 import time
 import uuid
 
+from benchmarks._server import postgres_database, prepare, serve, sqlite_database
 from benchmarks._timing import print_table
-from benchmarks.bench_server import _floor, _postgres, _prepare, _server, _sqlite
+from benchmarks.bench_server import _floor
 from pywats import WATS, Asset, AssetType, SerialNumberType
 
 CALLS = 1_000
@@ -75,8 +76,8 @@ def _count_uses(base_url: str, token: str) -> float:
 
 
 def _run(backend: str, url: str) -> list[tuple[str, float, str, float]]:
-    token = _prepare(url)
-    with _server(url) as base_url:
+    token = prepare(url)
+    with serve(url) as base_url:
         floor = _floor(base_url, token)
         with WATS(base_url=base_url, token=token) as admin:
             name = f"BENCH-{uuid.uuid4().hex[:6]}"
@@ -98,9 +99,10 @@ def _run(backend: str, url: str) -> list[tuple[str, float, str, float]]:
 
 def main() -> None:
     rows: list[tuple[str, float, str, float]] = []
-    for backend, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+    for backend, database in (("SQLite", sqlite_database), ("PostgreSQL", postgres_database)):
         with database() as url:
-            rows += _run(backend, url)
+            if url is not None:
+                rows += _run(backend, url)
     print_table("Seconds per call over loopback (8-client rows: wall time / calls)", rows)
 
 

@@ -22,30 +22,19 @@ from __future__ import annotations
 import json
 import os
 import random
-import secrets
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import httpx
-from sqlalchemy import create_engine, text
-
+from benchmarks._server import postgres_database, prepare, serve, sqlite_database
 from benchmarks._timing import print_table
 from pywats import WATS, UUTReport, write_wsjf
 from pywats_server._formats import parse_submission
-from pywats_server.storage import Database, ReportStore, Submission, UserStore, migrate
+from pywats_server.storage import Database, ReportStore, Submission
 
-POSTGRES_URL = os.environ.get(
-    "PYWATS_BENCH_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
-)
 INGEST_REPORTS = int(os.environ.get("INGEST_REPORTS", "1000"))
 QUERIES = os.environ.get("QUERIES", "1") != "0"
 BACKENDS = os.environ.get("BACKENDS", "sqlite,postgresql").split(",")
@@ -82,70 +71,6 @@ def _ingest_reports(tag: str) -> list[UUTReport]:
         _report(f"{tag}-{i:05d}", random.choice(PART_NUMBERS), start, sequences=10)
         for i in range(INGEST_REPORTS)
     ]
-
-
-# --- databases and the server subprocess ------------------------------------------------------
-
-
-@contextmanager
-def _sqlite() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="bench-server-") as folder:
-        yield f"sqlite:///{Path(folder) / 'wats.db'}"
-
-
-@contextmanager
-def _postgres() -> Iterator[str]:
-    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
-    name = f"pywats_bench_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _prepare(url: str) -> str:
-    """Migrate the database and return an admin token."""
-    database = Database(url)
-    migrate(database)
-    users = UserStore(database)
-    users.create_user("bench", is_admin=True)
-    token = users.issue_token("bench", "bench-secret")
-    database.dispose()
-    return token
-
-
-@contextmanager
-def _server(url: str) -> Iterator[str]:
-    """`pywats-server serve` on a free loopback port; yields its base URL."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "pywats_server", "serve", "--db", url, "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{base_url}/api/App/Version", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"server did not start: {process.communicate()[1]!r}") from None
-            time.sleep(0.1)
-    try:
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        assert process.stderr is not None
-        process.stderr.close()
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -210,9 +135,9 @@ def _in_process(url: str, reports: Sequence[UUTReport]) -> float:
 
 
 def _ingest(backend: str, url: str) -> list[tuple[str, float, str, float]]:
-    token = _prepare(url)
+    token = prepare(url)
     first, second = _ingest_reports("SEQ"), _ingest_reports("PAR")
-    with _server(url) as base_url:
+    with serve(url) as base_url:
         floor = _floor(base_url, token)
         sequential = _sequential(base_url, token, first) / INGEST_REPORTS
         concurrent = _concurrent(base_url, token, second) / INGEST_REPORTS
@@ -275,12 +200,12 @@ def _latencies(run: Callable[[int], object]) -> tuple[float, float]:
 
 
 def _queries(backend: str, url: str) -> list[tuple[str, float, float]]:
-    token = _prepare(url)
+    token = prepare(url)
     load = _bulk_load(url)
     print(f"{backend}: bulk load of {STORED_REPORTS} reports: {load:.0f} s")
     picks = random.Random(7)
     rows = []
-    with _server(url) as base_url, WATS(base_url=base_url, token=token, timeout=120) as client:
+    with serve(url) as base_url, WATS(base_url=base_url, token=token, timeout=120) as client:
         query = client.reports.query_headers
 
         def by_serial(_: int) -> object:
@@ -323,14 +248,17 @@ def main() -> None:
     random.seed(2026)
     ingest: list[tuple[str, float, str, float]] = []
     latency: list[tuple[str, float, float]] = []
-    for backend, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+    for backend, database in (("SQLite", sqlite_database), ("PostgreSQL", postgres_database)):
         if backend.lower() not in BACKENDS:
             continue
         with database() as url:
+            if url is None:
+                continue
             ingest += _ingest(backend, url)
         if QUERIES:
             with database() as url:
-                latency += _queries(backend, url)
+                if url is not None:
+                    latency += _queries(backend, url)
     print_table("Ingest: seconds per report over loopback", ingest)
     if not latency:
         return

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-
+from benchmarks._server import prepare, serve
 from pywats.report import UUTReport, write_wsjf
 from pywats_client._control_client import ControlClient
 from pywats_client._outbox import Entry, Outbox
@@ -53,38 +51,6 @@ def _wait(check: Callable[[], bool], within: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what} did not happen within {within} s")
         time.sleep(0.05)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _server(home: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    db = f"sqlite:///{home / 'wats.db'}"
-    command = [sys.executable, "-m", "pywats_server"]
-    token = subprocess.run(
-        [*command, "init", "--admin-user", "bench", "--admin-password", "x", "--db", db],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
-    port = _free_port()
-    process = subprocess.Popen(
-        [*command, "serve", "--db", db, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            httpx.get(f"{url}/api/App/Version", timeout=1)  # any answer: it is up
-            return True
-        except httpx.TransportError:
-            return False
-
-    _wait(up, 60, "server start")
-    return process, url, token
 
 
 def _config(home: Path, url: str, token: str) -> Path:
@@ -166,48 +132,48 @@ def _rss_mib(pids: list[int]) -> float:
 
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-station-"))
-    server, url, token = _server(home)
+    db = f"sqlite:///{home / 'wats.db'}"
     try:
-        (home / "floor").mkdir()
-        floor = raw_fsync_rate(home / "floor")
-        config = _config(home, url, token)
-        station, control = _station(config)
-        inbox = home / "in"
-        documents = [_report(n) for n in range(FILES)]
-        started = time.perf_counter()
-        for n, document in enumerate(documents):
-            (inbox / f".{n}.json").write_bytes(document)
-            (inbox / f".{n}.json").rename(inbox / f"{n}.json")
-        _wait(lambda: control.status()["totals"]["delivered"] >= FILES, 600, "delivery")
-        elapsed = time.perf_counter() - started
-        _stop(station)
+        token = prepare(db)
+        with serve(db) as url:
+            (home / "floor").mkdir()
+            floor = raw_fsync_rate(home / "floor")
+            config = _config(home, url, token)
+            station, control = _station(config)
+            inbox = home / "in"
+            documents = [_report(n) for n in range(FILES)]
+            started = time.perf_counter()
+            for n, document in enumerate(documents):
+                (inbox / f".{n}.json").write_bytes(document)
+                (inbox / f".{n}.json").rename(inbox / f"{n}.json")
+            _wait(lambda: control.status()["totals"]["delivered"] >= FILES, 600, "delivery")
+            elapsed = time.perf_counter() - started
+            _stop(station)
 
-        outbox = Outbox(
-            home / "data" / "outbox", Store(home / "data" / "state.db"), max_bytes=2**40
-        )
-        batch: list[Entry] = []
-        for n in range(BACKLOG):
-            document = json.loads(_report(FILES + n))
-            batch.append(Entry(document["id"], json.dumps(document).encode()))
-            if len(batch) == 500:
-                outbox.accept(batch, converter="wsjf", source="backlog")
-                batch = []
-        outbox.store.close()
-        station, control = _station(config)
-        drain_started = time.perf_counter()
-        _wait(lambda: control.status()["outbox"]["pending"] == 0, 1200, "backlog drain")
-        drain = time.perf_counter() - drain_started
+            outbox = Outbox(
+                home / "data" / "outbox", Store(home / "data" / "state.db"), max_bytes=2**40
+            )
+            batch: list[Entry] = []
+            for n in range(BACKLOG):
+                document = json.loads(_report(FILES + n))
+                batch.append(Entry(document["id"], json.dumps(document).encode()))
+                if len(batch) == 500:
+                    outbox.accept(batch, converter="wsjf", source="backlog")
+                    batch = []
+            outbox.store.close()
+            station, control = _station(config)
+            drain_started = time.perf_counter()
+            _wait(lambda: control.status()["outbox"]["pending"] == 0, 1200, "backlog drain")
+            drain = time.perf_counter() - drain_started
 
-        pids = _pids(station.pid)
-        cpu_before, idle_started = _cpu_seconds(pids), time.perf_counter()
-        time.sleep(IDLE_SECONDS)
-        idle_cpu = (_cpu_seconds(pids) - cpu_before) / (time.perf_counter() - idle_started)
-        rss = _rss_mib(pids)
-        control.close()
-        _stop(station)
+            pids = _pids(station.pid)
+            cpu_before, idle_started = _cpu_seconds(pids), time.perf_counter()
+            time.sleep(IDLE_SECONDS)
+            idle_cpu = (_cpu_seconds(pids) - cpu_before) / (time.perf_counter() - idle_started)
+            rss = _rss_mib(pids)
+            control.close()
+            _stop(station)
     finally:
-        server.terminate()
-        server.wait(30)
         shutil.rmtree(home, ignore_errors=True)
 
     throughput = FILES / elapsed

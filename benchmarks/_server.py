@@ -1,0 +1,99 @@
+"""A local `pywats-server` for the benchmarks: a throwaway database, an admin token, a subprocess.
+
+PostgreSQL databases are created on `PYWATS_BENCH_POSTGRES_URL` (default: the test suite's
+`PYWATS_TEST_POSTGRES_URL`, else the test role on 127.0.0.1) and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from pywats_server.storage import Database, UserStore, migrate
+
+POSTGRES_URL = os.environ.get(
+    "PYWATS_BENCH_POSTGRES_URL",
+    os.environ.get(
+        "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
+    ),
+)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    """Yield the URL of a SQLite file in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="pywats-bench-") as folder:
+        yield f"sqlite:///{Path(folder) / 'wats.db'}"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """Yield the URL of a new PostgreSQL database, or None (with a note) if none is reachable."""
+    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    name = f"pywats_bench_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        print(f"PostgreSQL skipped: not reachable at {POSTGRES_URL} ({exc.orig})")
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str, *, admin: bool = True) -> str:
+    """Migrate the database, create the user `bench` and return its token."""
+    database = Database(url)
+    migrate(database)
+    users = UserStore(database)
+    users.create_user("bench", is_admin=admin)
+    token = users.issue_token("bench", "bench-secret")
+    database.dispose()
+    return token
+
+
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """`pywats-server serve` on a free loopback port; yields its base URL once it answers."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "pywats_server", "serve", "--db", url, "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base_url}/api/App/Version", timeout=1)  # any answer: it is up
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"server did not start: {process.communicate()[1]!r}") from None
+            time.sleep(0.1)
+    try:
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        assert process.stderr is not None
+        process.stderr.close()
