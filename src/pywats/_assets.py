@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from pywats._odata import Filter
+from pywats._odata import Filter, query_options
 from pywats._service import Call, M, Service, endpoint
 from pywats._wire import Params, Setting, WireModel, dump, segment
 
@@ -90,17 +90,6 @@ class AssetLogEntry(WireModel):
     comment: str | None = None
 
 
-def _odata(
-    filter: Filter | str | None, orderby: str | None, top: int | None, skip: int | None
-) -> Params:
-    return {
-        "$filter": str(filter) if filter is not None else None,
-        "$orderby": orderby,
-        "$top": top,
-        "$skip": skip,
-    }
-
-
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -128,7 +117,7 @@ class AssetsService(Service[M]):
         skip: int | None = None,
     ) -> Call[list[Asset]]:
         """Assets matching an OData filter, e.g. `"typeName eq 'Fixture' and state eq 1"`."""
-        params = _odata(filter, orderby, top, skip)
+        params = query_options(filter, orderby, top, skip)
         return Call("GET", "/api/Asset", params=params, returns=list[Asset])
 
     @endpoint
@@ -240,7 +229,7 @@ class AssetsService(Service[M]):
         skip: int | None = None,
     ) -> Call[list[AssetLogEntry]]:
         """Log entries matching an OData filter, e.g. `"serialNumber eq 'FX-1' and type eq 4"`."""
-        params = _odata(filter, orderby, top, skip)
+        params = query_options(filter, orderby, top, skip)
         return Call("GET", "/api/Asset/Log", params=params, returns=list[AssetLogEntry])
 
     @endpoint

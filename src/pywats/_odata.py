@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-__all__ = ["Filter", "Header", "HeaderField", "SubUnitField"]
+__all__ = ["Filter", "Header", "HeaderField", "SubUnitField", "query_options"]
 
 Value = str | int | float | bool | datetime | uuid.UUID | None
 
@@ -33,6 +33,18 @@ def literal(value: Value) -> str:
     if isinstance(value, uuid.UUID):
         return str(value)
     return "'" + value.replace("'", "''") + "'"
+
+
+def query_options(
+    filter: Filter | str | None, orderby: str | None, top: int | None, skip: int | None
+) -> dict[str, str | int | None]:
+    """The OData query parameters of a list endpoint; None values are left out by the client."""
+    return {
+        "$filter": str(filter) if filter is not None else None,
+        "$orderby": orderby,
+        "$top": top,
+        "$skip": skip,
+    }
 
 
 @dataclass(frozen=True)

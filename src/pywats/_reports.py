@@ -8,7 +8,7 @@ from typing import Annotated, Any, overload
 
 from pydantic import AfterValidator, BeforeValidator
 
-from pywats._odata import Filter
+from pywats._odata import Filter, query_options
 from pywats._service import Async, Call, M, Service, Sync, endpoint
 from pywats._wire import WireModel
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
@@ -121,10 +121,7 @@ class ReportsService(Service[M]):
         """Report headers matching `filter` (build it with `Header`); `report_type` U or R."""
         params = {
             "reportType": report_type,
-            "$filter": str(filter) if filter is not None else None,
-            "$top": top,
-            "$skip": skip,
-            "$orderby": orderby,
+            **query_options(filter, orderby, top, skip),
             "$expand": ",".join(expand) or None,
         }
         return Call("GET", "/api/Report/Query/Header", returns=list[ReportHeader], params=params)
