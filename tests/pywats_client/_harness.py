@@ -1,6 +1,6 @@
 """Running the station service in a test: in-process or as a subprocess, with small reports.
 
-Shared by the chaos, disk-fault and input-race tests. Timings come from the service's config
+Shared by the whole-station tests. Timings come from the service's config
 (`tuned_config`), never from sleeps: a test waits for state with `eventually`.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 
 from pywats import WATS, NotFoundError
 from pywats_client._config import load_config
@@ -79,10 +80,15 @@ def wait_until(check: Callable[[], bool], within: float = 60.0, what: str = "") 
 
 
 @asynccontextmanager
-async def running(config: Path, *, disk: DiskIO | None = None) -> AsyncIterator[Service]:
+async def running(
+    config: Path,
+    *,
+    disk: DiskIO | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[Service]:
     """The service from `config` running in this event loop until the block ends; the block
-    sees it ready. `disk` replaces the write seam."""
-    service = Service(load_config(config), config_path=config, disk=disk)
+    sees it ready. `disk` replaces the write seam, `transport` the SDK's HTTP transport."""
+    service = Service(load_config(config), config_path=config, disk=disk, transport=transport)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
         await eventually(service.is_ready, what="the service to become ready")
@@ -90,6 +96,34 @@ async def running(config: Path, *, disk: DiskIO | None = None) -> AsyncIterator[
             yield service
         finally:
             service.stop()
+
+
+class FailingDisk(DiskIO):
+    """Real disk I/O, except that `step` (`write`, `fsync` or `rename`) raises the OS error
+    `error` while `failing` is set; a full or read-only disk cannot be made on demand here."""
+
+    def __init__(self, step: str, error: int) -> None:
+        self.step = step
+        self.error = error
+        self.failing = True
+        self.failures = 0
+
+    def _check(self, step: str, path: Path) -> None:
+        if self.failing and step == self.step:
+            self.failures += 1
+            raise OSError(self.error, os.strerror(self.error), str(path))
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._check("write", path)
+        super().write(path, data)
+
+    def fsync(self, path: Path) -> None:
+        self._check("fsync", path)
+        super().fsync(path)
+
+    def rename(self, source: Path, target: Path) -> None:
+        self._check("rename", source)
+        super().rename(source, target)
 
 
 class Reports:

@@ -16,60 +16,39 @@ from urllib.parse import urlsplit
 import pytest
 
 from pywats import WATS
-from pywats_client._durable import DiskIO
 from pywats_client._outbox import Entry, Outbox
 from pywats_client._store import Store
 
-from ._harness import Reports, eventually, running, tuned_config
+from ._harness import FailingDisk, Reports, eventually, running, tuned_config
 from ._proxy import ChaosProxy
 
 # The station does not care which database the server uses: SQLite is enough here.
 on_sqlite = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
 
 
-class FailingDisk(DiskIO):
-    """Real disk I/O, except that `step` raises `error` while `failing` is set."""
-
-    def __init__(self, step: str, error: int) -> None:
-        self.step = step
-        self.error = error
-        self.failing = True
-        self.failures = 0
-
-    def _check(self, step: str, path: Path) -> None:
-        if self.failing and step == self.step:
-            self.failures += 1
-            raise OSError(self.error, os.strerror(self.error), str(path))
-
-    def write(self, path: Path, data: bytes) -> None:
-        self._check("write", path)
-        super().write(path, data)
-
-    def fsync(self, path: Path) -> None:
-        self._check("fsync", path)
-        super().fsync(path)
-
-    def rename(self, source: Path, target: Path) -> None:
-        self._check("rename", source)
-        super().rename(source, target)
-
-
 @pytest.mark.anyio
 @on_sqlite
-@pytest.mark.parametrize("step", ["write", "rename"])
-async def test_enospc_pauses_intake_until_space_returns(
-    tmp_path: Path, samples: Path, live_server: object, step: str
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [("write", errno.ENOSPC), ("rename", errno.ENOSPC), ("write", errno.EROFS)],
+    ids=["full-write", "full-rename", "read-only-write"],
+)
+async def test_an_unwritable_outbox_pauses_intake_until_it_recovers(
+    tmp_path: Path, samples: Path, live_server: object, step: str, error: int
 ) -> None:
+    # A full disk and a read-only one (the tests run as root, for whom permission bits do not
+    # make a folder read-only) differ only in the OS error that reaches the operator.
     base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
-    station = f"ENOSPC-{step}"
+    station = f"{errno.errorcode[error]}-{step}"
     config = tuned_config(tmp_path, base_url, token, station=station)
     reports = Reports(samples, station)
-    disk = FailingDisk(step, errno.ENOSPC)
+    disk = FailingDisk(step, error)
     async with running(config, disk=disk) as service:
         for n in range(3):
             reports.write(tmp_path / "in" / f"r{n}.json")
         await eventually(lambda: disk.failures >= 2, what="writes to fail")
-        assert "No space left on device" in (service.intake.state.disk_error or "")
+        assert os.strerror(error) in (service.intake.state.disk_error or "")
+        assert service.status()["intake"]["disk_error"] == service.intake.state.disk_error
         assert any("outbox cannot be written" in p for p in service.health())
         assert sorted(p.name for p in (tmp_path / "in").glob("*.json")) == [
             "r0.json",
@@ -80,7 +59,9 @@ async def test_enospc_pauses_intake_until_space_returns(
         disk.failing = False
         await eventually(lambda: service.outbox.stats().delivered == 3, what="delivery")
         assert service.intake.state.disk_error is None
+        assert service.health() == []
         assert service.restarts == {}, "a disk fault is handled, not a task crash"
+    assert not list((tmp_path / "data" / "outbox").glob(".tmp-*")), "no temporaries left"
     with WATS(base_url=base_url, token=token) as client:
         reports.check(client)
 
