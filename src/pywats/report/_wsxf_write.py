@@ -16,6 +16,7 @@ from typing import Any
 
 from pywats._exceptions import ReportValidationError
 from pywats.report._codes import GROUP_WORDS, REPORT_TYPE_WORDS, STATUS_WORDS
+from pywats.report._limits import non_finite_text
 from pywats.report._node import JSONObject
 from pywats.report._report import Report
 from pywats.report._wsxf_read import NAMESPACE
@@ -39,10 +40,8 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
+        if not math.isfinite(value):
+            return non_finite_text(value)
         if value == 0 and math.copysign(1.0, value) < 0:
             return "-0"
         if value.is_integer() and abs(value) < 1e16:
