@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 
 from pywats_client._config import ConfigError
+from pywats_client._durable import DiskIO
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,17 +71,7 @@ def write_atomic(path: Path, text: str, *, private: bool = False) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    DiskIO().fsync_dir(path.parent)
 
 
 def to_toml(document: dict[str, Any]) -> str:
