@@ -15,7 +15,9 @@ from collections.abc import Callable
 from pywats._exceptions import ReportValidationError
 
 __all__ = [
+    "NUMERIC_LIMITS_USED",
     "STATUS_SEVERITY",
+    "STRING_OPS",
     "as_number",
     "non_finite_text",
     "numeric_passes",
@@ -55,6 +57,12 @@ _STRING: dict[str, Callable[[str, str], bool]] = {
     "LT": lambda v, lim: v < lim,
     "LE": lambda v, lim: v <= lim,
 }
+
+# What the submit rules accept: every operator above, plus `EQT` (a valid code whose tolerance
+# semantics are not defined, so it is never evaluated) and string `LOG`.
+NUMERIC_LIMITS_USED: dict[str, int] = {code: used for code, (used, _) in _NUMERIC.items()}
+NUMERIC_LIMITS_USED["EQT"] = 1
+STRING_OPS = frozenset({"LOG", *_STRING})
 
 # The text forms WATS uses for non-finite numbers, which JSON itself cannot carry.
 _NON_FINITE = {

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from pywats._exceptions import ReportValidationError
-from pywats.report._limits import as_number
+from pywats.report._limits import NUMERIC_LIMITS_USED, STRING_OPS, as_number
 from pywats.report._timestamp import Timestamp
 
 __all__ = ["header_problems", "report_problems", "validate_report"]
@@ -25,10 +25,6 @@ _SEARCH_CHARS = re.compile(r"[*%?\[\]^!/\\]")
 # Characters XML 1.0 cannot carry (WATS also serves reports as XML).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|[\ufffe\uffff]")
-_NUMERIC_OPS = {"LOG": 0, "EQ": 1, "NE": 1, "GT": 1, "GE": 1, "LT": 1, "LE": 1, "EQT": 1}
-_NUMERIC_OPS.update(dict.fromkeys(["GTLT", "GTLE", "GELT", "GELE"], 2))
-_NUMERIC_OPS.update(dict.fromkeys(["LTGT", "LTGE", "LEGT", "LEGE"], 2))
-_STRING_OPS = {"LOG", "CASESENSIT", "IGNORECASE", "EQ", "NE", "GT", "GE", "LT", "LE"}
 _STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
 _RESULT = {"P", "F", "E", "T", "D"}
 _GROUPS = {"S", "M", "C"}
@@ -190,14 +186,14 @@ def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], pa
         return
     op = str(meas.get("compOp")).upper()
     if key == "stringMeas":
-        if op not in _STRING_OPS:
+        if op not in STRING_OPS:
             problems.append((f"{path}.compOp", f"unknown string operator {meas.get('compOp')!r}"))
         elif not isinstance(meas.get("value"), str):
             problems.append((f"{path}.value", f"expected text, got {meas.get('value')!r}"))
         elif op != "LOG" and not isinstance(meas.get("limit"), str):
             problems.append((f"{path}.limit", f"required by compOp {meas.get('compOp')!r}"))
         return
-    used = _NUMERIC_OPS.get(op)
+    used = NUMERIC_LIMITS_USED.get(op)
     if used is None:
         problems.append((f"{path}.compOp", f"unknown numeric operator {meas.get('compOp')!r}"))
         return
