@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks._reference import reference_python
+from benchmarks._reference import reference_python, run_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "samples"
@@ -160,9 +160,8 @@ def _reference_atml() -> dict[str, str]:
         str(SAMPLES / "atml" / n)
         for n in ("atml-2.02.xml", "atml-5.00-ls2621.xml", "atml-6.01.xml")
     ]
-    done = subprocess.run([str(python), "-c", _REFERENCE_ATML, *files], capture_output=True,
-                          text=True, check=True, timeout=600)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    outcomes: dict[str, str] = run_reference(_REFERENCE_ATML, *files)
+    return outcomes
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks._reference import run_reference
-from benchmarks._timing import print_table
+from benchmarks._timing import measure, print_table
 from pywats.report import UUTReport, read_wsjf, write_wsjf
 
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "wats"
@@ -30,13 +30,7 @@ REPEAT = 11
 
 def cpu_best(func: Callable[[], object], number: int) -> float:
     """Seconds of process CPU time per call of `func`, best of REPEAT runs of `number` calls."""
-    samples = []
-    for _ in range(REPEAT):
-        start = time.process_time()
-        for _ in range(number):
-            func()
-        samples.append((time.process_time() - start) / number)
-    return min(samples)
+    return measure("", func, number=number, repeat=REPEAT, clock=time.process_time).best
 
 
 _REFERENCE_SCRIPT = """
