@@ -1,7 +1,7 @@
 """Local server: report ingest over loopback and header-query latency over 100,000 reports.
 
-For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database on
-`PYWATS_BENCH_POSTGRES_URL`, default the test role on 127.0.0.1) in turn:
+For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database, see
+`benchmarks/_server.py`; skipped when none answers) in turn:
 
 1. Ingest: `pywats-server serve` runs as a subprocess; 1,000 new reports of 101 steps (90
    numeric measurements) are submitted through `WATS.reports.submit`, first by one client in
