@@ -135,9 +135,10 @@ class LogsPage(Page):
             self.lines.append(("INFO", "—— log file rotated ——"))
         if not tail.lines and not tail.rotated:
             return
-        last_level = "INFO"
+        # A continuation line (traceback) keeps its entry's level, also across reads.
+        last_level = self.lines[-1][0] if self.lines else "INFO"
         for line in tail.lines:
-            last_level = level_of(line) or last_level  # continuation lines keep their entry's
+            last_level = level_of(line) or last_level
             self.lines.append((last_level, line))
         self._render()
 

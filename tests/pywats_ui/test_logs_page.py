@@ -74,3 +74,21 @@ def test_read_tail_waits_for_whole_lines_and_notices_rotation(tmp_path: Path) ->
     third = read_tail(log, second.offset)
     assert third.rotated
     assert [level_of(line) for line in third.lines] == ["WARNING"]
+
+
+def test_a_continuation_line_read_later_keeps_its_entry_level(
+    qtbot: QtBot, station: Station, open_window: Callable[[Path], MainWindow]
+) -> None:
+    log = station.data / "logs" / "pywats.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    entry = "2026-11-29 10:00:00,000 ERROR   pywats_client [-] conversion failed: SN-3.json"
+    log.write_text(entry + "\n", encoding="utf-8")
+    window = open_window(station.config)
+    page = window.show_page("Logs")
+    assert isinstance(page, LogsPage)
+    qtbot.waitUntil(lambda: "SN-3.json" in page.view.toPlainText(), timeout=10_000)
+    with log.open("a", encoding="utf-8") as handle:  # the traceback lands in the next read
+        handle.write("Traceback (most recent call last):\n")
+    qtbot.waitUntil(lambda: "Traceback" in page.view.toPlainText(), timeout=10_000)
+    page.level.setCurrentText("ERROR")
+    assert page.view.toPlainText().splitlines() == [entry, "Traceback (most recent call last):"]
