@@ -25,12 +25,17 @@ from PySide6.QtWidgets import (
 from pywats_client.converters import Converter, available_converters
 from pywats_ui._converter_editor import ConverterEditor
 from pywats_ui._page import Context, Page
+from pywats_ui._settings import CONVERTER
 
 __all__ = ["ConvertersPage"]
 
 
+_DEFAULTS = {setting.key: setting.default for setting in CONVERTER}
+
+
 def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
-    """What must match between an entry and the service's view of it to call it live."""
+    """What must match between an entry and the service's view of it to call it live (a key
+    left out of the file is the service's default)."""
     watch = Path(str(entry.get("watch", "")))
     if not watch.is_absolute():
         watch = folder / watch
@@ -38,9 +43,7 @@ def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
         [
             entry.get("type"),
             str(watch.resolve()),
-            entry.get("enabled", True),
-            entry.get("after", "move"),
-            entry.get("priority", 0),
+            *(entry.get(key, _DEFAULTS[key]) for key in ("enabled", "after", "priority")),
             entry.get("parameters", {}),
         ],
         sort_keys=True,
