@@ -177,13 +177,12 @@ class ConfigDocument(QObject):
             del self._data["converters"]
         self._edited("converters")
 
-    def replace(self, snapshot: Snapshot, *, saved: bool = True) -> None:
-        """Take the whole state from `snapshot` (after loading; `saved` marks it on disk)."""
+    def replace(self, snapshot: Snapshot) -> None:
+        """Take the whole state from `snapshot`, which is what the files hold (loaded or saved)."""
         self.path = snapshot.path
         self._data = copy.deepcopy(snapshot.data)
         self._token = snapshot.token
-        if saved:
-            self._saved = self.snapshot()
+        self._saved = self.snapshot()
         self._edited("")
 
     def mark_saved(self, snapshot: Snapshot) -> None:
