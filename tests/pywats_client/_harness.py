@@ -41,24 +41,11 @@ def tuned_config(
     after: str = "move",
     settings: dict[str, object] | None = None,
 ) -> Path:
-    """`write_config` with one WSJF converter on `folder/in`; `settings` maps `section.key` to
-    a number, replacing the test config's line or adding one."""
-    path = write_config(
-        folder, url, token, converters=WSJF_CONVERTER.format(after=after), station=station
+    """`write_config` with one WSJF converter on `folder/in`."""
+    converters = WSJF_CONVERTER.format(after=after)
+    return write_config(
+        folder, url, token, converters=converters, station=station, settings=settings
     )
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for dotted, value in (settings or {}).items():
-        section, key = dotted.split(".")
-        start = lines.index(f"[{section}]") + 1
-        end = next((n for n in range(start, len(lines)) if lines[n].startswith("[")), len(lines))
-        line = f"{key} = {value!r}"
-        hits = [n for n in range(start, end) if lines[n].startswith(f"{key} = ")]
-        if hits:
-            lines[hits[0]] = line
-        else:
-            lines.insert(start, line)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 async def eventually(check: Callable[[], bool], within: float = 60.0, what: str = "") -> None:

@@ -87,8 +87,10 @@ def write_config(
     converters: str = "",
     extra: str = "",
     station: str = "TEST-STATION",
+    settings: dict[str, object] | None = None,
 ) -> Path:
-    """A station config in `folder` with fast timings for tests; returns its path."""
+    """A station config in `folder` with fast timings for tests; returns its path. `settings`
+    maps `section.key` to a value, replacing that line or adding it to the section."""
     (folder / "secrets").mkdir(parents=True, exist_ok=True)
     (folder / "secrets" / "token").write_text(token)
     default = (
@@ -124,6 +126,18 @@ console = false
 {converters or default}""",
         encoding="utf-8",
     )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for dotted, value in (settings or {}).items():
+        section, key = dotted.split(".")
+        start = lines.index(f"[{section}]") + 1
+        end = next((n for n in range(start, len(lines)) if lines[n].startswith("[")), len(lines))
+        line = f"{key} = {value!r}"
+        hits = [n for n in range(start, end) if lines[n].startswith(f"{key} = ")]
+        if hits:
+            lines[hits[0]] = line
+        else:
+            lines.insert(start, line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

@@ -241,9 +241,10 @@ async def test_health_fails_on_old_pending_reports_only_while_the_server_answers
     chaos = ChaosTransport(httpx.ASGITransport(app=server_app))  # type: ignore[arg-type]
     chaos.mode = fault
     converters = '[[converters]]\ntype = "wsjf"\nwatch = "in"\n'
-    config_path = write_config(tmp_path, "http://testserver", server_token, converters=converters)
-    text = config_path.read_text().replace("[outbox]", "[outbox]\nhealth_max_age_minutes = 0.005")
-    config_path.write_text(text)
+    settings = {"outbox.health_max_age_minutes": 0.005}
+    config_path = write_config(
+        tmp_path, "http://testserver", server_token, converters=converters, settings=settings
+    )
     service = Service(load_config(config_path), transport=chaos)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))

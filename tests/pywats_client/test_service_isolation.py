@@ -47,11 +47,15 @@ TIMEOUT = 6  # seconds per file: the WSJF files must get through meanwhile, even
 async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
     tmp_path: Path, samples: Path, server_app: object, server_token: str, misbehaving: Path
 ) -> None:
+    settings = {"intake.workers": 2, "intake.timeout_seconds": TIMEOUT}
     config_path = write_config(
-        tmp_path, "http://testserver", server_token, converters=CONVERTERS, station="ISOLATION"
+        tmp_path,
+        "http://testserver",
+        server_token,
+        converters=CONVERTERS,
+        station="ISOLATION",
+        settings=settings,
     )
-    text = config_path.read_text().replace("workers = 1", "workers = 2")
-    config_path.write_text(text.replace("timeout_seconds = 20", f"timeout_seconds = {TIMEOUT}"))
     transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
     service = Service(load_config(config_path), config_path=config_path, transport=transport)
     inbox = tmp_path / "in"

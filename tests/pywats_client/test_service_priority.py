@@ -62,12 +62,16 @@ def _report_id(request: httpx.Request) -> str:
 async def test_after_an_outage_high_priority_goes_first_and_fifo_within_a_priority(
     tmp_path: Path, samples: Path, server_app: object, server_token: str
 ) -> None:
-    config_path = write_config(
-        tmp_path, "http://testserver", server_token, converters=CONVERTERS, station="PRIORITY"
-    )
     # One upload at a time, so the order of deliveries is the order the uploader chose.
-    text = config_path.read_text().replace("[outbox]", "[outbox]\nupload_concurrency = 1")
-    config_path.write_text(text)
+    settings = {"outbox.upload_concurrency": 1}
+    config_path = write_config(
+        tmp_path,
+        "http://testserver",
+        server_token,
+        converters=CONVERTERS,
+        station="PRIORITY",
+        settings=settings,
+    )
     chaos = Recorder(httpx.ASGITransport(app=server_app))  # type: ignore[arg-type]
     chaos.mode = "refused"
     service = Service(load_config(config_path), config_path=config_path, transport=chaos)
