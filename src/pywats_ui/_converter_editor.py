@@ -26,11 +26,9 @@ from pywats_client.converters import Converter, ParameterError
 from pywats_ui._form import SettingsForm
 from pywats_ui._page import Context
 from pywats_ui._report_tree import ReportTree
-from pywats_ui._settings import CONVERTER, parameter_settings
+from pywats_ui._settings import CONVERTER, CONVERTER_DEFAULTS, parameter_settings
 
 __all__ = ["ConverterEditor"]
-
-_DEFAULTS = {setting.key: setting.default for setting in CONVERTER}
 
 
 class ConverterEditor(QWidget):
@@ -123,7 +121,7 @@ class ConverterEditor(QWidget):
     def _base_edited(self, key: str, value: Any) -> None:
         # A checkbox has no "not set" state: its default is written as an absent key, so that
         # ticking it back leaves the entry (and the file) exactly as it was.
-        if value is None or (isinstance(value, bool) and value == _DEFAULTS.get(key)):
+        if value is None or (isinstance(value, bool) and value == CONVERTER_DEFAULTS.get(key)):
             self.entry.pop(key, None)
         else:
             self.entry[key] = value

@@ -25,12 +25,9 @@ from PySide6.QtWidgets import (
 from pywats_client.converters import Converter, available_converters
 from pywats_ui._converter_editor import ConverterEditor
 from pywats_ui._page import Context, Page
-from pywats_ui._settings import CONVERTER
+from pywats_ui._settings import CONVERTER_DEFAULTS
 
 __all__ = ["ConvertersPage"]
-
-
-_DEFAULTS = {setting.key: setting.default for setting in CONVERTER}
 
 
 def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
@@ -43,7 +40,7 @@ def _live_key(folder: Path, entry: Mapping[str, Any]) -> str:
         [
             entry.get("type"),
             str(watch.resolve()),
-            *(entry.get(key, _DEFAULTS[key]) for key in ("enabled", "after", "priority")),
+            *(entry.get(key, CONVERTER_DEFAULTS[key]) for key in ("enabled", "after", "priority")),
             entry.get("parameters", {}),
         ],
         sort_keys=True,

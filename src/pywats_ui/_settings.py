@@ -23,6 +23,7 @@ from pywats_client.converters import Parameter
 __all__ = [
     "CONNECTION",
     "CONVERTER",
+    "CONVERTER_DEFAULTS",
     "SERVICE",
     "STATION",
     "TOKEN",
@@ -178,6 +179,9 @@ CONVERTER: tuple[Setting, ...] = (
     _declared(ConverterConfig, "done", "Done folder", "", folder=True),
     _declared(ConverterConfig, "priority", "Priority", ""),
 )
+
+#: The service's default for each converter entry key (what a key left out of the file means).
+CONVERTER_DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in CONVERTER}
 
 
 def parameter_settings(parameters: Sequence[Parameter]) -> tuple[Setting, ...]:
