@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
-from ..storage import Database, ReportQuery
+from ..storage import Database, ReportQuery, utcnow
 from ..storage.report_tables import reports
 from ._dimensions import SortKey
 from ._filter import WatsFilter
@@ -25,17 +25,13 @@ _DEFAULT_TOP = 10
 _DEFAULT_REPORTS = 1000
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 class AnalyticsStore:
     """Runs the analytics queries; `now` (naive UTC) anchors `periodCount` ranges.
 
     Every method raises AnalyticsError for a filter or dimension it cannot apply.
     """
 
-    def __init__(self, database: Database, now: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, database: Database, now: Callable[[], datetime] = utcnow) -> None:
         self._engine = database.engine
         self._headers = ReportQuery(database)
         self._now = now

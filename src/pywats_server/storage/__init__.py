@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._database import Database
+from ._domain import utcnow
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
 from .assets import AssetStore
@@ -52,4 +53,5 @@ __all__ = [
     "extract_rows",
     "migrate",
     "parse_wsbf",
+    "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ._bulk_insert import insert_rows
 from ._database import Database
+from ._domain import utcnow
 from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
 from .processes import processes
@@ -59,10 +60,6 @@ class Attachment:
 _GROUP_LIMIT = 32
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 class ReportStore:
     """Writes and reads reports. Every write is one transaction: all of a batch, or nothing."""
 
@@ -104,7 +101,7 @@ class ReportStore:
                 )
             )
         }
-        now = _utcnow()
+        now = utcnow()
         received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
         new_headers, pks = [], {}
         for report_id, submission in latest.items():

@@ -14,7 +14,7 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from ._database import Database
+from ._domain import utcnow
 from ._metadata import metadata
 
 __all__ = ["Principal", "UserInfo", "UserStore", "credentials", "encode_token", "users"]
@@ -75,10 +76,6 @@ def _secret_matches(secret: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 @dataclass(frozen=True)
 class Principal:
     """The authenticated caller of a request."""
@@ -114,7 +111,7 @@ class UserStore:
             if exists is not None:
                 raise ValueError(f"user {name!r} already exists")
             connection.execute(
-                users.insert().values(name=name, is_admin=is_admin, created_utc=_utcnow())
+                users.insert().values(name=name, is_admin=is_admin, created_utc=utcnow())
             )
 
     def issue_token(self, name: str, secret: str | None = None) -> str:
@@ -128,7 +125,7 @@ class UserStore:
                 raise ValueError(f"user {name!r} does not exist")
             connection.execute(
                 credentials.insert().values(
-                    user_id=user_id, secret_hash=_hash_secret(secret), created_utc=_utcnow()
+                    user_id=user_id, secret_hash=_hash_secret(secret), created_utc=utcnow()
                 )
             )
         return encode_token(name, secret)
@@ -142,7 +139,7 @@ class UserStore:
             connection.execute(
                 credentials.update()
                 .where(credentials.c.credential_id == found[0])
-                .values(revoked_utc=_utcnow())
+                .values(revoked_utc=utcnow())
             )
         with self._lock:
             self._verified.pop(hashlib.sha256(token.encode()).digest(), None)
