@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,6 +80,14 @@ def _throwaway_postgres() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres() -> Callable[[], AbstractContextManager[str]]:
+    """`with throwaway_postgres() as url:` an empty PostgreSQL database, dropped afterwards.
+
+    Skips the test when no server answers, or fails it when PYWATS_REQUIRE_POSTGRES=1 (CI)."""
+    return _throwaway_postgres
 
 
 @pytest.fixture(

@@ -8,14 +8,12 @@ queried through the SDK (`analytics_client`) over the in-process server.
 from __future__ import annotations
 
 import json
-import os
 import random
-import secrets
 import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -319,35 +317,6 @@ def store(url: str, dataset: Dataset) -> None:
     database.dispose()
 
 
-@contextmanager
-def _fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('analytics') / 'wats.db'}"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    from pywats_server.storage import Database
-
-    admin_url = os.environ.get(
-        "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
-    )
-    admin = create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
-    name = f"pywats_analytics_{os.getpid()}_{secrets.token_hex(3)}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {exc.orig}")
-    try:
-        yield Database(admin_url).url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return generate()
@@ -363,14 +332,20 @@ class AnalyticsServer:
     scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def analytics_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dataset: Dataset
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    throwaway_postgres: Callable[[], AbstractContextManager[str]],
+    dataset: Dataset,
 ) -> Iterator[AnalyticsServer]:
     """The in-process server over a database holding exactly the generated dataset."""
     from pywats_server import Settings, create_app
     from pywats_server.storage import Database, UserStore, migrate
 
     with ExitStack() as stack:
-        url = stack.enter_context(_fresh_database(request.param, tmp_path_factory))
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('analytics') / 'wats.db'}"
+        else:
+            url = stack.enter_context(throwaway_postgres())
         database = Database(url)
         migrate(database)
         users = UserStore(database)
