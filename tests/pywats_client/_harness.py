@@ -113,16 +113,49 @@ class FailingDisk(DiskIO):
         super().rename(source, target)
 
 
-class Reports:
-    """Small WSJF files written into a watch folder and what the server must end up holding."""
+class Expected:
+    """The reports one station's files must become on the server, by id."""
+
+    def __init__(self, station: str) -> None:
+        self.station = station
+        self.expected: dict[str, dict[str, Any]] = {}
+
+    def missing_on(self, client: WATS) -> list[str]:
+        """Expected ids the server does not hold yet."""
+        missing = []
+        for expected_id in self.expected:
+            try:
+                client.reports.get(expected_id)
+            except NotFoundError:
+                missing.append(expected_id)
+        return missing
+
+    def on_server(self, client: WATS) -> set[str]:
+        """Ids of every UUT and UUR report on the server with this station's serial numbers."""
+        return {
+            header.uuid.lower()
+            for kind in ("U", "R")
+            for header in client.reports.query_headers(
+                f"startswith(serialNumber,'{self.station}-')", report_type=kind, top=10_000
+            )
+        }
+
+    def check(self, client: WATS) -> None:
+        """Every expected report is on the server with the expected content, and no other."""
+        for expected_id, document in self.expected.items():
+            assert client.reports.get(expected_id).raw == document, expected_id
+        assert self.on_server(client) == set(self.expected), "unexpected or missing ids"
+
+
+class Reports(Expected):
+    """Small WSJF files written into a watch folder."""
 
     def __init__(self, samples: Path, station: str) -> None:
+        super().__init__(station)
         template = json.loads((samples / "wats" / "uut-wsjf-export.json").read_bytes())
         template["root"]["steps"] = []  # ~1.5 kB: the small result file of a quick test
         template["uut"]["stepIdCausedUUTFailure"] = None  # that step is gone with the rest
         self.template = template
-        self.station = station
-        self.expected: dict[str, dict[str, Any]] = {}
         self._count = 0
 
     def document(self, *, with_id: bool = True) -> dict[str, Any]:
@@ -153,26 +186,3 @@ class Reports:
         temporary.write_bytes(data)
         os.replace(temporary, path)
         return self.expect(document, data)
-
-    def missing_on(self, client: WATS) -> list[str]:
-        """Expected ids the server does not hold yet."""
-        missing = []
-        for expected_id in self.expected:
-            try:
-                client.reports.get(expected_id)
-            except NotFoundError:
-                missing.append(expected_id)
-        return missing
-
-    def on_server(self, client: WATS) -> set[str]:
-        """Ids of every report on the server that came from this station's serial numbers."""
-        headers = client.reports.query_headers(
-            f"startswith(serialNumber,'{self.station}-')", report_type="U", top=10_000
-        )
-        return {header.uuid.lower() for header in headers}
-
-    def check(self, client: WATS) -> None:
-        """Every expected report is on the server with the expected content, and no other."""
-        for expected_id, document in self.expected.items():
-            assert client.reports.get(expected_id).raw == document, expected_id
-        assert self.on_server(client) == set(self.expected), "unexpected or missing ids"

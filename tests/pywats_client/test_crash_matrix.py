@@ -10,7 +10,6 @@ The twelve cases are independent (own folders, own station name) and run four at
 from __future__ import annotations
 
 import signal
-import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,15 +19,14 @@ import pytest
 from pywats import WATS
 from pywats_client._faults import FAULT_POINTS
 
+from ._harness import tuned_config, wait_until
 from ._inputs import Inputs
-from .conftest import StationProcess, write_config
-
-CONVERTER = '[[converters]]\ntype = "wsjf"\nwatch = "in"\nafter = "move"\n'
+from .conftest import StationProcess
 
 
 def crash_and_recover(folder: Path, samples: Path, base_url: str, token: str, point: str) -> None:
     station = f"CRASH-{point}"
-    config = write_config(folder, base_url, token, converters=CONVERTER, station=station)
+    config = tuned_config(folder, base_url, token, station=station)
     inputs = Inputs(station)
     inputs.write(folder / "in", samples)
 
@@ -42,12 +40,11 @@ def crash_and_recover(folder: Path, samples: Path, base_url: str, token: str, po
     restarted = StationProcess(config)
     try:
         with WATS(base_url=base_url, token=token) as client:
-            deadline = time.monotonic() + 90
-            while inputs.missing_on(client) and time.monotonic() < deadline:
-                time.sleep(0.2)
+            wait_until(lambda: not inputs.missing_on(client), 90, "every report on the server")
             restarted.wait_ready()
             assert restarted.stop() == 0, "clean exit after SIGTERM"
-            inputs.check(client, folder / "data" / "quarantine")
+            inputs.check(client)
+            inputs.check_quarantined(folder / "data" / "quarantine")
     finally:
         restarted.kill()
     leftovers = sorted(p.name for p in (folder / "in").iterdir() if p.name != "Done")

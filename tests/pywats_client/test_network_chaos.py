@@ -46,7 +46,8 @@ async def test_a_4xx_quarantines_with_the_servers_message_and_retry_delivers(
         service.retried()
         with WATS(base_url=base_url, token=token) as client:
             await eventually(lambda: not inputs.missing_on(client))
-            inputs.check(client, tmp_path / "data" / "quarantine")
+            inputs.check(client)
+            inputs.check_quarantined(tmp_path / "data" / "quarantine")
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,8 @@ async def test_an_outage_backs_off_capped_without_busy_looping(
         chaos.mode = None
         with WATS(base_url=base_url, token=token) as client:
             await eventually(lambda: not inputs.missing_on(client))
-            inputs.check(client, tmp_path / "data" / "quarantine")
+            inputs.check(client)
+            inputs.check_quarantined(tmp_path / "data" / "quarantine")
     gaps = [b - a for a, b in itertools.pairwise(attempts)]
     cap = 0.5  # write_config's retry_max_seconds
     print(f"outage {wall:.1f} s: {len(attempts)} attempts, service CPU {cpu:.3f} s")
