@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ._settings import DEFAULT_DATA_DIR, Settings, sqlite_url
+from ._settings import Settings
 from .storage import Database, UserStore, migrate
 
 __all__ = ["app", "main"]
@@ -29,7 +29,7 @@ DbOption = Annotated[
         help="Database URL (sqlite:///file or postgresql://...).",
     ),
 ]
-DEFAULT_DB = sqlite_url(DEFAULT_DATA_DIR / "pywats.db")
+DEFAULT_DB = Settings().database_url  # one default, kept in Settings
 
 
 def _fail(message: str) -> typer.Exit:
