@@ -98,6 +98,9 @@ async def test_station_plan(aclient: AsyncWATS, unique: str) -> None:
     fresh = await aclient.software.station_plan("station", station)
     assert [p.package_id for p in fresh.install] == [tools, driver_v1]
     assert fresh.remove == []
+    tagged = await aclient.software.by_tag("station", station, status="Released")
+    assert sorted(p.package_id or "" for p in tagged) == sorted([tools, driver_v1])
+    assert await aclient.software.by_tag("station", f"OTHER-{unique}") == []
 
     driver_v2 = await release(f"Driver-{unique}")
     await aclient.software.set_status(tools, "Revoked")
