@@ -12,7 +12,13 @@ from collections.abc import Iterable
 
 from pywats._exceptions import ReportValidationError
 from pywats.report._codes import ChartType, CompOp, Status
-from pywats.report._limits import non_finite_text, numeric_passes, string_passes, worst_status
+from pywats.report._limits import (
+    NUMERIC_LIMITS_USED,
+    non_finite_text,
+    numeric_passes,
+    string_passes,
+    worst_status,
+)
 from pywats.report._node import JSONObject, ListField, NodeField
 from pywats.report._payloads import (
     BooleanMeasurement,
@@ -41,8 +47,6 @@ __all__ = [
     "new_numeric",
     "new_string",
 ]
-
-_ONE_LIMIT = {"EQ", "NE", "GT", "GE", "LT", "LE", "EQT"}
 
 
 def _status_of(passed: bool) -> str:
@@ -83,7 +87,7 @@ def new_numeric(
         else:
             comp = "GE" if low is not None else "LE" if high is not None else "LOG"
     comp = comp if type(comp) is str else str(comp)
-    if low is None and comp.upper() in _ONE_LIMIT:
+    if low is None and NUMERIC_LIMITS_USED.get(comp.upper()) == 1:
         low, high = high, None
     where = "measurement" if name is None else f"measurement {name!r}"
     raw: JSONObject = {
