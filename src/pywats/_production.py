@@ -62,7 +62,7 @@ SavedUnit = Annotated[Unit, BeforeValidator(_first)]
 class UnitPhase(WireModel):
     """A unit phase; ids are bit values (2 under production, 16 finalized, 32 scrapped, ...)."""
 
-    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="allow")
+    model_config = ConfigDict(alias_generator=to_pascal)
 
     unit_phase_id: int
     code: str

@@ -90,7 +90,7 @@ class RevisionRelation(WireModel):
     `level` is set on the rows of `ProductsService.box_build` (1 = direct child).
     """
 
-    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="allow")
+    model_config = ConfigDict(alias_generator=to_pascal)
 
     product_revision_relation_id: str
     parent_product_revision_id: str
