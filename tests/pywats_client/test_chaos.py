@@ -11,18 +11,16 @@ it recovers, under the ids the station gave it.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from pywats import WATS
+from pywats_client import ControlClient
 
 from ._harness import Reports, tuned_config, wait_until
 from ._proxy import ChaosProxy, Fault
@@ -37,15 +35,6 @@ def proxy(live_server: object) -> Iterator[ChaosProxy]:
     chaos = ChaosProxy(upstream.hostname or "127.0.0.1", upstream.port or 80)
     yield chaos
     chaos.close()
-
-
-def control_status(station: StationProcess) -> dict[str, Any]:
-    """The running station's /status from its control API."""
-    endpoint = json.loads((station.data / "control.json").read_text())["url"]
-    token = (station.data / "control.token").read_text().strip()
-    answer = httpx.get(f"{endpoint}/status", headers={"Authorization": f"Bearer {token}"})
-    status: dict[str, Any] = answer.raise_for_status().json()
-    return status
 
 
 def test_every_fault_once_then_everything_arrives(
@@ -77,7 +66,8 @@ def test_every_fault_once_then_everything_arrives(
         with WATS(base_url=base_url, token=token) as client:
             wait_until(lambda: not reports.missing_on(client), what="every report on the server")
             service.wait_ready()
-            assert control_status(service)["restarts"] == {}, "every fault handled, none a crash"
+            with ControlClient.for_data_folder(service.data) as control:
+                assert control.status()["restarts"] == {}, "every fault handled, none a crash"
             assert service.stop() == 0
             reports.check(client)
             headers = client.reports.query_headers(
