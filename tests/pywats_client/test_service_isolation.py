@@ -8,18 +8,14 @@ the real local server over ASGI; the service's health and metrics are read from 
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
-import anyio
 import httpx
 import pytest
 
 from pywats import AsyncWATS
-from pywats_client._config import load_config
-from pywats_client._service import Service
 
-from ._harness import Reports, eventually
+from ._harness import Reports, eventually, running
 from .conftest import write_config
 
 pytestmark = [
@@ -57,16 +53,13 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
         settings=settings,
     )
     transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
-    service = Service(load_config(config_path), config_path=config_path, transport=transport)
     inbox = tmp_path / "in"
     reports = Reports(samples, "ISOLATION")
+    async with running(config_path, transport=transport) as service:
 
-    def delivered() -> int:
-        return service.outbox.stats().delivered
+        def delivered() -> int:
+            return service.outbox.stats().delivered
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready, what="the service to become ready")
         (inbox / "hang").mkdir(parents=True, exist_ok=True)
         (inbox / "crash").mkdir(parents=True, exist_ok=True)
         (inbox / "hang" / "stuck.hang").write_text("never converts")
@@ -93,7 +86,6 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
             transport=httpx.ASGITransport(app=server_app),  # type: ignore[arg-type]
         ) as client:
             stored = {rid: (await client.reports.get(rid)).raw for rid in reports.expected}
-        service.stop()
 
     assert hang_still_running, "the WSJF reports waited for the hanging converter"
     entries = {e.converter: e for e in service.quarantine.entries()}

@@ -12,15 +12,11 @@ import json
 from functools import partial
 from pathlib import Path
 
-import anyio
 import httpx
 import pytest
 
-from pywats_client._config import load_config
-from pywats_client._service import Service
-
 from ._chaos import ChaosTransport
-from ._harness import Reports, eventually
+from ._harness import Reports, eventually, running
 from .conftest import write_config
 
 pytestmark = [
@@ -74,17 +70,15 @@ async def test_after_an_outage_high_priority_goes_first_and_fifo_within_a_priori
     )
     chaos = Recorder(httpx.ASGITransport(app=server_app))  # type: ignore[arg-type]
     chaos.mode = "refused"
-    service = Service(load_config(config_path), config_path=config_path, transport=chaos)
     reports = Reports(samples, "PRIORITY")
     low: list[str] = []
     high: list[str] = []
 
-    def pending_is(count: int) -> bool:
-        return service.outbox.stats().pending == count
+    async with running(config_path, transport=chaos) as service:
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready, what="the service to become ready")
+        def pending_is(count: int) -> bool:
+            return service.outbox.stats().pending == count
+
         # Low first, interleaved with high, one file at a time so acceptance order is known.
         for n, queue in enumerate([low, low, high, low, high, high]):
             folder = "low" if queue is low else "high"
@@ -95,7 +89,6 @@ async def test_after_an_outage_high_priority_goes_first_and_fifo_within_a_priori
         chaos.mode = None
         await eventually(lambda: service.outbox.stats().delivered == 6, what="all delivered")
         items = service.outbox.items(state="delivered")
-        service.stop()
 
     by_delivery = [item.id for item in sorted(items, key=lambda item: item.delivered or 0.0)]
     assert chaos.received == [*high, *low]
