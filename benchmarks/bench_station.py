@@ -8,6 +8,8 @@
    fsync, rename, directory fsync) measured in the same run, in the same folder.
 2. Backlog drain: 10,000 reports already in the outbox, delivered after a start.
 3. Idle: resident memory (service plus its conversion workers) and CPU over 10 s of nothing.
+4. Outage: CPU over 30 s while every upload is refused (a closed port), with the retry cap set
+   to 0.5 s so the uploader tries as often as a configuration allows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,8 @@ from pywats_client._store import Store
 FILES = 1_000
 BACKLOG = 10_000
 IDLE_SECONDS = 10.0
+OUTAGE_SECONDS = 30.0
+OUTAGE_REPORTS = 6
 PAYLOAD = b"x" * 1500  # the size of a small WSJF result file
 
 
@@ -53,14 +58,14 @@ def _wait(check: Callable[[], bool], within: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def _config(home: Path, url: str, token: str) -> Path:
+def _config(home: Path, url: str, token: str, extra: str = "") -> Path:
     (home / "token").write_text(token)
     config = home / "client.toml"
     config.write_text(
         f'schema_version = 1\n[server]\nurl = "{url}"\ntoken_file = "token"\n'
         '[station]\nname = "BENCH"\n[paths]\ndata = "data"\n[control]\nport = 0\n'
         "[intake]\nstable_seconds = 0.2\nworkers = 2\n[logging]\nconsole = false\n"
-        'level = "WARNING"\n[[converters]]\ntype = "wsjf"\nwatch = "in"\nafter = "delete"\n'
+        'level = "WARNING"\n[[converters]]\ntype = "wsjf"\nwatch = "in"\nafter = "delete"\n' + extra
     )
     return config
 
@@ -130,6 +135,35 @@ def _rss_mib(pids: list[int]) -> float:
     return total / 1024
 
 
+def _closed_port() -> int:
+    """A loopback port nobody listens on: connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def outage_cpu(home: Path, token: str) -> float:
+    """Share of one core the service uses while every upload is refused."""
+    home.mkdir()
+    url = f"http://127.0.0.1:{_closed_port()}"
+    config = _config(
+        home, url, token, "[outbox]\nretry_base_seconds = 0.05\nretry_max_seconds = 0.5\n"
+    )
+    station, control = _station(config)
+    try:
+        for n in range(OUTAGE_REPORTS):
+            (home / "in" / f".{n}.json").write_bytes(_report(FILES + BACKLOG + n))
+            (home / "in" / f".{n}.json").rename(home / "in" / f"{n}.json")
+        _wait(lambda: control.status()["outbox"]["pending"] == OUTAGE_REPORTS, 60, "acceptance")
+        pids = _pids(station.pid)
+        cpu_before, started = _cpu_seconds(pids), time.perf_counter()
+        time.sleep(OUTAGE_SECONDS)
+        return (_cpu_seconds(pids) - cpu_before) / (time.perf_counter() - started)
+    finally:
+        control.close()
+        _stop(station)
+
+
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="bench-station-"))
     db = f"sqlite:///{home / 'wats.db'}"
@@ -173,6 +207,7 @@ def main() -> None:
             rss = _rss_mib(pids)
             control.close()
             _stop(station)
+        outage = outage_cpu(home / "outage", token)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -186,3 +221,5 @@ def main() -> None:
     print(f"{label:52} {BACKLOG / drain:>12.0f} /s")
     print(f"{'idle: resident memory (service + workers)':52} {rss:>12.1f} MiB")
     print(f"{'idle: CPU (share of one core)':52} {idle_cpu * 100:>14.2f} %")
+    label = f"outage {OUTAGE_SECONDS:.0f} s, retry cap 0.5 s: CPU (share of one core)"
+    print(f"{label:52} {outage * 100:>14.2f} %")

@@ -121,7 +121,8 @@ def test_an_outage_costs_little_cpu_then_retries_at_a_capped_pace(
         before, started = cpu_seconds(pid), time.monotonic()
         time.sleep(outage)  # the outage itself: the service is left alone
         cpu, wall = cpu_seconds(pid) - before, time.monotonic() - started
-        assert cpu < 0.1 * wall, f"busy loop: {cpu:.2f} s CPU in {wall:.1f} s of outage"
+        # A busy loop burns most of a core; the figure itself is measured by bench_station.
+        assert cpu < 0.25 * wall, f"busy loop: {cpu:.2f} s CPU in {wall:.1f} s of outage"
 
         # The server answers again, but with 503: the retries are visible at the proxy.
         proxy.outage = Fault("status", 503)

@@ -9,7 +9,7 @@ outage can be checked exactly.
 
 from __future__ import annotations
 
-import itertools
+import logging
 import time
 from pathlib import Path
 
@@ -54,8 +54,16 @@ async def test_a_4xx_quarantines_with_the_servers_message_and_retry_delivers(
     "outage", [4.0, pytest.param(30.0, marks=pytest.mark.slow)], ids=["4s", "30s"]
 )
 async def test_an_outage_backs_off_capped_without_busy_looping(
-    tmp_path: Path, samples: Path, live_server: object, outage: float
+    tmp_path: Path,
+    samples: Path,
+    live_server: object,
+    outage: float,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """The pauses the uploader chooses are read from its log, so the cap is checked exactly and
+    a slow machine cannot fail it; the attempt count bounds the pace from the other side. The
+    service's CPU during an outage is measured on its own process in `test_chaos.py`."""
+    caplog.set_level(logging.WARNING, logger="pywats_client._uploader")
     chaos = ChaosTransport(httpx.AsyncHTTPTransport())
     chaos.mode = "refused"
     inputs = Inputs(f"CHAOS-OUTAGE-{outage:.0f}")
@@ -65,19 +73,28 @@ async def test_an_outage_backs_off_capped_without_busy_looping(
         inputs.write(tmp_path / "in", samples, copies=3)
         await eventually(lambda: service.outbox.stats().pending == len(inputs.expected))
         chaos.attempts.clear()
-        cpu, wall = time.process_time(), time.monotonic()
+        caplog.clear()
+        wall = time.monotonic()
         await anyio.sleep(outage)
-        cpu, wall = time.process_time() - cpu, time.monotonic() - wall
-        attempts = [t for t, _ in chaos.attempts]
+        wall = time.monotonic() - wall
+        attempts = len(chaos.attempts)
+        pauses = [_pause(record) for record in caplog.records if _pause(record) is not None]
         chaos.mode = None
         with WATS(base_url=base_url, token=token) as client:
             await eventually(lambda: not inputs.missing_on(client))
             inputs.check(client)
             inputs.check_quarantined(tmp_path / "data" / "quarantine")
-    gaps = [b - a for a, b in itertools.pairwise(attempts)]
     cap = 0.5  # write_config's retry_max_seconds
-    print(f"outage {wall:.1f} s: {len(attempts)} attempts, service CPU {cpu:.3f} s")
-    assert gaps, "the uploader kept trying during the outage"
-    assert max(gaps) <= cap + 0.3, "the wait between attempts is capped"
-    assert len(attempts) <= wall / (cap / 2) * 2 + 4, "attempts are paced by the backoff"
-    assert cpu < 0.2 * wall, f"no busy loop: {cpu:.2f} s CPU in {wall:.1f} s of outage"
+    print(f"outage {wall:.1f} s: {attempts} attempts, longest chosen pause {max(pauses):.2f} s")
+    assert attempts >= 2, "the uploader kept trying during the outage"
+    assert pauses, "failed attempts chose pauses"
+    assert max(pauses) <= cap, f"the wait between attempts is capped at {cap} s: {pauses}"
+    # Two upload tasks share one pause of at least cap/2 once the backoff has reached its cap.
+    assert attempts <= wall / (cap / 2) * 2 + 4, "attempts are paced by the backoff"
+
+
+def _pause(record: logging.LogRecord) -> float | None:
+    """The pause an upload failure chose, from the uploader's "...; pausing %.1f s" record."""
+    if not (isinstance(record.msg, str) and record.msg.endswith("pausing %.1f s")):
+        return None
+    return float(record.args[-1])  # type: ignore[index]
