@@ -51,30 +51,33 @@ class BasicAuth:
 class CaseInsensitivePaths:
     """Rewrite the literal segments of a request path to the case the routes declare.
 
-    WATS matches paths case-insensitively; parameter segments keep the client's case.
+    WATS matches paths case-insensitively; parameter segments keep the client's case. The
+    templates are kept as a tree of segments, so a request costs one step per segment rather
+    than a scan of every route.
     """
 
     def __init__(self, app: ASGIApp, templates: Iterable[str]) -> None:
         self.app = app
-        parsed = [[(s, "{" in s) for s in t.strip("/").split("/")] for t in templates]
-        # Prefer the template with the most literal segments (`Asset/Types` over `Asset/{id}`).
-        self.templates = sorted(parsed, key=lambda t: -sum(not is_param for _, is_param in t))
+        self.root = _Segment()
+        for template in templates:
+            node = self.root
+            for segment in template.strip("/").split("/"):
+                if "{" in segment:
+                    if node.parameter is None:
+                        node.parameter = _Segment()
+                    node = node.parameter
+                else:
+                    node = node.literals.setdefault(segment.lower(), _Segment(segment))
+            node.ends = True
 
     def canonical(self, path: str) -> str:
+        """`path` with its literal segments spelled as declared; unchanged when no route fits.
+
+        Of several fitting templates, the one with the most literal segments wins
+        (`Asset/Types` over `Asset/{id}`)."""
         segments = path.strip("/").split("/")
-        for template in self.templates:
-            if len(template) != len(segments):
-                continue
-            if all(
-                is_param or literal.lower() == segment.lower()
-                for (literal, is_param), segment in zip(template, segments, strict=True)
-            ):
-                rewritten = [
-                    segment if is_param else literal
-                    for (literal, is_param), segment in zip(template, segments, strict=True)
-                ]
-                return "/" + "/".join(rewritten)
-        return path
+        best = self.root.match(segments, 0)
+        return path if best is None else "/" + "/".join(best[1])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -82,6 +85,31 @@ class CaseInsensitivePaths:
             if path != scope["path"]:
                 scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
+
+
+class _Segment:
+    """One level of the route tree: literal children by lower-case text, one parameter child."""
+
+    __slots__ = ("ends", "literals", "parameter", "text")
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.literals: dict[str, _Segment] = {}
+        self.parameter: _Segment | None = None
+        self.ends = False
+
+    def match(self, segments: list[str], at: int) -> tuple[int, list[str]] | None:
+        """(literal count, rewritten segments) of the best template for `segments[at:]`."""
+        if at == len(segments):
+            return (0, []) if self.ends else None
+        found: list[tuple[int, list[str]]] = []
+        literal = self.literals.get(segments[at].lower())
+        if literal is not None and (rest := literal.match(segments, at + 1)) is not None:
+            found.append((rest[0] + 1, [literal.text, *rest[1]]))
+        parameter = self.parameter
+        if parameter is not None and (rest := parameter.match(segments, at + 1)) is not None:
+            found.append((rest[0], [segments[at], *rest[1]]))
+        return max(found, key=lambda candidate: candidate[0], default=None)
 
 
 class InternalReferer:

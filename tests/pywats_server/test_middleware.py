@@ -1,9 +1,13 @@
-"""Middleware rules over the in-process app: the Referer that internal endpoints require."""
+"""Middleware rules over the in-process app: case-insensitive paths, the Referer that internal
+endpoints require."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
+
+from pywats_server._middleware import CaseInsensitivePaths
 
 pytestmark = pytest.mark.anyio
 
@@ -32,3 +36,36 @@ async def test_internal_endpoints_require_a_referer(
     assert public.status_code == 200
     # Credentials are judged first: no token is 401 whatever the Referer.
     assert anonymous.status_code == 401
+
+
+def test_paths_match_routes_whatever_their_case() -> None:
+    paths = CaseInsensitivePaths(
+        _no_app,
+        ["/api/Product/{partNumber}", "/api/Product/Groups", "/api/Product/Query",
+         "/api/Asset/{id}/Log", "/api/{area}/Ping"],
+    )  # fmt: skip
+    assert paths.canonical("/API/product/GROUPS") == "/api/Product/Groups"
+    assert paths.canonical("/api/PRODUCT/pcba-100") == "/api/Product/pcba-100"
+    assert paths.canonical("/api/asset/Fixture-7/LOG") == "/api/Asset/Fixture-7/Log"
+    # The template with more literal segments wins, whichever segment the parameter is in.
+    assert paths.canonical("/api/product/ping") == "/api/Product/ping"
+    assert paths.canonical("/api/Robot/PING") == "/api/Robot/Ping"
+    # No route fits: the path goes on untouched, and the app answers 404 itself.
+    assert paths.canonical("/api/Product/a/b") == "/api/Product/a/b"
+    assert paths.canonical("/other") == "/other"
+
+
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise AssertionError("canonical() is called without the app")
+
+
+async def test_a_request_in_another_case_reaches_the_route(
+    asgi_transport: httpx.ASGITransport, server_token: str
+) -> None:
+    auth = {"Authorization": f"Basic {server_token}"}
+    async with httpx.AsyncClient(transport=asgi_transport, base_url="http://wats.test") as http:
+        version = await http.get("/API/APP/VERSION", headers=auth)
+        groups = await http.get("/api/product/groups", headers=auth)
+    assert version.status_code == 200
+    assert groups.status_code == 200
+    assert isinstance(groups.json(), list)
