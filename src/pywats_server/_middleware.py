@@ -67,7 +67,8 @@ class CaseInsensitivePaths:
                         node.parameter = _Segment()
                     node = node.parameter
                 else:
-                    node = node.literals.setdefault(segment.lower(), _Segment(segment))
+                    spellings = node.literals.setdefault(segment.lower(), {})
+                    node = spellings.setdefault(segment, _Segment(segment))
             node.ends = True
 
     def canonical(self, path: str) -> str:
@@ -88,13 +89,14 @@ class CaseInsensitivePaths:
 
 
 class _Segment:
-    """One level of the route tree: literal children by lower-case text, one parameter child."""
+    """One level of the route tree: one parameter child, and literal children by lower-case
+    text, then by spelling (routes may spell a segment differently: `WSJF` and `Wsjf`)."""
 
     __slots__ = ("ends", "literals", "parameter", "text")
 
     def __init__(self, text: str = "") -> None:
         self.text = text
-        self.literals: dict[str, _Segment] = {}
+        self.literals: dict[str, dict[str, _Segment]] = {}
         self.parameter: _Segment | None = None
         self.ends = False
 
@@ -103,9 +105,9 @@ class _Segment:
         if at == len(segments):
             return (0, []) if self.ends else None
         found: list[tuple[int, list[str]]] = []
-        literal = self.literals.get(segments[at].lower())
-        if literal is not None and (rest := literal.match(segments, at + 1)) is not None:
-            found.append((rest[0] + 1, [literal.text, *rest[1]]))
+        for literal in self.literals.get(segments[at].lower(), {}).values():
+            if (rest := literal.match(segments, at + 1)) is not None:
+                found.append((rest[0] + 1, [literal.text, *rest[1]]))
         parameter = self.parameter
         if parameter is not None and (rest := parameter.match(segments, at + 1)) is not None:
             found.append((rest[0], [segments[at], *rest[1]]))

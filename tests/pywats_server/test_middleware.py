@@ -42,11 +42,14 @@ def test_paths_match_routes_whatever_their_case() -> None:
     paths = CaseInsensitivePaths(
         _no_app,
         ["/api/Product/{partNumber}", "/api/Product/Groups", "/api/Product/Query",
-         "/api/Asset/{id}/Log", "/api/{area}/Ping"],
+         "/api/Asset/{id}/Log", "/api/{area}/Ping", "/api/Report/WSJF", "/api/Report/Wsjf/{id}"],
     )  # fmt: skip
     assert paths.canonical("/API/product/GROUPS") == "/api/Product/Groups"
     assert paths.canonical("/api/PRODUCT/pcba-100") == "/api/Product/pcba-100"
     assert paths.canonical("/api/asset/Fixture-7/LOG") == "/api/Asset/Fixture-7/Log"
+    # Routes may spell a segment differently; each path takes its own route's spelling.
+    assert paths.canonical("/api/report/wsjf") == "/api/Report/WSJF"
+    assert paths.canonical("/api/report/wsjf/A1b2") == "/api/Report/Wsjf/A1b2"
     # The template with more literal segments wins, whichever segment the parameter is in.
     assert paths.canonical("/api/product/ping") == "/api/Product/ping"
     assert paths.canonical("/api/Robot/PING") == "/api/Robot/Ping"
@@ -57,15 +60,3 @@ def test_paths_match_routes_whatever_their_case() -> None:
 
 async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
     raise AssertionError("canonical() is called without the app")
-
-
-async def test_a_request_in_another_case_reaches_the_route(
-    asgi_transport: httpx.ASGITransport, server_token: str
-) -> None:
-    auth = {"Authorization": f"Basic {server_token}"}
-    async with httpx.AsyncClient(transport=asgi_transport, base_url="http://wats.test") as http:
-        version = await http.get("/API/APP/VERSION", headers=auth)
-        groups = await http.get("/api/product/groups", headers=auth)
-    assert version.status_code == 200
-    assert groups.status_code == 200
-    assert isinstance(groups.json(), list)

@@ -91,8 +91,17 @@ class ReportStore:
 
     def _write(self, connection: Connection, submissions: Sequence[Submission]) -> None:
         latest: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
-        rows = connection.execute(select(processes.c.code, processes.c.name))
-        names = {code: name for code, name in rows}
+        unnamed = {
+            s.rows.header["process_code"]
+            for s in latest.values()
+            if s.rows.header["process_name"] is None
+        }
+        names: dict[int, str] = {}
+        if unnamed:  # only reports without a process name need the table
+            query = select(processes.c.code, processes.c.name).where(
+                processes.c.code.in_(list(unnamed))
+            )
+            names = {code: name for code, name in connection.execute(query)}
         existing = {
             report_id: (pk, count)
             for report_id, pk, count in connection.execute(

@@ -114,6 +114,21 @@ async def test_resubmitting_an_id_replaces_the_report(api: httpx.AsyncClient) ->
     assert stored["result"] == "P"
 
 
+async def test_a_report_without_a_process_name_is_listed_with_the_operations_name(
+    api: httpx.AsyncClient,
+) -> None:
+    unnamed, named = _uut("SN-UNNAMED"), {**_uut("SN-NAMED"), "processName": "Bench check"}
+    for report in (unnamed, named):
+        assert (await _submit(api, report)).status_code == 200
+    operation = next(
+        p["name"] for p in (await api.get("/api/App/Processes")).json() if p["code"] == 100
+    )
+    [listed] = await _headers(api, **{"$filter": f"uuid eq {unnamed['id']}"})
+    assert listed["processName"] == operation
+    [kept] = await _headers(api, **{"$filter": f"uuid eq {named['id']}"})
+    assert kept["processName"] == "Bench check"
+
+
 async def test_wsxf_is_stored_verbatim_and_served_as_wsjf(
     api: httpx.AsyncClient, samples: Path
 ) -> None:
