@@ -122,7 +122,7 @@ def run(config: ConfigOption) -> None:
 
     settings = _load(config)
     configure_logging(
-        settings.paths.data / "logs",
+        settings.paths.data,
         level=settings.logging.level,
         fmt=settings.logging.format,
         console=settings.logging.console,

@@ -41,7 +41,24 @@ SCHEMA_VERSION = 1
 
 
 class ConfigError(ValueError):
-    """The configuration file is unreadable or invalid; the message names file and key."""
+    """The configuration file is unreadable or invalid; the message names file and key.
+
+    `problems` maps each offending key (`server.url`, `converters[0].watch`) to what is wrong
+    with it, so a configurator can mark the field; it is empty when the whole file is at fault.
+    """
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or {}
+
+    @classmethod
+    def at(cls, origin: str, *problems: tuple[str, str]) -> ConfigError:
+        """An error with one `origin: key: message` line per problem."""
+        lines = "\n".join(f"{origin}: {key}: {message}" for key, message in problems)
+        found: dict[str, str] = {}
+        for key, message in problems:
+            found.setdefault(key, message)
+        return cls(lines, found)
 
 
 class _Section(BaseModel):
@@ -149,8 +166,9 @@ class ClientConfig(_Section):
         try:
             return self.server.token_file.read_text(encoding="utf-8").strip()
         except OSError as exc:
+            problem = f"cannot read {self.server.token_file}: {exc.strerror}"
             raise ConfigError(
-                f"server.token_file: cannot read {self.server.token_file}: {exc.strerror}"
+                f"server.token_file: {problem}", {"server.token_file": problem}
             ) from None
 
 
@@ -172,15 +190,18 @@ _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_0
 def _migrate(document: dict[str, Any], origin: str) -> dict[str, Any]:
     version = document.get("schema_version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ConfigError(f"{origin}: schema_version: expected an integer, got {version!r}")
+        problem = f"expected an integer, got {version!r}"
+        raise ConfigError.at(origin, ("schema_version", problem))
     if version > SCHEMA_VERSION:
-        raise ConfigError(
-            f"{origin}: schema_version: {version} is newer than this pywats-client understands "
-            f"({SCHEMA_VERSION}); upgrade pywats-client"
+        problem = (
+            f"{version} is newer than this pywats-client understands ({SCHEMA_VERSION}); "
+            "upgrade pywats-client"
         )
+        raise ConfigError.at(origin, ("schema_version", problem))
     while version < SCHEMA_VERSION:
         if version not in _MIGRATIONS:
-            raise ConfigError(f"{origin}: schema_version: no migration from version {version}")
+            problem = f"no migration from version {version}"
+            raise ConfigError.at(origin, ("schema_version", problem))
         document = _MIGRATIONS[version](document)
         version += 1
         document["schema_version"] = version
@@ -224,8 +245,8 @@ def parse_config(text: str, *, origin: str = "<config>", base: Path | None = Non
     try:
         config = ClientConfig.model_validate(document)
     except ValidationError as exc:
-        problems = [f"{origin}: {_key(e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError("\n".join(problems)) from None
+        problems = [(_key(e["loc"]), e["msg"]) for e in exc.errors()]
+        raise ConfigError.at(origin, *problems) from None
     _check_converters(config, origin)
     return _resolve(config, base) if base is not None else config
 
@@ -237,11 +258,10 @@ def _check_converters(config: ClientConfig, origin: str) -> None:
         try:
             get_converter(converter.type)(converter.parameters)
         except UnknownConverterError as exc:
-            raise ConfigError(f"{origin}: converters[{index}].type: {exc}") from None
+            raise ConfigError.at(origin, (f"converters[{index}].type", str(exc))) from None
         except ParameterError as exc:
-            raise ConfigError(
-                f"{origin}: converters[{index}].parameters.{exc.key}: {exc}"
-            ) from None
+            key = f"converters[{index}].parameters.{exc.key}"
+            raise ConfigError.at(origin, (key, str(exc))) from None
 
 
 def load_config(path: Path) -> ClientConfig:

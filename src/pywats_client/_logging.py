@@ -63,17 +63,25 @@ class JsonFormatter(logging.Formatter):
 _TEXT = "%(asctime)s %(levelname)-7s %(name)s [%(correlation_id)s] %(message)s"
 
 
+def log_file(data_folder: Path) -> Path:
+    """Where the service writes its log, given its data folder (`paths.data`)."""
+    return data_folder / "logs" / "pywats.log"
+
+
 def configure_logging(
-    folder: Path | None, *, level: str = "INFO", fmt: str = "text", console: bool = True
+    data_folder: Path | None, *, level: str = "INFO", fmt: str = "text", console: bool = True
 ) -> list[logging.Handler]:
-    """Attach the service's handlers to the root logger; returns them so they can be removed."""
+    """Attach the service's handlers to the root logger; returns them so they can be removed.
+
+    With a data folder, the log goes to `log_file(data_folder)`, rotated."""
     formatter: logging.Formatter = JsonFormatter() if fmt == "json" else logging.Formatter(_TEXT)
     handlers: list[logging.Handler] = []
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+    if data_folder is not None:
+        path = log_file(data_folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(
             logging.handlers.RotatingFileHandler(
-                folder / "pywats.log",
+                path,
                 maxBytes=LOG_MAX_BYTES,
                 backupCount=LOG_BACKUPS,
                 encoding="utf-8",

@@ -344,9 +344,8 @@ class Service:
                 self.control = ControlServer(app, host, port)
             except OSError as exc:
                 self.pool.close()
-                raise ConfigError(
-                    f"control.port: cannot listen on {host}:{port}: {exc.strerror}"
-                ) from None
+                problem = f"cannot listen on {host}:{port}: {exc.strerror}"
+                raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
             (data / ENDPOINT_FILE).write_text(
                 json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
             )

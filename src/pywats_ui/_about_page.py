@@ -8,7 +8,7 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from pywats_ui._logs_page import log_file
+from pywats_client._logging import log_file
 from pywats_ui._page import Context, Page
 
 __all__ = ["AboutPage"]

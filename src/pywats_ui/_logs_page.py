@@ -16,18 +16,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from pywats_client._logging import log_file
 from pywats_ui._page import Context, Page
 
-__all__ = ["LEVELS", "LogsPage", "Tail", "level_of", "log_file", "read_tail"]
+__all__ = ["LEVELS", "LogsPage", "Tail", "level_of", "read_tail"]
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _KEEP_LINES = 5000
 _FIRST_READ = 256 * 1024
-
-
-def log_file(data_folder: Path) -> Path:
-    """Where the service writes its log, given its data folder."""
-    return data_folder / "logs" / "pywats.log"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from pywats_ui._service_page import ServicePage
 from pywats_ui._station_page import StationPage
 from pywats_ui._status_page import StatusPage
 
-__all__ = ["PAGES", "MainWindow", "errors_by_key"]
+__all__ = ["PAGES", "MainWindow"]
 
 PAGES: tuple[type[Page], ...] = (
     StatusPage,
@@ -48,16 +48,6 @@ PAGES: tuple[type[Page], ...] = (
     ServicePage,
     AboutPage,
 )
-
-
-def errors_by_key(error: ConfigError, origin: str) -> dict[str, str]:
-    """`{"server.url": "...", "converters[0].watch": "..."}` from the loader's message lines."""
-    found: dict[str, str] = {}
-    for line in str(error).splitlines():
-        if line.startswith(f"{origin}: "):
-            key, _, message = line[len(origin) + 2 :].partition(": ")
-            found.setdefault(key, message)
-    return found
 
 
 class MainWindow(QMainWindow):
@@ -186,7 +176,7 @@ class MainWindow(QMainWindow):
         self.save_button.setEnabled(True)
         self._closing = False
         if isinstance(error, ConfigError):
-            errors = errors_by_key(error, str(self.context.document.path))
+            errors = error.problems
             for page in self.pages:
                 page.show_errors(errors)
             self._say(f"Not saved — fix these first:\n{error}", error=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,28 +57,37 @@ def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "key", "message"),
     [
-        (('after = "move"', 'after = "archive"'), r"converters\[0\]\.after: Input should be"),
-        (('type = "wsjf"', 'type = "nope"'), r"converters\[0\]\.type: unknown converter 'nope'"),
-        (("port = 8765", "port = 70000"), r"control\.port: Input should be less than"),
-        (('url = "https://wats.example.com"', 'url = "wats"'), r"server\.url: .*http"),
-        (("[station]", "[station]\nshoe_size = 4"), r"station\.shoe_size: Extra inputs"),
+        (('after = "move"', 'after = "archive"'), "converters[0].after", "Input should be"),
+        (('type = "wsjf"', 'type = "nope"'), "converters[0].type", "unknown converter 'nope'"),
+        (("port = 8765", "port = 70000"), "control.port", "Input should be less than"),
+        (('url = "https://wats.example.com"', 'url = "wats"'), "server.url", ".*http"),
+        (("[station]", "[station]\nshoe_size = 4"), "station.shoe_size", "Extra inputs"),
         (
             ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
-            r"converters\[0\]\.parameters\.operation_code: .*expected an integer",
+            "converters[0].parameters.operation_code",
+            ".*expected an integer",
         ),
-        (('after = "move"', 'enabled = "maybe"'), r"converters\[0\]\.enabled: Input should be"),
-        (('location = "Line 1"', 'location = ""'), r"station\.location: String should have"),
-        (("schema_version = 1", "schema_version = 99"), r"schema_version: 99 is newer"),
-        (("[server]", "[server\n"), r"not valid TOML"),
+        (('after = "move"', 'enabled = "maybe"'), "converters[0].enabled", "Input should be"),
+        (('location = "Line 1"', 'location = ""'), "station.location", "String should have"),
+        (("schema_version = 1", "schema_version = 99"), "schema_version", "99 is newer"),
+        (("[server]", "[server\n"), None, "not valid TOML"),
     ],
 )
-def test_errors_name_file_and_key(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+def test_errors_name_file_and_key(
+    tmp_path: Path, change: tuple[str, str], key: str | None, message: str
+) -> None:
     path = write(tmp_path, DOCUMENTED.replace(*change))
-    with pytest.raises(ConfigError, match=message) as caught:
+    expected = message if key is None else f"{re.escape(key)}: {message}"
+    with pytest.raises(ConfigError, match=expected) as caught:
         load_config(path)
     assert str(path) in str(caught.value)
+    # The key is also given apart from the text, for a configurator to mark the field.
+    if key is None:
+        assert caught.value.problems == {}
+    else:
+        assert re.match(message, caught.value.problems[key])
 
 
 def test_converters_are_enabled_unless_the_file_says_otherwise(tmp_path: Path) -> None:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pywats_client._logging import LOG_BACKUPS, LOG_MAX_BYTES, configure_logging, correlated
+from pywats_client._logging import (
+    LOG_BACKUPS,
+    LOG_MAX_BYTES,
+    configure_logging,
+    correlated,
+    log_file,
+)
 
 
 @pytest.fixture
@@ -34,7 +40,7 @@ def test_json_lines_carry_the_correlation_id(
     with correlated("file:r1.json"):
         log.info("accepted %s", "r1.json")
     log.warning("outside")
-    lines = [json.loads(line) for line in (tmp_path / "pywats.log").read_text().splitlines()]
+    lines = [json.loads(line) for line in log_file(tmp_path).read_text().splitlines()]
     assert lines[0]["correlation_id"] == "file:r1.json"
     assert lines[0]["message"] == "accepted r1.json"
     assert lines[0]["time"].endswith("Z")
@@ -45,4 +51,4 @@ def test_text_lines(tmp_path: Path, installed: list[logging.Handler]) -> None:
     installed.extend(configure_logging(tmp_path, fmt="text", console=False, level="DEBUG"))
     with correlated("report:abc"):
         logging.getLogger("x").debug("delivered")
-    assert "DEBUG   x [report:abc] delivered" in (tmp_path / "pywats.log").read_text()
+    assert "DEBUG   x [report:abc] delivered" in log_file(tmp_path).read_text()

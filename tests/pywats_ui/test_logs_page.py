@@ -19,7 +19,7 @@ from .conftest import Station
 @pytest.fixture(params=["text", "json"])
 def service_log(request: pytest.FixtureRequest, station: Station) -> Iterator[logging.Logger]:
     """The service's logging set-up writing `<data>/logs/pywats.log` in either format."""
-    handlers = configure_logging(station.data / "logs", fmt=request.param, console=False)
+    handlers = configure_logging(station.data, fmt=request.param, console=False)
     logger = logging.getLogger("pywats_client.test")
     yield logger
     for handler in handlers:
