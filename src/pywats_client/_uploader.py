@@ -177,7 +177,12 @@ class Uploader:
                 await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=None)
                 return
             except APIConnectionError as exc:
-                await self._transient(item, str(exc), None, answered=False)
+                # Mostly the server is away, and every report waits the shared pause. But the
+                # connection may also break over this report alone (a proxy that resets large
+                # bodies): if the server answers a small request, this report waits its own
+                # growing backoff instead, so it cannot hold up those behind it.
+                answered = await self._server_answers()
+                await self._transient(item, str(exc), None, answered=answered)
                 return
             except APIResponseValidationError as exc:
                 # A 2xx that is not the server's answer (a captive portal, a misconfigured
@@ -205,6 +210,16 @@ class Uploader:
             self.state.server_answers = True
             _log.info("delivered %s (%.0f ms)", item.id, elapsed * 1000)
 
+    async def _server_answers(self) -> bool:
+        """Whether the server answers a small request (any HTTP status counts)."""
+        try:
+            await self.client.get_version()
+        except APIStatusError:
+            return True
+        except (APIConnectionError, CircuitOpenError, APIResponseValidationError):
+            return False
+        return True
+
     def _outbox_trouble(self, item: Item, exc: OSError) -> None:
         """The outbox could not be read or updated (disk full, I/O error): pause like after a
         transient failure, without writing anything. The item stays as it was; if the server
@@ -229,10 +244,12 @@ class Uploader:
             delay = min(max(retry_after, 0.0), self.backoff.cap)
         now = self.clock()
         state.paused_until = max(state.paused_until, now + delay)
-        # Only an answer can be about this report (a 500 on one document): then it also waits its
-        # own growing backoff, so it cannot hold up the rest. Without an answer (no connection,
-        # circuit open) the failure says nothing about the item: it waits only the shared pause,
-        # so when the server is back the queue drains in priority then FIFO order again.
+        # Only a server that answers can say the failure is about this report (a 500 on one
+        # document, or a connection broken while the server answers other requests): then it
+        # also waits its own growing backoff, so it cannot hold up the rest. Without an answer
+        # (no connection, circuit open) the failure says nothing about the item: it waits only
+        # the shared pause, so when the server is back the queue drains in priority then FIFO
+        # order again.
         own = max(delay, self.backoff.delay(item.attempts + 1)) if answered else delay
         await anyio.to_thread.run_sync(self.outbox.mark_failed, item.id, error, now + own)
         self.metrics.inc("upload_retries_total")

@@ -50,6 +50,30 @@ async def test_a_4xx_quarantines_with_the_servers_message_and_retry_delivers(
             inputs.check_quarantined(tmp_path / "data" / "quarantine")
 
 
+async def test_a_report_that_always_breaks_its_connection_does_not_hold_up_the_rest(
+    tmp_path: Path, samples: Path, live_server: object
+) -> None:
+    """One upload task, and the first report in the queue resets the connection every time:
+    the server still answers, so that report waits its own backoff and the rest go by."""
+    chaos = ChaosTransport(httpx.AsyncHTTPTransport())
+    inputs = Inputs("CHAOS-POISON")
+    chaos.poison = f'"{inputs.station}-uut-0"'.encode()  # that report's serial number
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    config = tuned_config(
+        tmp_path, base_url, token, station=inputs.station,
+        settings={"outbox.upload_concurrency": 1},
+    )  # fmt: skip
+    async with running(config, transport=chaos):
+        inputs.write(tmp_path / "in", samples, copies=3)
+        (poisoned,) = (i for i, d in inputs.expected.items() if d["sn"].endswith("-uut-0"))
+        with WATS(base_url=base_url, token=token) as client:
+            await eventually(lambda: inputs.missing_on(client) == [poisoned])
+            assert sum(fault == "poisoned" for _, fault in chaos.attempts) >= 2
+            chaos.poison = None
+            await eventually(lambda: not inputs.missing_on(client))
+            inputs.check(client)
+
+
 @pytest.mark.parametrize(
     "outage", [4.0, pytest.param(30.0, marks=pytest.mark.slow)], ids=["4s", "30s"]
 )
