@@ -109,9 +109,10 @@ def raw_fsync_rate(folder: Path, count: int = 300) -> float:
 
 
 def _pids(root: int) -> list[int]:
-    children = Path(f"/proc/{root}/task/{root}/children")
+    """`root` and its descendants. Each thread lists the children it started, and the service
+    starts its conversion workers from worker threads, so every thread is asked."""
     found = [root]
-    if children.exists():
+    for children in Path(f"/proc/{root}/task").glob("*/children"):
         for child in children.read_text().split():
             found.extend(_pids(int(child)))
     return found
