@@ -76,6 +76,7 @@ class ReportRows:
     sub_units: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    assets: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _get(obj: Mapping[str, Any], key: str, where: str, expected: str, kind: Any) -> Any:
@@ -357,3 +358,20 @@ def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
     for index, item in enumerate(_objects(document, "binaryData")):
         attachment = _attachment(rows.report_id, f"report/{index}", item, f"binaryData[{index}]")
         rows.attachments.append({**attachment, "step_id": None})
+    for index, asset in enumerate(_objects(document, "assets")):
+        at = f"assets[{index}]."
+        rows.assets.append(
+            {
+                "idx": index,
+                "serial_number": _required_text(asset, "sn", at),
+                "usage_count": _usage_count(asset, at),
+            }
+        )
+
+
+def _usage_count(asset: Mapping[str, Any], at: str) -> int | None:
+    """`usageCount` of an asset: a whole number of uses >= 1, or None when left out."""
+    value = _integer(asset, "usageCount", at)
+    if value is not None and value < 1:
+        raise ReportDocumentError(f"{at}usageCount", "a positive integer", value)
+    return value

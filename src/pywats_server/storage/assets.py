@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from ._asset_usage import count_uses
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
 from ._tags import apply_tags, read_tags
@@ -227,26 +228,14 @@ class AssetStore:
     ) -> None:
         """Count uses: add `increment_by` to running and total count (of the sub-assets too),
         or set the total count when `total_count` is given."""
-        a = assets.c
         with self._engine.begin() as connection:
             key = self._resolve(connection, asset_id, serial_number)
             if total_count is not None:
                 connection.execute(
-                    assets.update().where(a.asset_id == key).values(total_count=total_count)
+                    assets.update().where(assets.c.asset_id == key).values(total_count=total_count)
                 )
                 return
-            targets = [key]
-            if include_children:
-                targets += self._descendants(connection, key)
-            connection.execute(
-                assets.update()
-                .where(a.asset_id.in_(targets))
-                .values(
-                    running_count=a.running_count + increment_by,
-                    total_count=a.total_count + increment_by,
-                    last_seen_date=utcnow(),
-                )
-            )
+            count_uses(connection, {key: increment_by}, include_children=include_children)
 
     def set_counts(
         self,
@@ -372,18 +361,6 @@ class AssetStore:
                 select(assets.c.parent_asset_id).where(assets.c.asset_id == current)
             )
         return seen
-
-    def _descendants(self, connection: Connection, asset_id: str) -> list[str]:
-        found: list[str] = []
-        frontier = [asset_id]
-        while frontier:
-            frontier = list(
-                connection.scalars(
-                    select(assets.c.asset_id).where(assets.c.parent_asset_id.in_(frontier))
-                )
-            )
-            found.extend(frontier)
-        return found
 
     def _log(
         self, connection: Connection, asset_id: str, kind: int, user: str, comment: str

@@ -1,5 +1,5 @@
 """The report tables: a compact indexed header per report, its verbatim document apart, and
-one row per step, measurement, misc info, sub-unit, failure and attachment.
+one row per step, measurement, misc info, sub-unit, failure, attachment and asset used.
 
 Index choices serve the header query (time range, unit, product) and the analytics that read
 steps and measurements by path for a product and process over a period.
@@ -26,6 +26,7 @@ from ._metadata import BigId, metadata
 
 __all__ = [
     "CHILD_TABLES",
+    "report_assets",
     "report_attachments",
     "report_documents",
     "report_failures",
@@ -198,6 +199,17 @@ report_attachments = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# The assets a report lists (wsjf.md §7.2), for the asset filter keys and dimensions of analytics.
+report_assets = Table(
+    "report_assets",
+    metadata,
+    _report_fk(),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("serial_number", String(200), nullable=False),
+    Column("usage_count", Integer),  # as submitted; None when the report left it out
+    Index(None, "serial_number"),
+)
+
 CHILD_TABLES = (
     report_documents,
     report_steps,
@@ -206,4 +218,5 @@ CHILD_TABLES = (
     report_sub_units,
     report_failures,
     report_attachments,
+    report_assets,
 )

@@ -1,7 +1,12 @@
-"""Storing reports: verbatim documents plus their index rows; the same id replaces the report."""
+"""Storing reports: verbatim documents plus their index rows; the same id replaces the report.
+
+The first receipt of a report id counts the uses of the registered assets it lists; a
+resubmission (a station resending after a lost acknowledgement) replaces the rows only.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ._asset_usage import count_uses_by_serial
 from ._bulk_insert import insert_rows
 from ._database import Database
 from ._domain import utcnow
@@ -18,6 +24,7 @@ from ._report_rows import ReportRows
 from .processes import processes
 from .report_tables import (
     CHILD_TABLES,
+    report_assets,
     report_attachments,
     report_documents,
     report_failures,
@@ -78,7 +85,8 @@ class ReportStore:
     def save_many(self, submissions: Sequence[Submission]) -> None:
         """Store reports in one transaction; ids that already exist are replaced.
 
-        Two writers racing on a new id both try to insert it; the loser retries as a replacement.
+        Two writers racing on a new id both try to insert it; the loser retries as a replacement
+        (so only the winner counts its asset uses).
         """
         for attempt in range(3):
             try:
@@ -113,6 +121,7 @@ class ReportStore:
         now = utcnow()
         received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
         new_headers, pks = [], {}
+        uses: dict[str, int] = defaultdict(int)
         for report_id, submission in latest.items():
             header = self._header(submission.rows, names, now)
             if report_id in existing:
@@ -125,6 +134,8 @@ class ReportStore:
             else:
                 header["receive_count"] = received[report_id] - 1
                 new_headers.append(header)
+                for asset in submission.rows.assets:
+                    uses[asset["serial_number"]] += asset["usage_count"] or 1
         if new_headers:
             inserted = connection.execute(
                 reports.insert().returning(
@@ -134,6 +145,7 @@ class ReportStore:
             )
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
+        count_uses_by_serial(connection, uses)
 
     @staticmethod
     def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
@@ -158,6 +170,7 @@ class ReportStore:
                 (report_sub_units, rows.sub_units),
                 (report_failures, rows.failures),
                 (report_attachments, rows.attachments),
+                (report_assets, rows.assets),
             ):
                 batches[table].extend({"report_pk": pk, **record} for record in records)
         for table, records in batches.items():
