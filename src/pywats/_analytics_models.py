@@ -36,6 +36,8 @@ class YieldData(WireModel):
     test_operation: str | None = None
     process_code: int | None = None
     period: str | None = None
+    asset_serial_number: str | None = None
+    asset_name: str | None = None
     unit_count: int = 0
     fp_count: int = 0
     sp_count: int = 0

@@ -153,6 +153,14 @@ class Dimensions:
     def fixture_id(self) -> Dimensions:
         return self.by("fixtureId")
 
+    def asset_serial_number(self) -> Dimensions:
+        """Group by the assets the reports used (a report is counted under each)."""
+        return self.by("assetSerialNumber")
+
+    def asset_name(self) -> Dimensions:
+        """Group by the registered names of the assets the reports used."""
+        return self.by("assetName")
+
     def step_caused_uut_failure(self) -> Dimensions:
         return self.by("stepCausedUutFailure")
 

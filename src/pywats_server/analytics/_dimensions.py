@@ -14,12 +14,10 @@ from ._filter import AnalyticsError
 
 __all__ = ["SortKey", "parse_dimensions", "sort_rows"]
 
-# Dimensions the stored data has nothing for (levels and unit types, asset rows).
+# Dimensions the stored data has nothing for (levels and unit types).
 UNAVAILABLE = {
     "level": "the product register here assigns no production levels to products",
     "unitType": "the product register here keeps no unit types",
-    "assetSerialNumber": "reports stored here keep no asset rows",
-    "assetName": "reports stored here keep no asset rows",
 }
 
 

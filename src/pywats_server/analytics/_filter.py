@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, exists, false
 from sqlalchemy.sql import FromClause
 
 from ..storage.report_tables import report_misc_infos
+from ._assets import used_asset
 from ._match import alternatives, match_text
 from ._products import in_product_group
 
@@ -130,8 +131,6 @@ def _misc(report: FromClause, description: str | None, value: str | None) -> Col
 
 # Keys the reports carry no data for: answering them would silently ignore them, so they fail.
 _UNSUPPORTED = {
-    "assetSerialNumber": "reports stored here keep no asset rows",
-    "assetName": "reports stored here keep no asset rows",
     "level": "the product register here assigns no production levels to products",
 }
 
@@ -166,6 +165,8 @@ def report_conditions(
         conditions.append(_status_condition(c.result, f.status))
     if f.productGroup is not None:
         conditions.append(in_product_group(c.part_number, f.productGroup))
+    if f.assetSerialNumber is not None or f.assetName is not None:
+        conditions.append(used_asset(c.report_pk, f.assetSerialNumber, f.assetName))
     for description, value in (
         (f.miscDescription, f.miscValue),
         (f.miscInfoDescription, f.miscInfoString),

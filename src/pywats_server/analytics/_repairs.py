@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select
 from sqlalchemy.sql import FromClause
 
 from ..storage.report_tables import report_failures, report_steps, reports
+from ._assets import join_assets
 from ._dimensions import parse_dimensions, sort_rows
 from ._filter import WatsFilter
 from ._periods import Grouping, bucket, grouping, period_label
@@ -112,6 +113,8 @@ def dynamic_repair(
     columns = src.columns(unit)
     source, product_columns = join_products(src.joined, src.uur.c.part_number, groups)
     columns.update(product_columns)
+    source, asset_columns = join_assets(source, src.uur.c.report_pk, groups)
+    columns.update(asset_columns)
     selected = [columns[name].label(name) for name in groups]
     query = (
         select(

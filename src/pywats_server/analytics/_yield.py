@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.sql import FromClause
 
 from ..storage.report_tables import report_misc_infos, reports
+from ._assets import join_assets
 from ._dimensions import SortKey, parse_dimensions, sort_rows
 from ._filter import WatsFilter, report_conditions
 from ._periods import Grouping, bucket, date_range, grouping, period_label
@@ -46,6 +47,8 @@ YIELD_DIMENSIONS = (
     "stepPathCausedUutFailure",
     "miscInfoDescription",
     "miscInfoString",
+    "assetSerialNumber",
+    "assetName",
 )
 YIELD_KPIS = (
     "unitCount",
@@ -157,6 +160,8 @@ def dynamic_yield(
         source = source.outerjoin(misc, misc.c.report_pk == first.c.report_pk)
     source, product_columns = join_products(source, first.c.part_number, groups)
     columns.update(product_columns)
+    source, asset_columns = join_assets(source, first.c.report_pk, groups)
+    columns.update(asset_columns)
     selected = [columns[name].label(name) for name in groups if name != "period"]
     if unit is not None:
         selected.append(bucket(first.c.start_utc, unit).label("period"))

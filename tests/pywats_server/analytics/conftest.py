@@ -52,6 +52,12 @@ GROUPS = {
     "Line A": ("AN-PCBA-1", "AN-PSU-2"),
 }
 REPAIRS = (("Component", "Shorted"), ("Component", "Missing"), ("Solder", "Bridge"))
+# Registered assets and their names (two share a name); FX-9 is used but never registered.
+ASSET_NAMES = {"FX-1": "Bed of nails", "FX-2": "Bed of nails", "DMM-7": "Multimeter"}
+# What a run may list in `assets`: nothing, one or two assets, an unregistered one, one twice.
+ASSET_SETS = (
+    (), ("FX-1",), ("FX-2",), ("FX-1", "DMM-7"), ("FX-2", "DMM-7"), ("FX-9",), ("DMM-7", "DMM-7"),
+)  # fmt: skip
 
 
 def week(moment: datetime) -> str:
@@ -136,6 +142,7 @@ class Run:
     failed_step: str | None
     values: dict[str, float]
     lot: str
+    assets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -159,6 +166,7 @@ class Repair:
     tested: Run
     category: str
     code: str
+    assets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -174,6 +182,7 @@ class Dataset:
 
     names = NAMES
     groups = GROUPS
+    asset_names = ASSET_NAMES
     week = staticmethod(week)
     iso = staticmethod(iso)
     yield_figures = staticmethod(yield_figures)
@@ -211,6 +220,8 @@ def generate(seed: int = 2026, units: int = 1700) -> Dataset:
     never pass, a few end in Error/Terminated; failed runs followed by a retest are repaired
     half of the time."""
     rng = random.Random(seed)
+    # Assets come from a stream of their own, so the rest of the data is as without them.
+    asset_rng = random.Random(seed + 1)
     patterns = [p for p, _ in OUTCOMES]
     weights = [w for _, w in OUTCOMES]
     dataset = Dataset([], [])
@@ -233,13 +244,16 @@ def generate(seed: int = 2026, units: int = 1700) -> Dataset:
                     failed_step=failing,
                     values=_measured(rng, failing),
                     lot=rng.choice(("LOT-A", "LOT-B")),
+                    assets=asset_rng.choice(ASSET_SETS),
                 )
                 unit.runs.append(run)
                 if result == "F" and rng.random() < 0.5:
                     category, code_ = rng.choice(REPAIRS)
                     repair_id = _new_id(rng)
                     repaired = start + timedelta(minutes=5 + index)
-                    dataset.repairs.append(Repair(repair_id, unit, repaired, run, category, code_))
+                    repair = Repair(repair_id, unit, repaired, run, category, code_)
+                    repair.assets = asset_rng.choice(ASSET_SETS)
+                    dataset.repairs.append(repair)
             dataset.units.append(unit)
             start += timedelta(hours=rng.randrange(1, 30))
     return dataset
@@ -262,6 +276,8 @@ def build_uut(unit: Unit, run: Run) -> UUTReport:
         sequence_version="1.4.0",
     )
     report.add_misc_info("Fixture lot", run.lot)
+    for serial in run.assets:
+        report.add_asset(serial)
     values = run.values
     power = report.root.add_sequence("Power")
     power.add_numeric("3V3 rail", values[V33], low=3.2, high=3.4, unit="V")
@@ -290,15 +306,28 @@ def build_uur(repair: Repair) -> UURReport:
         start=repair.start.replace(tzinfo=timezone.utc),
         id=repair.report_id,
     )
+    for serial in repair.assets:
+        report.add_asset(serial)
     return report
 
 
 def store(url: str, dataset: Dataset) -> None:
-    """Register the products and their groups, then store every report of the dataset through
-    the server's storage layer, in batches."""
-    from pywats_server.storage import Database, ProductStore, ReportStore, Submission, extract_rows
+    """Register the products, their groups and the assets, then store every report of the
+    dataset through the server's storage layer, in batches."""
+    from pywats_server.storage import (
+        AssetStore,
+        Database,
+        ProductStore,
+        ReportStore,
+        Submission,
+        extract_rows,
+    )
 
     database = Database(url)
+    assets = AssetStore(database)
+    kind = assets.save_type({"typeName": "Test equipment"})
+    for serial, name in ASSET_NAMES.items():
+        assets.save({"serialNumber": serial, "typeId": kind["typeId"], "assetName": name}, "setup")
     products = ProductStore(database)
     products.save_many([{"partNumber": pn, "name": name} for pn, name in NAMES.items()])
     for group, members in GROUPS.items():

@@ -270,8 +270,8 @@ async def test_keys_without_data_are_refused_not_ignored(analytics: AsyncWATS) -
     with pytest.raises(APIStatusError, match="level") as caught:
         await analytics.analytics.worst_yield(WATSFilter(level="PCBA"))
     assert caught.value.status_code == 400
-    with pytest.raises(APIStatusError, match="assetSerialNumber"):
-        await analytics.analytics.top_failed(WATSFilter(asset_serial_number="DMM-1"))
+    with pytest.raises(APIStatusError, match="level"):
+        await analytics.analytics.top_failed(WATSFilter(level="PCBA"))
     with pytest.raises(APIStatusError, match="unitType"):
         await analytics.analytics.dynamic_yield("unitType")
 
