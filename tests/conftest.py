@@ -180,3 +180,41 @@ def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+# --- service manager ---------------------------------------------------------------------------
+
+
+@dataclass
+class ServiceManager:
+    """A stand-in `systemctl` first on PATH, and HOME in a temporary folder: registering a real
+    service would change the machine. `calls` are the argument lists it was run with;
+    setting `failure` makes it print that to stderr and exit 1."""
+
+    home: Path
+    log: Path
+    failure: Path
+
+    @property
+    def calls(self) -> list[str]:
+        return self.log.read_text().splitlines() if self.log.exists() else []
+
+    def fail_with(self, message: str) -> None:
+        self.failure.write_text(message)
+
+
+@pytest.fixture
+def service_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ServiceManager:
+    tools = tmp_path / "service-manager"
+    tools.mkdir()
+    manager = ServiceManager(tmp_path / "home", tools / "calls.log", tools / "failure.txt")
+    script = tools / "systemctl"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> "{manager.log}"\n'
+        f'if [ -f "{manager.failure}" ]; then cat "{manager.failure}" >&2; exit 1; fi\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("HOME", str(manager.home))
+    return manager

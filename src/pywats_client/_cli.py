@@ -12,6 +12,7 @@ import tomli_w
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pywats_client._config import (
     SCHEMA_VERSION,
@@ -40,8 +41,10 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(converters_app, name="converters")
 app.add_typer(config_app, name="config")
 
-console = Console()
-errors = Console(stderr=True)
+# Output carries paths, file names and server messages: never read as markup, never wrapped
+# inside a word (a path must survive copy and paste).
+console = Console(markup=False, highlight=False, soft_wrap=True)
+errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path,
@@ -53,7 +56,8 @@ def _load(path: Path) -> ClientConfig:
     try:
         return load_config(path)
     except ConfigError as exc:
-        errors.print(f"[red]invalid configuration[/red]\n{exc}", highlight=False)
+        errors.print("invalid configuration", style="red")
+        errors.print(str(exc))
         raise typer.Exit(2) from None
 
 
@@ -62,7 +66,7 @@ def _client(path: Path) -> ControlClient:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    errors.print(f"[red]{exc}[/red]", highlight=False)
+    errors.print(str(exc), style="red")
     return typer.Exit(1)
 
 
@@ -140,7 +144,8 @@ def run(config: ConfigOption) -> None:
     try:
         anyio.run(service.run)
     except ConfigError as exc:
-        errors.print(f"[red]cannot start[/red]\n{exc}", highlight=False)
+        errors.print("cannot start", style="red")
+        errors.print(str(exc))
         raise typer.Exit(2) from None
 
 
@@ -172,7 +177,7 @@ def status(config: ConfigOption, as_json: Annotated[bool, typer.Option("--json")
         table.add_row(label, str(value))
     console.print(table)
     for problem in state["health"]:
-        console.print(f"[red]unhealthy:[/red] {problem}", highlight=False)
+        console.print(Text.assemble(("unhealthy:", "red"), f" {problem}"))
     if state["health"]:
         raise typer.Exit(1)
 
@@ -235,7 +240,7 @@ def outbox_verify(config: ConfigOption) -> None:
     except ControlError as exc:
         raise _fail(exc) from None
     for name, problem in problems:
-        console.print(f"{name}: {problem}", highlight=False)
+        console.print(f"{name}: {problem}")
     if problems:
         raise typer.Exit(1)
     console.print("outbox consistent")
@@ -302,7 +307,7 @@ def converters_test(
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:
-            errors.print(line, highlight=False)
+            errors.print(line)
         raise _fail(RuntimeError(outcome.reason))
     table = Table(title=f"{file.name}: {len(outcome.reports)} report(s)")
     for column in ("id", "type", "pn", "sn", "result"):

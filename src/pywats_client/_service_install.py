@@ -22,7 +22,20 @@ Runner = Callable[[Sequence[str]], object]
 
 
 def _run(command: Sequence[str]) -> object:
-    return subprocess.run(list(command), check=True, capture_output=True, text=True)
+    """Run a service-manager command; a missing tool or a failure is a RuntimeError that says
+    which command, its exit code and what it printed."""
+    shown = " ".join(command)
+    try:
+        return subprocess.run(list(command), check=True, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise RuntimeError(
+            f"{command[0]!r} is not installed here, so {shown!r} cannot run"
+        ) from None
+    except subprocess.CalledProcessError as exc:
+        said = " ".join((exc.stderr or exc.stdout or "").split())
+        raise RuntimeError(
+            f"{shown!r} failed (exit code {exc.returncode})" + (f": {said}" if said else "")
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -148,16 +161,27 @@ def install(
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(launchd_plist(service, service.config.parent), encoding="utf-8")
         if enable:
-            run(["launchctl", "load", "-w", str(path)])
+            _register(run, path, ["launchctl", "load", "-w", str(path)])
         return path
     folder = target_dir or service.unit_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{service.name}.service"
     path.write_text(systemd_unit(service), encoding="utf-8")
     if enable:
-        run(service.systemctl("daemon-reload"))
-        run(service.systemctl("enable", path.name))
+        _register(
+            run, path, service.systemctl("daemon-reload"), service.systemctl("enable", path.name)
+        )
     return path
+
+
+def _register(run: Runner, path: Path, *commands: Sequence[str]) -> None:
+    """Run the commands that register a written definition; if one fails, say where the file
+    is, so it can be registered by hand or removed."""
+    try:
+        for command in commands:
+            run(command)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}; the definition was written to {path}") from None
 
 
 def uninstall(

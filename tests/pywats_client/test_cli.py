@@ -53,6 +53,21 @@ def test_invalid_config_is_reported_by_key(tmp_path: Path) -> None:
     assert "server.url" in output
 
 
+def test_errors_are_printed_verbatim_and_unwrapped(tmp_path: Path) -> None:
+    """Keys like `converters[0]` and long paths reach the terminal as written: not read as
+    markup, not broken across lines."""
+    folder = tmp_path / ("deep-" * 20) / "[line 3]"
+    folder.mkdir(parents=True)
+    config = folder / "client.toml"
+    config.write_text(
+        'schema_version = 1\n[server]\nurl = "http://x"\n'
+        '[[converters]]\ntype = "[bold]nope"\nwatch = "in"\n'
+    )
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 2
+    assert f"{config}: converters[0].type: unknown converter '[bold]nope'" in output
+
+
 def test_converters_list_and_test_a_file(samples: Path) -> None:
     code, output = invoke("converters", "list")
     assert code == 0

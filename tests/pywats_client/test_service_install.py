@@ -1,7 +1,8 @@
 """Service definitions for systemd, launchd and Windows, and the commands that manage them.
 
-The commands are collected instead of run: installing a real service needs root and a service
-manager. The systemd unit itself is checked with `systemd-analyze verify` in `test_cli.py`.
+The commands are collected instead of run, or run against a stand-in `systemctl`: installing a
+real service needs root and changes the machine. The systemd unit itself is checked with
+`systemd-analyze verify` in `test_cli.py`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import plistlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from pywats_client._service_install import (
     ServiceDefinition,
@@ -18,6 +22,9 @@ from pywats_client._service_install import (
     uninstall,
     windows_task_command,
 )
+
+if TYPE_CHECKING:
+    from tests.conftest import ServiceManager
 
 
 def definition(tmp_path: Path, user: bool = False) -> ServiceDefinition:
@@ -68,3 +75,28 @@ def test_install_start_stop_uninstall_commands(tmp_path: Path) -> None:
     assert issued[-1] == ["launchctl", "load", "-w", str(launchd)]
     control(service, "start", platform="windows", run=run)
     assert issued[-1] == ["schtasks", "/Run", "/TN", "pywats-client-line1"]
+
+
+def test_a_failing_service_manager_is_a_clear_error_and_keeps_the_unit(
+    tmp_path: Path, service_manager: ServiceManager
+) -> None:
+    service = definition(tmp_path, user=True)
+    service_manager.fail_with("Failed to connect to bus: No medium found\n")
+    with pytest.raises(RuntimeError) as caught:
+        install(service, platform="systemd")
+    unit = service_manager.home / ".config" / "systemd" / "user" / "pywats-client-line1.service"
+    assert str(caught.value) == (
+        "'systemctl --user daemon-reload' failed (exit code 1): Failed to connect to bus: "
+        f"No medium found; the definition was written to {unit}"
+    )
+    assert unit.read_text().startswith("[Unit]")
+    with pytest.raises(RuntimeError, match=r"'systemctl --user stop pywats-client-line1.service'"):
+        control(service, "stop", platform="systemd")
+
+
+def test_a_missing_service_manager_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no systemctl here
+    with pytest.raises(RuntimeError, match=r"'systemctl' is not installed here"):
+        control(definition(tmp_path), "start", platform="systemd")
