@@ -1,8 +1,9 @@
 """The `assets` expansion of report headers, read from the stored documents (rest-api §4.2).
 
-Assets have no index rows: they are read from the verbatim WSJF documents of the returned page
-only. A WSXF document has no known form for assets, so its list is empty. The counters come
-from the document's `assetStats` entry of the same serial number when it carries one.
+The expansion reads the verbatim WSJF documents of the returned page, not the `report_assets`
+rows (which serve analytics), because its counters come from the document's `assetStats` entry
+of the same serial number when it carries one. A WSXF document has no known form for assets, so
+its list is empty.
 """
 
 from __future__ import annotations
