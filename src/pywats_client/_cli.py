@@ -299,9 +299,12 @@ def converters_test(
             parameters[key] = raw
     try:
         get_converter(converter)(parameters)
-        data = file.read_bytes()
-    except (LookupError, ValueError, OSError) as exc:
+    except (LookupError, ValueError) as exc:
         raise _fail(exc) from None
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise _fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
         Job(converter, parameters, str(file), data, Station.detect(name=station or None))
     )

@@ -83,6 +83,10 @@ def test_converters_list_and_test_a_file(samples: Path) -> None:
     )
     assert code == 1
     assert "not a WSJF report" in output
+    missing = samples / "wats" / "absent.json"
+    code, output = invoke("converters", "test", str(missing), "--converter", "wsjf")
+    assert code == 1
+    assert f"{missing}: cannot read the file: No such file or directory" in output
 
 
 def test_systemd_unit_is_installable(tmp_path: Path) -> None:
