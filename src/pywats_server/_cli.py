@@ -12,6 +12,7 @@ import typer
 
 from ._settings import Settings
 from .storage import Database, UserStore, migrate
+from .storage._database import DatabaseUnavailableError
 
 __all__ = ["app", "main"]
 
@@ -38,16 +39,17 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _database(db: str) -> Database:
+    """The database at `db`, reachable and migrated to the newest schema; else exit 1 saying why."""
     try:
-        return Database(db)
-    except ValueError as exc:
+        database = Database(db)
+        migrate(database)
+    except (ValueError, DatabaseUnavailableError) as exc:
         raise _fail(str(exc)) from None
+    return database
 
 
 def _users(db: str) -> UserStore:
-    database = _database(db)
-    migrate(database)
-    return UserStore(database)
+    return UserStore(_database(db))
 
 
 @app.command()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -51,3 +53,46 @@ def test_bad_database_url_is_reported() -> None:
     result = _cli("users", "list", "--db", "mysql://nowhere/db")
     assert result.returncode != 0
     assert "expected a sqlite:/// or postgresql:// URL" in result.stderr
+
+
+def _future_database(folder: Path) -> str:
+    """A database whose schema revision no shipped migration knows, as a newer server leaves it."""
+    db = f"sqlite:///{folder / 'future.db'}"
+    assert _cli("token", "create", "--db", db, "--user", "station1").returncode == 0
+    with sqlite3.connect(folder / "future.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'r99_from_the_future'")
+    return db
+
+
+def _corrupt_database(folder: Path) -> str:
+    (folder / "corrupt.db").write_bytes(b"this is not a SQLite database" * 200)
+    return f"sqlite:///{folder / 'corrupt.db'}"
+
+
+def _blocked_folder(folder: Path) -> str:
+    (folder / "plain-file").write_text("in the way", encoding="utf-8")
+    return f"sqlite:///{folder / 'plain-file' / 'wats.db'}"
+
+
+@pytest.mark.parametrize(
+    ("make_db", "expected"),
+    [
+        (_future_database, "has schema revision r99_from_the_future, which this pywats-server"),
+        (_corrupt_database, "corrupt.db: file is not a database"),
+        (_blocked_folder, "cannot create the folder"),
+        (lambda folder: str(folder / "wats.db"), "expected a sqlite:/// or postgresql:// URL"),
+        (lambda _: "postgresql://pywats:s3cret@127.0.0.1:1/postgres", "pywats:***@127.0.0.1:1"),
+    ],
+    ids=["newer-schema", "not-sqlite", "folder-is-a-file", "plain-path", "unreachable-postgres"],
+)
+def test_unusable_database_is_one_line_naming_it(
+    tmp_path: Path, make_db: Callable[[Path], str], expected: str
+) -> None:
+    db = make_db(tmp_path)
+    for command in (["users", "list"], ["serve", "--port", "0"]):
+        result = _cli(*command, "--db", db)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("error: database")
+        assert expected in result.stderr
+        assert "s3cret" not in result.stderr

@@ -5,20 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["Database", "normalise_url"]
+__all__ = ["Database", "DatabaseUnavailableError", "normalise_url"]
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot be created, reached or used; the message names it and says why."""
 
 
 def normalise_url(url: str) -> URL:
-    """Parse a database URL; `postgres://` and `postgresql://` select the psycopg 3 driver."""
-    parsed = make_url(url)
+    """Parse a database URL; `postgres://` and `postgresql://` select the psycopg 3 driver.
+
+    Raises ValueError naming the URL when it is not a sqlite:/// or postgresql:// URL.
+    """
+    expected = f"database URL {url!r}: expected a sqlite:/// or postgresql:// URL"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(expected) from None
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ValueError(f"database URL {url!r}: expected a sqlite:/// or postgresql:// URL")
+        raise ValueError(expected)
     return parsed
 
 
@@ -44,14 +56,26 @@ def _tune_sqlite(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
 
 
 class Database:
-    """Owns the SQLAlchemy engine for one database URL; `dispose()` closes its connections."""
+    """Owns the SQLAlchemy engine for one database URL; `dispose()` closes its connections.
+
+    Raises ValueError for a URL of another kind, DatabaseUnavailableError when the folder of a
+    SQLite file cannot be made.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
+        # As given, for messages, with the password masked.
+        self.name = make_url(url).render_as_string(hide_password=True)
         if self.is_sqlite:
             database = self.url.database or ""
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(database).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseUnavailableError(
+                        f"database {self.name}: cannot create the folder {folder}: {exc.strerror}"
+                    ) from None
             self.engine: Engine = create_engine(
                 self.url, connect_args={"check_same_thread": False, "timeout": 30}
             )
@@ -62,6 +86,16 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
+
+    def check(self) -> None:
+        """Connect once; DatabaseUnavailableError with the driver's reason when that fails
+        (server down, wrong password, a file that is not a SQLite database)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            reason = " ".join(str(exc.orig).split())
+            raise DatabaseUnavailableError(f"database {self.name}: {reason}") from None
 
     def dispose(self) -> None:
         self.engine.dispose()
