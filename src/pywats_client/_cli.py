@@ -125,23 +125,23 @@ def run(config: ConfigOption) -> None:
     from pywats_client._service import Service
 
     settings = _load(config)
-    configure_logging(
-        settings.paths.data,
-        level=settings.logging.level,
-        fmt=settings.logging.format,
-        console=settings.logging.console,
-    )
     try:
         faults = Faults.parse(os.environ.get("PYWATS_FAULT"))
     except ValueError as exc:
         raise _fail(exc) from None
-    service = Service(
-        settings,
-        config_path=config.resolve(),
-        faults=faults,
-        notifier=Notifier.from_environ(os.environ),
-    )
     try:
+        configure_logging(
+            settings.make_data_folder(),
+            level=settings.logging.level,
+            fmt=settings.logging.format,
+            console=settings.logging.console,
+        )
+        service = Service(
+            settings,
+            config_path=config.resolve(),
+            faults=faults,
+            notifier=Notifier.from_environ(os.environ),
+        )
         anyio.run(service.run)
     except ConfigError as exc:
         errors.print("cannot start", style="red")

@@ -159,6 +159,17 @@ class ClientConfig(_Section):
             name=self.station.name, location=self.station.location, purpose=self.station.purpose
         )
 
+    def make_data_folder(self) -> Path:
+        """Create `paths.data` when missing and return it; ConfigError keyed `paths.data` when
+        it cannot be a folder (its place is a file, a read-only or missing mount)."""
+        folder = self.paths.data
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = f"cannot create the folder {folder}: {exc.strerror}"
+            raise ConfigError(f"paths.data: {problem}", {"paths.data": problem}) from None
+        return folder
+
     def token(self) -> str | None:
         """The server token read from `server.token_file`, or None when no file is configured."""
         if self.server.token_file is None:

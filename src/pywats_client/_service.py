@@ -83,8 +83,7 @@ class Service:
         self.notifier = notifier or Notifier(None)
         self.shutdown_deadline = shutdown_deadline
         self.station = config.identity()
-        data = config.paths.data
-        data.mkdir(parents=True, exist_ok=True)
+        data = config.make_data_folder()
         self.store = Store(data / "state.db")
         self.outbox = Outbox(
             data / "outbox",

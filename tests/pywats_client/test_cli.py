@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,33 @@ def test_run_refuses_a_control_port_in_use(tmp_path: Path) -> None:
         )
     assert done.returncode == 2, done.stderr
     assert f"control.port: cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (
+            lambda folder: (folder / "secrets" / "token").unlink(),
+            "server.token_file: cannot read {folder}/secrets/token: No such file or directory",
+        ),
+        (
+            lambda folder: (folder / "data").write_text("a file where the data folder goes"),
+            "paths.data: cannot create the folder {folder}/data: File exists",
+        ),
+    ],
+    ids=["token-file-missing", "data-folder-is-a-file"],
+)
+def test_run_names_the_key_of_an_unusable_path(
+    tmp_path: Path, spoil: Callable[[Path], object], expected: str
+) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+    spoil(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert expected.format(folder=tmp_path) in done.stderr
