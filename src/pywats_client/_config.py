@@ -259,7 +259,11 @@ def parse_config(text: str, *, origin: str = "<config>", base: Path | None = Non
         problems = [(_key(e["loc"]), e["msg"]) for e in exc.errors()]
         raise ConfigError.at(origin, *problems) from None
     _check_converters(config, origin)
-    return _resolve(config, base) if base is not None else config
+    if base is None:
+        return config
+    resolved = _resolve(config, base)
+    _check_watch_folders(resolved, origin)
+    return resolved
 
 
 def _check_converters(config: ClientConfig, origin: str) -> None:
@@ -273,6 +277,15 @@ def _check_converters(config: ClientConfig, origin: str) -> None:
         except ParameterError as exc:
             key = f"converters[{index}].parameters.{exc.key}"
             raise ConfigError.at(origin, (key, str(exc))) from None
+
+
+def _check_watch_folders(config: ClientConfig, origin: str) -> None:
+    # A missing folder is made at start; a file in its place would stop the watcher for every
+    # converter, restarting forever, so it is refused here.
+    for index, converter in enumerate(config.converters):
+        if converter.watch.exists() and not converter.watch.is_dir():
+            problem = f"{converter.watch} is a file; expected a folder"
+            raise ConfigError.at(origin, (f"converters[{index}].watch", problem))
 
 
 def load_config(path: Path) -> ClientConfig:

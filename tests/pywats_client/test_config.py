@@ -126,3 +126,12 @@ def test_token_is_read_from_its_file(tmp_path: Path) -> None:
     (tmp_path / "secrets" / "token").unlink()
     with pytest.raises(ConfigError, match=r"server\.token_file: cannot read"):
         load_config(write(tmp_path, DOCUMENTED)).token()
+
+
+def test_a_watch_folder_that_is_a_file_is_refused_by_key(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wsjf").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"converters\[0\]\.watch: .* is a file; expected a folder"
+    ):
+        load_config(write(tmp_path, DOCUMENTED))
