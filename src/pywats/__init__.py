@@ -40,7 +40,11 @@ from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGrou
 from pywats._production import (
     ChildUnitCheck,
     ChildUnitRequirement,
+    ProductionBatch,
+    SerialNumberImport,
+    SerialNumberRange,
     SerialNumberRecord,
+    SerialNumberStatistics,
     SerialNumberType,
     Unit,
     UnitChange,
@@ -48,7 +52,15 @@ from pywats._production import (
     UnitVerification,
     UnitVerificationGrade,
 )
-from pywats._products import BomItem, Product, ProductRevision, ProductSummary, RevisionRelation
+from pywats._products import (
+    BomItem,
+    Product,
+    ProductCategory,
+    ProductRevision,
+    ProductSummary,
+    RevisionRelation,
+    Vendor,
+)
 from pywats._reports import ReportHeader
 from pywats._retry import RetryPolicy
 from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
@@ -95,9 +107,11 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInfo",
     "Product",
+    "ProductCategory",
     "ProductGroup",
     "ProductRevision",
     "ProductSummary",
+    "ProductionBatch",
     "RateLimitError",
     "RepairHistoryRecord",
     "RepairStatistics",
@@ -110,7 +124,10 @@ __all__ = [
     "ScimName",
     "ScimUser",
     "ScimUserPage",
+    "SerialNumberImport",
+    "SerialNumberRange",
     "SerialNumberRecord",
+    "SerialNumberStatistics",
     "SerialNumberType",
     "Setting",
     "StationPlan",
@@ -129,6 +146,7 @@ __all__ = [
     "UnitVerification",
     "UnitVerificationGrade",
     "UnprocessableEntityError",
+    "Vendor",
     "WATSError",
     "WATSFilter",
     "YieldData",

@@ -1,4 +1,5 @@
-"""`client.production`: units, sub-units, phases, history, serial numbers and verification.
+"""`client.production`: units, sub-units, phases, history, batches, serial numbers (allocation,
+import and export) and verification.
 
 Units are keyed by (serial number, part number). Box-build rules are checked by the server when
 a child is added: a child already in another unit, a product the parent's box build does not
@@ -21,8 +22,12 @@ from pywats._wire import Params, Setting, WireModel, dump, segment
 __all__ = [
     "ChildUnitCheck",
     "ChildUnitRequirement",
+    "ProductionBatch",
     "ProductionService",
+    "SerialNumberImport",
+    "SerialNumberRange",
     "SerialNumberRecord",
+    "SerialNumberStatistics",
     "SerialNumberType",
     "Unit",
     "UnitChange",
@@ -124,6 +129,47 @@ class SerialNumberRecord(WireModel):
     reference_part_number: str | None = None
     station_name: str | None = None
     taken_utc: datetime | None = None
+
+
+class SerialNumberImport(WireModel):
+    """What an import stored: how many numbers became taken and how many free."""
+
+    type_name: str
+    taken: int
+    free: int
+
+
+class SerialNumberRange(WireModel):
+    """A run of consecutive taken values `first..last` of a type (`from`/`to` on the wire)."""
+
+    type_name: str
+    first: int = Field(alias="from")
+    last: int = Field(alias="to")
+    from_serial_number: str
+    to_serial_number: str
+    count: int
+
+
+class SerialNumberStatistics(WireModel):
+    """A type's range, its counter's next value and how many numbers are taken, free (imported
+    and not yet handed out) and still available to takes."""
+
+    type_name: str
+    start: int
+    end: int
+    next_value: int
+    taken: int
+    free: int
+    available: int
+
+
+class ProductionBatch(WireModel):
+    """A batch number with its planned size; `unit_count` counts the units that name it."""
+
+    batch_number: str
+    batch_size: int
+    batch_id: int | None = None
+    unit_count: int | None = None
 
 
 class UnitVerification(WireModel):
@@ -337,6 +383,92 @@ class ProductionService(Service[M]):
         }
         path = "/api/Production/SerialNumbers/ByReference"
         return Call("GET", path, params=params, returns=list[SerialNumberRecord])
+
+    @endpoint
+    def import_serial_numbers(self, type_name: str, data: bytes | str) -> Call[SerialNumberImport]:
+        """Import a CSV or XML file of numbers into a type (format in docs/domains.md): all or
+        none; a repeated or known number, a misfit or a bad line raises naming the line.
+
+        Not retried: a retry after a lost answer would be refused as a duplicate.
+        """
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        kind = "application/xml" if body.lstrip().startswith(b"<") else "text/csv"
+        return Call(
+            "PUT",
+            "/api/Production/SerialNumbers",
+            params={"typeName": type_name},
+            content=body,
+            headers={"Content-Type": kind},
+            returns=SerialNumberImport,
+            idempotent=False,
+        )
+
+    @endpoint
+    def export_serial_numbers(
+        self, type_name: str, *, state: str | None = None, format: str = "csv"
+    ) -> Call[bytes]:
+        """A type's `"taken"` or `"free"` numbers (default both) as a `csv` or `xml` file."""
+        params: Params = {"typeName": type_name, "state": state, "format": format}
+        return Call("GET", "/api/Production/SerialNumbers", params=params, returns=bytes)
+
+    @endpoint
+    def count_serial_numbers(
+        self,
+        type_name: str,
+        *,
+        first: str | None = None,
+        last: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Call[int]:
+        """How many numbers of a type are taken, between serial numbers `first` and `last`
+        and/or taken between `since` and `until`."""
+        params: Params = {
+            "serialNumberType": type_name,
+            "startAddress": first,
+            "endAddress": last,
+            "fromDate": None if since is None else since.isoformat(),
+            "toDate": None if until is None else until.isoformat(),
+        }
+        path = "/api/internal/Production/SerialNumbers/Count"
+        return Call("GET", path, params=params, returns=int)
+
+    @endpoint
+    def serial_number_ranges(self, type_name: str | None = None) -> Call[list[SerialNumberRange]]:
+        """The runs of consecutive taken numbers, of one type or of all."""
+        params = {"serialNumberType": type_name}
+        path = "/api/internal/Production/SerialNumbers/Ranges"
+        return Call("GET", path, params=params, returns=list[SerialNumberRange])
+
+    @endpoint
+    def serial_number_statistics(
+        self, type_name: str | None = None
+    ) -> Call[list[SerialNumberStatistics]]:
+        """Per type (one or all): taken, free and still available numbers."""
+        params = {"serialNumberType": type_name}
+        path = "/api/internal/Production/SerialNumbers/Statistics"
+        return Call("GET", path, params=params, returns=list[SerialNumberStatistics])
+
+    @endpoint
+    def batches(
+        self, part_number: str | None = None, batch_id: int | None = None
+    ) -> Call[list[ProductionBatch]]:
+        """Batches by number: all, those units of `part_number` name, or the one `batch_id`."""
+        params: Params = {"partNumber": part_number, "batchId": batch_id}
+        return Call("GET", "/api/Production/Batches", params=params, returns=list[ProductionBatch])
+
+    @endpoint
+    def save_batch(self, batch: ProductionBatch) -> Call[ProductionBatch]:
+        """Create or update a batch (by `batch_id`, else by number); BadRequestError for an
+        empty number or a size that is not a positive whole number."""
+        return Call("PUT", "/api/Production/Batch", json=dump(batch), returns=ProductionBatch)
+
+    @endpoint
+    def save_batches(self, batches: Sequence[ProductionBatch]) -> Call[list[ProductionBatch]]:
+        """Save several batches: all or none."""
+        body = [dump(batch) for batch in batches]
+        path = "/api/Production/Batches"
+        return Call("PUT", path, json=body, returns=list[ProductionBatch])
 
     @endpoint
     def verify(

@@ -1,4 +1,5 @@
-"""`client.products`: products, revisions, groups, tags, BOMs and box build (revision relations).
+"""`client.products`: products, revisions, groups, tags, BOMs, box build (revision relations),
+categories and vendors.
 
 Saving is create-or-update by part number (and revision). A box-build relation says a parent
 revision is built from `quantity` units of a child product whose revision matches
@@ -20,10 +21,12 @@ from pywats._wire import Setting, WireModel, dump, segment
 __all__ = [
     "BomItem",
     "Product",
+    "ProductCategory",
     "ProductRevision",
     "ProductSummary",
     "ProductsService",
     "RevisionRelation",
+    "Vendor",
 ]
 
 _WSBF = "http://wats.virinco.com/schemas/WATS/wsbf"
@@ -66,6 +69,22 @@ class ProductSummary(WireModel):
     category: str | None = None
     non_serial: bool = False
     state: int = 1
+
+
+class ProductCategory(WireModel):
+    """A product category; products name it in `product_category_name`."""
+
+    name: str
+    description: str | None = None
+    category_id: str | None = None
+
+
+class Vendor(WireModel):
+    """A vendor; saving without `vendor_id` creates it or updates the one with that name."""
+
+    name: str
+    description: str | None = None
+    vendor_id: str | None = None
 
 
 class BomItem(WireModel):
@@ -176,6 +195,35 @@ class ProductsService(Service[M]):
         if part_numbers is not None:
             body["partNumbers"] = list(part_numbers)
         return Call("PUT", "/api/Product/Group", json=body, returns=ProductGroup)
+
+    @endpoint
+    def categories(self) -> Call[list[ProductCategory]]:
+        """Every product category, by name."""
+        path = "/api/internal/Product/GetProductCategories"
+        return Call("GET", path, returns=list[ProductCategory])
+
+    @endpoint
+    def save_categories(self, categories: Sequence[ProductCategory]) -> Call[list[ProductCategory]]:
+        """Create categories, or update them by `category_id` (a rename carries over to the
+        products in it); all or none. ConflictError when a name is taken."""
+        body = [dump(category) for category in categories]
+        path = "/api/internal/Product/PutProductCategories"
+        return Call("PUT", path, json=body, returns=list[ProductCategory])
+
+    @endpoint
+    def vendors(self) -> Call[list[Vendor]]:
+        """Every vendor, by name."""
+        return Call("GET", "/api/Product/Vendors", returns=list[Vendor])
+
+    @endpoint
+    def save_vendor(self, vendor: Vendor) -> Call[Vendor]:
+        """Create or update a vendor; returns it with its `vendor_id`."""
+        return Call("PUT", "/api/Product/Vendors", json=dump(vendor), returns=Vendor)
+
+    @endpoint
+    def delete_vendor(self, vendor_id: str) -> Call[None]:
+        """Remove a vendor; NotFoundError for an unknown id."""
+        return Call("DELETE", f"/api/Product/Vendors/{segment(vendor_id)}")
 
     @endpoint
     def upload_bom(

@@ -11,6 +11,8 @@ from ._errors import ApiError
 from ._settings import Settings
 from .storage import (
     AssetStore,
+    BatchStore,
+    CatalogStore,
     Database,
     Principal,
     ProcessStore,
@@ -20,6 +22,7 @@ from .storage import (
     ReportQuery,
     ReportStore,
     ScimUserStore,
+    SerialNumberLedger,
     SerialNumberStore,
     SoftwareStore,
     TicketStore,
@@ -51,6 +54,9 @@ class ServerContext:
     software: SoftwareStore
     tickets: TicketStore
     scim: ScimUserStore
+    catalog: CatalogStore
+    batches: BatchStore
+    serial_ledger: SerialNumberLedger
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -74,6 +80,9 @@ class ServerContext:
             SoftwareStore(database),
             TicketStore(database),
             ScimUserStore(database),
+            CatalogStore(database),
+            BatchStore(database),
+            SerialNumberLedger(database),
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -16,6 +17,7 @@ from pywats import (
     ConflictError,
     NotFoundError,
     Product,
+    ProductionBatch,
     ProductRevision,
     SerialNumberType,
     Unit,
@@ -272,3 +274,205 @@ def test_units_over_a_socket(client: WATS, unique: str) -> None:
         client.production.get_unit(f"NOPE-{unique}", pn)
     with pytest.raises(ConflictError, match="already exists"):
         client.production.create_unit(f"SN-{unique}", pn)
+
+
+@pytest.mark.anyio
+async def test_batches_group_units_by_batch_number(aclient: AsyncWATS, unique: str) -> None:
+    system, board = await _products(aclient, unique)
+    first = await aclient.production.save_batch(
+        ProductionBatch(batch_number=f"B1-{unique}", batch_size=10)
+    )
+    assert (first.batch_size, first.unit_count) == (10, 0)
+    second, third = await aclient.production.save_batches(
+        [
+            ProductionBatch(batch_number=f"B2-{unique}", batch_size=2),
+            ProductionBatch(batch_number=f"B3-{unique}", batch_size=5),
+        ]
+    )
+    await aclient.production.save_units(
+        [
+            Unit(serial_number=f"S1-{unique}", part_number=system, batch_number=f"B1-{unique}"),
+            Unit(serial_number=f"S2-{unique}", part_number=system, batch_number=f"B1-{unique}"),
+            Unit(serial_number=f"P1-{unique}", part_number=board, batch_number=f"B2-{unique}"),
+        ]
+    )
+    of_system = await aclient.production.batches(part_number=system)
+    assert [(b.batch_number, b.unit_count) for b in of_system] == [(f"B1-{unique}", 2)]
+    assert [b.batch_id for b in await aclient.production.batches(batch_id=third.batch_id)] == [
+        third.batch_id
+    ]
+    resized = await aclient.production.save_batch(
+        ProductionBatch(batch_number=f"B1-{unique}", batch_size=12)
+    )
+    assert (resized.batch_id, resized.batch_size) == (first.batch_id, 12)
+
+    renamed = await aclient.production.save_batch(
+        ProductionBatch(batch_id=second.batch_id, batch_number=f"B2b-{unique}", batch_size=2)
+    )
+    assert (renamed.batch_number, renamed.unit_count) == (f"B2b-{unique}", 1)
+    unit = await aclient.production.get_unit(f"P1-{unique}", board)
+    assert unit.batch_number == f"B2b-{unique}", "a renamed batch keeps its units"
+
+    with pytest.raises(ConflictError, match=f"batchNumber: batch 'B1-{unique}' already exists"):
+        await aclient.production.save_batch(
+            ProductionBatch(batch_id=third.batch_id, batch_number=f"B1-{unique}", batch_size=1)
+        )
+    with pytest.raises(NotFoundError, match=r"batchId: batch 999999999 not found"):
+        await aclient.production.save_batch(
+            ProductionBatch(batch_id=999_999_999, batch_number="X", batch_size=1)
+        )
+
+
+@pytest.mark.anyio
+async def test_invalid_batches_are_refused_whole(aclient: AsyncWATS, unique: str) -> None:
+    for size in (0, -3):
+        with pytest.raises(
+            BadRequestError,
+            match=rf"\[1\]\.batchSize: expected a positive whole number, got {size}",
+        ):
+            await aclient.production.save_batches(
+                [
+                    ProductionBatch(batch_number=f"OK-{unique}", batch_size=1),
+                    ProductionBatch(batch_number=f"BAD-{unique}", batch_size=size),
+                ]
+            )
+    with pytest.raises(BadRequestError, match=r"\[0\]\.batchNumber: expected a non-empty string"):
+        await aclient.production.save_batch(ProductionBatch(batch_number=" ", batch_size=1))
+    numbers = {b.batch_number for b in await aclient.production.batches()}
+    assert f"OK-{unique}" not in numbers, "nothing of a refused list is stored"
+
+
+async def _serial_type(client: AsyncWATS, name: str, end: int = 20) -> None:
+    await client.production.create_serial_number_type(
+        SerialNumberType(name=name, format="SN-####", end=end)
+    )
+
+
+@pytest.mark.anyio
+async def test_imported_numbers_join_allocation(aclient: AsyncWATS, unique: str) -> None:
+    name = f"IMP-{unique}"
+    await _serial_type(aclient, name)
+    csv_file = (
+        "serialNumber,state,stationName\n"
+        "SN-0002,taken,Legacy\n"
+        "SN-0003,,\n"
+        "SN-0050,free,\n"
+        "SN-0004,Free,\n"
+    )
+    imported = await aclient.production.import_serial_numbers(name, csv_file)
+    assert (imported.taken, imported.free) == (2, 2)
+    (kind,) = [t for t in await aclient.production.serial_number_types() if t.name == name]
+    assert kind.available == 19  # 20 in range, 2 taken, SN-0050 free outside the counter's way
+
+    taken = await aclient.production.take_serial_numbers(name, 4)
+    assert taken == ["SN-0004", "SN-0050", "SN-0001", "SN-0005"]
+    (stats,) = await aclient.production.serial_number_statistics(name)
+    assert (stats.taken, stats.free, stats.available, stats.next_value) == (6, 0, 15, 6)
+    ranges = await aclient.production.serial_number_ranges(name)
+    assert [(r.first, r.last, r.to_serial_number, r.count) for r in ranges] == [
+        (1, 5, "SN-0005", 5),
+        (50, 50, "SN-0050", 1),
+    ]
+    assert await aclient.production.count_serial_numbers(name) == 6
+    assert await aclient.production.count_serial_numbers(name, first="SN-0002", last="SN-0004") == 3
+    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    assert await aclient.production.count_serial_numbers(name, since=later) == 0
+    with pytest.raises(BadRequestError, match="startAddress: 'X-1' is not a number of the format"):
+        await aclient.production.count_serial_numbers(name, first="X-1")
+
+    exported = (await aclient.production.export_serial_numbers(name, state="taken")).decode()
+    lines = exported.splitlines()
+    assert lines[0] == (
+        "serialNumber,state,referenceSerialNumber,referencePartNumber,stationName,takenUtc"
+    )
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        [f"SN-{n:04d}", "taken"] for n in (1, 2, 3, 4, 5, 50)
+    ]
+    assert lines[2].split(",")[4] == "Legacy"
+
+    copy = f"IMP2-{unique}"
+    await _serial_type(aclient, copy)
+    xml = await aclient.production.export_serial_numbers(name, format="xml")
+    root = ElementTree.fromstring(xml)
+    assert root.tag == "SerialNumbers"
+    assert [sn.get("id") for sn in root] == [f"SN-{n:04d}" for n in (1, 2, 3, 4, 5, 50)]
+    again = await aclient.production.import_serial_numbers(copy, xml)
+    assert (again.taken, again.free) == (6, 0)
+    assert await aclient.production.export_serial_numbers(copy) == (
+        await aclient.production.export_serial_numbers(name)
+    ), "an export imports back unchanged"
+    assert await aclient.production.take_serial_numbers(copy, 2) == ["SN-0006", "SN-0007"]
+
+
+@pytest.mark.anyio
+async def test_bad_imports_store_nothing(aclient: AsyncWATS, unique: str) -> None:
+    name = f"BAD-{unique}"
+    await _serial_type(aclient, name)
+    await aclient.production.import_serial_numbers(name, "serialNumber\nSN-0001\n")
+    refused = [
+        ("serialNumber\nSN-0007\nSN-0007\n", BadRequestError, "line 3: serial number 'SN-0007' "
+         "repeats line 2; nothing was imported"),
+        ("serialNumber\nSN-0008\nSN-0001\n", ConflictError, f"line 3: serial number 'SN-0001' "
+         f"is already taken in type '{name}'"),
+        ("serialNumber,state\nSN-0008,free\nSN-0009,free,x\n", BadRequestError,
+         "line 3: expected 2 values, got 3"),
+        ("serialNumber,state\nSN-0008,spare\n", BadRequestError,
+         "line 2: state: expected 'taken' or 'free', got 'spare'"),
+        ("serialNumber\nSN-0008\nSN-12\n", BadRequestError,
+         f"line 3: serial number 'SN-12' does not fit the format 'SN-####' of type '{name}'"),
+        ("serial,state\nSN-0008,free\n", BadRequestError, "line 1: expected a header"),
+        ("serialNumber,takenUtc\nSN-0008,yesterday\n", BadRequestError,
+         "line 2: takenUtc: expected an ISO 8601 date"),
+        ("<SerialNumbers><SN id='SN-0008'/><Serial id='SN-0009'/></SerialNumbers>",
+         BadRequestError, "SN #2: expected an <SN> element, got <Serial>"),
+        ("<SerialNumbers><SN id='SN-0008'>", BadRequestError, "not well-formed"),
+        ("serialNumber\n", BadRequestError, "lists no serial numbers"),
+    ]  # fmt: skip
+    for body, error, message in refused:
+        with pytest.raises(error, match=message):
+            await aclient.production.import_serial_numbers(name, body)
+    (stats,) = await aclient.production.serial_number_statistics(name)
+    assert (stats.taken, stats.free) == (1, 0), "a refused file stores nothing"
+    with pytest.raises(NotFoundError, match=f"typeName: serial-number type 'NO-{unique}' not"):
+        await aclient.production.import_serial_numbers(f"NO-{unique}", "serialNumber\nSN-0001\n")
+    with pytest.raises(NotFoundError, match=f"typeName: serial-number type 'NO-{unique}' not"):
+        await aclient.production.export_serial_numbers(f"NO-{unique}")
+    with pytest.raises(BadRequestError, match="format: expected 'csv' or 'xml', got 'json'"):
+        await aclient.production.export_serial_numbers(name, format="json")
+    with pytest.raises(BadRequestError, match="state: expected 'taken' or 'free'"):
+        await aclient.production.export_serial_numbers(name, state="used")
+
+
+def test_imported_numbers_under_concurrent_takes_over_a_socket(
+    live_server: Any, unique: str
+) -> None:
+    """Imported free numbers are handed out first and imported taken ones never, however the
+    takes of 4 stations interleave: 200 distinct numbers."""
+    name = f"MIX-{unique}"
+    taken_values = set(range(1, 300, 3))
+    free_values = range(5000, 5050)
+    rows = [f"SN-{n:04d},taken" for n in sorted(taken_values)]
+    rows += [f"SN-{n:04d},free" for n in free_values]
+    with WATS(base_url=live_server.base_url, token=live_server.token) as admin:
+        admin.production.create_serial_number_type(
+            SerialNumberType(name=name, format="SN-####", end=9999)
+        )
+        admin.production.import_serial_numbers(name, "serialNumber,state\n" + "\n".join(rows))
+    taken: list[list[str]] = [[] for _ in range(4)]
+    start = threading.Barrier(4)
+
+    def station(index: int) -> None:
+        with WATS(base_url=live_server.base_url, token=live_server.token) as client:
+            start.wait()
+            for _ in range(50):
+                taken[index].extend(client.production.take_serial_numbers(name))
+
+    threads = [threading.Thread(target=station, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [serial for numbers in taken for serial in numbers]
+    counted = [n for n in range(1, 1000) if n not in taken_values][:150]
+    assert len(everything) == 200
+    assert set(everything) == {f"SN-{n:04d}" for n in [*free_values, *counted]}

@@ -12,8 +12,10 @@ from pywats import (
     ConflictError,
     NotFoundError,
     Product,
+    ProductCategory,
     ProductRevision,
     Setting,
+    Vendor,
 )
 
 
@@ -157,6 +159,69 @@ async def test_box_build_relations(aclient: AsyncWATS, unique: str) -> None:
         await aclient.products.delete_relation(to_board.product_revision_relation_id)
 
 
+@pytest.mark.anyio
+async def test_categories_are_named_by_products_and_renamed_with_them(
+    aclient: AsyncWATS, unique: str
+) -> None:
+    boards, cables = f"Boards {unique}", f"Cables {unique}"
+    saved = await aclient.products.save_categories(
+        [ProductCategory(name=boards, description="PCBAs"), ProductCategory(name=cables)]
+    )
+    assert [(c.name, c.description) for c in saved] == [(boards, "PCBAs"), (cables, None)]
+    pn = f"PCB-{unique}"
+    await aclient.products.save(Product(part_number=pn, product_category_name=boards))
+
+    renamed = f"Assemblies {unique}"
+    board_id = saved[0].category_id
+    await aclient.products.save_categories([ProductCategory(category_id=board_id, name=renamed)])
+    mine = [c for c in await aclient.products.categories() if unique in c.name]
+    assert [(c.category_id, c.name) for c in mine] == [
+        (board_id, renamed),
+        (saved[1].category_id, cables),
+    ]
+    assert (await aclient.products.get(pn)).product_category_name == renamed
+    row = next(p for p in await aclient.products.query() if p.part_number == pn)
+    assert row.category == renamed
+
+    with pytest.raises(ConflictError, match=rf"\[1\]\.name: a category named '{cables}'"):
+        await aclient.products.save_categories(
+            [
+                ProductCategory(name=f"New {unique}"),
+                ProductCategory(category_id=board_id, name=cables),
+            ]
+        )
+    with pytest.raises(NotFoundError, match=r"\[0\]\.categoryId: category 'nope' not found"):
+        await aclient.products.save_categories([ProductCategory(category_id="nope", name="X")])
+    names = {c.name for c in await aclient.products.categories()}
+    assert f"New {unique}" not in names, "a failed save stores nothing"
+
+
+@pytest.mark.anyio
+async def test_vendors_are_saved_renamed_and_deleted(aclient: AsyncWATS, unique: str) -> None:
+    acme = await aclient.products.save_vendor(Vendor(name=f"Acme {unique}", description="PCBs"))
+    assert acme.vendor_id
+    again = await aclient.products.save_vendor(Vendor(name=f"Acme {unique}", description="PCBA"))
+    assert (again.vendor_id, again.description) == (acme.vendor_id, "PCBA")
+    other = await aclient.products.save_vendor(Vendor(name=f"Other {unique}"))
+    with pytest.raises(ConflictError, match=f"a vendor named 'Other {unique}' already exists"):
+        await aclient.products.save_vendor(Vendor(vendor_id=acme.vendor_id, name=f"Other {unique}"))
+    renamed = await aclient.products.save_vendor(
+        Vendor(vendor_id=acme.vendor_id, name=f"Acme Ltd {unique}")
+    )
+    assert renamed.name == f"Acme Ltd {unique}"
+    mine = [v.name for v in await aclient.products.vendors() if unique in v.name]
+    assert mine == [f"Acme Ltd {unique}", f"Other {unique}"]
+
+    await aclient.products.delete_vendor(other.vendor_id or "")
+    with pytest.raises(NotFoundError, match=f"vendor '{other.vendor_id}' not found"):
+        await aclient.products.delete_vendor(other.vendor_id or "")
+    with pytest.raises(BadRequestError, match="name"):
+        await aclient.products.save_vendor(Vendor(name=""))
+    assert [v.name for v in await aclient.products.vendors() if unique in v.name] == [
+        f"Acme Ltd {unique}"
+    ]
+
+
 def test_products_over_a_socket(client: WATS, unique: str) -> None:
     pn = f"PCB-{unique}"
     client.products.save(Product(part_number=pn, revisions=[ProductRevision(revision="A")]))
@@ -164,3 +229,9 @@ def test_products_over_a_socket(client: WATS, unique: str) -> None:
     assert [(i.part_number, i.quantity) for i in client.products.bom(pn, "A")] == [("R1", 2)]
     with pytest.raises(NotFoundError, match=f"product 'NOPE-{unique}' not found"):
         client.products.get(f"NOPE-{unique}")
+    vendor = client.products.save_vendor(Vendor(name=f"Vendor {unique}"))
+    client.products.delete_vendor(vendor.vendor_id or "")
+    with pytest.raises(NotFoundError, match="not found"):
+        client.products.delete_vendor(vendor.vendor_id or "")
+    client.products.save_categories([ProductCategory(name=f"Cat {unique}")])
+    assert f"Cat {unique}" in {c.name for c in client.products.categories()}

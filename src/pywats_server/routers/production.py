@@ -1,8 +1,10 @@
-"""`/api/Production`: units, sub-units, phases, history, serial numbers and unit verification.
+"""`/api/Production`: units, sub-units, phases, history, batches, serial numbers (allocation,
+import and export, counts) and unit verification.
 
 pyWATS extensions: `PUT /api/Production/SerialNumbers/Types` defines a type (with its `start`,
 `end` range) and `PUT /api/Production/UnitVerificationRules` sets a product's required
-operations; WATS configures both in its web application.
+operations; WATS configures both in its web application. The serial-number import names its
+type with the query parameter `typeName`, as the export does.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
 from .products import Setting
@@ -22,6 +25,15 @@ router = APIRouter(tags=["Production"])
 Context = Annotated[ServerContext, Depends(context)]
 _MAX_TAKE = 10_000
 UnitKey = tuple[str, str]
+_FILE_BODY = {
+    "requestBody": {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/xml": {"schema": {"type": "string"}},
+        }
+    }
+}
+_MEDIA = {"csv": "text/csv; charset=utf-8", "xml": "application/xml"}
 
 
 def _parent_and_child(
@@ -59,6 +71,17 @@ class SerialNumberType(BaseModel):
     identifier: int = Field(default=0, ge=0, le=2)
     start: int = Field(default=1, ge=0)
     end: int = Field(ge=0)
+
+
+class Batch(BaseModel):
+    """A production batch; the store checks number and size (naming the item) so a missing
+    or non-positive value reads the same in a single save and in a list."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    batchId: StrictInt | None = None
+    batchNumber: str | None = None
+    batchSize: StrictInt | None = None
 
 
 class VerificationRule(BaseModel):
@@ -208,6 +231,69 @@ def serial_numbers_by_reference(
 ) -> list[dict[str, Any]]:
     reference = (referenceSerialNumber, referencePartNumber)
     return ctx.serial_numbers.taken(typeName, reference=reference)
+
+
+@router.get("/api/Production/Batches")
+def batches(
+    ctx: Context, partNumber: str | None = None, batchId: int | None = None
+) -> list[dict[str, Any]]:
+    """Batches by number: all, those units of `partNumber` name, or the one `batchId`."""
+    return ctx.batches.query(partNumber, batchId)
+
+
+@router.put("/api/Production/Batch")
+def save_batch(ctx: Context, batch: Batch) -> dict[str, Any]:
+    """Create or update a batch by `batchId`, else by `batchNumber`."""
+    return ctx.batches.save([batch.model_dump(exclude_unset=True)])[0]
+
+
+@router.put("/api/Production/Batches")
+def save_batches(ctx: Context, body: list[Batch]) -> list[dict[str, Any]]:
+    return ctx.batches.save([batch.model_dump(exclude_unset=True) for batch in body])
+
+
+@router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY)
+async def import_serial_numbers(ctx: Context, request: Request, typeName: str) -> dict[str, Any]:
+    """Import a CSV or XML file of numbers into a type, all or none (see `storage`)."""
+    body = await request.body()
+    return await run_in_threadpool(ctx.serial_ledger.import_file, typeName, body)
+
+
+@router.get("/api/Production/SerialNumbers")
+def export_serial_numbers(
+    ctx: Context, typeName: str, state: str | None = None, format: str = "csv"
+) -> Response:
+    """A type's taken and/or free numbers as a CSV or XML file that imports back."""
+    format = format.lower()
+    data = ctx.serial_ledger.export_file(typeName, state and state.lower(), format)
+    return Response(data, media_type=_MEDIA[format])
+
+
+@router.get("/api/internal/Production/SerialNumbers/Count")
+def count_serial_numbers(
+    ctx: Context,
+    serialNumberType: str,
+    startAddress: str | None = None,
+    endAddress: str | None = None,
+    fromDate: datetime | None = None,
+    toDate: datetime | None = None,
+) -> int:
+    """How many numbers of a type are taken, between two numbers and/or dates."""
+    return ctx.serial_ledger.count(serialNumberType, startAddress, endAddress, fromDate, toDate)
+
+
+@router.get("/api/internal/Production/SerialNumbers/Ranges")
+def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[dict[str, Any]]:
+    """The runs of consecutive taken numbers, per type."""
+    return ctx.serial_ledger.ranges(serialNumberType)
+
+
+@router.get("/api/internal/Production/SerialNumbers/Statistics")
+def serial_number_statistics(
+    ctx: Context, serialNumberType: str | None = None
+) -> list[dict[str, Any]]:
+    """Per type: range, next counter value, and how many numbers are taken, free and left."""
+    return ctx.serial_ledger.statistics(serialNumberType)
 
 
 @router.get("/api/Production/UnitVerification")

@@ -1,4 +1,5 @@
-"""`/api/Product`: products, revisions, groups, tags, BOMs (WSBF and JSON) and box build.
+"""`/api/Product`: products, revisions, groups, tags, BOMs (WSBF and JSON), box build,
+categories and vendors.
 
 `partNumbers` on a product group and part-number/revision references in a revision relation
 (instead of revision ids) are pyWATS extensions.
@@ -101,6 +102,22 @@ class RevisionRelation(BaseModel):
     RevisionMask: str | None = None
 
 
+class Category(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    categoryId: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+
+
+class Vendor(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    vendorId: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+
+
 def _body(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(exclude_unset=True)
 
@@ -119,6 +136,22 @@ def product_groups(ctx: Context) -> list[dict[str, Any]]:
 @router.put("/api/Product/Group")
 def save_group(ctx: Context, group: ProductGroup) -> dict[str, Any]:
     return ctx.products.save_group(_body(group))
+
+
+@router.get("/api/Product/Vendors")
+def vendors(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.catalog.vendors()
+
+
+@router.put("/api/Product/Vendors")
+def save_vendor(ctx: Context, vendor: Vendor) -> dict[str, Any]:
+    """Create a vendor (or update the one named), or update vendor `vendorId`."""
+    return ctx.catalog.save_vendor(_body(vendor))
+
+
+@router.delete("/api/Product/Vendors/{vendorId}")
+def delete_vendor(ctx: Context, vendorId: str) -> None:
+    ctx.catalog.delete_vendor(vendorId)
 
 
 @router.put("/api/Product/Products")
@@ -205,6 +238,17 @@ def delete_relation(ctx: Context, productRevisionRelationId: str) -> None:
 @router.get("/api/internal/Product/GetGroupsForProduct")
 def groups_for_product(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
     return ctx.products.groups(partNumber)
+
+
+@router.get("/api/internal/Product/GetProductCategories")
+def product_categories(ctx: Context) -> list[dict[str, Any]]:
+    return ctx.catalog.categories()
+
+
+@router.put("/api/internal/Product/PutProductCategories")
+def put_product_categories(ctx: Context, body: list[Category]) -> list[dict[str, Any]]:
+    """Create or update categories (all or none); the saved ones are returned."""
+    return ctx.catalog.save_categories([_body(category) for category in body])
 
 
 @router.get("/api/internal/Product/GetProductTags")

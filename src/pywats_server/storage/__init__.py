@@ -7,13 +7,16 @@ from ._domain import utcnow
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
 from .assets import AssetStore
+from .batches import BatchStore
 from .processes import Process, ProcessStore, RepairCategory, RepairOperation
+from .product_catalog import CatalogStore
 from .product_structure import ProductStructureStore, parse_wsbf
 from .products import ProductStore
 from .reference import ReferenceStore
 from .report_query import HeaderQuery, ReportQuery
 from .reports import Attachment, ReportStore, StoredDocument, Submission
 from .scim_users import ScimUserStore
+from .serial_number_ledger import SerialNumberLedger
 from .serial_numbers import SerialNumberStore
 from .software import SoftwareStore
 from .tickets import TicketStore
@@ -25,6 +28,8 @@ __all__ = [
     "PATH_SEPARATOR",
     "AssetStore",
     "Attachment",
+    "BatchStore",
+    "CatalogStore",
     "Database",
     "HeaderQuery",
     "Principal",
@@ -40,6 +45,7 @@ __all__ = [
     "ReportRows",
     "ReportStore",
     "ScimUserStore",
+    "SerialNumberLedger",
     "SerialNumberStore",
     "SoftwareStore",
     "StoredDocument",

@@ -5,9 +5,14 @@ of `#` is the number in decimal, a run of `$` in upper-case hexadecimal, zero-pa
 run's length (`PCB-######` -> `PCB-000042`; a MAC-address type: `001A2B$$$$$$`). Only the
 first run is replaced; without a run the decimal number is appended.
 
-Allocation is one conditional UPDATE of the type's counter inside the inserting transaction, so
-concurrent takers (threads, processes, SQLite or PostgreSQL) never receive the same number; the
-primary key on (type, serial number) enforces it again.
+Numbers can also be imported (`serial_number_ledger`): taken ones go where allocated ones go,
+free ones into `serial_number_pool`. A take hands out pooled numbers first (lowest first), then
+counts on from the type's counter, skipping every value already taken.
+
+Every writer of a type's numbers first updates the type's row, which locks it until commit
+(a row lock on PostgreSQL, the write lock on SQLite), so concurrent takers and importers never
+see each other's half-done work and never receive the same number; the primary key on
+(type, serial number) enforces it again.
 """
 
 from __future__ import annotations
@@ -16,13 +21,33 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Table, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    func,
+    select,
+)
 
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, utcnow
 from ._metadata import metadata
 
-__all__ = ["SerialNumberStore", "render_serial", "serial_number_types", "serial_numbers"]
+__all__ = [
+    "SerialNumberStore",
+    "available",
+    "lock_type",
+    "parse_serial",
+    "render_serial",
+    "serial_number_pool",
+    "serial_number_types",
+    "serial_numbers",
+]
 
 serial_number_types = Table(
     "serial_number_types",
@@ -49,6 +74,14 @@ serial_numbers = Table(
     Column("taken_utc", DateTime, nullable=False),
 )
 
+serial_number_pool = Table(
+    "serial_number_pool",
+    metadata,
+    Column("type_name", String(100), ForeignKey("serial_number_types.name"), primary_key=True),
+    Column("serial_number", String(200), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
 _RUN = re.compile(r"#+|\$+")
 _IDENTIFIERS = {0: "SerialNumber", 1: "MACAddress", 2: "IMEI"}
 
@@ -63,6 +96,50 @@ def render_serial(format: str, value: int) -> str:
     return format[: run.start()] + digits + format[run.end() :]
 
 
+def parse_serial(format: str, serial: str) -> int | None:
+    """The value `render_serial(format, value)` writes as `serial`, or None if none does."""
+    run = _RUN.search(format)
+    head, tail = (format, "") if run is None else (format[: run.start()], format[run.end() :])
+    if len(serial) <= len(head) + len(tail) or not serial.startswith(head):
+        return None
+    if not serial.endswith(tail):
+        return None
+    digits = serial[len(head) : len(serial) - len(tail)]
+    base = 16 if run is not None and run.group()[0] == "$" else 10
+    if not all(ch in "0123456789ABCDEF"[:base] for ch in digits):
+        return None
+    value = int(digits, base)
+    return value if render_serial(format, value) == serial else None
+
+
+def lock_type(connection: Connection, type_name: str, field: str) -> Any:
+    """The type's row, locked until commit (see the module docstring); NotFound names `field`."""
+    t = serial_number_types.c
+    connection.execute(
+        serial_number_types.update().where(t.name == type_name).values(next_value=t.next_value)
+    )
+    row = connection.execute(select(serial_number_types).where(t.name == type_name)).one_or_none()
+    if row is None:
+        raise NotFound(f"{field}: serial-number type {type_name!r} not found")
+    return row
+
+
+def available(connection: Connection, row: Any) -> int:
+    """How many numbers a take can still hand out: the counter's unused values not taken
+    already, plus the pooled numbers outside them."""
+    s, p = serial_numbers.c, serial_number_pool.c
+    between = (row.next_value, row.end_value)
+
+    def count(table: Table, *where: Any) -> int:
+        query = select(func.count()).select_from(table).where(table.c.type_name == row.name)
+        return int(connection.scalar(query.where(*where)) or 0)
+
+    ahead = max(int(row.end_value - row.next_value + 1), 0)
+    taken_ahead = count(serial_numbers, s.value.between(*between))
+    pooled_ahead = count(serial_number_pool, p.value.between(*between))
+    return ahead - taken_ahead + count(serial_number_pool) - pooled_ahead
+
+
 def _capacity(format: str) -> int | None:
     run = _RUN.search(format)
     if run is None:
@@ -71,7 +148,7 @@ def _capacity(format: str) -> int | None:
     return int(base ** len(run.group()) - 1)
 
 
-def _type(row: Any) -> dict[str, Any]:
+def _type(row: Any, left: int) -> dict[str, Any]:
     return {
         "name": row.name,
         "description": row.description,
@@ -81,7 +158,7 @@ def _type(row: Any) -> dict[str, Any]:
         "identifierName": _IDENTIFIERS.get(row.identifier, "SerialNumber"),
         "start": row.start_value,
         "end": row.end_value,
-        "available": row.end_value - row.next_value + 1,
+        "available": left,
     }
 
 
@@ -93,8 +170,8 @@ class SerialNumberStore:
 
     def types(self) -> list[dict[str, Any]]:
         with self._engine.connect() as connection:
-            rows = connection.execute(select(serial_number_types).order_by("name"))
-            return [_type(row) for row in rows]
+            rows = connection.execute(select(serial_number_types).order_by("name")).all()
+            return [_type(row, available(connection, row)) for row in rows]
 
     def create_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Define a new type; Conflict when the name exists, Invalid for an unusable range."""
@@ -126,7 +203,7 @@ class SerialNumberStore:
             row = connection.execute(
                 select(serial_number_types).where(serial_number_types.c.name == name)
             ).one()
-            return _type(row)
+            return _type(row, available(connection, row))
 
     def take(
         self,
@@ -140,25 +217,34 @@ class SerialNumberStore:
         """Allocate the next `quantity` numbers of a type atomically; Conflict if too few left."""
         if quantity < 1:
             raise Invalid(f"quantity: expected at least 1, got {quantity}")
-        t = serial_number_types.c
         with self._engine.begin() as connection:
-            claimed = connection.execute(
-                serial_number_types.update()
-                .where(t.name == type_name, t.next_value + quantity - 1 <= t.end_value)
-                .values(next_value=t.next_value + quantity)
-            )
-            row = connection.execute(
-                select(t.format, t.next_value, t.end_value).where(t.name == type_name)
-            ).one_or_none()
-            if row is None:
-                raise NotFound(f"serialNumberType: serial-number type {type_name!r} not found")
-            if claimed.rowcount == 0:
-                left = row.end_value - row.next_value + 1
+            row = lock_type(connection, type_name, "serialNumberType")
+            left = available(connection, row)
+            if left < quantity:
                 raise Conflict(
                     f"serial-number type {type_name!r} is exhausted: {left} left, {quantity} asked"
                 )
-            first = row.next_value - quantity
-            taken = [render_serial(row.format, v) for v in range(first, row.next_value)]
+            chosen = self._take_pooled(connection, type_name, quantity)
+            skip = {value for _, value in chosen}
+            skip.update(
+                connection.scalars(
+                    select(serial_numbers.c.value).where(
+                        serial_numbers.c.type_name == type_name,
+                        serial_numbers.c.value.between(row.next_value, row.end_value),
+                    )
+                )
+            )
+            value = row.next_value
+            while len(chosen) < quantity:
+                if value not in skip:
+                    chosen.append((render_serial(row.format, value), value))
+                value += 1
+            if value != row.next_value:
+                connection.execute(
+                    serial_number_types.update()
+                    .where(serial_number_types.c.name == type_name)
+                    .values(next_value=value)
+                )
             now = utcnow()
             connection.execute(
                 serial_numbers.insert(),
@@ -166,16 +252,38 @@ class SerialNumberStore:
                     {
                         "type_name": type_name,
                         "serial_number": serial,
-                        "value": first + index,
+                        "value": number,
                         "reference_serial_number": reference_serial_number,
                         "reference_part_number": reference_part_number,
                         "station_name": station_name,
                         "taken_utc": now,
                     }
-                    for index, serial in enumerate(taken)
+                    for serial, number in chosen
                 ],
             )
-        return taken
+        return [serial for serial, _ in chosen]
+
+    def _take_pooled(
+        self, connection: Connection, type_name: str, quantity: int
+    ) -> list[tuple[str, int]]:
+        """Remove up to `quantity` pooled (imported free) numbers, lowest first."""
+        p = serial_number_pool.c
+        pooled = [
+            (serial, int(value))
+            for serial, value in connection.execute(
+                select(p.serial_number, p.value)
+                .where(p.type_name == type_name)
+                .order_by(p.value)
+                .limit(quantity)
+            )
+        ]
+        if pooled:
+            connection.execute(
+                serial_number_pool.delete().where(
+                    p.type_name == type_name, p.serial_number.in_([s for s, _ in pooled])
+                )
+            )
+        return pooled
 
     def taken(
         self,

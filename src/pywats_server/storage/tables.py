@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from . import (
     assets,
+    batches,
     processes,
+    product_catalog,
     product_structure,
     products,
     reference,
@@ -25,8 +27,10 @@ from ._metadata import metadata
 
 __all__ = [
     "assets",
+    "batches",
     "metadata",
     "processes",
+    "product_catalog",
     "product_structure",
     "products",
     "reference",

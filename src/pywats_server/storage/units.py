@@ -51,7 +51,7 @@ units = Table(
     Column("part_number", String(200), nullable=False),
     Column("revision", String(200)),
     Column("parent_pk", BigId, ForeignKey("units.unit_pk"), index=True),
-    Column("batch_number", String(200)),
+    Column("batch_number", String(200), index=True),
     Column("serial_date", DateTime, nullable=False),
     Column("current_location", String(200)),
     Column("xml_data", Text),
