@@ -1,4 +1,4 @@
-"""Build a unit the way an MES integration does: serial numbers, box build, phases, history.
+"""Build a unit the way an MES integration does: serial numbers, batch, box build, phases, history.
 
     python examples/production.py --url http://localhost:8080 --token <token>
 
@@ -11,7 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 
-from pywats import WATS, ConflictError, Product, ProductRevision, SerialNumberType, Unit
+from pywats import (
+    WATS,
+    ConflictError,
+    Product,
+    ProductionBatch,
+    ProductRevision,
+    SerialNumberType,
+    Unit,
+)
 
 
 def main() -> None:
@@ -35,15 +43,29 @@ def main() -> None:
         except ConflictError:
             pass  # defined by an earlier run
 
+        # Saving by number creates the batch once and updates it on later runs.
+        lot = client.production.save_batch(ProductionBatch(batch_number="LOT-200", batch_size=50))
         system_sn, board_sn = client.production.take_serial_numbers(
             "CTRL-200 serials", 2, station_name="Kitting"
         )
         client.production.save_units(
             [
-                Unit(serial_number=system_sn, part_number="CTRL-200", revision="A"),
-                Unit(serial_number=board_sn, part_number="PCB-200", revision="A"),
+                Unit(
+                    serial_number=system_sn,
+                    part_number="CTRL-200",
+                    revision="A",
+                    batch_number=lot.batch_number,
+                ),
+                Unit(
+                    serial_number=board_sn,
+                    part_number="PCB-200",
+                    revision="A",
+                    batch_number=lot.batch_number,
+                ),
             ]
         )
+        (lot,) = client.production.batches(batch_id=lot.batch_id)
+        print(f"batch {lot.batch_number}: {lot.unit_count} of {lot.batch_size} units registered")
         client.production.add_child((system_sn, "CTRL-200"), (board_sn, "PCB-200"))
         check = client.production.check_children(system_sn, "CTRL-200")
         print(f"{system_sn}: box build complete = {check.is_complete}")
