@@ -6,6 +6,7 @@ Relative paths in the file are relative to the file's folder. Errors name the fi
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -136,6 +137,13 @@ class ConverterConfig(_Section):
     done: Path | None = Field(None, description="Where 'move' puts sources; <watch>/Done")
     priority: int = Field(0, description="Higher uploads first")
     parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def effective_patterns(self) -> tuple[str, ...]:
+        """The file name globs this converter takes: its own, else its type's, else all."""
+        from pywats_client.converters import get_converter
+
+        return self.patterns or get_converter(self.type).patterns or ("*",)
 
     @property
     def done_folder(self) -> Path:
@@ -286,6 +294,34 @@ def _check_watch_folders(config: ClientConfig, origin: str) -> None:
         if converter.watch.exists() and not converter.watch.is_dir():
             problem = f"{converter.watch} is a file; expected a folder"
             raise ConfigError.at(origin, (f"converters[{index}].watch", problem))
+        if converter.enabled:
+            _check_not_shadowed(config, index, origin)
+
+
+def _check_not_shadowed(config: ClientConfig, index: int, origin: str) -> None:
+    """Refuse a converter whose files an earlier one takes: a file goes to the first enabled
+    converter whose folder (watched with sub-folders) and patterns it matches, so the later
+    one would silently never see them. A more specific folder listed first is fine."""
+    later = config.converters[index]
+    for number, earlier in enumerate(config.converters[:index]):
+        if not earlier.enabled or earlier.exclude or not later.watch.is_relative_to(earlier.watch):
+            continue
+        for mine in later.effective_patterns:
+            for theirs in earlier.effective_patterns:
+                if _globs_meet(mine, theirs):
+                    problem = (
+                        f"converters[{number}] ({earlier.type}) already takes {theirs} from "
+                        f"{earlier.watch}, so this converter would never see its {mine} files; "
+                        "give each converter its own folder or patterns that do not overlap"
+                    )
+                    raise ConfigError.at(origin, (f"converters[{index}].watch", problem))
+
+
+def _globs_meet(first: str, second: str) -> bool:
+    # Each glob read as a name: "*" meets "*.json", "*.json" meets "*.json"; "*.csv" and
+    # "*.json" do not. Case-insensitive, as the watcher matches.
+    a, b = first.lower(), second.lower()
+    return fnmatch.fnmatchcase(a, b) or fnmatch.fnmatchcase(b, a)
 
 
 def load_config(path: Path) -> ClientConfig:

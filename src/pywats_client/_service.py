@@ -49,12 +49,17 @@ def _specs(config: ClientConfig) -> list[WatchSpec]:
     for key, converter in enumerate(config.converters):
         if not converter.enabled:
             continue
-        patterns = converter.patterns or get_converter(converter.type).patterns or ("*",)
         skip = [config.paths.data]
         if converter.after == "move":
             skip.append(converter.done_folder)
         specs.append(
-            WatchSpec(key, converter.watch, tuple(patterns), converter.exclude, tuple(skip))
+            WatchSpec(
+                key,
+                converter.watch,
+                converter.effective_patterns,
+                converter.exclude,
+                tuple(skip),
+            )
         )
     return specs
 

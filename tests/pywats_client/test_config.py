@@ -135,3 +135,43 @@ def test_a_watch_folder_that_is_a_file_is_refused_by_key(tmp_path: Path) -> None
         ConfigError, match=r"converters\[0\]\.watch: .* is a file; expected a folder"
     ):
         load_config(write(tmp_path, DOCUMENTED))
+
+
+def _two_converters(first: str, second: str) -> str:
+    head = DOCUMENTED.split("[[converters]]")[0]
+    return f"{head}[[converters]]\n{first}\n[[converters]]\n{second}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shadowed_by"),
+    [
+        ('type = "wsjf"\nwatch = "in"', 'type = "openhtf"\nwatch = "in"', "*.json"),
+        ('type = "wsjf"\nwatch = "in"', 'type = "openhtf"\nwatch = "in/htf"', "*.json"),
+        ('type = "csv"\nwatch = "in"\npatterns = ["*"]', 'type = "wsjf"\nwatch = "in"', "*"),
+        ('type = "wsjf"\nwatch = "in"', 'type = "csv"\nwatch = "in"', None),
+        ('type = "openhtf"\nwatch = "in/htf"', 'type = "wsjf"\nwatch = "in"', None),
+        ('type = "wsjf"\nwatch = "in"\nenabled = false', 'type = "openhtf"\nwatch = "in"', None),
+        ('type = "wsjf"\nwatch = "in"', 'type = "openhtf"\nwatch = "in"\nenabled = false', None),
+    ],
+    ids=[
+        "same-folder",
+        "inside-the-earlier-folder",
+        "star-takes-all",
+        "distinct-patterns",
+        "specific-folder-first",
+        "earlier-disabled",
+        "later-disabled",
+    ],
+)
+def test_a_converter_whose_files_an_earlier_one_takes_is_refused(
+    tmp_path: Path, first: str, second: str, shadowed_by: str | None
+) -> None:
+    path = write(tmp_path, _two_converters(first, second))
+    if shadowed_by is None:
+        assert len(load_config(path).converters) == 2
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    problem = caught.value.problems["converters[1].watch"]
+    kind = first.split('"')[1]
+    assert problem.startswith(f"converters[0] ({kind}) already takes {shadowed_by} from")
