@@ -405,6 +405,20 @@ async def test_imported_numbers_join_allocation(aclient: AsyncWATS, unique: str)
 
 
 @pytest.mark.anyio
+async def test_a_long_run_of_imported_taken_numbers_is_skipped(
+    aclient: AsyncWATS, unique: str
+) -> None:
+    name = f"RUN-{unique}"
+    await _serial_type(aclient, name, end=5000)
+    rows = "".join(f"SN-{n:04d}\n" for n in range(1, 2501))
+    await aclient.production.import_serial_numbers(name, "serialNumber\n" + rows)
+    (kind,) = [t for t in await aclient.production.serial_number_types() if t.name == name]
+    assert kind.available == 2500
+    assert await aclient.production.take_serial_numbers(name, 2) == ["SN-2501", "SN-2502"]
+    assert await aclient.production.count_serial_numbers(name, first="SN-2000") == 503
+
+
+@pytest.mark.anyio
 async def test_bad_imports_store_nothing(aclient: AsyncWATS, unique: str) -> None:
     name = f"BAD-{unique}"
     await _serial_type(aclient, name)

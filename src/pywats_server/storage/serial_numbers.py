@@ -27,6 +27,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -72,6 +73,7 @@ serial_numbers = Table(
     Column("reference_part_number", String(200)),
     Column("station_name", String(200)),
     Column("taken_utc", DateTime, nullable=False),
+    Index("ix_serial_numbers_type_name_value", "type_name", "value"),
 )
 
 serial_number_pool = Table(
@@ -82,6 +84,7 @@ serial_number_pool = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+_WINDOW = 1000
 _RUN = re.compile(r"#+|\$+")
 _IDENTIFIERS = {0: "SerialNumber", 1: "MACAddress", 2: "IMEI"}
 
@@ -225,20 +228,24 @@ class SerialNumberStore:
                     f"serial-number type {type_name!r} is exhausted: {left} left, {quantity} asked"
                 )
             chosen = self._take_pooled(connection, type_name, quantity)
-            skip = {value for _, value in chosen}
-            skip.update(
-                connection.scalars(
-                    select(serial_numbers.c.value).where(
-                        serial_numbers.c.type_name == type_name,
-                        serial_numbers.c.value.between(row.next_value, row.end_value),
-                    )
-                )
-            )
+            pooled = {value for _, value in chosen}
             value = row.next_value
             while len(chosen) < quantity:
-                if value not in skip:
-                    chosen.append((render_serial(row.format, value), value))
-                value += 1
+                # A window of the counter's next values at a time: imported taken numbers
+                # ahead of the counter are skipped without reading them all.
+                last = value + max(quantity - len(chosen), _WINDOW) - 1
+                skip = pooled | set(
+                    connection.scalars(
+                        select(serial_numbers.c.value).where(
+                            serial_numbers.c.type_name == type_name,
+                            serial_numbers.c.value.between(value, last),
+                        )
+                    )
+                )
+                while len(chosen) < quantity and value <= last:
+                    if value not in skip:
+                        chosen.append((render_serial(row.format, value), value))
+                    value += 1
             if value != row.next_value:
                 connection.execute(
                     serial_number_types.update()

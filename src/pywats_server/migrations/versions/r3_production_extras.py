@@ -4,7 +4,9 @@ Revision ID: r3_production_extras
 Revises: r2_report_assets
 
 `serial_number_pool` holds imported numbers that are free to be taken. The index on
-`units.batch_number` serves the batch queries (the units of a batch, the batches of a part).
+`units.batch_number` serves the batch queries (the units of a batch, the batches of a part);
+the one on `serial_numbers` (type, value) lets a take count and skip the taken numbers ahead
+of its type's counter without reading all of the type's numbers.
 """
 
 from __future__ import annotations
@@ -59,9 +61,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("type_name", "serial_number", name=op.f("pk_serial_number_pool")),
     )
     op.create_index(op.f("ix_units_batch_number"), "units", ["batch_number"], unique=False)
+    op.create_index(
+        "ix_serial_numbers_type_name_value", "serial_numbers", ["type_name", "value"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_serial_numbers_type_name_value", table_name="serial_numbers")
     op.drop_index(op.f("ix_units_batch_number"), table_name="units")
     for table in (
         "serial_number_pool",
