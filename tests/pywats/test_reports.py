@@ -214,6 +214,21 @@ async def test_submit_checks_the_submit_rules_before_sending(
 
 
 @pytest.mark.anyio
+async def test_submit_of_a_parsed_json_dict_says_how_to_make_a_report(
+    asgi_transport: httpx.ASGITransport, server_token: str
+) -> None:
+    document = json.loads(write_wsjf(_new_report(f"SDK-DICT-{uuid.uuid4().hex[:8]}")))
+    async with AsyncWATS(
+        base_url="http://wats.test", token=server_token, transport=asgi_transport
+    ) as client:
+        with pytest.raises(
+            TypeError, match=r"report: expected a UUTReport .* got dict; .*read_wsjf"
+        ):
+            await client.reports.submit(document)
+        assert await client.reports.query_headers(Header.uuid.eq(uuid.UUID(document["id"]))) == []
+
+
+@pytest.mark.anyio
 async def test_header_carries_passed_in_run_and_expanded_assets(aclient: AsyncWATS) -> None:
     serial = f"HDR-{uuid.uuid4().hex[:8]}"
     ids = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -15,7 +16,7 @@ from pywats.report._payloads import AdditionalData, Attachment
 from pywats.report._timestamp import Timestamp
 from pywats.report._validate import header_problems, report_problems, validate_report
 
-__all__ = ["Report", "new_envelope"]
+__all__ = ["Report", "new_envelope", "reports_of"]
 
 
 class Report(Node):
@@ -124,3 +125,23 @@ def new_envelope(
     if problems:
         raise ReportValidationError(problems)
     return raw
+
+
+def reports_of(value: object) -> list[Report]:
+    """`value` (the `report` argument of a writer or of submit: one report or a sequence of
+    them) as a list. Raises TypeError saying what it got instead (a parsed JSON dict, a path).
+    """
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        items: list[object] = list(value)
+    else:
+        items = [value]
+    reports = []
+    for item in items:
+        if not isinstance(item, Report):
+            raise TypeError(
+                f"report: expected a UUTReport or UURReport (or a list of them), got "
+                f"{type(item).__name__}; build one with UUTReport.new(...) or read one with "
+                "read_wsjf/read_wsxf"
+            )
+        reports.append(item)
+    return reports

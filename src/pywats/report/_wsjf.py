@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pywats._exceptions import ReportFormatError
-from pywats.report._report import Report
+from pywats.report._report import Report, reports_of
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
 
@@ -68,9 +68,10 @@ def write_wsjf(report: Report | Sequence[Report], *, validate: bool = False) -> 
     """The compact WSJF text of one report, or a JSON array for a sequence of reports.
 
     With `validate`, each report is checked against the submit rules first (`Report.validate`,
-    raising ReportValidationError); use it when producing data for a server.
+    raising ReportValidationError); use it when producing data for a server. Anything but
+    reports raises TypeError.
     """
-    reports = [report] if isinstance(report, Report) else list(report)
+    reports = reports_of(report)
     if validate:
         for item in reports:
             item.validate()

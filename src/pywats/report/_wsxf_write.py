@@ -18,7 +18,7 @@ from pywats._exceptions import ReportValidationError
 from pywats.report._codes import GROUP_WORDS, REPORT_TYPE_WORDS, STATUS_WORDS
 from pywats.report._limits import non_finite_text
 from pywats.report._node import JSONObject
-from pywats.report._report import Report
+from pywats.report._report import Report, reports_of
 from pywats.report._wsxf_read import NAMESPACE
 
 __all__ = ["write_wsxf"]
@@ -295,7 +295,7 @@ def write_wsxf(report: Report | Sequence[Report], *, validate: bool = False) -> 
     Only UUT reports have a known WSXF layout: a UUR raises ReportValidationError. With
     `validate`, each report is first checked against the submit rules (`Report.validate`).
     """
-    reports = [report] if isinstance(report, Report) else list(report)
+    reports = reports_of(report)
     writer = _Writer()
     writer.parts.append(_PROLOG)
     for item in reports:

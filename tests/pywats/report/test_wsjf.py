@@ -20,6 +20,7 @@ from pywats.report import (
     read_wsjf,
     step_class_for,
     write_wsjf,
+    write_wsxf,
 )
 
 
@@ -148,3 +149,10 @@ def test_non_finite_numbers_pass_through_in_the_form_received() -> None:
 def test_unreadable_documents_name_the_place(text: str | bytes, message: str) -> None:
     with pytest.raises(ReportFormatError, match=message):
         read_wsjf(text)
+
+
+@pytest.mark.parametrize("given", [{"type": "T"}, "report.json", [UUTReport({}), 42]])
+def test_writers_name_what_they_got_instead_of_reports(given: object) -> None:
+    for writer in (write_wsjf, write_wsxf):
+        with pytest.raises(TypeError, match=r"^report: expected a UUTReport or UURReport"):
+            writer(given)  # type: ignore[arg-type]
