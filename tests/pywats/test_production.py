@@ -275,6 +275,26 @@ def test_units_over_a_socket(client: WATS, unique: str) -> None:
     with pytest.raises(ConflictError, match="already exists"):
         client.production.create_unit(f"SN-{unique}", pn)
 
+    batch = client.production.save_batch(ProductionBatch(batch_number=f"L-{unique}", batch_size=3))
+    client.production.create_unit(f"SN2-{unique}", pn, batch_number=f"L-{unique}")
+    assert [(b.batch_id, b.unit_count) for b in client.production.batches(part_number=pn)] == [
+        (batch.batch_id, 1)
+    ]
+    with pytest.raises(BadRequestError, match=r"\[0\]\.batchSize"):
+        client.production.save_batch(ProductionBatch(batch_number=f"L-{unique}", batch_size=0))
+
+    client.production.create_serial_number_type(
+        SerialNumberType(name=f"SOCK-{unique}", format="K###", end=999)
+    )
+    xml = "<SerialNumbers><SN id='K007' state='free'/><SN id='K001'/></SerialNumbers>"
+    imported = client.production.import_serial_numbers(f"SOCK-{unique}", xml)
+    assert (imported.taken, imported.free) == (1, 1)
+    with pytest.raises(ConflictError, match="SN #1: serial number 'K007' is already free"):
+        client.production.import_serial_numbers(f"SOCK-{unique}", xml)
+    assert client.production.take_serial_numbers(f"SOCK-{unique}", 2) == ["K007", "K002"]
+    exported = client.production.export_serial_numbers(f"SOCK-{unique}", format="xml")
+    assert [sn.get("id") for sn in ElementTree.fromstring(exported)] == ["K001", "K002", "K007"]
+
 
 @pytest.mark.anyio
 async def test_batches_group_units_by_batch_number(aclient: AsyncWATS, unique: str) -> None:
