@@ -393,6 +393,8 @@ async def test_imported_numbers_join_allocation(aclient: AsyncWATS, unique: str)
         (1, 5, "SN-0005", 5),
         (50, 50, "SN-0050", 1),
     ]
+    every = await aclient.production.serial_number_ranges()
+    assert [r for r in every if r.type_name == name] == ranges
     assert await aclient.production.count_serial_numbers(name) == 6
     assert await aclient.production.count_serial_numbers(name, first="SN-0002", last="SN-0004") == 3
     later = datetime.now(timezone.utc) + timedelta(hours=1)

@@ -24,6 +24,7 @@ from .serial_numbers import (
     available,
     lock_type,
     parse_serial,
+    render_serial,
     serial_number_pool,
     serial_number_types,
     serial_numbers,
@@ -151,29 +152,35 @@ class SerialNumberLedger:
 
     def ranges(self, type_name: str | None = None) -> list[dict[str, Any]]:
         """The runs of consecutive taken values, by type and value."""
-        s = serial_numbers.c
-        query = select(s.type_name, s.value, s.serial_number).order_by(s.type_name, s.value)
-        runs: list[dict[str, Any]] = []
+        s, t = serial_numbers.c, serial_number_types.c
+        # Within a run, value minus its rank is constant: one group per run, counted in SQL.
+        rank = func.row_number().over(partition_by=s.type_name, order_by=s.value)
+        numbered = select(s.type_name, s.value, (s.value - rank).label("run"))
+        if type_name is not None:
+            numbered = numbered.where(s.type_name == type_name)
+        n = numbered.subquery()
+        first = func.min(n.c.value)
+        query = (
+            select(n.c.type_name, t.format, first, func.max(n.c.value), func.count())
+            .join(serial_number_types, t.name == n.c.type_name)
+            .group_by(n.c.type_name, t.format, n.c.run)
+            .order_by(n.c.type_name, first)
+        )
         with self._engine.connect() as connection:
             if type_name is not None:
                 self._type_row(connection, type_name, "serialNumberType")
-                query = query.where(s.type_name == type_name)
-            for name, value, serial in connection.execute(query):
-                last = runs[-1] if runs else None
-                if last is not None and last["typeName"] == name and last["to"] == value - 1:
-                    last.update(to=value, toSerialNumber=serial, count=last["count"] + 1)
-                    continue
-                runs.append(
-                    {
-                        "typeName": name,
-                        "from": value,
-                        "to": value,
-                        "fromSerialNumber": serial,
-                        "toSerialNumber": serial,
-                        "count": 1,
-                    }
-                )
-        return runs
+            rows = connection.execute(query).all()
+        return [
+            {
+                "typeName": name,
+                "from": low,
+                "to": high,
+                "fromSerialNumber": render_serial(format, low),
+                "toSerialNumber": render_serial(format, high),
+                "count": count,
+            }
+            for name, format, low, high, count in rows
+        ]
 
     def statistics(self, type_name: str | None = None) -> list[dict[str, Any]]:
         """Per type: its range, the counter's next value and how many are taken, free, left."""
