@@ -6,6 +6,7 @@ it the server uses `~/.pywats-server/pywats.db`. `PYWATS_SERVER_DB` supplies it 
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -31,6 +32,17 @@ DbOption = Annotated[
     ),
 ]
 DEFAULT_DB = Settings().database_url  # one default, kept in Settings
+
+
+class LogLevel(str, Enum):
+    """The levels uvicorn knows."""
+
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -74,9 +86,9 @@ def init(
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
-    max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.")] = 32,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+    port: Annotated[int, typer.Option(help="TCP port (0: any free one).", min=0, max=65535)] = 8080,
+    max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.", min=1)] = 32,
+    log_level: Annotated[LogLevel, typer.Option(help="uvicorn log level.")] = LogLevel.warning,
 ) -> None:
     """Serve the WATS REST API until interrupted."""
     import uvicorn
@@ -86,7 +98,7 @@ def serve(
     _database(db).dispose()
     settings = Settings(database_url=db, max_body_bytes=max_body_mb * 1024 * 1024)
     typer.echo(f"pywats-server listening on http://{host}:{port}", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.value)
 
 
 @token_app.command("create")

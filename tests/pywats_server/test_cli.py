@@ -96,3 +96,21 @@ def test_unusable_database_is_one_line_naming_it(
         assert result.stderr.startswith("error: database")
         assert expected in result.stderr
         assert "s3cret" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--port", "99999"], "'--port'"),
+        (["--log-level", "loud"], "'loud' is not one of"),
+        (["--max-body-mb", "0"], "'--max-body-mb'"),
+    ],
+)
+def test_serve_refuses_bad_options_before_starting(
+    tmp_path: Path, option: list[str], expected: str
+) -> None:
+    result = _cli("serve", "--db", f"sqlite:///{tmp_path / 'wats.db'}", *option)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert not (tmp_path / "wats.db").exists()  # refused before touching the database
