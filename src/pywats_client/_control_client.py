@@ -34,16 +34,30 @@ class ControlClient:
 
     @classmethod
     def for_data_folder(cls, data: Path, *, timeout: float = 10.0) -> ControlClient:
-        """Find the service through the endpoint and token files it keeps in `data`."""
+        """Find the service through the endpoint and token files it keeps in `data`.
+
+        Raises ServiceNotRunning when they are absent, or naming the endpoint file when it is
+        not one the service wrote (truncated, edited).
+        """
+        endpoint_file = data / ENDPOINT_FILE
         try:
-            endpoint = json.loads((data / ENDPOINT_FILE).read_text(encoding="utf-8"))
+            text = endpoint_file.read_text(encoding="utf-8")
             token = (data / TOKEN_FILE).read_text(encoding="utf-8").strip()
-        except (OSError, ValueError):
+        except OSError:
             raise ServiceNotRunning(
                 f"no running service found for data folder {data} (start it with "
                 "`pywats-client run --config FILE` or `pywats-client start`)"
             ) from None
-        return cls(str(endpoint["url"]), token, timeout=timeout)
+        try:
+            url = json.loads(text)["url"]
+        except (ValueError, TypeError, KeyError):
+            url = None
+        if not isinstance(url, str):
+            raise ServiceNotRunning(
+                f'{endpoint_file}: expected the JSON object with a "url" that the running '
+                "service writes; restart the service to write it again"
+            )
+        return cls(url, token, timeout=timeout)
 
     def close(self) -> None:
         self._http.close()

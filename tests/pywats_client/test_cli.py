@@ -221,3 +221,16 @@ def test_run_names_the_key_of_an_unusable_path(
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert expected.format(folder=tmp_path) in done.stderr
+
+
+@pytest.mark.parametrize("endpoint", ['{"port": 8765}', '["http://127.0.0.1:8765"]', '{"url": '])
+def test_status_names_an_endpoint_file_the_service_did_not_write(
+    tmp_path: Path, endpoint: str
+) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "control.token").write_text("token")
+    (tmp_path / "data" / "control.json").write_text(endpoint)
+    code, output = invoke("status", "--config", str(config))
+    assert code == 1
+    assert f"{tmp_path / 'data' / 'control.json'}: expected the JSON object with a" in output
