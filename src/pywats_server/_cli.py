@@ -6,6 +6,8 @@ it the server uses `~/.pywats-server/pywats.db`. `PYWATS_SERVER_DB` supplies it 
 
 from __future__ import annotations
 
+import os
+import socket
 from enum import Enum
 from typing import Annotated
 
@@ -96,9 +98,27 @@ def serve(
     from ._app import create_app
 
     _database(db).dispose()
+    listener = _listen(host, port)
     settings = Settings(database_url=db, max_body_bytes=max_body_mb * 1024 * 1024)
-    typer.echo(f"pywats-server listening on http://{host}:{port}", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level.value)
+    bound = listener.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"pywats-server listening on http://{shown}:{bound}", err=True)
+    config = uvicorn.Config(create_app(settings), log_level=log_level.value)
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, bound before anything is announced, so that the
+    message names the address when it is taken or unknown and port 0 reports the real one."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as exc:
+        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise _fail(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 @token_app.command("create")

@@ -114,3 +114,28 @@ def test_serve_refuses_bad_options_before_starting(
     assert "Traceback" not in result.stderr
     assert expected in result.stderr
     assert not (tmp_path / "wats.db").exists()  # refused before touching the database
+
+
+def test_serve_announces_the_port_it_got_and_names_an_address_in_use(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'wats.db'}"
+    token = _cli("init", "--db", db, "--admin-user", "api", "--admin-password", "pw").stdout.strip()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pywats_server", "serve", "--db", db, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        announced = server.stderr.readline().strip()
+        assert announced.startswith("pywats-server listening on http://127.0.0.1:")
+        url = announced.rsplit(" ", 1)[1]
+        port = url.rsplit(":", 1)[1]
+        assert port != "0"
+        answer = httpx.get(f"{url}/api/App/Version", headers={"Authorization": f"Basic {token}"})
+        assert answer.status_code == 200
+        taken = _cli("serve", "--db", db, "--port", port)
+        assert taken.returncode == 1
+        assert taken.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
