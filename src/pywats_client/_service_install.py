@@ -158,20 +158,33 @@ def install(
     if platform == "launchd":
         folder = target_dir or Path.home() / "Library" / "LaunchAgents"
         path = folder / f"com.pywats.{service.name}.plist"
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(launchd_plist(service, service.config.parent), encoding="utf-8")
+        _write_definition(path, launchd_plist(service, service.config.parent))
         if enable:
             _register(run, path, ["launchctl", "load", "-w", str(path)])
         return path
-    folder = target_dir or service.unit_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{service.name}.service"
-    path.write_text(systemd_unit(service), encoding="utf-8")
+    path = (target_dir or service.unit_dir()) / f"{service.name}.service"
+    _write_definition(path, systemd_unit(service))
     if enable:
         _register(
             run, path, service.systemctl("daemon-reload"), service.systemctl("enable", path.name)
         )
     return path
+
+
+def _write_definition(path: Path, text: str) -> None:
+    """Write a definition file, making its folder; RuntimeError naming the file (and the part
+    of its path that failed) and why, with the way out when that is a permission."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        failed = "" if exc.filename in (None, str(path)) else f"{exc.filename}: "
+        hint = ""
+        if isinstance(exc, PermissionError):
+            hint = " (run as root/administrator, or install a per-user service with --user)"
+        raise RuntimeError(
+            f"cannot write the service definition {path}: {failed}{exc.strerror}{hint}"
+        ) from None
 
 
 def _register(run: Runner, path: Path, *commands: Sequence[str]) -> None:

@@ -100,3 +100,15 @@ def test_a_missing_service_manager_is_named(
     monkeypatch.setenv("PATH", str(tmp_path))  # no systemctl here
     with pytest.raises(RuntimeError, match=r"'systemctl' is not installed here"):
         control(definition(tmp_path), "start", platform="systemd")
+
+
+@pytest.mark.parametrize("platform", ["systemd", "launchd"])
+def test_a_definition_that_cannot_be_written_names_the_file_and_why(
+    tmp_path: Path, platform: str
+) -> None:
+    in_the_way = tmp_path / "units"
+    in_the_way.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(RuntimeError) as caught:
+        install(definition(tmp_path), platform=platform, target_dir=in_the_way, enable=False)
+    assert str(caught.value).startswith(f"cannot write the service definition {in_the_way}/")
+    assert str(caught.value).endswith(f": {in_the_way}: File exists")
