@@ -292,7 +292,9 @@ def converters_test(
     """Convert FILE here and now, queueing nothing; exit 1 when conversion fails."""
     parameters: dict[str, Any] = {}
     for item in param:
-        key, _, raw = item.partition("=")
+        key, equals, raw = item.partition("=")
+        if not key or not equals:
+            raise _fail(ValueError(f"--param {item!r}: expected NAME=VALUE"))
         try:
             parameters[key] = json.loads(raw)
         except ValueError:

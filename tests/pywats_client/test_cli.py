@@ -234,3 +234,11 @@ def test_status_names_an_endpoint_file_the_service_did_not_write(
     code, output = invoke("status", "--config", str(config))
     assert code == 1
     assert f"{tmp_path / 'data' / 'control.json'}: expected the JSON object with a" in output
+
+
+@pytest.mark.parametrize("param", ["delimiter", "=;"])
+def test_converters_test_names_a_param_without_name_or_value(samples: Path, param: str) -> None:
+    sample = samples / "wats" / "uur-example.json"
+    code, output = invoke("converters", "test", str(sample), "-t", "csv", "--param", param)
+    assert code == 1
+    assert output.strip() == f"--param {param!r}: expected NAME=VALUE"
