@@ -70,6 +70,7 @@ class ClientConfig:
         secret = _pick("token", token, environ, ENV_TOKEN).strip()
         if not secret:
             raise ConfigurationError("token is empty: expected the base64 WATS API token")
+        _check_token(secret)
         return cls(
             base_url=normalise_base_url(url),
             token=secret,
@@ -99,6 +100,12 @@ def normalise_base_url(url: str) -> str:
         raise ConfigurationError(
             f"base_url {url!r} has a query or fragment: expected the server's base URL only"
         )
+    try:
+        parts.port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise ConfigurationError(
+            f"base_url {url!r} has an unusable port: expected a number from 0 to 65535"
+        ) from None
     path = parts.path.rstrip("/")
     if path.lower().endswith("/api"):
         path = path[: -len("/api")].rstrip("/")
@@ -116,6 +123,17 @@ def _pick(name: str, value: str | NotGiven, environ: Mapping[str, str], variable
             f"no {name}: pass {name}=... to the client or set the {variable} environment variable"
         )
     return from_env
+
+
+def _check_token(token: str) -> None:
+    # The token goes into an HTTP header as given; a character a header cannot carry would
+    # fail at the first request with an encoding error far from the mistake.
+    for position, char in enumerate(token):
+        if not (char.isascii() and char.isprintable()) or char.isspace():
+            raise ConfigurationError(
+                f"token has {char!r} at position {position}: expected the base64 WATS API "
+                "token alone (ASCII letters, digits, '+', '/', '='; no 'Basic ' prefix)"
+            )
 
 
 def _check_timeout(timeout: float | None) -> float | None:

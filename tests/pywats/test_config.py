@@ -114,3 +114,18 @@ def test_bad_policies_are_rejected() -> None:
         pywats.BreakerSettings(failure_threshold=0)
     with pytest.raises(pywats.ConfigurationError, match="backoff_cap"):
         pywats.RetryPolicy(backoff_cap=float("nan"))
+
+
+@pytest.mark.parametrize("bad", ["https://h.test:abc", "http://127.0.0.1:99999/api"])
+def test_base_url_with_an_unusable_port_is_a_configuration_error(bad: str) -> None:
+    with pytest.raises(pywats.ConfigurationError, match=r"unusable port: expected a number"):
+        pywats.WATS(base_url=bad, token="t")
+
+
+@pytest.mark.parametrize(
+    ("token", "found"),
+    [("tøken", "'ø' at position 1"), ("Basic YTpw", "' ' at position 5"), ("a\tb", r"'\\t'")],
+)
+def test_a_token_a_header_cannot_carry_is_a_configuration_error(token: str, found: str) -> None:
+    with pytest.raises(pywats.ConfigurationError, match=f"token has {found}.*no 'Basic ' prefix"):
+        pywats.WATS(base_url="https://h.test", token=token)
