@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 import httpx
 
-from pywats import NOT_GIVEN, AsyncWATS, BreakerSettings
+from pywats import NOT_GIVEN, AsyncWATS, BreakerSettings, ConfigurationError
 from pywats_client._backoff import Backoff
 from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
@@ -101,16 +101,19 @@ class Service:
         self.metrics = Metrics()
         self.restarts: dict[str, int] = {}
         self.pool = ConverterPool(config.intake.workers, config.intake.timeout_seconds)
-        self.client = AsyncWATS(
-            base_url=config.server.url,
-            token=config.token() or NOT_GIVEN,
-            timeout=config.server.timeout,
-            max_retries=0,  # the uploader retries, forever, with its own capped backoff
-            # An open breaker fails fast until the next trial request, which comes no later
-            # than the retry cap: during an outage the server sees one request per cap.
-            breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
-            transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
-        )
+        try:
+            self.client = AsyncWATS(
+                base_url=config.server.url,
+                token=config.token() or NOT_GIVEN,
+                timeout=config.server.timeout,
+                max_retries=0,  # the uploader retries, forever, with its own capped backoff
+                # An open breaker fails fast until the next trial request, which comes no later
+                # than the retry cap: during an outage the server sees one request per cap.
+                breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
+                transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
+            )
+        except ConfigurationError as exc:  # the URL's port, or what the token file holds
+            raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None
         self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
         self.uploader = Uploader(
             self.outbox,

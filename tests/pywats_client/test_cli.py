@@ -242,3 +242,26 @@ def test_converters_test_names_a_param_without_name_or_value(samples: Path, para
     code, output = invoke("converters", "test", str(sample), "-t", "csv", "--param", param)
     assert code == 1
     assert output.strip() == f"--param {param!r}: expected NAME=VALUE"
+
+
+@pytest.mark.parametrize(
+    ("token", "url", "expected"),
+    [
+        ("Basic dDp0", "http://127.0.0.1:9", "server: token has ' ' at position 5"),
+        ("t", "http://127.0.0.1:port", "server: base_url 'http://127.0.0.1:port' has an unusable"),
+    ],
+    ids=["token-with-scheme", "url-with-bad-port"],
+)
+def test_run_refuses_server_settings_the_sdk_cannot_use(
+    tmp_path: Path, token: str, url: str, expected: str
+) -> None:
+    config = write_config(tmp_path, url, token)
+    done = subprocess.run(
+        [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert expected in done.stderr
