@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -76,6 +77,10 @@ class ServerConfig(_Section):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        try:
+            urlsplit(value).port  # noqa: B018 - parsing it is the check
+        except ValueError:
+            raise ValueError(f"expected a port number from 0 to 65535 in {value!r}") from None
         return value.rstrip("/")
 
 

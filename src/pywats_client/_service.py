@@ -112,7 +112,7 @@ class Service:
                 breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
                 transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
             )
-        except ConfigurationError as exc:  # the URL's port, or what the token file holds
+        except ConfigurationError as exc:  # e.g. what the token file holds
             raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None
         self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
         self.uploader = Uploader(

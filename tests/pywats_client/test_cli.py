@@ -244,18 +244,8 @@ def test_converters_test_names_a_param_without_name_or_value(samples: Path, para
     assert output.strip() == f"--param {param!r}: expected NAME=VALUE"
 
 
-@pytest.mark.parametrize(
-    ("token", "url", "expected"),
-    [
-        ("Basic dDp0", "http://127.0.0.1:9", "server: token has ' ' at position 5"),
-        ("t", "http://127.0.0.1:port", "server: base_url 'http://127.0.0.1:port' has an unusable"),
-    ],
-    ids=["token-with-scheme", "url-with-bad-port"],
-)
-def test_run_refuses_server_settings_the_sdk_cannot_use(
-    tmp_path: Path, token: str, url: str, expected: str
-) -> None:
-    config = write_config(tmp_path, url, token)
+def test_run_refuses_a_token_file_the_sdk_cannot_send(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "Basic dDp0")  # header value pasted
     done = subprocess.run(
         [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
         capture_output=True,
@@ -264,4 +254,4 @@ def test_run_refuses_server_settings_the_sdk_cannot_use(
     )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
-    assert expected in done.stderr
+    assert "server: token has ' ' at position 5" in done.stderr

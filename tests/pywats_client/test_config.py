@@ -63,6 +63,11 @@ def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
         (('type = "wsjf"', 'type = "nope"'), "converters[0].type", "unknown converter 'nope'"),
         (("port = 8765", "port = 70000"), "control.port", "Input should be less than"),
         (('url = "https://wats.example.com"', 'url = "wats"'), "server.url", ".*http"),
+        (
+            ('url = "https://wats.example.com"', 'url = "https://wats.example.com:44e3"'),
+            "server.url",
+            ".*expected a port number",
+        ),
         (("[station]", "[station]\nshoe_size = 4"), "station.shoe_size", "Extra inputs"),
         (
             ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
