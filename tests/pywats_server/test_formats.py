@@ -77,6 +77,18 @@ BAD_WSJF = {
     "missing pn": (_json(pn=...), "pn: expected a non-empty string, it is missing"),
     "string processCode": (_json(processCode="100"), "processCode: expected an integer"),
     "boolean processCode": (_json(processCode=True), "processCode: expected an integer"),
+    "processCode past 32 bits": (
+        _json(processCode=2**31),
+        "processCode: expected an integer from -2147483648 to 2147483647, got int 2147483648",
+    ),
+    "error code past 64 bits": (
+        _json(uut={"errorCode": 10**30}),
+        "uut.errorCode: expected an integer from -2147483648 to 2147483647",
+    ),
+    "step id past 32 bits": (
+        _json(root={"name": "Main", "stepType": "SequenceCall", "id": -(2**31) - 1}),
+        "root.id: expected an integer from -2147483648 to 2147483647",
+    ),
     "bad start": (_json(start="yesterday"), "start: expected an ISO 8601"),
     "bad id": (_json(id="42"), "id: expected a UUID"),
     "bad type": (_json(type="Q"), "type: expected 'T'"),

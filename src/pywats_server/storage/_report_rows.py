@@ -103,8 +103,17 @@ def _required_text(obj: Mapping[str, Any], key: str, where: str = "") -> str:
     return value
 
 
+# Integer fields are 32-bit in WATS and in the report tables' INTEGER columns (4 bytes on
+# PostgreSQL): a larger value is the sender's mistake, not a server failure.
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+
 def _integer(obj: Mapping[str, Any], key: str, where: str = "") -> int | None:
     value: int | None = _get(obj, key, where, "an integer", int)
+    if value is not None and not _INT32_MIN <= value <= _INT32_MAX:
+        raise ReportDocumentError(
+            f"{where}{key}", f"an integer from {_INT32_MIN} to {_INT32_MAX}", value
+        )
     return value
 
 
