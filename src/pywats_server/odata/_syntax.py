@@ -16,6 +16,7 @@ Grammar (keywords case-sensitive, as in OData):
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL bind
 
 
 class ODataError(ValueError):
@@ -255,6 +259,21 @@ class _Parser:
             return self._field()
         return self._literal()
 
+    def _number(self, text: str, position: int) -> int | float:
+        """A number literal the databases can compare: a 64-bit integer or a finite float."""
+        if any(c in text for c in ".eE"):
+            value: int | float = float(text)
+            if math.isfinite(value):
+                return value
+        else:
+            value = int(text)
+            if _INT64_MIN <= value <= _INT64_MAX:
+                return value
+        raise ODataError(
+            f"{self.option}: number {text} at {position} is out of range: expected an integer "
+            f"from {_INT64_MIN} to {_INT64_MAX} or a finite decimal number"
+        )
+
     def _literal(self) -> Literal:
         token = self.current
         self.index += 1
@@ -262,12 +281,15 @@ class _Parser:
         if token.kind == "string":
             return Literal(text[1:-1].replace("''", "'"), position)
         if token.kind == "number":
-            is_float = any(c in text for c in ".eE")
-            return Literal(float(text) if is_float else int(text), position)
+            return Literal(self._number(text, position), position)
         if token.kind in ("datetime", "date"):
-            return Literal(
-                _to_datetime(text if token.kind == "datetime" else f"{text}T00:00"), position
-            )
+            try:
+                moment = _to_datetime(text if token.kind == "datetime" else f"{text}T00:00")
+            except ValueError as exc:  # shaped like a date-time, e.g. month 13
+                raise ODataError(
+                    f"{self.option}: invalid date-time literal {text} at {position}: {exc}"
+                ) from None
+            return Literal(moment, position)
         if token.kind == "guid":
             return Literal(uuid.UUID(text), position)
         if token.kind == "name" and text in ("true", "false", "null"):
