@@ -27,6 +27,7 @@ Context = Annotated[ServerContext, Depends(context)]
 _JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
 _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}}}
 _MAX_TOP = 10_000
+_MAX_SKIP = 2**31 - 1  # past it the databases cannot bind the offset
 
 
 async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str, str]:
@@ -111,7 +112,7 @@ def query_header(
     expand: Annotated[str | None, Query(alias="$expand")] = None,
     orderby: Annotated[str | None, Query(alias="$orderby")] = None,
     top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
-    skip: Annotated[int, Query(alias="$skip", ge=0)] = 0,
+    skip: Annotated[int, Query(alias="$skip", ge=0, le=_MAX_SKIP)] = 0,
 ) -> list[dict[str, object]]:
     """Report headers matching an OData filter, newest first unless `$orderby` says otherwise."""
     query = HeaderQuery(

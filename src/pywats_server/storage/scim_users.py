@@ -31,6 +31,8 @@ from ._metadata import metadata
 
 __all__ = ["USER_SCHEMA", "ScimUserStore", "scim_users"]
 
+_LARGEST = 2**31 - 1
+
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 scim_users = Table(
@@ -99,7 +101,10 @@ class ScimUserStore:
         if condition is not None:
             query, total = query.where(condition), total.where(condition)
         with self._engine.connect() as connection:
-            rows = connection.execute(query.offset(max(start_index, 1) - 1).limit(count)).all()
+            # SCIM clamps out-of-range paging instead of refusing it (RFC 7644 §3.4.2.4);
+            # the upper bound is what the databases can bind.
+            offset = min(max(start_index, 1) - 1, _LARGEST)
+            rows = connection.execute(query.offset(offset).limit(min(count, _LARGEST))).all()
             total_results = connection.scalar(total)
         return {
             "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],

@@ -339,3 +339,9 @@ async def test_attachment_by_step_id(api: httpx.AsyncClient) -> None:
     neither = await api.get("/api/Report/Attachment")
     assert neither.status_code == 400
     assert "attachmentId or stepId" in neither.json()["Message"]
+
+
+async def test_a_skip_past_what_the_database_binds_is_400_naming_it(api: httpx.AsyncClient) -> None:
+    response = await api.get("/api/Report/Query/Header", params={"$skip": 10**30})
+    assert response.status_code == 400
+    assert "'$skip'" in response.json()["Message"]

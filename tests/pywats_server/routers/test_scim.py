@@ -43,3 +43,12 @@ async def test_scim_wire_shapes(api: httpx.AsyncClient) -> None:
 
     deleted = await api.delete(f"/api/SCIM/v2/Users/{user_id}")
     assert (deleted.status_code, deleted.content) == (204, b"")
+
+
+async def test_paging_past_what_the_database_binds_is_clamped(api: httpx.AsyncClient) -> None:
+    beyond = await api.get("/api/SCIM/v2/Users", params={"startIndex": 10**30})
+    assert beyond.status_code == 200
+    assert beyond.json()["Resources"] == []
+    everyone = await api.get("/api/SCIM/v2/Users", params={"count": 10**30})
+    assert everyone.status_code == 200
+    assert len(everyone.json()["Resources"]) == everyone.json()["totalResults"]
