@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 __all__ = ["ApiError", "error_response", "install_error_handlers"]
@@ -43,6 +44,25 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+_NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE for a number a column cannot hold
+_EXPECTED_INTEGERS = "expected integers from -2147483648 to 2147483647"
+
+
+def _out_of_range_column(exc: DataError) -> str | None:
+    """The 400 message when PostgreSQL refused a number its column cannot hold, else None;
+    names the column when the statement bound it by name."""
+    if getattr(exc.orig, "sqlstate", None) != _NUMERIC_VALUE_OUT_OF_RANGE:
+        return None
+    rows = exc.params if isinstance(exc.params, (list, tuple)) else [exc.params]
+    for row in rows:
+        for name, value in row.items() if isinstance(row, dict) else ():
+            # An anonymous bind (`param_1`: a limit, an offset) names nothing the caller sent.
+            big = isinstance(value, int) and not -(2**31) <= value < 2**31
+            if big and not name.startswith("param_"):
+                return f"{name}: {_EXPECTED_INTEGERS}, got {value}"
+    return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every failure answer with the WATS error shape; unexpected ones are logged as 500."""
 
@@ -69,6 +89,21 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, f"internal server error: {type(exc).__name__}")
 
+    # A number past what the database binds (SQLite: 64 bits, raised by the driver as a bare
+    # OverflowError) or holds (PostgreSQL INTEGER: 32 bits) came in the request: a 400, not a
+    # server failure. Endpoints that check their own ranges name the field.
+    async def on_overflow(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(400, f"a number in the request is out of range: {_EXPECTED_INTEGERS}")
+
+    async def on_data_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DataError)
+        message = _out_of_range_column(exc)
+        if message is None:
+            return await on_unexpected(request, exc)
+        return error_response(400, message)
+
+    app.add_exception_handler(OverflowError, on_overflow)
+    app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
