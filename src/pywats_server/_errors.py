@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,23 +46,51 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-_NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE for a number a column cannot hold
+# PostgreSQL's SQLSTATEs for a value its column cannot hold; SQLite holds any text and refuses
+# only integers past 64 bits (a bare OverflowError from the driver).
+_NUMERIC_VALUE_OUT_OF_RANGE = "22003"
+_STRING_DATA_RIGHT_TRUNCATION = "22001"
 _EXPECTED_INTEGERS = "expected integers from -2147483648 to 2147483647"
+_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
+_WIDTH = re.compile(r"character varying\((\d+)\)")
+_COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+), column (\w+)")
 
 
-def _out_of_range_column(exc: DataError) -> str | None:
-    """The 400 message when PostgreSQL refused a number its column cannot hold, else None;
-    names the column when the statement bound it by name."""
-    if getattr(exc.orig, "sqlstate", None) != _NUMERIC_VALUE_OUT_OF_RANGE:
-        return None
+def _bound_values(exc: DataError) -> Iterator[tuple[str, object]]:
+    """(name, value) of every parameter the statement bound by name: a column's, not a limit's
+    or an offset's anonymous `param_N`."""
     rows = exc.params if isinstance(exc.params, (list, tuple)) else [exc.params]
     for row in rows:
         for name, value in row.items() if isinstance(row, dict) else ():
-            # An anonymous bind (`param_1`: a limit, an offset) names nothing the caller sent.
-            big = isinstance(value, int) and not -(2**31) <= value < 2**31
-            if big and not name.startswith("param_"):
-                return f"{name}: {_EXPECTED_INTEGERS}, got {value}"
-    return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
+            if not name.startswith("param_"):
+                yield name, value
+
+
+def _column_misfit(exc: DataError) -> str | None:
+    """The 400 message when PostgreSQL refused a value its column cannot hold, else None;
+    names the table's column when the statement bound it by name."""
+    state = getattr(exc.orig, "sqlstate", None)
+    match = _TABLE.match(exc.statement or "")
+    table = f"{match.group(1)}." if match else ""
+    if state == _NUMERIC_VALUE_OUT_OF_RANGE:
+        for name, value in _bound_values(exc):
+            if isinstance(value, int) and not -(2**31) <= value < 2**31:
+                return f"{table}{name}: {_EXPECTED_INTEGERS}, got {value}"
+        return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
+    if state == _STRING_DATA_RIGHT_TRUNCATION:
+        width = _WIDTH.search(str(exc.orig))
+        limit = int(width.group(1)) if width else 0
+        expected = f"expected at most {limit} characters"
+        for name, value in _bound_values(exc):
+            if limit and isinstance(value, str) and len(value) > limit:
+                return f"{table}{name}: {expected}, got {len(value)}"
+        # Child rows arrive by COPY, which binds nothing by name; its context names the place.
+        copied = _COPY_CONTEXT.search(str(exc.orig))
+        if copied:
+            copy_table, line, column = copied.groups()
+            return f"{copy_table}.{column} (row {line}): {expected}"
+        return f"a text in the request is longer than the server stores: {expected}"
+    return None
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -89,15 +119,15 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, f"internal server error: {type(exc).__name__}")
 
-    # A number past what the database binds (SQLite: 64 bits, raised by the driver as a bare
-    # OverflowError) or holds (PostgreSQL INTEGER: 32 bits) came in the request: a 400, not a
-    # server failure. Endpoints that check their own ranges name the field.
+    # A value the database cannot bind or hold came in the request (a number past 64 bits on
+    # SQLite, past an INTEGER's 32 or a text past a VARCHAR's width on PostgreSQL): a 400, not
+    # a server failure. Endpoints that check their own ranges name the field.
     async def on_overflow(_: Request, exc: Exception) -> JSONResponse:
         return error_response(400, f"a number in the request is out of range: {_EXPECTED_INTEGERS}")
 
     async def on_data_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DataError)
-        message = _out_of_range_column(exc)
+        message = _column_misfit(exc)
         if message is None:
             return await on_unexpected(request, exc)
         return error_response(400, message)

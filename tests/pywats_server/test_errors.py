@@ -21,3 +21,43 @@ async def test_a_number_the_database_cannot_take_is_400(api: httpx.AsyncClient, 
     assert "expected integers from -2147483648 to 2147483647" in response.json()["Message"]
     listed = await api.get("/api/Asset/Types")
     assert name not in {item["typeName"] for item in listed.json()}
+
+
+def _report(**changes: object) -> dict[str, object]:
+    return {
+        "type": "T",
+        "id": str(uuid.uuid4()),
+        "pn": "ERR-PN",
+        "sn": "ERR-SN",
+        "rev": "A",
+        "processCode": 100,
+        "result": "P",
+        "start": "2026-03-02T08:15:30+01:00",
+        "root": {"stepType": "SequenceCall", "name": "Main", "status": "P", "steps": []},
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "place"),
+    [
+        (
+            {"uut": {"user": "o" * 201}},
+            "reports.operator: expected at most 200 characters, got 201",
+        ),
+        (
+            {"miscInfos": [{"description": "d" * 501, "text": "t"}]},
+            "report_misc_infos.description (row 1): expected at most 500 characters",
+        ),
+    ],
+    ids=["header-by-name", "child-row-by-copy"],
+)
+async def test_a_text_wider_than_its_column_is_400_naming_it(
+    api: httpx.AsyncClient, server_db_url: str, changes: dict[str, object], place: str
+) -> None:
+    response = await api.post("/api/Report/WSJF", json=_report(**changes))
+    if server_db_url.startswith("sqlite"):  # SQLite keeps text of any length
+        assert response.status_code == 200, response.text
+        return
+    assert response.status_code == 400, response.text
+    assert response.json()["Message"] == place
