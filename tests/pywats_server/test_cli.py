@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -139,3 +140,14 @@ def test_serve_announces_the_port_it_got_and_names_an_address_in_use(tmp_path: P
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+def test_served_connections_send_small_writes_at_once() -> None:
+    """TCP_NODELAY on the listening socket, inherited by each connection: otherwise a response
+    written in parts waits for the client's delayed acknowledgement (~40 ms per request)."""
+    from pywats_server._cli import _listen
+
+    with _listen("127.0.0.1", 0) as listener, socket.create_connection(listener.getsockname()):
+        accepted, _ = listener.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
