@@ -16,7 +16,7 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pywats import WATS, Dimensions, WATSFilter
+from pywats import WATS, Dimensions, WATSError, WATSFilter
 from pywats.report import UUTReport
 
 PART_NUMBER = "DEMO-ANALYTICS-1"
@@ -72,4 +72,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

@@ -11,7 +11,7 @@ import argparse
 import os
 from datetime import datetime, timedelta, timezone
 
-from pywats import WATS, Asset, AssetType
+from pywats import WATS, Asset, AssetType, WATSError
 
 
 def main() -> None:
@@ -49,4 +49,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

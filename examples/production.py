@@ -19,6 +19,7 @@ from pywats import (
     ProductRevision,
     SerialNumberType,
     Unit,
+    WATSError,
 )
 
 
@@ -81,4 +82,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

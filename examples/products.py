@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Setting
+from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Setting, WATSError
 
 
 def main() -> None:
@@ -52,4 +52,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from pywats import WATS, UURReport, UUTReport, read_wsxf, write_wsjf, write_wsxf
+from pywats import WATS, UURReport, UUTReport, WATSError, read_wsxf, write_wsjf, write_wsxf
 
 
 def build(serial_number: str) -> UUTReport:
@@ -84,4 +84,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pywats import WATS, Package, Setting
+from pywats import WATS, Package, Setting, WATSError
 
 
 def main() -> None:
@@ -49,4 +49,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except WATSError as exc:  # unreachable server, wrong token, a refused request: say which
+        raise SystemExit(f"error: {exc}") from None

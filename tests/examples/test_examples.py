@@ -44,3 +44,22 @@ def test_example_runs_against_a_server(
         assert done.returncode == 0, f"{example.name} failed:\n{done.stdout}\n{done.stderr}"
     assert done.stdout.strip(), f"{example.name} printed nothing"
     assert not list(tmp_path.iterdir()), "examples must not litter the working folder"
+
+
+@pytest.mark.parametrize("example", SCRIPTS, ids=lambda path: path.stem)
+def test_example_with_a_wrong_token_says_so_in_one_line(
+    example: Path, live_server: Any, tmp_path: Path
+) -> None:
+    env = {**os.environ, "WATS_BASE_URL": live_server.base_url, "WATS_AUTH_TOKEN": "bm86b25l"}
+    done = subprocess.run(
+        [sys.executable, str(example)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: 401 "), done.stderr
+    assert "invalid credentials" in done.stderr
+    assert "Traceback" not in done.stderr
