@@ -109,13 +109,16 @@ def init(
     except ConfigError as exc:
         raise _fail(exc) from None
     secret = home / "secrets" / "token"
-    secret.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(token)
-    config.write_text(text, encoding="utf-8")
-    for item in converters:
-        (home / item["watch"]).mkdir(parents=True, exist_ok=True)
+    try:
+        secret.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(token)
+        config.write_text(text, encoding="utf-8")
+        for item in converters:
+            (home / item["watch"]).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder goes, a folder where a file goes, no rights
+        raise _fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
     console.print(f"wrote {config} and {secret} (mode 0600)")
 
 

@@ -255,3 +255,22 @@ def test_run_refuses_a_token_file_the_sdk_cannot_send(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "server: token has ' ' at position 5" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("in_the_way", "failing"),
+    [("secrets", "secrets"), ("secrets/token/", "secrets/token"), ("client.toml/", "client.toml")],
+    ids=["file-where-the-secrets-folder-goes", "folder-where-the-token-goes", "config-a-folder"],
+)
+def test_init_names_the_path_it_cannot_write(tmp_path: Path, in_the_way: str, failing: str) -> None:
+    blocker = tmp_path / in_the_way
+    if in_the_way.endswith("/"):
+        blocker.mkdir(parents=True)
+    else:
+        blocker.write_text("in the way")
+    config = tmp_path / "client.toml"
+    code, output = invoke(
+        "init", "--config", str(config), "--server-url", "http://x", "--token", "t", "--force"
+    )
+    assert code == 1
+    assert output.startswith(f"cannot write {tmp_path / failing}: "), output
