@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -116,31 +117,61 @@ def parse_serial(format: str, serial: str) -> int | None:
 
 
 def lock_type(connection: Connection, type_name: str, field: str) -> Any:
-    """The type's row, locked until commit (see the module docstring); NotFound names `field`."""
+    """The type's row, locked until commit (see the module docstring); NotFound names `field`.
+
+    One statement: the no-op update that takes the lock returns the row."""
     t = serial_number_types.c
-    connection.execute(
-        serial_number_types.update().where(t.name == type_name).values(next_value=t.next_value)
-    )
-    row = connection.execute(select(serial_number_types).where(t.name == type_name)).one_or_none()
+    row = connection.execute(
+        serial_number_types.update()
+        .where(t.name == type_name)
+        .values(next_value=t.next_value)
+        .returning(*serial_number_types.c)
+    ).one_or_none()
     if row is None:
         raise NotFound(f"{field}: serial-number type {type_name!r} not found")
     return row
 
 
-def available(connection: Connection, row: Any) -> int:
-    """How many numbers a take can still hand out: the counter's unused values not taken
-    already, plus the pooled numbers outside them."""
+@dataclass(frozen=True)
+class _Stock:
+    """What a type can still hand out: `ahead` counter values not yet passed, of which
+    `taken_ahead` were taken already (imported), and `pooled` imported free numbers, of which
+    `pooled_ahead` lie among the counter's values."""
+
+    ahead: int
+    taken_ahead: int
+    pooled: int
+    pooled_ahead: int
+
+    @property
+    def available(self) -> int:
+        return self.ahead - self.taken_ahead + self.pooled - self.pooled_ahead
+
+
+def _stock(connection: Connection, row: Any) -> _Stock:
+    """The type's stock, counted in one statement."""
     s, p = serial_numbers.c, serial_number_pool.c
     between = (row.next_value, row.end_value)
 
-    def count(table: Table, *where: Any) -> int:
+    def count(table: Table, *where: Any) -> Any:
         query = select(func.count()).select_from(table).where(table.c.type_name == row.name)
-        return int(connection.scalar(query.where(*where)) or 0)
+        return query.where(*where).scalar_subquery()
 
+    taken_ahead, pooled, pooled_ahead = connection.execute(
+        select(
+            count(serial_numbers, s.value.between(*between)),
+            count(serial_number_pool),
+            count(serial_number_pool, p.value.between(*between)),
+        )
+    ).one()
     ahead = max(int(row.end_value - row.next_value + 1), 0)
-    taken_ahead = count(serial_numbers, s.value.between(*between))
-    pooled_ahead = count(serial_number_pool, p.value.between(*between))
-    return ahead - taken_ahead + count(serial_number_pool) - pooled_ahead
+    return _Stock(ahead, int(taken_ahead), int(pooled), int(pooled_ahead))
+
+
+def available(connection: Connection, row: Any) -> int:
+    """How many numbers a take can still hand out: the counter's unused values not taken
+    already, plus the pooled numbers outside them."""
+    return _stock(connection, row).available
 
 
 def _capacity(format: str) -> int | None:
@@ -222,26 +253,30 @@ class SerialNumberStore:
             raise Invalid(f"quantity: expected at least 1, got {quantity}")
         with self._engine.begin() as connection:
             row = lock_type(connection, type_name, "serialNumberType")
-            left = available(connection, row)
-            if left < quantity:
+            left = _stock(connection, row)
+            if left.available < quantity:
                 raise Conflict(
-                    f"serial-number type {type_name!r} is exhausted: {left} left, {quantity} asked"
+                    f"serial-number type {type_name!r} is exhausted: {left.available} left, "
+                    f"{quantity} asked"
                 )
-            chosen = self._take_pooled(connection, type_name, quantity)
+            chosen = self._take_pooled(connection, type_name, quantity) if left.pooled else []
             pooled = {value for _, value in chosen}
             value = row.next_value
             while len(chosen) < quantity:
                 # A window of the counter's next values at a time: imported taken numbers
-                # ahead of the counter are skipped without reading them all.
+                # ahead of the counter are skipped without reading them all (and without a
+                # query when there are none, the usual case).
                 last = value + max(quantity - len(chosen), _WINDOW) - 1
-                skip = pooled | set(
-                    connection.scalars(
-                        select(serial_numbers.c.value).where(
-                            serial_numbers.c.type_name == type_name,
-                            serial_numbers.c.value.between(value, last),
+                skip = pooled
+                if left.taken_ahead:
+                    skip = skip | set(
+                        connection.scalars(
+                            select(serial_numbers.c.value).where(
+                                serial_numbers.c.type_name == type_name,
+                                serial_numbers.c.value.between(value, last),
+                            )
                         )
                     )
-                )
                 while len(chosen) < quantity and value <= last:
                     if value not in skip:
                         chosen.append((render_serial(row.format, value), value))
