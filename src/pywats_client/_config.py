@@ -293,12 +293,17 @@ def _check_converters(config: ClientConfig, origin: str) -> None:
 
 
 def _check_watch_folders(config: ClientConfig, origin: str) -> None:
-    # A missing folder is made at start; a file in its place would stop the watcher for every
-    # converter, restarting forever, so it is refused here.
+    # A missing folder is made when needed; a file in its place would stop the watcher for
+    # every converter, restarting forever, or leave every accepted source unmoved, to be
+    # converted again at each rescan, so it is refused here.
     for index, converter in enumerate(config.converters):
-        if converter.watch.exists() and not converter.watch.is_dir():
-            problem = f"{converter.watch} is a file; expected a folder"
-            raise ConfigError.at(origin, (f"converters[{index}].watch", problem))
+        folders = {"watch": converter.watch}
+        if converter.after == "move":
+            folders["done"] = converter.done_folder
+        for key, folder in folders.items():
+            if folder.exists() and not folder.is_dir():
+                problem = f"{folder} is a file; expected a folder"
+                raise ConfigError.at(origin, (f"converters[{index}].{key}", problem))
         if converter.enabled:
             _check_not_shadowed(config, index, origin)
 

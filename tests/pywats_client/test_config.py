@@ -133,13 +133,16 @@ def test_token_is_read_from_its_file(tmp_path: Path) -> None:
         load_config(write(tmp_path, DOCUMENTED)).token()
 
 
-def test_a_watch_folder_that_is_a_file_is_refused_by_key(tmp_path: Path) -> None:
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "wsjf").write_text("not a folder", encoding="utf-8")
-    with pytest.raises(
-        ConfigError, match=r"converters\[0\]\.watch: .* is a file; expected a folder"
-    ):
+@pytest.mark.parametrize(("in_the_way", "key"), [("in/wsjf", "watch"), ("in/wsjf/Done", "done")])
+def test_a_watch_or_done_folder_that_is_a_file_is_refused_by_key(
+    tmp_path: Path, in_the_way: str, key: str
+) -> None:
+    (tmp_path / in_the_way).parent.mkdir(parents=True)
+    (tmp_path / in_the_way).write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, DOCUMENTED))
+    expected = f"{tmp_path / in_the_way} is a file; expected a folder"
+    assert caught.value.problems == {f"converters[0].{key}": expected}
 
 
 def _two_converters(first: str, second: str) -> str:
