@@ -78,11 +78,24 @@ class ControlClient:
         if response.headers.get("content-type", "").startswith("text/plain"):
             body: Any = response.text
         else:
-            body = response.json()
+            try:
+                body = response.json()
+            except ValueError:
+                raise self._stranger(method, path, response) from None
         if response.status_code >= 400 and path not in ("/health", "/dry-run", "/config/reload"):
-            message = body.get("error") if isinstance(body, dict) else body
-            raise ControlError(f"{method} {path}: {response.status_code} {message}")
+            if not (isinstance(body, dict) and "error" in body):
+                raise self._stranger(method, path, response)
+            raise ControlError(f"{method} {path}: {response.status_code} {body['error']}")
         return body
+
+    def _stranger(self, method: str, path: str, response: httpx.Response) -> ControlError:
+        # Something answers at the endpoint the service wrote, but not as the service does:
+        # the service has stopped and another program took its port, or its token changed.
+        return ControlError(
+            f"{method} {path}: {self._http.base_url} answered {response.status_code} but not as "
+            "a pywats-client service; if the service is running, restart it to write its "
+            "endpoint and token files again"
+        )
 
     def status(self) -> dict[str, Any]:
         result: dict[str, Any] = self._call("GET", "/status")

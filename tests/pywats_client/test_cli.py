@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -274,3 +277,22 @@ def test_init_names_the_path_it_cannot_write(tmp_path: Path, in_the_way: str, fa
     )
     assert code == 1
     assert output.startswith(f"cannot write {tmp_path / failing}: "), output
+
+
+def test_status_names_another_program_on_the_services_port(tmp_path: Path) -> None:
+    """The service stopped and something else took its port: say so, not a JSON traceback."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as stranger:
+        threading.Thread(target=stranger.serve_forever, daemon=True).start()
+        config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "control.token").write_text("token")
+        url = f"http://127.0.0.1:{stranger.server_address[1]}"
+        (tmp_path / "data" / "control.json").write_text(f'{{"url": "{url}"}}')
+        try:
+            code, output = invoke("status", "--config", str(config))
+        finally:
+            stranger.shutdown()
+    assert code == 1
+    # (the output also holds the stranger's own request log)
+    assert f"GET /status: {url} answered 404 but not as a pywats-client service" in output
