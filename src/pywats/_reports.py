@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from pywats._odata import Filter, query_options
 from pywats._service import Async, Call, M, Service, Sync, endpoint
-from pywats._wire import WireModel
+from pywats._wire import WireModel, items
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
 
 __all__ = ["ReportHeader", "ReportsService"]
@@ -116,13 +116,13 @@ class ReportsService(Service[M]):
         top: int | None = None,
         skip: int | None = None,
         orderby: str | None = None,
-        expand: Sequence[str] = (),
+        expand: str | Sequence[str] = (),
     ) -> Call[list[ReportHeader]]:
         """Report headers matching `filter` (build it with `Header`); `report_type` U or R."""
         params = {
             "reportType": report_type,
             **query_options(filter, orderby, top, skip),
-            "$expand": ",".join(expand) or None,
+            "$expand": ",".join(items(expand)) or None,
         }
         return Call("GET", "/api/Report/Query/Header", returns=list[ReportHeader], params=params)
 

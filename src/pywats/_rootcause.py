@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump
+from pywats._wire import Params, Setting, WireModel, dump, items
 
 __all__ = ["RootCauseService", "Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"]
 
@@ -69,8 +69,8 @@ class Ticket(WireModel):
     history: list[TicketUpdate] = Field(default_factory=list)
 
 
-def _comment(content: str | None, attachments: Sequence[str]) -> dict[str, Any]:
-    return {"content": content, "attachments": [{"attachmentId": a} for a in attachments]}
+def _comment(content: str | None, attachments: str | Sequence[str]) -> dict[str, Any]:
+    return {"content": content, "attachments": [{"attachmentId": a} for a in items(attachments)]}
 
 
 class RootCauseService(Service[M]):
@@ -92,7 +92,10 @@ class RootCauseService(Service[M]):
 
     @endpoint
     def create(
-        self, ticket: Ticket, comment: str | None = None, attachments: Sequence[str] = ()
+        self,
+        ticket: Ticket,
+        comment: str | None = None,
+        attachments: str | Sequence[str] = (),
     ) -> Call[Ticket]:
         """Open a ticket (owned by the caller), optionally with a first comment."""
         body = dump(ticket)
@@ -104,7 +107,7 @@ class RootCauseService(Service[M]):
 
     @endpoint
     def comment(
-        self, ticket_id: str, content: str | None, attachments: Sequence[str] = ()
+        self, ticket_id: str, content: str | None, attachments: str | Sequence[str] = ()
     ) -> Call[Ticket]:
         """Add a comment, with attachments uploaded by `upload_attachment`."""
         body = {"ticketId": ticket_id, "update": _comment(content, attachments)}

@@ -15,7 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump
+from pywats._wire import Params, Setting, WireModel, dump, items
 
 __all__ = ["Package", "PackageFile", "SoftwareService", "StationPlan"]
 
@@ -165,11 +165,13 @@ class SoftwareService(Service[M]):
         return Call("POST", f"/api/Software/Package/FileAttribute/{file_id}", json=body)
 
     @endpoint
-    def obsolete(self, installed: Sequence[str], *, revoked_only: bool = False) -> Call[list[str]]:
+    def obsolete(
+        self, installed: str | Sequence[str], *, revoked_only: bool = False
+    ) -> Call[list[str]]:
         """Of the installed package ids, those to remove: revoked, and unless `revoked_only`
         also deleted or superseded by a newer released version."""
         params: Params = {
-            "installedPackages": ",".join(installed),
+            "installedPackages": ",".join(items(installed)),
             "includeRevokedOnly": revoked_only,
         }
         path = "/api/internal/Software/GetRevokedPackages"
@@ -177,10 +179,11 @@ class SoftwareService(Service[M]):
 
     @endpoint
     def station_plan(
-        self, tag: str, value: str, installed: Sequence[str] = ()
+        self, tag: str, value: str, installed: str | Sequence[str] = ()
     ) -> Call[StationPlan]:
         """What a station tagged `tag`=`value` should install (the newest released version of
         each package for it, highest priority first) and remove (revoked, deleted or
         superseded), given the package ids it has installed. A pyWATS server endpoint."""
-        params: Params = {"tag": tag, "value": value, "installedPackages": ",".join(installed)}
+        installed_ids = ",".join(items(installed))
+        params: Params = {"tag": tag, "value": value, "installedPackages": installed_ids}
         return Call("GET", "/api/Software/StationPlan", params=params, returns=StationPlan)

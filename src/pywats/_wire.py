@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-__all__ = ["Params", "Setting", "WireModel", "dump", "segment"]
+__all__ = ["Params", "Setting", "WireModel", "dump", "items", "segment"]
 
 Params = dict[str, "str | int | float | bool | None"]
 """Query parameters of a `Call`; None values are left out."""
@@ -42,3 +43,9 @@ def dump(model: BaseModel) -> dict[str, Any]:
 def segment(value: str) -> str:
     """`value` escaped for use as one URL path segment (a `/` in a serial number stays data)."""
     return quote(value, safe="")
+
+
+def items(value: str | Sequence[str]) -> list[str]:
+    """A list argument as a list: a bare string (`expand="assets"`) is one item, never the
+    sequence of its characters that a `Sequence[str]` parameter would make of it."""
+    return [value] if isinstance(value, str) else list(value)

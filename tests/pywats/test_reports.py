@@ -244,3 +244,7 @@ async def test_header_carries_passed_in_run_and_expanded_assets(aclient: AsyncWA
     assert [(h.run, h.passed_in_run) for h in headers] == [(1, 2), (2, 2)]
     assert [h.uuid for h in headers] == ids
     assert [[a["serialNumber"] for a in h.assets or []] for h in headers] == [[f"DMM-{serial}"]] * 2
+    one_name = await aclient.reports.query_headers(Header.serial_number.eq(serial), expand="assets")
+    assert [[a["serialNumber"] for a in h.assets or []] for h in one_name] == [
+        [f"DMM-{serial}"]
+    ] * 2

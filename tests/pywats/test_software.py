@@ -108,6 +108,9 @@ async def test_station_plan(aclient: AsyncWATS, unique: str) -> None:
     assert [p.package_id for p in plan.install] == [driver_v2]
     assert sorted(plan.remove) == sorted([driver_v1, tools])
     assert await aclient.software.obsolete([driver_v1, tools], revoked_only=True) == [tools]
+    # One id given bare is one id, not the list of its characters.
+    assert (await aclient.software.station_plan("station", station, tools)).remove == [tools]
+    assert await aclient.software.obsolete(tools, revoked_only=True) == [tools]
     other = await aclient.software.station_plan("station", f"OTHER-{unique}", [driver_v2])
     assert (other.install, other.remove) == ([], [])
 
