@@ -8,6 +8,7 @@ is ready once its size and mtime have been unchanged for `stable_seconds` and it
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import queue
 import time
@@ -22,6 +23,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 __all__ = ["Ready", "WatchSpec", "Watcher", "matches"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Watcher:
         self._busy: set[Path] = set()
         self._rescan_now = anyio.Event()
         self._events: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        self._unusable: set[Path] = set()  # folders that could not be made, logged once
 
     def _spec_for(self, path: Path) -> WatchSpec | None:
         for spec in self.specs:
@@ -147,25 +151,50 @@ class Watcher:
         return len(self._probes)
 
     async def run(self, ready: ObjectSendStream[Ready]) -> None:
-        """Watch until cancelled, sending each stable file once until it is released."""
-        for spec in self.specs:
-            spec.folder.mkdir(parents=True, exist_ok=True)
+        """Watch until cancelled, sending each stable file once until it is released.
+
+        A folder that cannot be made (its parent is a file, a share is not mounted) is logged
+        and left out, so the other folders are still watched; each rescan tries it again.
+        """
         observer = Observer()
         handler = _Events(self._events.put)  # never blocks the observer thread
-        for spec in self.specs:
-            observer.schedule(handler, str(spec.folder), recursive=True)
+        waiting = [spec for spec in self.specs if not self._watch(observer, handler, spec)]
         observer.start()
         try:
             async with anyio.create_task_group() as group:
-                group.start_soon(self._rescan_loop)
+                group.start_soon(self._rescan_loop, observer, handler, waiting)
                 await self._stability_loop(ready, observer)
         finally:
             observer.stop()
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(observer.join, 5)
 
-    async def _rescan_loop(self) -> None:
+    def _watch(self, observer: BaseObserver, handler: _Events, spec: WatchSpec) -> bool:
+        """Make `spec`'s folder and watch it; False, logged once, when it cannot be made."""
+        try:
+            spec.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if spec.folder not in self._unusable:
+                self._unusable.add(spec.folder)
+                _log.error(
+                    "cannot make watch folder %s of converters[%d]: %s; its files are taken "
+                    "once it can be made",
+                    spec.folder,
+                    spec.key,
+                    exc.strerror,
+                )
+            return False
+        if spec.folder in self._unusable:
+            self._unusable.discard(spec.folder)
+            _log.info("watch folder %s of converters[%d] is usable now", spec.folder, spec.key)
+        observer.schedule(handler, str(spec.folder), recursive=True)
+        return True
+
+    async def _rescan_loop(
+        self, observer: BaseObserver, handler: _Events, waiting: list[WatchSpec]
+    ) -> None:
         while True:
+            waiting[:] = [spec for spec in waiting if not self._watch(observer, handler, spec)]
             for path in await anyio.to_thread.run_sync(lambda: list(self._walk())):
                 self.note(path)
             with anyio.move_on_after(self.rescan_seconds):

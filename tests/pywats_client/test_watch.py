@@ -150,3 +150,32 @@ async def test_the_timed_rescan_finds_what_events_missed(
             item = await receive.receive()
         group.cancel_scope.cancel()
     assert item.path.name == "missed.json"
+
+
+async def test_a_folder_that_cannot_be_made_leaves_the_others_watched(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "share"
+    blocker.write_text("a file where a folder should be")
+    unusable = WatchSpec(1, blocker / "in", ("*.json",))
+    watcher = Watcher([unusable, spec(tmp_path / "in")], stable_seconds=0.05, rescan_seconds=0.2)
+    send, receive = anyio.create_memory_object_stream[Ready](10)
+    async with send, receive, anyio.create_task_group() as group:
+        group.start_soon(watcher.run, send)
+        await anyio.sleep(0.1)
+        (tmp_path / "in" / "a.json").write_text("{}")
+        with anyio.fail_after(5):
+            first = await receive.receive()
+        blocker.unlink()  # the share comes back: the next rescan makes and watches the folder
+        await anyio.sleep(0.5)
+        (blocker / "in" / "b.json").write_text("{}")
+        with anyio.fail_after(5):
+            second = await receive.receive()
+        group.cancel_scope.cancel()
+    assert (first.path, first.spec.key) == (tmp_path / "in" / "a.json", 0)
+    assert (second.path, second.spec.key) == (blocker / "in" / "b.json", 1)
+    refusals = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert refusals == [
+        f"cannot make watch folder {blocker / 'in'} of converters[1]: Not a directory; "
+        "its files are taken once it can be made"
+    ]
