@@ -60,11 +60,16 @@ async def _run(status: int, work: Callable[[], Any]) -> Response:
     return _scim(status, result)
 
 
-async def _json(request: Request) -> Any:
+async def _json(request: Request) -> dict[str, Any]:
+    """The body as a JSON object (every SCIM request body is one); else a 400."""
+    refusal = ApiError(400, "body: expected a SCIM JSON object")
     try:
-        return await request.json()
+        body = await request.json()
     except ValueError:
-        raise ApiError(400, "body: expected a SCIM JSON object") from None
+        raise refusal from None
+    if not isinstance(body, dict):
+        raise refusal
+    return body
 
 
 @router.get("/Users")

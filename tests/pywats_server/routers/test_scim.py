@@ -52,3 +52,13 @@ async def test_paging_past_what_the_database_binds_is_clamped(api: httpx.AsyncCl
     everyone = await api.get("/api/SCIM/v2/Users", params={"count": 10**30})
     assert everyone.status_code == 200
     assert len(everyone.json()["Resources"]) == everyone.json()["totalResults"]
+
+
+@pytest.mark.parametrize("body", ["5", "null", "[]", '"alice"', "{"])
+async def test_a_body_that_is_not_an_object_is_400(api: httpx.AsyncClient, body: str) -> None:
+    for method, path in (("POST", "/api/SCIM/v2/Users"), ("PUT", "/api/SCIM/v2/Users/x")):
+        response = await api.request(
+            method, path, content=body, headers={"Content-Type": "application/scim+json"}
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["Message"] == "body: expected a SCIM JSON object"
