@@ -3,10 +3,6 @@ declare, and step down and up again, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack
-from pathlib import Path
-
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -42,22 +38,11 @@ def test_the_migrated_schema_is_the_declared_schema(server_db_url: str) -> None:
         database.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_database(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    throwaway_postgres: Callable[[], AbstractContextManager[str]],
-) -> Iterator[Database]:
+@pytest.fixture
+def fresh_database(new_database: Database) -> Database:
     """A new database brought to the head, apart from the one the other tests share."""
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'wats.db'}"
-        else:
-            url = stack.enter_context(throwaway_postgres())
-        database = Database(url)
-        stack.callback(database.dispose)
-        migrate(database)
-        yield database
+    migrate(new_database)
+    return new_database
 
 
 def test_the_newest_migration_steps_down_and_up(fresh_database: Database) -> None:

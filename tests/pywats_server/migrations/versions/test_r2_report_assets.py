@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,22 +13,11 @@ from pywats_server.storage import Database, extract_rows, migrate
 from pywats_server.storage.report_tables import report_assets, report_documents, reports
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_before(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    throwaway_postgres: Callable[[], AbstractContextManager[str]],
-) -> Iterator[Database]:
+@pytest.fixture
+def database_before(new_database: Database) -> Database:
     """A new database at the revision before report assets."""
-    with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path / 'wats.db'}"
-        else:
-            url = stack.enter_context(throwaway_postgres())
-        database = Database(url)
-        stack.callback(database.dispose)
-        migrate(database, "r1_indexes")
-        yield database
+    migrate(new_database, "r1_indexes")
+    return new_database
 
 
 def _document(assets: Any) -> dict[str, Any]:
