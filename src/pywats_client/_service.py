@@ -26,6 +26,7 @@ from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._instance_lock import InstanceLock
 from pywats_client._intake import Intake
 from pywats_client._metrics import Metrics
 from pywats_client._outbox import Outbox
@@ -335,7 +336,13 @@ class Service:
     async def run(self, *, handle_signals: bool = True) -> None:
         """Run until `stop()` or SIGTERM/SIGINT; returns after a clean shutdown."""
         data = self.config.paths.data
+        lock = InstanceLock.take(data)  # before recovery touches anything another may be writing
+        try:
+            await self._run(data, handle_signals)
+        finally:
+            lock.release()
 
+    async def _run(self, data: Path, handle_signals: bool) -> None:
         def set_aside(path: Path, reason: str) -> None:
             self.quarantine.put(path, reason=reason, converter="outbox")
 
