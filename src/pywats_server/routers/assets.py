@@ -13,17 +13,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._context import CallerName, ServerContext, context
+from ._query_options import Filter, OrderBy, Skip, Top
 from .products import Setting
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/Asset", tags=["Asset"])
 Context = Annotated[ServerContext, Depends(context)]
-Filter = Annotated[str | None, Query(alias="$filter")]
-OrderBy = Annotated[str | None, Query(alias="$orderby")]
-# Past 2**31 - 1 the databases cannot bind a limit or offset: a 400 naming the option instead.
-Top = Annotated[int | None, Query(alias="$top", ge=0, le=2**31 - 1)]
-Skip = Annotated[int | None, Query(alias="$skip", ge=0, le=2**31 - 1)]
 AssetId = Annotated[str | None, Query(alias="id")]
 Serial = Annotated[str | None, Query(alias="serialNumber")]
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
+from ._query_options import Skip, Top
 from .products import Setting
 
 __all__ = ["router"]
@@ -174,8 +175,8 @@ def unit_changes(
     ctx: Context,
     serialNumber: str | None = None,
     partNumber: str | None = None,
-    top: Annotated[int | None, Query(alias="$top", ge=0)] = None,
-    skip: Annotated[int | None, Query(alias="$skip", ge=0)] = None,
+    top: Top = None,
+    skip: Skip = None,
 ) -> list[dict[str, Any]]:
     return ctx.units.changes(serialNumber, partNumber, top, skip)
 

@@ -18,6 +18,7 @@ from .._errors import ApiError
 from .._formats import convert_document, parse_submission, parse_wsxf_submission
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
+from ._query_options import MAX_OFFSET
 
 __all__ = ["router"]
 
@@ -27,7 +28,6 @@ Context = Annotated[ServerContext, Depends(context)]
 _JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
 _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}}}
 _MAX_TOP = 10_000
-_MAX_SKIP = 2**31 - 1  # past it the databases cannot bind the offset
 
 
 async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str, str]:
@@ -112,7 +112,7 @@ def query_header(
     expand: Annotated[str | None, Query(alias="$expand")] = None,
     orderby: Annotated[str | None, Query(alias="$orderby")] = None,
     top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
-    skip: Annotated[int, Query(alias="$skip", ge=0, le=_MAX_SKIP)] = 0,
+    skip: Annotated[int, Query(alias="$skip", ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, object]]:
     """Report headers matching an OData filter, newest first unless `$orderby` says otherwise."""
     query = HeaderQuery(
