@@ -14,8 +14,7 @@ from typing import Annotated
 import typer
 
 from ._settings import Settings
-from .storage import Database, UserStore, migrate
-from .storage._database import DatabaseUnavailableError
+from .storage import Database, DatabaseUnavailableError, UserStore, migrate
 
 __all__ = ["app", "main"]
 

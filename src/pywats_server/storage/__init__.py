@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._database import Database
+from ._database import Database, DatabaseUnavailableError
 from ._domain import utcnow
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
@@ -31,6 +31,7 @@ __all__ = [
     "BatchStore",
     "CatalogStore",
     "Database",
+    "DatabaseUnavailableError",
     "HeaderQuery",
     "Principal",
     "Process",
