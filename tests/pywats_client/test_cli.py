@@ -179,6 +179,12 @@ def test_service_commands_against_a_running_station(
     assert "no running service" in output
 
 
+def _run(config: Path) -> subprocess.CompletedProcess[str]:
+    """`pywats-client run` as an operator starts it, to its exit."""
+    command = [sys.executable, "-m", "pywats_client", "run", "--config", str(config)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
 def test_run_refuses_a_control_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -186,12 +192,7 @@ def test_run_refuses_a_control_port_in_use(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         config = write_config(tmp_path, "http://127.0.0.1:9", "t")
         config.write_text(config.read_text().replace("port = 0", f"port = {port}"))
-        done = subprocess.run(
-            [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _run(config)
     assert done.returncode == 2, done.stderr
     assert f"control.port: cannot listen on 127.0.0.1:{port}" in done.stderr
 
@@ -215,12 +216,7 @@ def test_run_names_the_key_of_an_unusable_path(
 ) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9", "t")
     spoil(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _run(config)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert expected.format(folder=tmp_path) in done.stderr
@@ -249,12 +245,7 @@ def test_converters_test_names_a_param_without_name_or_value(samples: Path, para
 
 def test_run_refuses_a_token_file_the_sdk_cannot_send(tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9", "Basic dDp0")  # header value pasted
-    done = subprocess.run(
-        [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _run(config)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "server: token has ' ' at position 5" in done.stderr
