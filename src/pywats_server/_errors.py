@@ -122,7 +122,11 @@ def install_error_handlers(app: FastAPI) -> None:
     # A value the database cannot bind or hold came in the request (a number past 64 bits on
     # SQLite, past an INTEGER's 32 or a text past a VARCHAR's width on PostgreSQL): a 400, not
     # a server failure. Endpoints that check their own ranges name the field.
-    async def on_overflow(_: Request, exc: Exception) -> JSONResponse:
+    async def on_overflow(request: Request, exc: Exception) -> JSONResponse:
+        # Only the SQLite driver's refusal to bind is the request's fault; any other overflow
+        # (arithmetic in the server) is a server failure and stays a logged 500.
+        if "SQLite INTEGER" not in str(exc):
+            return await on_unexpected(request, exc)
         return error_response(400, f"a number in the request is out of range: {_EXPECTED_INTEGERS}")
 
     async def on_data_error(request: Request, exc: Exception) -> JSONResponse:

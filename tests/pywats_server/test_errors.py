@@ -6,6 +6,9 @@ import uuid
 
 import httpx
 import pytest
+from fastapi import FastAPI
+
+from pywats_server._errors import install_error_handlers
 
 pytestmark = pytest.mark.anyio
 
@@ -61,3 +64,21 @@ async def test_a_text_wider_than_its_column_is_400_naming_it(
         return
     assert response.status_code == 400, response.text
     assert response.json()["Message"] == place
+
+
+@pytest.mark.parametrize(
+    ("raised", "status"),
+    [("Python int too large to convert to SQLite INTEGER", 400), ("math range error", 500)],
+)
+async def test_only_a_binding_overflow_is_the_requests_fault(raised: str, status: int) -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/overflow")
+    def overflow() -> None:
+        raise OverflowError(raised)
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://wats.test") as client:
+        response = await client.get("/overflow")
+    assert response.status_code == status
