@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from ._errors import ApiError
 from ._settings import Settings
 from .storage import (
+    AssetFileStore,
     AssetStore,
     BatchStore,
     CatalogStore,
@@ -57,6 +58,7 @@ class ServerContext:
     catalog: CatalogStore
     batches: BatchStore
     serial_ledger: SerialNumberLedger
+    asset_files: AssetFileStore
 
     @classmethod
     def open(cls, settings: Settings) -> ServerContext:
@@ -83,6 +85,7 @@ class ServerContext:
             CatalogStore(database),
             BatchStore(database),
             SerialNumberLedger(database),
+            AssetFileStore(database),
         )
 
 

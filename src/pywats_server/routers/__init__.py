@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     analytics,
     app,
+    asset_files,
     assets,
     processes,
     production,
@@ -25,6 +26,7 @@ ROUTERS = (
     products.router,
     production.router,
     assets.router,
+    asset_files.router,
     software.router,
     rootcause.router,
     scim.router,

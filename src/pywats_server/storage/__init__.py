@@ -6,6 +6,7 @@ from ._database import Database, DatabaseUnavailableError
 from ._domain import utcnow
 from ._migrate import migrate
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
+from .asset_files import AssetFileStore
 from .assets import AssetStore
 from .batches import BatchStore
 from .processes import Process, ProcessStore, RepairCategory, RepairOperation
@@ -26,6 +27,7 @@ from .users import Principal, UserInfo, UserStore, encode_token
 
 __all__ = [
     "PATH_SEPARATOR",
+    "AssetFileStore",
     "AssetStore",
     "Attachment",
     "BatchStore",

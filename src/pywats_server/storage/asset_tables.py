@@ -1,4 +1,5 @@
-"""The asset tables and their OData fields: types, assets, tags and the asset log.
+"""The asset tables and their OData fields: types, assets, tags, the asset log and the files
+kept with an asset (certificates, drawings, logs: one row per file name, content inline).
 
 Log types: 0 message, 1 registered, 2 updated, 3 running count reset, 4 calibration,
 5 maintenance, 6 state change.
@@ -9,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from ..odata import FieldSpec, ODataError, compile_filter, compile_orderby, parse_filter
 from ._domain import Invalid
@@ -33,6 +45,7 @@ __all__ = [
     "UPDATED",
     "ODataOptions",
     "apply_odata",
+    "asset_files",
     "asset_log",
     "asset_tags",
     "asset_types",
@@ -90,6 +103,17 @@ asset_log = Table(
     Column("user", String(100)),
     Column("type", Integer, nullable=False),
     Column("comment", Text),
+)
+
+asset_files = Table(
+    "asset_files",
+    metadata,
+    Column("asset_id", String(36), ForeignKey("assets.asset_id"), primary_key=True),
+    Column("file_name", String(255), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("size", BigId, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_utc", DateTime, nullable=False),
 )
 
 MESSAGE, REGISTERED, UPDATED, RESET, CALIBRATION, MAINTENANCE, STATE_CHANGE = range(7)

@@ -35,6 +35,7 @@ from .asset_tables import (
     UPDATED,
     ODataOptions,
     apply_odata,
+    asset_files,
     asset_log,
     asset_tags,
     asset_types,
@@ -165,6 +166,7 @@ class AssetStore:
             if connection.scalar(select(assets.c.asset_id).where(assets.c.parent_asset_id == key)):
                 raise Conflict(f"asset {key!r} has child assets: move or delete them first")
             connection.execute(asset_log.delete().where(asset_log.c.asset_id == key))
+            connection.execute(asset_files.delete().where(asset_files.c.asset_id == key))
             connection.execute(asset_tags.delete().where(asset_tags.c.asset_id == key))
             connection.execute(assets.delete().where(assets.c.asset_id == key))
 
