@@ -1,5 +1,5 @@
 """`client.assets`: asset types, assets, sub-assets, usage counts, calibration, maintenance,
-state, the derived alarm status and the asset log.
+state, the derived alarm status, the asset log and the files kept with an asset.
 
 Assets are addressed by serial number here (the server also accepts ids). The alarm status is
 derived by the server from the type's limits: see `docs/domains.md` for the rules.
@@ -7,13 +7,15 @@ derived by the server from the type's limits: see `docs/domains.md` for the rule
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import Field
 
 from pywats._odata import Filter, query_options
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, segment
+from pywats._wire import Params, Setting, WireModel, dump, items, segment
 
 __all__ = ["Asset", "AssetLogEntry", "AssetStatus", "AssetType", "AssetsService"]
 
@@ -237,3 +239,39 @@ class AssetsService(Service[M]):
         """Add a message to an asset's log (by asset id)."""
         body = {"assetId": asset_id, "comment": comment}
         return Call("POST", "/api/Asset/Message", json=body)
+
+    # -- files (internal endpoints, by asset id) -----------------------------------------------
+
+    @endpoint
+    def upload_file(self, asset_id: str, filename: str, data: bytes | Path) -> Call[None]:
+        """Keep `data` (bytes, or the content of the file at a `Path`) as file `filename` of
+        the asset, replacing a file of that name. A plain name is expected (no `/`)."""
+        content = data.read_bytes() if isinstance(data, Path) else bytes(data)
+        # Uploading a name again replaces the file, so a repeated upload is safe to retry.
+        return Call(
+            "POST",
+            "/api/internal/Blob/Asset",
+            params={"assetId": asset_id, "filename": filename},
+            content=content,
+            headers={"Content-Type": "application/octet-stream"},
+            idempotent=True,
+        )
+
+    @endpoint
+    def download_file(self, asset_id: str, filename: str) -> Call[bytes]:
+        """The bytes of the asset's file `filename` (NotFoundError naming it if absent)."""
+        params: Params = {"assetId": asset_id, "filename": filename}
+        return Call("GET", "/api/internal/Blob/Asset", params=params, returns=bytes)
+
+    @endpoint
+    def list_files(self, asset_id: str) -> Call[list[str]]:
+        """The names of the asset's files, sorted."""
+        path = f"/api/internal/Blob/Asset/List/{segment(asset_id)}"
+        return Call("GET", path, returns=list[str])
+
+    @endpoint
+    def delete_files(self, asset_id: str, filenames: str | Sequence[str]) -> Call[None]:
+        """Delete the named files of the asset (a bare string is one name): all of them, or
+        none (NotFoundError naming the missing ones) when any is not there."""
+        params: Params = {"assetId": asset_id}
+        return Call("DELETE", "/api/internal/Blob/Assets", params=params, json=items(filenames))

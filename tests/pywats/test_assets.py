@@ -4,11 +4,14 @@ the derived alarm status, state changes, OData queries and the log."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import httpx
 import pytest
 
 from pywats import (
     WATS,
+    APIStatusError,
     Asset,
     AssetType,
     AsyncWATS,
@@ -166,3 +169,121 @@ def test_assets_over_a_socket(client: WATS, unique: str) -> None:
         client.assets.record_maintenance(f"S-{unique}", until=NOW)
     with pytest.raises(NotFoundError, match=f"asset 'NOPE-{unique}' not found"):
         client.assets.get(f"NOPE-{unique}")
+
+
+# -- files ------------------------------------------------------------------------------------
+
+EVERY_BYTE = bytes(range(256)) * 3
+
+
+async def _registered(client: AsyncWATS, unique: str) -> str:
+    kind = await _fixture_type(client, unique)
+    saved = await client.assets.save(Asset(serial_number=f"F-{unique}", type_id=kind.type_id))
+    assert saved.asset_id
+    return saved.asset_id
+
+
+@pytest.mark.anyio
+async def test_asset_files_round_trip(aclient: AsyncWATS, unique: str, tmp_path: Path) -> None:
+    asset_id = await _registered(aclient, unique)
+    drawing = tmp_path / "drawing.bin"
+    drawing.write_bytes(EVERY_BYTE)
+    certificate = "Kalibrering Ø 2026-11-29\r\nOK\n".encode()
+    await aclient.assets.upload_file(asset_id, "drawing.bin", drawing)
+    await aclient.assets.upload_file(asset_id, "Sertifikat Ø.txt", certificate)
+    await aclient.assets.upload_file(asset_id, "empty.log", b"")
+    assert await aclient.assets.list_files(asset_id) == [
+        "Sertifikat Ø.txt",
+        "drawing.bin",
+        "empty.log",
+    ]
+    assert await aclient.assets.download_file(asset_id, "drawing.bin") == EVERY_BYTE
+    assert await aclient.assets.download_file(asset_id, "Sertifikat Ø.txt") == certificate
+    assert await aclient.assets.download_file(asset_id, "empty.log") == b""
+
+    await aclient.assets.upload_file(asset_id, "drawing.bin", EVERY_BYTE[::-1])
+    assert await aclient.assets.download_file(asset_id, "drawing.bin") == EVERY_BYTE[::-1]
+    assert len(await aclient.assets.list_files(asset_id)) == 3
+
+    with pytest.raises(NotFoundError, match=r"'missing\.pdf': nothing was deleted"):
+        await aclient.assets.delete_files(asset_id, ["drawing.bin", "missing.pdf"])
+    assert len(await aclient.assets.list_files(asset_id)) == 3
+    await aclient.assets.delete_files(asset_id, ["drawing.bin", "empty.log"])
+    assert await aclient.assets.list_files(asset_id) == ["Sertifikat Ø.txt"]
+    with pytest.raises(NotFoundError, match=r"has no file 'drawing\.bin'"):
+        await aclient.assets.download_file(asset_id, "drawing.bin")
+
+
+@pytest.mark.anyio
+async def test_asset_file_failures(aclient: AsyncWATS, unique: str) -> None:
+    asset_id = await _registered(aclient, unique)
+    unknown = f"00000000-0000-0000-0000-{unique:0>12}"
+    for attempt in (
+        aclient.assets.upload_file(unknown, "a.txt", b"x"),
+        aclient.assets.download_file(unknown, "a.txt"),
+        aclient.assets.list_files(unknown),
+        aclient.assets.delete_files(unknown, "a.txt"),
+    ):
+        with pytest.raises(NotFoundError, match=f"assetId: asset '{unknown}' not found"):
+            await attempt
+    for name in ("../x", "a/b", "nul\x00.txt", "x" * 256, ""):
+        with pytest.raises(BadRequestError, match="filename: expected a plain file name"):
+            await aclient.assets.upload_file(asset_id, name, b"x")
+    with pytest.raises(BadRequestError, match=r"body\[1\]: expected a plain file name"):
+        await aclient.assets.delete_files(asset_id, ["a.txt", "../a.txt"])
+    assert await aclient.assets.list_files(asset_id) == []
+
+
+def test_asset_files_over_a_socket(client: WATS, unique: str) -> None:
+    kind = client.assets.save_type(AssetType(type_name=f"Files {unique}"))
+    saved = client.assets.save(Asset(serial_number=f"SF-{unique}", type_id=kind.type_id))
+    asset_id = saved.asset_id or ""
+    client.assets.upload_file(asset_id, "calibration.pdf", EVERY_BYTE)
+    client.assets.upload_file(asset_id, "calibration.pdf", EVERY_BYTE + b"v2")
+    assert client.assets.list_files(asset_id) == ["calibration.pdf"]
+    assert client.assets.download_file(asset_id, "calibration.pdf") == EVERY_BYTE + b"v2"
+    with pytest.raises(APIStatusError, match="request body too large") as raised:
+        client.assets.upload_file(asset_id, "huge.bin", bytes(1024 * 1024 + 1))
+    assert raised.value.status_code == 413
+    client.assets.delete_files(asset_id, "calibration.pdf")
+    assert client.assets.list_files(asset_id) == []
+    with pytest.raises(NotFoundError, match=r"has no file 'calibration\.pdf'"):
+        client.assets.download_file(asset_id, "calibration.pdf")
+
+
+class _LostFirstAnswer(httpx.AsyncBaseTransport):
+    """The real in-process server, but the first answer is lost after the server acted on the
+    request (a connection reset), as when a network drops mid-response."""
+
+    def __init__(self, server: httpx.ASGITransport) -> None:
+        self.server = server
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response = await self.server.handle_async_request(request)
+        if len(self.requests) == 1:
+            await response.aclose()
+            raise httpx.ReadError("connection reset by peer")
+        return response
+
+
+@pytest.mark.anyio
+async def test_an_upload_whose_answer_was_lost_is_retried(
+    aclient: AsyncWATS, asgi_transport: httpx.ASGITransport, server_token: str, unique: str
+) -> None:
+    asset_id = await _registered(aclient, unique)
+    transport = _LostFirstAnswer(asgi_transport)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with AsyncWATS(
+        base_url="http://wats.test", token=server_token, transport=transport, sleep=sleep
+    ) as flaky:
+        await flaky.assets.upload_file(asset_id, "log.txt", b"serviced")
+    assert [r.method for r in transport.requests] == ["POST", "POST"]
+    assert len(waits) == 1
+    assert await aclient.assets.list_files(asset_id) == ["log.txt"]
+    assert await aclient.assets.download_file(asset_id, "log.txt") == b"serviced"
