@@ -20,7 +20,14 @@ from .conftest import SQLITE_ONLY, Station, report_file, running_service, write_
 def _converters(qtbot: QtBot, window: MainWindow) -> ConvertersPage:
     page = window.show_page("Converters")
     assert isinstance(page, ConvertersPage)
-    qtbot.waitUntil(lambda: page.editor.base is not None, timeout=10_000)
+
+    # Settled: the catalog is in and the service has answered (or not), so no late answer
+    # rebuilds the editor under a test that holds its widgets.
+    def settled() -> bool:
+        live = page.live_label.text()
+        return page.editor.params is not None and bool(live) and "checking" not in live
+
+    qtbot.waitUntil(settled, timeout=10_000)
     return page
 
 
