@@ -398,7 +398,7 @@ class Service:
             await self.uploader.drain(self.shutdown_deadline)
         self.pool.close()  # conversions still running fail and their files stay for next time
         if self.control is not None:
-            self.control.stop()
+            await self.control.stop()
         group.cancel_scope.cancel()
 
     async def _supervised(self, name: str, run: Any) -> None:
