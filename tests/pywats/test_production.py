@@ -183,23 +183,29 @@ def test_concurrent_allocation_over_a_socket_gives_distinct_numbers(
         admin.production.create_serial_number_type(
             SerialNumberType(name=name, format="C######", end=10_000)
         )
-    taken: list[list[str]] = [[] for _ in range(8)]
-    start = threading.Barrier(8)
+    everything = _take_at_once(live_server, name, stations=8, takes=100)
+    assert len(everything) == 800
+    assert set(everything) == {f"C{n:06d}" for n in range(1, 801)}
+
+
+def _take_at_once(live_server: Any, type_name: str, *, stations: int, takes: int) -> list[str]:
+    """`stations` clients in threads, released together, each taking one number `takes` times
+    over the socket; every number taken, in no particular order."""
+    taken: list[list[str]] = [[] for _ in range(stations)]
+    start = threading.Barrier(stations)
 
     def station(index: int) -> None:
         with WATS(base_url=live_server.base_url, token=live_server.token) as client:
             start.wait()
-            for _ in range(100):
-                taken[index].extend(client.production.take_serial_numbers(name))
+            for _ in range(takes):
+                taken[index].extend(client.production.take_serial_numbers(type_name))
 
-    threads = [threading.Thread(target=station, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=station, args=(i,)) for i in range(stations)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    everything = [serial for numbers in taken for serial in numbers]
-    assert len(everything) == 800
-    assert set(everything) == {f"C{n:06d}" for n in range(1, 801)}
+    return [serial for numbers in taken for serial in numbers]
 
 
 def _uut(pn: str, sn: str, code: int, at: datetime, passed: bool = True) -> UUTReport:
@@ -494,21 +500,7 @@ def test_imported_numbers_under_concurrent_takes_over_a_socket(
             SerialNumberType(name=name, format="SN-####", end=9999)
         )
         admin.production.import_serial_numbers(name, "serialNumber,state\n" + "\n".join(rows))
-    taken: list[list[str]] = [[] for _ in range(4)]
-    start = threading.Barrier(4)
-
-    def station(index: int) -> None:
-        with WATS(base_url=live_server.base_url, token=live_server.token) as client:
-            start.wait()
-            for _ in range(50):
-                taken[index].extend(client.production.take_serial_numbers(name))
-
-    threads = [threading.Thread(target=station, args=(i,)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    everything = [serial for numbers in taken for serial in numbers]
+    everything = _take_at_once(live_server, name, stations=4, takes=50)
     counted = [n for n in range(1, 1000) if n not in taken_values][:150]
     assert len(everything) == 200
     assert set(everything) == {f"SN-{n:04d}" for n in [*free_values, *counted]}
