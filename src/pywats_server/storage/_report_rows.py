@@ -17,6 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import String
+
+from .report_tables import (
+    report_assets,
+    report_attachments,
+    report_failures,
+    report_measurements,
+    report_misc_infos,
+    report_steps,
+    report_sub_units,
+    reports,
+)
+
 __all__ = ["PATH_SEPARATOR", "ReportDocumentError", "ReportRows", "extract_rows", "parse_datetime"]
 
 PATH_SEPARATOR = "\u00b6"
@@ -324,7 +337,55 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
             referenced_uut=referenced.lower() if referenced else None,
         )
     _header_collections(rows, document)
+    _check_widths(rows)
     return rows
+
+
+def _check_widths(rows: ReportRows) -> None:
+    """Refuse text longer than its column, on every database alike: PostgreSQL would refuse it
+    at insert, SQLite would store it. The error names the column (and the step, for step and
+    measurement rows)."""
+    tables = (
+        (reports, [rows.header]),
+        (report_steps, rows.steps),
+        (report_measurements, rows.measurements),
+        (report_misc_infos, rows.misc_infos),
+        (report_sub_units, rows.sub_units),
+        (report_failures, rows.failures),
+        (report_attachments, rows.attachments),
+        (report_assets, rows.assets),
+    )
+    for table, table_rows in tables:
+        widths = _WIDTHS[table.name]
+        for row in table_rows:
+            for column, width in widths:
+                value = row.get(column)
+                if isinstance(value, str) and len(value) > width:
+                    step = row.get("path") if table in (report_steps, report_measurements) else None
+                    where = f" of step {step!r}" if step else ""
+                    raise ReportDocumentError(
+                        f"{table.name}.{column}{where}", f"at most {width} characters", value
+                    )
+
+
+#: The text columns of each report table with their widths.
+_WIDTHS: dict[str, list[tuple[str, int]]] = {
+    table.name: [
+        (column.name, column.type.length)
+        for column in table.columns
+        if isinstance(column.type, String) and column.type.length is not None
+    ]
+    for table in (
+        reports,
+        report_steps,
+        report_measurements,
+        report_misc_infos,
+        report_sub_units,
+        report_failures,
+        report_attachments,
+        report_assets,
+    )
+}
 
 
 def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
