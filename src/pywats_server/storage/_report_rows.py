@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, Table
 
 from .report_tables import (
+    CHILD_TABLES,
     report_assets,
     report_attachments,
     report_failures,
@@ -90,6 +91,18 @@ class ReportRows:
     failures: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     assets: list[dict[str, Any]] = field(default_factory=list)
+
+    def child_rows(self) -> tuple[tuple[Table, list[dict[str, Any]]], ...]:
+        """Each child table with this report's rows for it (the stored document apart)."""
+        return (
+            (report_steps, self.steps),
+            (report_measurements, self.measurements),
+            (report_misc_infos, self.misc_infos),
+            (report_sub_units, self.sub_units),
+            (report_failures, self.failures),
+            (report_attachments, self.attachments),
+            (report_assets, self.assets),
+        )
 
 
 def _get(obj: Mapping[str, Any], key: str, where: str, expected: str, kind: Any) -> Any:
@@ -345,18 +358,8 @@ def _check_widths(rows: ReportRows) -> None:
     """Refuse text longer than its column, on every database alike: PostgreSQL would refuse it
     at insert, SQLite would store it. The error names the column (and the step, for step and
     measurement rows)."""
-    tables = (
-        (reports, [rows.header]),
-        (report_steps, rows.steps),
-        (report_measurements, rows.measurements),
-        (report_misc_infos, rows.misc_infos),
-        (report_sub_units, rows.sub_units),
-        (report_failures, rows.failures),
-        (report_attachments, rows.attachments),
-        (report_assets, rows.assets),
-    )
-    for table, table_rows in tables:
-        widths = _WIDTHS[table.name]
+    for table, table_rows in ((reports, [rows.header]), *rows.child_rows()):
+        widths = _WIDTHS[table]
         for row in table_rows:
             for column, width in widths:
                 value = row.get(column)
@@ -369,22 +372,13 @@ def _check_widths(rows: ReportRows) -> None:
 
 
 #: The text columns of each report table with their widths.
-_WIDTHS: dict[str, list[tuple[str, int]]] = {
-    table.name: [
+_WIDTHS: dict[Table, list[tuple[str, int]]] = {
+    table: [
         (column.name, column.type.length)
         for column in table.columns
         if isinstance(column.type, String) and column.type.length is not None
     ]
-    for table in (
-        reports,
-        report_steps,
-        report_measurements,
-        report_misc_infos,
-        report_sub_units,
-        report_failures,
-        report_attachments,
-        report_assets,
-    )
+    for table in (reports, *CHILD_TABLES)
 }
 
 

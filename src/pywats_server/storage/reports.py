@@ -24,14 +24,8 @@ from ._report_rows import ReportRows
 from .processes import processes
 from .report_tables import (
     CHILD_TABLES,
-    report_assets,
     report_attachments,
     report_documents,
-    report_failures,
-    report_measurements,
-    report_misc_infos,
-    report_steps,
-    report_sub_units,
     reports,
 )
 
@@ -163,15 +157,7 @@ class ReportStore:
             batches[report_documents].append(
                 {"report_pk": pk, "format": submission.format, "body": submission.document}
             )
-            for table, records in (
-                (report_steps, rows.steps),
-                (report_measurements, rows.measurements),
-                (report_misc_infos, rows.misc_infos),
-                (report_sub_units, rows.sub_units),
-                (report_failures, rows.failures),
-                (report_attachments, rows.attachments),
-                (report_assets, rows.assets),
-            ):
+            for table, records in rows.child_rows():
                 batches[table].extend({"report_pk": pk, **record} for record in records)
         for table, records in batches.items():
             insert_rows(connection, table, records)
