@@ -1,17 +1,15 @@
 """Yield, failed steps and Cpk the way a quality engineer asks for them.
 
-    python examples/analytics.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/analytics.py
 
 Submits a small production day (two stations, retests of failed units) for a demo part number,
 then prints first-pass and second-pass yield by station, the top failed steps and the Cpk of the
-3V3 rail. The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again:
-report ids are derived from the unit and run, so a rerun replaces the same reports.
+3V3 rail. Safe to run again: report ids are derived from the unit and run, so a rerun replaces
+the same reports.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -44,15 +42,8 @@ def run_report(serial: str, run: int, station: str, volts: float) -> UUTReport:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
     rng = random.Random(1)
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         for number in range(40):
             serial = f"DEMO-{number:03d}"
             station = ("ST-1", "ST-2")[number % 2]

@@ -1,28 +1,19 @@
 """Track a test fixture the way a test-station owner does: usage, calibration and its alarms.
 
-    python examples/assets.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/assets.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again.
+Safe to run again.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 from datetime import datetime, timedelta, timezone
 
 from pywats import WATS, Asset, AssetType, WATSError
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         fixture_type = client.assets.save_type(
             AssetType(
                 type_name="Bed of nails",

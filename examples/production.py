@@ -1,15 +1,12 @@
 """Build a unit the way an MES integration does: serial numbers, batch, box build, phases, history.
 
-    python examples/production.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/production.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again: each run
+Safe to run again: each run
 builds new units with freshly allocated serial numbers.
 """
 
 from __future__ import annotations
-
-import argparse
-import os
 
 from pywats import (
     WATS,
@@ -24,14 +21,7 @@ from pywats import (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         for part_number in ("CTRL-200", "PCB-200"):
             client.products.save(
                 Product(part_number=part_number, revisions=[ProductRevision(revision="A")])

@@ -1,27 +1,17 @@
 """Define a product the way an NPI engineer does: revisions, a BOM and its box build.
 
-    python examples/products.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/products.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again.
+Safe to run again.
 """
 
 from __future__ import annotations
-
-import argparse
-import os
 
 from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Setting, WATSError
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         for part_number, name in [("CTRL-100", "Controller"), ("PCB-100", "Controller board")]:
             client.products.save(
                 Product(

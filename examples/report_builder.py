@@ -1,16 +1,14 @@
 """Build a UUT report with the builders, submit it, read it back, and file a repair for it.
 
-    python examples/report_builder.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/report_builder.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again: each run
+Safe to run again: each run
 submits new reports (fresh ids and serial number). The test report is also written as WSJF and
 WSXF files into a new temporary folder.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import tempfile
 import uuid
 from pathlib import Path
@@ -53,13 +51,6 @@ def build(serial_number: str) -> UUTReport:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
     report = build(f"SN-{uuid.uuid4().hex[:8].upper()}")
     folder = Path(tempfile.mkdtemp(prefix="pywats-report-"))
     (folder / "report.json").write_text(write_wsjf(report), encoding="utf-8")
@@ -69,7 +60,7 @@ def main() -> None:
     print(f"built {report.serial_number}: result {report.result}, {len(report.steps())} steps")
     print(f"{folder}: report.json, and report.xml with the same {len(from_xml.steps())} steps")
 
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         client.reports.submit(report)
         stored = client.reports.get(report.id)
         print(f"stored {stored.id}: same document as sent = {stored == report}")

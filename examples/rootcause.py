@@ -1,27 +1,17 @@
 """Work a failure to its root cause the way a quality engineer does: ticket, evidence, fix.
 
-    python examples/rootcause.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/rootcause.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Each run opens a new ticket.
+Each run opens a new ticket.
 """
 
 from __future__ import annotations
-
-import argparse
-import os
 
 from pywats import WATS, Ticket, TicketStatus, WATSError
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         evidence = client.rootcause.upload_attachment(
             "3v3-rail.csv", b"sn,volts\nSN-1,3.05\nSN-2,3.07\n", "text/csv"
         )

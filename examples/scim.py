@@ -1,27 +1,17 @@
 """Provision and retire a user the way an identity provider's SCIM connector does.
 
-    python examples/scim.py --url http://localhost:8080 --token <admin token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<admin token> python examples/scim.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Safe to run again.
+Safe to run again.
 """
 
 from __future__ import annotations
-
-import argparse
-import os
 
 from pywats import WATS, ScimEmail, ScimName, ScimUser, WATSError
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         user_name = "ola.nordmann@example.com"
         existing = client.scim.list(user_name=user_name).resources
         if existing:

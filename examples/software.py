@@ -1,28 +1,18 @@
 """Publish a test program to stations the way a test engineer does, and see what a station gets.
 
-    python examples/software.py --url http://localhost:8080 --token <token>
+    WATS_BASE_URL=http://localhost:8080 WATS_AUTH_TOKEN=<token> python examples/software.py
 
-The URL and token default to WATS_BASE_URL and WATS_AUTH_TOKEN. Each run publishes the next
+Each run publishes the next
 version of the package and revokes nothing else.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-
 from pywats import WATS, Package, Setting, WATSError
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("WATS_BASE_URL"))
-    parser.add_argument("--token", default=os.environ.get("WATS_AUTH_TOKEN"))
-    args = parser.parse_args()
-    if not args.url or not args.token:
-        parser.error("give --url and --token (or set WATS_BASE_URL and WATS_AUTH_TOKEN)")
-
-    with WATS(base_url=args.url, token=args.token) as client:
+    with WATS() as client:
         draft = client.software.create(
             Package(
                 name="ICT program",
