@@ -21,13 +21,13 @@ from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, utcnow
 from .serial_number_files import SerialRecord, read_serial_numbers, write_serial_numbers
 from .serial_numbers import (
-    available,
     lock_type,
     parse_serial,
     render_serial,
     serial_number_pool,
     serial_number_types,
     serial_numbers,
+    stock,
 )
 
 __all__ = ["SerialNumberLedger"]
@@ -192,19 +192,19 @@ class SerialNumberLedger:
                 query = query.where(t.name == type_name)
             result = []
             for row in connection.execute(query).all():
-                counts = [
-                    connection.scalar(select(func.count()).where(table.c.type_name == row.name))
-                    for table in (serial_numbers, serial_number_pool)
-                ]
+                numbers = stock(connection, row)
+                taken = connection.scalar(
+                    select(func.count()).where(serial_numbers.c.type_name == row.name)
+                )
                 result.append(
                     {
                         "typeName": row.name,
                         "start": row.start_value,
                         "end": row.end_value,
                         "nextValue": row.next_value,
-                        "taken": counts[0],
-                        "free": counts[1],
-                        "available": available(connection, row),
+                        "taken": taken,
+                        "free": numbers.pooled,
+                        "available": numbers.available,
                     }
                 )
         return result

@@ -42,6 +42,7 @@ from ._metadata import metadata
 
 __all__ = [
     "SerialNumberStore",
+    "Stock",
     "available",
     "lock_type",
     "parse_serial",
@@ -49,6 +50,7 @@ __all__ = [
     "serial_number_pool",
     "serial_number_types",
     "serial_numbers",
+    "stock",
 ]
 
 serial_number_types = Table(
@@ -133,10 +135,11 @@ def lock_type(connection: Connection, type_name: str, field: str) -> Any:
 
 
 @dataclass(frozen=True)
-class _Stock:
+class Stock:
     """What a type can still hand out: `ahead` counter values not yet passed, of which
     `taken_ahead` were taken already (imported), and `pooled` imported free numbers, of which
-    `pooled_ahead` lie among the counter's values."""
+    `pooled_ahead` lie among the counter's values. Counts only what lies ahead: a take reads it,
+    and must not count every number ever taken."""
 
     ahead: int
     taken_ahead: int
@@ -148,8 +151,8 @@ class _Stock:
         return self.ahead - self.taken_ahead + self.pooled - self.pooled_ahead
 
 
-def _stock(connection: Connection, row: Any) -> _Stock:
-    """The type's stock, counted in one statement."""
+def stock(connection: Connection, row: Any) -> Stock:
+    """The stock of the type in `row`, counted in one statement."""
     s, p = serial_numbers.c, serial_number_pool.c
     between = (row.next_value, row.end_value)
 
@@ -165,13 +168,13 @@ def _stock(connection: Connection, row: Any) -> _Stock:
         )
     ).one()
     ahead = max(int(row.end_value - row.next_value + 1), 0)
-    return _Stock(ahead, int(taken_ahead), int(pooled), int(pooled_ahead))
+    return Stock(ahead, int(taken_ahead), int(pooled), int(pooled_ahead))
 
 
 def available(connection: Connection, row: Any) -> int:
     """How many numbers a take can still hand out: the counter's unused values not taken
     already, plus the pooled numbers outside them."""
-    return _stock(connection, row).available
+    return stock(connection, row).available
 
 
 def _capacity(format: str) -> int | None:
@@ -253,7 +256,7 @@ class SerialNumberStore:
             raise Invalid(f"quantity: expected at least 1, got {quantity}")
         with self._engine.begin() as connection:
             row = lock_type(connection, type_name, "serialNumberType")
-            left = _stock(connection, row)
+            left = stock(connection, row)
             if left.available < quantity:
                 raise Conflict(
                     f"serial-number type {type_name!r} is exhausted: {left.available} left, "
