@@ -127,6 +127,15 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def _role(pid: int, root: int) -> str:
+    """What a process of the service is: the service itself, a conversion worker or
+    multiprocessing's resource tracker."""
+    if pid == root:
+        return "service process"
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    return "resource tracker" if b"resource_tracker" in command else "conversion worker (each)"
+
+
 def _rss_mib(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -206,6 +215,7 @@ def main() -> None:
             time.sleep(IDLE_SECONDS)
             idle_cpu = (_cpu_seconds(pids) - cpu_before) / (time.perf_counter() - idle_started)
             rss = _rss_mib(pids)
+            roles = {_role(pid, station.pid): _rss_mib([pid]) for pid in pids}
             control.close()
             _stop(station)
         outage = outage_cpu(home / "outage", token)
@@ -221,6 +231,8 @@ def main() -> None:
     label = f"backlog drain: {BACKLOG:,} queued reports"
     print(f"{label:52} {BACKLOG / drain:>12.0f} /s")
     print(f"{'idle: resident memory (service + workers)':52} {rss:>12.1f} MiB")
+    for role, mib in sorted(roles.items()):
+        print(f"{'  of which ' + role:52} {mib:>12.1f} MiB")
     print(f"{'idle: CPU (share of one core)':52} {idle_cpu * 100:>14.2f} %")
     label = f"outage {OUTAGE_SECONDS:.0f} s, retry cap 0.5 s: CPU (share of one core)"
     print(f"{label:52} {outage * 100:>14.2f} %")
