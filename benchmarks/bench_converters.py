@@ -26,7 +26,7 @@ from typing import Any
 from benchmarks._reference import reference_python, run_reference
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "data" / "samples"
 HEADER = {"revision": "A", "operation_code": 10, "timezone": "UTC"}
 LARGE_STDF_BYTES = 50 * 1024 * 1024
 TESTSTAND_SAMPLE = SAMPLES / "teststand" / "ts-without-wats.xml"

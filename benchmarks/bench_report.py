@@ -20,7 +20,7 @@ from benchmarks._reference import run_reference
 from benchmarks._timing import measure, print_table
 from pywats.report import UUTReport, read_wsjf, write_wsjf
 
-SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "wats"
+SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "samples" / "wats"
 SEQUENCES = 100
 STEPS = 100
 # Both sides report the best of REPEAT runs of process CPU time: the machine is shared by

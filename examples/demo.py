@@ -34,7 +34,7 @@ from pywats import WATS, UUTReport, write_wsjf
 from pywats_client._control_client import ControlClient
 from pywats_client.converters import available_converters
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
 STATION = "DEMO-FCT-1"
 # Other converters' sample folders, fed when that converter is installed.
 FORMAT_SAMPLES = {"teststand": "teststand", "atml": "atml", "stdf": "stdf"}

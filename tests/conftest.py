@@ -21,14 +21,14 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = REPO / "tests" / "data" / "samples"
 
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
-    """The read-only folder of real sample files (`../shared/samples` beside the repo)."""
+    """The read-only folder of real sample files, with their provenance (`tests/data/samples`)."""
     if not SAMPLES.is_dir():
-        pytest.fail(f"sample files not found at {SAMPLES}: shared/ must sit beside the repository")
+        pytest.fail(f"sample files not found at {SAMPLES}: the checkout is incomplete")
     return SAMPLES
 
 

@@ -29,7 +29,7 @@ from pywats import (
 )
 from pywats.report import Report
 
-# Every WATS export in ../shared/samples/wats/; `test_every_sample_is_covered` keeps it complete.
+# Every WATS export in tests/data/samples/wats/; `test_every_sample_is_covered` keeps it complete.
 SAMPLE_NAMES = ["uur-example.json", "uut-wsjf-export.json", "uut-wsxf-export.xml"]
 
 

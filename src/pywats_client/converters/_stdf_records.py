@@ -2,7 +2,7 @@
 
 Why our own reader: the Python STDF libraries we know of load whole files (or pandas tables)
 into memory, are untyped, or read fields past a record's end as 0/"". The PTR/MPR defaults rule
-(`../shared/spec/formats.md` §3.5) needs "absent" (None) kept apart from 0, a converter needs
+(the WATS format spec, formats.md §3.5) needs "absent" (None) kept apart from 0, a converter needs
 errors naming the record ordinal and byte offset, and we decode only the record types we map.
 The format is small (fixed binary layouts, §3.4), so a typed reader of our own is shorter than
 adapting one.

@@ -15,7 +15,7 @@ from pywats_server._formats import parse_submission
 from pywats_server.storage import Database, ReportStore, Submission
 from pywats_server.storage.report_tables import report_steps, reports
 
-SAMPLE = Path(__file__).parents[3] / ".." / "shared" / "samples" / "wats" / "uut-wsjf-export.json"
+SAMPLE = Path(__file__).parents[3] / "tests" / "data" / "samples" / "wats" / "uut-wsjf-export.json"
 
 
 def _submission(report_id: str, serial: str) -> Submission:
