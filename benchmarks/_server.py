@@ -1,7 +1,8 @@
 """A local `pywats-server` for the benchmarks: a throwaway database, an admin token, a subprocess.
 
 PostgreSQL databases are created on `PYWATS_BENCH_POSTGRES_URL` (default: the test suite's
-`PYWATS_TEST_POSTGRES_URL`, else the test role on 127.0.0.1) and dropped afterwards.
+`PYWATS_TEST_POSTGRES_URL`, else a throwaway server from the pip-installed PostgreSQL build) and
+dropped afterwards.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from pywats_server.storage import Database, UserStore, migrate
+from pywats_server.testing import embedded_postgres
 
-POSTGRES_URL = os.environ.get(
-    "PYWATS_BENCH_POSTGRES_URL",
-    os.environ.get(
-        "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
-    ),
+POSTGRES_URL = os.environ.get("PYWATS_BENCH_POSTGRES_URL") or os.environ.get(
+    "PYWATS_TEST_POSTGRES_URL"
 )
 
 
@@ -40,18 +39,26 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def postgres_database() -> Iterator[str | None]:
     """Yield the URL of a new PostgreSQL database, or None (with a note) if none is reachable."""
-    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    if POSTGRES_URL is None:
+        with embedded_postgres() as admin_url:
+            yield from _database_on(admin_url)
+    else:
+        yield from _database_on(POSTGRES_URL)
+
+
+def _database_on(admin_url: str) -> Iterator[str | None]:
+    admin = create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
     name = f"pywats_bench_{secrets.token_hex(4)}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
-        print(f"PostgreSQL skipped: not reachable at {POSTGRES_URL} ({exc.orig})")
+        print(f"PostgreSQL skipped: not reachable at {admin_url} ({exc.orig})")
         admin.dispose()
         yield None
         return
     try:
-        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+        yield Database(admin_url).url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

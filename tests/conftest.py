@@ -8,9 +8,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,13 +40,10 @@ def anyio_backend() -> str:
 
 # --- pywats_server fixtures -------------------------------------------------------------------
 # `server_db_url` runs a test once on SQLite and once on PostgreSQL (a throwaway database per
-# session; skipped when no server answers at PYWATS_TEST_POSTGRES_URL, which .ci/run provides).
-# `server_token` is an admin token in that database, `server_app` the in-process app over it,
-# `live_server` a `pywats-server serve` subprocess on a free port over the same database.
-
-POSTGRES_URL = os.environ.get(
-    "PYWATS_TEST_POSTGRES_URL", "postgresql://pywats:pywats@127.0.0.1:5432/postgres"
-)
+# session on the server at PYWATS_TEST_POSTGRES_URL, or else on a throwaway server started from
+# the pip-installed PostgreSQL build). No PostgreSQL test is ever skipped: an unreachable server
+# fails them. `server_token` is an admin token in that database, `server_app` the in-process app
+# over it, `live_server` a `pywats-server serve` subprocess on a free port over the same database.
 
 
 @dataclass(frozen=True)
@@ -56,26 +54,48 @@ class LiveServer:
     token: str
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A skipped PostgreSQL test is a failure: a quiet skip would hide half the server's tests."""
+    report = yield
+    if report.skipped and item.get_closest_marker("postgres") is not None:
+        report.outcome = "failed"
+        report.longrepr = f"a PostgreSQL test may not skip: {report.longrepr}"
+    return report
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL URL allowed to create databases: PYWATS_TEST_POSTGRES_URL, or a new server."""
+    configured = os.environ.get("PYWATS_TEST_POSTGRES_URL")
+    if configured:
+        yield configured
+        return
+    from pywats_server.testing import embedded_postgres
+
+    with embedded_postgres() as url:
+        yield url
+
+
 @contextmanager
-def _throwaway_postgres() -> Iterator[str]:
+def _throwaway_postgres(admin_url: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
     from pywats_server.storage import Database
 
-    admin = create_engine(Database(POSTGRES_URL).url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
     name = f"pywats_test_{os.getpid()}_{secrets.token_hex(3)}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         admin.dispose()
-        reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}"
-        if os.environ.get("PYWATS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(reason)  # CI provides PostgreSQL: a skip there would hide half the suite
-        pytest.skip(reason)
+        pytest.fail(f"PostgreSQL not reachable at {admin_url}: {exc.orig}")
     try:
-        yield Database(POSTGRES_URL).url.set(database=name).render_as_string(hide_password=False)
+        yield Database(admin_url).url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -83,11 +103,9 @@ def _throwaway_postgres() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def throwaway_postgres() -> Callable[[], AbstractContextManager[str]]:
-    """`with throwaway_postgres() as url:` an empty PostgreSQL database, dropped afterwards.
-
-    Skips the test when no server answers, or fails it when PYWATS_REQUIRE_POSTGRES=1 (CI)."""
-    return _throwaway_postgres
+def throwaway_postgres(postgres_admin_url: str) -> Callable[[], AbstractContextManager[str]]:
+    """`with throwaway_postgres() as url:` an empty PostgreSQL database, dropped afterwards."""
+    return partial(_throwaway_postgres, postgres_admin_url)
 
 
 @pytest.fixture(
@@ -103,7 +121,9 @@ def server_db_url(
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path_factory.mktemp('server') / 'wats.db'}"
         else:
-            url = stack.enter_context(_throwaway_postgres())
+            url = stack.enter_context(
+                _throwaway_postgres(request.getfixturevalue("postgres_admin_url"))
+            )
         database = Database(url)
         migrate(database)
         database.dispose()
