@@ -14,6 +14,7 @@ from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalRef
 from ._settings import Settings
 from .routers import ROUTERS
 from .storage import migrate
+from .web import install_pages, is_page_path
 
 __all__ = ["create_app"]
 
@@ -38,12 +39,13 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
     # The OpenAPI document lists every route template, including those of included routers.
     templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
     # Added last runs first: size limit, then authentication, then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
     # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.
     app.add_middleware(InternalReferer)
-    app.add_middleware(BasicAuth, users=server.users)
+    app.add_middleware(BasicAuth, users=server.users, exempt=is_page_path)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -3,7 +3,7 @@ the Referer rule of internal endpoints."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 import anyio.to_thread
@@ -17,17 +17,21 @@ __all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths", "InternalReferer"]
 
 
 class BasicAuth:
-    """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header.
+    """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header,
+    except on the `exempt` paths (the web pages, which sign in with a session of their own).
 
     The authenticated `Principal` is put in `scope["state"]["principal"]`.
     """
 
-    def __init__(self, app: ASGIApp, users: UserStore) -> None:
+    def __init__(
+        self, app: ASGIApp, users: UserStore, exempt: Callable[[str], bool] = lambda _: False
+    ) -> None:
         self.app = app
         self.users = users
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self.exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")

@@ -203,3 +203,27 @@ class UserStore:
             if _secret_matches(secret, stored):
                 return credential_id, Principal(name, bool(is_admin))
         return None
+
+    def sign_in(self, name: str, password: str) -> int | None:
+        """The id of the active credential `name` and `password` present, or None (web pages)."""
+        found = self._find_credential(encode_token(name, password))
+        return None if found is None else found[0]
+
+    def session_key(self, credential_id: int) -> tuple[Principal, bytes] | None:
+        """Who holds an active credential, and the key its web sessions are signed with.
+
+        The key derives from the credential's stored (salted) hash: it survives restarts, is the
+        same on every server over the database, and dies with the credential's revocation."""
+        query = (
+            select(users.c.name, users.c.is_admin, credentials.c.secret_hash)
+            .join(users, users.c.user_id == credentials.c.user_id)
+            .where(
+                credentials.c.credential_id == credential_id, credentials.c.revoked_utc.is_(None)
+            )
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        key = hashlib.sha256(b"pywats web session\0" + row.secret_hash.encode()).digest()
+        return Principal(row.name, bool(row.is_admin)), key

@@ -1,0 +1,73 @@
+"""Products and assets: the lists a line engineer checks (report counts, asset use and
+calibration due)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import case, func, select
+from starlette.responses import Response
+
+from .._context import ServerContext
+from ..storage import Principal
+from ..storage.report_tables import reports
+from ._render import page, require_user
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Principal, Depends(require_user)]
+
+
+def _products(context: ServerContext) -> list[dict[str, Any]]:
+    c = reports.c
+    counts = (
+        select(
+            c.part_number, func.count().label("reports"),
+            func.sum(case((c.result == "P", 1), else_=0)).label("passed"),
+            func.max(c.start_utc).label("latest"),
+        )
+        .where(c.report_type == "T")
+        .group_by(c.part_number)
+    )  # fmt: skip
+    with context.database.engine.connect() as connection:
+        tested = {row.part_number: row for row in connection.execute(counts)}
+    rows = []
+    known = {row["partNumber"]: row for row in context.products.query()}
+    for part_number in sorted(set(known) | set(tested)):
+        product = known.get(part_number, {})
+        counted = tested.get(part_number)
+        rows.append(
+            {
+                "partNumber": part_number,
+                "name": product.get("name") or "",
+                "state": product.get("state"),
+                "registered": part_number in known,
+                "reports": counted.reports if counted else 0,
+                "passed": counted.passed or 0 if counted else 0,
+                "latest": counted.latest if counted else None,
+            }
+        )
+    return rows
+
+
+@router.get("/products")
+async def products_page(request: Request, user: User) -> Response:
+    rows = await anyio.to_thread.run_sync(_products, request.app.state.context)
+    return page("products.html", request, user=user, rows=rows)
+
+
+def _assets(context: ServerContext) -> list[dict[str, Any]]:
+    rows = []
+    for asset in context.assets.query((None, None, None, None)):
+        status = context.assets.status(asset["assetId"], None)
+        rows.append({**asset, **status})
+    return rows
+
+
+@router.get("/assets")
+async def assets_page(request: Request, user: User) -> Response:
+    rows = await anyio.to_thread.run_sync(_assets, request.app.state.context)
+    return page("assets.html", request, user=user, rows=rows)
