@@ -77,6 +77,23 @@ def _percent(value: Any) -> float | None:
     return None if value is None else round(float(value) * (100 if float(value) <= 1 else 1), 1)
 
 
+def _days_of(label: str) -> tuple[str, str]:
+    """The first and last day of a period label (`2026-W48` or `2026-11-29`)."""
+    if "-W" in label:
+        year, week = label.split("-W")
+        first = date.fromisocalendar(int(year), int(week), 1)
+        return first.isoformat(), (first + timedelta(days=6)).isoformat()
+    return label, label
+
+
+def _cell_link(form: dict[str, str], by: str, group: str, period: str) -> str:
+    """The report list of one cell of the yield table: its group, the period's days."""
+    first, last = _days_of(period)
+    params = {key: form.get(key, "") for key in ("part", "station", "process")}
+    params[by] = group
+    return url_with("/reports", {**params, "from": first, "to": last})
+
+
 @router.get("/yield")
 async def yield_page(request: Request, user: User) -> Response:
     by = request.query_params.get("by", "part")
@@ -107,10 +124,11 @@ async def yield_page(request: Request, user: User) -> Response:
         "First-pass yield (%)", series, x_label=period, y_label="FPY %",
         x_ticks=[(float(i), p) for i, p in enumerate(periods)],
     ) if rows else None  # fmt: skip
+    links = {key: _cell_link(form, by, *key) for key in table}
     return page(
         "yield.html", request, user=user, rows=rows, by=by, by_key=_BY[by], period=period,
-        periods=periods, groups=groups, table=table, chart=chart, form=form, error=error,
-        percent=_percent, status_code=400 if error else 200,
+        periods=periods, groups=groups, table=table, links=links, chart=chart, form=form,
+        error=error, percent=_percent, status_code=400 if error else 200,
     )  # fmt: skip
 
 

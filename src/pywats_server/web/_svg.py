@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 __all__ = ["Bar", "Series", "bar_chart", "line_chart"]
 
 _W, _H = 720, 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 16, 48
+_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 40, 24, 48
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,15 @@ def line_chart(
             f'<text class="tick" x="{x:.1f}" y="{_H - _BOTTOM + 16}" text-anchor="middle">'
             f"{escape(text)}</text>"
         )
+    data_lines = [line for line in series if line.kind == "data"]
+    for index, line in enumerate(data_lines[1:] and data_lines):  # a legend for several lines
+        body.append(
+            f'<text class="legend c{index % 8}" x="{_LEFT + 8 + (index % 6) * 110}"'
+            f' y="{12 + (index // 6) * 12}">■ {escape(line.name[:16])}</text>'
+        )
+    colours = {id(line): f" c{index % 8}" for index, line in enumerate(data_lines)}
     for line in series:
+        colour = colours.get(id(line), "")
         coordinates = [
             (
                 x_axis.at(x, _LEFT, _W - _LEFT - _RIGHT),
@@ -146,13 +154,13 @@ def line_chart(
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
         body.append(
-            f'<polyline class="series {escape(line.kind)}" points="{path}">'
+            f'<polyline class="series {escape(line.kind)}{colour}" points="{path}">'
             f"<title>{escape(line.name)}</title></polyline>"
         )
         if line.markers:
             for (x, y), value in zip(coordinates, line.ys, strict=False):
                 body.append(
-                    f'<circle class="marker {escape(line.kind)}" cx="{x:.1f}" cy="{y:.1f}" r="3">'
+                    f'<circle class="marker{colour}" cx="{x:.1f}" cy="{y:.1f}" r="3">'
                     f"<title>{escape(line.name)}: {escape(_short(value))}</title></circle>"
                 )
     return _frame(title, body, x_label, y_label)
@@ -204,12 +212,13 @@ def bar_chart(
             f'<polyline class="series cumulative" points="{" ".join(line)}">'
             "<title>cumulative share of failures</title></polyline>"
         )
-    for position, text in markers:
+    for number, (position, text) in enumerate(markers):
         x = _LEFT + position * width
+        anchor = "end" if number == len(markers) - 1 and len(markers) > 1 else "start"
         body.append(
             f'<line class="limit-line" x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM}">'
             f"<title>{escape(text)}</title></line>"
-            f'<text class="tick limit-text" x="{x:.1f}" y="{_TOP + 10}" text-anchor="middle">'
+            f'<text class="tick limit-text" x="{x:.1f}" y="{_TOP - 6}" text-anchor="{anchor}">'
             f"{escape(text)}</text>"
         )
     return _frame(title, body, x_label, y_label)
