@@ -9,16 +9,23 @@ from __future__ import annotations
 import os
 import socket
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._settings import Settings
-from .storage import Database, DatabaseUnavailableError, UserStore, migrate
+
+# The storage layer (SQLAlchemy, Alembic) and the app (FastAPI, uvicorn) are imported by the
+# commands that use them, so that `--help` and `--version` answer at once.
+if TYPE_CHECKING:
+    from .storage import Database, UserStore
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(help="A local WATS-compatible server.", no_args_is_help=True)
+# Plain help: typer's rich rendering costs more start-up time than the rest of the command.
+app = typer.Typer(
+    help="A local WATS-compatible server.", no_args_is_help=True, rich_markup_mode=None
+)
 token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
 users_app = typer.Typer(help="Inspect users.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -46,6 +53,26 @@ class LogLevel(str, Enum):
     trace = "trace"
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from pywats_server import __version__
+
+        typer.echo(f"pywats-server {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A local WATS-compatible server."""
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(1)
@@ -53,15 +80,23 @@ def _fail(message: str) -> typer.Exit:
 
 def _database(db: str) -> Database:
     """The database at `db`, reachable and migrated to the newest schema; else exit 1 saying why."""
+    from pywats._extras import MissingExtraError, exit_missing
+
+    from .storage import Database, DatabaseUnavailableError, migrate
+
     try:
         database = Database(db)
         migrate(database)
+    except MissingExtraError as exc:
+        exit_missing(exc)
     except (ValueError, DatabaseUnavailableError) as exc:
         raise _fail(str(exc)) from None
     return database
 
 
 def _users(db: str) -> UserStore:
+    from .storage import UserStore
+
     return UserStore(_database(db))
 
 
@@ -160,5 +195,5 @@ def users_list(db: DbOption = DEFAULT_DB) -> None:
 
 
 def main() -> None:
-    """Entry point of the `pywats-server` console script."""
-    app()
+    """Run the command line (the console script is `_entry.main`, which checks the extra)."""
+    app(prog_name="pywats-server")

@@ -10,6 +10,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from pywats._extras import missing_extra
+
 __all__ = ["Database", "DatabaseUnavailableError", "normalise_url"]
 
 
@@ -59,7 +61,7 @@ class Database:
     """Owns the SQLAlchemy engine for one database URL; `dispose()` closes its connections.
 
     Raises ValueError for a URL of another kind, DatabaseUnavailableError when the folder of a
-    SQLite file cannot be made.
+    SQLite file cannot be made, MissingExtraError for a PostgreSQL URL without psycopg.
     """
 
     def __init__(self, url: str) -> None:
@@ -81,6 +83,9 @@ class Database:
             )
             event.listen(self.engine, "connect", _tune_sqlite)
         else:
+            missing = missing_extra("postgres", f"database URL {self.name}")
+            if missing is not None:
+                raise missing
             self.engine = create_engine(self.url, pool_size=10, max_overflow=20)
 
     @property
