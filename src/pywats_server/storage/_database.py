@@ -12,7 +12,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from pywats._extras import missing_extra
 
-__all__ = ["Database", "DatabaseUnavailableError", "normalise_url"]
+__all__ = ["Database", "DatabaseUnavailableError", "masked_url", "normalise_url"]
 
 
 class DatabaseUnavailableError(Exception):
@@ -34,6 +34,14 @@ def normalise_url(url: str) -> URL:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ValueError(expected)
     return parsed
+
+
+def masked_url(url: str) -> str:
+    """The URL as given, for messages, with its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _tune_sqlite(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
@@ -66,8 +74,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
-        # As given, for messages, with the password masked.
-        self.name = make_url(url).render_as_string(hide_password=True)
+        self.name = masked_url(url)
         if self.is_sqlite:
             database = self.url.database or ""
             if database and database != ":memory:":
