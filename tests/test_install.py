@@ -85,6 +85,38 @@ def test_a_command_without_its_extra_says_which_to_install(
     assert "pw@" not in lines[0]  # a password in the URL is masked
 
 
+@pytest.mark.slow
+def test_in_a_venv_with_only_the_core_dependencies(tmp_path: Path) -> None:
+    """The same, for real: the built wheel installed with anyio, httpx and pydantic only."""
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    target = [*pip, "--python", str(python), "install", "--quiet"]
+    subprocess.run([*target, "--no-deps", str(wheel)], check=True, timeout=900)
+    subprocess.run([*target, "anyio", "httpx", "pydantic"], check=True, timeout=900)
+    scripts = python.parent
+    for argv, extra in (
+        ([scripts / "pywats-server", "--help"], "server"),
+        ([scripts / "pywats-client", "status"], "client"),
+        ([scripts / "pywats-configurator"], "gui"),
+        ([python, "-m", "pywats_server", "users", "list"], "server"),
+    ):
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.endswith(f"pip install 'pywats[{extra}]'\n")
+        assert len(result.stderr.splitlines()) == 1
+    sdk = subprocess.run([python, "-c", "import pywats; print(pywats.WATS.__name__)"], timeout=120)
+    assert sdk.returncode == 0
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
