@@ -1,76 +1,161 @@
 """pyWATS: a Python toolkit for the WATS test-data management platform."""
 
-from pywats._analytics_models import (
-    AggregatedMeasurement,
-    MeasurementData,
-    RepairHistoryRecord,
-    RepairStatistics,
-    StepAnalysisRow,
-    TopFailedStep,
-    YieldData,
-)
-from pywats._analytics_query import Dimensions, WATSFilter
-from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
-from pywats._breaker import BreakerSettings
-from pywats._client import WATS, AsyncWATS
-from pywats._config import NOT_GIVEN, NotGiven
-from pywats._core import correlation_id
-from pywats._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    CircuitOpenError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ReportFormatError,
-    ReportValidationError,
-    UnprocessableEntityError,
-    WATSError,
-    status_error_class,
-)
-from pywats._odata import Filter, Header, SubUnitField
-from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
-from pywats._production import (
-    ChildUnitCheck,
-    ChildUnitRequirement,
-    ProductionBatch,
-    SerialNumberImport,
-    SerialNumberRange,
-    SerialNumberRecord,
-    SerialNumberStatistics,
-    SerialNumberType,
-    Unit,
-    UnitChange,
-    UnitPhase,
-    UnitVerification,
-    UnitVerificationGrade,
-)
-from pywats._products import (
-    BomItem,
-    Product,
-    ProductCategory,
-    ProductRevision,
-    ProductSummary,
-    RevisionRelation,
-    Vendor,
-)
-from pywats._reports import ReportHeader
-from pywats._retry import RetryPolicy
-from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
-from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
-from pywats._software import Package, PackageFile, StationPlan
-from pywats._wire import Setting
-from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pywats._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pywats._analytics_models import (
+        AggregatedMeasurement,
+        MeasurementData,
+        RepairHistoryRecord,
+        RepairStatistics,
+        StepAnalysisRow,
+        TopFailedStep,
+        YieldData,
+    )
+    from pywats._analytics_query import Dimensions, WATSFilter
+    from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
+    from pywats._breaker import BreakerSettings
+    from pywats._client import WATS, AsyncWATS
+    from pywats._config import NOT_GIVEN, NotGiven
+    from pywats._core import correlation_id
+    from pywats._exceptions import (
+        APIConnectionError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        CircuitOpenError,
+        ConfigurationError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ReportFormatError,
+        ReportValidationError,
+        UnprocessableEntityError,
+        WATSError,
+        status_error_class,
+    )
+    from pywats._odata import Filter, Header, SubUnitField
+    from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
+    from pywats._production import (
+        ChildUnitCheck,
+        ChildUnitRequirement,
+        ProductionBatch,
+        SerialNumberImport,
+        SerialNumberRange,
+        SerialNumberRecord,
+        SerialNumberStatistics,
+        SerialNumberType,
+        Unit,
+        UnitChange,
+        UnitPhase,
+        UnitVerification,
+        UnitVerificationGrade,
+    )
+    from pywats._products import (
+        BomItem,
+        Product,
+        ProductCategory,
+        ProductRevision,
+        ProductSummary,
+        RevisionRelation,
+        Vendor,
+    )
+    from pywats._reports import ReportHeader
+    from pywats._retry import RetryPolicy
+    from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
+    from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
+    from pywats._software import Package, PackageFile, StationPlan
+    from pywats._wire import Setting
+    from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
+
+_EXPORTS = {
+    "pywats._analytics_models": (
+        "AggregatedMeasurement",
+        "MeasurementData",
+        "RepairHistoryRecord",
+        "RepairStatistics",
+        "StepAnalysisRow",
+        "TopFailedStep",
+        "YieldData",
+    ),
+    "pywats._analytics_query": ("Dimensions", "WATSFilter"),
+    "pywats._assets": ("Asset", "AssetLogEntry", "AssetStatus", "AssetType"),
+    "pywats._breaker": ("BreakerSettings",),
+    "pywats._client": ("WATS", "AsyncWATS"),
+    "pywats._config": ("NOT_GIVEN", "NotGiven"),
+    "pywats._core": ("correlation_id",),
+    "pywats._exceptions": (
+        "APIConnectionError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "CircuitOpenError",
+        "ConfigurationError",
+        "ConflictError",
+        "InternalServerError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ReportFormatError",
+        "ReportValidationError",
+        "UnprocessableEntityError",
+        "WATSError",
+        "status_error_class",
+    ),
+    "pywats._odata": ("Filter", "Header", "SubUnitField"),
+    "pywats._processes": ("Level", "ProcessDefinition", "ProcessInfo", "ProductGroup"),
+    "pywats._production": (
+        "ChildUnitCheck",
+        "ChildUnitRequirement",
+        "ProductionBatch",
+        "SerialNumberImport",
+        "SerialNumberRange",
+        "SerialNumberRecord",
+        "SerialNumberStatistics",
+        "SerialNumberType",
+        "Unit",
+        "UnitChange",
+        "UnitPhase",
+        "UnitVerification",
+        "UnitVerificationGrade",
+    ),
+    "pywats._products": (
+        "BomItem",
+        "Product",
+        "ProductCategory",
+        "ProductRevision",
+        "ProductSummary",
+        "RevisionRelation",
+        "Vendor",
+    ),
+    "pywats._reports": ("ReportHeader",),
+    "pywats._retry": ("RetryPolicy",),
+    "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
+    "pywats._scim": ("ScimEmail", "ScimName", "ScimUser", "ScimUserPage"),
+    "pywats._software": ("Package", "PackageFile", "StationPlan"),
+    "pywats._wire": ("Setting",),
+    "pywats.report": (
+        "UURReport",
+        "UUTReport",
+        "read_wsjf",
+        "read_wsxf",
+        "write_wsjf",
+        "write_wsxf",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __version__ = "0.1.0"
-
 __all__ = [
     "NOT_GIVEN",
     "WATS",

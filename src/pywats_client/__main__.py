@@ -1,5 +1,5 @@
 """`python -m pywats_client` runs the `pywats-client` command line."""
 
-from pywats_client._cli import main
+from pywats_client._entry import main
 
 main()

@@ -33,7 +33,8 @@ from pywats_client.converters import available_converters, get_converter
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(help="The pyWATS station service.", no_args_is_help=True)
+# Plain help: typer's rich rendering costs more start-up time than the rest of the command.
+app = typer.Typer(help="The pyWATS station service.", no_args_is_help=True, rich_markup_mode=None)
 outbox_app = typer.Typer(help="Inspect and manage queued reports.", no_args_is_help=True)
 converters_app = typer.Typer(help="Available converters; try one on a file.", no_args_is_help=True)
 config_app = typer.Typer(help="Show or check a configuration file.", no_args_is_help=True)
@@ -50,6 +51,26 @@ ConfigOption = Annotated[
     Path,
     typer.Option("--config", "-c", envvar="PYWATS_CLIENT_CONFIG", help="The instance's TOML file."),
 ]
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from pywats import __version__
+
+        console.print(f"pywats-client {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The pyWATS station service."""
 
 
 def _load(path: Path) -> ClientConfig:

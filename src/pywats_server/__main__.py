@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ._cli import main
+from pywats_server._entry import main
 
 main()

@@ -1,4 +1,4 @@
-"""The `pywats-server` command: init, serve, token create/revoke, users list.
+"""The `pywats-server` command: init, serve, token create/list/revoke, users list.
 
 `--db` takes a SQLAlchemy URL (`sqlite:///path/wats.db`, `postgresql://user:pw@host/db`); without
 it the server uses `~/.pywats-server/pywats.db`. `PYWATS_SERVER_DB` supplies it when omitted.
@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import datetime
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._settings import Settings
-from .storage import Database, DatabaseUnavailableError, UserStore, migrate
+
+# The storage layer (SQLAlchemy, Alembic) and the app (FastAPI, uvicorn) are imported by the
+# commands that use them, so that `--help` and `--version` answer at once.
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from .storage import Database, UserStore
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(help="A local WATS-compatible server.", no_args_is_help=True)
-token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
+# Plain help: typer's rich rendering costs more start-up time than the rest of the command.
+app = typer.Typer(
+    help="A local WATS-compatible server.", no_args_is_help=True, rich_markup_mode=None
+)
+token_app = typer.Typer(help="Issue, list and revoke API tokens.", no_args_is_help=True)
 users_app = typer.Typer(help="Inspect users.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(users_app, name="users")
@@ -46,23 +57,84 @@ class LogLevel(str, Enum):
     trace = "trace"
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from pywats_server import __version__
+
+        typer.echo(f"pywats-server {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A local WATS-compatible server."""
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(1)
 
 
-def _database(db: str) -> Database:
-    """The database at `db`, reachable and migrated to the newest schema; else exit 1 saying why."""
+def _database(db: str, *, create: bool = False) -> Database:
+    """The database at `db`, reachable and migrated to the newest schema; exit 1 saying why when
+    it is unusable. Unless `create`, it must be one that `init` made: otherwise exit 2 naming the
+    URL and the fix, having created nothing (a typo in a path must not become an empty server)."""
+    from pywats._extras import MissingExtraError, exit_missing
+
+    from .storage import (
+        Database,
+        DatabaseUnavailableError,
+        migrate,
+        normalise_url,
+        schema_revisions,
+    )
+
     try:
+        if not create and _no_sqlite_database(normalise_url(db)):
+            raise _not_initialised(db)
         database = Database(db)
+        if not create and not schema_revisions(database):
+            database.dispose()
+            raise _not_initialised(db)
         migrate(database)
+    except MissingExtraError as exc:
+        exit_missing(exc)
     except (ValueError, DatabaseUnavailableError) as exc:
         raise _fail(str(exc)) from None
     return database
 
 
-def _users(db: str) -> UserStore:
-    return UserStore(_database(db))
+def _no_sqlite_database(url: URL) -> bool:
+    """A SQLite URL naming no file, or an empty one (which opening would write to)."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    path = Path(url.database or "")
+    return not path.is_file() or path.stat().st_size == 0
+
+
+def _not_initialised(db: str) -> typer.Exit:
+    from .storage import masked_url
+
+    shown = masked_url(db)
+    typer.echo(
+        f"error: no pywats-server database at {shown}; create it with: pywats-server init "
+        f"--db {shown} --admin-user NAME --admin-password PASSWORD",
+        err=True,
+    )
+    return typer.Exit(2)
+
+
+def _users(db: str, *, create: bool = False) -> UserStore:
+    from .storage import UserStore
+
+    return UserStore(_database(db, create=create))
 
 
 @app.command()
@@ -73,14 +145,22 @@ def init(
     ],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Create (or migrate) the database and an administrator; print the admin's token."""
-    users = _users(db)
+    """Create (or migrate) the database and an administrator; print the administrator's token.
+
+    Stations get tokens of their own: `pywats-server token create --name STATION`.
+    """
+    users = _users(db, create=True)
     try:
         users.create_user(admin_user, is_admin=True)
         token = users.issue_token(admin_user, admin_password)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     typer.echo(token)
+    typer.echo(
+        f"that is administrator {admin_user!r}'s token, for administration; give each station "
+        "a token of its own, revocable alone: pywats-server token create --name STATION",
+        err=True,
+    )
 
 
 @app.command()
@@ -126,27 +206,53 @@ def _listen(host: str, port: int) -> socket.socket:
 
 @token_app.command("create")
 def token_create(
-    user: Annotated[str, typer.Option("--user", help="User the token belongs to.")],
+    name: Annotated[
+        str,
+        typer.Option("--name", "--user", help="Station (or user) the token is for; made when new."),
+    ],
     db: DbOption = DEFAULT_DB,
     new_user: Annotated[bool, typer.Option(help="Create the user when it does not exist.")] = True,
 ) -> None:
-    """Issue a new random token for a user and print it."""
+    """Issue a new random token for a station or user and print it (revoke it on its own)."""
     users = _users(db)
     try:
-        if new_user and user not in {info.name for info in users.list_users()}:
-            users.create_user(user, is_admin=False)
-        typer.echo(users.issue_token(user))
+        if new_user and name not in {info.name for info in users.list_users()}:
+            users.create_user(name, is_admin=False)
+        typer.echo(users.issue_token(name))
     except ValueError as exc:
         raise _fail(str(exc)) from None
 
 
+@token_app.command("list")
+def token_list(db: DbOption = DEFAULT_DB) -> None:
+    """List every token issued (id, owner, role, created, revoked); never the secrets."""
+    for info in _users(db).list_tokens():
+        role = "admin" if info.is_admin else "user"
+        revoked = f"revoked {_when(info.revoked_utc)}" if info.revoked_utc else "active"
+        typer.echo(f"{info.id}\t{info.user}\t{role}\t{_when(info.created_utc)}\t{revoked}")
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S}Z"
+
+
 @token_app.command("revoke")
 def token_revoke(
-    token: Annotated[str, typer.Argument(help="The token to revoke.")],
+    token: Annotated[
+        str | None, typer.Argument(help="The token to revoke (or give --id).", show_default=False)
+    ] = None,
+    token_id: Annotated[int | None, typer.Option("--id", help="The id `token list` shows.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Revoke a token; requests presenting it get 401 from then on."""
-    if not _users(db).revoke_token(token):
+    users = _users(db)
+    if token is not None and token_id is None:
+        revoked = users.revoke_token(token)
+    elif token_id is not None and token is None:
+        revoked = users.revoke_token_id(token_id)
+    else:
+        raise _fail("give either the token or --id ID (from `pywats-server token list`)")
+    if not revoked:
         raise _fail("no active token matches")
     typer.echo("revoked", err=True)
 
@@ -160,5 +266,5 @@ def users_list(db: DbOption = DEFAULT_DB) -> None:
 
 
 def main() -> None:
-    """Entry point of the `pywats-server` console script."""
-    app()
+    """Run the command line (the console script is `_entry.main`, which checks the extra)."""
+    app(prog_name="pywats-server")

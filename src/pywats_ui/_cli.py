@@ -8,6 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pywats import __version__
+from pywats._extras import require_extra
+
 __all__ = ["default_config_path", "main"]
 
 
@@ -22,6 +25,7 @@ def default_config_path() -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `pywats-configurator` and `python -m pywats_ui`; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="pywats-configurator",
         description="Set up and watch a pyWATS station service.",
@@ -33,8 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FILE",
         help=f"the service's configuration file (default: {default_config_path()})",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
-    # Qt is imported only now, so `--help` works without a display.
+    require_extra("gui", "pywats-configurator")
+    # Qt is imported only now, so `--help` works without a display (or without Qt).
     from PySide6.QtWidgets import QApplication
 
     from pywats_ui._app import create_window

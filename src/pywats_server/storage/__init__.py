@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ._database import Database, DatabaseUnavailableError
+from ._database import Database, DatabaseUnavailableError, masked_url, normalise_url
 from ._domain import utcnow
-from ._migrate import migrate
+from ._migrate import migrate, schema_revisions
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
 from .asset_files import AssetFileStore
 from .assets import AssetStore
@@ -23,7 +23,7 @@ from .software import SoftwareStore
 from .tickets import TicketStore
 from .unit_verification import UnitVerifier
 from .units import UnitStore
-from .users import Principal, UserInfo, UserStore, encode_token
+from .users import Principal, TokenInfo, UserInfo, UserStore, encode_token
 
 __all__ = [
     "PATH_SEPARATOR",
@@ -54,13 +54,17 @@ __all__ = [
     "StoredDocument",
     "Submission",
     "TicketStore",
+    "TokenInfo",
     "UnitStore",
     "UnitVerifier",
     "UserInfo",
     "UserStore",
     "encode_token",
     "extract_rows",
+    "masked_url",
     "migrate",
+    "normalise_url",
     "parse_wsbf",
+    "schema_revisions",
     "utcnow",
 ]

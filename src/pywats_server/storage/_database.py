@@ -10,7 +10,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["Database", "DatabaseUnavailableError", "normalise_url"]
+from pywats._extras import missing_extra
+
+__all__ = ["Database", "DatabaseUnavailableError", "masked_url", "normalise_url"]
 
 
 class DatabaseUnavailableError(Exception):
@@ -32,6 +34,14 @@ def normalise_url(url: str) -> URL:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ValueError(expected)
     return parsed
+
+
+def masked_url(url: str) -> str:
+    """The URL as given, for messages, with its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _tune_sqlite(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
@@ -59,13 +69,12 @@ class Database:
     """Owns the SQLAlchemy engine for one database URL; `dispose()` closes its connections.
 
     Raises ValueError for a URL of another kind, DatabaseUnavailableError when the folder of a
-    SQLite file cannot be made.
+    SQLite file cannot be made, MissingExtraError for a PostgreSQL URL without psycopg.
     """
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
-        # As given, for messages, with the password masked.
-        self.name = make_url(url).render_as_string(hide_password=True)
+        self.name = masked_url(url)
         if self.is_sqlite:
             database = self.url.database or ""
             if database and database != ":memory:":
@@ -81,6 +90,9 @@ class Database:
             )
             event.listen(self.engine, "connect", _tune_sqlite)
         else:
+            missing = missing_extra("postgres", f"database URL {self.name}")
+            if missing is not None:
+                raise missing
             self.engine = create_engine(self.url, pool_size=10, max_overflow=20)
 
     @property

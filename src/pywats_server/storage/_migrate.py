@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from ._database import Database, DatabaseUnavailableError
 
-__all__ = ["MIGRATIONS", "alembic_config", "migrate"]
+__all__ = ["MIGRATIONS", "alembic_config", "migrate", "schema_revisions"]
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -36,6 +36,16 @@ def migrate(database: Database, revision: str = "head") -> None:
         _refuse_unknown_revisions(database, connection, config)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def schema_revisions(database: Database) -> list[str]:
+    """The schema revisions the database is at; empty when `migrate` never ran on it.
+
+    Raises DatabaseUnavailableError when the database cannot be reached or opened.
+    """
+    database.check()
+    with database.engine.connect() as connection:
+        return sorted(MigrationContext.configure(connection).get_current_heads())
 
 
 def _refuse_unknown_revisions(database: Database, connection: Connection, config: Config) -> None:

@@ -32,7 +32,15 @@ from ._database import Database
 from ._domain import utcnow
 from ._metadata import metadata
 
-__all__ = ["Principal", "UserInfo", "UserStore", "credentials", "encode_token", "users"]
+__all__ = [
+    "Principal",
+    "TokenInfo",
+    "UserInfo",
+    "UserStore",
+    "credentials",
+    "encode_token",
+    "users",
+]
 
 users = Table(
     "users",
@@ -94,6 +102,17 @@ class UserInfo:
     created_utc: datetime
 
 
+@dataclass(frozen=True)
+class TokenInfo:
+    """One row of `token list`: a credential, never its secret."""
+
+    id: int
+    user: str
+    is_admin: bool
+    created_utc: datetime
+    revoked_utc: datetime | None
+
+
 class UserStore:
     """Creates users, issues and revokes tokens, and verifies the tokens requests present."""
 
@@ -144,6 +163,35 @@ class UserStore:
         with self._lock:
             self._verified.pop(hashlib.sha256(token.encode()).digest(), None)
         return True
+
+    def revoke_token_id(self, credential_id: int) -> bool:
+        """Revoke the credential with this id (see `list_tokens`); False when none is active."""
+        with self._engine.begin() as connection:
+            changed = connection.execute(
+                credentials.update()
+                .where(
+                    credentials.c.credential_id == credential_id,
+                    credentials.c.revoked_utc.is_(None),
+                )
+                .values(revoked_utc=utcnow())
+            ).rowcount
+        return bool(changed)
+
+    def list_tokens(self) -> list[TokenInfo]:
+        """Every credential ever issued, active or revoked, oldest first."""
+        query = (
+            select(
+                credentials.c.credential_id,
+                users.c.name,
+                users.c.is_admin,
+                credentials.c.created_utc,
+                credentials.c.revoked_utc,
+            )
+            .join(users, users.c.user_id == credentials.c.user_id)
+            .order_by(credentials.c.credential_id)
+        )
+        with self._engine.connect() as connection:
+            return [TokenInfo(*row) for row in connection.execute(query)]
 
     def list_users(self) -> list[UserInfo]:
         """All users with their count of active tokens, by name."""
