@@ -293,9 +293,10 @@ def _check_converters(config: ClientConfig, origin: str) -> None:
 
 
 def _check_watch_folders(config: ClientConfig, origin: str) -> None:
-    # A missing folder is made when needed; a file in its place would stop the watcher for
-    # every converter, restarting forever, or leave every accepted source unmoved, to be
-    # converted again at each rescan, so it is refused here.
+    # A missing watch folder is never made (an unmounted share must not become a local
+    # folder): the service reports it and watches it once it appears. A file in a folder's
+    # place would leave every accepted source unmoved, to be converted again at each rescan,
+    # so it is refused here.
     for index, converter in enumerate(config.converters):
         folders = {"watch": converter.watch}
         if converter.after == "move":

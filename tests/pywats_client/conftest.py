@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -88,9 +89,12 @@ def write_config(
     extra: str = "",
     station: str = "TEST-STATION",
     settings: dict[str, object] | None = None,
+    make_folders: bool = True,
 ) -> Path:
     """A station config in `folder` with fast timings for tests; returns its path. `settings`
-    maps `section.key` to a value, replacing that line or adding it to the section."""
+    maps `section.key` to a value, replacing that line or adding it to the section. Like
+    `pywats-client init`, it makes the watch folders (the service never does) unless
+    `make_folders` is false."""
     (folder / "secrets").mkdir(parents=True, exist_ok=True)
     (folder / "secrets" / "token").write_text(token)
     default = (
@@ -138,6 +142,9 @@ console = false
         else:
             lines.insert(start, line)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if make_folders:
+        for watch in re.findall(r'^watch = "(.*)"$', converters or default, re.MULTILINE):
+            (folder / watch).mkdir(parents=True, exist_ok=True)
     return path
 
 
