@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -21,6 +22,7 @@ from pywats_client._config import (
     SCHEMA_VERSION,
     ClientConfig,
     ConfigError,
+    ControlConfig,
     load_config,
     parse_config,
 )
@@ -28,8 +30,9 @@ from pywats_client._control_client import ControlClient, ControlError, ServiceNo
 from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._inspect import Listed, StoppedStation, listing, resolve
-from pywats_client._logging import configure_logging
+from pywats_client._logging import configure_logging, log_file
 from pywats_client._sdnotify import Notifier
+from pywats_client._server_check import check_server
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
 from pywats_client._workers import Converted, Job, convert_job
@@ -48,14 +51,18 @@ app.add_typer(config_app, name="config")
 # Output carries paths, file names and server messages: never read as markup, never wrapped
 # inside a word (a path must survive copy and paste).
 _T = TypeVar("_T")
+CONFIG_ENV = "PYWATS_CLIENT_CONFIG"
 
 console = Console(markup=False, highlight=False, soft_wrap=True)
 errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 ConfigOption = Annotated[
     Path,
-    typer.Option("--config", "-c", envvar="PYWATS_CLIENT_CONFIG", help="The instance's TOML file."),
+    typer.Option("--config", "-c", envvar=CONFIG_ENV, help="The instance's TOML file."),
 ]
+#: Every command's `--config`: the option, else `$PYWATS_CLIENT_CONFIG`, else this file here
+#: (where `init` writes it), as the configurator does.
+DEFAULT_CONFIG = Path("client.toml")
 
 
 def _load(path: Path) -> ClientConfig:
@@ -76,18 +83,48 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _ask(label: str, *, hide_input: bool = False) -> str:
+    """Prompt until the answer is not blank."""
+    while True:
+        answer = str(typer.prompt(label, default="", show_default=False, hide_input=hide_input))
+        if answer.strip():
+            return answer.strip()
+        errors.print(f"{label}: an answer is needed")
+
+
+def _control_port(host: str, wanted: int | None) -> tuple[int, str]:
+    """`wanted`, or the default port when it is free, else a free one; and what to say."""
+    if wanted is not None:
+        return wanted, ""
+    default = ControlConfig().port
+    try:
+        with socket.create_server((host, default)):
+            return default, ""
+    except OSError:
+        with socket.create_server((host, 0)) as probe:
+            free = int(probe.getsockname()[1])
+    return free, (
+        f"control port {default} on {host} is in use by another program; using the free port "
+        f"{free} (pass --control-port to choose another)"
+    )
+
+
 @app.command()
 def init(
-    config: ConfigOption = Path("client.toml"),
-    server_url: Annotated[str, typer.Option(prompt="WATS server URL")] = "",
-    token: Annotated[str, typer.Option(prompt="API token", hide_input=True)] = "",
+    config: ConfigOption = DEFAULT_CONFIG,
+    server_url: Annotated[str, typer.Option(help="WATS server URL (asked when not given)")] = "",
+    token: Annotated[str, typer.Option(help="API token (asked when not given)")] = "",
     station: Annotated[str, typer.Option(help="Station name (host name when empty)")] = "",
     location: Annotated[str, typer.Option()] = "",
     purpose: Annotated[str, typer.Option()] = "Production",
     converter: Annotated[list[str], typer.Option(help="TYPE=FOLDER, repeatable")] = [],  # noqa: B006
+    control_port: Annotated[
+        int | None, typer.Option(help="Control API port (default 8765, or a free one if taken)")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file")] = False,
 ) -> None:
-    """Write a configuration file and its 0600 token file (prompts for what is not given)."""
+    """Write a configuration file and its 0600 token file (asks for what is not given), after
+    checking the server accepts the token (offline: a warning)."""
     if config.exists() and not force:
         raise _fail(FileExistsError(f"{config} exists (use --force to overwrite)"))
     converters = []
@@ -96,6 +133,9 @@ def init(
         if not folder:
             raise _fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
         converters.append({"type": kind, "watch": folder, "after": "move"})
+    server_url = server_url.strip() or _ask("WATS server URL")
+    token = token.strip() or _ask("API token", hide_input=True)
+    port, port_note = _control_port("127.0.0.1", control_port)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "server": {"url": server_url, "token_file": "secrets/token"},
@@ -105,16 +145,24 @@ def init(
             if v
         },
         "paths": {"data": "data"},
-        "control": {"host": "127.0.0.1", "port": 8765},
+        "control": {"host": "127.0.0.1", "port": port},
         "converters": converters,
     }
     text = tomli_w.dumps(document)
     home = config.resolve().parent
     try:
-        parse_config(text, origin=str(config), base=home)
+        settings = parse_config(text, origin=str(config), base=home)
     except ConfigError as exc:
         raise _fail(exc) from None
     secret = home / "secrets" / "token"
+    check = check_server(server_url, token)
+    if check.refused:
+        raise _fail(
+            RuntimeError(
+                f"{check.message}\nnothing was written (the token was for {secret}); run init "
+                "again with the token the server issued for this station"
+            )
+        )
     try:
         secret.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -126,10 +174,20 @@ def init(
     except OSError as exc:  # a file where a folder goes, a folder where a file goes, no rights
         raise _fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
     console.print(f"wrote {config} and {secret} (mode 0600)")
+    if port_note:
+        console.print(port_note)
+    if check.ok:
+        console.print(check.message)
+    else:
+        errors.print(f"warning: {check.message}; reports wait until it answers")
+    for entry in settings.converters:
+        patterns = " ".join(entry.effective_patterns)
+        console.print(f"drop {patterns} files for {entry.type} into {entry.watch}")
+    console.print(f"then start the service: pywats-client run --config {config}")
 
 
 @app.command()
-def run(config: ConfigOption) -> None:
+def run(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Run the service in the foreground until SIGTERM or Ctrl-C."""
     from pywats_client._service import Service
 
@@ -139,8 +197,9 @@ def run(config: ConfigOption) -> None:
     except ValueError as exc:
         raise _fail(exc) from None
     try:
+        data = settings.make_data_folder()
         configure_logging(
-            settings.make_data_folder(),
+            data,
             level=settings.logging.level,
             fmt=settings.logging.format,
             console=settings.logging.console,
@@ -151,6 +210,7 @@ def run(config: ConfigOption) -> None:
             faults=faults,
             notifier=Notifier.from_environ(os.environ),
         )
+        _print_start(settings, log_file(data))
         anyio.run(service.run)
     except ConfigError as exc:
         errors.print("cannot start", style="red")
@@ -158,8 +218,22 @@ def run(config: ConfigOption) -> None:
         raise typer.Exit(2) from None
 
 
+def _print_start(settings: ClientConfig, log: Path) -> None:
+    """What an operator needs on start: who, where to, which folders, where the log is."""
+    console.print(f"station {settings.identity().name} → {settings.server.url}")
+    for entry in settings.converters:
+        if not entry.enabled:
+            continue
+        missing = "" if entry.watch.is_dir() else " (missing: taken once it appears)"
+        patterns = " ".join(entry.effective_patterns)
+        console.print(f"watching {entry.watch} for {patterns} ({entry.type}){missing}")
+    console.print(f"log: {log}")
+
+
 @app.command()
-def status(config: ConfigOption, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def status(
+    config: ConfigOption = DEFAULT_CONFIG, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Show the service's state; while it is stopped, what its data folder holds (exit 3)."""
     settings = _load(config)
     try:
@@ -263,7 +337,7 @@ def _listing(settings: ClientConfig, state: str | None, limit: int) -> tuple[lis
 
 @outbox_app.command("list")
 def outbox_list(
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
     state: Annotated[str | None, typer.Option(help="pending, delivered or quarantined")] = None,
     limit: int = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -311,7 +385,7 @@ def _target(config: Path, given: str) -> tuple[ControlClient, Listed]:
 @outbox_app.command("retry")
 def outbox_retry(
     report_id: Annotated[str, typer.Argument(help="An id, or the start of one")],
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Queue a quarantined (or delivered) report again, or put a quarantined file back in its
     watch folder."""
@@ -332,7 +406,7 @@ def outbox_retry(
 @outbox_app.command("delete")
 def outbox_delete(
     report_id: Annotated[str, typer.Argument(help="An id, or the start of one")],
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Remove a report or a quarantined file for good."""
     client, row = _target(config, report_id)
@@ -348,7 +422,7 @@ def outbox_delete(
 
 
 @outbox_app.command("retry-now")
-def outbox_retry_now(config: ConfigOption) -> None:
+def outbox_retry_now(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Try every pending report now instead of waiting out the backoff (the server is back)."""
     try:
         with _client(config) as client:
@@ -359,7 +433,7 @@ def outbox_retry_now(config: ConfigOption) -> None:
 
 
 @outbox_app.command("verify")
-def outbox_verify(config: ConfigOption) -> None:
+def outbox_verify(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Check outbox files against their records; exit 1 when something disagrees."""
     try:
         with _client(config) as client:
@@ -377,7 +451,12 @@ def outbox_verify(config: ConfigOption) -> None:
 def converters_list(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Also list this instance's configured converters."),
+        typer.Option(
+            "--config",
+            "-c",
+            envvar=CONFIG_ENV,
+            help="Also list this instance's configured converters.",
+        ),
     ] = None,
 ) -> None:
     """Every converter this installation knows, with its parameters; with `--config`, also the
@@ -453,21 +532,43 @@ def converters_test(
 
 
 @config_app.command("show")
-def config_show(config: ConfigOption) -> None:
+def config_show(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """The configuration as loaded: migrated, defaults filled in, paths resolved."""
     console.print_json(_load(config).model_dump_json())
 
 
 @config_app.command("validate")
-def config_validate(config: ConfigOption) -> None:
-    """Exit 0 when the file is valid; otherwise print every problem by key."""
+def config_validate(
+    config: ConfigOption = DEFAULT_CONFIG,
+    offline: Annotated[bool, typer.Option(help="Do not ask the server about the token")] = False,
+) -> None:
+    """Exit 0 when the file is valid and the server accepts the token (or cannot be reached:
+    a warning); otherwise print every problem by key and exit 2."""
     settings = _load(config)
     console.print(f"{config}: valid ({len(settings.converters)} converter(s))")
+    if offline:
+        return
+    try:
+        token = settings.token()
+    except ConfigError as exc:
+        errors.print(f"{config}: {exc}")
+        raise typer.Exit(2) from None
+    if token is None:
+        errors.print(f"warning: {config}: server.token_file is not set; the server will refuse")
+        return
+    check = check_server(settings.server.url, token, timeout=settings.server.timeout)
+    if check.refused:
+        errors.print(f"{config}: server.token_file: {settings.server.token_file}: {check.message}")
+        raise typer.Exit(2)
+    if check.ok:
+        console.print(check.message)
+    else:
+        errors.print(f"warning: {check.message}; reports wait until it answers")
 
 
 @app.command("install-service")
 def install_service(
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
     user: Annotated[bool, typer.Option(help="A per-user service (systemd --user)")] = False,
     unit_dir: Annotated[Path | None, typer.Option(help="Write the definition here only")] = None,
     enable: Annotated[bool, typer.Option(help="Register with the service manager")] = True,
@@ -489,7 +590,7 @@ def install_service(
 
 @app.command("uninstall-service")
 def uninstall_service(
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
     user: bool = False,
     unit_dir: Annotated[Path | None, typer.Option()] = None,
 ) -> None:
@@ -503,13 +604,13 @@ def uninstall_service(
 
 
 @app.command()
-def start(config: ConfigOption, user: bool = False) -> None:
+def start(config: ConfigOption = DEFAULT_CONFIG, user: bool = False) -> None:
     """Start the installed service."""
     _service_action(config, "start", user)
 
 
 @app.command()
-def stop(config: ConfigOption, user: bool = False) -> None:
+def stop(config: ConfigOption = DEFAULT_CONFIG, user: bool = False) -> None:
     """Stop the installed service (it finishes work in flight first)."""
     _service_action(config, "stop", user)
 

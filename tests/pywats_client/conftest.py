@@ -151,16 +151,19 @@ console = false
 class StationProcess:
     """`python -m pywats_client run --config FILE` as a subprocess, as an operator runs it."""
 
-    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, env: dict[str, str] | None = None, *, keep_stdout: bool = False
+    ) -> None:
         self.config = config
         self.data = config.parent / "data"
         (self.data / "control.json").unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
             env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.printed = ""  # its standard output (with `keep_stdout`), once stopped
 
     def wait_ready(self, within: float = 30.0) -> None:
         """Until the control API answers /ready (fails if the process exits first)."""
@@ -187,6 +190,9 @@ class StationProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(within)
+        if self.process.stdout is not None:
+            self.printed = self.process.stdout.read().decode(errors="replace")
+            self.process.stdout.close()
         if self.process.stderr is not None:
             self.process.stderr.close()
         return code

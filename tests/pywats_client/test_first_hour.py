@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pywats_client._cli import app
+from pywats_client._config import load_config
 from pywats_client._control_client import ControlClient
 
 from ._chaos import ChaosTransport
@@ -193,3 +195,83 @@ async def test_after_an_outage_status_is_current_and_the_error_is_history(
     assert "past errors (newest first):" in shown_after
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(during["errors"][0]["at"]))
     assert f"{stamp}  upload: " in shown_after
+
+
+def test_init_checks_the_token_finds_a_free_port_and_says_where_to_drop_files(
+    tmp_path: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    config = tmp_path / "client.toml"
+    args = ("init", "--config", str(config), "--station", "ICT-1")
+    code, output = invoke(*args, "--server-url", base_url, "--token", "d3Jvbmc=")
+    assert code == 1
+    assert output.startswith("the server refused the token: 401")
+    assert f"nothing was written (the token was for {tmp_path / 'secrets' / 'token'})" in output
+    assert list(tmp_path.iterdir()) == []
+
+    with socket.socket() as holder:
+        try:  # the default control port, taken (by this test, or already by another program)
+            holder.bind(("127.0.0.1", 8765))
+            holder.listen()
+        except OSError:
+            pass
+        # An empty answer is asked again; the token comes from the option.
+        result = runner.invoke(
+            app, [*args, "--token", token], input=f"\n  \n{base_url}\n", catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("WATS server URL: an answer is needed") == 2
+    assert f"{base_url} answers (WATS API " in result.output
+    assert "control port 8765 on 127.0.0.1 is in use by another program; using the free port" in (
+        result.output
+    )
+    assert f"drop *.json *.wsjf files for wsjf into {tmp_path / 'in' / 'wsjf'}" in result.output
+    port = load_config(config).control.port
+    assert port != 8765
+    assert f"using the free port {port} " in result.output
+
+    # The file exists: said at once, before any question.
+    result = runner.invoke(app, ["init", "--config", str(config)], input="")
+    assert result.exit_code == 1
+    assert result.output == f"{config} exists (use --force to overwrite)\n"
+
+
+def test_config_validate_asks_the_server_about_the_token(
+    tmp_path: Path, live_server: object
+) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    config = write_config(tmp_path, base_url, "d3Jvbmc=")
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 2
+    assert (
+        f"{config}: server.token_file: {tmp_path / 'secrets' / 'token'}: the server refused the "
+        "token: 401"
+    ) in output
+    (tmp_path / "secrets" / "token").write_text(token)
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 0, output
+    assert "accepts the token" in output
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        offline = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    config = write_config(tmp_path, offline, token)
+    code, output = invoke("config", "validate", "--config", str(config))
+    assert code == 0, output  # offline is allowed: a warning
+    assert f"warning: cannot reach {offline}" in output
+
+
+def test_run_prints_the_station_server_folders_and_log(tmp_path: Path, live_server: object) -> None:
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    config = write_config(tmp_path, base_url, token, station="START-1")
+    station = StationProcess(config, keep_stdout=True)
+    try:
+        station.wait_ready()
+    finally:
+        assert station.stop() == 0
+    printed = station.printed
+    assert printed.splitlines()[:4] == [
+        f"station START-1 → {base_url}",
+        f"watching {tmp_path / 'in' / 'wsjf'} for *.json *.wsjf (wsjf)",
+        f"watching {tmp_path / 'in' / 'wsxf'} for *.xml *.wsxf (wsxf)",
+        f"log: {tmp_path / 'data' / 'logs' / 'pywats.log'}",
+    ]
