@@ -433,13 +433,19 @@ def outbox_retry_now(config: ConfigOption = DEFAULT_CONFIG) -> None:
 
 
 @outbox_app.command("verify")
-def outbox_verify(config: ConfigOption = DEFAULT_CONFIG) -> None:
+def outbox_verify(
+    config: ConfigOption = DEFAULT_CONFIG,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Check outbox files against their records; exit 1 when something disagrees."""
     try:
         with _client(config) as client:
             problems = client.verify()
     except ControlError as exc:
         raise _fail(exc) from None
+    if as_json:
+        console.print_json(json.dumps([{"file": n, "problem": p} for n, p in problems]))
+        raise typer.Exit(1 if problems else 0)
     for name, problem in problems:
         console.print(f"{name}: {problem}")
     if problems:
@@ -458,13 +464,42 @@ def converters_list(
             help="Also list this instance's configured converters.",
         ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Every converter this installation knows, with its parameters; with `--config`, also the
     configured entries and whether each is enabled."""
+    kinds = available_converters()
+    entries = _load(config).converters if config is not None else ()
+    if as_json:
+        body: dict[str, Any] = {
+            "installed": [
+                {
+                    "name": name,
+                    "patterns": list(kind.patterns),
+                    "parameters": {p.name: p.default for p in kind.parameters},
+                }
+                for name, kind in kinds.items()
+            ]
+        }
+        if config is not None:
+            body["configured"] = [
+                {
+                    "index": index,
+                    "type": entry.type,
+                    "enabled": entry.enabled,
+                    "watch": str(entry.watch),
+                    "patterns": list(entry.effective_patterns),
+                    "after": entry.after,
+                    "priority": entry.priority,
+                }
+                for index, entry in enumerate(entries)
+            ]
+        console.print_json(json.dumps(body, default=str))
+        return
     table = Table(title="installed converters")
     for column in ("name", "patterns", "parameters"):
         table.add_column(column)
-    for name, kind in available_converters().items():
+    for name, kind in kinds.items():
         parameters = ", ".join(f"{p.name}={p.default!r}" for p in kind.parameters)
         table.add_row(name, " ".join(kind.patterns), parameters)
     console.print(table)
@@ -473,14 +508,13 @@ def converters_list(
     configured = Table(title=f"configured in {config}")
     for column in ("#", "type", "enabled", "watch", "patterns", "after", "priority"):
         configured.add_column(column)
-    for index, entry in enumerate(_load(config).converters):
-        patterns = entry.patterns or get_converter(entry.type).patterns
+    for index, entry in enumerate(entries):
         configured.add_row(
             str(index),
             entry.type,
             "yes" if entry.enabled else "no",
             str(entry.watch),
-            " ".join(patterns),
+            " ".join(entry.effective_patterns),
             entry.after,
             str(entry.priority),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import socket
 import subprocess
@@ -165,6 +166,8 @@ def test_service_commands_against_a_running_station(
         assert "TEST-STATION" in output
         code, output = invoke("outbox", "verify", "--config", str(config))
         assert code == 0, output
+        code, output = invoke("outbox", "verify", "--config", str(config), "--json")
+        assert (code, json.loads(output)) == (0, [])
         code, output = invoke("outbox", "retry", "83ac0b8e-b575-4004-94de-f905774c3ed8",
                               "--config", str(config))  # fmt: skip
         assert code == 0, output
@@ -287,3 +290,17 @@ def test_status_names_another_program_on_the_services_port(tmp_path: Path) -> No
     assert code == 1
     # (the output also holds the stranger's own request log)
     assert f"GET /status: {url} answered 404 but not as a pywats-client service" in output
+
+
+def test_converters_list_as_json(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+    code, output = invoke("converters", "list", "--config", str(config), "--json")
+    assert code == 0, output
+    listed = json.loads(output)
+    wsjf = next(kind for kind in listed["installed"] if kind["name"] == "wsjf")
+    assert wsjf["patterns"] == ["*.json", "*.wsjf"]
+    assert "station_name" in wsjf["parameters"]
+    assert [(c["type"], c["watch"]) for c in listed["configured"]] == [
+        ("wsjf", str(tmp_path / "in" / "wsjf")),
+        ("wsxf", str(tmp_path / "in" / "wsxf")),
+    ]

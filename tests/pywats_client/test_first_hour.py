@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from pywats_client._cli import app
 from pywats_client._config import load_config
-from pywats_client._control_client import ControlClient
 
 from ._chaos import ChaosTransport
 from ._harness import Reports, eventually, running, tuned_config, wait_until
@@ -173,9 +172,10 @@ async def test_after_an_outage_status_is_current_and_the_error_is_history(
         during = service.status()
         _, shown_during = await anyio.to_thread.run_sync(invoke, "status", "-c", str(config))
         chaos.mode = None
-        client = ControlClient.for_data_folder(tmp_path / "data")
-        with client:
-            assert await anyio.to_thread.run_sync(client.retry_now) == 1
+        code, said = await anyio.to_thread.run_sync(
+            invoke, "outbox", "retry-now", "--config", str(config)
+        )
+        assert (code, said) == (0, "1 pending report(s) being tried now\n")
         await eventually(lambda: service.outbox.stats().delivered == 1, within=20, what="delivery")
         after = service.status()
         code, shown_after = await anyio.to_thread.run_sync(invoke, "status", "-c", str(config))
