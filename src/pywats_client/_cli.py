@@ -31,8 +31,8 @@ from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._inspect import Listed, StoppedStation, listing, resolve
 from pywats_client._logging import configure_logging, log_file
+from pywats_client._probe import check_server
 from pywats_client._sdnotify import Notifier
-from pywats_client._server_check import check_server
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
 from pywats_client._workers import Converted, Job, convert_job

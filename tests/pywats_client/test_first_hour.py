@@ -205,7 +205,7 @@ def test_init_checks_the_token_finds_a_free_port_and_says_where_to_drop_files(
     args = ("init", "--config", str(config), "--station", "ICT-1")
     code, output = invoke(*args, "--server-url", base_url, "--token", "d3Jvbmc=")
     assert code == 1
-    assert output.startswith("the server refused the token: 401")
+    assert output.startswith("the server refused the token: Token rejected (401): ")
     assert f"nothing was written (the token was for {tmp_path / 'secrets' / 'token'})" in output
     assert list(tmp_path.iterdir()) == []
 
@@ -245,7 +245,7 @@ def test_config_validate_asks_the_server_about_the_token(
     assert code == 2
     assert (
         f"{config}: server.token_file: {tmp_path / 'secrets' / 'token'}: the server refused the "
-        "token: 401"
+        "token: Token rejected (401): "
     ) in output
     (tmp_path / "secrets" / "token").write_text(token)
     code, output = invoke("config", "validate", "--config", str(config))
