@@ -5,31 +5,33 @@ from __future__ import annotations
 import json
 import os
 import socket
-import time
-from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import anyio
 import tomli_w
 import typer
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
+from pywats_client._cli_common import (
+    CONFIG_ENV,
+    DEFAULT_CONFIG,
+    ConfigOption,
+    console,
+    errors,
+    fail,
+    load,
+)
+from pywats_client._cli_outbox import outbox_app, status
 from pywats_client._config import (
     SCHEMA_VERSION,
     ClientConfig,
     ConfigError,
     ControlConfig,
-    load_config,
     parse_config,
 )
-from pywats_client._control_client import ControlClient, ControlError, ServiceNotRunning
 from pywats_client._faults import Faults
 from pywats_client._identity import Station
-from pywats_client._inspect import Listed, StoppedStation, listing, resolve
 from pywats_client._logging import configure_logging, log_file
 from pywats_client._probe import check_server
 from pywats_client._sdnotify import Notifier
@@ -41,46 +43,12 @@ from pywats_client.converters import available_converters, get_converter
 __all__ = ["app", "main"]
 
 app = typer.Typer(help="The pyWATS station service.", no_args_is_help=True)
-outbox_app = typer.Typer(help="Inspect and manage queued reports.", no_args_is_help=True)
 converters_app = typer.Typer(help="Available converters; try one on a file.", no_args_is_help=True)
 config_app = typer.Typer(help="Show or check a configuration file.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
+app.command()(status)
 app.add_typer(converters_app, name="converters")
 app.add_typer(config_app, name="config")
-
-# Output carries paths, file names and server messages: never read as markup, never wrapped
-# inside a word (a path must survive copy and paste).
-_T = TypeVar("_T")
-CONFIG_ENV = "PYWATS_CLIENT_CONFIG"
-
-console = Console(markup=False, highlight=False, soft_wrap=True)
-errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-
-ConfigOption = Annotated[
-    Path,
-    typer.Option("--config", "-c", envvar=CONFIG_ENV, help="The instance's TOML file."),
-]
-#: Every command's `--config`: the option, else `$PYWATS_CLIENT_CONFIG`, else this file here
-#: (where `init` writes it), as the configurator does.
-DEFAULT_CONFIG = Path("client.toml")
-
-
-def _load(path: Path) -> ClientConfig:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        errors.print("invalid configuration", style="red")
-        errors.print(str(exc))
-        raise typer.Exit(2) from None
-
-
-def _client(path: Path) -> ControlClient:
-    return ControlClient.for_data_folder(_load(path).paths.data)
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    errors.print(str(exc), style="red")
-    return typer.Exit(1)
 
 
 def _ask(label: str, *, hide_input: bool = False) -> str:
@@ -126,12 +94,12 @@ def init(
     """Write a configuration file and its 0600 token file (asks for what is not given), after
     checking the server accepts the token (offline: a warning)."""
     if config.exists() and not force:
-        raise _fail(FileExistsError(f"{config} exists (use --force to overwrite)"))
+        raise fail(FileExistsError(f"{config} exists (use --force to overwrite)"))
     converters = []
     for spec in converter or ["wsjf=in/wsjf"]:
         kind, _, folder = spec.partition("=")
         if not folder:
-            raise _fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
+            raise fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
         converters.append({"type": kind, "watch": folder, "after": "move"})
     server_url = server_url.strip() or _ask("WATS server URL")
     token = token.strip() or _ask("API token", hide_input=True)
@@ -153,11 +121,11 @@ def init(
     try:
         settings = parse_config(text, origin=str(config), base=home)
     except ConfigError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     secret = home / "secrets" / "token"
     check = check_server(server_url, token)
     if check.refused:
-        raise _fail(
+        raise fail(
             RuntimeError(
                 f"{check.message}\nnothing was written (the token was for {secret}); run init "
                 "again with the token the server issued for this station"
@@ -172,7 +140,7 @@ def init(
         for item in converters:
             (home / item["watch"]).mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder goes, a folder where a file goes, no rights
-        raise _fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
+        raise fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
     console.print(f"wrote {config} and {secret} (mode 0600)")
     if port_note:
         console.print(port_note)
@@ -191,11 +159,11 @@ def run(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Run the service in the foreground until SIGTERM or Ctrl-C."""
     from pywats_client._service import Service
 
-    settings = _load(config)
+    settings = load(config)
     try:
         faults = Faults.parse(os.environ.get("PYWATS_FAULT"))
     except ValueError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
         data = settings.make_data_folder()
         configure_logging(
@@ -230,229 +198,6 @@ def _print_start(settings: ClientConfig, log: Path) -> None:
     console.print(f"log: {log}")
 
 
-@app.command()
-def status(
-    config: ConfigOption = DEFAULT_CONFIG, as_json: Annotated[bool, typer.Option("--json")] = False
-) -> None:
-    """Show the service's state; while it is stopped, what its data folder holds (exit 3)."""
-    settings = _load(config)
-    try:
-        with ControlClient.for_data_folder(settings.paths.data) as client:
-            state = {"running": True, **client.status()}
-    except ServiceNotRunning as exc:
-        reason = str(exc)
-        state = _stopped(settings, lambda station: station.status(reason))
-    except ControlError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        console.print_json(json.dumps(state))
-    else:
-        _print_status(state)
-    if not state["running"]:
-        raise typer.Exit(3)
-    if state["health"]:
-        raise typer.Exit(1)
-
-
-def _stopped(settings: ClientConfig, read: Callable[[StoppedStation], _T]) -> _T:
-    """`read` on the data folder of the stopped service, opened read-only."""
-    try:
-        station = StoppedStation(settings)
-    except OSError as exc:
-        raise _fail(exc) from None
-    try:
-        return read(station)
-    finally:
-        station.close()
-
-
-def _when(moment: float | None) -> str:
-    if not moment:
-        return "—"
-    left = moment - time.time()
-    clock = time.strftime("%H:%M:%S", time.localtime(moment))
-    return f"{clock} (in {left:.0f} s)" if left > 0.5 else f"{clock} (now)"
-
-
-def _print_status(state: dict[str, Any]) -> None:
-    table = Table(title=f"station {state['station']['name']} → {state['server']}")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    outbox = state["outbox"]
-    if not state["running"]:
-        table.add_row("service", "stopped")
-    else:
-        uploader = state["uploader"]
-        table.add_row("service", f"running (pid {state['pid']})")
-        table.add_row("ready", str(state["ready"]))
-        table.add_row("uploads", f"failing: {uploader['error']}" if uploader["error"] else "ok")
-        if outbox["pending"]:
-            table.add_row("next try", _when(uploader["next_try"]))
-        table.add_row("uploading", str(uploader["in_flight"]))
-    for label, value in (
-        ("pending", outbox["pending"]),
-        ("delivered (kept)", outbox["delivered"]),
-        ("quarantined reports", outbox["quarantined"]),
-        ("quarantined files", state["quarantined_files"]),
-        ("queued bytes", f"{outbox['queued_bytes']:,} of {outbox['budget_bytes']:,}"),
-    ):
-        table.add_row(label, str(value))
-    console.print(table)
-    if not state["running"]:
-        console.print(f"service stopped: {state['reason']}")
-        console.print(f"(read from its data folder {state['data']}; nothing was changed)")
-        return
-    for problem in state["health"]:
-        console.print(Text.assemble(("degraded:", "red"), f" {problem}"))
-    if state["errors"]:
-        console.print("past errors (newest first):")
-    for past in state["errors"][:_PAST_ERRORS]:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past["at"]))
-        repeated = ""
-        if past["count"] > 1:
-            last = time.strftime("%H:%M:%S", time.localtime(past["last"]))
-            repeated = f"  (×{past['count']}, last {last})"
-        console.print(f"  {stamp}  {past['source']}: {past['error']}{repeated}")
-
-
-_PAST_ERRORS = 5
-
-
-def _listing(settings: ClientConfig, state: str | None, limit: int) -> tuple[list[Listed], str]:
-    """Reports and quarantined files, from the service or (stopped) its data folder; and a
-    note saying which."""
-    data = settings.paths.data
-    try:
-        with ControlClient.for_data_folder(data) as client:
-            items, files = client.outbox(state, limit), client.quarantine()
-        return listing(items, files, data, state), ""
-    except ServiceNotRunning as exc:
-        rows = _stopped(
-            settings, lambda s: listing(s.items(state, limit), s.quarantine(), data, state)
-        )
-        return rows, f"service stopped ({exc}); read from its data folder"
-    except ControlError as exc:
-        raise _fail(exc) from None
-
-
-@outbox_app.command("list")
-def outbox_list(
-    config: ConfigOption = DEFAULT_CONFIG,
-    state: Annotated[str | None, typer.Option(help="pending, delivered or quarantined")] = None,
-    limit: int = 50,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """List queued, delivered and quarantined reports, and quarantined source files (with why
-    and where); works while the service is stopped."""
-    if state not in (None, "pending", "delivered", "quarantined"):
-        raise _fail(
-            ValueError(f"--state: expected pending, delivered or quarantined, got {state!r}")
-        )
-    rows, note = _listing(_load(config), state, limit)
-    if as_json:
-        console.print_json(json.dumps([asdict(row) for row in rows]))
-        return
-    table = Table()
-    for column in ("id", "state", "converter", "source", "attempts", "reason", "path"):
-        # Ids and paths are copied from here: the reason wraps first.
-        table.add_column(column, no_wrap=column in ("id", "source", "path"))
-    for row in rows:
-        attempts = str(row.attempts) if row.kind == "report" else ""
-        table.add_row(row.id, row.state, row.converter, row.source, attempts, row.reason, row.path)
-    console.print(table)
-    if note:
-        console.print(note)
-
-
-def _target(config: Path, given: str) -> tuple[ControlClient, Listed]:
-    """The running service and the report or file whose id is (or uniquely starts with)
-    `given`."""
-    settings = _load(config)
-    try:
-        client = ControlClient.for_data_folder(settings.paths.data)
-    except ControlError as exc:
-        raise _fail(exc) from None
-    try:
-        rows = listing(
-            client.outbox(None, 1_000_000), client.quarantine(), settings.paths.data, None
-        )
-        return client, resolve(given, rows)
-    except (ControlError, LookupError) as exc:
-        client.close()
-        raise _fail(exc) from None
-
-
-@outbox_app.command("retry")
-def outbox_retry(
-    report_id: Annotated[str, typer.Argument(help="An id, or the start of one")],
-    config: ConfigOption = DEFAULT_CONFIG,
-) -> None:
-    """Queue a quarantined (or delivered) report again, or put a quarantined file back in its
-    watch folder."""
-    client, row = _target(config, report_id)
-    with client:
-        try:
-            if row.kind == "file":
-                client.retry_quarantined(row.id)
-            else:
-                client.retry_item(row.id)
-        except ControlError as exc:
-            raise _fail(exc) from None
-    console.print(
-        f"{row.id} back in {row.source}" if row.kind == "file" else f"{row.id} queued again"
-    )
-
-
-@outbox_app.command("delete")
-def outbox_delete(
-    report_id: Annotated[str, typer.Argument(help="An id, or the start of one")],
-    config: ConfigOption = DEFAULT_CONFIG,
-) -> None:
-    """Remove a report or a quarantined file for good."""
-    client, row = _target(config, report_id)
-    with client:
-        try:
-            if row.kind == "file":
-                client.delete_quarantined(row.id)
-            else:
-                client.delete_item(row.id)
-        except ControlError as exc:
-            raise _fail(exc) from None
-    console.print(f"{row.id} deleted")
-
-
-@outbox_app.command("retry-now")
-def outbox_retry_now(config: ConfigOption = DEFAULT_CONFIG) -> None:
-    """Try every pending report now instead of waiting out the backoff (the server is back)."""
-    try:
-        with _client(config) as client:
-            pending = client.retry_now()
-    except ControlError as exc:
-        raise _fail(exc) from None
-    console.print(f"{pending} pending report(s) being tried now")
-
-
-@outbox_app.command("verify")
-def outbox_verify(
-    config: ConfigOption = DEFAULT_CONFIG,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Check outbox files against their records; exit 1 when something disagrees."""
-    try:
-        with _client(config) as client:
-            problems = client.verify()
-    except ControlError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        console.print_json(json.dumps([{"file": n, "problem": p} for n, p in problems]))
-        raise typer.Exit(1 if problems else 0)
-    for name, problem in problems:
-        console.print(f"{name}: {problem}")
-    if problems:
-        raise typer.Exit(1)
-    console.print("outbox consistent")
-
-
 @converters_app.command("list")
 def converters_list(
     config: Annotated[
@@ -469,7 +214,7 @@ def converters_list(
     """Every converter this installation knows, with its parameters; with `--config`, also the
     configured entries and whether each is enabled."""
     kinds = available_converters()
-    entries = _load(config).converters if config is not None else ()
+    entries = load(config).converters if config is not None else ()
     if as_json:
         body: dict[str, Any] = {
             "installed": [
@@ -534,7 +279,7 @@ def converters_test(
     for item in param:
         key, equals, raw = item.partition("=")
         if not key or not equals:
-            raise _fail(ValueError(f"--param {item!r}: expected NAME=VALUE"))
+            raise fail(ValueError(f"--param {item!r}: expected NAME=VALUE"))
         try:
             parameters[key] = json.loads(raw)
         except ValueError:
@@ -542,18 +287,18 @@ def converters_test(
     try:
         get_converter(converter)(parameters)
     except (LookupError, ValueError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise _fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
+        raise fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
         Job(converter, parameters, str(file), data, Station.detect(name=station or None))
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:
             errors.print(line)
-        raise _fail(RuntimeError(outcome.reason))
+        raise fail(RuntimeError(outcome.reason))
     table = Table(title=f"{file.name}: {len(outcome.reports)} report(s)")
     for column in ("id", "type", "pn", "sn", "result"):
         table.add_column(column)
@@ -568,7 +313,7 @@ def converters_test(
 @config_app.command("show")
 def config_show(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """The configuration as loaded: migrated, defaults filled in, paths resolved."""
-    console.print_json(_load(config).model_dump_json())
+    console.print_json(load(config).model_dump_json())
 
 
 @config_app.command("validate")
@@ -578,7 +323,7 @@ def config_validate(
 ) -> None:
     """Exit 0 when the file is valid and the server accepts the token (or cannot be reached:
     a warning); otherwise print every problem by key and exit 2."""
-    settings = _load(config)
+    settings = load(config)
     console.print(f"{config}: valid ({len(settings.converters)} converter(s))")
     if offline:
         return
@@ -608,7 +353,7 @@ def install_service(
     enable: Annotated[bool, typer.Option(help="Register with the service manager")] = True,
 ) -> None:
     """Install the service to start at boot (systemd unit, launchd agent, Windows task)."""
-    _load(config)
+    load(config)
     definition = ServiceDefinition.for_config(config, user_mode=user)
     try:
         path = install(
@@ -618,7 +363,7 @@ def install_service(
             enable=enable and unit_dir is None,
         )
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"installed {definition.name}" + (f" ({path})" if path else ""))
 
 
@@ -633,7 +378,7 @@ def uninstall_service(
     try:
         uninstall_definition(definition, platform=platform_name(), target_dir=unit_dir)
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"removed {definition.name}")
 
 
@@ -654,9 +399,9 @@ def _service_action(config: Path, action: str, user: bool) -> None:
     try:
         control(definition, action, platform=platform_name())
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except Exception as exc:  # the service manager's own failure, e.g. unit not installed
-        raise _fail(RuntimeError(f"{action} {definition.name} failed: {exc}")) from None
+        raise fail(RuntimeError(f"{action} {definition.name} failed: {exc}")) from None
     console.print(f"{action}: {definition.name}")
 
 

@@ -176,7 +176,9 @@ async def test_after_an_outage_status_is_current_and_the_error_is_history(
             invoke, "outbox", "retry-now", "--config", str(config)
         )
         assert (code, said) == (0, "1 pending report(s) being tried now\n")
-        await eventually(lambda: service.outbox.stats().delivered == 1, within=20, what="delivery")
+        # Set together with the current state, after the outbox row (which a poll may see first).
+        await eventually(lambda: service.uploader.state.last_success is not None, what="delivery")
+        assert service.outbox.stats().delivered == 1
         after = service.status()
         code, shown_after = await anyio.to_thread.run_sync(invoke, "status", "-c", str(config))
 
