@@ -93,6 +93,8 @@ def write_station_config(home: Path, url: str, token: str, formats: list[str]) -
         + ("" if name in ("wsjf", "wsxf") else defaults)
         for name in formats
     )
+    for name in formats:  # as `pywats-client init` does: the service never makes them
+        (home / "in" / name).mkdir(parents=True, exist_ok=True)
     config = home / "client.toml"
     config.write_text(
         f"""schema_version = 1

@@ -99,6 +99,13 @@ class CircuitBreaker:
                 self._opened_at = self._clock()
                 self._trial_in_flight = False
 
+    def reset(self) -> None:
+        """Close the circuit now, whatever it counted (someone knows the server is back)."""
+        with self._lock:
+            self._failures = 0
+            self._opened_at = None
+            self._trial_in_flight = False
+
     def record_abandoned(self) -> None:
         """An admitted request ended without a verdict (cancelled): free the trial slot."""
         with self._lock:

@@ -88,6 +88,21 @@ class BaseClient(Service[M]):
         """`"closed"`, `"open"` or `"half-open"`."""
         return self._core.breaker.state
 
+    def reset_breaker(self) -> None:
+        """Close the circuit breaker now, e.g. when an operator knows the server is back."""
+        self._core.breaker.reset()
+
+    def set_token(self, token: str) -> None:
+        """Send `token` from the next request on (a rotated token); `ConfigurationError` when
+        it is not one a header can carry, and the current token stays."""
+        self._config = ClientConfig.resolve(
+            base_url=self._config.base_url,
+            token=token,
+            timeout=self._config.timeout,
+            environ={},
+        )
+        self._http.headers["Authorization"] = self._config.authorization
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r})"
 
@@ -106,6 +121,7 @@ class BaseClient(Service[M]):
             "timeout": httpx.Timeout(self._config.timeout),
         }
 
+    _http: httpx.Client | httpx.AsyncClient
     reference_cache: ReferenceCache | None = None
 
     def enable_reference_cache(self, ttl: float) -> None:
@@ -199,7 +215,7 @@ class WATS(BaseClient[Sync]):
             random=random,
         )
         self._sleep = sleep
-        self._http = httpx.Client(transport=transport, **self._http_options())
+        self._http: httpx.Client = httpx.Client(transport=transport, **self._http_options())
 
     def close(self) -> None:
         """Close pooled connections; the client cannot be used afterwards."""
@@ -269,7 +285,9 @@ class AsyncWATS(BaseClient[Async]):
             random=random,
         )
         self._sleep = sleep
-        self._http = httpx.AsyncClient(transport=transport, **self._http_options())
+        self._http: httpx.AsyncClient = httpx.AsyncClient(
+            transport=transport, **self._http_options()
+        )
 
     async def aclose(self) -> None:
         """Close pooled connections; the client cannot be used afterwards."""

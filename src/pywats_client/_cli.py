@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
 import tomli_w
 import typer
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
+from pywats_client._cli_common import (
+    CONFIG_ENV,
+    DEFAULT_CONFIG,
+    ConfigOption,
+    console,
+    errors,
+    fail,
+    load,
+)
+from pywats_client._cli_outbox import outbox_app, status
 from pywats_client._config import (
     SCHEMA_VERSION,
     ClientConfig,
     ConfigError,
-    load_config,
+    ControlConfig,
     parse_config,
 )
-from pywats_client._control_client import ControlClient, ControlError
 from pywats_client._faults import Faults
 from pywats_client._identity import Station
-from pywats_client._logging import configure_logging
+from pywats_client._logging import configure_logging, log_file
+from pywats_client._probe import check_server
 from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
@@ -35,22 +44,21 @@ __all__ = ["app", "main"]
 
 # Plain help: typer's rich rendering costs more start-up time than the rest of the command.
 app = typer.Typer(help="The pyWATS station service.", no_args_is_help=True, rich_markup_mode=None)
-outbox_app = typer.Typer(help="Inspect and manage queued reports.", no_args_is_help=True)
 converters_app = typer.Typer(help="Available converters; try one on a file.", no_args_is_help=True)
 config_app = typer.Typer(help="Show or check a configuration file.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
+app.command()(status)
 app.add_typer(converters_app, name="converters")
 app.add_typer(config_app, name="config")
 
-# Output carries paths, file names and server messages: never read as markup, never wrapped
-# inside a word (a path must survive copy and paste).
-console = Console(markup=False, highlight=False, soft_wrap=True)
-errors = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
-ConfigOption = Annotated[
-    Path,
-    typer.Option("--config", "-c", envvar="PYWATS_CLIENT_CONFIG", help="The instance's TOML file."),
-]
+def _ask(label: str, *, hide_input: bool = False) -> str:
+    """Prompt until the answer is not blank."""
+    while True:
+        answer = str(typer.prompt(label, default="", show_default=False, hide_input=hide_input))
+        if answer.strip():
+            return answer.strip()
+        errors.print(f"{label}: an answer is needed")
 
 
 def _show_version(wanted: bool) -> None:
@@ -73,44 +81,50 @@ def _root(
     """The pyWATS station service."""
 
 
-def _load(path: Path) -> ClientConfig:
+def _control_port(host: str, wanted: int | None) -> tuple[int, str]:
+    """`wanted`, or the default port when it is free, else a free one; and what to say."""
+    if wanted is not None:
+        return wanted, ""
+    default = ControlConfig().port
     try:
-        return load_config(path)
-    except ConfigError as exc:
-        errors.print("invalid configuration", style="red")
-        errors.print(str(exc))
-        raise typer.Exit(2) from None
-
-
-def _client(path: Path) -> ControlClient:
-    return ControlClient.for_data_folder(_load(path).paths.data)
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    errors.print(str(exc), style="red")
-    return typer.Exit(1)
+        with socket.create_server((host, default)):
+            return default, ""
+    except OSError:
+        with socket.create_server((host, 0)) as probe:
+            free = int(probe.getsockname()[1])
+    return free, (
+        f"control port {default} on {host} is in use by another program; using the free port "
+        f"{free} (pass --control-port to choose another)"
+    )
 
 
 @app.command()
 def init(
-    config: ConfigOption = Path("client.toml"),
-    server_url: Annotated[str, typer.Option(prompt="WATS server URL")] = "",
-    token: Annotated[str, typer.Option(prompt="API token", hide_input=True)] = "",
+    config: ConfigOption = DEFAULT_CONFIG,
+    server_url: Annotated[str, typer.Option(help="WATS server URL (asked when not given)")] = "",
+    token: Annotated[str, typer.Option(help="API token (asked when not given)")] = "",
     station: Annotated[str, typer.Option(help="Station name (host name when empty)")] = "",
     location: Annotated[str, typer.Option()] = "",
     purpose: Annotated[str, typer.Option()] = "Production",
     converter: Annotated[list[str], typer.Option(help="TYPE=FOLDER, repeatable")] = [],  # noqa: B006
+    control_port: Annotated[
+        int | None, typer.Option(help="Control API port (default 8765, or a free one if taken)")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file")] = False,
 ) -> None:
-    """Write a configuration file and its 0600 token file (prompts for what is not given)."""
+    """Write a configuration file and its 0600 token file (asks for what is not given), after
+    checking the server accepts the token (offline: a warning)."""
     if config.exists() and not force:
-        raise _fail(FileExistsError(f"{config} exists (use --force to overwrite)"))
+        raise fail(FileExistsError(f"{config} exists (use --force to overwrite)"))
     converters = []
     for spec in converter or ["wsjf=in/wsjf"]:
         kind, _, folder = spec.partition("=")
         if not folder:
-            raise _fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
+            raise fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
         converters.append({"type": kind, "watch": folder, "after": "move"})
+    server_url = server_url.strip() or _ask("WATS server URL")
+    token = token.strip() or _ask("API token", hide_input=True)
+    port, port_note = _control_port("127.0.0.1", control_port)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "server": {"url": server_url, "token_file": "secrets/token"},
@@ -120,16 +134,24 @@ def init(
             if v
         },
         "paths": {"data": "data"},
-        "control": {"host": "127.0.0.1", "port": 8765},
+        "control": {"host": "127.0.0.1", "port": port},
         "converters": converters,
     }
     text = tomli_w.dumps(document)
     home = config.resolve().parent
     try:
-        parse_config(text, origin=str(config), base=home)
+        settings = parse_config(text, origin=str(config), base=home)
     except ConfigError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     secret = home / "secrets" / "token"
+    check = check_server(server_url, token)
+    if check.refused:
+        raise fail(
+            RuntimeError(
+                f"{check.message}\nnothing was written (the token was for {secret}); run init "
+                "again with the token the server issued for this station"
+            )
+        )
     try:
         secret.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -139,23 +161,34 @@ def init(
         for item in converters:
             (home / item["watch"]).mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder goes, a folder where a file goes, no rights
-        raise _fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
+        raise fail(RuntimeError(f"cannot write {exc.filename}: {exc.strerror}")) from None
     console.print(f"wrote {config} and {secret} (mode 0600)")
+    if port_note:
+        console.print(port_note)
+    if check.ok:
+        console.print(check.message)
+    else:
+        errors.print(f"warning: {check.message}; reports wait until it answers")
+    for entry in settings.converters:
+        patterns = " ".join(entry.effective_patterns)
+        console.print(f"drop {patterns} files for {entry.type} into {entry.watch}")
+    console.print(f"then start the service: pywats-client run --config {config}")
 
 
 @app.command()
-def run(config: ConfigOption) -> None:
+def run(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Run the service in the foreground until SIGTERM or Ctrl-C."""
     from pywats_client._service import Service
 
-    settings = _load(config)
+    settings = load(config)
     try:
         faults = Faults.parse(os.environ.get("PYWATS_FAULT"))
     except ValueError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
+        data = settings.make_data_folder()
         configure_logging(
-            settings.make_data_folder(),
+            data,
             level=settings.logging.level,
             fmt=settings.logging.format,
             console=settings.logging.console,
@@ -166,6 +199,7 @@ def run(config: ConfigOption) -> None:
             faults=faults,
             notifier=Notifier.from_environ(os.environ),
         )
+        _print_start(settings, log_file(data))
         anyio.run(service.run)
     except ConfigError as exc:
         errors.print("cannot start", style="red")
@@ -173,116 +207,65 @@ def run(config: ConfigOption) -> None:
         raise typer.Exit(2) from None
 
 
-@app.command()
-def status(config: ConfigOption, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Show the running service's state."""
-    try:
-        with _client(config) as client:
-            state = client.status()
-    except ControlError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        console.print_json(json.dumps(state))
-        return
-    table = Table(title=f"station {state['station']['name']} → {state['server']}")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    outbox = state["outbox"]
-    for label, value in (
-        ("ready", state["ready"]),
-        ("pending", outbox["pending"]),
-        ("delivered (kept)", outbox["delivered"]),
-        ("quarantined reports", outbox["quarantined"]),
-        ("quarantined files", state["quarantined_files"]),
-        ("queued bytes", f"{outbox['queued_bytes']:,} of {outbox['budget_bytes']:,}"),
-        ("uploading", state["uploader"]["in_flight"]),
-        ("last error", state["uploader"]["last_error"] or "—"),
-    ):
-        table.add_row(label, str(value))
-    console.print(table)
-    for problem in state["health"]:
-        console.print(Text.assemble(("unhealthy:", "red"), f" {problem}"))
-    if state["health"]:
-        raise typer.Exit(1)
-
-
-@outbox_app.command("list")
-def outbox_list(
-    config: ConfigOption,
-    state: Annotated[str | None, typer.Option(help="pending, delivered or quarantined")] = None,
-    limit: int = 50,
-) -> None:
-    """List queued, delivered or quarantined reports."""
-    try:
-        with _client(config) as client:
-            items = client.outbox(state, limit)
-    except ControlError as exc:
-        raise _fail(exc) from None
-    table = Table()
-    for column in ("id", "state", "converter", "source", "attempts", "last error"):
-        table.add_column(column)
-    for item in items:
-        table.add_row(
-            item.id,
-            item.state,
-            item.converter,
-            item.source,
-            str(item.attempts),
-            item.last_error or "",
-        )
-    console.print(table)
-
-
-@outbox_app.command("retry")
-def outbox_retry(report_id: str, config: ConfigOption) -> None:
-    """Queue a quarantined (or delivered) report again."""
-    try:
-        with _client(config) as client:
-            client.retry_item(report_id)
-    except ControlError as exc:
-        raise _fail(exc) from None
-    console.print(f"{report_id} queued again")
-
-
-@outbox_app.command("delete")
-def outbox_delete(report_id: str, config: ConfigOption) -> None:
-    """Remove a report from the outbox for good."""
-    try:
-        with _client(config) as client:
-            client.delete_item(report_id)
-    except ControlError as exc:
-        raise _fail(exc) from None
-    console.print(f"{report_id} deleted")
-
-
-@outbox_app.command("verify")
-def outbox_verify(config: ConfigOption) -> None:
-    """Check outbox files against their records; exit 1 when something disagrees."""
-    try:
-        with _client(config) as client:
-            problems = client.verify()
-    except ControlError as exc:
-        raise _fail(exc) from None
-    for name, problem in problems:
-        console.print(f"{name}: {problem}")
-    if problems:
-        raise typer.Exit(1)
-    console.print("outbox consistent")
+def _print_start(settings: ClientConfig, log: Path) -> None:
+    """What an operator needs on start: who, where to, which folders, where the log is."""
+    console.print(f"station {settings.identity().name} → {settings.server.url}")
+    for entry in settings.converters:
+        if not entry.enabled:
+            continue
+        missing = "" if entry.watch.is_dir() else " (missing: taken once it appears)"
+        patterns = " ".join(entry.effective_patterns)
+        console.print(f"watching {entry.watch} for {patterns} ({entry.type}){missing}")
+    console.print(f"log: {log}")
 
 
 @converters_app.command("list")
 def converters_list(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Also list this instance's configured converters."),
+        typer.Option(
+            "--config",
+            "-c",
+            envvar=CONFIG_ENV,
+            help="Also list this instance's configured converters.",
+        ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Every converter this installation knows, with its parameters; with `--config`, also the
     configured entries and whether each is enabled."""
+    kinds = available_converters()
+    entries = load(config).converters if config is not None else ()
+    if as_json:
+        body: dict[str, Any] = {
+            "installed": [
+                {
+                    "name": name,
+                    "patterns": list(kind.patterns),
+                    "parameters": {p.name: p.default for p in kind.parameters},
+                }
+                for name, kind in kinds.items()
+            ]
+        }
+        if config is not None:
+            body["configured"] = [
+                {
+                    "index": index,
+                    "type": entry.type,
+                    "enabled": entry.enabled,
+                    "watch": str(entry.watch),
+                    "patterns": list(entry.effective_patterns),
+                    "after": entry.after,
+                    "priority": entry.priority,
+                }
+                for index, entry in enumerate(entries)
+            ]
+        console.print_json(json.dumps(body, default=str))
+        return
     table = Table(title="installed converters")
     for column in ("name", "patterns", "parameters"):
         table.add_column(column)
-    for name, kind in available_converters().items():
+    for name, kind in kinds.items():
         parameters = ", ".join(f"{p.name}={p.default!r}" for p in kind.parameters)
         table.add_row(name, " ".join(kind.patterns), parameters)
     console.print(table)
@@ -291,14 +274,13 @@ def converters_list(
     configured = Table(title=f"configured in {config}")
     for column in ("#", "type", "enabled", "watch", "patterns", "after", "priority"):
         configured.add_column(column)
-    for index, entry in enumerate(_load(config).converters):
-        patterns = entry.patterns or get_converter(entry.type).patterns
+    for index, entry in enumerate(entries):
         configured.add_row(
             str(index),
             entry.type,
             "yes" if entry.enabled else "no",
             str(entry.watch),
-            " ".join(patterns),
+            " ".join(entry.effective_patterns),
             entry.after,
             str(entry.priority),
         )
@@ -318,7 +300,7 @@ def converters_test(
     for item in param:
         key, equals, raw = item.partition("=")
         if not key or not equals:
-            raise _fail(ValueError(f"--param {item!r}: expected NAME=VALUE"))
+            raise fail(ValueError(f"--param {item!r}: expected NAME=VALUE"))
         try:
             parameters[key] = json.loads(raw)
         except ValueError:
@@ -326,18 +308,18 @@ def converters_test(
     try:
         get_converter(converter)(parameters)
     except (LookupError, ValueError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise _fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
+        raise fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
         Job(converter, parameters, str(file), data, Station.detect(name=station or None))
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:
             errors.print(line)
-        raise _fail(RuntimeError(outcome.reason))
+        raise fail(RuntimeError(outcome.reason))
     table = Table(title=f"{file.name}: {len(outcome.reports)} report(s)")
     for column in ("id", "type", "pn", "sn", "result"):
         table.add_column(column)
@@ -350,27 +332,49 @@ def converters_test(
 
 
 @config_app.command("show")
-def config_show(config: ConfigOption) -> None:
+def config_show(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """The configuration as loaded: migrated, defaults filled in, paths resolved."""
-    console.print_json(_load(config).model_dump_json())
+    console.print_json(load(config).model_dump_json())
 
 
 @config_app.command("validate")
-def config_validate(config: ConfigOption) -> None:
-    """Exit 0 when the file is valid; otherwise print every problem by key."""
-    settings = _load(config)
+def config_validate(
+    config: ConfigOption = DEFAULT_CONFIG,
+    offline: Annotated[bool, typer.Option(help="Do not ask the server about the token")] = False,
+) -> None:
+    """Exit 0 when the file is valid and the server accepts the token (or cannot be reached:
+    a warning); otherwise print every problem by key and exit 2."""
+    settings = load(config)
     console.print(f"{config}: valid ({len(settings.converters)} converter(s))")
+    if offline:
+        return
+    try:
+        token = settings.token()
+    except ConfigError as exc:
+        errors.print(f"{config}: {exc}")
+        raise typer.Exit(2) from None
+    if token is None:
+        errors.print(f"warning: {config}: server.token_file is not set; the server will refuse")
+        return
+    check = check_server(settings.server.url, token, timeout=settings.server.timeout)
+    if check.refused:
+        errors.print(f"{config}: server.token_file: {settings.server.token_file}: {check.message}")
+        raise typer.Exit(2)
+    if check.ok:
+        console.print(check.message)
+    else:
+        errors.print(f"warning: {check.message}; reports wait until it answers")
 
 
 @app.command("install-service")
 def install_service(
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
     user: Annotated[bool, typer.Option(help="A per-user service (systemd --user)")] = False,
     unit_dir: Annotated[Path | None, typer.Option(help="Write the definition here only")] = None,
     enable: Annotated[bool, typer.Option(help="Register with the service manager")] = True,
 ) -> None:
     """Install the service to start at boot (systemd unit, launchd agent, Windows task)."""
-    _load(config)
+    load(config)
     definition = ServiceDefinition.for_config(config, user_mode=user)
     try:
         path = install(
@@ -380,13 +384,13 @@ def install_service(
             enable=enable and unit_dir is None,
         )
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"installed {definition.name}" + (f" ({path})" if path else ""))
 
 
 @app.command("uninstall-service")
 def uninstall_service(
-    config: ConfigOption,
+    config: ConfigOption = DEFAULT_CONFIG,
     user: bool = False,
     unit_dir: Annotated[Path | None, typer.Option()] = None,
 ) -> None:
@@ -395,18 +399,18 @@ def uninstall_service(
     try:
         uninstall_definition(definition, platform=platform_name(), target_dir=unit_dir)
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"removed {definition.name}")
 
 
 @app.command()
-def start(config: ConfigOption, user: bool = False) -> None:
+def start(config: ConfigOption = DEFAULT_CONFIG, user: bool = False) -> None:
     """Start the installed service."""
     _service_action(config, "start", user)
 
 
 @app.command()
-def stop(config: ConfigOption, user: bool = False) -> None:
+def stop(config: ConfigOption = DEFAULT_CONFIG, user: bool = False) -> None:
     """Stop the installed service (it finishes work in flight first)."""
     _service_action(config, "stop", user)
 
@@ -416,9 +420,9 @@ def _service_action(config: Path, action: str, user: bool) -> None:
     try:
         control(definition, action, platform=platform_name())
     except (OSError, RuntimeError) as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except Exception as exc:  # the service manager's own failure, e.g. unit not installed
-        raise _fail(RuntimeError(f"{action} {definition.name} failed: {exc}")) from None
+        raise fail(RuntimeError(f"{action} {definition.name} failed: {exc}")) from None
     console.print(f"{action}: {definition.name}")
 
 

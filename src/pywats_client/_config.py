@@ -6,6 +6,7 @@ Relative paths in the file are relative to the file's folder. Errors name the fi
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import sys
 from collections.abc import Callable
@@ -239,6 +240,42 @@ def _key(location: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
+def _section(location: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model whose keys live at `location` (list indexes skipped), None if not a section."""
+    model: type[BaseModel] = ClientConfig
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        inner = None if field is None else field.annotation
+        for candidate in (inner, *getattr(inner, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+        else:
+            return None
+    return model
+
+
+def _explain(kind: str, location: tuple[int | str, ...], message: str, given: object) -> str:
+    """Pydantic's `message` said as what was expected: an unknown key names the nearest known
+    one, a wrong value is quoted."""
+    if kind == "extra_forbidden":
+        section = _section(location[:-1])
+        known = list(section.model_fields) if section else []
+        near = difflib.get_close_matches(str(location[-1]), known, n=1)
+        hint = f"; did you mean `{near[0]}`?" if near else f"; expected one of {', '.join(known)}"
+        return f"unknown key{hint}"
+    if kind == "missing":
+        if _section(location) is not None:
+            return f"missing; expected a [{_key(location)}] table"
+        return "missing; expected a value for this key"
+    message = message.replace("Input should be", "expected", 1)
+    if isinstance(given, (str, int, float, bool)):
+        return f"{message}, got {given!r}"
+    return message
+
+
 def _resolve(config: ClientConfig, base: Path) -> ClientConfig:
     def at(path: Path) -> Path:
         return path if path.is_absolute() else (base / path).resolve()
@@ -269,7 +306,10 @@ def parse_config(text: str, *, origin: str = "<config>", base: Path | None = Non
     try:
         config = ClientConfig.model_validate(document)
     except ValidationError as exc:
-        problems = [(_key(e["loc"]), e["msg"]) for e in exc.errors()]
+        problems = [
+            (_key(e["loc"]), _explain(e["type"], e["loc"], e["msg"], e.get("input")))
+            for e in exc.errors()
+        ]
         raise ConfigError.at(origin, *problems) from None
     _check_converters(config, origin)
     if base is None:
@@ -293,9 +333,10 @@ def _check_converters(config: ClientConfig, origin: str) -> None:
 
 
 def _check_watch_folders(config: ClientConfig, origin: str) -> None:
-    # A missing folder is made when needed; a file in its place would stop the watcher for
-    # every converter, restarting forever, or leave every accepted source unmoved, to be
-    # converted again at each rescan, so it is refused here.
+    # A missing watch folder is never made (an unmounted share must not become a local
+    # folder): the service reports it and watches it once it appears. A file in a folder's
+    # place would leave every accepted source unmoved, to be converted again at each rescan,
+    # so it is refused here.
     for index, converter in enumerate(config.converters):
         folders = {"watch": converter.watch}
         if converter.after == "move":

@@ -46,6 +46,7 @@ class ControlTarget(Protocol):
     def status(self) -> dict[str, Any]: ...
     def converters(self) -> list[dict[str, Any]]: ...
     def retried(self) -> None: ...
+    async def retry_now(self) -> dict[str, Any]: ...
     async def dry_run(
         self, converter: str, name: str, data: bytes, parameters: dict[str, Any]
     ) -> dict[str, Any]: ...
@@ -83,7 +84,13 @@ def create_app(target: ControlTarget, token: str) -> Starlette:
 
     async def health(request: Request) -> Response:
         problems = await anyio.to_thread.run_sync(target.health)
-        return JSONResponse({"ok": not problems, "problems": problems}, 503 if problems else 200)
+        # Degraded, not down: the service runs, but part of its work is not being done.
+        body = {
+            "ok": not problems,
+            "status": "degraded" if problems else "ok",
+            "problems": problems,
+        }
+        return JSONResponse(body, 503 if problems else 200)
 
     async def ready(request: Request) -> Response:
         ok = target.is_ready()
@@ -117,6 +124,9 @@ def create_app(target: ControlTarget, token: str) -> Starlette:
             return JSONResponse({"error": f"no outbox item {report_id}"}, status_code=404)
         target.retried()
         return JSONResponse({"retried": report_id})
+
+    async def retry_now(request: Request) -> Response:
+        return JSONResponse(await target.retry_now())
 
     async def outbox_delete(request: Request) -> Response:
         report_id = request.path_params["id"]
@@ -183,6 +193,7 @@ def create_app(target: ControlTarget, token: str) -> Starlette:
         Route("/status", authorized(status)),
         Route("/outbox", authorized(outbox_list)),
         Route("/outbox/verify", authorized(outbox_verify)),
+        Route("/outbox/retry-now", authorized(retry_now), methods=["POST"]),
         Route("/outbox/{id}/retry", authorized(outbox_retry), methods=["POST"]),
         Route("/outbox/{id}", authorized(outbox_delete), methods=["DELETE"]),
         Route("/quarantine", authorized(quarantine_list)),

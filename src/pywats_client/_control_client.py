@@ -118,6 +118,10 @@ class ControlClient:
     def retry_item(self, report_id: str) -> None:
         self._call("POST", f"/outbox/{report_id}/retry")
 
+    def retry_now(self) -> int:
+        """Try every pending report now; returns how many were waiting."""
+        return int(self._call("POST", "/outbox/retry-now")["pending"])
+
     def delete_item(self, report_id: str) -> None:
         self._call("DELETE", f"/outbox/{report_id}")
 

@@ -244,6 +244,14 @@ class Outbox:
         value = rows[0][0]
         return float(value) if value is not None else None
 
+    def make_due(self) -> int:
+        """Make every pending item due now (an operator's "retry now"); returns how many."""
+        with self.store.transaction() as cursor:
+            cursor.execute(
+                "UPDATE outbox SET next_attempt = ? WHERE state = 'pending'", (self.clock(),)
+            )
+            return cursor.rowcount
+
     def read(self, item: Item) -> bytes:
         """The item's document, checked against its recorded size and checksum."""
         for _ in range(2):

@@ -26,6 +26,7 @@ from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._history import ErrorHistory
 from pywats_client._instance_lock import InstanceLock
 from pywats_client._intake import Intake
 from pywats_client._metrics import Metrics
@@ -34,6 +35,7 @@ from pywats_client._quarantine import Quarantine
 from pywats_client._sdnotify import Notifier
 from pywats_client._store import Store
 from pywats_client._supervisor import supervise
+from pywats_client._token import TokenFollower
 from pywats_client._uploader import Uploader, UploadTransport
 from pywats_client._watch import Ready, Watcher, WatchSpec
 from pywats_client._workers import Converted, ConverterPool, Job
@@ -116,9 +118,11 @@ class Service:
         except ConfigurationError as exc:  # e.g. what the token file holds
             raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None
         self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
+        self.history = ErrorHistory()
         self.uploader = Uploader(
             self.outbox,
             self.client,
+            history=self.history,
             concurrency=config.outbox.upload_concurrency,
             backoff=self.backoff,
             metrics=self.metrics,
@@ -209,10 +213,15 @@ class Service:
         if oldest and time.time() - oldest > limit and self.uploader.state.server_answers:
             problems.append(
                 f"oldest pending report is {(time.time() - oldest) / 60:.0f} min old while the "
-                f"server answers (last error: {self.uploader.state.last_error})"
+                f"server answers (error: {self.uploader.state.error})"
             )
         if self.intake.state.disk_error:
             problems.append(f"outbox cannot be written: {self.intake.state.disk_error}")
+        for spec in self.watcher.missing:
+            problems.append(
+                f"watch folder {spec.folder} of converters[{spec.key}] does not exist; its files "
+                "are taken once it appears"
+            )
         return problems
 
     def is_ready(self) -> bool:
@@ -223,6 +232,12 @@ class Service:
 
     def retried(self) -> None:
         self.uploader.poke()
+
+    async def retry_now(self) -> dict[str, Any]:
+        """Try every pending report now instead of after the backoff (the server is back)."""
+        pending = await self.uploader.retry_now()
+        _log.info("retry now: %d pending report(s) due", pending)
+        return {"pending": pending}
 
     def status(self) -> dict[str, Any]:
         stats = self.outbox.stats()
@@ -250,15 +265,19 @@ class Service:
                 "in_flight": len(up.in_flight),
                 "consecutive_failures": up.consecutive_failures,
                 "paused_until": up.paused_until,
+                "next_try": self.uploader.next_try(),
                 "last_success": up.last_success,
-                "last_error": up.last_error,
+                "error": up.error,
                 "server_answers": up.server_answers,
             },
+            "errors": self.history.entries(),
             "intake": {
                 "watching": self.watcher.pending,
                 "converting": self.intake.active,
                 "paused_for_budget": self.intake.state.paused_for_budget,
                 "disk_error": self.intake.state.disk_error,
+                "folders": [str(spec.folder) for spec in self.watcher.specs],
+                "missing_folders": [str(spec.folder) for spec in self.watcher.missing],
             },
             "quarantined_files": len(self.quarantine.entries()),
             "restarts": dict(self.restarts),
@@ -373,6 +392,12 @@ class Service:
                 group.start_soon(self._supervised, "housekeeping", self._housekeeping)
                 if self.control is not None:
                     group.start_soon(self._supervised, "control", self.control.serve)
+                if self.config.server.token_file is not None:
+                    follower = TokenFollower(self.config.server.token_file, self.client)
+                    # A new token is worth trying at once: reports waiting after a 401 go now.
+                    group.start_soon(
+                        self._supervised, "token", lambda: follower.run(self.retry_now)
+                    )
                 self._ready = True
                 watching = sum(c.enabled for c in self.config.converters)
                 self.notifier.ready(f"watching {watching} folder(s)")

@@ -67,9 +67,16 @@ class LedgerEntry:
 class Store:
     """The database file; `transaction()` yields a cursor and commits on success."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open (or create) the database; `read_only` opens an existing one without writing
+        anything (to inspect a stopped service's data folder)."""
         self.path = path
         self._lock = threading.RLock()
+        if read_only:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            return
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")

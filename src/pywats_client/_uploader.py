@@ -9,6 +9,7 @@ Resending is safe because the server replaces a report by its id.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -28,6 +29,7 @@ from pywats import (
 from pywats.report import read_wsjf
 from pywats_client._backoff import Backoff
 from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._history import ErrorHistory
 from pywats_client._logging import correlated
 from pywats_client._metrics import Metrics
 from pywats_client._outbox import CorruptItemError, Item, Outbox
@@ -72,12 +74,13 @@ class UploadTransport(httpx.AsyncBaseTransport):
 
 @dataclass
 class UploaderState:
-    """What the control API and metrics report about delivery."""
+    """What the control API and metrics report about delivery. `error` is the current one:
+    cleared by the next delivery (past errors are in the history)."""
 
     consecutive_failures: int = 0
     paused_until: float = 0.0
     last_success: float | None = None
-    last_error: str | None = None
+    error: str | None = None
     server_answers: bool | None = None
     in_flight: set[str] = field(default_factory=set)
 
@@ -93,10 +96,12 @@ class Uploader:
         concurrency: int,
         backoff: Backoff,
         metrics: Metrics,
+        history: ErrorHistory | None = None,
         faults: Faults = NO_FAULTS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.outbox = outbox
+        self.history = history or ErrorHistory()
         self.client = client
         self.concurrency = concurrency
         self.backoff = backoff
@@ -111,6 +116,22 @@ class Uploader:
     def poke(self) -> None:
         """New work arrived (or an operator retried an item): look now instead of at the timer."""
         self._wake.set()
+
+    async def retry_now(self) -> int:
+        """An operator says the server is back: end the pause, close the client's circuit and
+        make every pending item due now. Returns how many items were waiting."""
+        waiting = await anyio.to_thread.run_sync(self.outbox.make_due)
+        self.state.paused_until = 0.0
+        self.client.reset_breaker()
+        self.poke()
+        return waiting
+
+    def next_try(self) -> float | None:
+        """Unix time of the next delivery attempt (None when nothing is pending)."""
+        wakeup = self.outbox.next_wakeup()
+        if wakeup is None:
+            return None
+        return max(wakeup, self.state.paused_until)
 
     async def run(self) -> None:
         async with anyio.create_task_group() as group:
@@ -130,7 +151,7 @@ class Uploader:
         while not self.draining:
             pause = self.state.paused_until - self.clock()
             if pause > 0:
-                await anyio.sleep(pause)
+                await self._wait(pause)  # woken early by "retry now" (or new work: waits on)
                 continue
             busy = set(self.state.in_flight)
             item = await anyio.to_thread.run_sync(self.outbox.next_due, busy)
@@ -148,10 +169,15 @@ class Uploader:
 
     async def _idle(self) -> None:
         wakeup = await anyio.to_thread.run_sync(self.outbox.next_wakeup)
-        wait = 5.0 if wakeup is None else min(5.0, max(wakeup - self.clock(), 0.05))
-        with anyio.move_on_after(wait):
-            await self._wake.wait()
-        self._wake = anyio.Event()
+        await self._wait(5.0 if wakeup is None else min(5.0, max(wakeup - self.clock(), 0.05)))
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep up to `seconds`, less if poked; a poke wakes every waiting task once."""
+        wake = self._wake
+        with anyio.move_on_after(seconds):
+            await wake.wait()
+        if self._wake is wake and wake.is_set():
+            self._wake = anyio.Event()
 
     async def _deliver(self, item: Item) -> None:
         with correlated(f"report:{item.id}"):
@@ -206,6 +232,9 @@ class Uploader:
             self.metrics.observe("upload_seconds", elapsed, converter=item.converter)
             self.metrics.inc("delivered_total", converter=item.converter)
             self.state.consecutive_failures = 0
+            self.state.paused_until = 0.0
+            self.state.error = None
+            self.history.resolved("upload")
             self.state.last_success = self.clock()
             self.state.server_answers = True
             _log.info("delivered %s (%.0f ms)", item.id, elapsed * 1000)
@@ -226,7 +255,8 @@ class Uploader:
         already has it, the resend later replaces it by id."""
         state = self.state
         state.consecutive_failures += 1
-        state.last_error = f"outbox: {exc}"
+        state.error = f"outbox: {exc}"
+        self.history.record("upload", state.error, same_as=_lasting(state.error))
         delay = self.backoff.delay(state.consecutive_failures)
         state.paused_until = max(state.paused_until, self.clock() + delay)
         _log.error("outbox trouble with %s (%s); pausing %.1f s", item.id, exc, delay)
@@ -238,7 +268,8 @@ class Uploader:
         state.consecutive_failures += 1
         if answered is not None:
             state.server_answers = answered
-            state.last_error = error
+            state.error = error
+            self.history.record("upload", error, same_as=_lasting(error))
         delay = self.backoff.delay(state.consecutive_failures)
         if retry_after is not None:
             delay = min(max(retry_after, 0.0), self.backoff.cap)
@@ -259,3 +290,12 @@ class Uploader:
         await anyio.to_thread.run_sync(self.outbox.quarantine, item.id, reason)
         self.metrics.inc("failed_total", converter=item.converter, kind="rejected")
         _log.error("quarantined report %s: %s", item.id, reason)
+
+
+def _lasting(error: str) -> str:
+    """`error` without what differs on every attempt (the request's correlation id, the
+    attempt count), so an outage's repeated failures count as one error."""
+    return _PER_ATTEMPT.sub("", error)
+
+
+_PER_ATTEMPT = re.compile(r" \(correlation id [^)]*\)| after \d+ attempt\(s\)")

@@ -104,7 +104,7 @@ class Watcher:
         self._busy: set[Path] = set()
         self._rescan_now = anyio.Event()
         self._events: queue.SimpleQueue[Path] = queue.SimpleQueue()
-        self._unusable: set[Path] = set()  # folders that could not be made, logged once
+        self._missing: set[Path] = set()  # folders not there at the last look, logged once
 
     def _spec_for(self, path: Path) -> WatchSpec | None:
         for spec in self.specs:
@@ -150,11 +150,17 @@ class Watcher:
         """Files seen but not yet stable."""
         return len(self._probes)
 
+    @property
+    def missing(self) -> list[WatchSpec]:
+        """Specs whose folder is not there (or not a folder) as of the last look."""
+        return [spec for spec in self.specs if spec.folder in self._missing]
+
     async def run(self, ready: ObjectSendStream[Ready]) -> None:
         """Watch until cancelled, sending each stable file once until it is released.
 
-        A folder that cannot be made (its parent is a file, a share is not mounted) is logged
-        and left out, so the other folders are still watched; each rescan tries it again.
+        A folder is never made here: a missing one (a share not mounted, a mistyped path) is
+        logged once, listed in `missing` and left out, so the others are still watched; each
+        rescan looks for it again and watches it once it appears.
         """
         observer = Observer()
         handler = _Events(self._events.put)  # never blocks the observer thread
@@ -170,24 +176,25 @@ class Watcher:
                 await anyio.to_thread.run_sync(observer.join, 5)
 
     def _watch(self, observer: BaseObserver, handler: _Events, spec: WatchSpec) -> bool:
-        """Make `spec`'s folder and watch it; False, logged once, when it cannot be made."""
-        try:
-            spec.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            if spec.folder not in self._unusable:
-                self._unusable.add(spec.folder)
+        """Watch `spec`'s folder; False, logged once, while it is not there."""
+        if not spec.folder.is_dir():
+            if spec.folder not in self._missing:
+                self._missing.add(spec.folder)
                 _log.error(
-                    "cannot make watch folder %s of converters[%d]: %s; its files are taken "
-                    "once it can be made",
+                    "watch folder %s of converters[%d] does not exist; its files are taken "
+                    "once it appears",
                     spec.folder,
                     spec.key,
-                    exc.strerror,
                 )
             return False
-        if spec.folder in self._unusable:
-            self._unusable.discard(spec.folder)
-            _log.info("watch folder %s of converters[%d] is usable now", spec.folder, spec.key)
-        observer.schedule(handler, str(spec.folder), recursive=True)
+        try:
+            observer.schedule(handler, str(spec.folder), recursive=True)
+        except OSError as exc:  # removed again between the check and the watch
+            _log.debug("cannot watch %s yet: %s", spec.folder, exc)
+            return False
+        if spec.folder in self._missing:
+            self._missing.discard(spec.folder)
+            _log.info("watch folder %s of converters[%d] is there now", spec.folder, spec.key)
         return True
 
     async def _rescan_loop(

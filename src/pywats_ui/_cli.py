@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pywats import __version__
 from pywats._extras import require_extra
+from pywats_ui._display import display_problem
 
 __all__ = ["default_config_path", "main"]
 
@@ -40,7 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     require_extra("gui", "pywats-configurator")
+    problem = display_problem()
+    if problem is not None:  # Qt would abort the process with a misleading message
+        print(f"pywats-configurator: cannot open a window: {problem}", file=sys.stderr)
+        return 2
     # Qt is imported only now, so `--help` works without a display (or without Qt).
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from pywats_ui._app import create_window
@@ -49,6 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("pyWATS Configurator")
     window = create_window(args.config or default_config_path())
     window.show()
-    code = app.exec()
+    # Ctrl-C quits. Python runs a signal handler only between its own bytecodes, so a timer
+    # hands control to the interpreter now and then while Qt's loop waits.
+    previous = signal.signal(signal.SIGINT, lambda *_: app.exit(_INTERRUPTED))
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    print("pywats-configurator: running; close the window or press Ctrl-C to quit", file=sys.stderr)
+    try:
+        code = app.exec()
+    finally:
+        tick.stop()
+        signal.signal(signal.SIGINT, previous)
     window.context.background.wait(2000)
     return code
+
+
+#: The exit code of a program ended by Ctrl-C (128 + SIGINT).
+_INTERRUPTED = 130

@@ -16,7 +16,7 @@ __all__ = ["ConnectionPage"]
 
 def _probe(url: str, token: str, timeout: float) -> str:
     # Imported here, on the pool: the SDK loads on the first test, not at start-up.
-    from pywats_ui._probe import probe
+    from pywats_client._probe import probe
 
     return probe(url, token, timeout)
 
@@ -70,7 +70,7 @@ class ConnectionPage(Page):
         self.result.setText(f"Connected: server version {version}.")
 
     def _failed(self, error: Exception) -> None:
-        from pywats_ui._probe import explain  # loaded by `_probe` already
+        from pywats_client._probe import explain  # loaded by `_probe` already
 
         failure = explain(error)
         self.test_button.setEnabled(True)

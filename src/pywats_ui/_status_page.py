@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QWidg
 
 from pywats_ui._page import Context, Page
 
-__all__ = ["StatusPage", "age_text"]
+__all__ = ["StatusPage", "age_text", "past_error_text"]
 
-_RECENT_ERRORS = 20
+_PAST_ERRORS = 20
 _THROUGHPUT_WINDOW = 60.0
 
 
@@ -29,6 +29,17 @@ def age_text(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
+def past_error_text(past: dict[str, Any]) -> str:
+    """One history entry: when it began, where, what, and how often it repeated until when."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past["at"]))
+    text = f"{stamp}  {past['source']}: {past['error']}"
+    if past.get("count", 1) > 1:
+        text += (
+            f"  (×{past['count']}, last {time.strftime('%H:%M:%S', time.localtime(past['last']))})"
+        )
+    return text
+
+
 class StatusPage(Page):
     """Service state, counts, ages, throughput and recent errors, refreshed every poll."""
 
@@ -41,6 +52,7 @@ class StatusPage(Page):
         self.values: dict[str, QLabel] = {}
         for key, label in (
             ("state", "State"),
+            ("problems", "Problems"),
             ("station", "Station"),
             ("server", "Server"),
             ("pending", "Pending"),
@@ -48,6 +60,7 @@ class StatusPage(Page):
             ("quarantined", "Quarantined"),
             ("oldest", "Oldest pending"),
             ("last_upload", "Last upload"),
+            ("next_try", "Next try"),
             ("throughput", "Throughput"),
             ("delivered", "Delivered (since start)"),
         ):
@@ -56,13 +69,13 @@ class StatusPage(Page):
             self.values[key] = value
             form.addRow(label, value)
         self.layout_.addWidget(box)
-        self.layout_.addWidget(QLabel("Recent errors", self))
+        self.values["problems"].setWordWrap(True)
+        self.layout_.addWidget(QLabel("Past errors (newest first)", self))
         self.errors = QListWidget(self)
         self.errors.setObjectName("errors")
         self.layout_.addWidget(self.errors, 1)
-        self._seen_errors: collections.deque[str] = collections.deque(maxlen=_RECENT_ERRORS)
+        self._shown_errors: list[dict[str, Any]] = []
         self._delivered: collections.deque[tuple[float, float]] = collections.deque()
-        self._quarantined_files = 0
         context.link.status_changed.connect(self.show_status)
         context.link.unreachable.connect(self.show_unreachable)
 
@@ -73,18 +86,12 @@ class StatusPage(Page):
         self.context.link.stop_polling()
 
     def show_status(self, status: dict[str, Any]) -> None:
+        """Show the state as it is now; errors that have ended stay only in the history."""
         now = time.time()
         outbox, uploader = status["outbox"], status["uploader"]
         problems = list(status.get("health") or [])
-        if not status.get("ready"):
-            state = "starting or stopping"
-        elif problems:
-            state = "running, unhealthy"
-        elif uploader.get("paused_until") or uploader.get("consecutive_failures"):
-            state = "running, server unreachable — retrying"
-        else:
-            state = "running"
-        self._set("state", f"{state} (pid {status.get('pid')})")
+        self._set("state", f"{_state(status)} (pid {status.get('pid')})")
+        self._set("problems", "\n".join(problems) or "none")
         station = status.get("station", {})
         parts = [station.get(key) for key in ("name", "location", "purpose")]
         self._set("station", " · ".join(p for p in parts if p) or "—")
@@ -92,20 +99,21 @@ class StatusPage(Page):
         self._set("pending", str(outbox["pending"]))
         self._set("in_flight", str(uploader["in_flight"]))
         files = int(status.get("quarantined_files", 0))
-        if files > self._quarantined_files:
-            self._remember(f"{files} file(s) in quarantine — see Outbox for reasons")
-        self._quarantined_files = files
         self._set("quarantined", f"{outbox['quarantined']} report(s), {files} file(s)")
         oldest = outbox.get("oldest_pending")
         self._set("oldest", age_text(now - oldest if oldest else None))
         last = uploader.get("last_success")
         self._set("last_upload", f"{age_text(now - last)} ago" if last else "never")
+        next_try = uploader.get("next_try")
+        if next_try is None:
+            self._set("next_try", "—")
+        else:
+            wait = max(next_try - now, 0.0)
+            self._set("next_try", "now" if wait < 1 else f"in {age_text(wait)}")
         delivered = float(status.get("totals", {}).get("delivered", 0.0))
         self._set("delivered", f"{delivered:.0f}")
         self._set("throughput", self._throughput(now, delivered))
-        for problem in [*problems, uploader.get("last_error"), status["intake"].get("disk_error")]:
-            if problem:
-                self._remember(problem)
+        self._show_errors(list(status.get("errors") or []))
 
     def show_unreachable(self, reason: str) -> None:
         for label in self.values.values():
@@ -122,13 +130,27 @@ class StatusPage(Page):
         rate = (delivered - first_count) / (now - first_time) * 60
         return f"{rate:.1f} reports/min (last {now - first_time:.0f} s)"
 
-    def _remember(self, problem: str) -> None:
-        if problem in self._seen_errors:
+    def _show_errors(self, errors: list[dict[str, Any]]) -> None:
+        if errors == self._shown_errors:
             return
-        self._seen_errors.append(problem)
-        self.errors.insertItem(0, f"{time.strftime('%H:%M:%S')}  {problem}")
-        while self.errors.count() > _RECENT_ERRORS:
-            self.errors.takeItem(self.errors.count() - 1)
+        self._shown_errors = errors
+        self.errors.clear()
+        for past in errors[:_PAST_ERRORS]:
+            self.errors.addItem(past_error_text(past))
 
     def _set(self, key: str, text: str) -> None:
         self.values[key].setText(text)
+
+
+def _state(status: dict[str, Any]) -> str:
+    """The service's state now, in a few words."""
+    uploader = status["uploader"]
+    if not status.get("ready"):
+        return "starting or stopping"
+    if uploader.get("error") and status["outbox"]["pending"]:
+        if uploader.get("server_answers") is False:
+            return "running, server unreachable — retrying"
+        return "running, uploads failing — retrying"
+    if status.get("health"):
+        return "running, degraded"
+    return "running"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -88,9 +89,12 @@ def write_config(
     extra: str = "",
     station: str = "TEST-STATION",
     settings: dict[str, object] | None = None,
+    make_folders: bool = True,
 ) -> Path:
     """A station config in `folder` with fast timings for tests; returns its path. `settings`
-    maps `section.key` to a value, replacing that line or adding it to the section."""
+    maps `section.key` to a value, replacing that line or adding it to the section. Like
+    `pywats-client init`, it makes the watch folders (the service never does) unless
+    `make_folders` is false."""
     (folder / "secrets").mkdir(parents=True, exist_ok=True)
     (folder / "secrets" / "token").write_text(token)
     default = (
@@ -138,22 +142,28 @@ console = false
         else:
             lines.insert(start, line)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if make_folders:
+        for watch in re.findall(r'^watch = "(.*)"$', converters or default, re.MULTILINE):
+            (folder / watch).mkdir(parents=True, exist_ok=True)
     return path
 
 
 class StationProcess:
     """`python -m pywats_client run --config FILE` as a subprocess, as an operator runs it."""
 
-    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, env: dict[str, str] | None = None, *, keep_stdout: bool = False
+    ) -> None:
         self.config = config
         self.data = config.parent / "data"
         (self.data / "control.json").unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
             env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.printed = ""  # its standard output (with `keep_stdout`), once stopped
 
     def wait_ready(self, within: float = 30.0) -> None:
         """Until the control API answers /ready (fails if the process exits first)."""
@@ -180,6 +190,9 @@ class StationProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(within)
+        if self.process.stdout is not None:
+            self.printed = self.process.stdout.read().decode(errors="replace")
+            self.process.stdout.close()
         if self.process.stderr is not None:
             self.process.stderr.close()
         return code

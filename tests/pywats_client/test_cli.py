@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import socket
 import subprocess
@@ -148,7 +149,6 @@ def test_service_commands_against_a_running_station(
     base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
     converters = '[[converters]]\ntype = "wsjf"\nwatch = "in"\n'
     config = write_config(tmp_path, base_url, token, converters=converters)
-    (tmp_path / "in").mkdir()
     shutil.copy(samples / "wats" / "uur-example.json", tmp_path / "in" / "uur.json")
     (tmp_path / "in" / "bad.json").write_text("[1, 2")
     station = StationProcess(config)
@@ -166,17 +166,20 @@ def test_service_commands_against_a_running_station(
         assert "TEST-STATION" in output
         code, output = invoke("outbox", "verify", "--config", str(config))
         assert code == 0, output
+        code, output = invoke("outbox", "verify", "--config", str(config), "--json")
+        assert (code, json.loads(output)) == (0, [])
         code, output = invoke("outbox", "retry", "83ac0b8e-b575-4004-94de-f905774c3ed8",
                               "--config", str(config))  # fmt: skip
         assert code == 0, output
         code, output = invoke("outbox", "delete", "no-such", "--config", str(config))
         assert code == 1
-        assert "404" in output
+        assert output == "no outbox report or quarantined file has an id starting with 'no-such'\n"
     finally:
         assert station.stop() == 0
     code, output = invoke("status", "--config", str(config))
-    assert code == 1
-    assert "no running service" in output
+    assert code == 3  # stopped: what the data folder holds, read without the service
+    assert "service stopped: no running service" in output
+    assert "delivered (kept)" in output
 
 
 def _run(config: Path) -> subprocess.CompletedProcess[str]:
@@ -231,7 +234,7 @@ def test_status_names_an_endpoint_file_the_service_did_not_write(
     (tmp_path / "data" / "control.token").write_text("token")
     (tmp_path / "data" / "control.json").write_text(endpoint)
     code, output = invoke("status", "--config", str(config))
-    assert code == 1
+    assert code == 3
     assert f"{tmp_path / 'data' / 'control.json'}: expected the JSON object with a" in output
 
 
@@ -287,3 +290,17 @@ def test_status_names_another_program_on_the_services_port(tmp_path: Path) -> No
     assert code == 1
     # (the output also holds the stranger's own request log)
     assert f"GET /status: {url} answered 404 but not as a pywats-client service" in output
+
+
+def test_converters_list_as_json(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "t")
+    code, output = invoke("converters", "list", "--config", str(config), "--json")
+    assert code == 0, output
+    listed = json.loads(output)
+    wsjf = next(kind for kind in listed["installed"] if kind["name"] == "wsjf")
+    assert wsjf["patterns"] == ["*.json", "*.wsjf"]
+    assert "station_name" in wsjf["parameters"]
+    assert [(c["type"], c["watch"]) for c in listed["configured"]] == [
+        ("wsjf", str(tmp_path / "in" / "wsjf")),
+        ("wsxf", str(tmp_path / "in" / "wsxf")),
+    ]

@@ -59,22 +59,36 @@ def test_station_name_is_detected_when_absent(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "key", "message"),
     [
-        (('after = "move"', 'after = "archive"'), "converters[0].after", "Input should be"),
+        (
+            ('after = "move"', 'after = "archive"'),
+            "converters[0].after",
+            "expected 'move', 'delete' or 'keep', got 'archive'",
+        ),
         (('type = "wsjf"', 'type = "nope"'), "converters[0].type", "unknown converter 'nope'"),
-        (("port = 8765", "port = 70000"), "control.port", "Input should be less than"),
+        (("port = 8765", "port = 70000"), "control.port", "expected less than .*, got 70000"),
         (('url = "https://wats.example.com"', 'url = "wats"'), "server.url", ".*http"),
         (
             ('url = "https://wats.example.com"', 'url = "https://wats.example.com:44e3"'),
             "server.url",
             ".*expected a port number",
         ),
-        (("[station]", "[station]\nshoe_size = 4"), "station.shoe_size", "Extra inputs"),
+        (("[station]", "[station]\nshoe_size = 4"), "station.shoe_size", "unknown key; expected"),
+        (
+            ("token_file", "tokenfile"),
+            "server.tokenfile",
+            "unknown key; did you mean `token_file`\\?",
+        ),
+        (("[control]", "[contrl]"), "contrl", "unknown key; did you mean `control`\\?"),
         (
             ('after = "move"', 'after = "move"\nparameters = { operation_code = "ten" }'),
             "converters[0].parameters.operation_code",
             ".*expected an integer",
         ),
-        (('after = "move"', 'enabled = "maybe"'), "converters[0].enabled", "Input should be"),
+        (
+            ('after = "move"', 'enabled = "maybe"'),
+            "converters[0].enabled",
+            "expected a valid boolean.*, got 'maybe'",
+        ),
         (('location = "Line 1"', 'location = ""'), "station.location", "String should have"),
         (("schema_version = 1", "schema_version = 99"), "schema_version", "99 is newer"),
         (("[server]", "[server\n"), None, "not valid TOML"),

@@ -25,7 +25,6 @@ async def test_corrupt_items_and_foreign_files_are_set_aside_at_start(
 ) -> None:
     # Fill the outbox while the server is unreachable, so the items stay queued.
     config = tuned_config(tmp_path, "http://127.0.0.1:9", server_token, station="DISK")
-    (tmp_path / "in").mkdir()
     uut = json.loads((samples / "wats" / "uut-wsjf-export.json").read_bytes())
     for n in range(3):
         (tmp_path / "in" / f"r{n}.json").write_text(

@@ -37,7 +37,6 @@ async def test_file_renamed_into_the_folder_and_deep_folders(
     reports = Reports(samples, station)
     outside = tmp_path / "elsewhere"
     deep = Path(*(f"level{n}" for n in range(12)))
-    (tmp_path / "in").mkdir()
     async with running(config) as service:
         reports.write(outside / "moved.json")
         os.rename(outside / "moved.json", tmp_path / "in" / "moved.json")

@@ -196,9 +196,9 @@ async def test_a_disabled_converter_takes_no_files_until_a_reload_enables_it(
     config_path = write_config(tmp_path, "http://testserver", server_token, converters=converters)
     uur = (samples / "wats" / "uur-example.json").read_text(encoding="utf-8")
     waiting = tmp_path / "in" / "off" / "uur.json"
-    waiting.parent.mkdir(parents=True)
+    waiting.parent.mkdir(parents=True, exist_ok=True)
     waiting.write_text(uur, encoding="utf-8")
-    (tmp_path / "in" / "on").mkdir()
+    (tmp_path / "in" / "on").mkdir(exist_ok=True)
     (tmp_path / "in" / "on" / "uut.json").write_text(
         (samples / "wats" / "uut-wsjf-export.json").read_text(encoding="utf-8"), encoding="utf-8"
     )

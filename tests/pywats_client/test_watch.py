@@ -53,6 +53,7 @@ class Running:
 
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    (tmp_path / "in").mkdir()
     watcher = Watcher([spec(tmp_path / "in")], stable_seconds=0.3, rescan_seconds=30)
     send, receive = anyio.create_memory_object_stream[Ready](2000)
     async with send, receive, anyio.create_task_group() as group:
@@ -140,6 +141,7 @@ async def test_the_timed_rescan_finds_what_events_missed(
 ) -> None:
     monkeypatch.setattr("pywats_client._watch.Observer", DeafObserver)
     folder = tmp_path / "in"
+    folder.mkdir()
     watcher = Watcher([spec(folder)], stable_seconds=0.05, rescan_seconds=0.3)
     send, receive = anyio.create_memory_object_stream[Ready](10)
     async with send, receive, anyio.create_task_group() as group:
@@ -152,13 +154,18 @@ async def test_the_timed_rescan_finds_what_events_missed(
     assert item.path.name == "missed.json"
 
 
-async def test_a_folder_that_cannot_be_made_leaves_the_others_watched(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("cause", ["missing", "parent-is-a-file"])
+async def test_a_missing_folder_is_never_made_and_is_watched_once_it_appears(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, cause: str
 ) -> None:
-    blocker = tmp_path / "share"
-    blocker.write_text("a file where a folder should be")
-    unusable = WatchSpec(1, blocker / "in", ("*.json",))
-    watcher = Watcher([unusable, spec(tmp_path / "in")], stable_seconds=0.05, rescan_seconds=0.2)
+    """An unmounted share must not become a local folder: the watcher names it, watches the
+    others, and takes its files once it is there."""
+    share = tmp_path / "share"
+    if cause == "parent-is-a-file":
+        share.write_text("a file where a folder should be")
+    absent = WatchSpec(1, share / "in", ("*.json",))
+    watcher = Watcher([absent, spec(tmp_path / "in")], stable_seconds=0.05, rescan_seconds=0.2)
+    (tmp_path / "in").mkdir()
     send, receive = anyio.create_memory_object_stream[Ready](10)
     async with send, receive, anyio.create_task_group() as group:
         group.start_soon(watcher.run, send)
@@ -166,14 +173,18 @@ async def test_a_folder_that_cannot_be_made_leaves_the_others_watched(
         (tmp_path / "in" / "a.json").write_text("{}")
         with anyio.fail_after(5):
             first = await receive.receive()
-        blocker.unlink()  # the share comes back: the next rescan makes and watches the folder
-        await anyio.sleep(0.5)
-        (blocker / "in" / "b.json").write_text("{}")
+        await anyio.sleep(0.5)  # two rescans: still not made
+        assert not (share / "in").exists()
+        assert watcher.missing == [absent]
+        share.unlink(missing_ok=True)
+        (share / "in").mkdir(parents=True)  # the share is mounted
+        (share / "in" / "b.json").write_text("{}")
         with anyio.fail_after(5):
             second = await receive.receive()
         group.cancel_scope.cancel()
     assert (first.path, first.spec.key) == (tmp_path / "in" / "a.json", 0)
-    assert (second.path, second.spec.key) == (blocker / "in" / "b.json", 1)
+    assert (second.path, second.spec.key) == (share / "in" / "b.json", 1)
+    assert watcher.missing == []
     # Only the watcher's own records: watchdog may log its own complaint while it stops.
     refusals = [
         r.getMessage()
@@ -181,6 +192,6 @@ async def test_a_folder_that_cannot_be_made_leaves_the_others_watched(
         if r.levelname == "ERROR" and r.name == "pywats_client._watch"
     ]
     assert refusals == [
-        f"cannot make watch folder {blocker / 'in'} of converters[1]: Not a directory; "
-        "its files are taken once it can be made"
+        f"watch folder {share / 'in'} of converters[1] does not exist; its files are taken "
+        "once it appears"
     ]

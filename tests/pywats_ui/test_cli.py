@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +64,51 @@ def test_main_opens_the_file_and_returns_when_the_window_closes(
     assert main(["--config", str(station.config)]) == 0
     assert [w.context.document.path for w in opened] == [station.config]
     assert opened[0].windowTitle() == f"pyWATS Configurator — {station.config}"
+
+
+def _configurator(station: Station, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`pywats-configurator --config FILE` as a user starts it, with `env` as its environment."""
+    command = [sys.executable, "-c", "from pywats_ui._cli import main; raise SystemExit(main())"]
+    return subprocess.Popen(
+        [*command, "--config", str(station.config)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_without_a_display_it_names_what_is_missing_in_one_line(station: Station) -> None:
+    """Qt itself aborts here (exit 134) blaming xcb-cursor whatever is missing."""
+    env = {k: v for k, v in os.environ.items() if k not in _DISPLAY_VARIABLES}
+    process = _configurator(station, env)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert err.count("\n") == 1, err
+    assert err.startswith(
+        "pywats-configurator: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are "
+        "unset; run it in a desktop session or over ssh -X)"
+    )
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_quits(station: Station) -> None:
+    """Without a handler and a timer giving Python a turn, SIGINT waited for the next Qt event
+    that never came."""
+    process = _configurator(station, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert process.stderr is not None
+        lines = iter(process.stderr.readline, "")  # Qt's own warnings may come first
+        running = "pywats-configurator: running; close the window or press Ctrl-C to quit\n"
+        assert running in lines, "the window did not open"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")

@@ -101,3 +101,36 @@ def test_a_hung_service_does_not_freeze_the_window(
     timer.stop()
     assert status.values["state"].text().startswith("not reachable")
     assert len(ticks) >= 20  # the event loop kept running while the poll waited
+
+
+@SQLITE_ONLY
+def test_after_a_wrong_token_is_replaced_the_state_is_current_and_the_error_is_history(
+    qtbot: QtBot, tmp_path: Path, open_window: Callable[[Path], MainWindow], live_server: object
+) -> None:
+    """The server refuses the token and reports wait; the operator writes the right token into
+    the token file: the running service uses it, delivers, and the page says "running" while
+    the refusal stays in the history with its time."""
+    base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
+    station = write_station(tmp_path, base_url, "d3Jvbmc6dG9rZW4=")
+    window = open_window(station.config)
+    status = window.show_page("Status")
+    assert isinstance(status, StatusPage)
+    value = status.values
+    with running_service(station.config):
+        report_file(station.incoming, "SN-TOKEN")
+        qtbot.waitUntil(
+            lambda: value["state"].text().startswith("running, uploads failing — retrying"),
+            timeout=20_000,
+        )
+        qtbot.waitUntil(lambda: status.errors.count() == 1, timeout=10_000)
+        refused = status.errors.item(0).text()
+        assert "401" in refused
+        (tmp_path / "server.token").write_text(token + "\n", encoding="utf-8")
+        qtbot.waitUntil(lambda: value["delivered"].text() == "1", timeout=30_000)
+        qtbot.waitUntil(lambda: value["state"].text().startswith("running (pid"), timeout=10_000)
+        assert value["problems"].text() == "none"
+        assert value["next_try"].text() == "—"
+        assert status.errors.count() == 1
+        # The same entry (its count may have grown): when it began, and the server's answer.
+        began = refused.split("  (×")[0]
+        assert status.errors.item(0).text().startswith(began)

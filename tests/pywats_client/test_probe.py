@@ -10,7 +10,7 @@ from pywats import (
     PermissionDeniedError,
     status_error_class,
 )
-from pywats_ui._probe import Problem, explain
+from pywats_client._probe import Problem, explain
 
 
 @pytest.mark.parametrize(

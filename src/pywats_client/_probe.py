@@ -2,6 +2,8 @@
 
 `probe` calls `WATS.get_version()` without retries; `explain` turns the SDK's typed exceptions
 into a category an operator can act on (DNS, TLS, refused, timeout, 401, ...) plus the detail.
+`check_server` is both for `init` and `config validate`; the configurator's "Test connection"
+uses them too.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from pywats import (
     AuthenticationError,
     ConfigurationError,
     PermissionDeniedError,
+    WATSError,
 )
 
-__all__ = ["Failure", "Problem", "explain", "probe"]
+__all__ = ["Failure", "Problem", "ServerCheck", "check_server", "explain", "probe"]
 
 
 class Problem(enum.Enum):
@@ -90,3 +93,30 @@ def explain(error: Exception) -> Failure:
                 return Failure(problem, error.message)
         return Failure(Problem.NETWORK, error.message)
     return Failure(Problem.HTTP, f"{type(error).__name__}: {error}")
+
+
+#: Failures that are the station's settings, not the network: errors, never "offline".
+_REFUSED = (Problem.SETTINGS, Problem.UNAUTHORIZED, Problem.FORBIDDEN)
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    """`ok`: the server answered and accepted the token. `refused`: it refused the token (or
+    the settings cannot make a request): an error. Neither: it could not be asked (offline is
+    allowed, a warning) or answered as no WATS server does."""
+
+    ok: bool
+    refused: bool
+    message: str
+
+
+def check_server(url: str, token: str, *, timeout: float = 10.0) -> ServerCheck:
+    """Ask `url` for its version with `token`, once."""
+    try:
+        version = probe(url, token, timeout)
+    except WATSError as exc:
+        failure = explain(exc)
+        if failure.problem in _REFUSED:
+            return ServerCheck(False, True, f"the server refused the token: {failure}")
+        return ServerCheck(False, False, f"cannot reach {url}: {failure}")
+    return ServerCheck(True, False, f"{url} answers (WATS API {version}) and accepts the token")
