@@ -33,6 +33,7 @@ from pywats._exceptions import (
 )
 from pywats._retry import RetryPolicy, is_retryable_status, parse_retry_after
 from pywats._service import Call
+from pywats._wire import RESPONSE
 
 __all__ = ["ClientCore", "Exchange", "correlation_id"]
 
@@ -123,8 +124,10 @@ class ClientCore:
             self.breaker.record_success()
         if not is_retryable_status(status) or not self._may_retry(ex):
             return None
-        wait = parse_retry_after(response.headers.get("Retry-After"), now=self._clock.time())
-        return self._next_delay(ex, wait)
+        return self._next_delay(ex, self._retry_after(response))
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        return parse_retry_after(response.headers.get("Retry-After"), now=self._clock.time())
 
     def after_error(self, ex: Exchange, error: Exception, started: float) -> float:
         """Record a failed attempt; return the wait before retrying or raise the SDK error."""
@@ -165,7 +168,7 @@ class ClientCore:
                 return adapter.validate_python(None)
             if returns is str and "json" not in response.headers.get("Content-Type", ""):
                 return _text_or_json_string(response)
-            return adapter.validate_json(body)
+            return adapter.validate_json(body, context=RESPONSE)
         except pydantic.ValidationError as error:
             raise APIResponseValidationError(
                 _validation_detail(error),
@@ -193,6 +196,8 @@ class ClientCore:
             url=str(ex.request.url),
             correlation_id=_response_correlation(ex, response),
             body=body,
+            response=response,
+            retry_after=self._retry_after(response),
         )
 
     def _log(self, ex: Exchange, outcome: str, started: float) -> None:

@@ -10,10 +10,12 @@ import builtins
 from collections.abc import Awaitable
 from typing import Any, overload
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
+from pydantic.alias_generators import to_pascal
 
 from pywats._cache import ReferenceCache, cached, invalidating
 from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._wire import WireModel, dump
 
 __all__ = [
     "Level",
@@ -25,55 +27,51 @@ __all__ = [
 ]
 
 
-class ProcessInfo(BaseModel):
+class ProcessInfo(WireModel):
     """A process as `GET /api/App/Processes` lists it."""
-
-    model_config = ConfigDict(extra="allow")
 
     code: int
     name: str
     description: str | None = None
-    isTestOperation: bool = False
-    isRepairOperation: bool = False
-    isWipOperation: bool = False
-    processIndex: int = 0
+    is_test_operation: bool = False
+    is_repair_operation: bool = False
+    is_wip_operation: bool = False
+    process_index: int = 0
     state: int = 1
 
 
-class ProcessDefinition(BaseModel):
-    """A process to create or update (by `Code`), in the internal PascalCase shape."""
+class ProcessDefinition(WireModel):
+    """A process to create or update (by `code`); sent in the internal PascalCase shape."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(alias_generator=to_pascal)
 
-    Code: int
-    Name: str
-    Description: str | None = None
-    ProcessID: str | None = None
-    ProcessIndex: int = 0
-    State: int = 1
-    IsTestOperation: bool = False
-    IsRepairOperation: bool = False
-    IsWIPOperation: bool = False
+    code: int
+    name: str
+    description: str | None = None
+    process_id: str | None = Field(default=None, alias="ProcessID")
+    process_index: int = 0
+    state: int = 1
+    is_test_operation: bool = False
+    is_repair_operation: bool = False
+    is_wip_operation: bool = Field(default=False, alias="IsWIPOperation")
 
 
 class ProcessRecord(ProcessDefinition):
     """A process as the server returns it; fields it adds are kept."""
 
-    model_config = ConfigDict(extra="allow")
+
+class Level(WireModel):
+    """A production level (`GET /api/App/Levels`)."""
+
+    level_id: int
+    level_name: str
 
 
-class Level(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class ProductGroup(WireModel):
+    """A product group (`GET /api/App/ProductGroups`)."""
 
-    levelId: int
-    levelName: str
-
-
-class ProductGroup(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    productGroupId: int
-    productGroupName: str
+    product_group_id: int
+    product_group_name: str
 
 
 class ProcessesService(Service[M]):
@@ -102,7 +100,7 @@ class ProcessesService(Service[M]):
 
     @endpoint
     def _put(self, process: ProcessDefinition) -> Call[ProcessRecord]:
-        body = process.model_dump(exclude_none=True)
+        body = dump(process)
         path = "/api/internal/Process/PutProcess"
         return Call("PUT", path, json=body, returns=ProcessRecord, idempotent=True)
 
@@ -160,5 +158,5 @@ class ProcessesService(Service[M]):
     def delete(self: ProcessesService[Async], process_id: str) -> Awaitable[None]: ...
 
     def delete(self, process_id: str) -> Any:
-        """Delete a process by its `ProcessID` (administrator); invalidates cached processes."""
+        """Delete a process by its `process_id` (administrator); invalidates cached processes."""
         return invalidating(self._cache, "processes", self._delete(process_id))

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pywats._service import Call, M, Service, endpoint
 from pywats._wire import Params, Setting, WireModel, dump, items
@@ -52,7 +52,7 @@ class Package(WireModel):
     files: list[PackageFile] = Field(default_factory=list)
 
 
-class StationPlan(BaseModel):
+class StationPlan(WireModel):
     """What a station should do: `install` these packages, `remove` these installed ids."""
 
     install: list[Package]

@@ -34,7 +34,7 @@ from pywats_client._quarantine import Quarantine
 from pywats_client._sdnotify import Notifier
 from pywats_client._store import Store
 from pywats_client._supervisor import supervise
-from pywats_client._uploader import Uploader, UploadTransport
+from pywats_client._uploader import Uploader
 from pywats_client._watch import Ready, Watcher, WatchSpec
 from pywats_client._workers import Converted, ConverterPool, Job
 from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
@@ -111,7 +111,7 @@ class Service:
                 # An open breaker fails fast until the next trial request, which comes no later
                 # than the retry cap: during an outage the server sees one request per cap.
                 breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
-                transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
+                transport=faults.around(transport),
             )
         except ConfigurationError as exc:  # e.g. what the token file holds
             raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None

@@ -87,19 +87,19 @@ async def test_groups_hold_members(aclient: AsyncWATS, unique: str) -> None:
     await _board(aclient, first)
     await _board(aclient, second)
     group = await aclient.products.save_group(f"Power {unique}", part_numbers=[first])
-    assert group.productGroupName == f"Power {unique}"
+    assert group.product_group_name == f"Power {unique}"
     renamed = await aclient.products.save_group(
-        f"Power supplies {unique}", group_id=group.productGroupId, part_numbers=[first, second]
+        f"Power supplies {unique}", group_id=group.product_group_id, part_numbers=[first, second]
     )
-    assert renamed.productGroupId == group.productGroupId
-    assert [g.productGroupId for g in await aclient.products.groups_of(second)] == [
-        group.productGroupId
+    assert renamed.product_group_id == group.product_group_id
+    assert [g.product_group_id for g in await aclient.products.groups_of(second)] == [
+        group.product_group_id
     ]
     other = await aclient.products.save_group(f"Other {unique}")
     with pytest.raises(ConflictError, match=f"'Other {unique}' is product group"):
-        await aclient.products.save_group(f"Other {unique}", group_id=group.productGroupId)
-    assert other.productGroupId != group.productGroupId
-    names = {g.productGroupName for g in await aclient.products.groups()}
+        await aclient.products.save_group(f"Other {unique}", group_id=group.product_group_id)
+    assert other.product_group_id != group.product_group_id
+    names = {g.product_group_name for g in await aclient.products.groups()}
     assert f"Power supplies {unique}" in names
     with pytest.raises(NotFoundError, match=f"'GHOST-{unique}'"):
         await aclient.products.save_group(f"X {unique}", part_numbers=[f"GHOST-{unique}"])
