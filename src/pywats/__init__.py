@@ -11,6 +11,7 @@ from pywats._analytics_models import (
 )
 from pywats._analytics_query import Dimensions, WATSFilter
 from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
+from pywats._backoff import Backoff
 from pywats._breaker import BreakerSettings
 from pywats._client import WATS, AsyncWATS
 from pywats._config import NOT_GIVEN, NotGiven
@@ -85,6 +86,7 @@ __all__ = [
     "AssetType",
     "AsyncWATS",
     "AuthenticationError",
+    "Backoff",
     "BadRequestError",
     "BomItem",
     "BreakerSettings",

@@ -20,8 +20,7 @@ from typing import Any
 import anyio
 import httpx
 
-from pywats import NOT_GIVEN, AsyncWATS, BreakerSettings, ConfigurationError
-from pywats_client._backoff import Backoff
+from pywats import NOT_GIVEN, AsyncWATS, Backoff, BreakerSettings, ConfigurationError
 from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
 from pywats_client._durable import DiskIO
@@ -42,6 +41,9 @@ from pywats_client.converters import ParameterError, UnknownConverterError, get_
 __all__ = ["Service"]
 
 _log = logging.getLogger(__name__)
+
+# Owned tasks that fail are restarted after 0.25–0.5 s at first, at most 30 s apart.
+_RESTART_BACKOFF = Backoff(0.5, 30.0, floor=0.5)
 
 
 def _specs(config: ClientConfig) -> list[WatchSpec]:
@@ -115,7 +117,11 @@ class Service:
             )
         except ConfigurationError as exc:  # e.g. what the token file holds
             raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None
-        self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
+        # Uploads (and outbox/intake disk trouble) wait at least half the ceiling: jittered
+        # across stations, never a busy loop.
+        self.backoff = Backoff(
+            config.outbox.retry_base_seconds, config.outbox.retry_max_seconds, floor=0.5
+        )
         self.uploader = Uploader(
             self.outbox,
             self.client,
@@ -149,6 +155,7 @@ class Service:
             metrics=self.metrics,
             faults=self.faults,
             on_accepted=self.retried,
+            backoff=self.backoff,
         )
         return watcher, intake
 
@@ -402,7 +409,7 @@ class Service:
         group.cancel_scope.cancel()
 
     async def _supervised(self, name: str, run: Any) -> None:
-        await supervise(name, run, backoff=Backoff(0.5, 30.0), restarts=self.restarts)
+        await supervise(name, run, backoff=_RESTART_BACKOFF, restarts=self.restarts)
 
     async def _signals(self) -> None:
         with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:

@@ -20,11 +20,11 @@ from pywats import (
     APIResponseValidationError,
     APIStatusError,
     AsyncWATS,
+    Backoff,
     CircuitOpenError,
     ReportValidationError,
 )
 from pywats.report import read_wsjf
-from pywats_client._backoff import Backoff
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._logging import correlated
 from pywats_client._metrics import Metrics

@@ -18,6 +18,7 @@ EXPECTED = {
     "WATS",
     "APIResponseValidationError",
     "AsyncWATS",
+    "Backoff",
     "BreakerSettings",
     "NotGiven",
     "RetryPolicy",
