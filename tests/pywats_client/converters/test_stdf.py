@@ -129,7 +129,7 @@ def test_parts_on_two_sites_interleave_and_take_the_defaults_of_the_first_ptr(
         + stdf.record(5, 10, [("U1", 1), ("U1", 0)]) + stdf.record(5, 10, [("U1", 1), ("U1", 1)])
         + _ptr(stdf, 10, 0, 1.5, text="vdd")
         + _ptr(stdf, 10, 1, 2.5, flags=0x80, defaults=False)  # limits, units, text from above
-        + _prr(stdf, 1, "B") + _prr(stdf, 0, "A")
+        + _prr(stdf, 1, "B", flags=0x08) + _prr(stdf, 0, "A")  # B failed its PTR
         + stdf.record(1, 40, [("U1", 255), ("U1", 0), ("U2", 1), ("U4", 2), ("C1", "P"),
                               ("Cn", "GOOD")])
     )  # fmt: skip
