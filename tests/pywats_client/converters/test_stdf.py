@@ -274,9 +274,10 @@ def test_mutated_records_convert_or_fail_with_a_located_error(
     mutate = mutator(seed)
     converter = StdfConverter(PARAMETERS)
     # Every tenth case mutates the gzip stream instead of the records.
-    inputs = (mutate.bytes(compressed if case % 10 == 9 else original) for case in range(cases))
+    inputs = [mutate.bytes(compressed if case % 10 == 9 else original) for case in range(cases)]
+    # The run proves only as much as its inputs differ: nearly all must be distinct mutations.
+    assert len(set(inputs) - {original, compressed}) > cases * 0.9
     outcomes = fuzz(converter.convert, Path("mutated.stdf")).run(inputs)
-    assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
 
