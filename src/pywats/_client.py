@@ -12,7 +12,7 @@ import os
 import random as _random
 import time
 from abc import abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
@@ -34,7 +34,7 @@ from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._rootcause import RootCauseService
 from pywats._scim import ScimService
-from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
 from pywats._software import SoftwareService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
@@ -49,6 +49,8 @@ class BaseClient(Service[M]):
     Arguments (keyword-only): `base_url` and `token` fall back to `WATS_BASE_URL` and
     `WATS_AUTH_TOKEN` when omitted; `timeout` is seconds per request (None = no timeout, default
     30); `max_retries` overrides `retry.max_retries`; `retry` and `breaker` are the policies;
+    `cache_ttl` (seconds, default None = off) caches processes, levels and product groups, and
+    writes through this client invalidate what they change (reports are never cached);
     `clock` and `random` exist so tests can control time and jitter.
     """
 
@@ -61,6 +63,7 @@ class BaseClient(Service[M]):
         max_retries: int | NotGiven,
         retry: RetryPolicy,
         breaker: BreakerSettings,
+        cache_ttl: float | None,
         clock: Clock,
         random: Callable[[], float],
     ) -> None:
@@ -76,6 +79,7 @@ class BaseClient(Service[M]):
             breaker=CircuitBreaker(host, breaker, clock.monotonic),
             clock=clock,
             random=random,
+            cache=None if cache_ttl is None else ReferenceCache(cache_ttl, clock),
         )
 
     @property
@@ -95,6 +99,10 @@ class BaseClient(Service[M]):
     def _execute(self, call: Call[Any]) -> Any:
         """Run `call` with retries; `T` for the sync twin, an awaitable of `T` for the async."""
 
+    @abstractmethod
+    def _iterate(self, pages: Pages[Any]) -> Any:
+        """Every item of every page; an iterator for the sync twin, an async one for the async."""
+
     def _http_options(self) -> dict[str, Any]:
         return {
             "base_url": self._config.base_url,
@@ -105,15 +113,6 @@ class BaseClient(Service[M]):
             },
             "timeout": httpx.Timeout(self._config.timeout),
         }
-
-    reference_cache: ReferenceCache | None = None
-
-    def enable_reference_cache(self, ttl: float) -> None:
-        """Cache processes, levels and product groups for `ttl` seconds (off by default).
-
-        Writes made through this client invalidate what they change; reports are never cached.
-        """
-        self.reference_cache = ReferenceCache(ttl, self._clock)
 
     @functools.cached_property
     def reports(self) -> ReportsService[M]:
@@ -184,6 +183,7 @@ class WATS(BaseClient[Sync]):
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
         breaker: BreakerSettings = DEFAULT_BREAKER,
+        cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
@@ -195,6 +195,7 @@ class WATS(BaseClient[Sync]):
             max_retries=max_retries,
             retry=retry,
             breaker=breaker,
+            cache_ttl=cache_ttl,
             clock=clock,
             random=random,
         )
@@ -218,6 +219,10 @@ class WATS(BaseClient[Sync]):
 
     def _execute(self, call: Call[T]) -> T:
         core, http, monotonic = self._core, self._http, self._clock.monotonic
+        hit, value = core.cached(call)
+        if hit:
+            cached: T = value
+            return cached
         exchange = core.prepare(http, call)
         while True:
             core.breaker.before_request()
@@ -235,6 +240,13 @@ class WATS(BaseClient[Sync]):
                 result: T = core.result(exchange, response)
                 return result
             self._sleep(delay)
+
+    def _iterate(self, pages: Pages[T]) -> Iterator[T]:
+        skip: int | None = 0
+        while skip is not None:
+            page = self._execute(pages.call(skip))
+            yield from page
+            skip = pages.next_skip(skip, page)
 
 
 class AsyncWATS(BaseClient[Async]):
@@ -254,6 +266,7 @@ class AsyncWATS(BaseClient[Async]):
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
         breaker: BreakerSettings = DEFAULT_BREAKER,
+        cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         random: Callable[[], float] = _random.random,
@@ -265,6 +278,7 @@ class AsyncWATS(BaseClient[Async]):
             max_retries=max_retries,
             retry=retry,
             breaker=breaker,
+            cache_ttl=cache_ttl,
             clock=clock,
             random=random,
         )
@@ -288,6 +302,10 @@ class AsyncWATS(BaseClient[Async]):
 
     async def _execute(self, call: Call[T]) -> T:
         core, http, monotonic = self._core, self._http, self._clock.monotonic
+        hit, value = core.cached(call)
+        if hit:
+            cached: T = value
+            return cached
         exchange = core.prepare(http, call)
         while True:
             core.breaker.before_request()
@@ -305,3 +323,11 @@ class AsyncWATS(BaseClient[Async]):
                 result: T = core.result(exchange, response)
                 return result
             await self._sleep(delay)
+
+    async def _iterate(self, pages: Pages[T]) -> AsyncIterator[T]:
+        skip: int | None = 0
+        while skip is not None:
+            page = await self._execute(pages.call(skip))
+            for item in page:
+                yield item
+            skip = pages.next_skip(skip, page)

@@ -43,9 +43,8 @@ async def test_cache_expires_and_writes_invalidate(
     clock = FakeClock()
     code = 600 + uuid.uuid4().int % 99
     async with AsyncWATS(
-        base_url="http://t", token=server_token, transport=transport, clock=clock
+        base_url="http://t", token=server_token, transport=transport, clock=clock, cache_ttl=60
     ) as client:
-        client.enable_reference_cache(ttl=60)
         first = await client.processes.list()
         assert {10, 50, 90, 100, 500, 510} <= {p.code for p in first}
         assert await client.processes.list() == first
@@ -68,8 +67,7 @@ async def test_cache_expires_and_writes_invalidate(
 
 def test_sync_client_over_a_socket(live_server: Any) -> None:
     code = 700 + uuid.uuid4().int % 99
-    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
-        client.enable_reference_cache(ttl=60)
+    with WATS(base_url=live_server.base_url, token=live_server.token, cache_ttl=60) as client:
         assert {10, 50, 90, 100, 500, 510} <= {p.code for p in client.processes.list()}
         saved = client.processes.save(
             ProcessDefinition(code=code, name="Over a socket", is_wip_operation=True)
