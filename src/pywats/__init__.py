@@ -34,7 +34,6 @@ from pywats._exceptions import (
     ReportValidationError,
     UnprocessableEntityError,
     WATSError,
-    status_error_class,
 )
 from pywats._odata import Filter, Header, SubUnitField
 from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
@@ -49,6 +48,7 @@ from pywats._production import (
     SerialNumberType,
     Unit,
     UnitChange,
+    UnitKey,
     UnitPhase,
     UnitVerification,
     UnitVerificationGrade,
@@ -144,6 +144,7 @@ __all__ = [
     "UUTReport",
     "Unit",
     "UnitChange",
+    "UnitKey",
     "UnitPhase",
     "UnitVerification",
     "UnitVerificationGrade",
@@ -156,7 +157,6 @@ __all__ = [
     "correlation_id",
     "read_wsjf",
     "read_wsxf",
-    "status_error_class",
     "write_wsjf",
     "write_wsxf",
 ]

@@ -31,7 +31,6 @@ __all__ = [
     "ReportValidationError",
     "UnprocessableEntityError",
     "WATSError",
-    "status_error_class",
 ]
 
 

@@ -17,8 +17,8 @@ same JSON (unknown keys, key order, number types and date-time text included)::
 
 from pywats.report._codes import ChartType, CompOp, Status, StepGroup
 from pywats.report._header import (
-    Asset,
     AssetStats,
+    AssetUsage,
     Failure,
     MiscInfo,
     SubUnit,
@@ -67,8 +67,8 @@ from pywats.report._wsxf_write import write_wsxf
 __all__ = [
     "ActionStep",
     "AdditionalData",
-    "Asset",
     "AssetStats",
+    "AssetUsage",
     "Attachment",
     "BooleanMeasurement",
     "CallExeInfo",

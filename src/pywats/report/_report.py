@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pywats._exceptions import ReportValidationError
-from pywats.report._header import Asset, AssetStats, MiscInfo
+from pywats.report._header import AssetStats, AssetUsage, MiscInfo
 from pywats.report._node import Field, JSONObject, ListField, Node, TimeField
 from pywats.report._payloads import AdditionalData, Attachment
 from pywats.report._timestamp import Timestamp
@@ -44,7 +44,7 @@ class Report(Node):
     start = TimeField("start")
     start_utc = TimeField("startUTC")
     misc_infos = ListField("miscInfos", MiscInfo)
-    assets = ListField("assets", Asset)
+    assets = ListField("assets", AssetUsage)
     asset_stats = ListField("assetStats", AssetStats)
     attachments = ListField("binaryData", Attachment)
     additional_data = ListField("additionalData", AdditionalData)
@@ -97,9 +97,9 @@ class Report(Node):
         self.misc_infos.append(info)
         return info
 
-    def add_asset(self, serial_number: str, *, usage_count: int = 1) -> Asset:
+    def add_asset(self, serial_number: str, *, usage_count: int = 1) -> AssetUsage:
         """Record use of the registered test equipment `serial_number`."""
-        asset = Asset({"sn": serial_number, "usageCount": usage_count})
+        asset = AssetUsage({"sn": serial_number, "usageCount": usage_count})
         self.assets.append(asset)
         return asset
 
