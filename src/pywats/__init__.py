@@ -67,7 +67,7 @@ from pywats._retry import RetryPolicy
 from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
 from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
 from pywats._software import Package, PackageFile, StationPlan
-from pywats._wire import Setting
+from pywats._wire import Tag
 from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
 
 __version__ = "0.1.0"
@@ -131,10 +131,10 @@ __all__ = [
     "SerialNumberRecord",
     "SerialNumberStatistics",
     "SerialNumberType",
-    "Setting",
     "StationPlan",
     "StepAnalysisRow",
     "SubUnitField",
+    "Tag",
     "Ticket",
     "TicketAttachment",
     "TicketStatus",

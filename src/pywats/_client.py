@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import os
 import random as _random
-import time
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
 
-import anyio
 import httpx
 
 from pywats._analytics import AnalyticsService
@@ -170,7 +168,7 @@ class WATS(BaseClient[Sync]):
 
     Use as a context manager or call `close()` to release connections. `transport` replaces the
     network (an `httpx.MockTransport`, or an ASGI/WSGI transport to an in-process server);
-    `sleep` is called with the seconds to wait between retries.
+    `clock.sleep` waits between retries.
     """
 
     def __init__(
@@ -185,7 +183,6 @@ class WATS(BaseClient[Sync]):
         breaker: BreakerSettings = DEFAULT_BREAKER,
         cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
         super().__init__(
@@ -199,7 +196,6 @@ class WATS(BaseClient[Sync]):
             clock=clock,
             random=random,
         )
-        self._sleep = sleep
         self._http = httpx.Client(transport=transport, **self._http_options())
 
     def close(self) -> None:
@@ -230,7 +226,7 @@ class WATS(BaseClient[Sync]):
             try:
                 response = http.send(exchange.request)
             except httpx.HTTPError as error:
-                self._sleep(core.after_error(exchange, error, started))
+                self._clock.sleep(core.after_error(exchange, error, started))
                 continue
             except BaseException:
                 core.breaker.record_abandoned()
@@ -239,7 +235,7 @@ class WATS(BaseClient[Sync]):
             if delay is None:
                 result: T = core.result(exchange, response)
                 return result
-            self._sleep(delay)
+            self._clock.sleep(delay)
 
     def _iterate(self, pages: Pages[T]) -> Iterator[T]:
         skip: int | None = 0
@@ -253,7 +249,7 @@ class AsyncWATS(BaseClient[Async]):
     """Asynchronous WATS client (asyncio or trio); safe to share between tasks.
 
     Use as an async context manager or await `aclose()`. `transport` replaces the network;
-    `sleep` is awaited with the seconds to wait between retries.
+    `clock.async_sleep` waits between retries.
     """
 
     def __init__(
@@ -268,7 +264,6 @@ class AsyncWATS(BaseClient[Async]):
         breaker: BreakerSettings = DEFAULT_BREAKER,
         cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
         super().__init__(
@@ -282,7 +277,6 @@ class AsyncWATS(BaseClient[Async]):
             clock=clock,
             random=random,
         )
-        self._sleep = sleep
         self._http = httpx.AsyncClient(transport=transport, **self._http_options())
 
     async def aclose(self) -> None:
@@ -313,7 +307,7 @@ class AsyncWATS(BaseClient[Async]):
             try:
                 response = await http.send(exchange.request)
             except httpx.HTTPError as error:
-                await self._sleep(core.after_error(exchange, error, started))
+                await self._clock.async_sleep(core.after_error(exchange, error, started))
                 continue
             except BaseException:
                 core.breaker.record_abandoned()
@@ -322,7 +316,7 @@ class AsyncWATS(BaseClient[Async]):
             if delay is None:
                 result: T = core.result(exchange, response)
                 return result
-            await self._sleep(delay)
+            await self._clock.async_sleep(delay)
 
     async def _iterate(self, pages: Pages[T]) -> AsyncIterator[T]:
         skip: int | None = 0

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, segment
+from pywats._wire import Params, Tag, WireModel, dump, segment
 
 __all__ = [
     "ChildUnitCheck",
@@ -59,7 +59,7 @@ class Unit(WireModel):
     unit_phase_id: int | None = None
     unit_phase: str | None = None
     process_code: int | None = None
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     sub_units: list[Unit] = Field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
-"""What the domain services share: the JSON model base, tags (`Setting`) and request helpers."""
+"""What the domain services share: the JSON model base, tags (`Tag`) and request helpers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-__all__ = ["RESPONSE", "Params", "Setting", "WireModel", "dump", "items", "segment"]
+__all__ = ["RESPONSE", "Params", "Tag", "WireModel", "dump", "items", "segment"]
 
 RESPONSE = {"pywats_response": True}
 """Validation context of response bodies: the one place where unknown fields are welcome."""
@@ -63,7 +63,7 @@ def _field_names(model: type[BaseModel]) -> frozenset[str]:
 _FIELD_NAMES: dict[type[BaseModel], frozenset[str]] = {}
 
 
-class Setting(WireModel):
+class Tag(WireModel):
     """A tag on a product, revision, unit, asset or package.
 
     `change` applies when saving the owner: 3 deletes the key, anything else sets it.

@@ -33,7 +33,6 @@ def make_client(
         token=TOKEN,
         transport=transport,
         clock=clock,
-        sleep=clock.sleep,
         **options,
     )
     return client, transport, clock

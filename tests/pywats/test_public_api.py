@@ -59,7 +59,7 @@ EXPECTED = {
     "ProductRevision",
     "ProductSummary",
     "RevisionRelation",
-    "Setting",
+    "Tag",
     "ChildUnitCheck",
     "ChildUnitRequirement",
     "SerialNumberImport",

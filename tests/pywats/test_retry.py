@@ -23,7 +23,6 @@ def waits_for(*replies: httpx.Response | Exception, **options: Any) -> tuple[lis
         token="t",
         transport=transport,
         clock=clock,
-        sleep=clock.sleep,
         **options,
     ) as client:
         client.get_version()
@@ -107,7 +106,6 @@ def test_status_error_carries_the_response_and_its_retry_after(
             max_retries=0,
             transport=ScriptedTransport(reply),
             clock=clock,
-            sleep=clock.sleep,
         ) as client,
         pytest.raises(pywats.RateLimitError) as caught,
     ):

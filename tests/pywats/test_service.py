@@ -57,9 +57,7 @@ class Widgets(Service[M]):
 def sync_widgets(*replies: httpx.Response | Exception) -> tuple[Widgets[Any], ScriptedTransport]:
     transport = ScriptedTransport(*replies)
     clock = FakeClock()
-    client = pywats.WATS(
-        base_url="http://wats.test", token="t", transport=transport, sleep=clock.sleep
-    )
+    client = pywats.WATS(base_url="http://wats.test", token="t", transport=transport, clock=clock)
     return Widgets(client), transport
 
 
@@ -127,7 +125,7 @@ async def test_the_same_service_is_awaitable_on_the_async_client() -> None:
     transport = ScriptedTransport(httpx.Response(503), httpx.Response(200, json=rows))
     clock = FakeClock()
     async with pywats.AsyncWATS(
-        base_url="http://wats.test", token="t", transport=transport, sleep=clock.async_sleep
+        base_url="http://wats.test", token="t", transport=transport, clock=clock
     ) as client:
         widgets = Widgets(client)
         assert await widgets.query("PN") == [Unit(serialNumber="SN1", partNumber="PN")]
