@@ -68,7 +68,16 @@ from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpda
 from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
 from pywats._software import Package, PackageFile, StationPlan
 from pywats._wire import Tag
-from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
+from pywats.report import (
+    UURReport,
+    UUTReport,
+    read_wsjf,
+    read_wsjf_all,
+    read_wsxf,
+    read_wsxf_all,
+    write_wsjf,
+    write_wsxf,
+)
 
 __version__ = "0.1.0"
 
@@ -156,7 +165,9 @@ __all__ = [
     "__version__",
     "correlation_id",
     "read_wsjf",
+    "read_wsjf_all",
     "read_wsxf",
+    "read_wsxf_all",
     "write_wsjf",
     "write_wsxf",
 ]

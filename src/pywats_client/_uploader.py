@@ -129,9 +129,6 @@ class Uploader:
             except (CorruptItemError, ValueError) as exc:
                 await self._permanent(item, f"outbox item unusable: {exc}")
                 return
-            if isinstance(report, list):
-                await self._permanent(item, "outbox item holds several reports, expected one")
-                return
             started = time.monotonic()
             try:
                 await self.client.reports.submit(report)
