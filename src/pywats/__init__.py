@@ -9,7 +9,7 @@ from pywats._analytics_models import (
     TopFailedStep,
     YieldData,
 )
-from pywats._analytics_query import Dimensions, WATSFilter
+from pywats._analytics_query import Dimensions, WATSFilter, measurement_path
 from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
 from pywats._backoff import Backoff
 from pywats._breaker import BreakerSettings
@@ -164,6 +164,7 @@ __all__ = [
     "YieldData",
     "__version__",
     "correlation_id",
+    "measurement_path",
     "read_wsjf",
     "read_wsjf_all",
     "read_wsxf",

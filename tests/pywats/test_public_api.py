@@ -23,6 +23,7 @@ EXPECTED = {
     "NotGiven",
     "RetryPolicy",
     "correlation_id",
+    "measurement_path",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
