@@ -7,7 +7,7 @@ Safe to run again.
 
 from __future__ import annotations
 
-from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Setting, WATSError
+from pywats import WATS, BomItem, ConflictError, Product, ProductRevision, Tag, WATSError
 
 
 def main() -> None:
@@ -18,7 +18,7 @@ def main() -> None:
                     part_number=part_number,
                     name=name,
                     revisions=[ProductRevision(revision="A")],
-                    tags=[Setting(key="family", value="controllers")],
+                    tags=[Tag(key="family", value="controllers")],
                 )
             )
         client.products.upload_bom(

@@ -8,7 +8,7 @@ version of the package and revokes nothing else.
 
 from __future__ import annotations
 
-from pywats import WATS, Package, Setting, WATSError
+from pywats import WATS, Package, Tag, WATSError
 
 
 def main() -> None:
@@ -18,7 +18,7 @@ def main() -> None:
                 name="ICT program",
                 description="In-circuit test for PCB-100",
                 root_directory="C:/Tests/ICT",
-                tags=[Setting(key="line", value="Line 1")],
+                tags=[Tag(key="line", value="Line 1")],
             )
         )
         assert draft.package_id is not None

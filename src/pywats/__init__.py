@@ -16,8 +16,9 @@ if TYPE_CHECKING:
         TopFailedStep,
         YieldData,
     )
-    from pywats._analytics_query import Dimensions, WATSFilter
+    from pywats._analytics_query import Dimensions, WATSFilter, measurement_path
     from pywats._assets import Asset, AssetLogEntry, AssetStatus, AssetType
+    from pywats._backoff import Backoff
     from pywats._breaker import BreakerSettings
     from pywats._client import WATS, AsyncWATS
     from pywats._config import NOT_GIVEN, NotGiven
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
         ReportValidationError,
         UnprocessableEntityError,
         WATSError,
-        status_error_class,
     )
     from pywats._odata import Filter, Header, SubUnitField
     from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         SerialNumberType,
         Unit,
         UnitChange,
+        UnitKey,
         UnitPhase,
         UnitVerification,
         UnitVerificationGrade,
@@ -73,8 +74,17 @@ if TYPE_CHECKING:
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
     from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
     from pywats._software import Package, PackageFile, StationPlan
-    from pywats._wire import Setting
-    from pywats.report import UURReport, UUTReport, read_wsjf, read_wsxf, write_wsjf, write_wsxf
+    from pywats._wire import Tag
+    from pywats.report import (
+        UURReport,
+        UUTReport,
+        read_wsjf,
+        read_wsjf_all,
+        read_wsxf,
+        read_wsxf_all,
+        write_wsjf,
+        write_wsxf,
+    )
 
 _EXPORTS = {
     "pywats._analytics_models": (
@@ -86,8 +96,9 @@ _EXPORTS = {
         "TopFailedStep",
         "YieldData",
     ),
-    "pywats._analytics_query": ("Dimensions", "WATSFilter"),
+    "pywats._analytics_query": ("Dimensions", "WATSFilter", "measurement_path"),
     "pywats._assets": ("Asset", "AssetLogEntry", "AssetStatus", "AssetType"),
+    "pywats._backoff": ("Backoff",),
     "pywats._breaker": ("BreakerSettings",),
     "pywats._client": ("WATS", "AsyncWATS"),
     "pywats._config": ("NOT_GIVEN", "NotGiven"),
@@ -110,7 +121,6 @@ _EXPORTS = {
         "ReportValidationError",
         "UnprocessableEntityError",
         "WATSError",
-        "status_error_class",
     ),
     "pywats._odata": ("Filter", "Header", "SubUnitField"),
     "pywats._processes": ("Level", "ProcessDefinition", "ProcessInfo", "ProductGroup"),
@@ -125,6 +135,7 @@ _EXPORTS = {
         "SerialNumberType",
         "Unit",
         "UnitChange",
+        "UnitKey",
         "UnitPhase",
         "UnitVerification",
         "UnitVerificationGrade",
@@ -143,12 +154,14 @@ _EXPORTS = {
     "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
     "pywats._scim": ("ScimEmail", "ScimName", "ScimUser", "ScimUserPage"),
     "pywats._software": ("Package", "PackageFile", "StationPlan"),
-    "pywats._wire": ("Setting",),
+    "pywats._wire": ("Tag",),
     "pywats.report": (
         "UURReport",
         "UUTReport",
         "read_wsjf",
+        "read_wsjf_all",
         "read_wsxf",
+        "read_wsxf_all",
         "write_wsjf",
         "write_wsxf",
     ),
@@ -170,6 +183,7 @@ __all__ = [
     "AssetType",
     "AsyncWATS",
     "AuthenticationError",
+    "Backoff",
     "BadRequestError",
     "BomItem",
     "BreakerSettings",
@@ -214,10 +228,10 @@ __all__ = [
     "SerialNumberRecord",
     "SerialNumberStatistics",
     "SerialNumberType",
-    "Setting",
     "StationPlan",
     "StepAnalysisRow",
     "SubUnitField",
+    "Tag",
     "Ticket",
     "TicketAttachment",
     "TicketStatus",
@@ -227,6 +241,7 @@ __all__ = [
     "UUTReport",
     "Unit",
     "UnitChange",
+    "UnitKey",
     "UnitPhase",
     "UnitVerification",
     "UnitVerificationGrade",
@@ -237,9 +252,11 @@ __all__ = [
     "YieldData",
     "__version__",
     "correlation_id",
+    "measurement_path",
     "read_wsjf",
+    "read_wsjf_all",
     "read_wsxf",
-    "status_error_class",
+    "read_wsxf_all",
     "write_wsjf",
     "write_wsxf",
 ]

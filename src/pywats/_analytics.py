@@ -128,7 +128,8 @@ class AnalyticsService(Service[M]):
     def measurements(
         self, paths: str | Sequence[str], filter: WATSFilter | None = None
     ) -> Call[list[MeasurementData]]:
-        """Raw values of the measurement paths (`¶`-separated step names), newest first."""
+        """Raw values of the measurement paths (`¶`-separated step names, built with
+        `measurement_path`), newest first."""
         return Call(
             "POST",
             "/api/App/Measurements",

@@ -14,7 +14,14 @@ from pydantic.alias_generators import to_camel
 
 from pywats._wire import dump
 
-__all__ = ["DATE_GROUPING", "Dimensions", "PeriodUnit", "WATSFilter"]
+__all__ = [
+    "DATE_GROUPING",
+    "PATH_SEPARATOR",
+    "Dimensions",
+    "PeriodUnit",
+    "WATSFilter",
+    "measurement_path",
+]
 
 PeriodUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
 DATE_GROUPING: dict[str, int] = {
@@ -186,3 +193,23 @@ class Dimensions:
 
     def __hash__(self) -> int:
         return hash((self._items, self._grouping))
+
+
+PATH_SEPARATOR = "\u00b6"
+"""`¶`: joins step names in measurement paths (doubled before a measurement name)."""
+
+
+def measurement_path(*steps: str, measurement: str | None = None) -> str:
+    """The analytics path of a step's measurement: step names from the root down joined by
+    `¶`, then `¶¶` and the measurement's name for one of a multi-measurement step, e.g.
+    `measurement_path("Main", "Power", "Rails", measurement="3V3")`. Wildcards (`%`, `_`) and
+    `;` between alternatives pass through. Raises ValueError for no steps or a name holding `¶`.
+    """
+    if not steps:
+        raise ValueError("measurement_path: expected at least one step name")
+    names = [*steps, *([] if measurement is None else [measurement])]
+    for name in names:
+        if PATH_SEPARATOR in name:
+            raise ValueError(f"measurement_path: {name!r} contains the separator {PATH_SEPARATOR}")
+    path = PATH_SEPARATOR.join(steps)
+    return path if measurement is None else f"{path}{PATH_SEPARATOR * 2}{measurement}"

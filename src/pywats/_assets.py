@@ -15,7 +15,7 @@ from pydantic import Field
 
 from pywats._odata import Filter, query_options
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, items, segment
+from pywats._wire import Params, Tag, WireModel, dump, items, segment
 
 __all__ = ["Asset", "AssetLogEntry", "AssetStatus", "AssetType", "AssetsService"]
 
@@ -60,7 +60,7 @@ class Asset(WireModel):
     next_maintenance_date: datetime | None = None
     total_count: int | None = None
     running_count: int | None = None
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     asset_type: AssetType | None = None
     asset_children: list[Asset] = Field(default_factory=list)
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import os
 import random as _random
-import time
 from abc import abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, TypeVar
 
-import anyio
 import httpx
 
 from pywats._analytics import AnalyticsService
@@ -34,7 +32,7 @@ from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
 from pywats._rootcause import RootCauseService
 from pywats._scim import ScimService
-from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
 from pywats._software import SoftwareService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
@@ -49,6 +47,8 @@ class BaseClient(Service[M]):
     Arguments (keyword-only): `base_url` and `token` fall back to `WATS_BASE_URL` and
     `WATS_AUTH_TOKEN` when omitted; `timeout` is seconds per request (None = no timeout, default
     30); `max_retries` overrides `retry.max_retries`; `retry` and `breaker` are the policies;
+    `cache_ttl` (seconds, default None = off) caches processes, levels and product groups, and
+    writes through this client invalidate what they change (reports are never cached);
     `clock` and `random` exist so tests can control time and jitter.
     """
 
@@ -61,6 +61,7 @@ class BaseClient(Service[M]):
         max_retries: int | NotGiven,
         retry: RetryPolicy,
         breaker: BreakerSettings,
+        cache_ttl: float | None,
         clock: Clock,
         random: Callable[[], float],
     ) -> None:
@@ -76,6 +77,7 @@ class BaseClient(Service[M]):
             breaker=CircuitBreaker(host, breaker, clock.monotonic),
             clock=clock,
             random=random,
+            cache=None if cache_ttl is None else ReferenceCache(cache_ttl, clock),
         )
 
     @property
@@ -110,6 +112,10 @@ class BaseClient(Service[M]):
     def _execute(self, call: Call[Any]) -> Any:
         """Run `call` with retries; `T` for the sync twin, an awaitable of `T` for the async."""
 
+    @abstractmethod
+    def _iterate(self, pages: Pages[Any]) -> Any:
+        """Every item of every page; an iterator for the sync twin, an async one for the async."""
+
     def _http_options(self) -> dict[str, Any]:
         return {
             "base_url": self._config.base_url,
@@ -122,14 +128,6 @@ class BaseClient(Service[M]):
         }
 
     _http: httpx.Client | httpx.AsyncClient
-    reference_cache: ReferenceCache | None = None
-
-    def enable_reference_cache(self, ttl: float) -> None:
-        """Cache processes, levels and product groups for `ttl` seconds (off by default).
-
-        Writes made through this client invalidate what they change; reports are never cached.
-        """
-        self.reference_cache = ReferenceCache(ttl, self._clock)
 
     @functools.cached_property
     def reports(self) -> ReportsService[M]:
@@ -187,7 +185,7 @@ class WATS(BaseClient[Sync]):
 
     Use as a context manager or call `close()` to release connections. `transport` replaces the
     network (an `httpx.MockTransport`, or an ASGI/WSGI transport to an in-process server);
-    `sleep` is called with the seconds to wait between retries.
+    `clock.sleep` waits between retries.
     """
 
     def __init__(
@@ -200,8 +198,8 @@ class WATS(BaseClient[Sync]):
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
         breaker: BreakerSettings = DEFAULT_BREAKER,
+        cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
         super().__init__(
@@ -211,10 +209,10 @@ class WATS(BaseClient[Sync]):
             max_retries=max_retries,
             retry=retry,
             breaker=breaker,
+            cache_ttl=cache_ttl,
             clock=clock,
             random=random,
         )
-        self._sleep = sleep
         self._http: httpx.Client = httpx.Client(transport=transport, **self._http_options())
 
     def close(self) -> None:
@@ -234,6 +232,10 @@ class WATS(BaseClient[Sync]):
 
     def _execute(self, call: Call[T]) -> T:
         core, http, monotonic = self._core, self._http, self._clock.monotonic
+        hit, value = core.cached(call)
+        if hit:
+            cached: T = value
+            return cached
         exchange = core.prepare(http, call)
         while True:
             core.breaker.before_request()
@@ -241,7 +243,7 @@ class WATS(BaseClient[Sync]):
             try:
                 response = http.send(exchange.request)
             except httpx.HTTPError as error:
-                self._sleep(core.after_error(exchange, error, started))
+                self._clock.sleep(core.after_error(exchange, error, started))
                 continue
             except BaseException:
                 core.breaker.record_abandoned()
@@ -250,14 +252,21 @@ class WATS(BaseClient[Sync]):
             if delay is None:
                 result: T = core.result(exchange, response)
                 return result
-            self._sleep(delay)
+            self._clock.sleep(delay)
+
+    def _iterate(self, pages: Pages[T]) -> Iterator[T]:
+        skip: int | None = 0
+        while skip is not None:
+            page = self._execute(pages.call(skip))
+            yield from page
+            skip = pages.next_skip(skip, page)
 
 
 class AsyncWATS(BaseClient[Async]):
     """Asynchronous WATS client (asyncio or trio); safe to share between tasks.
 
     Use as an async context manager or await `aclose()`. `transport` replaces the network;
-    `sleep` is awaited with the seconds to wait between retries.
+    `clock.async_sleep` waits between retries.
     """
 
     def __init__(
@@ -270,8 +279,8 @@ class AsyncWATS(BaseClient[Async]):
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
         breaker: BreakerSettings = DEFAULT_BREAKER,
+        cache_ttl: float | None = None,
         clock: Clock = SYSTEM_CLOCK,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
         super().__init__(
@@ -281,10 +290,10 @@ class AsyncWATS(BaseClient[Async]):
             max_retries=max_retries,
             retry=retry,
             breaker=breaker,
+            cache_ttl=cache_ttl,
             clock=clock,
             random=random,
         )
-        self._sleep = sleep
         self._http: httpx.AsyncClient = httpx.AsyncClient(
             transport=transport, **self._http_options()
         )
@@ -306,6 +315,10 @@ class AsyncWATS(BaseClient[Async]):
 
     async def _execute(self, call: Call[T]) -> T:
         core, http, monotonic = self._core, self._http, self._clock.monotonic
+        hit, value = core.cached(call)
+        if hit:
+            cached: T = value
+            return cached
         exchange = core.prepare(http, call)
         while True:
             core.breaker.before_request()
@@ -313,7 +326,7 @@ class AsyncWATS(BaseClient[Async]):
             try:
                 response = await http.send(exchange.request)
             except httpx.HTTPError as error:
-                await self._sleep(core.after_error(exchange, error, started))
+                await self._clock.async_sleep(core.after_error(exchange, error, started))
                 continue
             except BaseException:
                 core.breaker.record_abandoned()
@@ -322,4 +335,12 @@ class AsyncWATS(BaseClient[Async]):
             if delay is None:
                 result: T = core.result(exchange, response)
                 return result
-            await self._sleep(delay)
+            await self._clock.async_sleep(delay)
+
+    async def _iterate(self, pages: Pages[T]) -> AsyncIterator[T]:
+        skip: int | None = 0
+        while skip is not None:
+            page = await self._execute(pages.call(skip))
+            for item in page:
+                yield item
+            skip = pages.next_skip(skip, page)

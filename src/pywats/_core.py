@@ -1,9 +1,9 @@
 """The I/O-free half of the client, shared by `WATS` and `AsyncWATS`.
 
-It turns a `Call` into an httpx request, decides after each attempt whether to retry and how
-long to wait, feeds the circuit breaker, logs, maps error statuses to the exception tree and
-validates response bodies. httpx exceptions are translated here and nowhere else. The twins only
-send, sleep and loop.
+It turns a `Call` into an httpx request, serves and fills the reference cache, decides after each
+attempt whether to retry and how long to wait, feeds the circuit breaker, logs, maps error
+statuses to the exception tree and validates response bodies. httpx exceptions are translated
+here and nowhere else. The twins only send, sleep and loop.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +22,7 @@ import httpx
 import pydantic
 
 from pywats._breaker import CircuitBreaker
+from pywats._cache import ReferenceCache
 from pywats._clock import Clock
 from pywats._exceptions import (
     APIConnectionError,
@@ -33,6 +34,7 @@ from pywats._exceptions import (
 )
 from pywats._retry import RetryPolicy, is_retryable_status, parse_retry_after
 from pywats._service import Call
+from pywats._wire import RESPONSE
 
 __all__ = ["ClientCore", "Exchange", "correlation_id"]
 
@@ -81,11 +83,19 @@ class ClientCore:
         breaker: CircuitBreaker,
         clock: Clock,
         random: Callable[[], float],
+        cache: ReferenceCache | None = None,
     ) -> None:
         self.retry = retry
         self.breaker = breaker
+        self.cache = cache
         self._clock = clock
         self._random = random
+
+    def cached(self, call: Call[Any]) -> tuple[bool, Any]:
+        """`(True, value)` when the cache holds a fresh answer to `call`, else `(False, None)`."""
+        if self.cache is None or call.cache is None:
+            return False, None
+        return self.cache.get(call.cache, _cache_key(call))
 
     def prepare(self, http: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> Exchange:
         """Build the request (once; retries resend it) with its correlation id."""
@@ -123,8 +133,10 @@ class ClientCore:
             self.breaker.record_success()
         if not is_retryable_status(status) or not self._may_retry(ex):
             return None
-        wait = parse_retry_after(response.headers.get("Retry-After"), now=self._clock.time())
-        return self._next_delay(ex, wait)
+        return self._next_delay(ex, self._retry_after(response))
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        return parse_retry_after(response.headers.get("Retry-After"), now=self._clock.time())
 
     def after_error(self, ex: Exchange, error: Exception, started: float) -> float:
         """Record a failed attempt; return the wait before retrying or raise the SDK error."""
@@ -150,9 +162,20 @@ class ClientCore:
         return cls(message, method=method, url=url, correlation_id=cid)
 
     def result(self, ex: Exchange, response: httpx.Response) -> Any:
-        """The parsed body of a final response, or the status error it stands for."""
+        """The parsed body of a final response, or the status error it stands for. A read of a
+        cached family is remembered; a write invalidates the family it changes."""
         if response.status_code >= 400:
             raise self._status_error(ex, response)
+        value = self._body(ex, response)
+        call, cache = ex.call, self.cache
+        if cache is not None:
+            if call.cache is not None:
+                cache.put(call.cache, _cache_key(call), value)
+            if call.invalidates is not None:
+                cache.invalidate(call.invalidates)
+        return value
+
+    def _body(self, ex: Exchange, response: httpx.Response) -> Any:
         returns = ex.call.returns
         if returns is None:
             return None
@@ -165,7 +188,7 @@ class ClientCore:
                 return adapter.validate_python(None)
             if returns is str and "json" not in response.headers.get("Content-Type", ""):
                 return _text_or_json_string(response)
-            return adapter.validate_json(body)
+            return adapter.validate_json(body, context=RESPONSE)
         except pydantic.ValidationError as error:
             raise APIResponseValidationError(
                 _validation_detail(error),
@@ -193,6 +216,8 @@ class ClientCore:
             url=str(ex.request.url),
             correlation_id=_response_correlation(ex, response),
             body=body,
+            response=response,
+            retry_after=self._retry_after(response),
         )
 
     def _log(self, ex: Exchange, outcome: str, started: float) -> None:
@@ -206,6 +231,11 @@ class ClientCore:
                 (self._clock.monotonic() - started) * 1000.0,
                 ex.correlation_id,
             )
+
+
+def _cache_key(call: Call[Any]) -> Hashable:
+    params = tuple(sorted(call.params.items())) if call.params else ()
+    return (call.method, call.path, params)
 
 
 @lru_cache(maxsize=256)

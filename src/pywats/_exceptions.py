@@ -2,14 +2,16 @@
 
 Every error the SDK raises derives from `WATSError`. Transport failures become
 `APIConnectionError` (or its `APITimeoutError` subclass); an HTTP error status becomes the
-`APIStatusError` subclass for that status, carrying the server's message and the request's
-correlation id. Third-party (httpx) exceptions never escape: they are translated at the client's
-transport boundary.
+`APIStatusError` subclass for that status, carrying the server's message, the request's
+correlation id and the response (headers, `retry_after`). Other third-party (httpx) exceptions
+never escape: they are translated at the client's transport boundary.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -29,7 +31,6 @@ __all__ = [
     "ReportValidationError",
     "UnprocessableEntityError",
     "WATSError",
-    "status_error_class",
 ]
 
 
@@ -111,7 +112,9 @@ class APIStatusError(WATSError):
     """The server answered with an error status (4xx/5xx).
 
     `message` is the server's own error text when it sent one; `body` is the decoded JSON body
-    (or the text when it is not JSON, or None when empty).
+    (or the text when it is not JSON, or None when empty). `response` is the response itself
+    (headers included), as httpx's status errors carry it; `retry_after` is its `Retry-After`
+    in seconds (None when absent or unreadable), parsed once by the client.
     """
 
     def __init__(
@@ -123,6 +126,8 @@ class APIStatusError(WATSError):
         url: str,
         correlation_id: str | None = None,
         body: Any = None,
+        response: httpx.Response | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(
             f"{status_code} {method} {url}: {message} (correlation id {correlation_id})"
@@ -133,6 +138,13 @@ class APIStatusError(WATSError):
         self.url = url
         self.correlation_id = correlation_id
         self.body = body
+        self.response = response
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (empty for an error built without a response)."""
+        return httpx.Headers() if self.response is None else self.response.headers
 
 
 class BadRequestError(APIStatusError):

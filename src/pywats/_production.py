@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, segment
+from pywats._wire import Params, Tag, WireModel, dump, segment
 
 __all__ = [
     "ChildUnitCheck",
@@ -31,12 +31,18 @@ __all__ = [
     "SerialNumberType",
     "Unit",
     "UnitChange",
+    "UnitKey",
     "UnitPhase",
     "UnitVerification",
     "UnitVerificationGrade",
 ]
 
-UnitKey = tuple[str, str]
+
+class UnitKey(NamedTuple):
+    """A unit's identity: serial number and part number (a plain `(sn, pn)` tuple also works)."""
+
+    serial_number: str
+    part_number: str
 
 
 class Unit(WireModel):
@@ -53,7 +59,7 @@ class Unit(WireModel):
     unit_phase_id: int | None = None
     unit_phase: str | None = None
     process_code: int | None = None
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     sub_units: list[Unit] = Field(default_factory=list)
 
 
@@ -199,8 +205,9 @@ class UnitVerificationGrade(WireModel):
     results: list[UnitVerification] = Field(default_factory=list)
 
 
-def _pair(prefix: str, key: UnitKey) -> dict[str, str]:
-    return {f"{prefix}SerialNumber": key[0], f"{prefix}PartNumber": key[1]}
+def _pair(prefix: str, key: UnitKey | tuple[str, str]) -> dict[str, str]:
+    serial_number, part_number = key
+    return {f"{prefix}SerialNumber": serial_number, f"{prefix}PartNumber": part_number}
 
 
 class ProductionService(Service[M]):
@@ -287,13 +294,17 @@ class ProductionService(Service[M]):
         return Call("PUT", "/api/Production/SetUnitProcess", params=params)
 
     @endpoint
-    def add_child(self, parent: UnitKey, child: UnitKey) -> Call[None]:
+    def add_child(
+        self, parent: UnitKey | tuple[str, str], child: UnitKey | tuple[str, str]
+    ) -> Call[None]:
         """Build unit `child` into unit `parent`, each given as (serial number, part number)."""
         params = {**_pair("parent", parent), **_pair("child", child)}
         return Call("POST", "/api/Production/AddChildUnit", params=params)
 
     @endpoint
-    def remove_child(self, parent: UnitKey, child: UnitKey) -> Call[None]:
+    def remove_child(
+        self, parent: UnitKey | tuple[str, str], child: UnitKey | tuple[str, str]
+    ) -> Call[None]:
         params = {**_pair("parent", parent), **_pair("child", child)}
         return Call("POST", "/api/Production/RemoveChildUnit", params=params)
 
@@ -346,7 +357,7 @@ class ProductionService(Service[M]):
         type_name: str,
         quantity: int = 1,
         *,
-        reference: UnitKey | None = None,
+        reference: UnitKey | tuple[str, str] | None = None,
         station_name: str | None = None,
     ) -> Call[list[str]]:
         """Allocate the next `quantity` numbers of a type; ConflictError when exhausted.
@@ -374,13 +385,11 @@ class ProductionService(Service[M]):
         return Call("GET", path, params=params, returns=list[SerialNumberRecord])
 
     @endpoint
-    def serial_numbers_for(self, type_name: str, unit: UnitKey) -> Call[list[SerialNumberRecord]]:
+    def serial_numbers_for(
+        self, type_name: str, unit: UnitKey | tuple[str, str]
+    ) -> Call[list[SerialNumberRecord]]:
         """Numbers taken from a type for reference unit `unit`."""
-        params = {
-            "typeName": type_name,
-            "referenceSerialNumber": unit[0],
-            "referencePartNumber": unit[1],
-        }
+        params = {"typeName": type_name, **_pair("reference", unit)}
         path = "/api/Production/SerialNumbers/ByReference"
         return Call("GET", path, params=params, returns=list[SerialNumberRecord])
 

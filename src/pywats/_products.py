@@ -16,7 +16,7 @@ from pydantic.alias_generators import to_pascal
 
 from pywats._processes import ProductGroup
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Setting, WireModel, dump, segment
+from pywats._wire import Tag, WireModel, dump, segment
 
 __all__ = [
     "BomItem",
@@ -43,7 +43,7 @@ class ProductRevision(WireModel):
     description: str | None = None
     state: int = 1
     xml_data: str | None = None
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
 
 
 class Product(WireModel):
@@ -58,7 +58,7 @@ class Product(WireModel):
     xml_data: str | None = None
     product_category_name: str | None = None
     revisions: list[ProductRevision] = Field(default_factory=list)
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
 
 
 class ProductSummary(WireModel):
@@ -298,17 +298,17 @@ class ProductsService(Service[M]):
         return Call("GET", path, params=params, returns=list[RevisionRelation])
 
     @endpoint
-    def tags(self, part_number: str, revision: str | None = None) -> Call[list[Setting]]:
+    def tags(self, part_number: str, revision: str | None = None) -> Call[list[Tag]]:
         """The tags of a product, or of one of its revisions."""
         if revision is None:
             path, params = "GetProductTags", {"partNumber": part_number}
         else:
             path, params = "GetRevisionTags", {"partNumber": part_number, "revision": revision}
-        return Call("GET", f"/api/internal/Product/{path}", params=params, returns=list[Setting])
+        return Call("GET", f"/api/internal/Product/{path}", params=params, returns=list[Tag])
 
     @endpoint
     def set_tags(
-        self, part_number: str, tags: Sequence[Setting], revision: str | None = None
+        self, part_number: str, tags: Sequence[Tag], revision: str | None = None
     ) -> Call[None]:
         """Make `tags` the complete tag set of a product (or of one revision)."""
         body = [dump(tag) for tag in tags]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Annotated, Any, overload
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
 from pywats._odata import Filter, query_options
-from pywats._service import Async, Call, M, Service, Sync, endpoint
+from pywats._service import Call, M, Pages, Service, endpoint, paginated
 from pywats._wire import WireModel, items
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
 
@@ -126,43 +126,13 @@ class ReportsService(Service[M]):
         }
         return Call("GET", "/api/Report/Query/Header", returns=list[ReportHeader], params=params)
 
-    @overload
+    @paginated
     def iter_headers(
-        self: ReportsService[Sync], filter: Filter | str | None = None, *, page_size: int = 500
-    ) -> Iterator[ReportHeader]: ...
-    @overload
-    def iter_headers(
-        self: ReportsService[Async], filter: Filter | str | None = None, *, page_size: int = 500
-    ) -> AsyncIterator[ReportHeader]: ...
-
-    def iter_headers(self, filter: Filter | str | None = None, *, page_size: int = 500) -> Any:
+        self, filter: Filter | str | None = None, *, page_size: int = 500
+    ) -> Pages[ReportHeader]:
         """Every matching header, fetched `page_size` at a time (newest first, stable order)."""
         order = "start desc,timeStamp desc"
-
-        def page(skip: int) -> Any:
-            return self.query_headers(filter, top=page_size, skip=skip, orderby=order)
-
-        if self._is_async:
-
-            async def pages() -> AsyncIterator[ReportHeader]:
-                skip = 0
-                while True:
-                    rows = await page(skip)
-                    for row in rows:
-                        yield row
-                    if len(rows) < page_size:
-                        return
-                    skip += page_size
-
-            return pages()
-
-        def sync_pages() -> Iterator[ReportHeader]:
-            skip = 0
-            while True:
-                rows = page(skip)
-                yield from rows
-                if len(rows) < page_size:
-                    return
-                skip += page_size
-
-        return sync_pages()
+        query = ReportsService.query_headers.describe
+        return Pages(
+            lambda skip: query(self, filter, top=page_size, skip=skip, orderby=order), page_size
+        )

@@ -2,9 +2,9 @@
 
 Retried: connection errors and timeouts, and the statuses 408, 429 and 5xx. A request that is
 not idempotent (a POST not marked idempotent) is never retried, whatever the failure. The wait is
-the server's `Retry-After` (seconds or HTTP-date) capped at `retry_after_cap`, else exponential
-backoff with full jitter: uniform in `[0, min(backoff_cap, backoff_base * 2**(n-1))]` before
-retry `n`.
+the server's `Retry-After` (seconds or HTTP-date) capped at `retry_after_cap`, else the one
+`Backoff` formula with full jitter: uniform in `[0, min(backoff_cap, backoff_base * 2**(n-1))]`
+before retry `n`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timezone
 from email.utils import parsedate_to_datetime
 
+from pywats._backoff import Backoff
 from pywats._exceptions import ConfigurationError
 
 __all__ = ["DEFAULT_RETRY", "RetryPolicy", "is_retryable_status", "parse_retry_after"]
@@ -64,8 +65,7 @@ class RetryPolicy:
         """Seconds to wait before retry `retry_number` (1-based)."""
         if retry_after is not None:
             return min(retry_after, self.retry_after_cap)
-        ceiling = min(self.backoff_cap, self.backoff_base * 2.0 ** (retry_number - 1))
-        return random() * ceiling
+        return Backoff(self.backoff_base, self.backoff_cap, random=random).delay(retry_number)
 
 
 DEFAULT_RETRY = RetryPolicy()

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, items
+from pywats._wire import Params, Tag, WireModel, dump, items
 
 __all__ = ["RootCauseService", "Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"]
 
@@ -59,7 +59,7 @@ class Ticket(WireModel):
     origin: str | None = None
     report_uuid: str | None = None
     progress: str | None = None
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     ticket_id: str | None = None
     ticket_number: int | None = None
     status: int | None = None

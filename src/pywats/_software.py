@@ -12,10 +12,10 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Setting, WireModel, dump, items
+from pywats._wire import Params, Tag, WireModel, dump, items
 
 __all__ = ["Package", "PackageFile", "SoftwareService", "StationPlan"]
 
@@ -41,7 +41,7 @@ class Package(WireModel):
     install_on_root: bool = False
     root_directory: str | None = None
     priority: int = 0
-    tags: list[Setting] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     package_id: str | None = None
     version: int | None = None
     status: str | None = None
@@ -52,7 +52,7 @@ class Package(WireModel):
     files: list[PackageFile] = Field(default_factory=list)
 
 
-class StationPlan(BaseModel):
+class StationPlan(WireModel):
     """What a station should do: `install` these packages, `remove` these installed ids."""
 
     install: list[Package]

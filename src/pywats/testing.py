@@ -3,7 +3,7 @@
 clock = FakeClock()
 transport = ScriptedTransport(httpx.Response(503), httpx.Response(200, json="2025.3.9.824"))
 with WATS(base_url="http://wats.test", token="t", transport=transport,
-          clock=clock, sleep=clock.sleep) as client:
+          clock=clock) as client:
     assert client.get_version() == "2025.3.9.824"
 assert len(transport.requests) == 2 and len(clock.sleeps) == 1
 """
@@ -72,7 +72,7 @@ class ScriptedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 class FakeClock:
-    """A clock that moves only when told: pass it as `clock=` and its `sleep` as `sleep=`.
+    """A clock that moves only when told, recording the waits: pass it as `clock=`.
 
     `monotonic()` starts at 0; `time()` (Unix seconds, used for `Retry-After` dates) starts at
     `wall_start`. Every sleep is recorded in `sleeps` and advances both.

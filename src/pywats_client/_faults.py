@@ -11,6 +11,8 @@ import itertools
 import os
 import signal
 
+import httpx
+
 __all__ = ["FAULT_POINTS", "NO_FAULTS", "Faults"]
 
 #: The points, in pipeline order.
@@ -58,6 +60,28 @@ class Faults:
         """Kill this process with SIGKILL if `point` is armed and reached for the n-th time."""
         if point == self.point and next(self._count) >= self.hit:
             os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+    def around(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport | None:
+        """`transport` as the SDK client should use it: unchanged unless `after_http_send` is
+        armed, which can only be reached inside the transport (a POST answered, not yet read)."""
+        if self.point != "after_http_send":
+            return transport
+        return _SendFaultTransport(transport or httpx.AsyncHTTPTransport(), self)
+
+
+class _SendFaultTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, faults: Faults) -> None:
+        self.inner = inner
+        self.faults = faults
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "POST":
+            self.faults.reached("after_http_send")
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 NO_FAULTS = Faults()

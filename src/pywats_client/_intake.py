@@ -17,6 +17,7 @@ from pathlib import Path
 import anyio
 from anyio.abc import ObjectReceiveStream
 
+from pywats import Backoff
 from pywats_client._config import ConverterConfig
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._identity import Station
@@ -56,7 +57,7 @@ class Intake:
         metrics: Metrics,
         faults: Faults = NO_FAULTS,
         on_accepted: Callable[[], None] = lambda: None,
-        retry_delay: Callable[[int], float] = lambda n: min(30.0, 0.5 * 2**n),
+        backoff: Backoff,
     ) -> None:
         self.converters = converters
         self.station = station
@@ -66,7 +67,7 @@ class Intake:
         self.watcher = watcher
         self.metrics = metrics
         self.faults = faults
-        self.retry_delay = retry_delay
+        self.backoff = backoff
         self.on_accepted = on_accepted
         self.state = IntakeState()
         self._disk_failures = 0
@@ -182,7 +183,7 @@ class Intake:
         """The outbox cannot write (full, read-only, I/O error): back off and look again; the
         file stays in the watch folder, so nothing is lost."""
         self._disk_failures += 1
-        delay = self.retry_delay(self._disk_failures)
+        delay = self.backoff.delay(self._disk_failures)
         self.state.disk_error = f"{exc.strerror or exc} ({path.name})"
         self.metrics.inc("disk_errors_total")
         _log.error("outbox write failed for %s: %s; retrying in %.1f s", path, exc, delay)

@@ -20,8 +20,7 @@ from typing import Any
 import anyio
 import httpx
 
-from pywats import NOT_GIVEN, AsyncWATS, BreakerSettings, ConfigurationError
-from pywats_client._backoff import Backoff
+from pywats import NOT_GIVEN, AsyncWATS, Backoff, BreakerSettings, ConfigurationError
 from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
 from pywats_client._durable import DiskIO
@@ -36,7 +35,7 @@ from pywats_client._sdnotify import Notifier
 from pywats_client._store import Store
 from pywats_client._supervisor import supervise
 from pywats_client._token import TokenFollower
-from pywats_client._uploader import Uploader, UploadTransport
+from pywats_client._uploader import Uploader
 from pywats_client._watch import Ready, Watcher, WatchSpec
 from pywats_client._workers import Converted, ConverterPool, Job
 from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
@@ -44,6 +43,9 @@ from pywats_client.converters import ParameterError, UnknownConverterError, get_
 __all__ = ["Service"]
 
 _log = logging.getLogger(__name__)
+
+# Owned tasks that fail are restarted after 0.25–0.5 s at first, at most 30 s apart.
+_RESTART_BACKOFF = Backoff(0.5, 30.0, floor=0.5)
 
 
 def _specs(config: ClientConfig) -> list[WatchSpec]:
@@ -113,11 +115,15 @@ class Service:
                 # An open breaker fails fast until the next trial request, which comes no later
                 # than the retry cap: during an outage the server sees one request per cap.
                 breaker=BreakerSettings(cool_down=config.outbox.retry_max_seconds),
-                transport=UploadTransport(transport or httpx.AsyncHTTPTransport(), faults),
+                transport=faults.around(transport),
             )
         except ConfigurationError as exc:  # e.g. what the token file holds
             raise ConfigError(f"server: {exc}", {"server": str(exc)}) from None
-        self.backoff = Backoff(config.outbox.retry_base_seconds, config.outbox.retry_max_seconds)
+        # Uploads (and outbox/intake disk trouble) wait at least half the ceiling: jittered
+        # across stations, never a busy loop.
+        self.backoff = Backoff(
+            config.outbox.retry_base_seconds, config.outbox.retry_max_seconds, floor=0.5
+        )
         self.history = ErrorHistory()
         self.uploader = Uploader(
             self.outbox,
@@ -153,6 +159,7 @@ class Service:
             metrics=self.metrics,
             faults=self.faults,
             on_accepted=self.retried,
+            backoff=self.backoff,
         )
         return watcher, intake
 
@@ -427,7 +434,7 @@ class Service:
         group.cancel_scope.cancel()
 
     async def _supervised(self, name: str, run: Any) -> None:
-        await supervise(name, run, backoff=Backoff(0.5, 30.0), restarts=self.restarts)
+        await supervise(name, run, backoff=_RESTART_BACKOFF, restarts=self.restarts)
 
     async def _signals(self) -> None:
         with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:

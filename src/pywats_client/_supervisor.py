@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from pywats_client._backoff import Backoff
+from pywats import Backoff
 
 __all__ = ["supervise"]
 

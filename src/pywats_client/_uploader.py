@@ -12,64 +12,32 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import anyio
-import httpx
 
 from pywats import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     AsyncWATS,
+    Backoff,
     CircuitOpenError,
     ReportValidationError,
 )
 from pywats.report import read_wsjf
-from pywats_client._backoff import Backoff
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._history import ErrorHistory
 from pywats_client._logging import correlated
 from pywats_client._metrics import Metrics
 from pywats_client._outbox import CorruptItemError, Item, Outbox
 
-__all__ = ["TRANSIENT_STATUSES", "UploadTransport", "Uploader"]
+__all__ = ["TRANSIENT_STATUSES", "Uploader"]
 
 _log = logging.getLogger(__name__)
 
 #: Statuses retried forever; every other 4xx quarantines the item.
 TRANSIENT_STATUSES = frozenset({401, 403, 404, 408, 425, 429})
-
-
-@dataclass
-class _Attempt:
-    retry_after: float | None = None
-
-
-_attempt: ContextVar[_Attempt | None] = ContextVar("pywats_client_attempt", default=None)
-
-
-class UploadTransport(httpx.AsyncBaseTransport):
-    """Wraps the real transport: notes `Retry-After` for the uploader and marks the
-    `after_http_send` crash point once a report POST got its response head."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, faults: Faults = NO_FAULTS) -> None:
-        self.inner = inner
-        self.faults = faults
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        attempt = _attempt.get()
-        if attempt is not None:
-            value = response.headers.get("Retry-After", "")
-            attempt.retry_after = float(value) if value.strip().isdigit() else None
-        if request.method == "POST":
-            self.faults.reached("after_http_send")
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 @dataclass
@@ -187,11 +155,6 @@ class Uploader:
             except (CorruptItemError, ValueError) as exc:
                 await self._permanent(item, f"outbox item unusable: {exc}")
                 return
-            if isinstance(report, list):
-                await self._permanent(item, "outbox item holds several reports, expected one")
-                return
-            attempt = _Attempt()
-            token = _attempt.set(attempt)
             started = time.monotonic()
             try:
                 await self.client.reports.submit(report)
@@ -218,13 +181,11 @@ class Uploader:
                 return
             except APIStatusError as exc:
                 if exc.status_code in TRANSIENT_STATUSES or exc.status_code >= 500:
-                    await self._transient(item, str(exc), attempt.retry_after, answered=True)
+                    await self._transient(item, str(exc), exc.retry_after, answered=True)
                 else:
                     self.state.server_answers = True
                     await self._permanent(item, f"server rejected the report: {exc}")
                 return
-            finally:
-                _attempt.reset(token)
             self.faults.reached("after_2xx")
             await anyio.to_thread.run_sync(self.outbox.mark_delivered, item.id)
             self.faults.reached("after_ack")

@@ -12,10 +12,10 @@ from typing import Any
 
 from pywats import ReportFormatError
 from pywats.report import (
-    Report,
     UURReport,
     UUTReport,
     read_wsxf,
+    read_wsxf_all,
     report_from_json,
     write_wsjf,
     write_wsxf,
@@ -72,13 +72,12 @@ def parse_submission(body: bytes, format: str) -> Submission:
 
 def _read_wsxf(body: bytes) -> list[UUTReport | UURReport]:
     try:
-        read = read_wsxf(body)
+        reports = read_wsxf_all(body)
     except ReportFormatError as exc:
         message = str(exc)
         raise ApiError(400, message if message.startswith("WSXF") else f"WSXF {message}") from None
     except RecursionError:
         raise ApiError(400, "WSXF document: Step elements nested too deeply") from None
-    reports = read if isinstance(read, list) else [read]
     if not reports:
         raise ApiError(400, "WSXF Reports element: expected at least one Report element, got none")
     return reports
@@ -116,9 +115,8 @@ def convert_document(stored: StoredDocument, format: str) -> bytes:
     if stored.format == format:
         return stored.body
     if format == "wsjf":
-        read = read_wsxf(stored.body)
-        assert isinstance(read, Report), "WSXF documents are stored one report each"
-        return write_wsjf(read).encode("utf-8")
+        # WSXF documents are stored one report each.
+        return write_wsjf(read_wsxf(stored.body)).encode("utf-8")
     report = report_from_json(json.loads(stored.body))
     if report.type != "T":
         raise ApiError(

@@ -12,9 +12,10 @@ import httpx
 import pydantic
 import pytest
 
-from pywats import WATS, Dimensions, WATSFilter, YieldData
+from pywats import WATS, Dimensions, WATSFilter, YieldData, measurement_path
 from pywats.report import UUTReport
 from pywats.testing import ScriptedTransport
+from pywats_server.storage import extract_rows
 
 
 def test_dimensions_builder_is_immutable_and_renders_the_list() -> None:
@@ -133,3 +134,34 @@ def test_yield_and_top_failed_from_a_live_server(live_server: Any) -> None:
     )
     assert (total.fpy, total.spy, total.test_yield, total.retest_count) == (50.0, 100.0, 200 / 3, 1)
     assert (failed.step_name, failed.fail_count, failed.total_count) == ("3V3", 1, 3)
+
+
+def test_measurement_paths_are_built_with_the_separator() -> None:
+    assert measurement_path("Main", "Power", "3V3") == "Main¶Power¶3V3"
+    assert measurement_path("Main", "Rails", measurement="3V3") == "Main¶Rails¶¶3V3"
+    assert measurement_path("Main%") == "Main%"
+    with pytest.raises(ValueError, match="contains the separator"):
+        measurement_path("Main", "A¶B")
+    with pytest.raises(ValueError, match="at least one step name"):
+        measurement_path()
+
+
+def test_measurement_paths_match_the_ones_the_server_indexes() -> None:
+    report = UUTReport.new(
+        part_number="P1",
+        serial_number="S1",
+        revision="A",
+        process_code=10,
+        station_name="ST",
+        location="L",
+        purpose="P",
+    )
+    power = report.root.add_sequence("Power")
+    power.add_numeric("Vout", 5.0, low=4.5, high=5.5)
+    rails = power.add_multi_numeric("Rails")
+    rails.add_measurement("3V3", 3.3, low=3.2, high=3.4)
+    rows = extract_rows(report.raw, 100)
+    assert [m["path"] for m in rows.measurements] == [
+        measurement_path("MainSequence Callback", "Power", "Vout"),
+        measurement_path("MainSequence Callback", "Power", "Rails", measurement="3V3"),
+    ]

@@ -19,6 +19,7 @@ from pywats import (
     ConflictError,
     NotFoundError,
 )
+from pywats.testing import FakeClock
 
 NOW = datetime.now(timezone.utc)
 
@@ -274,16 +275,12 @@ async def test_an_upload_whose_answer_was_lost_is_retried(
 ) -> None:
     asset_id = await _registered(aclient, unique)
     transport = _LostFirstAnswer(asgi_transport)
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
+    clock = FakeClock()
     async with AsyncWATS(
-        base_url="http://wats.test", token=server_token, transport=transport, sleep=sleep
+        base_url="http://wats.test", token=server_token, transport=transport, clock=clock
     ) as flaky:
         await flaky.assets.upload_file(asset_id, "log.txt", b"serviced")
     assert [r.method for r in transport.requests] == ["POST", "POST"]
-    assert len(waits) == 1
+    assert len(clock.sleeps) == 1
     assert await aclient.assets.list_files(asset_id) == ["log.txt"]
     assert await aclient.assets.download_file(asset_id, "log.txt") == b"serviced"

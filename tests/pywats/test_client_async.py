@@ -25,7 +25,6 @@ def make_client(
         token="dG9rZW4=",
         transport=transport,
         clock=clock,
-        sleep=clock.async_sleep,
         random=lambda: 1.0,
         **options,
     )

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import pywats
+from pywats.testing import FakeClock
 
 TOKEN = "YXBpOnNlY3JldA=="
 
@@ -111,10 +112,10 @@ def test_connection_reset_by_a_real_peer_is_retried_then_raises() -> None:
 
     thread = threading.Thread(target=reset_everything, daemon=True)
     thread.start()
-    waits: list[float] = []
+    clock = FakeClock()
     port = listener.getsockname()[1]
     client = pywats.WATS(
-        base_url=f"http://127.0.0.1:{port}", token=TOKEN, max_retries=2, sleep=waits.append
+        base_url=f"http://127.0.0.1:{port}", token=TOKEN, max_retries=2, clock=clock
     )
     try:
         with client, pytest.raises(pywats.APIConnectionError) as caught:
@@ -125,20 +126,20 @@ def test_connection_reset_by_a_real_peer_is_retried_then_raises() -> None:
         listener.close()
     assert "3 attempt(s)" in str(caught.value)
     assert len(accepted) == 3
-    assert len(waits) == 2
+    assert len(clock.sleeps) == 2
 
 
 def test_a_server_that_never_answers_gives_api_timeout_error() -> None:
     with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts, never replies
         port = listener.getsockname()[1]
-        waits: list[float] = []
+        clock = FakeClock()
         client = pywats.WATS(
             base_url=f"http://127.0.0.1:{port}",
             token=TOKEN,
             timeout=0.2,
             max_retries=1,
-            sleep=waits.append,
+            clock=clock,
         )
         with client, pytest.raises(pywats.APITimeoutError, match=r"timed out after 2 attempt"):
             client.get_version()
-    assert len(waits) == 1
+    assert len(clock.sleeps) == 1

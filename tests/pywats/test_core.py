@@ -31,13 +31,13 @@ async def test_internal_calls_carry_the_base_url_as_referer(
     ) as client:
         code = 7000 + int(unique[:3], 16)
         saved = await client.processes.save(
-            ProcessDefinition(Code=code, Name=f"Referer {unique}", IsTestOperation=True)
+            ProcessDefinition(code=code, name=f"Referer {unique}", is_test_operation=True)
         )
-        await client.processes.delete(saved.ProcessID)
+        await client.processes.delete(saved.process_id)
         await client.processes.list()
 
     assert transport.referers["/api/internal/Process/PutProcess"] == "http://wats.test"
-    assert transport.referers[f"/api/internal/Process/DeleteProcess/{saved.ProcessID}"] == (
+    assert transport.referers[f"/api/internal/Process/DeleteProcess/{saved.process_id}"] == (
         "http://wats.test"
     )
     assert transport.referers["/api/App/Processes"] is None
@@ -46,7 +46,7 @@ async def test_internal_calls_carry_the_base_url_as_referer(
 def test_sync_client_reaches_internal_endpoints_over_a_socket(client: WATS, unique: str) -> None:
     code = 9000 + int(unique[:3], 16)
     saved = client.processes.save(
-        ProcessDefinition(Code=code, Name=f"Socket {unique}", IsTestOperation=True)
+        ProcessDefinition(code=code, name=f"Socket {unique}", is_test_operation=True)
     )
-    client.processes.delete(saved.ProcessID)
+    client.processes.delete(saved.process_id)
     assert all(p.code != code for p in client.processes.list())

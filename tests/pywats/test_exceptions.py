@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 import pywats
+from pywats.testing import ScriptedTransport
 
 
 @pytest.mark.parametrize(
@@ -25,7 +27,16 @@ import pywats
     ],
 )
 def test_status_maps_to_its_class(status: int, cls: type[pywats.APIStatusError]) -> None:
-    assert pywats.status_error_class(status) is cls
+    transport = ScriptedTransport(httpx.Response(status))
+    with (
+        pywats.WATS(
+            base_url="http://wats.test", token="t", transport=transport, max_retries=0
+        ) as c,
+        pytest.raises(pywats.APIStatusError) as caught,
+    ):
+        c.get_version()
+    assert type(caught.value) is cls
+    assert caught.value.status_code == status
 
 
 def test_every_error_is_a_wats_error() -> None:

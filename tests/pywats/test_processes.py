@@ -43,40 +43,38 @@ async def test_cache_expires_and_writes_invalidate(
     clock = FakeClock()
     code = 600 + uuid.uuid4().int % 99
     async with AsyncWATS(
-        base_url="http://t", token=server_token, transport=transport, clock=clock
+        base_url="http://t", token=server_token, transport=transport, clock=clock, cache_ttl=60
     ) as client:
-        client.enable_reference_cache(ttl=60)
         first = await client.processes.list()
         assert {10, 50, 90, 100, 500, 510} <= {p.code for p in first}
         assert await client.processes.list() == first
-        assert [lvl.levelName for lvl in await client.processes.levels()][:1] == ["PCBA"]
+        assert [lvl.level_name for lvl in await client.processes.levels()][:1] == ["PCBA"]
         await client.processes.levels()
         assert transport.paths.count("/api/App/Processes") == 1
         assert transport.paths.count("/api/App/Levels") == 1
         saved = await client.processes.save(
-            ProcessDefinition(Code=code, Name="Cached", IsWIPOperation=True)
+            ProcessDefinition(code=code, name="Cached", is_wip_operation=True)
         )
         assert code in {p.code for p in await client.processes.list()}
         assert transport.paths.count("/api/App/Processes") == 2
         clock.advance(61)
         await client.processes.levels()
         assert transport.paths.count("/api/App/Levels") == 2
-        assert saved.ProcessID is not None
-        await client.processes.delete(saved.ProcessID)
+        assert saved.process_id is not None
+        await client.processes.delete(saved.process_id)
         assert code not in {p.code for p in await client.processes.list()}
 
 
 def test_sync_client_over_a_socket(live_server: Any) -> None:
     code = 700 + uuid.uuid4().int % 99
-    with WATS(base_url=live_server.base_url, token=live_server.token) as client:
-        client.enable_reference_cache(ttl=60)
+    with WATS(base_url=live_server.base_url, token=live_server.token, cache_ttl=60) as client:
         assert {10, 50, 90, 100, 500, 510} <= {p.code for p in client.processes.list()}
         saved = client.processes.save(
-            ProcessDefinition(Code=code, Name="Over a socket", IsWIPOperation=True)
+            ProcessDefinition(code=code, name="Over a socket", is_wip_operation=True)
         )
-        assert saved.ProcessID is not None
+        assert saved.process_id is not None
         assert code in {p.code for p in client.processes.list()}  # the save invalidated the cache
-        client.processes.delete(saved.ProcessID)
+        client.processes.delete(saved.process_id)
         assert code not in {p.code for p in client.processes.list()}
         with pytest.raises(NotFoundError):
             client.processes.delete(str(uuid.uuid4()))

@@ -14,7 +14,7 @@ from pywats import (
     Product,
     ProductCategory,
     ProductRevision,
-    Setting,
+    Tag,
     Vendor,
 )
 
@@ -24,7 +24,7 @@ async def _board(client: AsyncWATS, pn: str, *revisions: str) -> Product:
         part_number=pn,
         name=f"Board {pn}",
         revisions=[ProductRevision(revision=r) for r in revisions],
-        tags=[Setting(key="family", value="controllers")],
+        tags=[Tag(key="family", value="controllers")],
     )
     return await client.products.save(product)
 
@@ -35,10 +35,10 @@ async def test_product_revisions_tags_and_state(aclient: AsyncWATS, unique: str)
     saved = await _board(aclient, pn, "A", "B")
     assert saved.product_id
     assert [r.revision for r in saved.revisions] == ["A", "B"]
-    assert saved.tags == [Setting(key="family", value="controllers")]
+    assert saved.tags == [Tag(key="family", value="controllers")]
 
     saved.state = 0
-    saved.tags = [Setting(key="family", change=3), Setting(key="owner", value="team-7")]
+    saved.tags = [Tag(key="family", change=3), Tag(key="owner", value="team-7")]
     updated = await aclient.products.save(saved)
     assert updated.product_id == saved.product_id
     assert updated.state == 0
@@ -54,9 +54,9 @@ async def test_product_revisions_tags_and_state(aclient: AsyncWATS, unique: str)
     assert [r.revision for r in (await aclient.products.get(pn)).revisions] == ["A", "B", "C"]
     assert (await aclient.products.get_revision(pn, "B")).description == "second spin"
 
-    await aclient.products.set_tags(pn, [Setting(key="ecn", value="42")], revision="C")
-    assert await aclient.products.tags(pn, "C") == [Setting(key="ecn", value="42")]
-    assert await aclient.products.tags(pn) == [Setting(key="owner", value="team-7")]
+    await aclient.products.set_tags(pn, [Tag(key="ecn", value="42")], revision="C")
+    assert await aclient.products.tags(pn, "C") == [Tag(key="ecn", value="42")]
+    assert await aclient.products.tags(pn) == [Tag(key="owner", value="team-7")]
 
 
 @pytest.mark.anyio
@@ -87,19 +87,19 @@ async def test_groups_hold_members(aclient: AsyncWATS, unique: str) -> None:
     await _board(aclient, first)
     await _board(aclient, second)
     group = await aclient.products.save_group(f"Power {unique}", part_numbers=[first])
-    assert group.productGroupName == f"Power {unique}"
+    assert group.product_group_name == f"Power {unique}"
     renamed = await aclient.products.save_group(
-        f"Power supplies {unique}", group_id=group.productGroupId, part_numbers=[first, second]
+        f"Power supplies {unique}", group_id=group.product_group_id, part_numbers=[first, second]
     )
-    assert renamed.productGroupId == group.productGroupId
-    assert [g.productGroupId for g in await aclient.products.groups_of(second)] == [
-        group.productGroupId
+    assert renamed.product_group_id == group.product_group_id
+    assert [g.product_group_id for g in await aclient.products.groups_of(second)] == [
+        group.product_group_id
     ]
     other = await aclient.products.save_group(f"Other {unique}")
     with pytest.raises(ConflictError, match=f"'Other {unique}' is product group"):
-        await aclient.products.save_group(f"Other {unique}", group_id=group.productGroupId)
-    assert other.productGroupId != group.productGroupId
-    names = {g.productGroupName for g in await aclient.products.groups()}
+        await aclient.products.save_group(f"Other {unique}", group_id=group.product_group_id)
+    assert other.product_group_id != group.product_group_id
+    names = {g.product_group_name for g in await aclient.products.groups()}
     assert f"Power supplies {unique}" in names
     with pytest.raises(NotFoundError, match=f"'GHOST-{unique}'"):
         await aclient.products.save_group(f"X {unique}", part_numbers=[f"GHOST-{unique}"])

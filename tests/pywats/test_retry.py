@@ -23,7 +23,6 @@ def waits_for(*replies: httpx.Response | Exception, **options: Any) -> tuple[lis
         token="t",
         transport=transport,
         clock=clock,
-        sleep=clock.sleep,
         **options,
     ) as client:
         client.get_version()
@@ -88,3 +87,31 @@ def test_retries_decided_by_method_unless_marked() -> None:
     assert policy.allows_retry(retries_done=0, method="POST", idempotent=True)
     assert not policy.allows_retry(retries_done=0, method="GET", idempotent=False)
     assert not policy.allows_retry(retries_done=3, method="GET", idempotent=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("Thu, 15 Jan 2027 08:00:10 GMT", 10.0), ("soon", None), (None, None)],
+)
+def test_status_error_carries_the_response_and_its_retry_after(
+    header: str | None, seconds: float | None
+) -> None:
+    headers = {"X-Limit-Window": "60"} | ({"Retry-After": header} if header else {})
+    reply = httpx.Response(429, headers=headers, json={"message": "slow down"})
+    clock = FakeClock(wall_start=1_800_000_000.0)  # 2027-01-15 08:00:00 UTC
+    with (
+        pywats.WATS(
+            base_url="http://wats.test",
+            token="t",
+            max_retries=0,
+            transport=ScriptedTransport(reply),
+            clock=clock,
+        ) as client,
+        pytest.raises(pywats.RateLimitError) as caught,
+    ):
+        client.get_version()
+    error = caught.value
+    assert error.retry_after == seconds
+    assert error.headers["X-Limit-Window"] == "60"
+    assert error.response is not None
+    assert error.response.status_code == 429

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from typing import Any
 
@@ -55,9 +57,7 @@ class Widgets(Service[M]):
 def sync_widgets(*replies: httpx.Response | Exception) -> tuple[Widgets[Any], ScriptedTransport]:
     transport = ScriptedTransport(*replies)
     clock = FakeClock()
-    client = pywats.WATS(
-        base_url="http://wats.test", token="t", transport=transport, sleep=clock.sleep
-    )
+    client = pywats.WATS(base_url="http://wats.test", token="t", transport=transport, clock=clock)
     return Widgets(client), transport
 
 
@@ -125,8 +125,45 @@ async def test_the_same_service_is_awaitable_on_the_async_client() -> None:
     transport = ScriptedTransport(httpx.Response(503), httpx.Response(200, json=rows))
     clock = FakeClock()
     async with pywats.AsyncWATS(
-        base_url="http://wats.test", token="t", transport=transport, sleep=clock.async_sleep
+        base_url="http://wats.test", token="t", transport=transport, clock=clock
     ) as client:
         widgets = Widgets(client)
         assert await widgets.query("PN") == [Unit(serialNumber="SN1", partNumber="PN")]
     assert len(transport.requests) == 2
+
+
+def test_help_shows_real_parameters_and_result_types() -> None:
+    # Every public method of every service, on both twins: never `(*args, **kwargs) -> Any`.
+    with pywats.WATS(base_url="http://wats.test", token="t") as sync_client:
+        sync_list = inspect.signature(sync_client.processes.list)
+        sync_pages = inspect.signature(sync_client.reports.iter_headers)
+        sync_all = _service_signatures(sync_client)
+    async_client = pywats.AsyncWATS(base_url="http://wats.test", token="t")
+    async_list = inspect.signature(async_client.processes.list)
+    async_pages = inspect.signature(async_client.reports.iter_headers)
+    async_all = _service_signatures(async_client)
+    assert str(sync_list) == "(*, include_inactive: 'bool' = False) -> 'list[ProcessInfo]'"
+    assert str(async_list).endswith("-> 'Awaitable[list[ProcessInfo]]'")
+    assert str(sync_pages).endswith("page_size: 'int' = 500) -> 'Iterator[ReportHeader]'")
+    assert str(async_pages).endswith("-> 'AsyncIterator[ReportHeader]'")
+    assert len(sync_all) > 100
+    for signatures in (sync_all, async_all):
+        vague = [name for name, sig in signatures.items() if "*args" in sig or sig.endswith("Any'")]
+        assert vague == []
+
+
+def _service_signatures(client: pywats.WATS | pywats.AsyncWATS) -> dict[str, str]:
+    services = [client] + [
+        getattr(client, name)
+        for name, value in vars(type(client).__mro__[1]).items()
+        if isinstance(value, functools.cached_property)
+    ]
+    return {
+        f"{type(service).__name__}.{name}": str(inspect.signature(getattr(service, name)))
+        for service in services
+        for name in dir(service)
+        if not name.startswith("_")
+        and callable(getattr(service, name))
+        and not inspect.isclass(getattr(service, name))
+        and name not in ("close", "aclose")
+    }

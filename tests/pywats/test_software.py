@@ -16,12 +16,12 @@ from pywats import (
     ConflictError,
     NotFoundError,
     Package,
-    Setting,
+    Tag,
 )
 
 
 def _package(name: str, station: str, priority: int = 0) -> Package:
-    return Package(name=name, priority=priority, tags=[Setting(key="station", value=station)])
+    return Package(name=name, priority=priority, tags=[Tag(key="station", value=station)])
 
 
 @pytest.mark.anyio

@@ -14,7 +14,6 @@ def test_docstring_example_holds() -> None:
     transport = ScriptedTransport(httpx.Response(503), httpx.Response(200, json="2025.3.9.824"))
     with pywats.WATS(
         base_url="http://wats.test", token="t", transport=transport, clock=clock,
-        sleep=clock.sleep,
     ) as client:  # fmt: skip
         assert client.get_version() == "2025.3.9.824"
     assert len(transport.requests) == 2

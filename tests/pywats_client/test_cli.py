@@ -105,12 +105,12 @@ def test_systemd_unit_is_installable(tmp_path: Path) -> None:
     text = unit.read_text()
     assert "Type=notify" in text
     assert f"--config {config}" in text
-    if shutil.which("systemd-analyze") is None:
-        pytest.skip("systemd-analyze not available to verify the unit")
-    verified = subprocess.run(
-        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False
-    )
-    assert verified.returncode == 0, verified.stderr
+    # Verified where systemd's own checker exists; the uninstall below is checked everywhere.
+    if shutil.which("systemd-analyze") is not None:
+        verified = subprocess.run(
+            ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False
+        )
+        assert verified.returncode == 0, verified.stderr
     code, _ = invoke("uninstall-service", "--config", str(config), "--unit-dir", str(units))
     assert code == 0
     assert not unit.exists()

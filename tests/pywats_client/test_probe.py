@@ -6,24 +6,26 @@ import pytest
 
 from pywats import (
     APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
     InternalServerError,
+    NotFoundError,
     PermissionDeniedError,
-    status_error_class,
 )
 from pywats_client._probe import Problem, explain
 
 
 @pytest.mark.parametrize(
-    ("status", "problem"),
+    ("status", "cls", "problem"),
     [
-        (401, Problem.UNAUTHORIZED),
-        (403, Problem.FORBIDDEN),
-        (404, Problem.HTTP),
-        (503, Problem.HTTP),
+        (401, AuthenticationError, Problem.UNAUTHORIZED),
+        (403, PermissionDeniedError, Problem.FORBIDDEN),
+        (404, NotFoundError, Problem.HTTP),
+        (503, InternalServerError, Problem.HTTP),
     ],
 )
-def test_status_errors_by_class(status: int, problem: Problem) -> None:
-    error = status_error_class(status)(
+def test_status_errors_by_class(status: int, cls: type[APIStatusError], problem: Problem) -> None:
+    error = cls(
         "nope", status_code=status, method="GET", url="https://wats.example.com/api/App/Version"
     )
     failure = explain(error)

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from pywats_client._backoff import Backoff
+from pywats import Backoff
 from pywats_client._supervisor import supervise
 
 pytestmark = pytest.mark.anyio

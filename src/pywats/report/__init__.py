@@ -17,8 +17,8 @@ same JSON (unknown keys, key order, number types and date-time text included)::
 
 from pywats.report._codes import ChartType, CompOp, Status, StepGroup
 from pywats.report._header import (
-    Asset,
     AssetStats,
+    AssetUsage,
     Failure,
     MiscInfo,
     SubUnit,
@@ -60,15 +60,15 @@ from pywats.report._step_types import (
 from pywats.report._timestamp import Timestamp
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
-from pywats.report._wsjf import read_wsjf, report_from_json, write_wsjf
-from pywats.report._wsxf_read import read_wsxf
+from pywats.report._wsjf import read_wsjf, read_wsjf_all, report_from_json, write_wsjf
+from pywats.report._wsxf_read import read_wsxf, read_wsxf_all
 from pywats.report._wsxf_write import write_wsxf
 
 __all__ = [
     "ActionStep",
     "AdditionalData",
-    "Asset",
     "AssetStats",
+    "AssetUsage",
     "Attachment",
     "BooleanMeasurement",
     "CallExeInfo",
@@ -110,7 +110,9 @@ __all__ = [
     "UnknownStep",
     "numeric_passes",
     "read_wsjf",
+    "read_wsjf_all",
     "read_wsxf",
+    "read_wsxf_all",
     "report_from_json",
     "step_class_for",
     "string_passes",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pywats.report._node import Field, JSONObject, ListField, Node, TimeField
 
 __all__ = [
-    "Asset",
     "AssetStats",
+    "AssetUsage",
     "Failure",
     "MiscInfo",
     "SubUnit",
@@ -131,7 +131,7 @@ class UURSubUnit(SubUnit):
         return failure
 
 
-class Asset(Node):
+class AssetUsage(Node):
     """An `assets` element: test equipment used in the run (`sn` must be registered)."""
 
     __slots__ = ()

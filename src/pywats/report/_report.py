@@ -6,11 +6,12 @@ import socket
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import ClassVar
 
 from pywats._exceptions import ReportValidationError
-from pywats.report._header import Asset, AssetStats, MiscInfo
+from pywats.report._header import AssetStats, AssetUsage, MiscInfo
 from pywats.report._node import Field, JSONObject, ListField, Node, TimeField
 from pywats.report._payloads import AdditionalData, Attachment
 from pywats.report._timestamp import Timestamp
@@ -22,7 +23,9 @@ __all__ = ["Report", "new_envelope", "reports_of"]
 class Report(Node):
     """The envelope shared by UUT and UUR reports (§2): identity, unit, station, time, headers."""
 
-    __slots__ = ()
+    # `_result_follows`: the result is derived from the steps (a built report whose result
+    # was never set); a report read from JSON keeps the result it was read with.
+    __slots__ = ("_result_follows",)
     TYPE: ClassVar[str] = ""  # the `type` letter that `new()` writes
 
     type: Field[str] = Field("type")
@@ -34,7 +37,6 @@ class Report(Node):
     process_code: Field[int] = Field("processCode")
     process_code_format: Field[str | None] = Field("processCodeFormat")
     process_name: Field[str | None] = Field("processName")
-    result: Field[str] = Field("result")
     station_name: Field[str] = Field("machineName")
     location: Field[str] = Field("location")
     purpose: Field[str] = Field("purpose")
@@ -42,20 +44,50 @@ class Report(Node):
     start = TimeField("start")
     start_utc = TimeField("startUTC")
     misc_infos = ListField("miscInfos", MiscInfo)
-    assets = ListField("assets", Asset)
+    assets = ListField("assets", AssetUsage)
     asset_stats = ListField("assetStats", AssetStats)
     attachments = ListField("binaryData", Attachment)
     additional_data = ListField("additionalData", AdditionalData)
 
+    def __init__(self, raw: JSONObject | None = None) -> None:
+        super().__init__(raw)
+        self._result_follows = False
+
+    @property
+    def raw(self) -> JSONObject:
+        """The JSON object this report reads and writes (shared, not a copy); for a built
+        report whose result follows its steps, `result` is brought up to date first."""
+        if self._result_follows:
+            self._raw["result"] = self._steps_result()
+        return self._raw
+
+    @property
+    def result(self) -> str:
+        """P, F, E, T or D. A built report's result follows its steps (the most severe
+        failing step status, else P) until set; a read report's is the one read."""
+        if self._result_follows:
+            return self._steps_result()
+        return self._raw.get("result")  # type: ignore[return-value]
+
+    @result.setter
+    def result(self, value: str) -> None:
+        self._result_follows = False
+        self._raw["result"] = value.value if isinstance(value, Enum) else value
+
+    def _steps_result(self) -> str:
+        """The result the steps imply; a report without steps keeps the one it holds."""
+        return self._raw.get("result")  # type: ignore[return-value]
+
     def problems(self) -> list[tuple[str, str]]:
         """Every submit-rule problem as `(path, message)`: required values, length limits,
-        characters WATS refuses, limits the operators need, unique step ids."""
-        return report_problems(self._raw)
+        characters WATS refuses, limits the operators need, unique step ids, a Passed result
+        beside a failed step."""
+        return report_problems(self.raw)
 
     def validate(self) -> None:
         """Raise ReportValidationError listing every problem (see `problems`). Writers call
         this when asked to (`write_wsjf(report, validate=True)`), e.g. before a submit."""
-        validate_report(self._raw)
+        validate_report(self.raw)
 
     def add_misc_info(
         self, description: str, text: str | None = None, *, numeric: float | None = None
@@ -65,9 +97,9 @@ class Report(Node):
         self.misc_infos.append(info)
         return info
 
-    def add_asset(self, serial_number: str, *, usage_count: int = 1) -> Asset:
+    def add_asset(self, serial_number: str, *, usage_count: int = 1) -> AssetUsage:
         """Record use of the registered test equipment `serial_number`."""
-        asset = Asset({"sn": serial_number, "usageCount": usage_count})
+        asset = AssetUsage({"sn": serial_number, "usageCount": usage_count})
         self.assets.append(asset)
         return asset
 

@@ -31,7 +31,7 @@ from pywats.report._step_types import (
     new_string,
 )
 
-__all__ = ["SequenceCall", "propagate_failures"]
+__all__ = ["SequenceCall", "propagate_failures", "steps_result"]
 
 S = TypeVar("S", bound=Step)
 Group = StepGroup | str
@@ -229,3 +229,14 @@ def propagate_failures(step: Step) -> str:
     if status != step.status:
         step.status = status
     return status
+
+
+def steps_result(root: Step) -> str:
+    """The report result a step tree implies: its most severe failing status (F < E < T),
+    else P. Reads only; see `propagate_failures` to write statuses up the tree."""
+    result = "P"
+    for step in root.walk():
+        status = step.status
+        if status in _FAILING:
+            result = worst_status(result, status)
+    return result

@@ -1,19 +1,22 @@
-"""WATS date-time text kept verbatim, with parsed accessors.
+"""WATS date-time text kept verbatim, with parsed accessors: the one date-time parser.
 
 WATS writes up to 7 fractional digits (100 ns ticks) and either `Z` or `+00:00` for UTC; Python's
 `datetime` holds 6 digits, so the text itself is the stored value and parsing happens on demand.
+The grammar (wsjf.md §3, which the OData filter syntax shares) is
+`YYYY-MM-DDTHH:MM:SS[.f{1,7}][Z|±HH:MM]`; the report model, the server's report index and its
+OData literals all parse with it.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import ClassVar
 
 __all__ = ["Timestamp"]
 
-_PATTERN = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?\Z"
-)
+_GRAMMAR = r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?"
+_PATTERN = re.compile(_GRAMMAR + r"\Z")
 
 
 class Timestamp(str):
@@ -24,6 +27,9 @@ class Timestamp(str):
     """
 
     __slots__ = ()
+    #: The grammar as a regular expression (unanchored, 8 groups), for tokenizers that must
+    #: recognise a date-time inside longer text.
+    GRAMMAR: ClassVar[str] = _GRAMMAR
 
     @classmethod
     def from_datetime(cls, value: datetime) -> Timestamp:
@@ -52,18 +58,32 @@ class Timestamp(str):
         return match
 
     def to_datetime(self) -> datetime:
-        """The parsed value; sub-microsecond digits are dropped."""
+        """The parsed value; sub-microsecond digits are dropped; no offset means naive.
+
+        Raises ValueError naming the text when it breaks the grammar or names no real time
+        (month 13, offset +25:00).
+        """
         year, month, day, hour, minute, second, fraction, offset = self._match().groups()
         micro = int((fraction or "0").ljust(7, "0")[:6])
-        tz: timezone | None = None
-        if offset == "Z":
-            tz = timezone.utc
-        elif offset is not None:
-            sign = -1 if offset[0] == "-" else 1
-            tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
-        return datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
-        )
+        try:
+            tz: timezone | None = None
+            if offset == "Z":
+                tz = timezone.utc
+            elif offset is not None:
+                sign = -1 if offset[0] == "-" else 1
+                tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+            return datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+            )
+        except ValueError as exc:
+            raise ValueError(f"{str(self)!r} is not a valid date-time: {exc}") from None
+
+    def to_utc(self) -> datetime:
+        """The instant as an aware UTC datetime; a text without offset is read as UTC."""
+        value = self.to_datetime()
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
     @property
     def ticks(self) -> int:

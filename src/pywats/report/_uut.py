@@ -9,7 +9,7 @@ from pywats._exceptions import ReportFormatError
 from pywats.report._header import SubUnit, UUTInfo
 from pywats.report._node import JSONObject, ListField, NodeField
 from pywats.report._report import Report, new_envelope
-from pywats.report._sequence import SequenceCall, propagate_failures
+from pywats.report._sequence import SequenceCall, propagate_failures, steps_result
 from pywats.report._step import Step
 from pywats.report._step_types import NumericLimitStep, PassFailStep, StringValueStep
 
@@ -55,7 +55,8 @@ class UUTReport(Report):
         fixture_id: str | None = None,
         exec_time: float | None = None,
     ) -> UUTReport:
-        """A new passing UUT report with an empty root sequence.
+        """A new UUT report with an empty root sequence; its result follows the steps (P
+        until one fails) unless set (`report.result = "F"`).
 
         Defaults: a random id, start now with the local UTC offset, the host name as station.
         Raises ReportValidationError when a header value breaks a submit rule (e.g. `*` in the
@@ -91,7 +92,9 @@ class UUTReport(Report):
         }
         raw["miscInfos"] = []
         raw["subUnits"] = []
-        return cls(raw)
+        report = cls(raw)
+        report._result_follows = True
+        return report
 
     @property
     def root(self) -> SequenceCall:
@@ -123,6 +126,11 @@ class UUTReport(Report):
         self.sub_units.append(unit)
         return unit
 
+    def _steps_result(self) -> str:
+        if self._root is None:
+            return super()._steps_result()
+        return steps_result(self._root)
+
     def steps(self) -> list[Step]:
         """Every step, depth-first pre-order (root first)."""
         return [] if self._root is None else list(self._root.walk())
@@ -146,7 +154,8 @@ class UUTReport(Report):
         if self._root is None:
             return self.result
         status = propagate_failures(self._root)
-        self.result = status if status in ("F", "E", "T") else "P"
+        # Written to the JSON directly: propagating is not setting the result on purpose.
+        self._raw["result"] = status if status in ("F", "E", "T") else "P"
         if self.result != "P":
             first = next((s for s in self.steps() if s.status == "F" and not s.steps), None)
             if first is not None:

@@ -16,32 +16,48 @@ from pywats.report._report import Report, reports_of
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
 
-__all__ = ["read_wsjf", "report_from_json", "write_wsjf"]
+__all__ = ["read_wsjf", "read_wsjf_all", "report_from_json", "write_wsjf"]
 
 
-def read_wsjf(data: str | bytes) -> UUTReport | UURReport | list[UUTReport | UURReport]:
-    """Parse a WSJF document: one report object, or a JSON array of them (→ a list).
+def read_wsjf(data: str | bytes) -> UUTReport | UURReport:
+    """Parse a WSJF document holding one report object.
 
     Raises ReportFormatError naming the position or path when the text is not JSON or not a
-    report. Submit rules (lengths, required values) are not checked: see `Report.validate`.
+    report, and for a JSON array of reports (read those with `read_wsjf_all`). Submit rules
+    (lengths, required values) are not checked: see `Report.validate`.
     """
+    document = _json(data)
+    if isinstance(document, list):
+        raise ReportFormatError(
+            f"WSJF document: expected one report object, got a JSON array of {len(document)}; "
+            "read it with read_wsjf_all"
+        )
+    return report_from_json(document)
+
+
+def read_wsjf_all(data: str | bytes) -> list[UUTReport | UURReport]:
+    """Parse a WSJF document of one report object or a JSON array of them, as a list."""
+    document = _json(data)
+    if not isinstance(document, list):
+        return [report_from_json(document)]
+    reports = []
+    for index, item in enumerate(document):
+        try:
+            reports.append(report_from_json(item))
+        except ReportFormatError as exc:
+            raise ReportFormatError(f"[{index}].{exc}") from None
+    return reports
+
+
+def _json(data: str | bytes) -> Any:
     try:
-        document = json.loads(data)
+        return json.loads(data)
     except UnicodeDecodeError as exc:
         raise ReportFormatError(f"WSJF document is not UTF-8 text: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ReportFormatError(
             f"WSJF document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    if isinstance(document, list):
-        reports = []
-        for index, item in enumerate(document):
-            try:
-                reports.append(report_from_json(item))
-            except ReportFormatError as exc:
-                raise ReportFormatError(f"[{index}].{exc}") from None
-        return reports
-    return report_from_json(document)
 
 
 def report_from_json(document: Any) -> UUTReport | UURReport:

@@ -21,7 +21,7 @@ from pywats.report._node import JSONObject
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
 
-__all__ = ["NAMESPACE", "read_wsxf"]
+__all__ = ["NAMESPACE", "read_wsxf", "read_wsxf_all"]
 
 NAMESPACE = "http://wats.virinco.com/schemas/WATS/Report/wsxf"
 _NS = "{" + NAMESPACE + "}"
@@ -287,9 +287,21 @@ def _chart(element: ET.Element) -> JSONObject:
     }
 
 
-def read_wsxf(data: str | bytes) -> UUTReport | UURReport | list[UUTReport | UURReport]:
-    """Parse a WSXF document: a `Reports` root with one `Report` (→ a report) or several
-    (→ a list). Raises ReportFormatError naming the line/column or the JSON path at fault."""
+def read_wsxf(data: str | bytes) -> UUTReport | UURReport:
+    """Parse a WSXF document whose `Reports` root holds one `Report`. Raises ReportFormatError
+    naming the line/column or the JSON path at fault, and for any other number of `Report`
+    elements (read those with `read_wsxf_all`)."""
+    reports = read_wsxf_all(data)
+    if len(reports) != 1:
+        raise ReportFormatError(
+            f"WSXF Reports element: expected one Report element, got {len(reports)}; "
+            "read it with read_wsxf_all"
+        )
+    return reports[0]
+
+
+def read_wsxf_all(data: str | bytes) -> list[UUTReport | UURReport]:
+    """Parse a WSXF document: every `Report` of its `Reports` root, in order."""
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -308,6 +320,4 @@ def read_wsxf(data: str | bytes) -> UUTReport | UURReport | list[UUTReport | UUR
         except ReportFormatError as exc:
             prefix = f"Report[{index}] " if len(elements) > 1 else ""
             raise ReportFormatError(f"{prefix}{exc}") from None
-    if len(reports) == 1:
-        return reports[0]
     return reports

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pywats import ReportFormatError
-from pywats.report import UURReport, UUTReport, read_wsjf
+from pywats.report import UURReport, UUTReport, read_wsjf_all
 from pywats_client.converters._base import Converter, Source
 
 __all__ = ["WSJFConverter", "apply_defaults"]
@@ -36,10 +36,9 @@ class WSJFConverter(Converter):
 
     def convert(self, source: Source) -> Sequence[UUTReport | UURReport]:
         try:
-            parsed = read_wsjf(self.text(source))
+            reports = read_wsjf_all(self.text(source))
         except ReportFormatError as exc:
             raise source.error(f"not a WSJF report: {exc}") from None
-        reports = parsed if isinstance(parsed, list) else [parsed]
         for report in reports:
             apply_defaults(self, report)
         return reports

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pywats import ReportFormatError
-from pywats.report import UURReport, UUTReport, read_wsxf
+from pywats.report import UURReport, UUTReport, read_wsxf_all
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters.wsjf import apply_defaults
 
@@ -22,10 +22,9 @@ class WSXFConverter(Converter):
     def convert(self, source: Source) -> Sequence[UUTReport | UURReport]:
         try:
             # The XML declaration names the encoding, so the parser gets the bytes.
-            parsed = read_wsxf(source.data)
+            reports = read_wsxf_all(source.data)
         except ReportFormatError as exc:
             raise source.error(f"not a WSXF document: {exc}") from None
-        reports = parsed if isinstance(parsed, list) else [parsed]
         for report in reports:
             if report.raw.get("id"):
                 report.raw["id"] = str(report.raw["id"]).lower()

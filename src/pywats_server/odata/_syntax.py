@@ -12,6 +12,9 @@ Grammar (keywords case-sensitive, as in OData):
     operand    := path | literal
     literal    := 'text' (quote doubled) | number | true | false | null
                 | date-time | date | guid | datetime'...' | guid'...'
+
+Date-time literals follow the SDK's one grammar (`pywats.report.Timestamp`); without an offset
+they mean UTC.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+
+from pywats.report import Timestamp
 
 __all__ = [
     "Any_",
@@ -39,7 +44,7 @@ __all__ = [
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le")
 FUNCTIONS = ("contains", "startswith", "endswith", "substringof")
 
-_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:\d{2})?"
+_DATETIME = Timestamp.GRAMMAR
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _TOKEN = re.compile(
     rf"""
@@ -133,13 +138,8 @@ def _tokenize(text: str, option: str) -> list[_Token]:
 
 
 def _to_datetime(text: str) -> datetime:
-    # Python < 3.11 reads neither "Z" nor more than six fractional digits.
-    match = re.fullmatch(r"([^.]*?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?", text)
-    assert match is not None
-    head, fraction, offset = match.groups()
-    fraction = f".{fraction[:6]}" if fraction else ""
-    offset = "+00:00" if offset in (None, "Z") else offset
-    return datetime.fromisoformat(f"{head}{fraction}{offset}")
+    # The SDK's one date-time parser; a literal without offset means UTC.
+    return Timestamp(text).to_utc()
 
 
 class _Parser:
@@ -284,7 +284,7 @@ class _Parser:
             return Literal(self._number(text, position), position)
         if token.kind in ("datetime", "date"):
             try:
-                moment = _to_datetime(text if token.kind == "datetime" else f"{text}T00:00")
+                moment = _to_datetime(text if token.kind == "datetime" else f"{text}T00:00:00")
             except ValueError as exc:  # shaped like a date-time, e.g. month 13
                 raise ODataError(
                     f"{self.option}: invalid date-time literal {text} at {position}: {exc}"

@@ -14,10 +14,11 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, Table
+
+from pywats.report import Timestamp
 
 from .report_tables import (
     CHILD_TABLES,
@@ -31,14 +32,10 @@ from .report_tables import (
     reports,
 )
 
-__all__ = ["PATH_SEPARATOR", "ReportDocumentError", "ReportRows", "extract_rows", "parse_datetime"]
+__all__ = ["PATH_SEPARATOR", "ReportDocumentError", "ReportRows", "extract_rows"]
 
 PATH_SEPARATOR = "\u00b6"
 
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?"
-)
 _RESULTS = {"P", "F", "E", "T", "D"}
 
 
@@ -56,26 +53,6 @@ def _describe(value: object) -> str:
         return "null"
     text = repr(value)
     return f"{type(value).__name__} {text[:40]}{'...' if len(text) > 40 else ''}"
-
-
-def parse_datetime(text: str) -> datetime:
-    """Parse an ISO 8601 date-time (0-7 fractional digits); return it as naive UTC.
-
-    A value without an offset is taken as UTC. Raises ValueError on anything else.
-    """
-    match = _DATETIME.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"not an ISO 8601 date-time: {text!r}")
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    value = datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
-    )
-    if offset and offset != "Z":
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        value -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return value.replace(tzinfo=None)
 
 
 @dataclass
@@ -291,7 +268,8 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         raise ReportDocumentError("result", "one of P, F, E, T, D", result)
     start = _required_text(document, "start")
     try:
-        start_utc = parse_datetime(start)
+        # Stored as naive UTC; a start without offset is read as UTC.
+        start_utc = Timestamp(start).to_utc().replace(tzinfo=None)
     except ValueError:
         raise ReportDocumentError("start", "an ISO 8601 date-time", start) from None
     header: dict[str, Any] = {

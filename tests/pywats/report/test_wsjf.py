@@ -18,6 +18,7 @@ from pywats.report import (
     UURReport,
     UUTReport,
     read_wsjf,
+    read_wsjf_all,
     step_class_for,
     write_wsjf,
     write_wsxf,
@@ -113,11 +114,13 @@ def test_unknown_keys_and_step_types_are_kept_verbatim() -> None:
 def test_a_json_array_reads_as_a_list_and_writes_back(samples: Path) -> None:
     uur = (samples / "wats" / "uur-example.json").read_text()
     text = f"[{uur},{uur}]"
-    reports = read_wsjf(text)
-    assert isinstance(reports, list)
+    reports = read_wsjf_all(text)
     assert len(reports) == 2
     assert all(isinstance(r, UURReport) for r in reports)
     assert write_wsjf(reports) == text
+    assert read_wsjf_all(uur) == [read_wsjf(uur)]
+    with pytest.raises(ReportFormatError, match="a JSON array of 2; read it with read_wsjf_all"):
+        read_wsjf(text)
 
 
 def test_non_finite_numbers_pass_through_in_the_form_received() -> None:
@@ -133,7 +136,7 @@ def test_non_finite_numbers_pass_through_in_the_form_received() -> None:
     [
         ('{"type":"T",', "not valid JSON"),
         (b"\xff\xfe\xfa", "not UTF-8"),
-        ("[1]", r"\[0\]\.WSJF report: expected a JSON object, got int"),
+        ("[1]", r"expected one report object, got a JSON array of 1"),
         ('{"type":"T","root":[]}', "root: expected a JSON object, got list"),
         ('{"type":"X"}', "type: expected 'T' \\(UUT\\) or 'R' \\(UUR\\), got 'X'"),
         (
@@ -149,6 +152,11 @@ def test_non_finite_numbers_pass_through_in_the_form_received() -> None:
 def test_unreadable_documents_name_the_place(text: str | bytes, message: str) -> None:
     with pytest.raises(ReportFormatError, match=message):
         read_wsjf(text)
+
+
+def test_a_bad_report_in_an_array_is_named_by_index() -> None:
+    with pytest.raises(ReportFormatError, match=r"\[0\]\.WSJF report: expected a JSON object"):
+        read_wsjf_all("[1]")
 
 
 @pytest.mark.parametrize("given", [{"type": "T"}, "report.json", [UUTReport({}), 42]])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pywats import ReportFormatError
-from pywats.report import UnknownStep, UUTReport, read_wsjf, read_wsxf, write_wsxf
+from pywats.report import UnknownStep, UUTReport, read_wsjf, read_wsxf, read_wsxf_all, write_wsxf
 
 # WSJF export keys that the WSXF export has no counterpart for (wsxf.md §6.7, §7): the reader
 # cannot produce them, so they are the documented difference between the two samples.
@@ -72,10 +72,12 @@ def test_several_reports_read_as_a_list_and_write_back() -> None:
     one = minimal()
     inner = one[one.index("<Report ") : one.index("</Reports>")]
     document = one.replace("</Reports>", inner + "</Reports>")
-    reports = read_wsxf(document)
-    assert isinstance(reports, list)
+    reports = read_wsxf_all(document)
     assert len(reports) == 2
-    assert read_wsxf(write_wsxf(reports)) == reports
+    assert read_wsxf_all(write_wsxf(reports)) == reports
+    assert read_wsxf_all(one) == [read_wsxf(one)]
+    with pytest.raises(ReportFormatError, match="got 2; read it with read_wsxf_all"):
+        read_wsxf(document)
 
 
 @pytest.mark.parametrize(

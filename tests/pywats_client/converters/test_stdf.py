@@ -129,7 +129,7 @@ def test_parts_on_two_sites_interleave_and_take_the_defaults_of_the_first_ptr(
         + stdf.record(5, 10, [("U1", 1), ("U1", 0)]) + stdf.record(5, 10, [("U1", 1), ("U1", 1)])
         + _ptr(stdf, 10, 0, 1.5, text="vdd")
         + _ptr(stdf, 10, 1, 2.5, flags=0x80, defaults=False)  # limits, units, text from above
-        + _prr(stdf, 1, "B") + _prr(stdf, 0, "A")
+        + _prr(stdf, 1, "B", flags=0x08) + _prr(stdf, 0, "A")  # B failed its PTR
         + stdf.record(1, 40, [("U1", 255), ("U1", 0), ("U2", 1), ("U4", 2), ("C1", "P"),
                               ("Cn", "GOOD")])
     )  # fmt: skip
@@ -274,9 +274,10 @@ def test_mutated_records_convert_or_fail_with_a_located_error(
     mutate = mutator(seed)
     converter = StdfConverter(PARAMETERS)
     # Every tenth case mutates the gzip stream instead of the records.
-    inputs = (mutate.bytes(compressed if case % 10 == 9 else original) for case in range(cases))
+    inputs = [mutate.bytes(compressed if case % 10 == 9 else original) for case in range(cases)]
+    # The run proves only as much as its inputs differ: nearly all must be distinct mutations.
+    assert len(set(inputs) - {original, compressed}) > cases * 0.9
     outcomes = fuzz(converter.convert, Path("mutated.stdf")).run(inputs)
-    assert sum(outcomes.values()) == cases
     assert outcomes["converted"] > 0
     assert outcomes["ConversionError"] > 0
 

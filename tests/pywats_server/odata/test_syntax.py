@@ -1,10 +1,14 @@
-"""`$filter` literals the databases cannot take are refused by the parser, naming the place."""
+"""`$filter` literals: those the databases cannot take are refused by the parser, naming the
+place; those at the edges are read exactly."""
 
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 import pytest
 
 from pywats_server.odata import ODataError, parse_filter
+from pywats_server.odata._syntax import Comparison, Field, Literal
 
 
 @pytest.mark.parametrize(
@@ -23,14 +27,18 @@ def test_literals_out_of_range_are_odata_errors(expression: str, message: str) -
 
 
 @pytest.mark.parametrize(
-    "expression",
+    ("literal", "value"),
     [
-        "processCode eq 9223372036854775807",
-        "processCode eq -9223372036854775808",
-        "processCode gt 1.5e300",
-        "start gt 2024-02-29T23:59:59.1234567Z",
-        "start gt 2024-02-29",
+        ("9223372036854775807", 9223372036854775807),
+        ("-9223372036854775808", -9223372036854775808),
+        ("1.5e300", 1.5e300),
+        ("2024-02-29T23:59:59.1234567Z", datetime(2024, 2, 29, 23, 59, 59, 123456, timezone.utc)),
+        ("2024-02-29", datetime(2024, 2, 29, tzinfo=timezone.utc)),
     ],
 )
-def test_literals_at_the_edges_are_accepted(expression: str) -> None:
-    parse_filter(expression)
+def test_literals_at_the_edges_are_read_exactly(literal: str, value: object) -> None:
+    parsed = parse_filter(f"processCode eq {literal}")
+    assert parsed == Comparison(
+        "eq", Field("processCode", 0), Literal(value, len("processCode eq "))
+    )
+    assert type(parsed.right.value) is type(value)  # type: ignore[union-attr]
