@@ -198,7 +198,10 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
-def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
+def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
+    """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
+    them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
+    renumbered: dict[int, int] = {}
     stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
@@ -207,10 +210,13 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(rows.steps)
         loop = _object(step, "loop", at) or {}
+        submitted = _integer(step, "id", at)
+        if submitted is not None:
+            renumbered.setdefault(submitted, order + 1)
         rows.steps.append(
             {
                 "step_order": order,
-                "step_id": _integer(step, "id", at),
+                "step_id": order + 1,
                 "parent_order": parent_order,
                 "depth": depth,
                 "path": path,
@@ -232,6 +238,7 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
         children = _objects(step, "steps", at)
         for index in reversed(range(len(children))):
             stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+    return renumbered
 
 
 def _measurements(
@@ -294,6 +301,10 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         start_utc = parse_datetime(start)
     except ValueError:
         raise ReportDocumentError("start", "an ISO 8601 date-time", start) from None
+    # Output-only keys: the server fills them (WATS resolves them itself), so a sent value is
+    # type-checked and otherwise ignored.
+    for key in ("origin", "processName", "productName"):
+        _text(document, key)
     header: dict[str, Any] = {
         "report_id": report_id,
         "report_type": kind,
@@ -303,9 +314,9 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         "station_name": _text(document, "machineName"),
         "location": _text(document, "location"),
         "purpose": _text(document, "purpose"),
-        "origin": _text(document, "origin"),
+        "origin": None,
         "process_code": process_code,
-        "process_name": _text(document, "processName"),
+        "process_name": None,
         "result": result,
         "start": start,
         "start_utc": start_utc,
@@ -317,9 +328,10 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         if root is None:
             raise ReportDocumentError("root", "an object (the root step of a UUT)")
         uut = _object(document, "uut") or {}
-        _walk_steps(rows, root)
+        renumbered = _walk_steps(rows, root)
+        failed = _integer(uut, "stepIdCausedUUTFailure", "uut.")
         failed_name, failed_path = _caused_failure(
-            rows, _integer(uut, "stepIdCausedUUTFailure", "uut.")
+            rows, None if failed is None else renumbered.get(failed, 0)
         )
         seq_call = _object(root, "seqCall", "root.") or {}
         sw_path = _text(seq_call, "path", "root.seqCall.")

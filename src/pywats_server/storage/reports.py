@@ -22,6 +22,7 @@ from ._domain import utcnow
 from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
 from .processes import processes
+from .products import products
 from .report_tables import (
     CHILD_TABLES,
     report_attachments,
@@ -43,8 +44,14 @@ class Submission:
 
 @dataclass(frozen=True)
 class StoredDocument:
+    """A report's document as submitted, with the values the server derives for its exports."""
+
     format: str
     body: bytes
+    start_utc: datetime
+    process_name: str | None
+    product_name: str | None
+    origin: str | None
 
 
 @dataclass(frozen=True)
@@ -165,13 +172,30 @@ class ReportStore:
     def document(self, report_id: str) -> StoredDocument | None:
         """The stored document of a report (id compared case-insensitively), or None."""
         query = (
-            select(report_documents.c.format, report_documents.c.body)
+            select(
+                report_documents.c.format,
+                report_documents.c.body,
+                reports.c.start_utc,
+                reports.c.process_name,
+                products.c.name.label("product_name"),
+                reports.c.origin,
+            )
             .join(reports, reports.c.report_pk == report_documents.c.report_pk)
+            .outerjoin(products, products.c.part_number == reports.c.part_number)
             .where(reports.c.report_id == report_id.lower())
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).first()
-        return None if row is None else StoredDocument(row.format, bytes(row.body))
+        if row is None:
+            return None
+        return StoredDocument(
+            row.format,
+            bytes(row.body),
+            row.start_utc,
+            row.process_name,
+            row.product_name,
+            row.origin,
+        )
 
     def attachment(self, attachment_id: str) -> Attachment | None:
         """One attachment by its id, or None."""
@@ -182,14 +206,21 @@ class ReportStore:
             row = connection.execute(query).first()
         return None if row is None else self._attachment(row._mapping)
 
-    def step_attachments(self, step_id: int, *, limit: int) -> list[Attachment]:
-        """At most `limit` attachments of steps whose id is `step_id`, in any report."""
+    def step_attachments(
+        self, step_id: int, *, report_id: str | None, limit: int
+    ) -> list[Attachment]:
+        """At most `limit` attachments of steps whose id is `step_id`, in the report `report_id`
+        or (None) in any report."""
         query = (
             select(report_attachments)
             .where(report_attachments.c.step_id == step_id)
             .order_by(report_attachments.c.attachment_id)
             .limit(limit)
         )
+        if report_id is not None:
+            query = query.join(
+                reports, reports.c.report_pk == report_attachments.c.report_pk
+            ).where(reports.c.report_id == report_id.lower())
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
         return [self._attachment(row._mapping) for row in rows]
