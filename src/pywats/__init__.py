@@ -54,6 +54,7 @@ from pywats._production import (
 )
 from pywats._products import (
     BomItem,
+    BoxBuildRow,
     Product,
     ProductCategory,
     ProductRevision,
@@ -87,6 +88,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BomItem",
+    "BoxBuildRow",
     "BreakerSettings",
     "ChildUnitCheck",
     "ChildUnitRequirement",

@@ -55,6 +55,7 @@ EXPECTED = {
     "ProcessInfo",
     "ProductGroup",
     "BomItem",
+    "BoxBuildRow",
     "Product",
     "ProductRevision",
     "ProductSummary",

@@ -242,7 +242,7 @@ def put_bom(
 
 @router.get("/api/internal/Product/GetProductInfo")
 def product_info(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
-    """The box-build tree below a revision, one row per relation with its `Level`."""
+    """The box-build hierarchy: the revision (`hlevel` 0), then each relation below it."""
     return ctx.structure.product_info(partNumber, revision)
 
 

@@ -63,3 +63,31 @@ async def test_route_names_win_over_part_numbers(api: httpx.AsyncClient) -> None
     # A real part number still reads as one.
     assert (await api.put("/api/Product", json={"partNumber": "BOMX-1"})).status_code == 200
     assert (await api.get("/api/Product/BOMX-1")).json()["partNumber"] == "BOMX-1"
+
+
+@pytest.mark.anyio
+async def test_product_info_rows_have_the_hierarchy_shape_wats_clients_read(
+    api: httpx.AsyncClient,
+) -> None:
+    parent, child = f"BOX-{uuid.uuid4().hex[:6]}", f"CHILD-{uuid.uuid4().hex[:6]}"
+    for part_number in (parent, child):
+        product = {"partNumber": part_number, "revisions": [{"revision": "A"}]}
+        assert (await api.put("/api/Product", json=product)).status_code == 200
+    relation = {"ParentPartNumber": parent, "ParentRevision": "A"}
+    relation |= {"ChildPartNumber": child, "ChildRevision": "A", "Quantity": 2}
+    added = await api.post("/api/internal/Product/PostProductRevisionRelation", json=relation)
+    assert added.status_code == 200, added.text
+    info = await api.get(
+        "/api/internal/Product/GetProductInfo", params={"partNumber": parent, "revision": "A"}
+    )
+    root, row = info.json()
+    assert (root["hlevel"], root["PartNumber"], root["Revision"]) == (0, parent, "A")
+    assert root["ProductRevisionRelationId"] is None
+    assert (row["hlevel"], row["PartNumber"], row["Revision"], row["Quantity"]) == (
+        1,
+        child,
+        "A",
+        2,
+    )
+    assert row["ProductRevisionRelationId"] == added.json()["ProductRevisionRelationId"]
+    assert row["ParentProductRevisionId"] == root["ProductRevisionId"]
