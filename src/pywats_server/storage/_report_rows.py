@@ -436,18 +436,21 @@ def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
         rows.attachments.append({**attachment, "step_id": None})
     for index, asset in enumerate(_objects(document, "assets")):
         at = f"assets[{index}]."
+        # Virinco's own client keys the serial `assetSN` (wats-rules.md §2.3); both are read.
+        key = "sn" if "sn" in asset or "assetSN" not in asset else "assetSN"
         rows.assets.append(
             {
                 "idx": index,
-                "serial_number": _required_text(asset, "sn", at),
+                "serial_number": _required_text(asset, key, at),
                 "usage_count": _usage_count(asset, at),
             }
         )
 
 
 def _usage_count(asset: Mapping[str, Any], at: str) -> int | None:
-    """`usageCount` of an asset: a whole number of uses >= 1, or None when left out."""
+    """`usageCount` of an asset: a whole number of uses >= 0 (Virinco's client sends 0 by
+    default), or None when left out."""
     value = _integer(asset, "usageCount", at)
-    if value is not None and value < 1:
-        raise ReportDocumentError(f"{at}usageCount", "a positive integer", value)
+    if value is not None and value < 0:
+        raise ReportDocumentError(f"{at}usageCount", "a whole number of uses (0 or more)", value)
     return value

@@ -136,7 +136,8 @@ class ReportStore:
                 header["receive_count"] = received[report_id] - 1
                 new_headers.append(header)
                 for asset in submission.rows.assets:
-                    uses[asset["serial_number"]] += asset["usage_count"] or 1
+                    count = asset["usage_count"]
+                    uses[asset["serial_number"]] += 1 if count is None else count
         if new_headers:
             inserted = connection.execute(
                 reports.insert().returning(

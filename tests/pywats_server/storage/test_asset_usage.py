@@ -110,7 +110,6 @@ async def test_an_unregistered_asset_is_accepted_and_counts_nothing(
 @pytest.mark.parametrize(
     ("asset", "field"),
     [
-        ({"usageCount": 0}, "assets[1].usageCount"),
         ({"usageCount": -2}, "assets[1].usageCount"),
         ({"usageCount": 1.5}, "assets[1].usageCount"),
         ({"usageCount": "2"}, "assets[1].usageCount"),
