@@ -1,4 +1,5 @@
-"""Storing reports: verbatim documents plus their index rows; the same id replaces the report.
+"""Storing reports: verbatim documents plus their index rows. The same id, or the same WATS
+identity (serial, part number, operation, start), replaces the report.
 
 The first receipt of a report id counts the uses of the registered assets it lists; a
 resubmission (a station resending after a lost acknowledgement) replaces the rows only.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ._asset_usage import count_uses_by_serial
@@ -99,7 +100,11 @@ class ReportStore:
                     raise
 
     def _write(self, connection: Connection, submissions: Sequence[Submission]) -> None:
-        latest: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
+        by_id: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
+        # WATS's identity: a report matching another on serial, part number, operation and start
+        # replaces it, whatever its id (wats-rules.md U34); within a batch the later one wins.
+        by_key = {_identity(s.rows.header): s for s in by_id.values()}
+        latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
         unnamed = {
             s.rows.header["process_code"]
             for s in latest.values()
@@ -119,6 +124,11 @@ class ReportStore:
                 )
             )
         }
+        existing.update(
+            self._same_identity(
+                connection, [s for s in latest.values() if s.rows.report_id not in existing]
+            )
+        )
         now = utcnow()
         received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
         new_headers, pks = [], {}
@@ -148,6 +158,32 @@ class ReportStore:
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
+
+    @staticmethod
+    def _same_identity(
+        connection: Connection, submissions: Sequence[Submission]
+    ) -> dict[str, tuple[int, int]]:
+        """For each submission, the stored report with its identity (and another id), if any:
+        report id of the submission -> (pk, receive count) of the report it replaces."""
+        if not submissions:
+            return {}
+        c = reports.c
+        wanted = {_identity(s.rows.header): s.rows.report_id for s in submissions}
+        condition = or_(
+            *(
+                and_(
+                    c.report_type == kind,
+                    c.serial_number == serial,
+                    c.part_number == part,
+                    c.process_code == code,
+                    c.start_utc == start,
+                )
+                for kind, serial, part, code, start in wanted
+            )
+        )
+        columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
+        found = connection.execute(select(*columns, c.report_pk, c.receive_count).where(condition))
+        return {wanted[tuple(row[:5])]: (row.report_pk, row.receive_count) for row in found}
 
     @staticmethod
     def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
@@ -254,3 +290,14 @@ class ReportStore:
         """How many reports are stored."""
         with self._engine.connect() as connection:
             return int(connection.scalar(select(func.count()).select_from(reports)) or 0)
+
+
+def _identity(header: dict[str, Any]) -> tuple[Any, ...]:
+    """What WATS treats as one report: type, serial, part number, operation and start."""
+    return (
+        header["report_type"],
+        header["serial_number"],
+        header["part_number"],
+        header["process_code"],
+        header["start_utc"],
+    )

@@ -359,3 +359,23 @@ async def test_a_skip_past_what_the_database_binds_is_400_naming_it(api: httpx.A
     response = await api.get("/api/Report/Query/Header", params={"$skip": 10**30})
     assert response.status_code == 400
     assert "'$skip'" in response.json()["Message"]
+
+
+async def test_a_report_with_the_same_identity_replaces_the_earlier_one(
+    api: httpx.AsyncClient,
+) -> None:
+    # WATS's identity is serial + part number + operation + start (the instant, whatever offset).
+    first = _uut("SN-IDENTITY", start="2026-05-04T10:00:00.000+02:00")
+    second = {**_uut("SN-IDENTITY", result="F"), "start": "2026-05-04T08:00:00.000Z"}
+    later = _uut("SN-IDENTITY", start="2026-05-04T10:00:01.000+02:00")
+    other_operation = {**first, "id": str(uuid.uuid4()), "processCode": 10}
+    for report in (first, second, later, other_operation):
+        assert (await _submit(api, report)).status_code == 200
+    headers = await _headers(api, **{"$filter": "serialNumber eq 'SN-IDENTITY'"})
+    assert sorted(h["uuid"] for h in headers) == sorted(
+        [second["id"], later["id"], other_operation["id"]]
+    )
+    replaced = next(h for h in headers if h["uuid"] == second["id"])
+    assert (replaced["result"], replaced["receiveCount"]) == ("Failed", 2)
+    assert (await api.get(f"/api/Report/Wsjf/{first['id']}")).status_code == 404
+    assert (await api.get(f"/api/Report/Wsjf/{second['id']}")).json()["result"] == "F"
