@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     )
     from pywats._products import (
         BomItem,
+        BoxBuildRow,
         Product,
         ProductCategory,
         ProductRevision,
@@ -142,6 +143,7 @@ _EXPORTS = {
     ),
     "pywats._products": (
         "BomItem",
+        "BoxBuildRow",
         "Product",
         "ProductCategory",
         "ProductRevision",
@@ -186,6 +188,7 @@ __all__ = [
     "Backoff",
     "BadRequestError",
     "BomItem",
+    "BoxBuildRow",
     "BreakerSettings",
     "ChildUnitCheck",
     "ChildUnitRequirement",

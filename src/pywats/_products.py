@@ -20,6 +20,7 @@ from pywats._wire import Tag, WireModel, dump, segment
 
 __all__ = [
     "BomItem",
+    "BoxBuildRow",
     "Product",
     "ProductCategory",
     "ProductRevision",
@@ -106,7 +107,7 @@ class BomItem(WireModel):
 class RevisionRelation(WireModel):
     """Box build: `quantity` child units go into the parent revision (PascalCase on the wire).
 
-    `level` is set on the rows of `ProductsService.box_build` (1 = direct child).
+    `level` is unused here: `ProductsService.box_build` answers `BoxBuildRow`s.
     """
 
     model_config = ConfigDict(alias_generator=to_pascal)
@@ -120,6 +121,21 @@ class RevisionRelation(WireModel):
     revision_mask: str | None = None
     item_number: str | None = None
     level: int | None = None
+
+
+class BoxBuildRow(WireModel):
+    """One row of a box-build hierarchy as WATS sends it: `level` 0 is the revision asked for
+    (no relation), each deeper row a relation to the child `part_number`/`revision`."""
+
+    level: int = Field(alias="hlevel")
+    part_number: str = Field(alias="PartNumber")
+    revision: str = Field(alias="Revision")
+    product_revision_id: str = Field(alias="ProductRevisionId")
+    product_revision_relation_id: str | None = Field(None, alias="ProductRevisionRelationId")
+    parent_product_revision_id: str | None = Field(None, alias="ParentProductRevisionId")
+    quantity: int = Field(1, alias="Quantity")
+    revision_mask: str | None = Field(None, alias="RevisionMask")
+    item_number: str | None = Field(None, alias="ItemNumber")
 
 
 def write_wsbf(
@@ -291,11 +307,11 @@ class ProductsService(Service[M]):
         return Call("DELETE", "/api/internal/Product/DeleteProductRevisionRelation", params=params)
 
     @endpoint
-    def box_build(self, part_number: str, revision: str) -> Call[list[RevisionRelation]]:
-        """Every relation below the revision, depth first, each with its `level`."""
+    def box_build(self, part_number: str, revision: str) -> Call[list[BoxBuildRow]]:
+        """The revision (level 0), then every relation below it depth first with its level."""
         params = {"partNumber": part_number, "revision": revision}
         path = "/api/internal/Product/GetProductInfo"
-        return Call("GET", path, params=params, returns=list[RevisionRelation])
+        return Call("GET", path, params=params, returns=list[BoxBuildRow])
 
     @endpoint
     def tags(self, part_number: str, revision: str | None = None) -> Call[list[Tag]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from . import __version__
 from ._context import ServerContext
@@ -13,6 +13,7 @@ from ._errors import install_error_handlers
 from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
 from ._settings import Settings
 from .routers import ROUTERS
+from .routers._query_options import refuse_unsupported_options
 from .storage import migrate
 from .web import install_pages, is_page_path
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="A local WATS-compatible server (HTTP Basic authentication on every path).",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unsupported_options)],
     )
     app.state.context = server
     install_error_handlers(app)

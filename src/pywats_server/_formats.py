@@ -8,6 +8,9 @@ WSXF the XML element or attribute, or the line of a syntax error).
 from __future__ import annotations
 
 import json
+import re
+import uuid
+from datetime import datetime
 from typing import Any
 
 from pywats import ReportFormatError
@@ -24,7 +27,9 @@ from pywats.report import (
 from ._errors import ApiError
 from .storage import ReportDocumentError, StoredDocument, Submission, extract_rows
 
-__all__ = ["convert_document", "parse_submission", "parse_wsxf_submission"]
+__all__ = ["export_document", "parse_submission", "parse_wsxf_submission", "submission_origin"]
+
+_ORIGIN_NAMESPACE = uuid.UUID("6f1d0c1e-3b52-4c7e-9a0e-5d2b8f7a4c11")
 
 # Where the header fields checked by `extract_rows` live in a WSXF `Report` element.
 _XML_NAMES = {
@@ -53,8 +58,16 @@ def _load_json(body: bytes) -> Any:
         raise ApiError(400, "body: JSON nested too deeply") from None
 
 
-def parse_submission(body: bytes, format: str) -> Submission:
-    """Validate a submitted WSJF document and extract its rows; raises ApiError(400)."""
+def submission_origin(caller: str) -> str:
+    """The `origin` of reports a caller submits: a GUID per account, as WATS shows for API
+    clients (a sent `origin` is output-only and ignored)."""
+    return str(uuid.uuid5(_ORIGIN_NAMESPACE, caller)).upper()
+
+
+def parse_submission(body: bytes, format: str, origin: str) -> Submission:
+    """Validate a submitted WSJF document and extract its rows; raises ApiError(400).
+
+    `origin` (from `submission_origin`) is what the server records as the report's origin."""
     if not body:
         raise ApiError(400, "body: expected a report document, got an empty body")
     document = _load_json(body)
@@ -67,6 +80,7 @@ def parse_submission(body: bytes, format: str) -> Submission:
         report_from_json(document)
     except (ReportFormatError, ReportDocumentError) as exc:
         raise ApiError(400, f"report {exc}") from None
+    rows.header["origin"] = origin
     return Submission(rows, body, format)
 
 
@@ -83,7 +97,7 @@ def _read_wsxf(body: bytes) -> list[UUTReport | UURReport]:
     return reports
 
 
-def parse_wsxf_submission(body: bytes) -> list[Submission]:
+def parse_wsxf_submission(body: bytes, origin: str) -> list[Submission]:
     """Validate a WSXF document of one or more reports; raises ApiError(400) naming the element.
 
     A one-report document is stored verbatim. A document of several reports is split: each
@@ -102,22 +116,90 @@ def parse_wsxf_submission(body: bytes) -> list[Submission]:
             where = f"Report[{index}]: " if len(reports) > 1 else "Report: "
             xml = _XML_NAMES.get(exc.field)
             raise ApiError(400, f"WSXF {where}{exc}" + (f" (XML {xml})" if xml else "")) from None
+        rows.header["origin"] = origin
         submissions.append(Submission(rows, document, "wsxf"))
     return submissions
 
 
-def convert_document(stored: StoredDocument, format: str) -> bytes:
-    """The stored document in `format`: the verbatim bytes when it was submitted that way.
+# Envelope keys in the order WATS exports them (wsjf.md §2); other keys follow in their order.
+_EXPORT_ORDER = (
+    "type", "id", "pn", "sn", "rev", "productName", "processCode", "processCodeFormat",
+    "processName", "result", "machineName", "location", "purpose", "origin", "start", "startUTC",
+    "root", "uut", "uur", "miscInfos", "subUnits", "assets", "assetStats", "additionalData",
+)  # fmt: skip
 
-    WSJF is converted to WSXF and back through the SDK's report model; a UUR (no known WSXF
-    layout) or a document the XML writer cannot express answers 400.
+
+_FRACTION = re.compile(r"T\d{2}:\d{2}:\d{2}([.,]\d+)")
+
+
+def _renumber_steps(root: dict[str, Any]) -> dict[int, int]:
+    """Number the steps 1..n in depth-first pre-order (root = 1), `id` first as WATS writes it.
+
+    Returns each submitted id -> its number, for the keys that refer to steps.
     """
-    if stored.format == format:
-        return stored.body
+    renumbered: dict[int, int] = {}
+    stack: list[tuple[list[Any] | None, int, dict[str, Any]]] = [(None, 0, root)]
+    number = 0
+    while stack:
+        siblings, index, step = stack.pop()
+        number += 1
+        submitted = step.pop("id", None)
+        if isinstance(submitted, int):
+            renumbered.setdefault(submitted, number)
+        numbered = {"id": number, **step}
+        if siblings is None:
+            root.clear()
+            root.update(numbered)
+            numbered = root
+        else:
+            siblings[index] = numbered
+        children = numbered.get("steps")
+        if isinstance(children, list):
+            for position in reversed(range(len(children))):
+                if isinstance(children[position], dict):
+                    stack.append((children, position, children[position]))
+    return renumbered
+
+
+def _start_utc(start_utc: datetime, start: object) -> str:
+    """`startUTC` as WATS writes it: the instant in UTC with the fraction digits of `start`
+    (up to 7, which a datetime cannot hold; offsets are whole minutes, so they carry over)."""
+    match = _FRACTION.search(start) if isinstance(start, str) else None
+    fraction = match.group(1).replace(",", ".") if match else ""
+    return f"{start_utc:%Y-%m-%dT%H:%M:%S}{fraction}Z"
+
+
+def _exported(raw: dict[str, Any], stored: StoredDocument) -> dict[str, Any]:
+    """The report as WATS exports it: steps numbered, server-derived fields filled."""
+    root, uut = raw.get("root"), raw.get("uut")
+    if isinstance(root, dict):
+        renumbered = _renumber_steps(root)
+        if isinstance(uut, dict) and uut.get("stepIdCausedUUTFailure") is not None:
+            uut["stepIdCausedUUTFailure"] = renumbered.get(uut["stepIdCausedUUTFailure"])
+    derived = {
+        "productName": stored.product_name,
+        "processCodeFormat": raw.get("processCodeFormat"),
+        "processName": stored.process_name,
+        "origin": stored.origin,
+        "startUTC": _start_utc(stored.start_utc, raw.get("start")),
+    }
+    merged = {**raw, **derived}
+    ordered = {key: merged[key] for key in _EXPORT_ORDER if key in merged}
+    return {**ordered, **{key: value for key, value in merged.items() if key not in ordered}}
+
+
+def export_document(stored: StoredDocument, format: str) -> bytes:
+    """The stored report as WATS exports it in `format` ("wsjf" or "wsxf").
+
+    The submission stays stored verbatim; the export numbers its steps 1..n in pre-order and
+    carries `startUTC`, `processName`, `productName` and `origin` as the server derived them.
+    A UUR as WSXF (no known layout) or a document the XML writer cannot express answers 400.
+    """
+    # WSXF documents are stored one report each.
+    raw = read_wsxf(stored.body).raw if stored.format == "wsxf" else json.loads(stored.body)
+    report = report_from_json(_exported(raw, stored))
     if format == "wsjf":
-        # WSXF documents are stored one report each.
-        return write_wsjf(read_wsxf(stored.body)).encode("utf-8")
-    report = report_from_json(json.loads(stored.body))
+        return write_wsjf(report).encode("utf-8")
     if report.type != "T":
         raise ApiError(
             400, "this report is a UUR: only UUT reports have a known WSXF layout; fetch it as WSJF"

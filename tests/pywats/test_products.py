@@ -142,7 +142,13 @@ async def test_box_build_relations(aclient: AsyncWATS, unique: str) -> None:
     assert (to_board.child_part_number, to_board.quantity) == (board, 2)
     await aclient.products.add_relation((board, "A"), (psu, "A"))
     tree = await aclient.products.box_build(system, "1")
-    assert [(r.child_part_number, r.level) for r in tree] == [(board, 1), (psu, 2)]
+    assert [(r.part_number, r.revision, r.level) for r in tree] == [
+        (system, "1", 0),
+        (board, "A", 1),
+        (psu, "A", 2),
+    ]
+    assert tree[0].product_revision_relation_id is None
+    assert tree[1].product_revision_relation_id == to_board.product_revision_relation_id
 
     with pytest.raises(ConflictError, match="already has a relation to this child product"):
         await aclient.products.add_relation((system, "1"), (board, "B"))
@@ -154,7 +160,7 @@ async def test_box_build_relations(aclient: AsyncWATS, unique: str) -> None:
     to_board.quantity = 4
     assert (await aclient.products.update_relation(to_board)).quantity == 4
     await aclient.products.delete_relation(to_board.product_revision_relation_id)
-    assert await aclient.products.box_build(system, "1") == []
+    assert [row.level for row in await aclient.products.box_build(system, "1")] == [0]
     with pytest.raises(NotFoundError, match="relation"):
         await aclient.products.delete_relation(to_board.product_revision_relation_id)
 

@@ -58,6 +58,7 @@ EXPECTED = {
     "ProcessInfo",
     "ProductGroup",
     "BomItem",
+    "BoxBuildRow",
     "Product",
     "ProductRevision",
     "ProductSummary",

@@ -65,8 +65,6 @@ async def test_versions_files_and_workflow(aclient: AsyncWATS, unique: str) -> N
     assert second.version == 2
     assert second.package_id is not None
     await aclient.software.set_status(second.package_id, "Pending")
-    with pytest.raises(ConflictError, match="has no files to release"):
-        await aclient.software.set_status(second.package_id, "Released")
     released = await aclient.software.by_name(name, status="Released")
     assert released.package_id == first.package_id
     assert (await aclient.software.by_name(name)).version == 2
@@ -79,6 +77,18 @@ async def test_versions_files_and_workflow(aclient: AsyncWATS, unique: str) -> N
     await aclient.software.delete(second.package_id)
     with pytest.raises(NotFoundError, match="not found"):
         await aclient.software.get(second.package_id)
+
+
+@pytest.mark.anyio
+async def test_a_package_without_files_is_released(aclient: AsyncWATS, unique: str) -> None:
+    # The WATS workflow (rest-api.md §11) has no file rule: a package may carry only settings.
+    package = await aclient.software.create(Package(name=f"Settings-{unique}"))
+    assert package.package_id is not None
+    await aclient.software.set_status(package.package_id, "Pending")
+    await aclient.software.set_status(package.package_id, "Released")
+    released = await aclient.software.by_name(f"Settings-{unique}", status="Released")
+    assert (released.package_id, released.status) == (package.package_id, "Released")
+    assert await aclient.software.files(package.package_id) == []
 
 
 @pytest.mark.anyio

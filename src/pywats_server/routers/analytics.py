@@ -155,29 +155,49 @@ def top_failed_internal_get(
     ctx: Context,
     partNumber: str | None = None,
     processCode: int | None = None,
-    productGroupId: int | None = None,
-    levelId: int | None = None,
+    productGroupId: str | None = None,
+    levelId: str | None = None,
     days: Annotated[int | None, Query(ge=1)] = None,
     count: Annotated[int, Query(ge=0)] = 10,
 ) -> Rows:
-    """The steps that failed most often, selected by ids and a number of days back from now."""
-    if levelId is not None:
-        raise ApiError(400, "levelId: the product register here assigns no production levels")
+    """The steps that failed most often, selected by ids and a number of days back from now.
+
+    An all-zero GUID for `productGroupId` or `levelId` means "all", as WATS clients send it.
+    A level listed by `/api/App/Levels` narrows nothing: no report here carries a level."""
+    level = _id_or_all("levelId", levelId)
+    if level is not None and level not in dict(ctx.reference.levels()):
+        raise ApiError(400, f"levelId: no production level with id {level} (see /api/App/Levels)")
+    group = _id_or_all("productGroupId", productGroupId)
     keys: dict[str, Any] = {"partNumber": partNumber, "topCount": count}
     if processCode is not None:
         names = {p.code: p.name for p in ctx.processes.all()}
         if processCode not in names:
             raise ApiError(400, f"processCode: no process with code {processCode}")
         keys["testOperation"] = names[processCode]
-    if productGroupId is not None:
+    if group is not None:
         groups = dict(ctx.reference.product_groups())
-        if productGroupId not in groups:
-            raise ApiError(400, f"productGroupId: no product group with id {productGroupId}")
-        keys["productGroup"] = groups[productGroupId]
+        if group not in groups:
+            raise ApiError(400, f"productGroupId: no product group with id {group}")
+        keys["productGroup"] = groups[group]
     if days is not None:
         keys["dateFrom"] = datetime.now(timezone.utc) - timedelta(days=days)
     f = _get_filter(**keys)
     return _run(ctx, lambda s: s.top_failed(f))
+
+
+_ALL = "00000000-0000-0000-0000-000000000000"
+
+
+def _id_or_all(name: str, value: str | None) -> int | None:
+    """An integer id, or None for "all" (absent, or the all-zero GUID); 400 otherwise."""
+    if value is None or value.strip().lower() in ("", _ALL):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ApiError(
+            400, f"{name}: expected an integer id or the all-zero GUID for all, got {value!r}"
+        ) from None
 
 
 @router.post("/api/internal/App/TopFailed")

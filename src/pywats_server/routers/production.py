@@ -254,8 +254,11 @@ def save_batches(ctx: Context, body: list[Batch]) -> list[dict[str, Any]]:
 
 
 @router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY)
-async def import_serial_numbers(ctx: Context, request: Request, typeName: str) -> dict[str, Any]:
-    """Import a CSV or XML file of numbers into a type, all or none (see `storage`)."""
+async def import_serial_numbers(
+    ctx: Context, request: Request, typeName: str | None = None
+) -> dict[str, Any]:
+    """Import a CSV or XML file of numbers into the type it names, all or none (see `storage`);
+    `typeName` (a pyWATS extension) imports into that type whatever the file names."""
     body = await request.body()
     return await run_in_threadpool(ctx.serial_ledger.import_file, typeName, body)
 

@@ -7,6 +7,7 @@ categories and vendors.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..storage import parse_wsbf
+from ._query_options import Filter, OrderBy, Skip, Top
 
 __all__ = ["router"]
 
@@ -123,9 +125,12 @@ def _body(model: BaseModel) -> dict[str, Any]:
 
 
 @router.get("/api/Product/Query")
-def query_products(ctx: Context) -> list[dict[str, Any]]:
-    """Every product as a list row `{partNumber, name, category, nonSerial, state}`."""
-    return ctx.products.query()
+def query_products(
+    ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
+) -> list[dict[str, Any]]:
+    """Product list rows `{partNumber, name, category, nonSerial, state}` matching the OData
+    options (fields: those of the row), by part number unless `$orderby` says otherwise."""
+    return ctx.products.query((filter, orderby, top, skip))
 
 
 @router.get("/api/Product/Groups")
@@ -176,9 +181,35 @@ async def upload_wsbf(ctx: Context, request: Request) -> None:
     await run_in_threadpool(ctx.structure.replace_bom, part_number, revision, items)
 
 
+#: WATS routes under /api/Product/ that clients call and this server does not serve yet; their
+#: names are route names, never part numbers.
+_UNSERVED = frozenset({"ProductGroup"})
+
+
 @router.get("/api/Product/{partNumber}")
 def get_product(ctx: Context, partNumber: str) -> dict[str, Any]:
+    """A product with its revisions and tags. Route names win over part numbers, as in WATS:
+    `GET /api/Product/BOM` is a 405 (BOM takes PUT), an unserved route name a 404 saying so."""
+    served = _literal_methods().get(partNumber.lower())
+    if served is not None:
+        raise ApiError(
+            405, f"GET is not served on /api/Product/{partNumber}: it takes {', '.join(served)}"
+        )
+    if partNumber.lower() in {name.lower() for name in _UNSERVED}:
+        raise ApiError(404, f"/api/Product/{partNumber} is a WATS route this server does not serve")
     return ctx.products.get(partNumber)
+
+
+@cache
+def _literal_methods() -> dict[str, list[str]]:
+    """Methods of the literal routes `/api/Product/<name>`, by lower-case name."""
+    methods: dict[str, list[str]] = {}
+    for route in router.routes:
+        path = getattr(route, "path", "")
+        name = path.removeprefix("/api/Product/")
+        if path.startswith("/api/Product/") and "/" not in name and "{" not in name:
+            methods.setdefault(name.lower(), []).extend(sorted(getattr(route, "methods", ())))
+    return methods
 
 
 @router.put("/api/Product")
@@ -211,7 +242,7 @@ def put_bom(
 
 @router.get("/api/internal/Product/GetProductInfo")
 def product_info(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
-    """The box-build tree below a revision, one row per relation with its `Level`."""
+    """The box-build hierarchy: the revision (`hlevel` 0), then each relation below it."""
     return ctx.structure.product_info(partNumber, revision)
 
 

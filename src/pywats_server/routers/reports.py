@@ -13,9 +13,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from .._context import ServerContext, context
+from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
-from .._formats import convert_document, parse_submission, parse_wsxf_submission
+from .._formats import (
+    export_document,
+    parse_submission,
+    parse_wsxf_submission,
+    submission_origin,
+)
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
 from ._query_options import MAX_OFFSET
@@ -30,11 +35,11 @@ _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": 
 _MAX_TOP = 10_000
 
 
-async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str, str]:
+async def _submit(ctx: ServerContext, request: Request, caller: str, format: str) -> dict[str, str]:
     body = await request.body()
 
     def store() -> str:
-        submission = parse_submission(body, format)
+        submission = parse_submission(body, format, submission_origin(caller))
         ctx.reports.save(submission)
         return submission.rows.report_id
 
@@ -43,26 +48,28 @@ async def _submit(ctx: ServerContext, request: Request, format: str) -> dict[str
 
 
 @router.post("/WSJF", openapi_extra=_JSON_BODY)
-async def submit_wsjf(ctx: Context, request: Request) -> dict[str, str]:
+async def submit_wsjf(ctx: Context, request: Request, caller: CallerName) -> dict[str, str]:
     """Store one WSJF report; resubmitting an id replaces that report."""
-    return await _submit(ctx, request, "wsjf")
+    return await _submit(ctx, request, caller, "wsjf")
 
 
 @router.post("/WSXF", openapi_extra=_XML_BODY, response_model=None)
-async def submit_wsxf(ctx: Context, request: Request) -> dict[str, str] | list[dict[str, str]]:
+async def submit_wsxf(
+    ctx: Context, request: Request, caller: CallerName
+) -> dict[str, str] | list[dict[str, str]]:
     """Store the reports of one WSXF document (all or none); the same id replaces.
 
-    Answers `{"ID": id}` for a one-report document, a list of them for several.
+    Answers `{"id": id}` for a one-report document (rest-api.md §4.1), a list for several.
     """
     body = await request.body()
 
     def store() -> list[str]:
-        submissions = parse_wsxf_submission(body)
+        submissions = parse_wsxf_submission(body, submission_origin(caller))
         ctx.reports.save_many(submissions)
         return [submission.rows.report_id for submission in submissions]
 
     ids = await run_in_threadpool(store)
-    return {"ID": ids[0]} if len(ids) == 1 else [{"ID": report_id} for report_id in ids]
+    return {"id": ids[0]} if len(ids) == 1 else [{"id": report_id} for report_id in ids]
 
 
 def _document(ctx: ServerContext, report_id: str) -> StoredDocument:
@@ -80,11 +87,9 @@ def get_wsjf(
     includeChartdata: bool = True,
     includeAttachments: bool = True,
 ) -> Response:
-    """The report as WSJF: the submitted document itself when it was submitted as WSJF.
-
-    The detail options are accepted; this server always returns the whole document.
-    """
-    body = convert_document(_document(ctx, id), "wsjf")
+    """The report as WATS exports it in WSJF: steps numbered 1..n in pre-order, server-derived
+    fields filled. The detail options are accepted; this server returns the whole document."""
+    body = export_document(_document(ctx, id), "wsjf")
     return Response(body, media_type="application/json")
 
 
@@ -96,11 +101,11 @@ def get_wsxf(
     includeChartdata: bool = True,
     includeIndexes: bool = False,
 ) -> Response:
-    """The report as WSXF: the submitted XML itself when it was submitted as WSXF.
+    """The report as WATS exports it in WSXF (numbered steps, server-derived fields).
 
     The include options are accepted; this server always returns the whole document.
     """
-    body = convert_document(_document(ctx, id), "wsxf")
+    body = export_document(_document(ctx, id), "wsxf")
     return Response(body, media_type="application/xml")
 
 
@@ -142,11 +147,14 @@ def query_header_by_misc_info(
 
 @router.get("/Attachment")
 def get_attachment(
-    ctx: Context, attachmentId: str | None = None, stepId: str | None = None
+    ctx: Context,
+    attachmentId: str | None = None,
+    stepId: str | None = None,
+    reportId: str | None = None,
 ) -> Response:
     """One attachment's bytes by `attachmentId` (ids come from `$expand=attachments`) or by
-    `stepId`. Step ids count within one report, so a step id shared by attachments of several
-    reports is a 409 that asks for the attachment id instead."""
+    `stepId` (the step's id in the report's export). Step ids count within one report, so
+    `reportId` narrows them to one; a step id shared by several reports without it is a 409."""
     if attachmentId is not None:
         attachment = ctx.reports.attachment(attachmentId)
         if attachment is None:
@@ -154,14 +162,14 @@ def get_attachment(
     elif stepId is not None:
         if not stepId.strip().lstrip("-").isdigit():
             raise ApiError(400, f"stepId: expected an integer step id, got {stepId!r}")
-        found = ctx.reports.step_attachments(int(stepId), limit=2)
+        found = ctx.reports.step_attachments(int(stepId), report_id=reportId, limit=2)
         if not found:
             raise ApiError(404, f"no attachment on a step with stepId {stepId}")
         if len(found) > 1:
             raise ApiError(
                 409,
-                f"stepId {stepId}: steps of several reports carry an attachment; ask by "
-                "attachmentId (listed by $expand=attachments on the header query)",
+                f"stepId {stepId}: steps of several reports carry an attachment; add reportId, "
+                "or ask by attachmentId (listed by $expand=attachments on the header query)",
             )
         [attachment] = found
     else:

@@ -175,7 +175,10 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
-def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
+def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
+    """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
+    them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
+    renumbered: dict[int, int] = {}
     stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
@@ -184,10 +187,13 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(rows.steps)
         loop = _object(step, "loop", at) or {}
+        submitted = _integer(step, "id", at)
+        if submitted is not None:
+            renumbered.setdefault(submitted, order + 1)
         rows.steps.append(
             {
                 "step_order": order,
-                "step_id": _integer(step, "id", at),
+                "step_id": order + 1,
                 "parent_order": parent_order,
                 "depth": depth,
                 "path": path,
@@ -209,6 +215,7 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> None:
         children = _objects(step, "steps", at)
         for index in reversed(range(len(children))):
             stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+    return renumbered
 
 
 def _measurements(
@@ -272,6 +279,10 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         start_utc = Timestamp(start).to_utc().replace(tzinfo=None)
     except ValueError:
         raise ReportDocumentError("start", "an ISO 8601 date-time", start) from None
+    # Output-only keys: the server fills them (WATS resolves them itself), so a sent value is
+    # type-checked and otherwise ignored.
+    for key in ("origin", "processName", "productName"):
+        _text(document, key)
     header: dict[str, Any] = {
         "report_id": report_id,
         "report_type": kind,
@@ -281,9 +292,9 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         "station_name": _text(document, "machineName"),
         "location": _text(document, "location"),
         "purpose": _text(document, "purpose"),
-        "origin": _text(document, "origin"),
+        "origin": None,
         "process_code": process_code,
-        "process_name": _text(document, "processName"),
+        "process_name": None,
         "result": result,
         "start": start,
         "start_utc": start_utc,
@@ -295,9 +306,10 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         if root is None:
             raise ReportDocumentError("root", "an object (the root step of a UUT)")
         uut = _object(document, "uut") or {}
-        _walk_steps(rows, root)
+        renumbered = _walk_steps(rows, root)
+        failed = _integer(uut, "stepIdCausedUUTFailure", "uut.")
         failed_name, failed_path = _caused_failure(
-            rows, _integer(uut, "stepIdCausedUUTFailure", "uut.")
+            rows, None if failed is None else renumbered.get(failed, 0)
         )
         seq_call = _object(root, "seqCall", "root.") or {}
         sw_path = _text(seq_call, "path", "root.seqCall.")
@@ -402,18 +414,21 @@ def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
         rows.attachments.append({**attachment, "step_id": None})
     for index, asset in enumerate(_objects(document, "assets")):
         at = f"assets[{index}]."
+        # Virinco's own client keys the serial `assetSN` (wats-rules.md §2.3); both are read.
+        key = "sn" if "sn" in asset or "assetSN" not in asset else "assetSN"
         rows.assets.append(
             {
                 "idx": index,
-                "serial_number": _required_text(asset, "sn", at),
+                "serial_number": _required_text(asset, key, at),
                 "usage_count": _usage_count(asset, at),
             }
         )
 
 
 def _usage_count(asset: Mapping[str, Any], at: str) -> int | None:
-    """`usageCount` of an asset: a whole number of uses >= 1, or None when left out."""
+    """`usageCount` of an asset: a whole number of uses >= 0 (Virinco's client sends 0 by
+    default), or None when left out."""
     value = _integer(asset, "usageCount", at)
-    if value is not None and value < 1:
-        raise ReportDocumentError(f"{at}usageCount", "a positive integer", value)
+    if value is not None and value < 0:
+        raise ReportDocumentError(f"{at}usageCount", "a whole number of uses (0 or more)", value)
     return value

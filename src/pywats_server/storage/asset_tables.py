@@ -7,7 +7,6 @@ Log types: 0 message, 1 registered, 2 updated, 3 running count reset, 4 calibrat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -23,8 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-from ..odata import FieldSpec, ODataError, compile_filter, compile_orderby, parse_filter
-from ._domain import Invalid
+from ..odata import FieldSpec
 from ._metadata import BigId, metadata
 from ._tags import tag_table
 
@@ -43,8 +41,6 @@ __all__ = [
     "TYPE_COLUMNS",
     "TYPE_FIELDS",
     "UPDATED",
-    "ODataOptions",
-    "apply_odata",
     "asset_files",
     "asset_log",
     "asset_tags",
@@ -177,22 +173,6 @@ TYPE_FIELDS = {
     "typeName": FieldSpec(asset_types.c.type_name, "string"),
     "isReadonly": FieldSpec(asset_types.c.is_readonly, "bool"),
 }
-
-
-ODataOptions = tuple[str | None, str | None, int | None, int | None]  # filter, orderby, top, skip
-
-
-def apply_odata(statement: Any, options: ODataOptions, fields: Mapping[str, FieldSpec]) -> Any:
-    """`statement` with `$filter`, `$orderby`, `$skip` and `$top` applied; Invalid for bad OData."""
-    filter, orderby, top, skip = options
-    try:
-        if filter:
-            statement = statement.where(compile_filter(parse_filter(filter), fields))
-        if orderby:
-            statement = statement.order_by(*compile_orderby(orderby, fields))
-    except ODataError as exc:
-        raise Invalid(str(exc)) from None
-    return statement.offset(skip or 0).limit(top)
 
 
 def type_dict(row: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, or_, select
 from ._asset_usage import count_uses
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
+from ._odata_options import ODataOptions, apply_odata
 from ._tags import apply_tags, read_tags
 from .asset_state import evaluate
 from .asset_tables import (
@@ -33,8 +34,6 @@ from .asset_tables import (
     TYPE_COLUMNS,
     TYPE_FIELDS,
     UPDATED,
-    ODataOptions,
-    apply_odata,
     asset_files,
     asset_log,
     asset_tags,

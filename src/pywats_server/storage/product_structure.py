@@ -224,16 +224,35 @@ class ProductStructureStore:
         return [self._relation(connection, relation_id) for relation_id in ids]
 
     def product_info(self, part_number: str, revision: str) -> list[dict[str, Any]]:
-        """The box-build tree below a revision, depth first, one row per relation with `Level`."""
-        rows: list[dict[str, Any]] = []
+        """The box-build hierarchy as WATS sends it: the revision itself (`hlevel` 0), then each
+        relation below it depth first with its `hlevel` and the child's `PartNumber`/`Revision`."""
         with self._engine.connect() as connection:
+            root = self._products.revision_id(connection, part_number, revision)
+            rows: list[dict[str, Any]] = [
+                {
+                    "hlevel": 0,
+                    "PartNumber": part_number,
+                    "Revision": revision,
+                    "ProductRevisionId": root,
+                    "ProductRevisionRelationId": None,
+                    "ParentProductRevisionId": None,
+                }
+            ]
 
             def walk(revision_id: str, level: int) -> None:
                 for relation in self.relations(connection, revision_id):
-                    rows.append({**relation, "Level": level})
+                    part, child_revision = relation["ChildPartNumber"], relation["ChildRevision"]
+                    rows.append(
+                        {
+                            "hlevel": level,
+                            "PartNumber": part,
+                            "Revision": child_revision,
+                            **relation,
+                        }
+                    )
                     walk(relation["ProductRevisionId"], level + 1)
 
-            walk(self._products.revision_id(connection, part_number, revision), 1)
+            walk(root, 1)
         return rows
 
     def product_with_relations(self, part_number: str) -> dict[str, Any]:

@@ -23,9 +23,11 @@ from sqlalchemy import (
     select,
 )
 
+from ..odata import FieldSpec
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
+from ._odata_options import ODataOptions, apply_odata
 from ._tags import apply_tags, read_tags, tag_table
 from .reference import product_groups
 
@@ -51,6 +53,15 @@ products = Table(
     Column("category_name", String(200)),
     Column("created_utc", DateTime, nullable=False),
 )
+
+#: The fields of a product list row that `$filter` and `$orderby` take.
+PRODUCT_FIELDS = {
+    "partNumber": FieldSpec(products.c.part_number, "string"),
+    "name": FieldSpec(products.c.name, "string"),
+    "category": FieldSpec(products.c.category_name, "string"),
+    "nonSerial": FieldSpec(products.c.non_serial, "bool"),
+    "state": FieldSpec(products.c.state, "int"),
+}
 
 product_revisions = Table(
     "product_revisions",
@@ -107,12 +118,14 @@ class ProductStore:
 
     # -- products -----------------------------------------------------------------------------
 
-    def query(self) -> list[dict[str, Any]]:
-        """Every product as a list row, by part number."""
+    def query(self, options: ODataOptions) -> list[dict[str, Any]]:
+        """Product list rows matching the OData options, by part number unless `$orderby` says
+        otherwise; Invalid for bad OData."""
         c = products.c
         query = select(c.part_number, c.name, c.category_name, c.non_serial, c.state)
+        query = apply_odata(query, options, PRODUCT_FIELDS).order_by(c.part_number)
         with self._engine.connect() as connection:
-            rows = connection.execute(query.order_by(c.part_number)).all()
+            rows = connection.execute(query).all()
         return [
             {"partNumber": pn, "name": name, "category": cat, "nonSerial": ns, "state": state}
             for pn, name, cat, ns, state in rows

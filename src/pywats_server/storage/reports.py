@@ -1,4 +1,5 @@
-"""Storing reports: verbatim documents plus their index rows; the same id replaces the report.
+"""Storing reports: verbatim documents plus their index rows. The same id, or the same WATS
+identity (serial, part number, operation, start), replaces the report.
 
 The first receipt of a report id counts the uses of the registered assets it lists; a
 resubmission (a station resending after a lost acknowledgement) replaces the rows only.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ._asset_usage import count_uses_by_serial
@@ -22,6 +23,7 @@ from ._domain import utcnow
 from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
 from .processes import processes
+from .products import products
 from .report_tables import (
     CHILD_TABLES,
     report_attachments,
@@ -43,8 +45,14 @@ class Submission:
 
 @dataclass(frozen=True)
 class StoredDocument:
+    """A report's document as submitted, with the values the server derives for its exports."""
+
     format: str
     body: bytes
+    start_utc: datetime
+    process_name: str | None
+    product_name: str | None
+    origin: str | None
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,11 @@ class ReportStore:
                     raise
 
     def _write(self, connection: Connection, submissions: Sequence[Submission]) -> None:
-        latest: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
+        by_id: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
+        # WATS's identity: a report matching another on serial, part number, operation and start
+        # replaces it, whatever its id (wats-rules.md U34); within a batch the later one wins.
+        by_key = {_identity(s.rows.header): s for s in by_id.values()}
+        latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
         unnamed = {
             s.rows.header["process_code"]
             for s in latest.values()
@@ -112,6 +124,11 @@ class ReportStore:
                 )
             )
         }
+        existing.update(
+            self._same_identity(
+                connection, [s for s in latest.values() if s.rows.report_id not in existing]
+            )
+        )
         now = utcnow()
         received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
         new_headers, pks = [], {}
@@ -129,7 +146,8 @@ class ReportStore:
                 header["receive_count"] = received[report_id] - 1
                 new_headers.append(header)
                 for asset in submission.rows.assets:
-                    uses[asset["serial_number"]] += asset["usage_count"] or 1
+                    count = asset["usage_count"]
+                    uses[asset["serial_number"]] += 1 if count is None else count
         if new_headers:
             inserted = connection.execute(
                 reports.insert().returning(
@@ -140,6 +158,32 @@ class ReportStore:
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
+
+    @staticmethod
+    def _same_identity(
+        connection: Connection, submissions: Sequence[Submission]
+    ) -> dict[str, tuple[int, int]]:
+        """For each submission, the stored report with its identity (and another id), if any:
+        report id of the submission -> (pk, receive count) of the report it replaces."""
+        if not submissions:
+            return {}
+        c = reports.c
+        wanted = {_identity(s.rows.header): s.rows.report_id for s in submissions}
+        condition = or_(
+            *(
+                and_(
+                    c.report_type == kind,
+                    c.serial_number == serial,
+                    c.part_number == part,
+                    c.process_code == code,
+                    c.start_utc == start,
+                )
+                for kind, serial, part, code, start in wanted
+            )
+        )
+        columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
+        found = connection.execute(select(*columns, c.report_pk, c.receive_count).where(condition))
+        return {wanted[tuple(row[:5])]: (row.report_pk, row.receive_count) for row in found}
 
     @staticmethod
     def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
@@ -165,13 +209,30 @@ class ReportStore:
     def document(self, report_id: str) -> StoredDocument | None:
         """The stored document of a report (id compared case-insensitively), or None."""
         query = (
-            select(report_documents.c.format, report_documents.c.body)
+            select(
+                report_documents.c.format,
+                report_documents.c.body,
+                reports.c.start_utc,
+                reports.c.process_name,
+                products.c.name.label("product_name"),
+                reports.c.origin,
+            )
             .join(reports, reports.c.report_pk == report_documents.c.report_pk)
+            .outerjoin(products, products.c.part_number == reports.c.part_number)
             .where(reports.c.report_id == report_id.lower())
         )
         with self._engine.connect() as connection:
             row = connection.execute(query).first()
-        return None if row is None else StoredDocument(row.format, bytes(row.body))
+        if row is None:
+            return None
+        return StoredDocument(
+            row.format,
+            bytes(row.body),
+            row.start_utc,
+            row.process_name,
+            row.product_name,
+            row.origin,
+        )
 
     def attachment(self, attachment_id: str) -> Attachment | None:
         """One attachment by its id, or None."""
@@ -182,14 +243,21 @@ class ReportStore:
             row = connection.execute(query).first()
         return None if row is None else self._attachment(row._mapping)
 
-    def step_attachments(self, step_id: int, *, limit: int) -> list[Attachment]:
-        """At most `limit` attachments of steps whose id is `step_id`, in any report."""
+    def step_attachments(
+        self, step_id: int, *, report_id: str | None, limit: int
+    ) -> list[Attachment]:
+        """At most `limit` attachments of steps whose id is `step_id`, in the report `report_id`
+        or (None) in any report."""
         query = (
             select(report_attachments)
             .where(report_attachments.c.step_id == step_id)
             .order_by(report_attachments.c.attachment_id)
             .limit(limit)
         )
+        if report_id is not None:
+            query = query.join(
+                reports, reports.c.report_pk == report_attachments.c.report_pk
+            ).where(reports.c.report_id == report_id.lower())
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
         return [self._attachment(row._mapping) for row in rows]
@@ -222,3 +290,14 @@ class ReportStore:
         """How many reports are stored."""
         with self._engine.connect() as connection:
             return int(connection.scalar(select(func.count()).select_from(reports)) or 0)
+
+
+def _identity(header: dict[str, Any]) -> tuple[Any, ...]:
+    """What WATS treats as one report: type, serial, part number, operation and start."""
+    return (
+        header["report_type"],
+        header["serial_number"],
+        header["part_number"],
+        header["process_code"],
+        header["start_utc"],
+    )

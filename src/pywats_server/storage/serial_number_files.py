@@ -2,9 +2,11 @@
 
 CSV: a header line naming the columns, then one number a line. `serialNumber` is required;
 `state` (`taken` or `free`; empty or absent means taken), `referenceSerialNumber`,
-`referencePartNumber`, `stationName` and `takenUtc` (ISO 8601, UTC) are optional.
+`referencePartNumber`, `stationName`, `takenUtc` (ISO 8601, UTC) and `typeName` (the
+serial-number type the line belongs to) are optional.
 XML: `<SerialNumbers><SN id="PCB-0001"/>...</SerialNumbers>`, the shape WATS answers taken
-numbers in, with the same optional fields as attributes of `SN` (`id` is the serial number).
+numbers in, with the same optional fields as attributes of `SN` (`id` is the serial number);
+`typeName` may also stand on the root element for every `SN`. Exports name their type.
 A body starting with `<` is XML, anything else CSV. Errors name the line (`line 4`) or the
 element (`SN #3`).
 """
@@ -30,6 +32,7 @@ COLUMNS = (
     "referencePartNumber",
     "stationName",
     "takenUtc",
+    "typeName",
 )
 _OPTIONAL = COLUMNS[2:]
 
@@ -104,7 +107,8 @@ def _read_xml(body: bytes) -> list[SerialRecord]:
         unknown = sorted(set(element.attrib) - {"id", *COLUMNS[1:]})
         if unknown:
             raise Invalid(f"{where}: unknown attribute {unknown[0]!r}")
-        records.append(_record(where, {"serialNumber": element.get("id"), **element.attrib}))
+        values = {"typeName": root.get("typeName"), "serialNumber": element.get("id")}
+        records.append(_record(where, {**values, **element.attrib}))
     return records
 
 
@@ -125,17 +129,19 @@ def _text(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def write_serial_numbers(rows: Iterable[Mapping[str, Any]], format: str) -> bytes:
-    """An export file (`csv` or `xml`) of rows keyed by `COLUMNS`; it imports back unchanged."""
+def write_serial_numbers(rows: Iterable[Mapping[str, Any]], format: str, type_name: str) -> bytes:
+    """An export file (`csv` or `xml`) of a type's rows keyed by `COLUMNS`, naming the type;
+    it imports back unchanged."""
     if format == "xml":
-        root = ElementTree.Element("SerialNumbers")
+        root = ElementTree.Element("SerialNumbers", {"typeName": type_name})
         for row in rows:
             attributes = {"id": row["serialNumber"]}
-            attributes.update({name: _text(row.get(name)) for name in COLUMNS[1:]})
+            attributes.update({name: _text(row.get(name)) for name in COLUMNS[1:-1]})
             ElementTree.SubElement(root, "SN", {k: v for k, v in attributes.items() if v})
         return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    rows = ({**row, "typeName": type_name} for row in rows)
     writer.writerows([_text(row.get(name)) for name in COLUMNS] for row in rows)
     return out.getvalue().encode("utf-8")

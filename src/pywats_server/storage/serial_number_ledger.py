@@ -41,11 +41,13 @@ class SerialNumberLedger:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def import_file(self, type_name: str, body: bytes) -> dict[str, Any]:
-        """Import a CSV or XML file into a type; `{typeName, taken, free}` counts what it held."""
+    def import_file(self, type_name: str | None, body: bytes) -> dict[str, Any]:
+        """Import a CSV or XML file into the type it names, or into `type_name` when given (an
+        export of one type imports into another); `{typeName, taken, free}` counts what it held."""
         records = read_serial_numbers(body)
         if not records:
             raise Invalid("serial-number file: it lists no serial numbers")
+        type_name = _file_type(records, type_name)
         with self._engine.begin() as connection:
             row = lock_type(connection, type_name, "typeName")
             values = self._values(row, records)
@@ -118,7 +120,7 @@ class SerialNumberLedger:
                 }
                 for row in connection.execute(query)
             ]
-        return write_serial_numbers(rows, format)
+        return write_serial_numbers(rows, format, type_name)
 
     def count(
         self,
@@ -260,3 +262,18 @@ class SerialNumberLedger:
                     f"{record.where}: serial number {record.serial_number!r} is already "
                     f"{known[record.serial_number]} in type {type_name!r}; nothing was imported"
                 )
+
+
+def _file_type(records: list[SerialRecord], given: str | None) -> str:
+    """`given`, or else the one serial-number type the file's records name."""
+    if given is not None:
+        return given
+    named = {record.fields["typeName"] for record in records if "typeName" in record.fields}
+    if not named:
+        raise Invalid(
+            "typeName: the file names no serial-number type (a typeName column, or a typeName "
+            "attribute on <SerialNumbers> or <SN>)"
+        )
+    if len(named) > 1:
+        raise Invalid(f"typeName: the file names several types ({', '.join(sorted(named))})")
+    return named.pop()

@@ -253,10 +253,6 @@ class SoftwareStore:
                     f"package {row.name!r} version {row.version} is {row.status}: it can move "
                     f"to {choices}, not {wanted}"
                 )
-            if wanted == "Released" and not self._has_files(connection, package_id):
-                raise Conflict(
-                    f"package {row.name!r} version {row.version} has no files to release"
-                )
             connection.execute(
                 packages.update()
                 .where(packages.c.package_id == package_id)
@@ -378,12 +374,6 @@ class SoftwareStore:
         if row is None:
             raise NotFound(f"package {package_id!r} not found")
         return row
-
-    def _has_files(self, connection: Connection, package_id: str) -> bool:
-        found = connection.scalar(
-            select(package_files.c.file_id).where(package_files.c.package_id == package_id).limit(1)
-        )
-        return found is not None
 
     def _files(self, connection: Connection, package_id: str) -> list[dict[str, Any]]:
         f = package_files.c

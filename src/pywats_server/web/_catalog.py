@@ -35,7 +35,7 @@ def _products(context: ServerContext) -> list[dict[str, Any]]:
     with context.database.engine.connect() as connection:
         tested = {row.part_number: row for row in connection.execute(counts)}
     rows = []
-    known = {row["partNumber"]: row for row in context.products.query()}
+    known = {row["partNumber"]: row for row in context.products.query((None, None, None, None))}
     for part_number in sorted(set(known) | set(tested)):
         product = known.get(part_number, {})
         counted = tested.get(part_number)

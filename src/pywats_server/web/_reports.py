@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from pywats.report import UURReport, report_from_json
 
 from .._context import ServerContext
-from .._formats import convert_document
+from .._formats import export_document
 from ..odata import ODataError
 from ..storage import HeaderQuery, Principal
 from ._render import page, require_user
@@ -115,7 +115,7 @@ def _load(context: ServerContext, report_id: str) -> _Loaded | None:
     stored = context.reports.document(report_id)
     if stored is None:
         return None
-    document = json.loads(convert_document(stored, "wsjf"))
+    document = json.loads(export_document(stored, "wsjf"))
     report = report_from_json(document)
     headers = context.report_query.headers(
         HeaderQuery(filter=f"id eq {report_id}", top=1, expand=("subUnits", "miscInfo"))
@@ -156,7 +156,7 @@ async def download(request: Request, user: User, report_id: str, kind: str) -> R
     stored = await anyio.to_thread.run_sync(context.reports.document, report_id)
     if stored is None:
         return _not_found(request, user, f"report {report_id}")
-    body = convert_document(stored, kind)
+    body = export_document(stored, kind)
     media, suffix = ("application/json", "json") if kind == "wsjf" else ("application/xml", "xml")
     return Response(
         body, media_type=media,

@@ -144,3 +144,36 @@ async def test_internal_top_failed_by_process_code_group_id_and_days(
     assert [{k: row[k] for k in expected[0]} for row in response.json()] == expected
     assert unknown.status_code == 400
     assert "4242" in unknown.json()["message"]
+
+
+async def test_internal_top_failed_takes_listed_levels_and_all_zero_guids_for_all(
+    analytics_server: AnalyticsServer,
+) -> None:
+    transport = httpx.ASGITransport(app=analytics_server.app)
+    headers = {"Authorization": f"Basic {analytics_server.token}", "Referer": "http://wats.test"}
+    everything = "00000000-0000-0000-0000-000000000000"
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://wats.test", headers=headers
+    ) as http:
+        level = (await http.get("/api/App/Levels")).json()[0]["levelId"]
+        plain = await http.get("/api/internal/App/TopFailed", params={"count": 5})
+        by_level = await http.get(
+            "/api/internal/App/TopFailed", params={"count": 5, "levelId": level}
+        )
+        all_zero = await http.get(
+            "/api/internal/App/TopFailed",
+            params={"count": 5, "levelId": everything, "productGroupId": everything},
+        )
+        unknown = await http.get("/api/internal/App/TopFailed", params={"levelId": 987654})
+        garbage = await http.get("/api/internal/App/TopFailed", params={"productGroupId": "x"})
+
+    assert plain.status_code == 200
+    assert plain.json()  # the dataset has failures, so "all" is not vacuously equal
+    assert by_level.status_code == 200, by_level.text
+    assert by_level.json() == plain.json()
+    assert all_zero.status_code == 200, all_zero.text
+    assert all_zero.json() == plain.json()
+    assert unknown.status_code == 400
+    assert "987654" in unknown.json()["message"]
+    assert garbage.status_code == 400
+    assert "all-zero GUID" in garbage.json()["message"]

@@ -47,8 +47,38 @@ async def test_a_serial_number_file_with_a_byte_order_mark_imports(api: httpx.As
     )
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert exported.text == (
-        "serialNumber,state,referenceSerialNumber,referencePartNumber,stationName,takenUtc\n"
-        "N001,free,,,,\n"
+        "serialNumber,state,referenceSerialNumber,referencePartNumber,stationName,takenUtc,"
+        f"typeName\nN001,free,,,,,{name}\n"
     )
     xml = await api.get("/api/Production/SerialNumbers", params={"typeName": name, "format": "XML"})
     assert xml.headers["Content-Type"].startswith("application/xml")
+
+
+@pytest.mark.anyio
+async def test_a_serial_number_file_names_its_type(api: httpx.AsyncClient) -> None:
+    csv_type, xml_type = (f"{kind}-{uuid.uuid4().hex[:8]}" for kind in ("CSV", "XML"))
+    for name in (csv_type, xml_type):
+        created = await api.put(
+            "/api/Production/SerialNumbers/Types", json={"name": name, "format": "T###", "end": 9}
+        )
+        assert created.status_code == 200
+
+    async def put(body: str) -> httpx.Response:
+        return await api.put("/api/Production/SerialNumbers", content=body.encode())
+
+    by_column = await put(f"serialNumber,typeName\nT001,{csv_type}\nT002,{csv_type}\n")
+    assert by_column.json() == {"typeName": csv_type, "taken": 2, "free": 0}
+    by_root = await put(f"<SerialNumbers typeName='{xml_type}'><SN id='T005'/></SerialNumbers>")
+    assert by_root.json() == {"typeName": xml_type, "taken": 1, "free": 0}
+    # An export names its type, so it imports back without a parameter (here: nothing new).
+    exported = await api.get("/api/Production/SerialNumbers", params={"typeName": xml_type})
+    again = await put(exported.text)
+    assert again.status_code == 409
+    assert "T005" in again.json()["Message"]
+
+    unnamed = await put("serialNumber\nT003\n")
+    assert unnamed.status_code == 400
+    assert "names no serial-number type" in unnamed.json()["Message"]
+    mixed = await put(f"serialNumber,typeName\nT003,{csv_type}\nT004,{xml_type}\n")
+    assert mixed.status_code == 400
+    assert "several types" in mixed.json()["Message"]

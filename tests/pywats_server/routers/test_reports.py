@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from pywats.report import Report, read_wsxf, report_from_json, write_wsjf, write_wsxf
+from pywats_server._formats import submission_origin
 
 pytestmark = pytest.mark.anyio
 
@@ -89,17 +90,19 @@ async def _headers(api: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]
 
 
 @pytest.mark.parametrize("name", ["uut-wsjf-export.json", "uur-example.json"])
-async def test_sample_is_returned_byte_for_byte(
+async def test_a_sample_comes_back_as_exported_with_the_server_derived_fields(
     api: httpx.AsyncClient, samples: Path, name: str
 ) -> None:
     body = (samples / "wats" / name).read_bytes()
     submitted = await api.post("/api/Report/WSJF", content=body)
     assert submitted.status_code == 200, submitted.text
-    report_id = json.loads(body)["id"]
-    assert submitted.json() == {"ID": report_id}
-    fetched = await api.get(f"/api/Report/Wsjf/{report_id.upper()}")
+    sample = json.loads(body)
+    assert submitted.json() == {"ID": sample["id"]}
+    fetched = await api.get(f"/api/Report/Wsjf/{sample['id'].upper()}")
     assert fetched.headers["content-type"] == "application/json"
-    assert fetched.content == body
+    # Both samples name a product this server's register does not have.
+    derived = {"origin": submission_origin("admin"), "productName": None}
+    assert fetched.json() == {**sample, **derived}
 
 
 async def test_resubmitting_an_id_replaces_the_report(api: httpx.AsyncClient) -> None:
@@ -114,7 +117,7 @@ async def test_resubmitting_an_id_replaces_the_report(api: httpx.AsyncClient) ->
     assert stored["result"] == "P"
 
 
-async def test_a_report_without_a_process_name_is_listed_with_the_operations_name(
+async def test_a_report_is_listed_with_the_operations_name_whatever_name_it_sent(
     api: httpx.AsyncClient,
 ) -> None:
     unnamed, named = _uut("SN-UNNAMED"), {**_uut("SN-NAMED"), "processName": "Bench check"}
@@ -126,10 +129,10 @@ async def test_a_report_without_a_process_name_is_listed_with_the_operations_nam
     [listed] = await _headers(api, **{"$filter": f"uuid eq {unnamed['id']}"})
     assert listed["processName"] == operation
     [kept] = await _headers(api, **{"$filter": f"uuid eq {named['id']}"})
-    assert kept["processName"] == "Bench check"
+    assert kept["processName"] == operation
 
 
-async def test_wsxf_is_stored_verbatim_and_served_as_wsjf(
+async def test_wsxf_is_served_as_exported_in_both_formats(
     api: httpx.AsyncClient, samples: Path
 ) -> None:
     body = (samples / "wats" / "uut-wsxf-export.xml").read_bytes()
@@ -139,12 +142,14 @@ async def test_wsxf_is_stored_verbatim_and_served_as_wsjf(
     assert submitted.status_code == 200, submitted.text
     report = read_wsxf(body)
     assert isinstance(report, Report)
-    assert submitted.json() == {"ID": report.id}
+    assert submitted.json() == {"id": report.id}
+    report.raw["origin"] = submission_origin("admin")
     fetched = await api.get(f"/api/Report/Wsxf/{report.id.upper()}")
     assert fetched.headers["content-type"] == "application/xml"
-    assert fetched.content == body
+    assert fetched.text == write_wsxf(report)
     as_json = await api.get(f"/api/Report/Wsjf/{report.id}")
-    assert as_json.json() == json.loads(write_wsjf(report))
+    # WSXF has no processCodeFormat; a WSJF export always carries the key.
+    assert as_json.json() == {**json.loads(write_wsjf(report)), "processCodeFormat": None}
 
 
 async def test_wsjf_is_served_as_wsxf(api: httpx.AsyncClient, samples: Path) -> None:
@@ -153,7 +158,10 @@ async def test_wsjf_is_served_as_wsxf(api: httpx.AsyncClient, samples: Path) -> 
     assert (await api.post("/api/Report/WSJF", content=body)).status_code == 200
     fetched = await api.get(f"/api/Report/Wsxf/{json.loads(body)['id']}")
     assert fetched.status_code == 200
-    assert fetched.content == (samples / "wats" / "uut-wsxf-export.xml").read_bytes()
+    exported = read_wsxf((samples / "wats" / "uut-wsxf-export.xml").read_bytes())
+    assert isinstance(exported, Report)
+    exported.raw["origin"] = submission_origin("admin")
+    assert fetched.text == write_wsxf(exported)
 
 
 async def test_a_uur_has_no_wsxf_form(api: httpx.AsyncClient, samples: Path) -> None:
@@ -170,10 +178,11 @@ async def test_a_wsxf_document_of_several_reports_stores_each(api: httpx.AsyncCl
     reports = [report_from_json(_uut(f"SN-MULTI-{index}")) for index in range(3)]
     reports[2].raw["id"] = reports[0].id  # a repeated id: the later report wins
     response = await api.post("/api/Report/WSXF", content=write_wsxf(reports).encode())
-    assert response.json() == [{"ID": report.id} for report in reports]
+    assert response.json() == [{"id": report.id} for report in reports]
     for report in reports[1:]:
-        fetched = await api.get(f"/api/Report/Wsxf/{report.id}")
-        assert fetched.text == write_wsxf(report)
+        fetched = read_wsxf((await api.get(f"/api/Report/Wsxf/{report.id}")).content)
+        assert isinstance(fetched, Report)
+        assert fetched.serial_number == report.serial_number
     [header] = await _headers(api, **{"$filter": f"uuid eq {reports[0].id}"})
     assert header["serialNumber"] == "SN-MULTI-2"
 
@@ -307,12 +316,10 @@ async def test_openapi_document_lists_the_report_endpoints(api: httpx.AsyncClien
 
 
 async def test_attachment_by_step_id(api: httpx.AsyncClient) -> None:
-    step_id = 100_000 + uuid.uuid4().int % 900_000_000
-
     def with_step_attachment(serial: str, content: bytes) -> dict[str, Any]:
         report = _uut(serial)
         step = report["root"]["steps"][0]
-        step["id"] = step_id
+        step["id"] = 9_999  # the server numbers steps itself: this is step 2 of the export
         step["attachment"] = {
             "name": "scope.png",
             "contentType": "image/png",
@@ -321,16 +328,23 @@ async def test_attachment_by_step_id(api: httpx.AsyncClient) -> None:
         }
         return report
 
-    async def by_step(value: str) -> httpx.Response:
-        return await api.get("/api/Report/Attachment", params={"stepId": value})
+    async def by_step(value: str, report_id: str | None = None) -> httpx.Response:
+        params = {"stepId": value} | ({"reportId": report_id} if report_id else {})
+        return await api.get("/api/Report/Attachment", params=params)
 
-    assert (await by_step(str(step_id))).status_code == 404
-    assert (await _submit(api, with_step_attachment("SN-STEP-1", b"one"))).status_code == 200
-    found = await by_step(str(step_id))
+    first, second = (
+        with_step_attachment("SN-STEP-1", b"one"),
+        with_step_attachment("SN-STEP-2", b"two"),
+    )
+    assert (await by_step("2", first["id"])).status_code == 404
+    assert (await _submit(api, first)).status_code == 200
+    assert (await by_step("9999", first["id"])).status_code == 404
+    found = await by_step("2", first["id"])
     assert found.status_code == 200, found.text
     assert (found.content, found.headers["content-type"]) == (b"one", "image/png")
-    assert (await _submit(api, with_step_attachment("SN-STEP-2", b"two"))).status_code == 200
-    ambiguous = await by_step(str(step_id))
+    assert (await _submit(api, second)).status_code == 200
+    assert (await by_step("2", second["id"])).content == b"two"
+    ambiguous = await by_step("2")
     assert ambiguous.status_code == 409
     assert "attachmentId" in ambiguous.json()["Message"]
     bad = await by_step("first")
@@ -345,3 +359,23 @@ async def test_a_skip_past_what_the_database_binds_is_400_naming_it(api: httpx.A
     response = await api.get("/api/Report/Query/Header", params={"$skip": 10**30})
     assert response.status_code == 400
     assert "'$skip'" in response.json()["Message"]
+
+
+async def test_a_report_with_the_same_identity_replaces_the_earlier_one(
+    api: httpx.AsyncClient,
+) -> None:
+    # WATS's identity is serial + part number + operation + start (the instant, whatever offset).
+    first = _uut("SN-IDENTITY", start="2026-05-04T10:00:00.000+02:00")
+    second = {**_uut("SN-IDENTITY", result="F"), "start": "2026-05-04T08:00:00.000Z"}
+    later = _uut("SN-IDENTITY", start="2026-05-04T10:00:01.000+02:00")
+    other_operation = {**first, "id": str(uuid.uuid4()), "processCode": 10}
+    for report in (first, second, later, other_operation):
+        assert (await _submit(api, report)).status_code == 200
+    headers = await _headers(api, **{"$filter": "serialNumber eq 'SN-IDENTITY'"})
+    assert sorted(h["uuid"] for h in headers) == sorted(
+        [second["id"], later["id"], other_operation["id"]]
+    )
+    replaced = next(h for h in headers if h["uuid"] == second["id"])
+    assert (replaced["result"], replaced["receiveCount"]) == ("Failed", 2)
+    assert (await api.get(f"/api/Report/Wsjf/{first['id']}")).status_code == 404
+    assert (await api.get(f"/api/Report/Wsjf/{second['id']}")).json()["result"] == "F"

@@ -91,4 +91,4 @@ async def test_a_wsxf_report_has_no_assets(api: httpx.AsyncClient, samples: Path
         "/api/Report/WSXF", content=body, headers={"Content-Type": "application/xml"}
     )
     assert submitted.status_code == 200, submitted.text
-    assert await _expanded(api, submitted.json()["ID"]) == []
+    assert await _expanded(api, submitted.json()["id"]) == []

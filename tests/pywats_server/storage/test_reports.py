@@ -21,7 +21,7 @@ SAMPLE = Path(__file__).parents[3] / "tests" / "data" / "samples" / "wats" / "uu
 def _submission(report_id: str, serial: str) -> Submission:
     document = json.loads(SAMPLE.read_bytes())
     document.update(id=report_id, sn=serial)
-    return parse_submission(json.dumps(document).encode(), "wsjf")
+    return parse_submission(json.dumps(document).encode(), "wsjf", "TEST-ORIGIN")
 
 
 @pytest.fixture
