@@ -12,7 +12,17 @@ import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["Datum", "Limit", "child", "children", "datum_of", "limit_of", "local"]
+__all__ = [
+    "XSI_TYPE",
+    "Datum",
+    "Limit",
+    "child",
+    "children",
+    "datum_of",
+    "limit_of",
+    "local",
+    "path",
+]
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _TWO_LIMITS = {"GTLT", "GELE", "GELT", "GTLE", "LTGT", "LEGE", "LEGT", "LTGE"}
@@ -62,9 +72,16 @@ def datum_of(element: ET.Element) -> Datum:
     if kind == "string" or (value is None and child(element, "Value") is not None):
         node = child(element, "Value")
         return Datum("string", text=(node.text or "") if node is not None else "", unit=unit)
+    if kind == "complex":
+        real, imaginary = element.get("real", "0"), element.get("imaginary", "0")
+        sign = "" if imaginary.startswith(("-", "+")) else "+"
+        text = f"{real}{sign}{imaginary}i"
+        return Datum(kind, text=text, unit=unit)
     if value is None:
         raise ValueError(f"a {kind or 'Datum'} value needs a 'value' attribute")
     text = value.strip()
+    if kind == "datetime":
+        return Datum("string", text=text, unit=unit)
     if kind == "boolean":
         if text.lower() not in ("true", "false", "1", "0"):
             raise ValueError(f"expected a boolean, got {value!r}")
