@@ -80,6 +80,8 @@ def load_xml(source: Source) -> XmlDocument:
             "DOCTYPE declarations are not accepted (entities could expand without bound)",
             f"line {parser.CurrentLineNumber}",
         ) from None
+    except LookupError as exc:  # an encoding declaration Python has no codec for
+        raise source.error(f"unknown text encoding ({exc})", "line 1") from None
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code)
         raise source.error(
