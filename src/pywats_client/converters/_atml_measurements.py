@@ -33,6 +33,9 @@ _COMP_KEYS = ("comp", "comparison", "comparisontype", "compop", "comparator")
 _LOW_KEYS = ("low", "lowlimit")
 _HIGH_KEYS = ("high", "highlimit")
 _EXPECTED_KEYS = ("expected", "expectedstring", "limit", "string")
+#: Items of a measurement record that are not its value.
+_META = {"name", "limits", *_STATUS_KEYS, *_COMP_KEYS, *_LOW_KEYS, *_HIGH_KEYS,
+         *(k for k in _EXPECTED_KEYS if k != "string")}  # fmt: skip
 _STATUS_LETTERS = {"passed": "P", "pass": "P", "done": "P", "true": "P", "failed": "F",
                    "fail": "F", "false": "F"}  # fmt: skip
 _STRING_COMPS = {"casesensitive": "CASESENSIT", "casesensit": "CASESENSIT",
@@ -121,16 +124,24 @@ def _read_value(
 
 
 def _record(collection: ET.Element) -> bool:
-    """A collection that describes one measurement: it has an item holding the value."""
-    return any((i.get("name") or "").lower() in _VALUE_KEYS for i in children(collection, "Item"))
+    """A collection that describes one measurement: an item holds the value, or the items
+    name a status or comparison beside it."""
+    keys = {(i.get("name") or "").lower() for i in children(collection, "Item")}
+    return bool(keys & {*_VALUE_KEYS, *_STATUS_KEYS, *_COMP_KEYS})
 
 
 def _read_record(
     values: ResultValues, name: str, record: ET.Element, limit: Limit, status: str | None
 ) -> None:
-    """One measurement written as a collection of its value, status, comparison and limits."""
+    """One measurement written as a collection of its value, status, comparison and limits.
+    The value is the item named like a value (`Data`, `Value`, ...), else the first Datum
+    item that is none of the others (a `String` or `Numeric` item, say)."""
     items = {(i.get("name") or "").lower(): next(iter(i), None) for i in children(record, "Item")}
-    value = next((items[k] for k in _VALUE_KEYS if items.get(k) is not None), None)
+    key = next((k for k in _VALUE_KEYS if items.get(k) is not None), None)
+    if key is None:
+        key = next((k for k, v in items.items()
+                    if k not in _META and v is not None and local(v) == "Datum"), None)  # fmt: skip
+    value = items.pop(key) if key is not None else None
     if value is None or local(value) != "Datum":
         values.unread.append((name, record))
         return
@@ -143,10 +154,11 @@ def _read_record(
     if limits is not None and local(limits) == "Collection":
         items.update({(i.get("name") or "").lower(): next(iter(i), None)
                       for i in children(limits, "Item")})  # fmt: skip
-    own_limit = _record_limit(datum, comp, items) or limit
+    stated = _record_limit(datum, comp, items)
     if datum.kind == "complex":
         values.unread.append((name, record))
     else:
+        own_limit = limit if stated.comp == "LOG" else stated
         values.measurements.append(Measured(label or name, datum, own_limit, own))
 
 

@@ -164,6 +164,28 @@ def test_a_collection_of_measurement_records_gives_a_multiple_string_step(
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_a_record_may_name_its_value_after_its_type(goldens: Any, version: str) -> None:
+    string = _NAMESPACES[version][4]
+    text = '<c:Datum xsi:type="' + string + '"><c:Value>{}</c:Value></c:Datum>'
+    record = (
+        "<c:Collection>"
+        + _item("String", text.format("OK-7"))
+        + _item("Status", text.format("Passed"))
+        + _item("Comp", text.format("IgnoreCase"))
+        + _item("ExpectedString", text.format("ok-7"))
+        + "</c:Collection>"
+    )
+    items = _item("Label", record) + _item("Note", text.format("free text"))
+    result = _result("Measurement", f"<c:Collection>{items}</c:Collection>")
+    step = _convert(goldens, _document(version, _step("NI_MultipleStringValueTest", result)))
+    assert [(m["name"], m["value"], m["limit"], m["compOp"], m["status"])
+            for m in step.raw["stringMeas"]] == [
+        ("Label", "OK-7", "ok-7", "IGNORECASE", "P"),
+        ("Note", "free text", None, "LOG", "P"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_a_collection_of_numeric_records_keeps_their_limits(goldens: Any, version: str) -> None:
     items = _item("Vcc", _record(version, "number", "3.3", "Passed", "GELE", "3.0:3.6")) + _item(
         "Vdd", _record(version, "number", "1.0", "Failed", "GTLT", "1.1:1.3")
