@@ -22,6 +22,7 @@ from pywats_client.converters._atml_values import (
     datum_of,
     limit_of,
     local,
+    outcome_status,
     path,
 )
 
@@ -218,11 +219,8 @@ def _number(value: ET.Element | None) -> float | None:
 
 
 def _status_letter(outcome: ET.Element | None) -> str | None:
-    if outcome is None:
-        return None
-    word = (outcome.get("value") or "").strip().lower()
-    qualifier = (outcome.get("qualifier") or "").strip().lower()
-    return "P" if word == "passed" or (word == "userdefined" and qualifier == "passed") else "F"
+    """A measurement's own outcome as P or F (WATS allows no other); None when it has none."""
+    return None if outcome is None else ("P" if outcome_status(outcome) == "P" else "F")
 
 
 def _result_limit(result: ET.Element) -> Limit:

@@ -23,40 +23,19 @@ from pywats_client.converters._atml_values import (
     children,
     datum_of,
     local,
+    outcome_status,
     path,
 )
 from pywats_client.converters._xml import XmlDocument
 
-__all__ = ["AtmlStepMapper", "outcome_status"]
+__all__ = ["AtmlStepMapper"]
 
-_STATUS_WORDS = {
-    "passed": "P",
-    "failed": "F",
-    "skipped": "S",
-    "error": "E",
-    "terminated": "T",
-    "done": "D",
-    "notstarted": "S",
-    "aborted": "T",
-    "unknown": "D",
-}
 _GROUPS = {"setup": "S", "main": "M", "cleanup": "C"}
 _STEPS = {"Test", "TestGroup", "SessionAction"}
 _CALLER = re.compile(r"SequenceCallStepName\s*=\s*'(.*)'")
 # Result names TestStand gives measurements; other TestResults without limits are additional
 # results (ButtonHit, Response, ...).
 _MEASUREMENT_NAMES = re.compile(r"^(Numeric|String|PassFail|Measurement( \d+)?|Data)$")
-
-
-def outcome_status(outcome: ET.Element | None) -> str:
-    """WATS status of an `Outcome`/`ActionOutcome`: a qualifier refines UserDefined/Aborted."""
-    if outcome is None:
-        return "D"
-    value = (outcome.get("value") or "").strip()
-    qualifier = (outcome.get("qualifier") or "").strip()
-    if value in ("UserDefined", "Aborted") and qualifier:
-        return _STATUS_WORDS.get(qualifier.lower(), "D")
-    return _STATUS_WORDS.get(value.lower(), "D")
 
 
 class AtmlStepMapper:

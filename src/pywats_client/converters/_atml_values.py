@@ -1,5 +1,5 @@
-"""ATML `c:Datum` values and `c:Limits` → WATS values and comparison operators (formats.md
-§2.5–2.6).
+"""ATML `c:Datum` values, `c:Limits` and outcomes → WATS values, comparison operators and
+statuses (formats.md §2.5–2.7).
 
 Elements are matched by local name: the TestResults, Common and TestStand-extension namespaces
 differ between ATML 2.02, 5.00 and 6.01 but their element names do not. Datum types come from
@@ -21,12 +21,37 @@ __all__ = [
     "datum_of",
     "limit_of",
     "local",
+    "outcome_status",
     "path",
 ]
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _TWO_LIMITS = {"GTLT", "GELE", "GELT", "GTLE", "LTGT", "LEGE", "LEGT", "LTGE"}
 _SPECIAL = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+_STATUS_WORDS = {
+    "passed": "P",
+    "failed": "F",
+    "skipped": "S",
+    "error": "E",
+    "terminated": "T",
+    "done": "D",
+    "notstarted": "S",
+    "aborted": "T",
+    "unknown": "D",
+}
+
+
+def outcome_status(outcome: ET.Element | None) -> str:
+    """WATS status of an `Outcome`/`ActionOutcome`: a qualifier refines UserDefined/Aborted."""
+    if outcome is None:
+        return "D"
+    value = (outcome.get("value") or "").strip()
+    qualifier = (outcome.get("qualifier") or "").strip()
+    if value in ("UserDefined", "Aborted") and qualifier:
+        return _STATUS_WORDS.get(qualifier.lower(), "D")
+    return _STATUS_WORDS.get(value.lower(), "D")
 
 
 def local(element: ET.Element) -> str:

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from pywats.report import UUTReport
-from pywats_client.converters._atml_steps import AtmlStepMapper, outcome_status
-from pywats_client.converters._atml_values import child, children, local, path
+from pywats_client.converters._atml_steps import AtmlStepMapper
+from pywats_client.converters._atml_values import child, children, local, outcome_status, path
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
