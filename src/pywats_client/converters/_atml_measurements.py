@@ -68,8 +68,9 @@ class ResultValues:
     unread: list[tuple[str, ET.Element]] = field(default_factory=list)
 
 
-def read_results(results: list[ET.Element]) -> ResultValues:
-    """The measurements of a step's measurement `TestResult`s, in document order.
+def read_results(results: list[ET.Element], test: ET.Element | None = None) -> ResultValues:
+    """The measurements of a step's measurement `TestResult`s, in document order; a result
+    without limits of its own takes those of its `test` (`Test/TestLimits`, formats.md §2.6).
 
     Raises ValueError (naming the value) when a known form holds a value that does not match
     its declared type.
@@ -78,7 +79,7 @@ def read_results(results: list[ET.Element]) -> ResultValues:
     direct = 0
     for result in results:
         name = result.get("name") or result.get("ID") or ""
-        limit = _result_limit(result)
+        limit = _result_limit(result, test)
         status = _status_letter(child(result, "Outcome"))
         value = value_of(result)
         if value is None:
@@ -223,11 +224,14 @@ def _status_letter(outcome: ET.Element | None) -> str | None:
     return None if outcome is None else ("P" if outcome_status(outcome) == "P" else "F")
 
 
-def _result_limit(result: ET.Element) -> Limit:
+def _result_limit(result: ET.Element, test: ET.Element | None) -> Limit:
+    owner = result
     limits = path(result, "TestLimits", "Limits")
+    if limits is None and test is not None:
+        owner, limits = test, path(test, "TestLimits", "Limits")
     if limits is None:
         return Limit("LOG")
     ts_props = path(limits, "Extension", "TSLimitProperties")
     if ts_props is None:
-        ts_props = path(result, "Extension", "TSLimitProperties")
+        ts_props = path(owner, "Extension", "TSLimitProperties")
     return limit_of(limits, ts_props)

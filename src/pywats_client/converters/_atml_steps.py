@@ -91,7 +91,7 @@ class AtmlStepMapper:
         results = children(element, "TestResult")
         measurements = [r for r in results if _is_measurement(r)]
         extras = {r.get("name") or r.get("ID") or "": r for r in results if r not in measurements}
-        values = read_results(measurements)
+        values = read_results(measurements, element)
         self.unread[id(element)] = values.unread
         if values.single:
             return self._single(parent, name, group, values.measurements[0], measured)

@@ -240,6 +240,17 @@ def test_an_indexed_array_gives_one_measurement_per_element(
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_limits_at_the_test_level_apply_to_its_results(goldens: Any, version: str) -> None:
+    results = _result("Numeric", _datum(version, "number", "6"))
+    test = _step("NumericLimitTest", _low_high("1", "5", version) + results, "Failed")
+    step = _convert(goldens, _document(version, test))
+    [meas] = step.raw["numericMeas"]
+    assert (meas["compOp"], meas["lowLimit"], meas["highLimit"], meas["value"]) == (
+        "GELE", 1.0, 5.0, 6.0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_an_unknown_value_form_becomes_additional_data(goldens: Any, version: str) -> None:
     odd = '<c:Complex real="1" imaginary="-2"/>'
     complex_ = '<c:Datum xsi:type="c:complex" real="1.5" imaginary="2"/>'
