@@ -282,3 +282,43 @@ async def test_multiple_value_reports_round_trip(
     )  # fmt: skip
     for report in reports:
         await goldens.round_trip(wats_api, report)
+
+
+@pytest.mark.parametrize(
+    ("cases", "seed"), [(2000, 3), pytest.param(20000, 4, marks=pytest.mark.slow)]
+)
+def test_mutated_value_forms_convert_or_fail_with_a_located_error(
+    goldens: Any, fuzz: Any, mutator: Any, cases: int, seed: int
+) -> None:
+    """Every form in one 6.01 file (records, plain items, an array, an unknown form), mutated."""
+    version = "6.01"
+    records = _item("Firmware", _record(version, "string", "1.2.3", "Passed", "CaseSensitive",
+                                        "1.2.3")) + _item(
+        "Vcc", _record(version, "number", "3.3", "Passed", "GELE", "3.0:3.6"))  # fmt: skip
+    plain = _item("Lid", _datum(version, "boolean", "true"))
+    array = (
+        '<c:IndexedArray xsi:type="ts:TS_doubleArray" dimensions="[2]" lowerBounds="[0]" '
+        'upperBounds="[1]"><ts:Element position="[0]" value="1.5"/>'
+        '<ts:Element position="[1]" value="2.5"/></c:IndexedArray>'
+    )
+    steps = "".join(
+        _step("Test", _result(name, value)).replace('ID="10"', f'ID="{n}"')
+        for n, (name, value) in enumerate(
+            [("Measurement", f"<c:Collection>{records}</c:Collection>"),
+             ("Data", f"<c:Collection>{plain}</c:Collection>"), ("Data", array),
+             ("Measurement 1", '<c:Complex real="1"/>')], start=10,
+        )
+    )  # fmt: skip
+    original = _document(version, steps)
+    converter = AtmlConverter({"timezone": "UTC", "revision": "A", "operation_code": 10})
+    [report] = converter.convert(goldens.source(Path("forms.xml"), original))
+    kinds = ("stringMeas", "numericMeas", "booleanMeas")
+    counts = [sum(len(s.raw.get(k) or []) for k in kinds) for s in report.root.steps]
+    assert counts == [2, 1, 2, 0]
+    assert report.root.steps[3].additional_results  # the unknown form, kept
+    mutate = mutator(seed)
+    outcomes = fuzz(converter.convert, Path("mutated.xml")).run(
+        mutate.text(original) for _ in range(cases)
+    )
+    assert outcomes["converted"] > 0
+    assert outcomes["ConversionError"] > 0
