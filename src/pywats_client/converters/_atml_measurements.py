@@ -17,14 +17,11 @@ from pywats_client.converters._atml_values import (
     XSI_TYPE,
     Datum,
     Limit,
-    child,
-    children,
     datum_of,
     limit_of,
-    local,
     outcome_status,
-    path,
 )
+from pywats_client.converters._xml import child, children, local, path
 
 __all__ = ["Measured", "ResultValues", "read_results", "value_of"]
 

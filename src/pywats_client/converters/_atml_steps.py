@@ -16,17 +16,8 @@ from typing import Any
 
 from pywats.report import AdditionalData, SequenceCall, Step
 from pywats_client.converters._atml_measurements import Measured, read_results, value_of
-from pywats_client.converters._atml_values import (
-    Datum,
-    Limit,
-    child,
-    children,
-    datum_of,
-    local,
-    outcome_status,
-    path,
-)
-from pywats_client.converters._xml import XmlDocument
+from pywats_client.converters._atml_values import Datum, Limit, datum_of, outcome_status
+from pywats_client.converters._xml import XmlDocument, child, children, local, path
 
 __all__ = ["AtmlStepMapper"]
 

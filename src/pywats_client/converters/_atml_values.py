@@ -12,17 +12,15 @@ import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from pywats_client.converters._xml import child, children, local, path
+
 __all__ = [
     "XSI_TYPE",
     "Datum",
     "Limit",
-    "child",
-    "children",
     "datum_of",
     "limit_of",
-    "local",
     "outcome_status",
-    "path",
 ]
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -52,29 +50,6 @@ def outcome_status(outcome: ET.Element | None) -> str:
     if value in ("UserDefined", "Aborted") and qualifier:
         return _STATUS_WORDS.get(qualifier.lower(), "D")
     return _STATUS_WORDS.get(value.lower(), "D")
-
-
-def local(element: ET.Element) -> str:
-    """The element's tag without its namespace."""
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def child(element: ET.Element | None, name: str) -> ET.Element | None:
-    """The first child with local name `name`."""
-    if element is None:
-        return None
-    return next((e for e in element if local(e) == name), None)
-
-
-def children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    return [] if element is None else [e for e in element if local(e) == name]
-
-
-def path(element: ET.Element | None, *names: str) -> ET.Element | None:
-    """Follow local names down from `element`."""
-    for name in names:
-        element = child(element, name)
-    return element
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
-from pywats_client.converters._atml_values import local
 from pywats_client.converters._mapping import parse_iso
+from pywats_client.converters._xml import local
 
 __all__ = ["GRADES", "SCALARS", "Limits", "Value", "grade_status", "operator", "read_value"]
 

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from pywats.report import SequenceCall, UUTReport
-from pywats_client.converters._atml_values import child, children, local
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
@@ -25,7 +24,7 @@ from pywats_client.converters._mapping import (
     zone_from_name,
 )
 from pywats_client.converters._params import Parameter
-from pywats_client.converters._xml import XmlDocument, load_xml
+from pywats_client.converters._xml import XmlDocument, child, children, load_xml, local
 
 __all__ = ["SakiConverter"]
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pywats.report import SequenceCall, Step, UUTReport
-from pywats_client.converters._atml_values import child, children, local
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import checked, parse_iso, station_name, unit_identity
 from pywats_client.converters._params import COMMON_PARAMETERS, Parameter
@@ -25,7 +24,7 @@ from pywats_client.converters._sigmaquest_values import (
     operator,
     read_value,
 )
-from pywats_client.converters._xml import XmlDocument, load_xml
+from pywats_client.converters._xml import XmlDocument, child, children, load_xml, local
 
 __all__ = ["SigmaQuestConverter"]
 

@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from pywats.report import SequenceCall, Step, UUTReport
-from pywats_client.converters._atml_values import child, children, local
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
@@ -23,7 +22,7 @@ from pywats_client.converters._mapping import (
     zone_from_name,
 )
 from pywats_client.converters._params import Parameter, ParamValue
-from pywats_client.converters._xml import XmlDocument, load_xml
+from pywats_client.converters._xml import XmlDocument, child, children, load_xml, local
 
 __all__ = ["StepWizeConverter"]
 

@@ -11,11 +11,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from pywats.report import SequenceCall, UUTReport
-from pywats_client.converters._atml_values import child, children, local
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import checked, parse_iso, station_name, unit_identity
 from pywats_client.converters._params import COMMON_PARAMETERS, Parameter
-from pywats_client.converters._xml import XmlDocument
+from pywats_client.converters._xml import XmlDocument, child, children, local
 from pywats_client.converters._zip import ZipSource
 
 __all__ = ["XjtagConverter"]
