@@ -28,7 +28,8 @@ class ZipSource:
         self.limit = limit
         try:
             self.archive = zipfile.ZipFile(source.stream())
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
+                EOFError, OSError) as exc:  # fmt: skip
             raise source.error(f"not a readable ZIP archive ({exc})", "byte 0") from None
         self.names = set(self.archive.namelist())
 

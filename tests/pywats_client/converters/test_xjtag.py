@@ -118,6 +118,12 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _needing_version_12_7(archive: bytes) -> bytes:
+    """`archive` with its central directory saying an unzip version Python lacks is needed."""
+    at = archive.index(b"PK\x01\x02") + 6  # signature, version made by, version needed
+    return archive[:at] + bytes([127, 0]) + archive[at + 2 :]
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -154,6 +160,8 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(goldens: Any) -> None:
     ("data", "message"),
     [
         (b"not a zip", r"byte 0: not a readable ZIP archive"),
+        (_needing_version_12_7(_zip({"Info.xml": b"<LogFileInfo/>"})),
+         r"byte 0: not a readable ZIP archive \(zip file version 12.7\)"),
         (_zip({"Run 1.xml": b"<testrun/>"}), r"member 'Info.xml': the archive has no such member"),
         (_zip({"Info.xml": b"<LogFileInfo><TestRunCount>x</TestRunCount></LogFileInfo>"}),
          r"member 'Info.xml', line 1, <TestRunCount>: TestRunCount 'x'"),
