@@ -30,6 +30,9 @@ SAMPLES = ROOT / "tests" / "data" / "samples"
 HEADER = {"revision": "A", "operation_code": 10, "timezone": "UTC"}
 LARGE_STDF_BYTES = 50 * 1024 * 1024
 TESTSTAND_SAMPLE = SAMPLES / "teststand" / "ts-without-wats.xml"
+XJTAG_SAMPLE = SAMPLES / "xjtag" / "xjtag-demo-hw.xjlog"
+SIGMAQUEST_SAMPLE = SAMPLES / "sigmaquest" / "sigmaquest-sn651658.xml"
+STEPWIZE_SAMPLE = SAMPLES / "stepwize" / "stepwize-sn65632341.xspc"
 OPENHTF_RECORD = ROOT / "tests" / "pywats_client" / "converters" / "data" / "openhtf-psu-0042.json"
 
 
@@ -95,6 +98,14 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
         "csv generated 10 MB": ("csv", directory / "large.csv", {**HEADER, "part_number": "PN"},
                                 "list"),
         "openhtf openhtf-psu-0042.json": ("openhtf", OPENHTF_RECORD, HEADER, "list"),
+        "xjtag xjtag-demo-hw.xjlog": ("xjtag", XJTAG_SAMPLE, {"part_number": "PN", "revision": "A",
+                                                                "operation_code": 10},
+                                      "list"),
+        "saki saki-aoi.xml": ("saki", SAMPLES / "saki" / "saki-aoi.xml", HEADER, "list"),
+        "sigmaquest sigmaquest-sn651658.xml": ("sigmaquest", SIGMAQUEST_SAMPLE,
+                                               {"revision": "A", "operation_code": 10}, "list"),
+        "stepwize stepwize-sn65632341.xspc": ("stepwize", STEPWIZE_SAMPLE,
+                                              {"operation_code": 10, "timezone": "UTC"}, "list"),
     }  # fmt: skip
 
 
@@ -148,20 +159,48 @@ print(json.dumps(results))
 """
 
 
-def _reference_atml() -> dict[str, str]:
-    """The reference ATML converter's outcome per sample (its client needs Qt, psutil, watchdog)."""
+def _reference_client_extras() -> None:
+    """Install what the reference client package needs to import (Qt, psutil, watchdog)."""
     python = reference_python()
     extras = python.parent.parent / ".client-extras"
     if not extras.exists():
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "PySide6-Essentials",
                         "psutil", "watchdog"], check=True)  # fmt: skip
         extras.write_text("PySide6-Essentials psutil watchdog")
+
+
+def _reference_atml() -> dict[str, str]:
+    """The reference ATML converter's outcome per sample (its client needs Qt, psutil, watchdog)."""
+    _reference_client_extras()
     files = [
         str(SAMPLES / "atml" / n)
         for n in ("atml-2.02.xml", "atml-5.00-ls2621.xml", "atml-6.01.xml")
     ]
     outcomes: dict[str, str] = run_reference(_REFERENCE_ATML, *files)
     return outcomes
+
+
+_REFERENCE_XJTAG = """
+import json, sys, time
+from pathlib import Path
+from pywats_client.converters.standard.xjtag_converter import XJTAGConverter
+from pywats_client.converters.models import ConverterSource
+from pywats_client.converters.context import ConverterContext
+source, times = ConverterSource.from_file(Path(sys.argv[1])), []
+while not times or (sum(times) < 1.0 and len(times) < 50):
+    start = time.process_time()
+    result = XJTAGConverter().convert(source, ConverterContext())
+    times.append(time.process_time() - start)
+print(json.dumps({"seconds": min(times), "outcome": f"{result.status.name}: {result.error}",
+                  "reports": int(getattr(result, "report", None) is not None)}))
+"""
+
+
+def _reference_xjtag() -> dict[str, Any]:
+    """The reference XJTAG converter's best CPU time on the XJTAG benchmark sample."""
+    _reference_client_extras()
+    outcome: dict[str, Any] = run_reference(_REFERENCE_XJTAG, str(XJTAG_SAMPLE))
+    return outcome
 
 
 def main() -> None:
@@ -186,13 +225,17 @@ def main() -> None:
             rate = data / row["seconds"] if row["seconds"] else math.inf
             print(f"{name:34} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
                   f"{row['seconds']:8.3f} {rate:7.2f} {row['peak_kb'] / 1024:8.1f}")  # fmt: skip
+    print("\n## Reference pywats-api 0.6.0rc1 XJTAGConverter on xjtag-demo-hw.xjlog")
+    print(json.dumps(_reference_xjtag()))
     print("\n## Reference pywats-api 0.6.0rc1 ATMLConverter on the ATML samples")
     for name, outcome in _reference_atml().items():
         print(f"{name:24} {outcome}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
+    if len(sys.argv) == 2 and sys.argv[1] == "reference-xjtag":
+        print(json.dumps(_reference_xjtag()))
+    elif len(sys.argv) == 3:
         case = _cases(Path(sys.argv[2]))[sys.argv[1]]
         print(json.dumps(_measure(*case)))
     else:

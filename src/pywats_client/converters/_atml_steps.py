@@ -15,48 +15,18 @@ from datetime import datetime
 from typing import Any
 
 from pywats.report import AdditionalData, SequenceCall, Step
-from pywats_client.converters._atml_values import (
-    Datum,
-    Limit,
-    child,
-    children,
-    datum_of,
-    limit_of,
-    local,
-    path,
-)
-from pywats_client.converters._xml import XmlDocument
+from pywats_client.converters._atml_measurements import Measured, read_results, value_of
+from pywats_client.converters._atml_values import Datum, Limit, datum_of, outcome_status
+from pywats_client.converters._xml import XmlDocument, child, children, local, path
 
-__all__ = ["AtmlStepMapper", "outcome_status"]
+__all__ = ["AtmlStepMapper"]
 
-_STATUS_WORDS = {
-    "passed": "P",
-    "failed": "F",
-    "skipped": "S",
-    "error": "E",
-    "terminated": "T",
-    "done": "D",
-    "notstarted": "S",
-    "aborted": "T",
-    "unknown": "D",
-}
 _GROUPS = {"setup": "S", "main": "M", "cleanup": "C"}
 _STEPS = {"Test", "TestGroup", "SessionAction"}
 _CALLER = re.compile(r"SequenceCallStepName\s*=\s*'(.*)'")
 # Result names TestStand gives measurements; other TestResults without limits are additional
 # results (ButtonHit, Response, ...).
 _MEASUREMENT_NAMES = re.compile(r"^(Numeric|String|PassFail|Measurement( \d+)?|Data)$")
-
-
-def outcome_status(outcome: ET.Element | None) -> str:
-    """WATS status of an `Outcome`/`ActionOutcome`: a qualifier refines UserDefined/Aborted."""
-    if outcome is None:
-        return "D"
-    value = (outcome.get("value") or "").strip()
-    qualifier = (outcome.get("qualifier") or "").strip()
-    if value in ("UserDefined", "Aborted") and qualifier:
-        return _STATUS_WORDS.get(qualifier.lower(), "D")
-    return _STATUS_WORDS.get(value.lower(), "D")
 
 
 class AtmlStepMapper:
@@ -70,6 +40,8 @@ class AtmlStepMapper:
         self.localize = localize
         self.results: dict[str, Step] = {}
         """Steps by their element `ID`, for the critical-failure stack."""
+        self.unread: dict[int, list[tuple[str, ET.Element]]] = {}
+        """Value forms of a step being built that were not read as measurements."""
 
     def add_children(self, sequence: SequenceCall, group: ET.Element) -> None:
         for element in group:
@@ -110,10 +82,12 @@ class AtmlStepMapper:
         results = children(element, "TestResult")
         measurements = [r for r in results if _is_measurement(r)]
         extras = {r.get("name") or r.get("ID") or "": r for r in results if r not in measurements}
-        if len(measurements) > 1:
-            return self._multi(parent, name, group, measurements, measured)
-        if measurements:
-            return self._single(parent, name, group, measurements[0], measured)
+        values = read_results(measurements, element)
+        self.unread[id(element)] = values.unread
+        if values.single:
+            return self._single(parent, name, group, values.measurements[0], measured)
+        if values.measurements:
+            return self._multi(parent, name, group, values.measurements, measured)
         if "PassFail" in step_type or step_type in ("ET_PFT",):
             return parent.add_pass_fail(name, status == "P", group=group)
         button = _datum(extras.get("ButtonHit")) or _data_item(element, "ButtonHit")
@@ -132,10 +106,10 @@ class AtmlStepMapper:
         return parent.add_action(name, status=status, group=group)
 
     def _single(
-        self, parent: SequenceCall, name: str, group: str, result: ET.Element, measured: str
+        self, parent: SequenceCall, name: str, group: str, one: Measured, measured: str
     ) -> Step:
-        datum, limit = _measurement(result)
-        status = _own_status(result) or measured
+        datum, limit = one.datum, one.limit
+        status = one.status or measured
         if datum.kind == "string":
             return parent.add_string(
                 name, datum.text or "", limit=limit.expected, comp=_string_comp(limit),
@@ -149,30 +123,29 @@ class AtmlStepMapper:
         )  # fmt: skip
 
     def _multi(
-        self, parent: SequenceCall, name: str, group: str, results: list[ET.Element], measured: str
+        self, parent: SequenceCall, name: str, group: str, items: list[Measured], measured: str
     ) -> Step:
-        first, _ = _measurement(results[0])
-        if first.kind == "string":
+        """A multiple-measurement step: strings when any value is a string (the others as
+        their text), pass/fail when all are booleans, else numeric (booleans as 1 and 0)."""
+        if any(m.datum.kind == "string" for m in items):
             strings = parent.add_multi_string(name, group=group)
-            for result in results:
-                datum, limit = _measurement(result)
+            for m in items:
                 strings.add_measurement(
-                    _result_name(result), datum.text or "", limit=limit.expected,
-                    comp=_string_comp(limit), status=_own_status(result) or measured,
+                    m.name, _as_text(m.datum), limit=m.limit.expected,
+                    comp=_string_comp(m.limit), status=m.status or measured,
                 )  # fmt: skip
             return strings
-        if first.flag is not None:
+        if all(m.datum.flag is not None for m in items):
             flags = parent.add_multi_pass_fail(name, group=group)
-            for result in results:
-                datum, _ = _measurement(result)
-                flags.add_measurement(_result_name(result), bool(datum.flag))
+            for m in items:
+                flags.add_measurement(m.name, bool(m.datum.flag))
             return flags
         numeric = parent.add_multi_numeric(name, group=group)
-        for result in results:
-            datum, limit = _measurement(result)
+        for m in items:
+            value = float(m.datum.flag) if m.datum.flag is not None else _value(m.datum)
             numeric.add_measurement(
-                _result_name(result), _value(datum), low=limit.low, high=limit.high,
-                comp=limit.comp, unit=datum.unit, status=_own_status(result) or measured,
+                m.name, value, low=m.limit.low, high=m.limit.high, comp=m.limit.comp,
+                unit=m.datum.unit, status=m.status or measured,
             )  # fmt: skip
         return numeric
 
@@ -199,15 +172,18 @@ class AtmlStepMapper:
         text = _data_item(element, "ReportText")
         if text is not None and text.text:
             step.report_text = text.text
-        _additional_results(step, element)
+        _additional_results(step, element, self.unread.pop(id(element), []))
         loop = child(props, "LoopingProperties")
         if loop is not None:
             _loop(step, loop)
 
 
-def _additional_results(step: Step, element: ET.Element) -> None:
+def _additional_results(
+    step: Step, element: ET.Element, unread: list[tuple[str, ET.Element]]
+) -> None:
     """Keep the step's other recorded values (`Data` items, TestResults that are not
-    measurements) as WATS additional results, except those already mapped elsewhere."""
+    measurements, value forms not read as measurements) as WATS additional results, except
+    those already mapped elsewhere."""
     mapped = {"ReportText"}
     if "messagePopup" in step.raw:
         mapped |= {"ButtonHit", "Response"}
@@ -219,9 +195,10 @@ def _additional_results(step: Step, element: ET.Element) -> None:
         if value is not None:
             values.append((item.get("name") or "", value))
     for result in children(element, "TestResult"):
-        datum = path(result, "TestData", "Datum")
-        if not _is_measurement(result) and datum is not None:
-            values.append((_result_name(result), datum))
+        value = value_of(result)
+        if not _is_measurement(result) and value is not None:
+            values.append((_result_name(result), value))
+    values.extend(unread)
     props = [_property(name, value) for name, value in values if name not in mapped]
     if props:
         step.additional_results.append(
@@ -243,8 +220,14 @@ def _property(name: str, value: ET.Element) -> dict[str, Any]:
             text = datum.text or ""
         type_name = {"string": "String", "boolean": "Boolean"}.get(datum.kind, "Number")
         return {"name": name, "type": type_name, "value": text}
-    elements = [e.get("value") or _text(child(e, "Value")) for e in value if local(e) == "Element"]
-    return {"name": name, "type": "Array", "value": ";".join(elements)}
+    if kind == "IndexedArray":
+        elements = [
+            e.get("value") or _text(child(e, "Value")) for e in value if local(e) == "Element"
+        ]
+        return {"name": name, "type": "Array", "value": ";".join(elements)}
+    # A form this converter does not know: its text, so nothing recorded is dropped.
+    text = " ".join(" ".join(value.itertext()).split())
+    return {"name": name, "type": "String", "value": text or kind}
 
 
 def _text(element: ET.Element | None) -> str:
@@ -263,20 +246,6 @@ def _is_measurement(result: ET.Element) -> bool:
     return bool(_MEASUREMENT_NAMES.match(name)) and child(result, "TestData") is not None
 
 
-def _measurement(result: ET.Element) -> tuple[Datum, Limit]:
-    datum_element = path(result, "TestData", "Datum")
-    if datum_element is None:
-        raise ValueError(f"TestResult {_result_name(result)!r} has no TestData/Datum")
-    datum = datum_of(datum_element)
-    limits = path(result, "TestLimits", "Limits")
-    if limits is None:
-        return datum, Limit("LOG")
-    ts_props = path(limits, "Extension", "TSLimitProperties")
-    if ts_props is None:
-        ts_props = path(result, "Extension", "TSLimitProperties")
-    return datum, limit_of(limits, ts_props)
-
-
 def _datum(result: ET.Element | None) -> Datum | None:
     element = path(result, "TestData", "Datum")
     return datum_of(element) if element is not None else None
@@ -291,13 +260,16 @@ def _data_item(element: ET.Element, name: str) -> Datum | None:
     return None
 
 
-def _own_status(result: ET.Element) -> str | None:
-    outcome = child(result, "Outcome")
-    return None if outcome is None else ("P" if outcome_status(outcome) == "P" else "F")
-
-
 def _result_name(result: ET.Element) -> str:
     return result.get("name") or result.get("ID") or ""
+
+
+def _as_text(datum: Datum) -> str:
+    if datum.text is not None:
+        return datum.text
+    if datum.flag is not None:
+        return "True" if datum.flag else "False"
+    return repr(datum.number) if datum.number is not None else ""
 
 
 def _value(datum: Datum) -> float:

@@ -1,5 +1,5 @@
-"""ATML `c:Datum` values and `c:Limits` → WATS values and comparison operators (formats.md
-§2.5–2.6).
+"""ATML `c:Datum` values, `c:Limits` and outcomes → WATS values, comparison operators and
+statuses (formats.md §2.5–2.7).
 
 Elements are matched by local name: the TestResults, Common and TestStand-extension namespaces
 differ between ATML 2.02, 5.00 and 6.01 but their element names do not. Datum types come from
@@ -12,34 +12,44 @@ import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["Datum", "Limit", "child", "children", "datum_of", "limit_of", "local"]
+from pywats_client.converters._xml import child, children, local, path
+
+__all__ = [
+    "XSI_TYPE",
+    "Datum",
+    "Limit",
+    "datum_of",
+    "limit_of",
+    "outcome_status",
+]
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _TWO_LIMITS = {"GTLT", "GELE", "GELT", "GTLE", "LTGT", "LEGE", "LEGT", "LTGE"}
 _SPECIAL = {"inf": math.inf, "+inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 
-def local(element: ET.Element) -> str:
-    """The element's tag without its namespace."""
-    return element.tag.rsplit("}", 1)[-1]
+_STATUS_WORDS = {
+    "passed": "P",
+    "failed": "F",
+    "skipped": "S",
+    "error": "E",
+    "terminated": "T",
+    "done": "D",
+    "notstarted": "S",
+    "aborted": "T",
+    "unknown": "D",
+}
 
 
-def child(element: ET.Element | None, name: str) -> ET.Element | None:
-    """The first child with local name `name`."""
-    if element is None:
-        return None
-    return next((e for e in element if local(e) == name), None)
-
-
-def children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    return [] if element is None else [e for e in element if local(e) == name]
-
-
-def path(element: ET.Element | None, *names: str) -> ET.Element | None:
-    """Follow local names down from `element`."""
-    for name in names:
-        element = child(element, name)
-    return element
+def outcome_status(outcome: ET.Element | None) -> str:
+    """WATS status of an `Outcome`/`ActionOutcome`: a qualifier refines UserDefined/Aborted."""
+    if outcome is None:
+        return "D"
+    value = (outcome.get("value") or "").strip()
+    qualifier = (outcome.get("qualifier") or "").strip()
+    if value in ("UserDefined", "Aborted") and qualifier:
+        return _STATUS_WORDS.get(qualifier.lower(), "D")
+    return _STATUS_WORDS.get(value.lower(), "D")
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,16 @@ def datum_of(element: ET.Element) -> Datum:
     if kind == "string" or (value is None and child(element, "Value") is not None):
         node = child(element, "Value")
         return Datum("string", text=(node.text or "") if node is not None else "", unit=unit)
+    if kind == "complex":
+        real, imaginary = element.get("real", "0"), element.get("imaginary", "0")
+        sign = "" if imaginary.startswith(("-", "+")) else "+"
+        text = f"{real}{sign}{imaginary}i"
+        return Datum(kind, text=text, unit=unit)
     if value is None:
         raise ValueError(f"a {kind or 'Datum'} value needs a 'value' attribute")
     text = value.strip()
+    if kind == "datetime":
+        return Datum("string", text=text, unit=unit)
     if kind == "boolean":
         if text.lower() not in ("true", "false", "1", "0"):
             raise ValueError(f"expected a boolean, got {value!r}")

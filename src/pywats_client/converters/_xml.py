@@ -1,4 +1,5 @@
-"""Safe XML loading for the XML-based converters (TestStand, ATML).
+"""Safe XML loading for the XML-based converters, and finding elements by local name (the
+formats differ in namespaces, not in element names).
 
 The parser rejects any DOCTYPE, so no entity can be declared: that rules out entity-expansion
 bombs and external entities whatever the expat version. Bytes go to expat untouched, so the
@@ -14,7 +15,7 @@ from xml.parsers import expat
 
 from pywats_client.converters._base import ConversionError, Source
 
-__all__ = ["XmlDocument", "load_xml"]
+__all__ = ["XmlDocument", "child", "children", "load_xml", "local", "path"]
 
 # TestStand once wrote `<?xml:stylesheet ...?>`; a colon in a PI target is not namespace
 # well-formed, so expat rejects it. Same length, so line and column numbers stay right.
@@ -80,9 +81,34 @@ def load_xml(source: Source) -> XmlDocument:
             "DOCTYPE declarations are not accepted (entities could expand without bound)",
             f"line {parser.CurrentLineNumber}",
         ) from None
+    except LookupError as exc:  # an encoding declaration Python has no codec for
+        raise source.error(f"unknown text encoding ({exc})", "line 1") from None
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code)
         raise source.error(
             f"malformed XML ({reason})", f"line {exc.lineno}, column {exc.offset}"
         ) from None
     return XmlDocument(source, builder.close(), lines)
+
+
+def local(element: ET.Element) -> str:
+    """The element's tag without its namespace."""
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def child(element: ET.Element | None, name: str) -> ET.Element | None:
+    """The first child with local name `name`."""
+    if element is None:
+        return None
+    return next((e for e in element if local(e) == name), None)
+
+
+def children(element: ET.Element | None, name: str) -> list[ET.Element]:
+    return [] if element is None else [e for e in element if local(e) == name]
+
+
+def path(element: ET.Element | None, *names: str) -> ET.Element | None:
+    """Follow local names down from `element`."""
+    for name in names:
+        element = child(element, name)
+    return element

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from pywats.report import UUTReport
-from pywats_client.converters._atml_steps import AtmlStepMapper, outcome_status
-from pywats_client.converters._atml_values import child, children, local, path
+from pywats_client.converters._atml_steps import AtmlStepMapper
+from pywats_client.converters._atml_values import outcome_status
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
@@ -25,7 +25,7 @@ from pywats_client.converters._mapping import (
     unit_identity,
     zone_from_name,
 )
-from pywats_client.converters._xml import XmlDocument, load_xml
+from pywats_client.converters._xml import XmlDocument, child, children, load_xml, local, path
 
 __all__ = ["AtmlConverter"]
 

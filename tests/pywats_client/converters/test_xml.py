@@ -38,3 +38,8 @@ def test_declared_encoding_is_honoured() -> None:
     data = "<?xml version='1.0' encoding='iso-8859-1'?><a>Ström</a>".encode("latin-1")
     doc = load_xml(Source(Path("report.xml"), data, Station("ST")))
     assert doc.root.text == "Ström"
+
+
+def test_an_encoding_python_does_not_know_is_a_located_error() -> None:
+    with pytest.raises(ConversionError, match=r"report.xml: line 1: unknown text encoding"):
+        _load(b"<?xml version='1.0' encoding='abc'?><a/>")
