@@ -86,7 +86,8 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
     """name -> (converter type, file, parameters, mode: 'list' or 'stream')."""
     return {
         "teststand ts-without-wats.xml": ("teststand", TESTSTAND_SAMPLE,
-                                          {**HEADER, "part_number": "PN"}, "list"),
+                                          {"part_number": "PN", "revision": "A",
+                                         "operation_code": 10}, "list"),
         "atml atml-5.00-ls2621.xml": ("atml", SAMPLES / "atml" / "atml-5.00-ls2621.xml", HEADER,
                                       "list"),
         "stdf lot2.stdf.gz": ("stdf", SAMPLES / "stdf" / "lot2.stdf.gz", HEADER, "list"),
@@ -95,6 +96,11 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
         "csv generated 10 MB": ("csv", directory / "large.csv", {**HEADER, "part_number": "PN"},
                                 "list"),
         "openhtf openhtf-psu-0042.json": ("openhtf", OPENHTF_RECORD, HEADER, "list"),
+        "soundcheck soundcheck-us-wats18.txt": ("soundcheck", SAMPLES / "soundcheck" /
+                                                "soundcheck-us-wats18.txt", HEADER, "list"),
+        "klippel dut-xyz115 + folder": ("klippel", SAMPLES / "klippel" / "dut-xyz115.txt",
+                                        {"part_number": "PN", "revision": "A",
+                                         "operation_code": 10}, "list"),
     }  # fmt: skip
 
 
@@ -102,10 +108,12 @@ def _measure(kind: str, path: Path, parameters: dict[str, Any], mode: str) -> di
     """Run in the child: convert `path` repeatedly for about a second (once if it takes longer)."""
     from pywats.report import write_wsjf
     from pywats_client._identity import Station
-    from pywats_client.converters import Source, get_converter
+    from pywats_client.converters import Source, get_converter, read_companion
 
     converter = get_converter(kind)(parameters)
-    source = Source(path, path.read_bytes(), Station("BENCH", "Lab", "Benchmark"))
+    companions = read_companion(converter.companion(path))  # a Klippel log's folder
+    station = Station("BENCH", "Lab", "Benchmark")
+    source = Source(path, path.read_bytes(), station, companions)
     convert: Callable[[], Iterable[Any]]
     if mode == "stream":
         # As the station service would: serialize each report as it comes, keep none.
@@ -130,7 +138,10 @@ def _measure(kind: str, path: Path, parameters: dict[str, Any], mode: str) -> di
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     data = source.data
     plain = len(gzip.decompress(data)) if data[:2] == b"\x1f\x8b" else len(data)
-    return {"seconds": min(times), "repeats": len(times), "reports": reports, "bytes": len(data),
+    extra = sum(len(b) for b in (companions or {}).values())  # counted with the file
+    plain += extra
+    return {"seconds": min(times), "repeats": len(times), "reports": reports,
+            "bytes": len(data) + extra,
             "plain_bytes": plain, "peak_kb": max(0, peak - baseline)}  # fmt: skip
 
 
