@@ -159,6 +159,31 @@ print(json.dumps(results))
 """
 
 
+_REFERENCE_KLIPPEL = """
+import json, sys, time
+from pathlib import Path
+from pywats_client.converters.standard.klippel_converter import KlippelConverter
+from pywats_client.converters.models import ConverterSource
+from pywats_client.converters.context import ConverterContext
+path = Path(sys.argv[1])
+times, result = [], None
+while not times or (sum(times) < 1.0 and len(times) < 50):
+    start = time.process_time()
+    result = KlippelConverter().convert(ConverterSource.from_file(path), ConverterContext())
+    times.append(time.process_time() - start)
+print(json.dumps({"seconds": min(times), "status": f"{result.status.name}: {result.error}"}))
+"""
+
+
+def _reference_klippel() -> dict[str, Any]:
+    """The reference Klippel converter on dut-xyz115 (it reads the folder beside the file)."""
+    _reference_atml()  # makes sure the reference client imports (Qt, psutil, watchdog)
+    outcome: dict[str, Any] = run_reference(
+        _REFERENCE_KLIPPEL, str(SAMPLES / "klippel" / "dut-xyz115.txt")
+    )
+    return outcome
+
+
 def _reference_atml() -> dict[str, str]:
     """The reference ATML converter's outcome per sample (its client needs Qt, psutil, watchdog)."""
     python = reference_python()
@@ -184,6 +209,7 @@ def main() -> None:
         print("   peak RSS above the baseline with the file read)")
         print(f"{'case':34} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "
               f"{'MB/s':>7} {'peak MB':>8}")  # fmt: skip
+        measured: dict[str, dict[str, Any]] = {}
         for name in _cases(directory):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.bench_converters", name, folder],
@@ -193,6 +219,7 @@ def main() -> None:
                 cwd=ROOT,
             )
             row = json.loads(done.stdout.strip().splitlines()[-1])
+            measured[name] = row
             megabytes, data = row["bytes"] / 1e6, row["plain_bytes"] / 1e6
             rate = data / row["seconds"] if row["seconds"] else math.inf
             print(f"{name:34} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
@@ -200,6 +227,10 @@ def main() -> None:
     print("\n## Reference pywats-api 0.6.0rc1 ATMLConverter on the ATML samples")
     for name, outcome in _reference_atml().items():
         print(f"{name:24} {outcome}")
+    print("\n## Reference pywats-api 0.6.0rc1 KlippelConverter on dut-xyz115 (+ folder)")
+    klippel, ours = _reference_klippel(), measured["klippel dut-xyz115 + folder"]["seconds"]
+    print(f"reference {klippel['seconds'] * 1000:.1f} ms ({klippel['status']}), ours "
+          f"{ours * 1000:.1f} ms: ours takes {ours / klippel['seconds']:.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":
