@@ -17,8 +17,11 @@ import pytest
 
 from pywats import WATS
 from pywats.report import write_wsjf
+from pywats_client._config import ConverterConfig
 from pywats_client._identity import Station
+from pywats_client._intake import _apply_after
 from pywats_client._quarantine import Quarantine
+from pywats_client._watch import Watcher, WatchSpec
 from pywats_client.converters import Source, read_companion, report_id
 from pywats_client.converters.klippel import KlippelConverter
 from pywats_client.converters.soundcheck import SoundCheckConverter
@@ -48,7 +51,7 @@ revision = "1.0"
 operation_code = 10
 """
 
-pytestmark = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
+SQLITE = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
 
 
 def _config(folder: Path, live_server: object, stable: float = 0.1) -> Path:
@@ -82,6 +85,7 @@ def _copy_set(samples: Path, name: str, folder: Path, as_name: str | None = None
     return target
 
 
+@SQLITE
 def test_station_delivers_every_sample_and_moves_each_set_with_its_folder(
     tmp_path: Path, samples: Path, live_server: object
 ) -> None:
@@ -125,6 +129,7 @@ def test_station_delivers_every_sample_and_moves_each_set_with_its_folder(
     )
 
 
+@SQLITE
 def test_a_set_waits_for_its_folder_to_be_complete_then_makes_one_report(
     tmp_path: Path, samples: Path, live_server: object
 ) -> None:
@@ -167,6 +172,7 @@ def test_a_set_waits_for_its_folder_to_be_complete_then_makes_one_report(
     )
 
 
+@SQLITE
 def test_a_broken_set_is_quarantined_with_its_folder_and_retried_together(
     tmp_path: Path, samples: Path, live_server: object
 ) -> None:
@@ -199,3 +205,42 @@ def test_a_broken_set_is_quarantined_with_its_folder_and_retried_together(
     assert not held.exists()
     assert Quarantine(quarantine).delete(alone.name)
     assert [p.name for p in quarantine.iterdir()] == []
+
+
+def _set(folder: Path, name: str) -> Path:
+    (folder / name).mkdir(parents=True)
+    (folder / name / "Impedance-imp.txt").write_text("frq\timp\n")
+    main = folder / f"{name}.txt"
+    main.write_text("Cfg_SerialNumber=x\n")
+    return main
+
+
+def test_move_keeps_file_and_folder_paired_when_done_has_the_name(tmp_path: Path) -> None:
+    config = ConverterConfig(type="klippel", watch=tmp_path / "in")
+    _set(config.done_folder, "dut-a")  # an earlier set of the same name
+    main = _set(config.watch, "dut-a")
+    info = main.stat()
+    rule = KlippelConverter.companion
+    assert _apply_after(config, main, (info.st_size, info.st_mtime_ns), rule)
+    assert sorted(p.name for p in config.done_folder.iterdir()) == [
+        "dut-a", "dut-a-2", "dut-a-2.txt", "dut-a.txt"
+    ]  # fmt: skip
+    assert (config.done_folder / "dut-a-2" / "Impedance-imp.txt").exists()
+    deleted = ConverterConfig(type="klippel", watch=tmp_path / "in", after="delete")
+    main = _set(config.watch, "dut-b")
+    info = main.stat()
+    assert _apply_after(deleted, main, (info.st_size, info.st_mtime_ns), rule)
+    assert sorted(p.name for p in config.watch.iterdir()) == ["Done"]
+
+
+def test_files_in_a_companion_folder_are_not_sources(tmp_path: Path) -> None:
+    main = _set(tmp_path, "dut-a")
+    (tmp_path / "dut-a" / "DUT-inner.txt").write_text("x")  # matches the pattern, yet inside
+    (tmp_path / "dut-lonely").mkdir()
+    stray = tmp_path / "dut-lonely" / "DUT-c.txt"  # no file owns this folder: a source
+    stray.write_text("x")
+    spec = WatchSpec(0, tmp_path, ("DUT*.txt",), companion=KlippelConverter.companion)
+    watcher = Watcher([spec], stable_seconds=1, rescan_seconds=1)
+    for path in (main, tmp_path / "dut-a" / "DUT-inner.txt", stray):
+        watcher.note(path)
+    assert watcher.pending == 2
