@@ -197,6 +197,21 @@ def test_same_serial_after_another_starts_a_new_report(goldens: Any) -> None:
     assert [(r.serial_number, len(r.root.steps)) for r in reports] == [("A", 2), ("B", 1), ("A", 1)]
 
 
+def test_a_later_results_header_with_the_operator_column_and_later_times_of_one_unit(
+    goldens: Any,
+) -> None:
+    operator_header = RESULTS_HEADER.replace("Serial #:\t", "Serial #:\tOperator: \t")
+    text = (
+        RESULTS_HEADER + "A\t11/2/2020 4:36:07 PM\tPN\tx\t1\tdB\tPASS\tMax/Min\t2/0\n"
+        + operator_header + "A\tRick\t11/2/2020 4:40:00 PM\tPN\ty\t2\tdB\tPASS\tMax/Min\t3/1\n"
+        + "B\tAnna\t11/2/2020 4:41:00 PM\tPN\tx\t1\tdB\tFAIL\tMax/Min\t2/0\n"
+    )  # fmt: skip
+    first, second = _text(goldens, text)
+    assert [s.name for s in first.root.steps] == ["x", "y"]
+    assert first.raw["start"].startswith("2020-11-02T16:36:07")  # the unit's first row
+    assert (second.serial_number, second.raw["uut"]["user"], second.result) == ("B", "Anna", "F")
+
+
 def test_value_outside_max_min_fails_the_unit_even_when_the_row_says_pass(goldens: Any) -> None:
     text = RESULTS_HEADER + "A\t11/2/2020 4:36:07 PM\tPN\tx\t5\tdB\tPASS\tMax/Min\t2/0\n"
     [report] = _text(goldens, text)
