@@ -89,7 +89,8 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
     """name -> (converter type, file, parameters, mode: 'list' or 'stream')."""
     return {
         "teststand ts-without-wats.xml": ("teststand", TESTSTAND_SAMPLE,
-                                          {**HEADER, "part_number": "PN"}, "list"),
+                                          {"part_number": "PN", "revision": "A",
+                                         "operation_code": 10}, "list"),
         "atml atml-5.00-ls2621.xml": ("atml", SAMPLES / "atml" / "atml-5.00-ls2621.xml", HEADER,
                                       "list"),
         "stdf lot2.stdf.gz": ("stdf", SAMPLES / "stdf" / "lot2.stdf.gz", HEADER, "list"),
@@ -106,6 +107,11 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
                                                {"revision": "A", "operation_code": 10}, "list"),
         "stepwize stepwize-sn65632341.xspc": ("stepwize", STEPWIZE_SAMPLE,
                                               {"operation_code": 10, "timezone": "UTC"}, "list"),
+        "soundcheck soundcheck-us-wats18.txt": ("soundcheck", SAMPLES / "soundcheck" /
+                                                "soundcheck-us-wats18.txt", HEADER, "list"),
+        "klippel dut-xyz115 + folder": ("klippel", SAMPLES / "klippel" / "dut-xyz115.txt",
+                                        {"part_number": "PN", "revision": "A",
+                                         "operation_code": 10}, "list"),
     }  # fmt: skip
 
 
@@ -113,10 +119,12 @@ def _measure(kind: str, path: Path, parameters: dict[str, Any], mode: str) -> di
     """Run in the child: convert `path` repeatedly for about a second (once if it takes longer)."""
     from pywats.report import write_wsjf
     from pywats_client._identity import Station
-    from pywats_client.converters import Source, get_converter
+    from pywats_client.converters import Source, get_converter, read_companion
 
     converter = get_converter(kind)(parameters)
-    source = Source(path, path.read_bytes(), Station("BENCH", "Lab", "Benchmark"))
+    companions = read_companion(converter.companion(path))  # a Klippel log's folder
+    station = Station("BENCH", "Lab", "Benchmark")
+    source = Source(path, path.read_bytes(), station, companions)
     convert: Callable[[], Iterable[Any]]
     if mode == "stream":
         # As the station service would: serialize each report as it comes, keep none.
@@ -141,7 +149,10 @@ def _measure(kind: str, path: Path, parameters: dict[str, Any], mode: str) -> di
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     data = source.data
     plain = len(gzip.decompress(data)) if data[:2] == b"\x1f\x8b" else len(data)
-    return {"seconds": min(times), "repeats": len(times), "reports": reports, "bytes": len(data),
+    extra = sum(len(b) for b in (companions or {}).values())  # counted with the file
+    plain += extra
+    return {"seconds": min(times), "repeats": len(times), "reports": reports,
+            "bytes": len(data) + extra,
             "plain_bytes": plain, "peak_kb": max(0, peak - baseline)}  # fmt: skip
 
 
@@ -157,6 +168,31 @@ for name in sys.argv[1:]:
     results[Path(name).name] = f"{result.status.name}: {result.error}"
 print(json.dumps(results))
 """
+
+
+_REFERENCE_KLIPPEL = """
+import json, sys, time
+from pathlib import Path
+from pywats_client.converters.standard.klippel_converter import KlippelConverter
+from pywats_client.converters.models import ConverterSource
+from pywats_client.converters.context import ConverterContext
+path = Path(sys.argv[1])
+times, result = [], None
+while not times or (sum(times) < 1.0 and len(times) < 50):
+    start = time.process_time()
+    result = KlippelConverter().convert(ConverterSource.from_file(path), ConverterContext())
+    times.append(time.process_time() - start)
+print(json.dumps({"seconds": min(times), "status": f"{result.status.name}: {result.error}"}))
+"""
+
+
+def _reference_klippel() -> dict[str, Any]:
+    """The reference Klippel converter on dut-xyz115 (it reads the folder beside the file)."""
+    _reference_client_extras()
+    outcome: dict[str, Any] = run_reference(
+        _REFERENCE_KLIPPEL, str(SAMPLES / "klippel" / "dut-xyz115.txt")
+    )
+    return outcome
 
 
 def _reference_client_extras() -> None:
@@ -212,6 +248,7 @@ def main() -> None:
         print("   peak RSS above the baseline with the file read)")
         print(f"{'case':34} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "
               f"{'MB/s':>7} {'peak MB':>8}")  # fmt: skip
+        measured: dict[str, dict[str, Any]] = {}
         for name in _cases(directory):
             done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.bench_converters", name, folder],
@@ -221,6 +258,7 @@ def main() -> None:
                 cwd=ROOT,
             )
             row = json.loads(done.stdout.strip().splitlines()[-1])
+            measured[name] = row
             megabytes, data = row["bytes"] / 1e6, row["plain_bytes"] / 1e6
             rate = data / row["seconds"] if row["seconds"] else math.inf
             print(f"{name:34} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
@@ -230,6 +268,10 @@ def main() -> None:
     print("\n## Reference pywats-api 0.6.0rc1 ATMLConverter on the ATML samples")
     for name, outcome in _reference_atml().items():
         print(f"{name:24} {outcome}")
+    print("\n## Reference pywats-api 0.6.0rc1 KlippelConverter on dut-xyz115 (+ folder)")
+    klippel, ours = _reference_klippel(), measured["klippel dut-xyz115 + folder"]["seconds"]
+    print(f"reference {klippel['seconds'] * 1000:.1f} ms ({klippel['status']}), ours "
+          f"{ours * 1000:.1f} ms: ours takes {ours / klippel['seconds']:.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
 from pywats_client._workers import Converted, Job, convert_job
-from pywats_client.converters import available_converters, get_converter
+from pywats_client.converters import available_converters, get_converter, read_companion
 
 __all__ = ["app", "main"]
 
@@ -306,15 +306,24 @@ def converters_test(
         except ValueError:
             parameters[key] = raw
     try:
-        get_converter(converter)(parameters)
+        chosen = get_converter(converter)
+        chosen(parameters)
     except (LookupError, ValueError) as exc:
         raise fail(exc) from None
     try:
         data = file.read_bytes()
+        companions = read_companion(chosen.companion(file))  # a Klippel log's folder
     except OSError as exc:
         raise fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
-        Job(converter, parameters, str(file), data, Station.detect(name=station or None))
+        Job(
+            converter,
+            parameters,
+            str(file),
+            data,
+            Station.detect(name=station or None),
+            companions,
+        )
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:

@@ -2,13 +2,16 @@
 
 The order is the durability contract: the source is moved, deleted or kept only after the
 outbox committed its reports. A crash before that processes the file again (same ids); a crash
-after it uploads from the outbox. A file already in the ledger gets only its post-action.
+after it uploads from the outbox. A file already in the ledger gets only its post-action. A
+source with a companion folder (`Converter.companion`) is read, converted, moved, deleted and
+quarantined together with that folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,12 +29,15 @@ from pywats_client._metrics import Metrics
 from pywats_client._outbox import Entry, Outbox
 from pywats_client._quarantine import Quarantine
 from pywats_client._store import LedgerEntry
-from pywats_client._watch import Ready, Watcher
+from pywats_client._watch import Ready, Watcher, companion_state
 from pywats_client._workers import ConverterPool, Failed, Job
+from pywats_client.converters import read_companion
 
 __all__ = ["Intake", "IntakeState"]
 
 _log = logging.getLogger(__name__)
+
+CompanionRule = Callable[[Path], Path | None] | None
 
 
 @dataclass
@@ -115,17 +121,24 @@ class Intake:
         with correlated(f"file:{ready.path.name}"):
             self.faults.reached("after_detect")
             known = await anyio.to_thread.run_sync(self.outbox.store.ledger_get, str(ready.path))
+            rule = ready.spec.companion
             if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
-                await self._post_action(config, ready.path, (ready.size, ready.mtime_ns))
+                await self._post_action(config, ready.path, (ready.size, ready.mtime_ns), rule)
                 return
             await self._wait_for_room()
             try:
                 data = await anyio.to_thread.run_sync(ready.path.read_bytes)
+                companions = await anyio.to_thread.run_sync(read_companion, ready.companion)
                 info = ready.path.stat()
+                state = await anyio.to_thread.run_sync(companion_state, ready.companion)
             except OSError as exc:
                 _log.warning("cannot read %s (%s); will look again", ready.path, exc.strerror)
                 return
-            if (info.st_size, info.st_mtime_ns) != (ready.size, ready.mtime_ns):
+            if (info.st_size, info.st_mtime_ns, state) != (
+                ready.size,
+                ready.mtime_ns,
+                ready.companion_state,
+            ):
                 self.watcher.requeue(ready.path)  # still changing: wait until stable again
                 return
             digest = hashlib.sha256(data).hexdigest()
@@ -139,15 +152,22 @@ class Intake:
                 except OSError as exc:
                     await self._disk_trouble(ready.path, exc)
                     return
-                await self._post_action(config, ready.path, (entry.size, entry.mtime_ns))
+                await self._post_action(config, ready.path, (entry.size, entry.mtime_ns), rule)
                 return
-            await self._convert_and_accept(config, ready, data, entry)
+            await self._convert_and_accept(config, ready, data, companions, entry)
 
     async def _convert_and_accept(
-        self, config: ConverterConfig, ready: Ready, data: bytes, entry: LedgerEntry
+        self,
+        config: ConverterConfig,
+        ready: Ready,
+        data: bytes,
+        companions: dict[str, bytes] | None,
+        entry: LedgerEntry,
     ) -> None:
         started = time.monotonic()
-        job = Job(config.type, dict(config.parameters), str(ready.path), data, self.station)
+        job = Job(
+            config.type, dict(config.parameters), str(ready.path), data, self.station, companions
+        )
         outcome = await self.pool.convert(job)
         self.metrics.observe(
             "conversion_seconds", time.monotonic() - started, converter=config.type
@@ -156,7 +176,7 @@ class Intake:
         if isinstance(outcome, Failed):
             if self.stopping:
                 return  # shut down mid-conversion: the file stays and is converted next time
-            await self._quarantine_source(config, ready.path, outcome)
+            await self._quarantine_source(config, ready.path, outcome, ready.spec.companion)
             return
         entries = [Entry(report_id, document) for report_id, document in outcome.reports]
         try:
@@ -177,7 +197,9 @@ class Intake:
         self.metrics.inc("accepted_total", len(entries), converter=config.type)
         self.on_accepted()
         _log.info("accepted %s: %d report(s)", ready.path, len(entries))
-        await self._post_action(config, ready.path, (entry.size, entry.mtime_ns))
+        await self._post_action(
+            config, ready.path, (entry.size, entry.mtime_ns), ready.spec.companion
+        )
 
     async def _disk_trouble(self, path: Path, exc: OSError) -> None:
         """The outbox cannot write (full, read-only, I/O error): back off and look again; the
@@ -190,13 +212,19 @@ class Intake:
         await anyio.sleep(delay)
         self.watcher.requeue(path)
 
-    async def _quarantine_source(self, config: ConverterConfig, path: Path, failed: Failed) -> None:
+    async def _quarantine_source(
+        self, config: ConverterConfig, path: Path, failed: Failed, rule: CompanionRule
+    ) -> None:
         self.metrics.inc("failed_total", converter=config.type, kind=failed.kind)
         _log.error("conversion failed (%s): %s", failed.kind, failed.reason)
         try:
             name = await anyio.to_thread.run_sync(
                 lambda: self.quarantine.put(
-                    path, reason=failed.reason, converter=config.type, log=failed.log
+                    path,
+                    reason=failed.reason,
+                    converter=config.type,
+                    log=failed.log,
+                    companion_for=rule,
                 )
             )
         except OSError as exc:
@@ -205,13 +233,13 @@ class Intake:
         _log.info("quarantined %s as %s", path, name)
 
     async def _post_action(
-        self, config: ConverterConfig, path: Path, version: tuple[int, int]
+        self, config: ConverterConfig, path: Path, version: tuple[int, int], rule: CompanionRule
     ) -> None:
         """Move, delete or keep `path` if it is still the `version` (size, mtime_ns) that was
         accepted. A tester may write its next result under the same name while the previous
         one converts: that file is new work, so it is watched again, not moved or deleted."""
         try:
-            applied = await anyio.to_thread.run_sync(_apply_after, config, path, version)
+            applied = await anyio.to_thread.run_sync(_apply_after, config, path, version, rule)
         except OSError as exc:
             _log.error("cannot %s %s after accepting it: %s", config.after, path, exc)
             return
@@ -222,24 +250,41 @@ class Intake:
         self.faults.reached("after_source_action")
 
 
-def _apply_after(config: ConverterConfig, path: Path, version: tuple[int, int]) -> bool:
-    """Apply the post-action; False (nothing done) when `path` is no longer `version`. The
-    check and the move are not atomic, but the window shrinks from a conversion to a stat."""
+def _apply_after(
+    config: ConverterConfig, path: Path, version: tuple[int, int], rule: CompanionRule = None
+) -> bool:
+    """Apply the post-action to `path` and its companion folder (`rule`); False (nothing done)
+    when `path` is no longer `version`. The check and the move are not atomic, but the window
+    shrinks from a conversion to a stat. The folder goes first: a crash between the two leaves
+    the file, which the ledger then moves, never a folder without its file."""
     try:
         info = path.stat()
     except FileNotFoundError:
         return True  # moved or deleted already (by the run that crashed after accepting it)
     if (info.st_size, info.st_mtime_ns) != version:
         return False
+    companion = rule(path) if rule is not None else None
+    if companion is not None and not companion.is_dir():
+        companion = None
     if config.after == "delete":
+        if companion is not None:
+            shutil.rmtree(companion)
         path.unlink(missing_ok=True)
     elif config.after == "move":
         relative = path.relative_to(config.watch)
         target = config.done_folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+
+        def taken(candidate: Path) -> bool:
+            paired = rule(candidate) if companion is not None and rule is not None else None
+            return candidate.exists() or (paired is not None and paired.exists())
+
         counter = 1
-        while target.exists():
+        while taken(target):
             counter += 1
             target = target.with_name(f"{path.stem}-{counter}{path.suffix}")
+        destination = rule(target) if companion is not None and rule is not None else None
+        if companion is not None and destination is not None:
+            companion.replace(destination)
         path.replace(target)
     return True

@@ -2,6 +2,7 @@
 
 Each entry is `<name>` plus `<name>.reason.json` (reason, original path, converter, time) and
 `<name>.log`. An operator can retry an entry (the file goes back where it came from) or delete it.
+A file's companion folder (`Converter.companion`) is quarantined, retried and deleted with it.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pywats_client._durable import DiskIO
 
@@ -39,19 +42,42 @@ class Quarantine:
         self.disk = disk or DiskIO()
         folder.mkdir(parents=True, exist_ok=True)
 
-    def put(self, path: Path, *, reason: str, converter: str, log: list[str] | None = None) -> str:
-        """Move `path` here with its reason and log; returns the entry name."""
+    def put(
+        self,
+        path: Path,
+        *,
+        reason: str,
+        converter: str,
+        log: list[str] | None = None,
+        companion_for: Callable[[Path], Path | None] | None = None,
+    ) -> str:
+        """Move `path` here with its reason and log, and its companion folder (`companion_for`
+        of the file, if that folder exists) beside it; returns the entry name."""
         stamp = time.strftime("%Y%m%dT%H%M%S")
         name = f"{stamp}-{path.name}"
         counter = 1
         while (self.folder / name).exists() or (self.folder / f"{name}{_REASON}").exists():
             counter += 1
             name = f"{stamp}-{counter}-{path.name}"
-        record = {"reason": reason, "origin": str(path), "converter": converter, "at": time.time()}
+        record: dict[str, Any] = {
+            "reason": reason,
+            "origin": str(path),
+            "converter": converter,
+            "at": time.time(),
+        }
+        companion = companion_for(path) if companion_for is not None else None
+        entry_companion = companion_for(self.folder / name) if companion_for is not None else None
+        if companion is not None and entry_companion is not None and companion.is_dir():
+            record["companion"] = str(companion)
+            record["companion_entry"] = entry_companion.name
+        else:
+            companion = None
         # The reason is written first: a crash before the move leaves the source in place to be
         # processed again, never a quarantined file without its reason.
         self._write(self.folder / f"{name}{_REASON}", json.dumps(record, indent=2).encode())
         self._write(self.folder / f"{name}{_LOG}", "\n".join(log or []).encode("utf-8"))
+        if companion is not None:  # first: a crash then leaves the file to be taken again
+            shutil.move(str(companion), str(self.folder / record["companion_entry"]))
         shutil.move(str(path), str(self.folder / name))
         self.disk.fsync_dir(self.folder)
         return name
@@ -107,6 +133,10 @@ class Quarantine:
             return None
         origin = Path(entry.origin)
         origin.parent.mkdir(parents=True, exist_ok=True)
+        record = self._record(name)
+        companion = self.folder / str(record.get("companion_entry", ""))
+        if record.get("companion") and companion.is_dir():
+            shutil.move(str(companion), str(record["companion"]))
         shutil.move(str(self.folder / name), str(origin))
         self._forget(name)
         return origin
@@ -114,9 +144,19 @@ class Quarantine:
     def delete(self, name: str) -> bool:
         if self.get(name) is None:
             return False
+        companion = self._record(name).get("companion_entry")
+        if companion and (self.folder / str(companion)).is_dir():
+            shutil.rmtree(self.folder / str(companion))
         self.disk.remove(self.folder / name)
         self._forget(name)
         return True
+
+    def _record(self, name: str) -> dict[str, Any]:
+        try:
+            record = json.loads((self.folder / f"{name}{_REASON}").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
 
     def _forget(self, name: str) -> None:
         self.disk.remove(self.folder / f"{name}{_REASON}")

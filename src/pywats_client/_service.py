@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,12 @@ from pywats_client._token import TokenFollower
 from pywats_client._uploader import Uploader
 from pywats_client._watch import Ready, Watcher, WatchSpec
 from pywats_client._workers import Converted, ConverterPool, Job
-from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
+from pywats_client.converters import (
+    Converter,
+    ParameterError,
+    UnknownConverterError,
+    get_converter,
+)
 
 __all__ = ["Service"]
 
@@ -64,9 +70,20 @@ def _specs(config: ClientConfig) -> list[WatchSpec]:
                 converter.effective_patterns,
                 converter.exclude,
                 tuple(skip),
+                _companion(converter.type),
             )
         )
     return specs
+
+
+def _companion(converter: str) -> Callable[[Path], Path | None] | None:
+    """The converter's companion-folder rule, or None when its files stand alone."""
+    try:
+        cls = get_converter(converter)
+    except UnknownConverterError:
+        return None  # the configuration check reports it
+    declared = any("companion" in vars(k) for k in cls.__mro__ if k is not Converter)
+    return cls.companion if declared else None
 
 
 class Service:

@@ -3,6 +3,9 @@
 Watchdog events say *where* to look; a full rescan at start and on a timer catches what events
 missed (network shares, overflowed queues, files that arrived while the service was down). A file
 is ready once its size and mtime have been unchanged for `stable_seconds` and it can be opened.
+A converter may declare a companion folder per file (`Converter.companion`): the file is then
+ready only when the folder's listing (names, sizes, mtimes) has been unchanged as long, and the
+files inside such a folder are never taken on their own.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-__all__ = ["Ready", "WatchSpec", "Watcher", "matches"]
+__all__ = ["CompanionState", "Ready", "WatchSpec", "Watcher", "companion_state", "matches"]
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +39,27 @@ class WatchSpec:
     patterns: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     skip: tuple[Path, ...] = ()
+    companion: Callable[[Path], Path | None] | None = None  # the converter's companion folder
+
+
+#: A companion folder's listing, (relative path, size, mtime_ns) sorted; None: no folder.
+CompanionState = tuple[tuple[str, int, int], ...] | None
+
+
+def companion_state(folder: Path | None) -> CompanionState:
+    """The listing of `folder` that must stay unchanged for its file to be stable."""
+    if folder is None or not folder.is_dir():
+        return None
+    found = []
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = Path(root) / name
+            try:
+                info = path.stat()
+            except OSError:
+                continue  # removed while listed: the next look sees the change
+            found.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,8 @@ class Ready:
     path: Path
     size: int
     mtime_ns: int
+    companion: Path | None = None
+    companion_state: CompanionState = None
 
 
 def matches(spec: WatchSpec, path: Path) -> bool:
@@ -67,11 +93,29 @@ def matches(spec: WatchSpec, path: Path) -> bool:
     )
 
 
+def _in_companion(spec: WatchSpec, path: Path) -> bool:
+    """Whether `path` lies in the companion folder of a file beside that folder."""
+    if spec.companion is None:
+        return False
+    folder = path.parent
+    while folder != spec.folder and folder.is_relative_to(spec.folder):
+        try:
+            siblings = list(folder.parent.iterdir())
+        except OSError:
+            return False
+        if any(spec.companion(p) == folder for p in siblings if matches(spec, p)):
+            return True
+        folder = folder.parent
+    return False
+
+
 class _Probe:
-    __slots__ = ("mtime_ns", "since", "size", "spec")
+    __slots__ = ("companion", "mtime_ns", "since", "size", "spec", "state")
 
     def __init__(self, spec: WatchSpec, size: int, mtime_ns: int, since: float) -> None:
         self.spec, self.size, self.mtime_ns, self.since = spec, size, mtime_ns, since
+        self.companion: Path | None = None
+        self.state: CompanionState = None
 
 
 class _Events(FileSystemEventHandler):
@@ -109,7 +153,7 @@ class Watcher:
     def _spec_for(self, path: Path) -> WatchSpec | None:
         for spec in self.specs:
             if path.is_relative_to(spec.folder) and matches(spec, path):
-                return spec
+                return None if _in_companion(spec, path) else spec
         return None
 
     def note(self, path: Path) -> None:
@@ -123,7 +167,11 @@ class Watcher:
             info = path.stat()
         except OSError:
             return
-        self._probes[path] = _Probe(spec, info.st_size, info.st_mtime_ns, self.clock())
+        probe = _Probe(spec, info.st_size, info.st_mtime_ns, self.clock())
+        if spec.companion is not None:
+            probe.companion = spec.companion(path)
+            probe.state = companion_state(probe.companion)
+        self._probes[path] = probe
 
     def release(self, path: Path) -> None:
         self._busy.discard(path)
@@ -223,7 +271,16 @@ class Watcher:
                 del self._probes[path]
                 if outcome:
                     self._busy.add(path)
-                    await ready.send(Ready(probe.spec, path, probe.size, probe.mtime_ns))
+                    await ready.send(
+                        Ready(
+                            probe.spec,
+                            path,
+                            probe.size,
+                            probe.mtime_ns,
+                            probe.companion,
+                            probe.state,
+                        )
+                    )
 
 
 def _check_watching(observer: BaseObserver) -> None:
@@ -241,8 +298,10 @@ def _probe(path: Path, probe: _Probe, now: float, stable_seconds: float) -> bool
         info = path.stat()
     except OSError:
         return False
-    if (info.st_size, info.st_mtime_ns) != (probe.size, probe.mtime_ns):
+    state = companion_state(probe.companion) if probe.companion is not None else None
+    if (info.st_size, info.st_mtime_ns, state) != (probe.size, probe.mtime_ns, probe.state):
         probe.size, probe.mtime_ns, probe.since = info.st_size, info.st_mtime_ns, now
+        probe.state = state
         return None
     if now - probe.since < stable_seconds:
         return None

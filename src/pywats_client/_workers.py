@@ -27,13 +27,15 @@ __all__ = ["Converted", "ConverterPool", "Failed", "Job", "convert_job"]
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs: the converter by name, its parameters and a snapshot of the file."""
+    """What a worker needs: the converter by name, its parameters and a snapshot of the file
+    (and of its companion folder)."""
 
     converter: str
     parameters: dict[str, Any]
     path: str
     data: bytes
     station: Station
+    companions: dict[str, bytes] | None = None  # the companion folder's snapshot, if any
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def convert_job(job: Job) -> Converted | Failed:
     root.addHandler(handler)
     try:
         converter = get_converter(job.converter)(job.parameters)
-        source = Source(path=Path(job.path), data=job.data, station=job.station)
+        source = Source(Path(job.path), job.data, job.station, job.companions)
         reports = converter.convert(source)
         if not reports:
             return Failed("error", f"{job.path}: the converter found no reports in the file", lines)

@@ -12,6 +12,7 @@ from pywats_client.converters._base import (
     ConversionError,
     Converter,
     Source,
+    read_companion,
     report_id,
 )
 from pywats_client.converters._params import (
@@ -41,6 +42,7 @@ __all__ = [
     "UnknownConverterError",
     "available_converters",
     "get_converter",
+    "read_companion",
     "report_id",
     "validate_parameters",
 ]

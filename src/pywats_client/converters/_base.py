@@ -7,7 +7,7 @@ import hashlib
 import io
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -24,7 +24,14 @@ from pywats_client.converters._params import (
 if TYPE_CHECKING:
     from pywats.report import UURReport, UUTReport
 
-__all__ = ["REPORT_ID_NAMESPACE", "ConversionError", "Converter", "Source", "report_id"]
+__all__ = [
+    "REPORT_ID_NAMESPACE",
+    "ConversionError",
+    "Converter",
+    "Source",
+    "read_companion",
+    "report_id",
+]
 
 #: Namespace of the deterministic ids given to reports that carry none.
 REPORT_ID_NAMESPACE = uuid.UUID("5b0f6a52-8f0e-5c36-9d4e-7a1f3c2b9e10")
@@ -59,12 +66,15 @@ class Source:
     """One input file as the converter sees it: its path, its bytes and the station converting it.
 
     The bytes are a snapshot taken when the file was found stable; converters read `data`,
-    `stream()` or `text()` and never reopen `path`.
+    `stream()` or `text()` and never reopen `path`. For a converter that declares a companion
+    folder (`Converter.companion`), `companions` is the snapshot of that folder's files by
+    relative POSIX path, taken with `data` (None when the folder does not exist).
     """
 
     path: Path
     data: bytes
     station: Station
+    companions: Mapping[str, bytes] | None = field(default=None, compare=False)
 
     @cached_property
     def sha256(self) -> str:
@@ -97,6 +107,15 @@ class Source:
         return ConversionError(message, path=self.path, where=where)
 
 
+def read_companion(folder: Path | None) -> dict[str, bytes] | None:
+    """Every file under `folder` by POSIX path relative to it, sorted; None when `folder` is
+    None or not a directory. Raises OSError when a file cannot be read."""
+    if folder is None or not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
 class Converter(abc.ABC):
     """Turns one source file into reports.
 
@@ -118,6 +137,13 @@ class Converter(abc.ABC):
     def __init__(self, values: Mapping[str, object] | None = None) -> None:
         self.values: dict[str, ParamValue] = validate_parameters(self.parameters, values)
         self.defaults = SiteDefaults.from_values(self.values)
+
+    @classmethod
+    def companion(cls, path: Path) -> Path | None:
+        """The folder that belongs to the source file `path` and is read with it, if this
+        format has one (Klippel: `x.txt` has `x/`). The station takes the file only when it and
+        the folder are both stable, snapshots both, and moves or quarantines them together."""
+        return None
 
     @abc.abstractmethod
     def convert(self, source: Source) -> Sequence[UUTReport | UURReport]:

@@ -17,6 +17,9 @@ from typing import TypeVar
 
 from pywats import ReportValidationError
 from pywats.report import Report, Step, UUTReport
+
+# The validator's own rule (one rule set per fact), so a replacement can never disagree with it.
+from pywats.report._validate import _SEARCH_CHARS
 from pywats_client.converters._base import ConversionError, Source
 from pywats_client.converters._params import (
     COMMON_PARAMETERS,
@@ -33,6 +36,7 @@ __all__ = [
     "localize",
     "mark_failure_chain",
     "parse_iso",
+    "searchable",
     "station_name",
     "timezone_parameter",
     "unit_identity",
@@ -178,3 +182,9 @@ def mark_failure_chain(report: UUTReport, chain: Sequence[Step | None]) -> None:
 def station_name(from_file: str | None, override: str | None, source: Source) -> str:
     """The `station_name` parameter, else the file's station, else this station's name."""
     return override or from_file or source.station.name
+
+
+def searchable(text: str, replacement: str) -> str:
+    """`text` with the characters WATS refuses in part and serial numbers (`/`, `*`, `%`, ...)
+    replaced by `replacement`; an empty replacement keeps `text` as it is."""
+    return _SEARCH_CHARS.sub(replacement, text) if replacement else text
