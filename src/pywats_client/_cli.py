@@ -25,6 +25,7 @@ from pywats_client._control_client import ControlClient, ControlError
 from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._logging import configure_logging
+from pywats_client._report_tree import report_tree
 from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
@@ -89,7 +90,18 @@ def init(
         kind, _, folder = spec.partition("=")
         if not folder:
             raise _fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
-        converters.append({"type": kind, "watch": folder, "after": "move"})
+        entry: dict[str, Any] = {"type": kind, "watch": folder, "after": "move"}
+        try:
+            declared = get_converter(kind).parameters
+        except LookupError as exc:
+            raise _fail(exc) from None
+        # A header value the format never carries: asked now, not at the first quarantined file.
+        asked = {
+            p.name: typer.prompt(f"{kind}: {p.name} ({p.help})") for p in declared if p.required
+        }
+        if asked:
+            entry["parameters"] = asked
+        converters.append(entry)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "server": {"url": server_url, "token_file": "secrets/token"},
@@ -311,7 +323,16 @@ def converters_test(
     except OSError as exc:
         raise _fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
-        Job(converter, parameters, str(file), data, Station.detect(name=station or None))
+        # WATS requires a location and purpose; a dry run has neither, so it says what it is.
+        Job(
+            converter,
+            parameters,
+            str(file),
+            data,
+            Station.detect(
+                name=station or None, location="converters test", purpose="converters test"
+            ),
+        )
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:
@@ -325,6 +346,8 @@ def converters_test(
         table.add_row(*(str(report.get(k, "")) for k in ("id", "type", "pn", "sn", "result")))
         if show:
             console.print_json(document.decode("utf-8"))
+        else:
+            console.print(report_tree(report))
     console.print(table)
 
 

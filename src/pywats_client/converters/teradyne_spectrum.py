@@ -36,7 +36,18 @@ from pywats_client.converters._spectrum_records import Node, RecordError, top_re
 
 __all__ = ["SpectrumConverter"]
 
-PARAMETERS: tuple[Parameter, ...] = ict_parameters(operation_code=30)
+PARAMETERS: tuple[Parameter, ...] = tuple(
+    Parameter(
+        "revision",
+        str,
+        None,
+        "Part revision of the boards: Spectrum logs carry none.",
+        required=True,
+    )
+    if p.name == "revision"
+    else p
+    for p in ict_parameters(operation_code=30)
+)
 
 _SCALES = {"f": -15, "p": -12, "n": -9, "u": -6, "µ": -6, "m": -3, "": 0, "k": 3, "K": 3,
            "M": 6, "G": 9}  # fmt: skip
