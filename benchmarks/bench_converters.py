@@ -85,6 +85,35 @@ def _large_stdf(directory: Path) -> Path:
     return path
 
 
+def _repeated(path: Path, head: bytes, board: Callable[[int], bytes], tail: bytes) -> Path:
+    """`head`, then boards 0, 1, ... until the file holds LARGE_STDF_BYTES, then `tail`."""
+    with path.open("wb") as out:
+        out.write(head)
+        written, index = len(head), 0
+        while written < LARGE_STDF_BYTES:
+            chunk = board(index)
+            out.write(chunk)
+            written, index = written + len(chunk), index + 1
+        out.write(tail)
+    return path
+
+
+def _large_ict(directory: Path) -> None:
+    """50 MB logs of the in-circuit testers: the samples' boards repeated with new serials."""
+    lines = (SAMPLES / "i3070" / "i3070-38258378-board2.log").read_bytes().splitlines(True)
+    body = b"".join(lines[2:-1]) + b"}\n"
+    btest = lines[1].replace(b"38258378-007-12151210", b"SN%08d")
+    _repeated(directory / "large-i3070.log", lines[0], lambda n: btest % n + body, b"}")
+    log = (SAMPLES / "teradyne-gr228x" / "43420-bio2.log").read_bytes()
+    program, boards = log.split(b"\n", 2)[1] + b"\n", log[log.index(b"@31-JUL-12  14:19:32") :]
+    boards = boards.replace(b"SN 24422984989544535753", b"SN A%08d")
+    boards = boards.replace(b"SN 42842937739687688567", b"SN B%08d")
+    _repeated(directory / "large-gr228x.log", program, lambda n: boards % (n, n), b"")
+    sample = (SAMPLES / "teradyne-spectrum" / "sample-ict-data.txt").read_bytes()
+    spectrum = sample.replace(b"Serialnumber:1111111111", b"Serialnumber:S%08d")
+    _repeated(directory / "large-spectrum.txt", b"", lambda n: spectrum % n, b"")
+
+
 def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
     """name -> (converter type, file, parameters, mode: 'list' or 'stream')."""
     return {
@@ -112,6 +141,21 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
         "klippel dut-xyz115 + folder": ("klippel", SAMPLES / "klippel" / "dut-xyz115.txt",
                                         {"part_number": "PN", "revision": "A",
                                          "operation_code": 10}, "list"),
+        "i3070 i3070-default-sn1.log": ("i3070", SAMPLES / "i3070" / "i3070-default-sn1.log",
+                                        HEADER, "list"),
+        "i3070 generated 50 MB streamed": ("i3070", directory / "large-i3070.log", HEADER,
+                                           "stream"),
+        "teradyne-spectrum sample-ict-data.txt": ("teradyne-spectrum", SAMPLES /
+                                                  "teradyne-spectrum" / "sample-ict-data.txt",
+                                                  HEADER, "list"),
+        "teradyne-spectrum generated 50 MB streamed": ("teradyne-spectrum",
+                                                       directory / "large-spectrum.txt", HEADER,
+                                                       "stream"),
+        "teradyne-gr228x 43420-bio2.log": ("teradyne-gr228x", SAMPLES / "teradyne-gr228x" /
+                                           "43420-bio2.log", HEADER, "list"),
+        "teradyne-gr228x generated 50 MB streamed": ("teradyne-gr228x",
+                                                     directory / "large-gr228x.log", HEADER,
+                                                     "stream"),
     }  # fmt: skip
 
 
@@ -244,9 +288,10 @@ def main() -> None:
         directory = Path(folder)
         _csv_file(directory)
         _large_stdf(directory)
+        _large_ict(directory)
         print("\n## Converters (CPU time, best of repeats; MB/s of decompressed data;")
         print("   peak RSS above the baseline with the file read)")
-        print(f"{'case':34} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "
+        print(f"{'case':44} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "
               f"{'MB/s':>7} {'peak MB':>8}")  # fmt: skip
         measured: dict[str, dict[str, Any]] = {}
         for name in _cases(directory):
@@ -261,7 +306,7 @@ def main() -> None:
             measured[name] = row
             megabytes, data = row["bytes"] / 1e6, row["plain_bytes"] / 1e6
             rate = data / row["seconds"] if row["seconds"] else math.inf
-            print(f"{name:34} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
+            print(f"{name:44} {megabytes:8.2f} {data:8.2f} {row['reports']:8d} "
                   f"{row['seconds']:8.3f} {rate:7.2f} {row['peak_kb'] / 1024:8.1f}")  # fmt: skip
     print("\n## Reference pywats-api 0.6.0rc1 XJTAGConverter on xjtag-demo-hw.xjlog")
     print(json.dumps(_reference_xjtag()))

@@ -34,6 +34,7 @@ from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._logging import configure_logging, log_file
 from pywats_client._probe import check_server
+from pywats_client._report_tree import report_tree
 from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
@@ -121,7 +122,16 @@ def init(
         kind, _, folder = spec.partition("=")
         if not folder:
             raise fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
-        converters.append({"type": kind, "watch": folder, "after": "move"})
+        entry: dict[str, Any] = {"type": kind, "watch": folder, "after": "move"}
+        try:
+            declared = get_converter(kind).parameters
+        except LookupError as exc:
+            raise fail(exc) from None
+        # A header value the format never carries: asked now, not at the first quarantined file.
+        asked = {p.name: _ask(f"{kind}: {p.name} ({p.help})") for p in declared if p.required}
+        if asked:
+            entry["parameters"] = asked
+        converters.append(entry)
     server_url = server_url.strip() or _ask("WATS server URL")
     token = token.strip() or _ask("API token", hide_input=True)
     port, port_note = _control_port("127.0.0.1", control_port)
@@ -169,9 +179,9 @@ def init(
         console.print(check.message)
     else:
         errors.print(f"warning: {check.message}; reports wait until it answers")
-    for entry in settings.converters:
-        patterns = " ".join(entry.effective_patterns)
-        console.print(f"drop {patterns} files for {entry.type} into {entry.watch}")
+    for watched in settings.converters:
+        patterns = " ".join(watched.effective_patterns)
+        console.print(f"drop {patterns} files for {watched.type} into {watched.watch}")
     console.print(f"then start the service: pywats-client run --config {config}")
 
 
@@ -316,12 +326,15 @@ def converters_test(
     except OSError as exc:
         raise fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
+        # WATS requires a location and purpose; a dry run has neither, so it says what it is.
         Job(
             converter,
             parameters,
             str(file),
             data,
-            Station.detect(name=station or None),
+            Station.detect(
+                name=station or None, location="converters test", purpose="converters test"
+            ),
             companions,
         )
     )
@@ -337,6 +350,8 @@ def converters_test(
         table.add_row(*(str(report.get(k, "")) for k in ("id", "type", "pn", "sn", "result")))
         if show:
             console.print_json(document.decode("utf-8"))
+        else:
+            console.print(report_tree(report))
     console.print(table)
 
 

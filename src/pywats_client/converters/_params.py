@@ -41,7 +41,9 @@ class Parameter:
 
     `kind` is `str`, `int`, `float` or `bool`. A `default` of None makes the parameter optional
     ("not set"). `choices` restricts the value; `check` returns an error text for a bad value or
-    None when it is fine.
+    None when it is fine. A `required` parameter (a header value the format never carries) must
+    be given when the converter is configured; `pywats-client init` and the configurator ask
+    for it.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Parameter:
     help: str
     choices: Sequence[ParamValue] | None = None
     check: Callable[[ParamValue], str | None] | None = field(default=None, compare=False)
+    required: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _TYPE_NAMES:
@@ -158,4 +161,7 @@ def validate_parameters(
             known = ", ".join(sorted(by_name)) or "none"
             raise ParameterError(key, f"unknown parameter (known: {known})")
         values[key] = parameter.coerce(value)
+    for parameter in declared:
+        if parameter.required and values[parameter.name] in (None, ""):
+            raise ParameterError(parameter.name, f"required: {parameter.help}")
     return values
