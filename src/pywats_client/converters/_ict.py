@@ -218,7 +218,10 @@ def new_report(
 
 
 def finish(report: UUTReport, source: Source, line: int) -> UUTReport:
-    """`report` checked against the WATS submit rules (ConversionError at `line`)."""
+    """`report` with its step ids renumbered in tree order (steps join type sequences out of
+    order), checked against the WATS submit rules (ConversionError at `line`)."""
+    for number_, step in enumerate(report.root.walk(), 1):
+        step.id = number_
     return checked(report, source, f"line {line}")
 
 
