@@ -25,6 +25,7 @@ from pywats_client._control_client import ControlClient, ControlError
 from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._logging import configure_logging
+from pywats_client._report_outline import report_outline
 from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
@@ -89,7 +90,20 @@ def init(
         kind, _, folder = spec.partition("=")
         if not folder:
             raise _fail(ValueError(f"--converter {spec!r}: expected TYPE=FOLDER"))
-        converters.append({"type": kind, "watch": folder, "after": "move"})
+        entry: dict[str, Any] = {"type": kind, "watch": folder, "after": "move"}
+        try:
+            declared = get_converter(kind).parameters
+        except LookupError as exc:
+            raise _fail(exc) from None
+        # Values the format never carries: asked now, so the station's first file converts.
+        asked = {
+            p.name: typer.prompt(f"{kind} converter: {p.name} ({p.help})", type=p.kind)
+            for p in declared
+            if p.required
+        }
+        if asked:
+            entry["parameters"] = asked
+        converters.append(entry)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "server": {"url": server_url, "token_file": "secrets/token"},
@@ -290,7 +304,14 @@ def converters_test(
     converter: Annotated[str, typer.Option("--converter", "-t", help="Converter name")],
     param: Annotated[list[str], typer.Option(help="NAME=JSON value, repeatable")] = [],  # noqa: B006
     station: str = "",
+    location: Annotated[
+        str, typer.Option(help="Station location written into reports")
+    ] = "Dry run",
+    purpose: Annotated[str, typer.Option(help="Station purpose written into reports")] = "Dry run",
     show: Annotated[bool, typer.Option(help="Print the WSJF documents")] = False,
+    steps: Annotated[
+        int, typer.Option(help="Steps listed per sequence in the report tree (failed: all)")
+    ] = 5,
 ) -> None:
     """Convert FILE here and now, queueing nothing; exit 1 when conversion fails."""
     parameters: dict[str, Any] = {}
@@ -311,7 +332,13 @@ def converters_test(
     except OSError as exc:
         raise _fail(RuntimeError(f"{file}: cannot read the file: {exc.strerror}")) from None
     outcome = convert_job(
-        Job(converter, parameters, str(file), data, Station.detect(name=station or None))
+        Job(
+            converter,
+            parameters,
+            str(file),
+            data,
+            Station.detect(name=station or None, location=location, purpose=purpose),
+        )
     )
     if not isinstance(outcome, Converted):
         for line in outcome.log:
@@ -325,6 +352,8 @@ def converters_test(
         table.add_row(*(str(report.get(k, "")) for k in ("id", "type", "pn", "sn", "result")))
         if show:
             console.print_json(document.decode("utf-8"))
+        else:
+            console.print(report_outline(report, steps))
     console.print(table)
 
 

@@ -194,6 +194,7 @@ def parameter_settings(parameters: Sequence[Parameter]) -> tuple[Setting, ...]:
             default=p.default,
             help=p.help,
             choices=tuple(p.choices) if p.choices is not None else None,
+            required=p.required,
         )
         for p in parameters
     )

@@ -50,12 +50,18 @@ class LineError(ValueError):
 
 
 def with_defaults(
-    parameters: tuple[Parameter, ...], **defaults: ParamValue
+    parameters: tuple[Parameter, ...], *, required: tuple[str, ...] = (), **defaults: ParamValue
 ) -> tuple[Parameter, ...]:
-    """`parameters` with the defaults of the named ones replaced (e.g. `encoding="cp1252"`)."""
-    return tuple(
-        replace(p, default=defaults[p.name]) if p.name in defaults else p for p in parameters
-    )
+    """`parameters` with the defaults of the named ones replaced (e.g. `encoding="cp1252"`) and
+    the `required` ones marked so (values the format never carries)."""
+    changed = []
+    for parameter in parameters:
+        if parameter.name in defaults:
+            parameter = replace(parameter, default=defaults[parameter.name])
+        if parameter.name in required:
+            parameter = replace(parameter, required=True)
+        changed.append(parameter)
+    return tuple(changed)
 
 
 # Characters XML 1.0 cannot carry: the tester's text must still make a storable report.

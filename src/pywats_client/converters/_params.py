@@ -40,8 +40,9 @@ class Parameter:
     """One declared converter parameter.
 
     `kind` is `str`, `int`, `float` or `bool`. A `default` of None makes the parameter optional
-    ("not set"). `choices` restricts the value; `check` returns an error text for a bad value or
-    None when it is fine.
+    ("not set"), unless `required`: then the configuration must give it (a value the format
+    never carries, asked for when the converter is added). `choices` restricts the value;
+    `check` returns an error text for a bad value or None when it is fine.
     """
 
     name: str
@@ -50,6 +51,7 @@ class Parameter:
     help: str
     choices: Sequence[ParamValue] | None = None
     check: Callable[[ParamValue], str | None] | None = field(default=None, compare=False)
+    required: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _TYPE_NAMES:
@@ -158,4 +160,7 @@ def validate_parameters(
             known = ", ".join(sorted(by_name)) or "none"
             raise ParameterError(key, f"unknown parameter (known: {known})")
         values[key] = parameter.coerce(value)
+    for parameter in declared:
+        if parameter.required and values[parameter.name] in (None, ""):
+            raise ParameterError(parameter.name, f"a value is required ({parameter.help})")
     return values

@@ -34,7 +34,7 @@ from pywats_client.converters._params import Parameter
 __all__ = ["SpeaConverter"]
 
 PARAMETERS: tuple[Parameter, ...] = with_defaults(
-    WITH_TIMEZONE, encoding="cp1252", operation_code=10
+    WITH_TIMEZONE, required=("part_number", "revision"), encoding="cp1252", operation_code=10
 )
 
 _RESULTS = {"PASS": "P", "PASSED": "P", "FAIL": "F", "FAILED": "F", "TERMINATED": "T",

@@ -26,7 +26,7 @@ from pywats_client.converters._takaya_common import Settings
 __all__ = ["TakayaConverter"]
 
 PARAMETERS: tuple[Parameter, ...] = (
-    *with_defaults(WITH_TIMEZONE, encoding="cp1252", operation_code=30),
+    *with_defaults(WITH_TIMEZONE, required=("revision",), encoding="cp1252", operation_code=30),
     Parameter(
         "operation_code_bottom",
         int,

@@ -33,7 +33,7 @@ from pywats_client.converters._params import Parameter
 __all__ = ["TeradyneNanoConverter"]
 
 PARAMETERS: tuple[Parameter, ...] = (
-    *with_defaults(WITH_TIMEZONE, operation_code=30),
+    *with_defaults(WITH_TIMEZONE, required=("revision",), operation_code=30),
     Parameter("group_steps", bool, True, "One sub-sequence per test group (the [..] suffix)."),
     Parameter("sequence_name", str, "MainSequence", "Name of the report's root sequence."),
     Parameter("sequence_version", str, "", "Version of the report's root sequence."),

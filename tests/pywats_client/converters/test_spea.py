@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError, get_converter
+from pywats_client.converters import ConversionError, ParameterError, get_converter
 from pywats_client.converters.spea import SpeaConverter
 
 from ._ict_checks import mutate_lines, summary
@@ -130,10 +130,11 @@ def test_bad_files_name_the_line(goldens: Any, data: bytes, message: str) -> Non
         SpeaConverter(PARAMETERS).convert(goldens.source(Path("s.csv"), data))
 
 
-def test_missing_part_number_names_the_parameter(goldens: Any) -> None:
-    data = _record("SN;X\n")
-    with pytest.raises(ConversionError, match=r"line 2: .*'part_number' is not set"):
-        SpeaConverter({"revision": "A"}).convert(goldens.source(Path("s.csv"), data))
+def test_part_number_and_revision_are_required_parameters() -> None:
+    with pytest.raises(ParameterError, match=r"parameter 'part_number': a value is required"):
+        SpeaConverter({"revision": "A"})
+    with pytest.raises(ParameterError, match=r"parameter 'revision': a value is required"):
+        SpeaConverter({"part_number": "P"})
 
 
 def _slice(samples: Path) -> bytes:

@@ -36,7 +36,7 @@ import httpx
 import pytest
 
 from pywats.report import UUTReport
-from pywats_client.converters import ConversionError, get_converter
+from pywats_client.converters import ConversionError, ParameterError, get_converter
 from pywats_client.converters.takaya import TakayaConverter
 
 from ._ict_checks import mutate_lines, summary
@@ -160,10 +160,9 @@ async def test_one_report_per_sample_round_trips_through_the_local_server(
         await goldens.round_trip(wats_api, converted[name][-1])
 
 
-def test_missing_revision_names_the_parameter(samples: Path, goldens: Any) -> None:
-    source = goldens.source(samples / "takaya" / "atd-v682780-bot.atd")
-    with pytest.raises(ConversionError, match=r"atd-v682780-bot.atd: line 14: .*'revision'"):
-        TakayaConverter().convert(source)
+def test_revision_is_a_required_parameter() -> None:
+    with pytest.raises(ParameterError, match=r"parameter 'revision': a value is required"):
+        TakayaConverter({"timezone": "UTC"})
 
 
 def test_crlf_and_bottom_side(samples: Path, goldens: Any) -> None:

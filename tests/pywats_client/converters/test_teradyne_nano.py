@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pywats_client.converters import ConversionError, get_converter
+from pywats_client.converters import ConversionError, ParameterError, get_converter
 from pywats_client.converters.teradyne_nano import TeradyneNanoConverter
 
 from ._ict_checks import mutate_lines
@@ -97,9 +97,9 @@ def test_bad_files_name_the_place(goldens: Any, path: Path, data: bytes, message
         _convert(goldens, data, path)
 
 
-def test_missing_revision_names_the_parameter(goldens: Any) -> None:
-    with pytest.raises(ConversionError, match=r"'revision' is not set"):
-        TeradyneNanoConverter().convert(goldens.source(NAME, NANO))
+def test_revision_is_a_required_parameter() -> None:
+    with pytest.raises(ParameterError, match=r"parameter 'revision': a value is required"):
+        TeradyneNanoConverter()
 
 
 @pytest.mark.timeout(300)
