@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from benchmarks._ict_files import NANO_NAME, large_atdx, large_spea, nano_file
 from benchmarks._reference import reference_python, run_reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,8 @@ TESTSTAND_SAMPLE = SAMPLES / "teststand" / "ts-without-wats.xml"
 XJTAG_SAMPLE = SAMPLES / "xjtag" / "xjtag-demo-hw.xjlog"
 SIGMAQUEST_SAMPLE = SAMPLES / "sigmaquest" / "sigmaquest-sn651658.xml"
 STEPWIZE_SAMPLE = SAMPLES / "stepwize" / "stepwize-sn65632341.xspc"
+TAKAYA_ATDX = SAMPLES / "takaya" / "atdx-wo250319-0162.atdx"
+SPEA_SAMPLE = SAMPLES / "spea" / "spea-3030-sn9871234012.csv"
 OPENHTF_RECORD = ROOT / "tests" / "pywats_client" / "converters" / "data" / "openhtf-psu-0042.json"
 
 
@@ -156,6 +159,18 @@ def _cases(directory: Path) -> dict[str, tuple[str, Path, dict[str, Any], str]]:
         "teradyne-gr228x generated 50 MB streamed": ("teradyne-gr228x",
                                                      directory / "large-gr228x.log", HEADER,
                                                      "stream"),
+        "takaya atdx sample 4 MB": ("takaya", TAKAYA_ATDX, HEADER, "list"),
+        "takaya atdx sample streamed": ("takaya", TAKAYA_ATDX, HEADER, "stream"),
+        "takaya atdx generated 50 MB streamed": ("takaya", directory / "large.atdx", HEADER,
+                                                 "stream"),
+        "takaya atd-v682793-top.atd": ("takaya", SAMPLES / "takaya" / "atd-v682793-top.atd",
+                                       HEADER, "list"),
+        "spea sample 1.4 MB": ("spea", SPEA_SAMPLE, {**HEADER, "part_number": "PN"}, "list"),
+        "spea sample streamed": ("spea", SPEA_SAMPLE, {**HEADER, "part_number": "PN"}, "stream"),
+        "spea generated 50 MB streamed": ("spea", directory / "large-spea.csv",
+                                          {**HEADER, "part_number": "PN"}, "stream"),
+        "teradyne-nano generated 20k lines": ("teradyne-nano", directory / NANO_NAME, HEADER,
+                                              "list"),
     }  # fmt: skip
 
 
@@ -289,6 +304,7 @@ def main() -> None:
         _csv_file(directory)
         _large_stdf(directory)
         _large_ict(directory)
+        large_atdx(directory), large_spea(directory), nano_file(directory)
         print("\n## Converters (CPU time, best of repeats; MB/s of decompressed data;")
         print("   peak RSS above the baseline with the file read)")
         print(f"{'case':44} {'file MB':>8} {'data MB':>8} {'reports':>8} {'CPU s':>8} "

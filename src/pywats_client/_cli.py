@@ -34,7 +34,7 @@ from pywats_client._faults import Faults
 from pywats_client._identity import Station
 from pywats_client._logging import configure_logging, log_file
 from pywats_client._probe import check_server
-from pywats_client._report_tree import report_tree
+from pywats_client._report_outline import report_outline
 from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
@@ -128,7 +128,9 @@ def init(
         except LookupError as exc:
             raise fail(exc) from None
         # A header value the format never carries: asked now, not at the first quarantined file.
-        asked = {p.name: _ask(f"{kind}: {p.name} ({p.help})") for p in declared if p.required}
+        asked = {
+            p.name: _ask(f"{kind} converter: {p.name} ({p.help})") for p in declared if p.required
+        }
         if asked:
             entry["parameters"] = asked
         converters.append(entry)
@@ -303,7 +305,14 @@ def converters_test(
     converter: Annotated[str, typer.Option("--converter", "-t", help="Converter name")],
     param: Annotated[list[str], typer.Option(help="NAME=JSON value, repeatable")] = [],  # noqa: B006
     station: str = "",
+    location: Annotated[
+        str, typer.Option(help="Station location written into reports")
+    ] = "Dry run",
+    purpose: Annotated[str, typer.Option(help="Station purpose written into reports")] = "Dry run",
     show: Annotated[bool, typer.Option(help="Print the WSJF documents")] = False,
+    steps: Annotated[
+        int, typer.Option(help="Steps listed per sequence in the report tree (failed: all)")
+    ] = 5,
 ) -> None:
     """Convert FILE here and now, queueing nothing; exit 1 when conversion fails."""
     parameters: dict[str, Any] = {}
@@ -332,9 +341,7 @@ def converters_test(
             parameters,
             str(file),
             data,
-            Station.detect(
-                name=station or None, location="converters test", purpose="converters test"
-            ),
+            Station.detect(name=station or None, location=location, purpose=purpose),
             companions,
         )
     )
@@ -351,7 +358,7 @@ def converters_test(
         if show:
             console.print_json(document.decode("utf-8"))
         else:
-            console.print(report_tree(report))
+            console.print(report_outline(report, steps))
     console.print(table)
 
 

@@ -1,6 +1,5 @@
-"""`pywats-client` with the in-circuit tester converters: the revision Spectrum logs lack is
-asked for at `init`, refused when missing from a configuration, and `converters test` shows each
-sample's report tree."""
+"""`pywats-client` with the in-circuit converters: `init` asks for the values their files never
+carry, and `converters test` shows the report tree a user checks before going live."""
 
 from __future__ import annotations
 
@@ -18,10 +17,55 @@ from pywats_ui._settings import parameter_settings
 
 if sys.version_info >= (3, 11):
     import tomllib
-else:  # pragma: no cover - Python 3.10
+else:
     import tomli as tomllib
 
 runner = CliRunner(env={"COLUMNS": "250"})
+
+
+def test_init_asks_for_the_required_parameters(tmp_path: Path) -> None:
+    config = tmp_path / "client.toml"
+    result = runner.invoke(
+        app,
+        ["init", "--config", str(config), "--server-url", "http://wats.local", "--token", "t",
+         "--converter", "takaya=in/takaya", "--converter", "spea=in/spea"],
+        input="B\nPCB-1\nC\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "takaya converter: revision" in result.output
+    assert "spea converter: part_number" in result.output
+    entries = tomllib.loads(config.read_text())["converters"]
+    assert [e["parameters"] for e in entries] == [
+        {"revision": "B"},
+        {"part_number": "PCB-1", "revision": "C"},
+    ]
+    validated = runner.invoke(app, ["config", "validate", "--config", str(config)])
+    assert validated.exit_code == 0, validated.output
+
+
+def test_a_config_without_the_revision_is_refused_by_key(tmp_path: Path) -> None:
+    config = tmp_path / "client.toml"
+    config.write_text(
+        'schema_version = 1\n[server]\nurl = "http://wats.local"\n'
+        '[[converters]]\ntype = "takaya"\nwatch = "in"\n'
+    )
+    result = runner.invoke(app, ["config", "validate", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "converters[0].parameters.revision" in result.output
+
+
+def test_converters_test_shows_the_report_tree(samples: Path) -> None:
+    sample = samples / "takaya" / "atd-v682793-top.atd"
+    result = runner.invoke(
+        app, ["converters", "test", str(sample), "-t", "takaya", "--param", "revision=A",
+              "--steps", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("F V682793_H_TOP.SWX rev A SN 0602042896  process 30")
+    assert any("F R (276 steps)" in line for line in lines)
+    assert any("F R809_+3.3V_$22N2422  0.3997 kOhm GELE 0.7505 0.8216" in line for line in lines)
+    assert any("… 274 more passing steps" in line for line in lines)
 
 
 def test_init_asks_for_the_revision_spectrum_logs_do_not_carry(tmp_path: Path) -> None:
@@ -33,7 +77,7 @@ def test_init_asks_for_the_revision_spectrum_logs_do_not_carry(tmp_path: Path) -
         input="B2\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "teradyne-spectrum: revision (Part revision of the boards" in result.output
+    assert "teradyne-spectrum converter: revision (Part revision of the boards" in result.output
     spectrum, i3070 = tomllib.loads(config.read_text())["converters"]
     assert spectrum["parameters"] == {"revision": "B2"}
     assert "parameters" not in i3070
@@ -62,18 +106,18 @@ def test_the_configurator_form_marks_the_revision_required() -> None:
     ("kind", "sample", "params", "lines"),
     [
         ("i3070", "i3070/i3070-38258378-board2.log", [],
-         ["sn 38258378-007-12151210  pn 38257410C  rev RevA  result P", "r698 ET_NLT P",
-          "0.119802 MΩ GELE [0.1104, 0.1296] P", "c1591 ET_NLT F"]),
+         ["P 38257410C rev RevA SN 38258378-007-12151210", "P r698  0.119802 MΩ GELE 0.1104 0.1296",
+          "F c1591"]),
         ("teradyne-spectrum", "teradyne-spectrum/sample-ict-data.txt", ["--param", "revision=A"],
-         ["sn 1111111111  pn PB3187900  rev A  result P", "L3 ET_NLT P FERRITE BEAD BOTTOM",
-          "1.4330307 Ω LE 5.0 P"]),
+         ["P PB3187900 rev A SN 1111111111", "P DISCHARGE (28 steps)",
+          "… 23 more passing steps"]),
         ("teradyne-gr228x", "teradyne-gr228x/43420-bio2.log", [],
-         ["sn 24422984989544535753  pn 43420  rev 1  result F", "OPENS test, failed ET_SVT F",
-          "45.131532 MΩ GE 0.5 P", "3 report(s)"]),
+         ["F 43420 rev 1 SN 24422984989544535753", "F OPENS test, failed",
+          "P R402(R)  45.131532 MΩ GE 0.5", "3 report(s)"]),
     ],
     ids=["i3070", "teradyne-spectrum", "teradyne-gr228x"],
 )  # fmt: skip
-def test_converters_test_shows_the_report_tree(
+def test_converters_test_shows_each_ict_report_tree(
     samples: Path, kind: str, sample: str, params: list[str], lines: list[str]
 ) -> None:
     result = runner.invoke(app, ["converters", "test", str(samples / sample), "-t", kind, *params])

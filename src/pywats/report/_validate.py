@@ -132,7 +132,6 @@ def report_problems(raw: dict[str, Any]) -> Problems:
         else:
             ids: set[object] = set()
             _step_problems(problems, root, "root", ids)
-            _result_problems(problems, raw.get("result"), root)
             if isinstance(uut, dict):
                 failed = uut.get("stepIdCausedUUTFailure")
                 if failed is not None and failed not in ids:
@@ -142,33 +141,6 @@ def report_problems(raw: dict[str, Any]) -> Problems:
     if _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
         _xml_problems(problems, raw, "")
     return problems
-
-
-def _result_problems(problems: Problems, result: object, root: dict[str, Any]) -> None:
-    """A Passed report must not hold a Failed step (the contradiction a result set by hand can
-    create); the first one is named. Error and Terminated steps are not flagged: test systems
-    record errors they ignored (TestStand's "ignore run-time errors") in passing runs."""
-    if result != "P":
-        return
-    pending: list[tuple[dict[str, Any], str]] = [(root, "root")]
-    while pending:
-        step, path = pending.pop()
-        if step.get("status") == "F":
-            problems.append(
-                (
-                    "result",
-                    f"P (Passed) but {path} has status F (Failed): a failed step fails the "
-                    "report (set result to F, or leave it to follow the steps)",
-                )
-            )
-            return
-        children = step.get("steps")
-        if isinstance(children, list):
-            pending.extend(
-                (child, f"{path}.steps[{i}]")
-                for i, child in reversed(list(enumerate(children)))
-                if isinstance(child, dict)
-            )
 
 
 def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set[object]) -> None:

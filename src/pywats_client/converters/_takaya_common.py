@@ -1,0 +1,51 @@
+"""What the three TAKAYA dialects share: the converter settings, the tester's verdict words and
+the sub-sequence per component type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pywats.report import SequenceCall
+from pywats_client.converters._base import Source
+from pywats_client.converters._ict import component_prefix
+from pywats_client.converters._params import SiteDefaults
+
+__all__ = ["Settings", "TypeSequences", "step_name"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parameter values a dialect reader needs."""
+
+    source: Source
+    defaults: SiteDefaults
+    zone: str
+    group_by_type: bool
+    bottom_code: int
+    station_from_operator: bool
+
+
+@dataclass
+class TypeSequences:
+    """One sub-sequence per component type under `parent`, made on first use, in order of first
+    appearance; with grouping off every step goes into `parent` itself."""
+
+    parent: SequenceCall
+    enabled: bool
+    made: dict[str, SequenceCall] = field(default_factory=dict)
+
+    def of(self, parts: str) -> SequenceCall:
+        if not self.enabled:
+            return self.parent
+        prefix = component_prefix(parts)
+        sequence = self.made.get(prefix)
+        if sequence is None:
+            sequence = self.made[prefix] = self.parent.add_sequence(prefix or "*")
+        return sequence
+
+
+def step_name(parts: str, otherwise: str, *rest: str) -> str:
+    """`<Parts>_…` for a component reference that is not a plain type name, else `<otherwise>_…`
+    (pin-to-pin tests such as `SHRT12` are named by their net pair)."""
+    head = parts if component_prefix(parts) != parts else otherwise
+    return "_".join((head, *rest))
