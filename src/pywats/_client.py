@@ -14,26 +14,29 @@ from abc import abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from pywats._analytics import AnalyticsService
-from pywats._assets import AssetsService
 from pywats._breaker import DEFAULT_BREAKER, BreakerSettings, CircuitBreaker
 from pywats._cache import ReferenceCache
 from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
-from pywats._processes import ProcessesService
-from pywats._production import ProductionService
-from pywats._products import ProductsService
-from pywats._reports import ReportsService
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
-from pywats._rootcause import RootCauseService
-from pywats._scim import ScimService
 from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
-from pywats._software import SoftwareService
+
+# Domain services are imported when first used: their models are most of the SDK's import time.
+if TYPE_CHECKING:
+    from pywats._analytics import AnalyticsService
+    from pywats._assets import AssetsService
+    from pywats._processes import ProcessesService
+    from pywats._production import ProductionService
+    from pywats._products import ProductsService
+    from pywats._reports import ReportsService
+    from pywats._rootcause import RootCauseService
+    from pywats._scim import ScimService
+    from pywats._software import SoftwareService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
 
@@ -132,46 +135,64 @@ class BaseClient(Service[M]):
     @functools.cached_property
     def reports(self) -> ReportsService[M]:
         """Submit, fetch and query reports."""
+        from pywats._reports import ReportsService
+
         return ReportsService(self)
 
     @functools.cached_property
     def processes(self) -> ProcessesService[M]:
         """Processes, fail-code trees, levels and product groups."""
+        from pywats._processes import ProcessesService
+
         return ProcessesService(self)
 
     @functools.cached_property
     def analytics(self) -> AnalyticsService[M]:
         """Yield, repairs, failed steps, measurements and unit history."""
+        from pywats._analytics import AnalyticsService
+
         return AnalyticsService(self)
 
     @functools.cached_property
     def products(self) -> ProductsService[M]:
         """Products, revisions, groups, tags, BOMs and box build."""
+        from pywats._products import ProductsService
+
         return ProductsService(self)
 
     @functools.cached_property
     def production(self) -> ProductionService[M]:
         """Units, sub-units, phases, unit history, serial numbers and unit verification."""
+        from pywats._production import ProductionService
+
         return ProductionService(self)
 
     @functools.cached_property
     def assets(self) -> AssetsService[M]:
         """Asset types, assets, usage counts, calibration, maintenance, status and log."""
+        from pywats._assets import AssetsService
+
         return AssetsService(self)
 
     @functools.cached_property
     def software(self) -> SoftwareService[M]:
         """Software packages, their files, release workflow and station plans."""
+        from pywats._software import SoftwareService
+
         return SoftwareService(self)
 
     @functools.cached_property
     def rootcause(self) -> RootCauseService[M]:
         """Root-cause tickets: open, assign, comment, attach, status flow, query, archive."""
+        from pywats._rootcause import RootCauseService
+
         return RootCauseService(self)
 
     @functools.cached_property
     def scim(self) -> ScimService[M]:
         """SCIM 2.0 user provisioning (administrators)."""
+        from pywats._scim import ScimService
+
         return ScimService(self)
 
     @endpoint
