@@ -403,9 +403,12 @@ class Service:
                 self.pool.close()
                 problem = f"cannot listen on {host}:{port}: {exc.strerror}"
                 raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
-            (data / ENDPOINT_FILE).write_text(
+            # Written aside and renamed: a client that finds the file reads all of it.
+            written = data / f".{ENDPOINT_FILE}.tmp"
+            written.write_text(
                 json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
             )
+            os.replace(written, data / ENDPOINT_FILE)
         self.started = time.monotonic()
         try:
             async with anyio.create_task_group() as group:

@@ -62,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tick = QTimer()
     tick.timeout.connect(lambda: None)
     tick.start(200)
-    print("pywats-configurator: running; close the window or press Ctrl-C to quit", file=sys.stderr)
+    # Said once the loop runs: an exit asked for before that would be ignored.
+    QTimer.singleShot(0, _say_running)
     try:
         code = app.exec()
     finally:
@@ -70,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, previous)
     window.context.background.wait(2000)
     return code
+
+
+def _say_running() -> None:
+    print("pywats-configurator: running; close the window or press Ctrl-C to quit", file=sys.stderr)
 
 
 #: The exit code of a program ended by Ctrl-C (128 + SIGINT).
