@@ -35,7 +35,7 @@ from pywats._exceptions import (
     UnprocessableEntityError,
     WATSError,
 )
-from pywats._odata import Filter, Header, SubUnitField
+from pywats._odata import HeaderFields, ODataFilter, SubUnitFields
 from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
 from pywats._production import (
     ChildUnitCheck,
@@ -105,13 +105,13 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Dimensions",
-    "Filter",
-    "Header",
+    "HeaderFields",
     "InternalServerError",
     "Level",
     "MeasurementData",
     "NotFoundError",
     "NotGiven",
+    "ODataFilter",
     "Package",
     "PackageFile",
     "PermissionDeniedError",
@@ -142,7 +142,7 @@ __all__ = [
     "SerialNumberType",
     "StationPlan",
     "StepAnalysisRow",
-    "SubUnitField",
+    "SubUnitFields",
     "Tag",
     "Ticket",
     "TicketAttachment",
