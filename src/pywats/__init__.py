@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         WATSError,
     )
-    from pywats._odata import Filter, Header, SubUnitField
+    from pywats._odata import HeaderFields, ODataFilter, SubUnitFields
     from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
     from pywats._production import (
         ChildUnitCheck,
@@ -123,7 +123,7 @@ _EXPORTS = {
         "UnprocessableEntityError",
         "WATSError",
     ),
-    "pywats._odata": ("Filter", "Header", "SubUnitField"),
+    "pywats._odata": ("HeaderFields", "ODataFilter", "SubUnitFields"),
     "pywats._processes": ("Level", "ProcessDefinition", "ProcessInfo", "ProductGroup"),
     "pywats._production": (
         "ChildUnitCheck",
@@ -196,13 +196,13 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Dimensions",
-    "Filter",
-    "Header",
+    "HeaderFields",
     "InternalServerError",
     "Level",
     "MeasurementData",
     "NotFoundError",
     "NotGiven",
+    "ODataFilter",
     "Package",
     "PackageFile",
     "PermissionDeniedError",
@@ -233,7 +233,7 @@ __all__ = [
     "SerialNumberType",
     "StationPlan",
     "StepAnalysisRow",
-    "SubUnitField",
+    "SubUnitFields",
     "Tag",
     "Ticket",
     "TicketAttachment",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from pywats._odata import Filter, query_options
+from pywats._odata import ODataFilter, query_options
 from pywats._service import Call, M, Service, endpoint
 from pywats._wire import Params, Tag, WireModel, dump, items, segment
 
@@ -100,7 +100,7 @@ class AssetsService(Service[M]):
     """Assets. An unknown serial number raises NotFoundError; bad input BadRequestError."""
 
     @endpoint
-    def types(self, filter: Filter | str | None = None) -> Call[list[AssetType]]:
+    def types(self, filter: ODataFilter | str | None = None) -> Call[list[AssetType]]:
         params = {"$filter": str(filter) if filter is not None else None}
         return Call("GET", "/api/Asset/Types", params=params, returns=list[AssetType])
 
@@ -112,7 +112,7 @@ class AssetsService(Service[M]):
     @endpoint
     def query(
         self,
-        filter: Filter | str | None = None,
+        filter: ODataFilter | str | None = None,
         *,
         orderby: str | None = None,
         top: int | None = None,
@@ -224,7 +224,7 @@ class AssetsService(Service[M]):
     @endpoint
     def log(
         self,
-        filter: Filter | str | None = None,
+        filter: ODataFilter | str | None = None,
         *,
         orderby: str | None = None,
         top: int | None = None,

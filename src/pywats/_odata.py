@@ -1,8 +1,9 @@
 """A typed builder for OData `$filter` expressions over report headers.
 
-from pywats import Header, SubUnitField
-flt = (Header.part_number.eq("PCBA-1") & Header.start.ge(datetime(2026, 1, 1, tzinfo=UTC))
-       & Header.sub_units.any(SubUnitField.serial_number.startswith("PSU")))
+from pywats import HeaderFields, SubUnitFields
+since = datetime(2026, 1, 1, tzinfo=UTC)
+flt = (HeaderFields.part_number.eq("PCBA-1") & HeaderFields.start.ge(since)
+       & HeaderFields.sub_units.any(SubUnitFields.serial_number.startswith("PSU")))
 str(flt)  # "partNumber eq 'PCBA-1' and start ge 2026-01-01T00:00:00Z and subUnits/any(...)"
 """
 
@@ -12,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-__all__ = ["Filter", "Header", "HeaderField", "SubUnitField", "query_options"]
+__all__ = ["HeaderField", "HeaderFields", "ODataFilter", "SubUnitFields", "query_options"]
 
 Value = str | int | float | bool | datetime | uuid.UUID | None
 
@@ -36,7 +37,7 @@ def literal(value: Value) -> str:
 
 
 def query_options(
-    filter: Filter | str | None, orderby: str | None, top: int | None, skip: int | None
+    filter: ODataFilter | str | None, orderby: str | None, top: int | None, skip: int | None
 ) -> dict[str, str | int | None]:
     """The OData query parameters of a list endpoint; None values are left out by the client."""
     return {
@@ -48,19 +49,19 @@ def query_options(
 
 
 @dataclass(frozen=True)
-class Filter:
+class ODataFilter:
     """A filter expression; combine with `&`, `|` and `~`. `str(f)` is the OData text."""
 
     text: str
 
-    def __and__(self, other: Filter) -> Filter:
-        return Filter(f"({self.text}) and ({other.text})")
+    def __and__(self, other: ODataFilter) -> ODataFilter:
+        return ODataFilter(f"({self.text}) and ({other.text})")
 
-    def __or__(self, other: Filter) -> Filter:
-        return Filter(f"({self.text}) or ({other.text})")
+    def __or__(self, other: ODataFilter) -> ODataFilter:
+        return ODataFilter(f"({self.text}) or ({other.text})")
 
-    def __invert__(self) -> Filter:
-        return Filter(f"not ({self.text})")
+    def __invert__(self) -> ODataFilter:
+        return ODataFilter(f"not ({self.text})")
 
     def __str__(self) -> str:
         return self.text
@@ -72,55 +73,55 @@ class HeaderField:
 
     path: str
 
-    def _compare(self, op: str, value: Value) -> Filter:
-        return Filter(f"{self.path} {op} {literal(value)}")
+    def _compare(self, op: str, value: Value) -> ODataFilter:
+        return ODataFilter(f"{self.path} {op} {literal(value)}")
 
-    def eq(self, value: Value) -> Filter:
+    def eq(self, value: Value) -> ODataFilter:
         return self._compare("eq", value)
 
-    def ne(self, value: Value) -> Filter:
+    def ne(self, value: Value) -> ODataFilter:
         return self._compare("ne", value)
 
-    def gt(self, value: Value) -> Filter:
+    def gt(self, value: Value) -> ODataFilter:
         return self._compare("gt", value)
 
-    def ge(self, value: Value) -> Filter:
+    def ge(self, value: Value) -> ODataFilter:
         return self._compare("ge", value)
 
-    def lt(self, value: Value) -> Filter:
+    def lt(self, value: Value) -> ODataFilter:
         return self._compare("lt", value)
 
-    def le(self, value: Value) -> Filter:
+    def le(self, value: Value) -> ODataFilter:
         return self._compare("le", value)
 
-    def one_of(self, *values: Value) -> Filter:
+    def one_of(self, *values: Value) -> ODataFilter:
         """`field eq a or field eq b ...` (OData has no `in` in the subset WATS accepts)."""
         if not values:
             raise ValueError(f"{self.path}.one_of: expected at least one value")
-        return Filter(" or ".join(f"{self.path} eq {literal(v)}" for v in values))
+        return ODataFilter(" or ".join(f"{self.path} eq {literal(v)}" for v in values))
 
-    def contains(self, text: str) -> Filter:
-        return Filter(f"contains({self.path},{literal(text)})")
+    def contains(self, text: str) -> ODataFilter:
+        return ODataFilter(f"contains({self.path},{literal(text)})")
 
-    def startswith(self, text: str) -> Filter:
-        return Filter(f"startswith({self.path},{literal(text)})")
+    def startswith(self, text: str) -> ODataFilter:
+        return ODataFilter(f"startswith({self.path},{literal(text)})")
 
-    def endswith(self, text: str) -> Filter:
-        return Filter(f"endswith({self.path},{literal(text)})")
+    def endswith(self, text: str) -> ODataFilter:
+        return ODataFilter(f"endswith({self.path},{literal(text)})")
 
 
 @dataclass(frozen=True)
 class _Collection:
     path: str
 
-    def any(self, condition: Filter | None = None) -> Filter:
-        """True when some element matches `condition` (built from `SubUnitField`)."""
+    def any(self, condition: ODataFilter | None = None) -> ODataFilter:
+        """True when some element matches `condition` (built from `SubUnitFields`)."""
         inner = f"s: {condition.text}" if condition is not None else ""
-        return Filter(f"{self.path}/any({inner})")
+        return ODataFilter(f"{self.path}/any({inner})")
 
 
-class SubUnitField:
-    """Fields of a sub-unit, for use inside `Header.sub_units.any(...)`."""
+class SubUnitFields:
+    """Fields of a sub-unit, for use inside `HeaderFields.sub_units.any(...)`."""
 
     serial_number = HeaderField("s/serialNumber")
     part_number = HeaderField("s/partNumber")
@@ -128,7 +129,7 @@ class SubUnitField:
     part_type = HeaderField("s/partType")
 
 
-class Header:
+class HeaderFields:
     """The report-header fields a filter can name."""
 
     uuid = HeaderField("uuid")

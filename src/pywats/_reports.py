@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
-from pywats._odata import Filter, query_options
+from pywats._odata import ODataFilter, query_options
 from pywats._service import Call, M, Pages, Service, endpoint, paginated
 from pywats._wire import WireModel, items
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
@@ -110,7 +110,7 @@ class ReportsService(Service[M]):
     @endpoint
     def query_headers(
         self,
-        filter: Filter | str | None = None,
+        filter: ODataFilter | str | None = None,
         *,
         report_type: str | None = None,
         top: int | None = None,
@@ -118,7 +118,7 @@ class ReportsService(Service[M]):
         orderby: str | None = None,
         expand: str | Sequence[str] = (),
     ) -> Call[list[ReportHeader]]:
-        """Report headers matching `filter` (build it with `Header`); `report_type` U or R."""
+        """Report headers matching `filter` (build it with `HeaderFields`); `report_type` U or R."""
         params = {
             "reportType": report_type,
             **query_options(filter, orderby, top, skip),
@@ -128,7 +128,7 @@ class ReportsService(Service[M]):
 
     @paginated
     def iter_headers(
-        self, filter: Filter | str | None = None, *, page_size: int = 500
+        self, filter: ODataFilter | str | None = None, *, page_size: int = 500
     ) -> Pages[ReportHeader]:
         """Every matching header, fetched `page_size` at a time (newest first, stable order)."""
         order = "start desc,timeStamp desc"

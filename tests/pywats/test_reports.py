@@ -18,10 +18,10 @@ from pywats import (
     APIStatusError,
     AsyncWATS,
     BadRequestError,
-    Header,
+    HeaderFields,
     NotFoundError,
     ReportValidationError,
-    SubUnitField,
+    SubUnitFields,
     UUTReport,
     read_wsjf,
     read_wsxf,
@@ -80,7 +80,7 @@ async def test_sample_round_trips_in_process(
     async with AsyncWATS(
         base_url="http://wats.test", token=server_token, transport=asgi_transport
     ) as client:
-        by_id = Header.uuid.eq(uuid.UUID(report_id))
+        by_id = HeaderFields.uuid.eq(uuid.UUID(report_id))
 
         async def submit() -> None:
             if name.endswith(".xml"):
@@ -120,7 +120,7 @@ def test_sample_round_trips_over_a_socket(
                 report = read_wsjf(text)
                 assert isinstance(report, Report)
                 assert client.reports.submit(report) == report_id
-        assert len(client.reports.query_headers(Header.uuid.eq(uuid.UUID(report_id)))) == 1
+        assert len(client.reports.query_headers(HeaderFields.uuid.eq(uuid.UUID(report_id)))) == 1
         fetched = client.reports.get(report_id)
         expected = without_server_fields(_expected_json(name, text))
         assert without_server_fields(json.loads(json.dumps(fetched.raw))) == expected
@@ -195,12 +195,14 @@ def test_filter_builder_and_paging_over_a_socket(live_server: Any) -> None:
         for index in range(7):
             client.reports.submit(_new_report(f"{tag}-{index}"))
         since = datetime(2000, 1, 1, tzinfo=timezone.utc)
-        mine = Header.serial_number.startswith(tag) & Header.start.ge(since)
+        mine = HeaderFields.serial_number.startswith(tag) & HeaderFields.start.ge(since)
         assert len(list(client.reports.iter_headers(mine, page_size=3))) == 7
-        one = Header.serial_number.one_of(f"{tag}-1", f"{tag}-4") & ~Header.result.eq("Failed")
+        one = HeaderFields.serial_number.one_of(f"{tag}-1", f"{tag}-4") & ~HeaderFields.result.eq(
+            "Failed"
+        )
         found = sorted(h.serial_number or "" for h in client.reports.query_headers(one))
         assert found == [f"{tag}-1", f"{tag}-4"]
-        none = Header.sub_units.any(SubUnitField.part_number.eq("O'Brien")) & mine
+        none = HeaderFields.sub_units.any(SubUnitFields.part_number.eq("O'Brien")) & mine
         assert client.reports.query_headers(none) == []
         with pytest.raises(BadRequestError, match="expected a literal"):
             client.reports.query_headers("serialNumber eq")
@@ -221,7 +223,7 @@ async def test_async_iterator_pages(asgi_transport: httpx.ASGITransport, server_
         serials = [
             h.serial_number or ""
             async for h in client.reports.iter_headers(
-                Header.serial_number.startswith(tag), page_size=2
+                HeaderFields.serial_number.startswith(tag), page_size=2
             )
         ]
     assert sorted(serials) == [f"{tag}-{i}" for i in range(5)]
@@ -238,7 +240,7 @@ async def test_submit_checks_the_submit_rules_before_sending(
     ) as client:
         with pytest.raises(ReportValidationError, match=r"sn.*'\*'"):
             await client.reports.submit(report)
-        assert await client.reports.query_headers(Header.uuid.eq(uuid.UUID(report.id))) == []
+        assert await client.reports.query_headers(HeaderFields.uuid.eq(uuid.UUID(report.id))) == []
 
 
 @pytest.mark.anyio
@@ -253,7 +255,10 @@ async def test_submit_of_a_parsed_json_dict_says_how_to_make_a_report(
             TypeError, match=r"report: expected a UUTReport .* got dict; .*read_wsjf"
         ):
             await client.reports.submit(document)
-        assert await client.reports.query_headers(Header.uuid.eq(uuid.UUID(document["id"]))) == []
+        assert (
+            await client.reports.query_headers(HeaderFields.uuid.eq(uuid.UUID(document["id"])))
+            == []
+        )
 
 
 @pytest.mark.anyio
@@ -267,12 +272,14 @@ async def test_header_carries_passed_in_run_and_expanded_assets(aclient: AsyncWA
         report.add_asset(f"DMM-{serial}")
         ids.append(await aclient.reports.submit(report))
     headers = await aclient.reports.query_headers(
-        Header.serial_number.eq(serial), orderby="start asc", expand=["assets"]
+        HeaderFields.serial_number.eq(serial), orderby="start asc", expand=["assets"]
     )
     assert [(h.run, h.passed_in_run) for h in headers] == [(1, 2), (2, 2)]
     assert [h.uuid for h in headers] == ids
     assert [[a["serialNumber"] for a in h.assets or []] for h in headers] == [[f"DMM-{serial}"]] * 2
-    one_name = await aclient.reports.query_headers(Header.serial_number.eq(serial), expand="assets")
+    one_name = await aclient.reports.query_headers(
+        HeaderFields.serial_number.eq(serial), expand="assets"
+    )
     assert [[a["serialNumber"] for a in h.assets or []] for h in one_name] == [
         [f"DMM-{serial}"]
     ] * 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from functools import partial
 from pathlib import Path
 
@@ -67,3 +69,54 @@ async def test_a_report_breaking_the_submit_rules_is_quarantined_not_retried(
         base_url="http://testserver", token=server_token, transport=transport
     ) as client:
         assert (await client.reports.get(good.id)).id == good.id
+
+
+class _BusyOnce(httpx.AsyncBaseTransport):
+    """The local server behind a gateway that answers the first report upload with 429 and a
+    `Retry-After` HTTP-date (a busy gateway cannot be made real here)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, retry_at: datetime) -> None:
+        self.inner = inner
+        self.retry_after = format_datetime(retry_at, usegmt=True)
+        self.refused = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not self.refused:
+            self.refused += 1
+            return httpx.Response(429, headers={"Retry-After": self.retry_after})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_retry_after_date_from_the_server_sets_the_pause(
+    tmp_path: Path, server_app: object, server_token: str
+) -> None:
+    report = UUTReport.new(
+        part_number="UPL-PN",
+        serial_number="UPL-3",
+        revision="A",
+        process_code=100,
+        location="Lab",
+        purpose="Testing",
+    )
+    retry_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=40)
+    transport = _BusyOnce(httpx.ASGITransport(app=server_app), retry_at)  # type: ignore[arg-type]
+    # The test config's pause cap is short; the server's wait must fit under the cap to count.
+    settings: dict[str, object] = {"outbox.retry_max_seconds": 120}
+    config_path = write_config(tmp_path, "http://testserver", server_token, settings=settings)
+    service = Service(load_config(config_path), config_path=config_path, transport=transport)
+    inbox = tmp_path / "in" / "wsjf"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "busy.json").write_text(write_wsjf(report))
+    async with anyio.create_task_group() as group:
+        group.start_soon(partial(service.run, handle_signals=False))
+        await eventually(lambda: service.uploader.state.consecutive_failures == 1)
+        paused_until = service.uploader.state.paused_until
+        [item] = service.outbox.items("pending")
+        service.stop()
+
+    assert transport.refused == 1
+    assert item.last_error is not None
+    assert "429" in item.last_error
+    # The pause ends when the server said, not after the first backoff step (under a second).
+    assert paused_until == item.next_attempt
+    assert abs(paused_until - retry_at.timestamp()) < 5

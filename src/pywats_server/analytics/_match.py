@@ -6,15 +6,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, true
 
+from ..storage._domain import wildcard_alternatives as alternatives
+
 __all__ = ["alternatives", "match_text"]
 
 
-def alternatives(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
 def match_text(column: ColumnElement[Any], pattern: str) -> ColumnElement[bool]:
-    """`column` matches one of the `;`-separated alternatives of `pattern` (`%`/`_` wildcards).
+    """`column` matches one of the alternatives of `pattern` (`%`/`_` wildcards), split by the
+    same rule as `storage._domain.wildcard_match` uses in Python.
 
     Matching is case-sensitive on both databases; an empty pattern matches everything.
     """

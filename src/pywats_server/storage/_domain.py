@@ -12,7 +12,16 @@ from datetime import datetime, timezone
 
 from .._errors import ApiError
 
-__all__ = ["Conflict", "Invalid", "NotFound", "as_utc", "new_id", "utcnow", "wildcard_match"]
+__all__ = [
+    "Conflict",
+    "Invalid",
+    "NotFound",
+    "as_utc",
+    "new_id",
+    "utcnow",
+    "wildcard_alternatives",
+    "wildcard_match",
+]
 
 
 class NotFound(ApiError):
@@ -39,9 +48,19 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def wildcard_alternatives(pattern: str) -> list[str]:
+    """The one rule for WATS filter text (§3.3): `;` separates alternatives, blanks around
+    each are not part of it (`'A; B'` is `A` or `B`), empty alternatives are dropped."""
+    return [part.strip() for part in pattern.split(";") if part.strip()]
+
+
 def wildcard_match(pattern: str, value: str) -> bool:
-    """WATS filter wildcards (§3.3): `%` any run, `_` one character, `;` separates alternatives."""
-    for alternative in pattern.split(";"):
+    """WATS filter wildcards (§3.3): `%` any run, `_` one character, alternatives as
+    `wildcard_alternatives` splits them; a pattern without any matches everything."""
+    alternatives = wildcard_alternatives(pattern)
+    if not alternatives:
+        return True
+    for alternative in alternatives:
         regex = "".join(
             ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in alternative
         )
