@@ -10,7 +10,7 @@ written in the unit of its reference value, so a value printed in another prefix
 from __future__ import annotations
 
 import functools
-import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -68,26 +68,30 @@ def with_defaults(
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
 def text_lines(source: Source, encoding: str) -> Iterator[tuple[int, str]]:
-    """(line number, text) of every line that is not blank, decoded as it is read (CR, LF and
-    CRLF all end a line; a UTF-8 byte-order mark overrides `encoding`). Characters XML cannot
-    carry are dropped. A byte the encoding cannot decode raises ConversionError at its line."""
-    data = source.stream()
-    codec = "utf-8-sig" if source.data.startswith(b"\xef\xbb\xbf") else encoding
-    reader = io.TextIOWrapper(data, encoding=codec, newline=None)
-    number = 0
-    while True:
+    """(line number, text) of every line that is not blank, decoded one line at a time (CR, LF
+    and CRLF all end a line; a UTF-8 byte-order mark overrides `encoding`). Characters XML
+    cannot carry are dropped. Bytes the encoding cannot decode raise ConversionError at their
+    line."""
+    data = source.data
+    codec, position = encoding, 0
+    if data.startswith(b"\xef\xbb\xbf"):
+        codec, position = "utf-8", 3
+    ends = itertools.chain((m.span() for m in _EOL.finditer(data, position)), [(len(data),) * 2])
+    for number, (end, after) in enumerate(ends, 1):
+        raw = data[position:end]
+        position = after
         try:
-            line = reader.readline()
+            line = raw.decode(codec)
         except UnicodeDecodeError:
             raise source.error(
                 f"bytes that are not valid {codec} text (set the 'encoding' parameter)",
-                f"line {number + 1}",
+                f"line {number}",
             ) from None
-        if not line:
-            return
-        number += 1
-        text = _NOT_XML.sub("", line.rstrip("\n"))
+        text = _NOT_XML.sub("", line)
         if text.strip():
             yield number, text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from pywats.report import Loop, NumericLimitStep, UUTReport, numeric_passes
@@ -59,8 +59,6 @@ class _Group:
     line: int
     verdict: str
     milliseconds: float = 0.0
-    steps: int = 0
-    tokens: list[str] = field(default_factory=list)
 
 
 def apt_reports(lines: Iterable[tuple[int, str]], settings: Settings) -> Iterator[UUTReport]:
@@ -176,7 +174,7 @@ def _open(record: _Record, serial_text: str, settings: Settings, index: int, lin
     if side is not None:
         report.add_misc_info("Side", "Bottom" if side == "B" else "Top")
     sequences = TypeSequences(report.root, settings.group_by_type)
-    return _Group(report, sequences, line, record.banner, tokens=tokens)
+    return _Group(report, sequences, line, record.banner)
 
 
 def _close(group: _Group, settings: Settings) -> UUTReport:
@@ -216,7 +214,6 @@ def _step(group: _Group, text: str, line: int) -> None:
         function = next((q for q in reversed(tail) if len(q) <= 4), "")
     time = next((float(m[1]) for q in tail if (m := _MS.match(q))), 0.0)
     group.milliseconds += time
-    group.steps += 1
     unquoted = _QUOTED.sub(" ", text)
     tolerances = [float(t[:-1]) for t in _TOLERANCE.findall(unquoted)]
     plus = tolerances[0] if tolerances else 10.0

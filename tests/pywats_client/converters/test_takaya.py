@@ -186,6 +186,7 @@ def test_crlf_and_bottom_side(samples: Path, goldens: Any) -> None:
         (b"@\nModel:X_V1.S\nDATE 01/01/24 08:00:00\n@\n* GROUP No.1 *\n* PASS *\n",
          r"line 5: .*no 'Serial No.'"),
         (b"@\nModel:X_V1.S\nDATE 41/01/24 08:00:00\n", r"line 3: DATE '41/01/24 08:00:00' is not"),
+        (b"@\rModel:X_V1.S\r\n\x81\n", r"line 3: bytes that are not valid cp1252 text"),
     ],
 )  # fmt: skip
 def test_bad_files_name_the_line(goldens: Any, data: bytes, message: str) -> None:
@@ -210,9 +211,9 @@ def _slice(path: Path, rows: int, blocks: int) -> bytes:
     return b"\n".join(kept)
 
 
-@pytest.mark.timeout(300)
 @pytest.mark.parametrize(
-    ("cases", "seed"), [(2100, 1), pytest.param(30000, 2, marks=pytest.mark.slow)]
+    ("cases", "seed"),
+    [(2100, 1), pytest.param(30000, 2, marks=[pytest.mark.slow, pytest.mark.timeout(3600)])],
 )
 def test_mutated_files_convert_or_fail_with_a_located_error(
     samples: Path, fuzz: Any, cases: int, seed: int

@@ -102,9 +102,9 @@ def test_revision_is_a_required_parameter() -> None:
         TeradyneNanoConverter()
 
 
-@pytest.mark.timeout(300)
 @pytest.mark.parametrize(
-    ("cases", "seed"), [(2000, 1), pytest.param(30000, 2, marks=pytest.mark.slow)]
+    ("cases", "seed"),
+    [(2000, 1), pytest.param(30000, 2, marks=[pytest.mark.slow, pytest.mark.timeout(3600)])],
 )
 def test_mutated_files_convert_or_fail_with_a_located_error(
     goldens: Any, fuzz: Any, cases: int, seed: int
