@@ -128,7 +128,7 @@ def _in_process(url: str, reports: Sequence[UUTReport]) -> float:
     bodies = [write_wsjf(report).encode() for report in reports]
     started = time.perf_counter()
     for body in bodies:
-        store.save(parse_submission(body, "wsjf"))
+        store.save(parse_submission(body, "wsjf", "BENCHMARK"))
     elapsed = time.perf_counter() - started
     database.dispose()
     return elapsed / len(bodies)
@@ -176,7 +176,7 @@ def _bulk_load(url: str) -> float:
             start=start.isoformat(timespec="milliseconds"),
             result="F" if index % 17 == 0 else "P",
         )
-        batch.append(parse_submission(json.dumps(document).encode(), "wsjf"))
+        batch.append(parse_submission(json.dumps(document).encode(), "wsjf", "BENCHMARK"))
         if len(batch) == 2_000:
             store.save_many(batch)
             batch = []

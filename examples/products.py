@@ -37,8 +37,8 @@ def main() -> None:
 
         for line in client.products.bom("PCB-100", "A"):
             print(f"BOM PCB-100/A: {line.quantity} x {line.part_number} ({line.component_ref})")
-        for relation in client.products.box_build("CTRL-100", "A"):
-            print(f"CTRL-100/A contains {relation.quantity} x {relation.child_part_number}")
+        for row in client.products.box_build("CTRL-100", "A")[1:]:  # row 0: CTRL-100/A itself
+            print(f"CTRL-100/A contains {row.quantity} x {row.part_number}/{row.revision}")
 
 
 if __name__ == "__main__":

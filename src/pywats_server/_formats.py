@@ -64,6 +64,14 @@ def submission_origin(caller: str) -> str:
     return str(uuid.uuid5(_ORIGIN_NAMESPACE, caller)).upper()
 
 
+def _refuse(problems: list[tuple[str, str]], where: str = "") -> None:
+    """400 listing every broken submit rule: the server applies the SDK's rules, the ones
+    builders, converters and the station apply before sending (`Report.problems`)."""
+    if problems:
+        listed = "; ".join(f"{path}: {message}" for path, message in problems)
+        raise ApiError(400, f"{where}report breaks the WATS submit rules: {listed}")
+
+
 def parse_submission(body: bytes, format: str, origin: str) -> Submission:
     """Validate a submitted WSJF document and extract its rows; raises ApiError(400).
 
@@ -77,9 +85,10 @@ def parse_submission(body: bytes, format: str, origin: str) -> Submission:
         # The row extraction checks shapes (objects, arrays) first, so the model sees only
         # documents it can walk.
         rows = extract_rows(document, len(body))
-        report_from_json(document)
+        problems = report_from_json(document).problems()
     except (ReportFormatError, ReportDocumentError) as exc:
         raise ApiError(400, f"report {exc}") from None
+    _refuse(problems)
     rows.header["origin"] = origin
     return Submission(rows, body, format)
 
@@ -116,6 +125,9 @@ def parse_wsxf_submission(body: bytes, origin: str) -> list[Submission]:
             where = f"Report[{index}]: " if len(reports) > 1 else "Report: "
             xml = _XML_NAMES.get(exc.field)
             raise ApiError(400, f"WSXF {where}{exc}" + (f" (XML {xml})" if xml else "")) from None
+        _refuse(
+            report.problems(), "WSXF Report: " if len(reports) == 1 else f"WSXF Report[{index}]: "
+        )
         rows.header["origin"] = origin
         submissions.append(Submission(rows, document, "wsxf"))
     return submissions

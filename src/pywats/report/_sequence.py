@@ -149,18 +149,19 @@ class SequenceCall(Step, step_types=("SequenceCall", "WATS_SeqCall")):
         self,
         name: str,
         *,
+        x_label: str,
+        y_label: str,
         chart_type: ChartType | str = ChartType.LINE,
         label: str | None = None,
-        x_label: str | None = None,
         x_unit: str | None = None,
-        y_label: str | None = None,
         y_unit: str | None = None,
         series: Iterable[ChartSeries] = (),
         group: Group = "M",
     ) -> ChartStep:
-        """Append a chart step (`WATS_XYGMNLT`); add series with `add_series` and numeric
-        measurements with `add_measurement`."""
-        chart = new_chart(chart_type, label, x_label, x_unit, y_label, y_unit)
+        """Append a chart step (`WATS_XYGMNLT`) titled `label` (default: the step name); add
+        series with `add_series` and numeric measurements with `add_measurement`. WATS requires
+        the title and both axis labels."""
+        chart = new_chart(chart_type, label or name, x_label, x_unit, y_label, y_unit)
         chart["series"] = [s.raw for s in series]
         return self._add(ChartStep, name, group, "P", {"numericMeas": [], "chart": chart})
 

@@ -83,10 +83,16 @@ def header_problems(raw: dict[str, Any]) -> Problems:
         if value is None and key == "startUTC":
             continue
         try:
-            if Timestamp(str(value)).to_datetime().year < 1970:
-                problems.append((key, f"{value!r} is before 1970, which WATS treats as invalid"))
+            moment = Timestamp(str(value)).to_datetime()
         except ValueError as exc:
             problems.append((key, str(exc)))
+            continue
+        if moment.year < 1970:
+            problems.append((key, f"{value!r} is before 1970, which WATS treats as invalid"))
+        elif moment.tzinfo is None:
+            # WATS reads an offset-less time as the server's local time, we would read it as
+            # UTC: the only safe answer is to refuse it (wats-rules.md U28).
+            problems.append((key, f"{value!r} has no UTC offset; expected e.g. +01:00 or Z"))
     return problems
 
 
@@ -95,7 +101,7 @@ def report_problems(raw: dict[str, Any]) -> Problems:
     problems = header_problems(raw)
     uut = raw.get("uut")
     if isinstance(uut, dict):
-        _text(problems, uut, "user", "uut", limit=100)
+        _text(problems, uut, "user", "uut", limit=128)
         _text(problems, uut, "comment", "uut", limit=1000)
         _text(problems, uut, "errorMessage", "uut", limit=1000)
         _text(problems, uut, "fixtureId", "uut", limit=50)
@@ -105,12 +111,20 @@ def report_problems(raw: dict[str, Any]) -> Problems:
         if not isinstance(uur, dict):
             problems.append(("uur", "required for a UUR report"))
         else:
-            _text(problems, uur, "user", "uur", limit=100)
+            _text(problems, uur, "user", "uur", limit=128)
             if not isinstance(uur.get("processCode"), int):
                 problems.append(("uur.processCode", "required: the test operation code"))
     for i, info in enumerate(raw.get("miscInfos") or []):
         _text(problems, info, "description", f"miscInfos[{i}]", limit=50, required=True)
         _text(problems, info, "text", f"miscInfos[{i}]", limit=100)
+        numeric = info.get("numeric")
+        if numeric is not None and not (
+            isinstance(numeric, int) and not isinstance(numeric, bool) and -32768 <= numeric < 32768
+        ):
+            # WATS stores it as Int16 (MiscUUTInfo.DataNumeric); put other numbers in `text`.
+            problems.append(
+                (f"miscInfos[{i}].numeric", f"expected a 16-bit integer, got {numeric!r}")
+            )
     for i, unit in enumerate(raw.get("subUnits") or []):
         path = f"subUnits[{i}]"
         _text(problems, unit, "partType", path, limit=50)
@@ -226,7 +240,7 @@ def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], pa
 
 def _chart_problems(problems: Problems, chart: dict[str, Any], path: str) -> None:
     for key in ("label", "xLabel", "yLabel"):
-        _text(problems, chart, key, path, limit=100)
+        _text(problems, chart, key, path, limit=100, required=True)
     for key in ("xUnit", "yUnit"):
         _text(problems, chart, key, path, limit=50)
     for i, series in enumerate(chart.get("series") or []):

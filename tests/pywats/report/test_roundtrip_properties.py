@@ -53,7 +53,7 @@ def add_leaf(seq: SequenceCall, kind: str, name: str, draw: st.DrawFn) -> None:
         for index in range(draw(st.integers(1, 3))):
             step.add_measurement(f"m{index}", **draw(numeric_args()))
     elif kind == "chart":
-        chart = seq.add_chart(name, x_label=draw(maybe_word), y_unit=draw(maybe_word))
+        chart = seq.add_chart(name, x_label=draw(word), y_label=draw(word), y_unit=draw(maybe_word))
         points = draw(st.lists(finite, min_size=1, max_size=4))
         chart.add_series(draw(word), range(len(points)), points)
         chart.add_measurement("mean", **draw(numeric_args()))

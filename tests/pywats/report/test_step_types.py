@@ -75,7 +75,9 @@ def test_multi_string_measurements_are_named_and_evaluated() -> None:
 
 
 def test_chart_series_are_added_to_the_chart() -> None:
-    step = new_report().root.add_chart("gain", chart_type="LineLogX", y_unit="dB")
+    step = new_report().root.add_chart(
+        "gain", x_label="f", y_label="G", chart_type="LineLogX", y_unit="dB"
+    )
     assert isinstance(step, ChartStep)
     step.add_series("measured", [100, 1000], [-0.1, -3.0])
     step.add_series("limit", [100, 1000], [-3, -3])

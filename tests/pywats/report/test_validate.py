@@ -21,7 +21,7 @@ def test_built_reports_and_the_real_exports_are_valid(samples: Path) -> None:
     multi = seq.add_multi_numeric("m")
     multi.add_measurement("a", 1.0)
     multi.add_measurement("b", 2.0)
-    seq.add_chart("c").add_series("s", [1, 2], [3, 4])
+    seq.add_chart("c", x_label="t", y_label="V").add_series("s", [1, 2], [3, 4])
     report.propagate_failures()
     assert report.problems() == []
     report.validate()
@@ -99,7 +99,7 @@ def test_step_rules() -> None:
     multi = report.root.add_multi_numeric("m")
     multi.add_measurement("a", 1.0)
     multi.add_measurement("a", 2.0)
-    chart = report.root.add_chart("c")
+    chart = report.root.add_chart("c", x_label="t", y_label="V")
     series = chart.add_series("s", [1, 2], [3, 4])
     series.ydata = "3"
     step = report.root.add_string("s", "x", limit="x")
@@ -156,3 +156,25 @@ def test_non_finite_json_numbers_are_flagged_before_submit() -> None:
     step.measurement.value = step.measurement.value  # the model converts it on set
     assert report.problems() == []
     assert '"value":"NaN"' in write_wsjf(report, validate=True)
+
+
+def test_what_wats_requires_and_accepts() -> None:
+    report = new_report()
+    report.raw["start"] = "2026-03-02T08:15:30"
+    report.add_misc_info("Slot", numeric=7)
+    report.add_misc_info("Temperature", numeric=21.5)
+    report.add_misc_info("Big", numeric=40_000)
+    chart = report.root.add_chart("c", x_label="t", y_label="V")
+    chart.raw["chart"]["yLabel"] = None
+    skipped = report.root.add_numeric("skipped", 0.0, low=1.0, high=2.0)
+    skipped.raw["numericMeas"][0].update(status="S", value="NaN")
+    del skipped.raw["numericMeas"][0]["lowLimit"], skipped.raw["numericMeas"][0]["highLimit"]
+    del skipped.raw["id"]  # WATS numbers steps itself
+    assert report.raw["uut"] is not None
+    report.raw["uut"]["user"] = "o" * 128  # the DevKit's operator limit
+    assert report.problems() == [
+        ("start", "'2026-03-02T08:15:30' has no UTC offset; expected e.g. +01:00 or Z"),
+        ("miscInfos[1].numeric", "expected a 16-bit integer, got 21.5"),
+        ("miscInfos[2].numeric", "expected a 16-bit integer, got 40000"),
+        ("root.steps[0].chart.yLabel", "required, expected a non-empty string"),
+    ]

@@ -379,3 +379,22 @@ async def test_a_report_with_the_same_identity_replaces_the_earlier_one(
     assert (replaced["result"], replaced["receiveCount"]) == ("Failed", 2)
     assert (await api.get(f"/api/Report/Wsjf/{first['id']}")).status_code == 404
     assert (await api.get(f"/api/Report/Wsjf/{second['id']}")).json()["result"] == "F"
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"start": "2026-03-02T08:15:30"}, "start"),
+        ({"miscInfos": [{"description": "Slot", "numeric": 40000}]}, "miscInfos[0].numeric"),
+        ({"pn": "P" * 51}, "pn"),
+    ],
+)
+async def test_the_server_gives_the_models_verdict(
+    api: httpx.AsyncClient, change: dict[str, Any], path: str
+) -> None:
+    report = {**_uut("SN-RULES"), **change}
+    [(problem_path, message)] = report_from_json(report).problems()
+    assert problem_path == path
+    response = await _submit(api, report)
+    assert response.status_code == 400
+    assert f"{path}: {message}" in response.json()["Message"]

@@ -22,6 +22,9 @@ def _uut(serial: str) -> dict[str, Any]:
         "rev": "A",
         "processCode": 100,
         "result": "P",
+        "machineName": "FCT-1",
+        "location": "Line 1",
+        "purpose": "Production",
         "start": "2026-06-01T08:00:00Z",
         "uut": {"user": "op"},
         "assets": [

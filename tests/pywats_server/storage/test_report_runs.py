@@ -22,6 +22,8 @@ def _uut(serial: str, result: str, start: str, *, process_code: int = 100) -> di
         "processCode": process_code,
         "result": result,
         "machineName": "FCT-1",
+        "location": "Line 1",
+        "purpose": "Production",
         "start": start,
         "uut": {"user": "op", "execTime": 1.0},
         "root": {
