@@ -195,7 +195,8 @@ def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
         stderr=subprocess.PIPE,
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded 2-core machine importing the server alone can take half a minute.
+    deadline = time.monotonic() + 120
     while True:
         try:
             httpx.get(f"{base_url}/api/App/Version", timeout=1)

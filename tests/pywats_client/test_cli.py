@@ -154,7 +154,7 @@ def test_service_commands_against_a_running_station(
     station = StationProcess(config)
     try:
         station.wait_ready()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             code, output = invoke("outbox", "list", "--config", str(config), "--state", "delivered")
             if "83ac0b8e" in output:

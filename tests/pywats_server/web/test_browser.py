@@ -76,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, samples: Path) -> Iterator[Si
     base = f"http://127.0.0.1:{port}"
     try:
         api = httpx.Client(base_url=base, headers={"Authorization": f"Basic {token}"}, timeout=30)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 api.get("/api/App/Version")
