@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from tests import _documents
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -33,21 +34,11 @@ def samples() -> Path:
     return SAMPLES
 
 
-#: Envelope keys the server derives for its exports (wsjf.md §2, "out"); a sent value is ignored.
-SERVER_FIELDS = ("productName", "processCodeFormat", "processName", "origin", "startUTC")
-
-
-def _without_server_fields(document: Any) -> Any:
-    if isinstance(document, list):
-        return [_without_server_fields(item) for item in document]
-    return {key: value for key, value in document.items() if key not in SERVER_FIELDS}
-
-
 @pytest.fixture(scope="session")
 def without_server_fields() -> Callable[[Any], Any]:
     """A report document (or list of them) without the server-derived envelope keys: what an
     export and its submission share when the submission numbered its steps as WATS does."""
-    return _without_server_fields
+    return _documents.without_server_fields
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 import httpx
+from tests._documents import as_exported
 
 from pywats import WATS, NotFoundError
 from pywats_client._config import load_config
@@ -143,7 +144,8 @@ class Expected:
     def check(self, client: WATS) -> None:
         """Every expected report is on the server with the expected content, and no other."""
         for expected_id, document in self.expected.items():
-            assert client.reports.get(expected_id).raw == document, expected_id
+            fetched = client.reports.get(expected_id).raw
+            assert as_exported(fetched) == as_exported(document), expected_id
         assert self.on_server(client) == set(self.expected), "unexpected or missing ids"
 
 

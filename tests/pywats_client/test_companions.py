@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests._documents import as_exported
 
 from pywats import WATS
 from pywats.report import write_wsjf
@@ -108,7 +109,10 @@ def test_station_delivers_every_sample_and_moves_each_set_with_its_folder(
 
             def delivered() -> bool:
                 try:
-                    return all(client.reports.get(i).raw == d for i, d in expected.items())
+                    return all(
+                        as_exported(client.reports.get(i).raw) == as_exported(d)
+                        for i, d in expected.items()
+                    )
                 except Exception:
                     return False
 
@@ -155,7 +159,7 @@ def test_a_set_waits_for_its_folder_to_be_complete_then_makes_one_report(
 
             def delivered() -> bool:
                 try:
-                    return client.reports.get(report_uuid).raw == document
+                    return as_exported(client.reports.get(report_uuid).raw) == as_exported(document)
                 except Exception:
                     return False
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests._documents import as_exported
 
 from pywats import WATS, NotFoundError
 from pywats.report import write_wsjf
@@ -87,7 +88,7 @@ def test_station_delivers_every_sample(
 
             wait_until(lambda: not missing(), 400, f"the {len(expected)} {kind} reports")
             for wanted, document in expected.items():
-                assert client.reports.get(wanted).raw == document, wanted
+                assert as_exported(client.reports.get(wanted).raw) == as_exported(document), wanted
     finally:
         assert station.stop() == 0
     assert not (tmp_path / "data" / "quarantine").exists() or not any(

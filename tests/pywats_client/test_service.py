@@ -12,6 +12,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._documents import as_exported
 
 from pywats import AsyncWATS
 from pywats_client._config import load_config
@@ -152,7 +153,9 @@ async def test_files_in_reports_on_the_server_and_the_control_api(
         transport=httpx.ASGITransport(app=server_app),
     ) as client:  # type: ignore[arg-type]
         stored = await client.reports.get(UUR)
-    assert stored.raw == json.loads(sample)  # what arrived is what the station picked up
+    assert as_exported(stored.raw) == as_exported(
+        json.loads(sample)
+    )  # what arrived is what the station picked up
 
 
 async def test_config_reload_starts_watching_a_new_folder(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests._documents import as_exported
 
 from pywats import AsyncWATS
 
@@ -101,7 +102,8 @@ async def test_crash_and_hang_cost_one_file_each_while_other_folders_flow(
     assert (folder / entries["hang"].name).read_text() == "never converts"
     assert not (inbox / "hang" / "stuck.hang").exists()
     assert not (inbox / "crash" / "dies.crash").exists()
-    assert stored == reports.expected  # every good file arrived, as written
+    expected = {rid: as_exported(document) for rid, document in reports.expected.items()}
+    assert {rid: as_exported(raw) for rid, raw in stored.items()} == expected  # as written
     assert health.status_code == 200, health.text
     assert 'pywats_client_failed_total{converter="crash",kind="crash"} 1' in metrics
     assert 'pywats_client_failed_total{converter="hang",kind="timeout"} 1' in metrics

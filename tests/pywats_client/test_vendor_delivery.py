@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests._documents import as_exported
 
 from pywats import WATS, NotFoundError
 from pywats.report import write_wsjf
@@ -78,7 +79,9 @@ def test_the_station_delivers_every_sample(
 
             wait_until(lambda: not missing(), within=120, what="every sample's reports")
             for report_id, document in expected.items():
-                assert client.reports.get(report_id).raw == document, report_id
+                assert as_exported(client.reports.get(report_id).raw) == as_exported(document), (
+                    report_id
+                )
         assert station.stop() == 0
     finally:
         station.kill()
