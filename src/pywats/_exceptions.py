@@ -9,9 +9,10 @@ never escape: they are translated at the client's transport boundary.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # the report model raises these too, and must not pull in the HTTP stack
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -144,6 +145,8 @@ class APIStatusError(WATSError):
     @property
     def headers(self) -> httpx.Headers:
         """The response headers (empty for an error built without a response)."""
+        import httpx
+
         return httpx.Headers() if self.response is None else self.response.headers
 
 

@@ -131,9 +131,9 @@ def test_bad_files_name_the_line(goldens: Any, data: bytes, message: str) -> Non
 
 
 def test_part_number_and_revision_are_required_parameters() -> None:
-    with pytest.raises(ParameterError, match=r"parameter 'part_number': a value is required"):
+    with pytest.raises(ParameterError, match=r"parameter 'part_number': required"):
         SpeaConverter({"revision": "A"})
-    with pytest.raises(ParameterError, match=r"parameter 'revision': a value is required"):
+    with pytest.raises(ParameterError, match=r"parameter 'revision': required"):
         SpeaConverter({"part_number": "P"})
 
 

@@ -161,7 +161,7 @@ async def test_one_report_per_sample_round_trips_through_the_local_server(
 
 
 def test_revision_is_a_required_parameter() -> None:
-    with pytest.raises(ParameterError, match=r"parameter 'revision': a value is required"):
+    with pytest.raises(ParameterError, match=r"parameter 'revision': required"):
         TakayaConverter({"timezone": "UTC"})
 
 
