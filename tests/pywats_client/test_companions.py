@@ -93,7 +93,7 @@ def test_station_delivers_every_sample_and_moves_each_set_with_its_folder(
     config = _config(tmp_path, live_server)
     expected: dict[str, dict] = {}
     soundcheck = tmp_path / "in" / "soundcheck"
-    soundcheck.mkdir(parents=True)
+    soundcheck.mkdir(parents=True, exist_ok=True)
     for name in ("soundcheck-us-wats18.txt", "soundcheck-us-complete.txt"):
         shutil.copy(samples / "soundcheck" / name, soundcheck / name)
         expected.update(_expected(SoundCheckConverter(SOUNDCHECK), soundcheck / name))
@@ -139,7 +139,7 @@ def test_a_set_waits_for_its_folder_to_be_complete_then_makes_one_report(
 ) -> None:
     config = _config(tmp_path, live_server, stable=2.0)  # the folder takes 3 s
     klippel = tmp_path / "in" / "klippel"
-    klippel.mkdir(parents=True)
+    klippel.mkdir(parents=True, exist_ok=True)
     station = StationProcess(config)
     base_url, token = live_server.base_url, live_server.token  # type: ignore[attr-defined]
     try:

@@ -51,7 +51,7 @@ def test_the_station_delivers_every_report_of_the_sample(
         converters += f"[converters.parameters]\n{parameters}\n"
     config = write_config(tmp_path, base_url, token, converters=converters, station="ICT-LINE")
     source = samples / sample
-    (tmp_path / "in").mkdir()
+    (tmp_path / "in").mkdir(exist_ok=True)
     shutil.copy(source, tmp_path / "in" / source.name)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     expected = [report_id("ICT-LINE", digest, index) for index in range(len(serials))]

@@ -58,7 +58,7 @@ def test_station_delivers_every_sample(
         settings={"intake.timeout_seconds": 300},
     )  # fmt: skip
     inbox = tmp_path / "in"
-    inbox.mkdir()
+    inbox.mkdir(exist_ok=True)
     sources = [samples / name for name in files]
     if not sources:
         (tmp_path / NANO_NAME).write_bytes(NANO)  # no tester file exists: one written from the spec

@@ -68,7 +68,8 @@ def test_edit_and_save_a_converter_and_the_service_picks_it_up(
         assert not window.windowTitle().endswith("*")
         qtbot.waitUntil(lambda: "● live" in page.list.item(0).text(), timeout=10_000)
 
-        assert (tmp_path / "line2").is_dir()  # the service watches it now
+        assert not (tmp_path / "line2").exists()  # the service never makes a watch folder,
+        (tmp_path / "line2").mkdir()  # it takes the folder's files once it appears
         report_file(tmp_path / "line2", "SN-0001")
         qtbot.waitUntil(lambda: service.outbox.stats().delivered == 1, timeout=30_000)
 
