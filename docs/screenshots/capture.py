@@ -220,8 +220,9 @@ def main(argv: list[str] | None = None) -> None:
             (station / "server.token").chmod(0o600)
             config = station / "client.toml"
             config.write_text(CONFIG.format(url=url), encoding="utf-8")
+            inbox = station / "incoming" / "json"
+            inbox.mkdir(parents=True)  # as `pywats-client init` does: the service makes none
             with running_service(config) as service:
-                inbox = station / "incoming" / "json"
                 for n, volts in enumerate((3.30, 3.31, 3.29, 3.33, 3.28, 3.30)):
                     drop(inbox, f"SN-2410{n}.json", report(f"SN-2410{n}", voltage=volts))
                 drop(inbox, "SN-24107.json", '{"type": "T", "pn": "PCBA-100", "sn": ')
