@@ -8,7 +8,6 @@ the rounded printed values.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,15 +18,13 @@ from pywats_client.converters._ict import (
     Header,
     Limits,
     LineError,
-    add_measured,
     add_unmeasured,
     finish,
     new_report,
     number,
-    parse_unit,
     tolerance_limits,
 )
-from pywats_client.converters._takaya_common import Settings, TypeSequences, step_name
+from pywats_client.converters._takaya_common import Settings, TypeSequences, add_tested, step_name
 
 __all__ = ["atd_reports"]
 
@@ -173,17 +170,8 @@ def _row(board: _Board, raw: list[str], line: int) -> None:
         plus, minus = _tolerance(f[33], line), _tolerance(f[34], line)
         reference = number(f[18])
         limits = _limits(function, reference, plus, minus)
-        if reference is None or limits is None:
-            step = add_unmeasured(sequence, name, status)
-        else:
-            ref_unit = parse_unit(f[19])
-            measured, unit = next(
-                ((found, unit) for value, unit in ((f[26], f[27]), (f[22], f[23]))
-                 if (found := number(value)) is not None),
-                (math.nan, f[19]),
-            )  # fmt: skip
-            value = parse_unit(unit or f[19]).to(ref_unit, measured)
-            step = add_measured(sequence, name, value, limits, ref_unit.name, status)
+        readings = ((f[26], f[27]), (f[22], f[23]))
+        step = add_tested(sequence, name, status, reference, limits, f[19], readings)
     step.report_text = text
     step.tot_time = seconds
 

@@ -8,7 +8,6 @@ starts the next run, whose header is the block's own. The result is the worst gr
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,15 +18,13 @@ from pywats_client.converters._ict import (
     Header,
     Limits,
     LineError,
-    add_measured,
     add_unmeasured,
     finish,
     new_report,
     number,
-    parse_unit,
     tidy,
 )
-from pywats_client.converters._takaya_common import Settings, TypeSequences, step_name
+from pywats_client.converters._takaya_common import Settings, TypeSequences, add_tested, step_name
 
 __all__ = ["atdx_reports"]
 
@@ -150,17 +147,8 @@ def _row(sequences: TypeSequences, raw: list[str], line: int) -> None:
         status = "P" if judge == "PASS" else "F"
         reference = number(f[9])
         limits = _limits(func, reference, number(f[12]), number(f[14]))
-        if reference is None or limits is None:
-            step = add_unmeasured(sequence, name, status)
-        else:
-            ref_unit = parse_unit(f[10])
-            measured, unit = next(
-                ((found, unit) for value, unit in ((f[18], f[19]), (f[16], f[17]))
-                 if (found := number(value)) is not None),
-                (math.nan, f[10]),
-            )  # fmt: skip
-            value = parse_unit(unit or f[10]).to(ref_unit, measured)
-            step = add_measured(sequence, name, value, limits, ref_unit.name, status)
+        readings = ((f[18], f[19]), (f[16], f[17]))
+        step = add_tested(sequence, name, status, reference, limits, f[10], readings)
     step.report_text = text
 
 
