@@ -69,6 +69,7 @@ def test_tls_against_a_plain_http_server_is_a_tls_problem(
         (f"http://127.0.0.1:{free_port()}", "REFUSED"),
         ("ftp://wats.example.com", "SETTINGS"),
     ],
+    ids=["dns", "refused", "settings"],  # stable names: the free port differs per collection
 )
 def test_failures_say_what_failed(
     qtbot: QtBot,
