@@ -9,7 +9,17 @@ with links to the server's web pages when it has them.
 
 from __future__ import annotations
 
-from pywats_mcp._server import build_server
-from pywats_mcp._tools import WatsTools
+from typing import TYPE_CHECKING
+
+from pywats._lazy import lazy_exports
+
+# Imported on first use: the console script must start (and say which extra is missing)
+# without the MCP SDK.
+if TYPE_CHECKING:
+    from pywats_mcp._server import build_server
+    from pywats_mcp._tools import WatsTools
+
+_EXPORTS = {"pywats_mcp._server": ("build_server",), "pywats_mcp._tools": ("WatsTools",)}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = ["WatsTools", "build_server"]
