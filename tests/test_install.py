@@ -69,8 +69,9 @@ def _run_without(
         ("pywats-client", ("watchdog",), ["status"], "client"),
         ("pywats-client", ("typer", "rich"), ["--help"], "client"),
         ("pywats-configurator", ("PySide6",), [], "gui"),
+        ("pywats-mcp", ("mcp",), [], "mcp"),
     ],
-    ids=["server", "server-typer", "postgres-url", "client", "client-typer", "configurator"],
+    ids=["server", "server-typer", "postgres-url", "client", "client-typer", "configurator", "mcp"],
 )
 def test_a_command_without_its_extra_says_which_to_install(
     script: str, hidden: tuple[str, ...], args: list[str], extra: str
@@ -107,6 +108,7 @@ def test_in_a_venv_with_only_the_core_dependencies(tmp_path: Path) -> None:
         ([scripts / "pywats-server", "--help"], "server"),
         ([scripts / "pywats-client", "status"], "client"),
         ([scripts / "pywats-configurator"], "gui"),
+        ([scripts / "pywats-mcp"], "mcp"),
         ([python, "-m", "pywats_server", "users", "list"], "server"),
     ):
         result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
@@ -153,11 +155,13 @@ def test_the_guard_checks_what_pyproject_installs(extra: str) -> None:
         ([_script("pywats-server")], "pywats-server"),
         ([_script("pywats-client")], "pywats-client"),
         ([_script("pywats-configurator")], "pywats-configurator"),
+        ([_script("pywats-mcp")], "pywats-mcp"),
         ([sys.executable, "-m", "pywats_server"], "pywats-server"),
         ([sys.executable, "-m", "pywats_client"], "pywats-client"),
         ([sys.executable, "-m", "pywats_ui"], "pywats-configurator"),
+        ([sys.executable, "-m", "pywats_mcp"], "pywats-mcp"),
     ],
-    ids=["server", "client", "configurator", "m-server", "m-client", "m-ui"],
+    ids=["server", "client", "configurator", "mcp", "m-server", "m-client", "m-ui", "m-mcp"],
 )
 def test_version(argv: list[str], name: str) -> None:
     result = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=120)
@@ -172,6 +176,7 @@ def test_version(argv: list[str], name: str) -> None:
         ("pywats_server", "Usage: pywats-server"),
         ("pywats_client", "Usage: pywats-client"),
         ("pywats_ui", "usage: pywats-configurator"),
+        ("pywats_mcp", "usage: pywats-mcp"),
     ],
 )
 def test_python_m_runs_the_command(module: str, usage: str) -> None:

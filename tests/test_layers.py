@@ -15,6 +15,7 @@ FORBIDDEN = {
     "pywats_client": {"pywats_server", "pywats_ui"},
     "pywats_server": {"pywats_client", "pywats_ui"},
     "pywats_ui": {"pywats_server"},
+    "pywats_mcp": {"pywats_client", "pywats_server", "pywats_ui"},
 }
 
 

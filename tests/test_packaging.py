@@ -23,7 +23,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pywats", "pywats_client", "pywats_server", "pywats_ui")
+PACKAGES = ("pywats", "pywats_client", "pywats_mcp", "pywats_server", "pywats_ui")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 # A Markdown image or link whose target is not an absolute http(s) URL.
 RELATIVE_LINK = re.compile(r"\]\((?!https?://)[^)]+\)")

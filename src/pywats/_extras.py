@@ -21,6 +21,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "server": ("typer", "fastapi", "uvicorn", "sqlalchemy", "alembic", "jinja2"),
     "postgres": ("psycopg",),
     "gui": (*_CLIENT, "PySide6"),
+    "mcp": ("mcp",),
 }
 
 
