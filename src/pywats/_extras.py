@@ -22,6 +22,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "postgres": ("psycopg",),
     "gui": (*_CLIENT, "PySide6"),
     "mcp": ("mcp",),
+    "pytest": (*_CLIENT, "pytest"),
 }
 
 

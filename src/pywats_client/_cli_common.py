@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pywats_client._config import ClientConfig, ConfigError, load_config
+from pywats_client._config import CONFIG_ENV, ClientConfig, ConfigError, load_config
 from pywats_client._control_client import ControlClient
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "load",
 ]
 
-CONFIG_ENV = "PYWATS_CLIENT_CONFIG"
 
 # Output carries paths, file names and server messages: never read as markup, never wrapped
 # inside a word (a path must survive copy and paste).

@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = [
+    "CONFIG_ENV",
     "SCHEMA_VERSION",
     "ClientConfig",
     "ConfigError",
@@ -38,6 +39,10 @@ __all__ = [
     "load_config",
     "parse_config",
 ]
+
+#: The environment variable naming an instance's configuration file (when `--config` is not
+#: given to a command, and for programs that hand reports to the station service).
+CONFIG_ENV = "PYWATS_CLIENT_CONFIG"
 
 #: The layout this version reads and writes; older files are migrated forward on load.
 SCHEMA_VERSION = 1

@@ -51,6 +51,15 @@ class DiskIO:
         finally:
             os.close(fd)
 
+    def publish(self, path: Path, data: bytes) -> None:
+        """Make `path` appear with all of `data` or not at all, durably: a hidden temporary
+        beside it, fsync, rename over it, fsync of the folder."""
+        temporary = path.with_name(f".{path.name}.partial")
+        self.write(temporary, data)
+        self.fsync(temporary)
+        self.rename(temporary, path)
+        self.fsync_dir(path.parent)
+
     def remove(self, path: Path) -> None:
         """Delete `path` if it exists."""
         path.unlink(missing_ok=True)

@@ -9,9 +9,12 @@
 With only `folder`, each record is written there as OpenHTF JSON (atomically: a temporary name,
 fsync, rename, fsync of the folder), for the station service to convert (converter type
 `openhtf` watching that folder), queue and upload. With `client` as well, the record is
-converted and submitted directly through the SDK, for stations that run no service; when that
-fails for any reason the record is written to `folder` instead, so it is never lost, and the
-error is logged. OpenHTF itself is imported only when a record arrives.
+converted and submitted directly through the SDK, for stations that run no service: the
+station identity is the one the service would use (its configuration when
+`$PYWATS_CLIENT_CONFIG` names one, else its defaults), and a report that cannot be submitted
+waits in a pending folder that every later record (and `flush()`) submits first. A record
+that cannot be converted is written to `folder`, where a station service would quarantine it
+with the reason. OpenHTF itself is imported only when a record arrives.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pywats import WATS, WATSError
+from pywats import WATS
+from pywats_client._durable import DiskIO
+from pywats_client._handoff import Handoff
 from pywats_client._identity import Station
 from pywats_client.converters import ConversionError, Source
 from pywats_client.converters.openhtf import OpenHtfConverter
@@ -52,10 +56,12 @@ def record_json(test_record: Any) -> bytes:
 class WatsOutput:
     """OpenHTF output callback: hand each record to the station service, or submit it.
 
-    `folder` is the watch folder of an `openhtf` converter in the station service (and the
-    fallback when a direct submit fails). `client` submits directly; `parameters` are the
-    `openhtf` converter parameters (part number, revision, operation code, ...) and `station`
-    the identity written into directly submitted reports.
+    `folder` is the watch folder of an `openhtf` converter in the station service (in direct
+    mode: where records that cannot be converted go). `client` submits directly;
+    `parameters` are the `openhtf` converter parameters (part number, revision, operation code,
+    ...), `station` the identity written into directly submitted reports and `pending` where
+    reports wait that could not be submitted (default `<folder>/pending`). Missing parameters
+    or a station without location or purpose raise at construction, not at the first record.
     """
 
     def __init__(
@@ -65,46 +71,48 @@ class WatsOutput:
         client: WATS | None = None,
         parameters: Mapping[str, object] | None = None,
         station: Station | None = None,
+        pending: str | Path | None = None,
     ) -> None:
         self.folder = Path(folder)
-        self.client = client
-        self.converter = OpenHtfConverter(parameters)
-        self.station = station or Station.detect()
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.handoff: Handoff | None = None
+        if client is not None:
+            self.converter = OpenHtfConverter(parameters)
+            self.handoff = Handoff(
+                client=client,
+                station=station,
+                pending=Path(pending) if pending is not None else self.folder / "pending",
+            )
+            _check_identity(self.handoff.station)
 
     def __call__(self, test_record: Any) -> None:
         data = record_json(test_record)
         name = f"{_safe(test_record)}-{uuid.uuid4().hex[:12]}.json"
-        if self.client is not None:
-            try:
-                self._submit(name, data)
-                return
-            except (WATSError, ConversionError, OSError) as exc:
-                _log.warning("direct submit of %s failed, kept in %s: %s", name, self.folder, exc)
-        self._write(name, data)
+        if self.handoff is None:
+            DiskIO().publish(self.folder / name, data)
+            return
+        source = Source(self.folder / name, data, self.handoff.station)
+        try:
+            reports = list(self.converter.convert(source))
+        except ConversionError as exc:
+            _log.error("record %s cannot be converted, kept in %s: %s", name, self.folder, exc)
+            DiskIO().publish(self.folder / name, data)
+            return
+        for report in reports:
+            self.handoff.deliver(report)
 
-    def _submit(self, name: str, data: bytes) -> None:
-        assert self.client is not None
-        source = Source(self.folder / name, data, self.station)
-        for report in self.converter.convert(source):
-            self.client.reports.submit(report)
+    def flush(self) -> int:
+        """Submit the reports waiting in the pending folder; returns how many went."""
+        return 0 if self.handoff is None else self.handoff.flush()
 
-    def _write(self, name: str, data: bytes) -> Path:
-        """Write `data` as `folder/name` so that the file appears complete or not at all."""
-        final = self.folder / name
-        temporary = self.folder / f".{name}.partial"
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, final)
-        if os.name == "posix":
-            directory = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-        return final
+
+def _check_identity(station: Station) -> None:
+    missing = [name for name in ("location", "purpose") if not getattr(station, name)]
+    if missing:
+        raise ValueError(
+            f"station {station.name!r}: {' and '.join(missing)} must not be empty "
+            "(WATS refuses such reports)"
+        )
 
 
 def _safe(test_record: Any) -> str:
