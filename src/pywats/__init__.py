@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
     from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
     from pywats._software import Package, PackageFile, StationPlan
+    from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
     from pywats._wire import Tag
     from pywats.report import (
         UURReport,
@@ -156,6 +157,13 @@ _EXPORTS = {
     "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
     "pywats._scim": ("ScimEmail", "ScimName", "ScimUser", "ScimUserPage"),
     "pywats._software": ("Package", "PackageFile", "StationPlan"),
+    "pywats._unit_flow": (
+        "UnitFlow",
+        "UnitFlowFilter",
+        "UnitFlowLink",
+        "UnitFlowNode",
+        "UnitFlowUnit",
+    ),
     "pywats._wire": ("Tag",),
     "pywats.report": (
         "UURReport",
@@ -244,6 +252,11 @@ __all__ = [
     "UUTReport",
     "Unit",
     "UnitChange",
+    "UnitFlow",
+    "UnitFlowFilter",
+    "UnitFlowLink",
+    "UnitFlowNode",
+    "UnitFlowUnit",
     "UnitKey",
     "UnitPhase",
     "UnitVerification",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pywats._rootcause import RootCauseService
     from pywats._scim import ScimService
     from pywats._software import SoftwareService
+    from pywats._unit_flow import UnitFlowService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
 
@@ -194,6 +195,13 @@ class BaseClient(Service[M]):
         from pywats._scim import ScimService
 
         return ScimService(self)
+
+    @functools.cached_property
+    def unit_flow(self) -> UnitFlowService[M]:
+        """Unit flow: the paths units took through the operations (a per-session view)."""
+        from pywats._unit_flow import UnitFlowService
+
+        return UnitFlowService(self)
 
     @endpoint
     def get_version(self) -> Call[str]:

@@ -95,6 +95,11 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "UnitFlow",
+    "UnitFlowFilter",
+    "UnitFlowLink",
+    "UnitFlowNode",
+    "UnitFlowUnit",
 }
 
 

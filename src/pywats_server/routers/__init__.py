@@ -14,6 +14,7 @@ from . import (
     rootcause,
     scim,
     software,
+    unit_flow,
 )
 
 __all__ = ["ROUTERS"]
@@ -30,4 +31,5 @@ ROUTERS = (
     software.router,
     rootcause.router,
     scim.router,
+    unit_flow.router,
 )
