@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from pywats._analytics_models import (
         AggregatedMeasurement,
         MeasurementData,
+        OeeAnalysisResult,
         RepairHistoryRecord,
         RepairStatistics,
         StepAnalysisRow,
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
     from pywats._reports import ReportHeader
     from pywats._retry import RetryPolicy
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
-    from pywats._scim import ScimEmail, ScimName, ScimUser, ScimUserPage
+    from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
     from pywats._software import Package, PackageFile, StationPlan
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
     from pywats._wire import Tag
@@ -92,6 +93,7 @@ _EXPORTS = {
     "pywats._analytics_models": (
         "AggregatedMeasurement",
         "MeasurementData",
+        "OeeAnalysisResult",
         "RepairHistoryRecord",
         "RepairStatistics",
         "StepAnalysisRow",
@@ -155,7 +157,7 @@ _EXPORTS = {
     "pywats._reports": ("ReportHeader",),
     "pywats._retry": ("RetryPolicy",),
     "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
-    "pywats._scim": ("ScimEmail", "ScimName", "ScimUser", "ScimUserPage"),
+    "pywats._scim": ("ScimEmail", "ScimName", "ScimToken", "ScimUser", "ScimUserPage"),
     "pywats._software": ("Package", "PackageFile", "StationPlan"),
     "pywats._unit_flow": (
         "UnitFlow",
@@ -211,6 +213,7 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "ODataFilter",
+    "OeeAnalysisResult",
     "Package",
     "PackageFile",
     "PermissionDeniedError",
@@ -232,6 +235,7 @@ __all__ = [
     "RevisionRelation",
     "ScimEmail",
     "ScimName",
+    "ScimToken",
     "ScimUser",
     "ScimUserPage",
     "SerialNumberImport",

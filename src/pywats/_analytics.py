@@ -12,6 +12,7 @@ from typing import Any
 from pywats._analytics_models import (
     AggregatedMeasurement,
     MeasurementData,
+    OeeAnalysisResult,
     RepairHistoryRecord,
     RepairStatistics,
     StepAnalysisRow,
@@ -150,6 +151,11 @@ class AnalyticsService(Service[M]):
             params={"measurementPaths": _paths(paths)},
             json=_body(filter),
         )
+
+    @endpoint
+    def oee_analysis(self, filter: WATSFilter | None = None) -> Call[OeeAnalysisResult]:
+        """Availability, performance, quality and OEE of the matching UUT reports."""
+        return Call("POST", "/api/App/OeeAnalysis", returns=OeeAnalysisResult, json=_body(filter))
 
     @endpoint
     def serial_number_history(self, filter: WATSFilter) -> Call[list[ReportHeader]]:

@@ -11,6 +11,7 @@ from pywats._wire import WireModel
 __all__ = [
     "AggregatedMeasurement",
     "MeasurementData",
+    "OeeAnalysisResult",
     "RepairHistoryRecord",
     "RepairStatistics",
     "StepAnalysisRow",
@@ -190,3 +191,25 @@ class RepairHistoryRecord(WireModel):
     symptom: str | None = None
     cause: str | None = None
     action: str | None = None
+
+
+class OeeAnalysisResult(WireModel):
+    """OEE of the selected UUT reports: rates in percent, times in minutes (the server's rules
+    are in docs/analytics.md); a rate is None when there is nothing to divide by."""
+
+    oee: float | None = None
+    availability: float | None = None
+    performance: float | None = None
+    quality: float | None = None
+    total_time: float | None = None
+    planned_production_time: float | None = None
+    run_time: float | None = None
+    down_time: float | None = None
+    total_count: int = 0
+    good_count: int = 0
+    reject_count: int = 0
+    ideal_cycle_time: float | None = None
+    actual_cycle_time: float | None = None
+    period: str | None = None
+    part_number: str | None = None
+    station_name: str | None = None

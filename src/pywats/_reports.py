@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from pywats._odata import ODataFilter, query_options
 from pywats._service import Call, M, Pages, Service, endpoint, paginated
-from pywats._wire import WireModel, items
+from pywats._wire import WireModel, items, segment
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
 
 __all__ = ["ReportHeader", "ReportsService"]
@@ -106,6 +106,11 @@ class ReportsService(Service[M]):
     def get_xml(self, report_id: str | uuid.UUID) -> Call[str]:
         """The stored report as WSXF text: the submitted XML itself if it came as WSXF."""
         return Call("GET", f"/api/Report/Wsxf/{report_id}", returns=str)
+
+    @endpoint
+    def get_certificate(self, report_id: str | uuid.UUID) -> Call[bytes]:
+        """The report's certificate of test (PDF bytes)."""
+        return Call("GET", f"/api/Report/Certificate/{segment(str(report_id))}", returns=bytes)
 
     @endpoint
     def query_headers(

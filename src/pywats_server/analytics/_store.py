@@ -13,6 +13,7 @@ from ..storage.report_tables import reports
 from ._dimensions import SortKey
 from ._filter import WatsFilter
 from ._measurements import aggregated_measurements, measurements
+from ._oee import oee_analysis
 from ._repairs import dynamic_repair, repair_history
 from ._runs import report_scope
 from ._steps import step_analysis, top_failed
@@ -86,6 +87,10 @@ class AnalyticsStore:
     def aggregated_measurements(self, f: WatsFilter, paths: str | None) -> list[dict[str, Any]]:
         """AggregatedMeasurement rows for the measurement paths."""
         return self._read(lambda c, now: aggregated_measurements(c, f, paths, now))
+
+    def oee_analysis(self, f: WatsFilter) -> dict[str, Any]:
+        """One OeeAnalysisResult (see `_oee`)."""
+        return self._read(lambda c, now: oee_analysis(c, f, now))
 
     def serial_number_history(self, f: WatsFilter) -> list[dict[str, Any]]:
         """Headers of every UUT and UUR report matching the filter, oldest first."""

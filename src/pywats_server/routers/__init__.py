@@ -10,6 +10,7 @@ from . import (
     processes,
     production,
     products,
+    public_extras,
     reports,
     rootcause,
     scim,
@@ -32,4 +33,5 @@ ROUTERS = (
     rootcause.router,
     scim.router,
     unit_flow.router,
+    public_extras.router,
 )
