@@ -95,6 +95,8 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "OeeAnalysisResult",
+    "ScimToken",
     "UnitFlow",
     "UnitFlowFilter",
     "UnitFlowLink",
