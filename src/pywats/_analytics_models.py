@@ -6,15 +6,19 @@ more dimensions or KPIs than listed here loses nothing. Rates are percentages (0
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pywats._wire import WireModel
 
 __all__ = [
     "AggregatedMeasurement",
     "MeasurementData",
+    "MeasurementListItem",
     "OeeAnalysisResult",
     "RepairHistoryRecord",
     "RepairStatistics",
     "StepAnalysisRow",
+    "StepStatusItem",
     "TopFailedStep",
     "YieldData",
 ]
@@ -213,3 +217,42 @@ class OeeAnalysisResult(WireModel):
     period: str | None = None
     part_number: str | None = None
     station_name: str | None = None
+
+
+class MeasurementListItem(WireModel):
+    """One measurement of a drill-down list, with its report and step."""
+
+    serial_number: str
+    part_number: str
+    revision: str | None = None
+    report_id: str
+    step_name: str
+    step_path: str
+    measure_name: str | None = None
+    value: float | None = None
+    string_value: str | None = None
+    limit_low: float | None = None
+    limit_high: float | None = None
+    unit: str | None = None
+    status: str | None = None
+    start_utc: datetime
+    station_name: str | None = None
+
+
+class StepStatusItem(WireModel):
+    """One step execution of a drill-down list; the counts are its step's (path, part number,
+    revision) over the whole list."""
+
+    step_name: str
+    step_path: str
+    step_type: str | None = None
+    step_group: str | None = None
+    part_number: str
+    revision: str | None = None
+    pass_count: int = 0
+    fail_count: int = 0
+    total_count: int = 0
+    status: str | None = None
+    start_utc: datetime
+    serial_number: str
+    report_id: str

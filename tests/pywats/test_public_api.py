@@ -95,6 +95,8 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "MeasurementListItem",
+    "StepStatusItem",
     "OeeAnalysisResult",
     "ScimToken",
     "UnitFlow",

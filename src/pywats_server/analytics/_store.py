@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from ..storage import Database, ReportQuery, utcnow
 from ..storage.report_tables import reports
 from ._dimensions import SortKey
+from ._drill_down import measurement_list, step_status_list
 from ._filter import WatsFilter
 from ._measurements import aggregated_measurements, measurements
 from ._oee import oee_analysis
@@ -87,6 +88,18 @@ class AnalyticsStore:
     def aggregated_measurements(self, f: WatsFilter, paths: str | None) -> list[dict[str, Any]]:
         """AggregatedMeasurement rows for the measurement paths."""
         return self._read(lambda c, now: aggregated_measurements(c, f, paths, now))
+
+    def measurement_list(
+        self, f: WatsFilter, steps: Sequence[str], sequences: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """MeasurementListItem rows (see `_drill_down`)."""
+        return self._read(lambda c, now: measurement_list(c, f, now, steps, sequences))
+
+    def step_status_list(
+        self, f: WatsFilter, steps: Sequence[str], sequences: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """StepStatusItem rows (see `_drill_down`)."""
+        return self._read(lambda c, now: step_status_list(c, f, now, steps, sequences))
 
     def oee_analysis(self, f: WatsFilter) -> dict[str, Any]:
         """One OeeAnalysisResult (see `_oee`)."""

@@ -7,6 +7,7 @@ from . import (
     app,
     asset_files,
     assets,
+    drill_down,
     processes,
     production,
     products,
@@ -34,4 +35,5 @@ ROUTERS = (
     scim.router,
     unit_flow.router,
     public_extras.router,
+    drill_down.router,
 )
