@@ -77,6 +77,15 @@ if TYPE_CHECKING:
     from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
     from pywats._software import Package, PackageFile, StationPlan
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
+    from pywats._production_units import (
+        ChildUnitResult,
+        SerialNumberRangeSpec,
+        Site,
+        UnitInfo,
+        UnitProcess,
+        UnitReportSummary,
+        UnitStateChange,
+    )
     from pywats._wire import Tag
     from pywats.report import (
         UURReport,
@@ -170,6 +179,15 @@ _EXPORTS = {
         "UnitFlowNode",
         "UnitFlowUnit",
     ),
+    "pywats._production_units": (
+        "ChildUnitResult",
+        "SerialNumberRangeSpec",
+        "Site",
+        "UnitInfo",
+        "UnitProcess",
+        "UnitReportSummary",
+        "UnitStateChange",
+    ),
     "pywats._wire": ("Tag",),
     "pywats.report": (
         "UURReport",
@@ -206,6 +224,7 @@ __all__ = [
     "BreakerSettings",
     "ChildUnitCheck",
     "ChildUnitRequirement",
+    "ChildUnitResult",
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
@@ -245,9 +264,11 @@ __all__ = [
     "ScimUserPage",
     "SerialNumberImport",
     "SerialNumberRange",
+    "SerialNumberRangeSpec",
     "SerialNumberRecord",
     "SerialNumberStatistics",
     "SerialNumberType",
+    "Site",
     "StationPlan",
     "StepAnalysisRow",
     "StepStatusItem",
@@ -267,8 +288,12 @@ __all__ = [
     "UnitFlowLink",
     "UnitFlowNode",
     "UnitFlowUnit",
+    "UnitInfo",
     "UnitKey",
     "UnitPhase",
+    "UnitProcess",
+    "UnitReportSummary",
+    "UnitStateChange",
     "UnitVerification",
     "UnitVerificationGrade",
     "UnprocessableEntityError",

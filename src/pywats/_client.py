@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pywats._analytics import AnalyticsService
     from pywats._assets import AssetsService
     from pywats._processes import ProcessesService
-    from pywats._production import ProductionService
+    from pywats._production_units import ProductionService
     from pywats._products import ProductsService
     from pywats._reports import ReportsService
     from pywats._rootcause import RootCauseService
@@ -164,7 +164,7 @@ class BaseClient(Service[M]):
     @functools.cached_property
     def production(self) -> ProductionService[M]:
         """Units, sub-units, phases, unit history, serial numbers and unit verification."""
-        from pywats._production import ProductionService
+        from pywats._production_units import ProductionService
 
         return ProductionService(self)
 

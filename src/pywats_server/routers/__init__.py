@@ -10,6 +10,7 @@ from . import (
     drill_down,
     processes,
     production,
+    production_internal,
     products,
     public_extras,
     reports,
@@ -36,4 +37,5 @@ ROUTERS = (
     unit_flow.router,
     public_extras.router,
     drill_down.router,
+    production_internal.router,
 )
