@@ -61,6 +61,15 @@ if TYPE_CHECKING:
         UnitVerification,
         UnitVerificationGrade,
     )
+    from pywats._production_units import (
+        ChildUnitResult,
+        SerialNumberRangeSpec,
+        Site,
+        UnitInfo,
+        UnitProcess,
+        UnitReportSummary,
+        UnitStateChange,
+    )
     from pywats._products import (
         BomItem,
         BoxBuildRow,
@@ -77,15 +86,6 @@ if TYPE_CHECKING:
     from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
     from pywats._software import Package, PackageFile, StationPlan
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
-    from pywats._production_units import (
-        ChildUnitResult,
-        SerialNumberRangeSpec,
-        Site,
-        UnitInfo,
-        UnitProcess,
-        UnitReportSummary,
-        UnitStateChange,
-    )
     from pywats._wire import Tag
     from pywats.report import (
         UURReport,

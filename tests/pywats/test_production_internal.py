@@ -67,7 +67,7 @@ async def test_unit_views(aclient: AsyncWATS, unique: str) -> None:
 
     # The same serial number for a second product: the lookup needs the part number then.
     await aclient.production.create_unit(sn, board, "A")
-    with pytest.raises(BadRequestError, match="partNumber: serial number .* several products"):
+    with pytest.raises(BadRequestError, match=r"partNumber: serial number .* several products"):
         await aclient.production.find_unit(sn)
     assert (await aclient.production.find_unit(sn, board)).part_number == board
     with pytest.raises(NotFoundError, match=f"unit 'NONE-{unique}' not found"):
@@ -89,7 +89,7 @@ async def test_child_operations(aclient: AsyncWATS, unique: str) -> None:
         await aclient.production.add_child_checked(parent, (f"B2-{unique}", board))
     contents = await aclient.production.list_contents(*parent, revision="1")
     assert sorted(u.serial_number for u in contents) == [f"B0-{unique}", f"B1-{unique}"]
-    with pytest.raises(BadRequestError, match="revision: unit .* is revision '1', not '2'"):
+    with pytest.raises(BadRequestError, match=r"revision: unit .* is revision '1', not '2'"):
         await aclient.production.list_contents(*parent, revision="2")
     check = await aclient.production.check_children_of(*parent)
     assert check.is_complete
