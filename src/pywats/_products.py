@@ -9,9 +9,10 @@ revision is built from `quantity` units of a child product whose revision matche
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated, Any
 from xml.etree import ElementTree
 
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
 from pywats._processes import ProductGroup
@@ -23,6 +24,7 @@ __all__ = [
     "BoxBuildRow",
     "Product",
     "ProductCategory",
+    "ProductDeletion",
     "ProductRevision",
     "ProductSummary",
     "ProductsService",
@@ -152,6 +154,24 @@ def write_wsbf(
         attributes.update({k: v for k, v in optional.items() if v is not None})
         ElementTree.SubElement(root, "Component", attributes)
     return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+class ProductDeletion(WireModel):
+    """What deleting a product (revision) did: `deleted`, or kept it inactive (state 0) because
+    the units in `serial_numbers` refer to it."""
+
+    deleted: bool
+    serial_numbers: list[str] = Field(default_factory=list)
+
+
+def _deletion(body: Any) -> Any:
+    """204 (no body): deleted; 200 `{serialNumbers}`: made inactive."""
+    if body is None:
+        return {"deleted": True}
+    return {"deleted": False, "serial_numbers": body.get("serialNumbers", [])}
+
+
+DeletionAnswer = Annotated[ProductDeletion, BeforeValidator(_deletion)]
 
 
 class ProductsService(Service[M]):
@@ -333,3 +353,15 @@ class ProductsService(Service[M]):
         else:
             path, params = "PutRevisionTags", {"partNumber": part_number, "revision": revision}
         return Call("PUT", f"/api/internal/Product/{path}", params=params, json=body)
+
+    @endpoint
+    def delete(self, part_number: str) -> Call[ProductDeletion]:
+        """Delete a product with its revisions, BOMs, box build and tags; when units refer to
+        it, it is made inactive instead. ConflictError when another box build lists it."""
+        return Call("DELETE", f"/api/Product/{segment(part_number)}", returns=DeletionAnswer)
+
+    @endpoint
+    def delete_revision(self, part_number: str, revision: str) -> Call[ProductDeletion]:
+        """Delete one revision (or make it inactive when units of it exist)."""
+        path = f"/api/Product/{segment(part_number)}/{segment(revision)}"
+        return Call("DELETE", path, returns=DeletionAnswer)

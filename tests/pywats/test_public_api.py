@@ -95,6 +95,7 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "ProductDeletion",
     "ChildUnitResult",
     "SerialNumberRangeSpec",
     "Site",

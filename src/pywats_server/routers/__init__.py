@@ -9,6 +9,7 @@ from . import (
     assets,
     drill_down,
     processes,
+    product_deletion,
     production,
     production_internal,
     products,
@@ -38,4 +39,5 @@ ROUTERS = (
     public_extras.router,
     drill_down.router,
     production_internal.router,
+    product_deletion.router,
 )
