@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from pywats._odata import ODataFilter, query_options
 from pywats._production import (
     ChildUnitCheck,
     SerialNumberRecord,
@@ -226,3 +227,44 @@ class ProductionService(PublicProductionService[M]):
         body = [r.model_dump(by_alias=True) for r in ranges]
         path = f"{_ROOT}/SerialNumbers/Free"
         return Call("DELETE", path, json=body, returns=Counted)
+
+    @endpoint
+    def query_units(
+        self,
+        filter: ODataFilter | str | None = None,
+        *,
+        orderby: str | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+    ) -> Call[list[Unit]]:
+        """Units matching an OData filter, e.g. `"partNumber eq 'PCB-1' and unitPhaseId eq 2"`
+        or `"subUnits/any(s: s/partNumber eq 'FAN-1')"`; 100 by default, 1000 at most."""
+        params = query_options(filter, orderby, top, skip)
+        return Call("GET", "/api/Production/Unit/Query", params=params, returns=list[Unit])
+
+    @endpoint
+    def set_unit_tag(
+        self, serial_number: str, part_number: str, key: str, value: str | None
+    ) -> Call[None]:
+        """Set one tag of a unit (its other tags stay)."""
+        params: Params = {**_unit(serial_number, part_number), "key": key, "value": value}
+        return Call("PUT", "/api/Production/UnitTag", params=params)
+
+    @endpoint
+    def change_unit(
+        self, serial_number: str, part_number: str, new_part_number: str, new_revision: str
+    ) -> Call[None]:
+        """Move a unit to another product revision; ConflictError when that product already
+        has a unit with this serial number."""
+        params: Params = {
+            **_unit(serial_number, part_number),
+            "newPartNumber": new_part_number,
+            "newRevision": new_revision,
+        }
+        return Call("PUT", "/api/Production/ChangeUnit", params=params)
+
+    @endpoint
+    def delete_unit(self, serial_number: str, part_number: str) -> Call[None]:
+        """Delete a unit; ConflictError while it holds sub-units or is inside a unit."""
+        params = _unit(serial_number, part_number)
+        return Call("DELETE", "/api/Production/Unit", params=params)

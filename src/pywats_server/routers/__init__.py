@@ -18,6 +18,7 @@ from . import (
     rootcause,
     scim,
     software,
+    unit_edits,
     unit_flow,
 )
 
@@ -40,4 +41,5 @@ ROUTERS = (
     drill_down.router,
     production_internal.router,
     product_deletion.router,
+    unit_edits.router,
 )
