@@ -85,7 +85,7 @@ if TYPE_CHECKING:
     from pywats._retry import RetryPolicy
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
     from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
-    from pywats._software import Package, PackageFile, StationPlan
+    from pywats._software import FileCheck, Package, PackageDetails, PackageFile, StationPlan
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
     from pywats._wire import Tag
     from pywats.report import (
@@ -173,7 +173,7 @@ _EXPORTS = {
     "pywats._retry": ("RetryPolicy",),
     "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
     "pywats._scim": ("ScimEmail", "ScimName", "ScimToken", "ScimUser", "ScimUserPage"),
-    "pywats._software": ("Package", "PackageFile", "StationPlan"),
+    "pywats._software": ("FileCheck", "Package", "PackageDetails", "PackageFile", "StationPlan"),
     "pywats._unit_flow": (
         "UnitFlow",
         "UnitFlowFilter",
@@ -231,6 +231,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Dimensions",
+    "FileCheck",
     "HeaderFields",
     "InternalServerError",
     "Level",
@@ -241,6 +242,7 @@ __all__ = [
     "ODataFilter",
     "OeeAnalysisResult",
     "Package",
+    "PackageDetails",
     "PackageFile",
     "PermissionDeniedError",
     "ProcessDefinition",

@@ -95,6 +95,8 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "FileCheck",
+    "PackageDetails",
     "ProductDeletion",
     "ChildUnitResult",
     "SerialNumberRangeSpec",

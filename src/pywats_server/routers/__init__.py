@@ -18,6 +18,7 @@ from . import (
     rootcause,
     scim,
     software,
+    software_internal,
     unit_edits,
     unit_flow,
 )
@@ -42,4 +43,5 @@ ROUTERS = (
     production_internal.router,
     product_deletion.router,
     unit_edits.router,
+    software_internal.router,
 )
