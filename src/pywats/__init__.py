@@ -44,7 +44,14 @@ if TYPE_CHECKING:
         WATSError,
     )
     from pywats._odata import HeaderFields, ODataFilter, SubUnitFields
-    from pywats._processes import Level, ProcessDefinition, ProcessInfo, ProductGroup
+    from pywats._processes import (
+        Level,
+        ProcessDefinition,
+        ProcessInfo,
+        ProductGroup,
+        RepairCategory,
+        RepairOperation,
+    )
     from pywats._production import (
         ChildUnitCheck,
         ChildUnitRequirement,
@@ -141,7 +148,14 @@ _EXPORTS = {
         "WATSError",
     ),
     "pywats._odata": ("HeaderFields", "ODataFilter", "SubUnitFields"),
-    "pywats._processes": ("Level", "ProcessDefinition", "ProcessInfo", "ProductGroup"),
+    "pywats._processes": (
+        "Level",
+        "ProcessDefinition",
+        "ProcessInfo",
+        "ProductGroup",
+        "RepairCategory",
+        "RepairOperation",
+    ),
     "pywats._production": (
         "ChildUnitCheck",
         "ChildUnitRequirement",
@@ -255,7 +269,9 @@ __all__ = [
     "ProductSummary",
     "ProductionBatch",
     "RateLimitError",
+    "RepairCategory",
     "RepairHistoryRecord",
+    "RepairOperation",
     "RepairStatistics",
     "ReportFormatError",
     "ReportHeader",

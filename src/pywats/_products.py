@@ -355,6 +355,20 @@ class ProductsService(Service[M]):
         return Call("PUT", f"/api/internal/Product/{path}", params=params, json=body)
 
     @endpoint
+    def save_revisions(self, revisions: Sequence[ProductRevision]) -> Call[list[ProductRevision]]:
+        """Create or update several revisions (all or none)."""
+        body = [dump(revision) for revision in revisions]
+        return Call("PUT", "/api/Product/Revisions", json=body, returns=list[ProductRevision])
+
+    @endpoint
+    def get_with_relations(self, part_number: str) -> Call[Product]:
+        """The product, each revision carrying its box-build relations (as extra field
+        `ProductRevisionRelations`)."""
+        params = {"PN": part_number}
+        path = "/api/internal/Product/GetProductByPN"
+        return Call("GET", path, params=params, returns=Product)
+
+    @endpoint
     def delete(self, part_number: str) -> Call[ProductDeletion]:
         """Delete a product with its revisions, BOMs, box build and tags; when units refer to
         it, it is made inactive instead. ConflictError when another box build lists it."""

@@ -113,6 +113,36 @@ class ReportsService(Service[M]):
         return Call("GET", f"/api/Report/Certificate/{segment(str(report_id))}", returns=bytes)
 
     @endpoint
+    def query_headers_by_misc_info(
+        self, description: str, value: str, *, top: int | None = None
+    ) -> Call[list[ReportHeader]]:
+        """Headers of the reports with a misc-info `description` whose text is `value`."""
+        params = {"description": description, "stringValue": value, "$top": top}
+        path = "/api/Report/Query/HeaderByMiscInfo"
+        return Call("GET", path, returns=list[ReportHeader], params=params)
+
+    @endpoint
+    def get_attachment(
+        self,
+        attachment_id: str | None = None,
+        *,
+        step_id: int | None = None,
+        report_id: str | uuid.UUID | None = None,
+    ) -> Call[bytes]:
+        """An attachment's bytes, by its id or by the step (of `report_id`) it belongs to."""
+        params = {
+            "attachmentId": attachment_id,
+            "stepId": step_id,
+            "reportId": None if report_id is None else str(report_id),
+        }
+        return Call("GET", "/api/Report/Attachment", params=params, returns=bytes)
+
+    @endpoint
+    def get_attachments(self, report_id: str | uuid.UUID) -> Call[bytes]:
+        """Every attachment of a report, as one zip archive."""
+        return Call("GET", f"/api/Report/Attachments/{segment(str(report_id))}", returns=bytes)
+
+    @endpoint
     def query_headers(
         self,
         filter: ODataFilter | str | None = None,

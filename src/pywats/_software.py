@@ -266,3 +266,15 @@ class SoftwareService(Service[M]):
         params: Params = {"packageFolderFileIds": ",".join(file_ids)}
         path = f"{_INTERNAL}/DeletePackageFolderFiles"
         return Call("POST", path, params=params, returns=Removed)
+
+    @endpoint
+    def list_virtual_folders(self) -> Call[list[dict[str, Any]]]:
+        """Virtual folders `{folderId, name, path, description}` (a pyWATS server has none)."""
+        return Call("GET", "/api/Software/VirtualFolders", returns=list[dict[str, Any]])
+
+    @endpoint
+    def list_available(self, installed: Sequence[str] = ()) -> Call[list[Package]]:
+        """The newest released version of each package, except the `installed` ids."""
+        params: Params = {"installedPackages": ",".join(installed)}
+        path = f"{_INTERNAL}/GetAvailablePackages"
+        return Call("GET", path, params=params, returns=list[Package])

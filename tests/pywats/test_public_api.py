@@ -95,6 +95,8 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "RepairCategory",
+    "RepairOperation",
     "FileCheck",
     "PackageDetails",
     "ProductDeletion",
