@@ -163,6 +163,30 @@ class AnalyticsService(Service[M]):
         )
 
     @endpoint
+    def top_failed_recent(
+        self,
+        *,
+        days: int | None = None,
+        part_number: str | None = None,
+        process_code: int | None = None,
+        product_group_id: str = _ALL,
+        level_id: str = _ALL,
+        count: int = 10,
+    ) -> Call[list[TopFailedStep]]:
+        """The internal TopFailed: the `count` steps that failed most in the last `days` days,
+        selected by ids (the all-zero GUID, the default, for all)."""
+        params: Params = {
+            "days": days,
+            "partNumber": part_number,
+            "processCode": process_code,
+            "productGroupId": product_group_id,
+            "levelId": level_id,
+            "count": count,
+        }
+        path = "/api/internal/App/TopFailed"
+        return Call("GET", path, returns=list[TopFailedStep], params=params)
+
+    @endpoint
     def measurement_list(
         self,
         filter: WATSFilter | None = None,

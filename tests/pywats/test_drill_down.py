@@ -79,3 +79,13 @@ async def test_bad_filters_and_ids_are_400_naming_the_parameter(aclient: AsyncWA
         await aclient.analytics.step_status_list_recent(7, level_id="abc")
     with pytest.raises(BadRequestError, match="days"):
         await aclient.analytics.measurement_list_recent(0)
+
+
+@pytest.mark.anyio
+async def test_internal_top_failed_by_ids(aclient: AsyncWATS, unique: str) -> None:
+    pn = f"DDT-{unique}"
+    await _submit(aclient, pn, "T1", 6.0, 0)
+    (step,) = await aclient.analytics.top_failed_recent(days=1, part_number=pn, process_code=50)
+    assert (step.step_name, step.fail_count) == ("5V", 1)
+    with pytest.raises(BadRequestError, match="processCode: no process with code 4242"):
+        await aclient.analytics.top_failed_recent(process_code=4242)
