@@ -174,6 +174,21 @@ def _deletion(body: Any) -> Any:
 DeletionAnswer = Annotated[ProductDeletion, BeforeValidator(_deletion)]
 
 
+def _only(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+# `GET /api/Product/ProductGroup?id=` answers a list of the one group.
+OneGroup = Annotated[ProductGroup, BeforeValidator(_only)]
+
+
+def _group_body(name: str, part_numbers: Sequence[str] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name}
+    if part_numbers is not None:
+        body["partNumbers"] = list(part_numbers)
+    return body
+
+
 class ProductsService(Service[M]):
     """Products and their structure. Unknown part numbers or revisions raise NotFoundError."""
 
@@ -367,6 +382,41 @@ class ProductsService(Service[M]):
         params = {"PN": part_number}
         path = "/api/internal/Product/GetProductByPN"
         return Call("GET", path, params=params, returns=Product)
+
+    @endpoint
+    def get_group(self, group_id: int) -> Call[ProductGroup]:
+        """One product group with its member part numbers; NotFoundError when unknown."""
+        params = {"id": group_id}
+        return Call("GET", "/api/Product/ProductGroup", params=params, returns=OneGroup)
+
+    @endpoint
+    def create_group(
+        self, name: str, part_numbers: Sequence[str] | None = None
+    ) -> Call[ProductGroup]:
+        """Create a product group (administrator); ConflictError when the name is taken."""
+        body = _group_body(name, part_numbers)
+        return Call("POST", "/api/Product/ProductGroup", json=body, returns=ProductGroup)
+
+    @endpoint
+    def update_group(
+        self, group_id: int, name: str, part_numbers: Sequence[str] | None = None
+    ) -> Call[ProductGroup]:
+        """Rename a product group; `part_numbers`, when given, replaces its members."""
+        body = {"productGroupId": group_id, **_group_body(name, part_numbers)}
+        return Call("PUT", "/api/Product/ProductGroup", json=body, returns=ProductGroup)
+
+    @endpoint
+    def delete_group(self, group_id: int) -> Call[None]:
+        return Call("DELETE", f"/api/Product/ProductGroup/{group_id}")
+
+    @endpoint
+    def list_groups_by_product(
+        self, part_number: str, revision: str | None = None
+    ) -> Call[list[ProductGroup]]:
+        """The groups a product belongs to (NotFoundError for an unknown revision)."""
+        params = {"partNumber": part_number, "revision": revision}
+        path = "/api/Product/ProductGroupsByProduct"
+        return Call("GET", path, params=params, returns=list[ProductGroup])
 
     @endpoint
     def delete(self, part_number: str) -> Call[ProductDeletion]:

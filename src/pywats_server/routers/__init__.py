@@ -10,6 +10,7 @@ from . import (
     drill_down,
     processes,
     product_deletion,
+    product_groups,
     production,
     production_internal,
     products,
@@ -30,6 +31,7 @@ ROUTERS = (
     processes.router,
     reports.router,
     analytics.router,
+    product_groups.router,  # before products: its route names win over part numbers
     products.router,
     production.router,
     assets.router,
