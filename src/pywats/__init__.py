@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     from pywats._retry import RetryPolicy
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
     from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
+    from pywats._server_info import ModuleVersion, ServerPing
     from pywats._software import FileCheck, Package, PackageDetails, PackageFile, StationPlan
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
     from pywats._wire import Tag
@@ -204,6 +205,10 @@ _EXPORTS = {
         "UnitReportSummary",
         "UnitStateChange",
     ),
+    "pywats._server_info": (
+        "ModuleVersion",
+        "ServerPing",
+    ),
     "pywats._wire": ("Tag",),
     "pywats.report": (
         "UURReport",
@@ -251,6 +256,7 @@ __all__ = [
     "Level",
     "MeasurementData",
     "MeasurementListItem",
+    "ModuleVersion",
     "NotFoundError",
     "NotGiven",
     "ODataFilter",
@@ -289,6 +295,7 @@ __all__ = [
     "SerialNumberRecord",
     "SerialNumberStatistics",
     "SerialNumberType",
+    "ServerPing",
     "Site",
     "StationPlan",
     "StepAnalysisRow",

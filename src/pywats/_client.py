@@ -24,6 +24,7 @@ from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
+from pywats._server_info import ModuleVersion, ServerPing
 from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
 
 # Domain services are imported when first used: their models are most of the SDK's import time.
@@ -207,6 +208,16 @@ class BaseClient(Service[M]):
     def get_version(self) -> Call[str]:
         """The server's version string, e.g. `"2025.3.9.824"`."""
         return Call("GET", "/api/App/Version", returns=str)
+
+    @endpoint
+    def ping(self) -> Call[ServerPing]:
+        """The server's name and clock (the WATS station client's heartbeat)."""
+        return Call("GET", "/api/internal/Client/Ping", returns=ServerPing)
+
+    @endpoint
+    def get_module_versions(self) -> Call[list[ModuleVersion]]:
+        """The server's module versions, e.g. the server and the WATS API it speaks."""
+        return Call("GET", "/api/internal/Client/Version", returns=list[ModuleVersion])
 
 
 class WATS(BaseClient[Sync]):

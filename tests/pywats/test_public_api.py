@@ -95,6 +95,8 @@ EXPECTED = {
     "Package",
     "PackageFile",
     "StationPlan",
+    "ModuleVersion",
+    "ServerPing",
     "RepairCategory",
     "RepairOperation",
     "FileCheck",

@@ -98,3 +98,13 @@ async def test_scim_token_authenticates_as_bearer_on_scim_only(
         assert (await http.get("/api/SCIM/v2/Users", headers=forged)).status_code == 401
     with pytest.raises(BadRequestError, match="duration"):
         await aclient.scim.get_token(duration_days=0)
+
+
+@pytest.mark.anyio
+async def test_station_heartbeat_and_versions(aclient: AsyncWATS) -> None:
+    before = datetime.now(timezone.utc)
+    ping = await aclient.ping()
+    assert before - timedelta(seconds=5) <= ping.server_time <= datetime.now(timezone.utc)
+    assert ping.server_name
+    versions = {v.name: v.version for v in await aclient.get_module_versions()}
+    assert versions["WATS API"] == await aclient.get_version()

@@ -20,6 +20,7 @@ from . import (
     scim,
     software,
     software_internal,
+    station_client,
     unit_edits,
     unit_flow,
 )
@@ -46,4 +47,5 @@ ROUTERS = (
     product_deletion.router,
     unit_edits.router,
     software_internal.router,
+    station_client.router,
 )
