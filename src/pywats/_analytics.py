@@ -12,15 +12,19 @@ from typing import Any
 from pywats._analytics_models import (
     AggregatedMeasurement,
     MeasurementData,
+    MeasurementListItem,
+    OeeAnalysisResult,
     RepairHistoryRecord,
     RepairStatistics,
     StepAnalysisRow,
+    StepStatusItem,
     TopFailedStep,
     YieldData,
 )
 from pywats._analytics_query import Dimensions, WATSFilter
 from pywats._reports import ReportHeader
 from pywats._service import Call, M, Service, endpoint
+from pywats._wire import Params
 
 __all__ = ["AnalyticsService"]
 
@@ -33,6 +37,13 @@ def _body(f: WATSFilter | None, dimensions: Dimensions | str | None = None) -> d
     if grouping is not None and f.date_grouping is None:
         f = f.model_copy(update={"date_grouping": grouping})
     return f.to_json()
+
+
+_ALL = "00000000-0000-0000-0000-000000000000"
+
+
+def _drill_down_params(step_filters: str, sequence_filters: str) -> Params:
+    return {"stepFilters": step_filters, "sequenceFilters": sequence_filters}
 
 
 def _paths(paths: str | Sequence[str]) -> str:
@@ -150,6 +161,109 @@ class AnalyticsService(Service[M]):
             params={"measurementPaths": _paths(paths)},
             json=_body(filter),
         )
+
+    @endpoint
+    def top_failed_recent(
+        self,
+        *,
+        days: int | None = None,
+        part_number: str | None = None,
+        process_code: int | None = None,
+        product_group_id: str = _ALL,
+        level_id: str = _ALL,
+        count: int = 10,
+    ) -> Call[list[TopFailedStep]]:
+        """The internal TopFailed: the `count` steps that failed most in the last `days` days,
+        selected by ids (the all-zero GUID, the default, for all)."""
+        params: Params = {
+            "days": days,
+            "partNumber": part_number,
+            "processCode": process_code,
+            "productGroupId": product_group_id,
+            "levelId": level_id,
+            "count": count,
+        }
+        path = "/api/internal/App/TopFailed"
+        return Call("GET", path, returns=list[TopFailedStep], params=params)
+
+    @endpoint
+    def measurement_list(
+        self,
+        filter: WATSFilter | None = None,
+        *,
+        step_filters: str = "",
+        sequence_filters: str = "",
+    ) -> Call[list[MeasurementListItem]]:
+        """Every measurement of the matching UUT reports, newest first (`top_count`, else
+        1000), narrowed by the step/sequence filter XML (see docs/analytics.md)."""
+        return Call(
+            "POST",
+            "/api/internal/App/MeasurementList",
+            returns=list[MeasurementListItem],
+            params=_drill_down_params(step_filters, sequence_filters),
+            json=_body(filter),
+        )
+
+    @endpoint
+    def measurement_list_recent(
+        self,
+        days: int,
+        *,
+        product_group_id: str = _ALL,
+        level_id: str = _ALL,
+        step_filters: str = "",
+        sequence_filters: str = "",
+    ) -> Call[list[MeasurementListItem]]:
+        """Measurements of the last `days` days in a product group and level (ids; the
+        all-zero GUID, the default, for all)."""
+        params = _drill_down_params(step_filters, sequence_filters)
+        params.update(days=days, productGroupId=product_group_id, levelId=level_id)
+        return Call(
+            "GET",
+            "/api/internal/App/MeasurementList",
+            returns=list[MeasurementListItem],
+            params=params,
+        )
+
+    @endpoint
+    def step_status_list(
+        self,
+        filter: WATSFilter | None = None,
+        *,
+        step_filters: str = "",
+        sequence_filters: str = "",
+    ) -> Call[list[StepStatusItem]]:
+        """Every step execution of the matching UUT reports, newest first (`top_count`, else
+        1000), narrowed by the step/sequence filter XML."""
+        return Call(
+            "POST",
+            "/api/internal/App/StepStatusList",
+            returns=list[StepStatusItem],
+            params=_drill_down_params(step_filters, sequence_filters),
+            json=_body(filter),
+        )
+
+    @endpoint
+    def step_status_list_recent(
+        self,
+        days: int,
+        *,
+        product_group_id: str = _ALL,
+        level_id: str = _ALL,
+        step_filters: str = "",
+        sequence_filters: str = "",
+    ) -> Call[list[StepStatusItem]]:
+        """Step executions of the last `days` days in a product group and level."""
+        params = _drill_down_params(step_filters, sequence_filters)
+        params.update(days=days, productGroupId=product_group_id, levelId=level_id)
+        return Call(
+            "GET", "/api/internal/App/StepStatusList", returns=list[StepStatusItem], params=params
+        )
+
+    @endpoint
+    def oee_analysis(self, filter: WATSFilter | None = None) -> Call[OeeAnalysisResult]:
+        """Availability, performance, quality and OEE of the matching UUT reports."""
+        return Call("POST", "/api/App/OeeAnalysis", returns=OeeAnalysisResult, json=_body(filter))
 
     @endpoint
     def serial_number_history(self, filter: WATSFilter) -> Call[list[ReportHeader]]:

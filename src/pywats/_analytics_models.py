@@ -6,14 +6,19 @@ more dimensions or KPIs than listed here loses nothing. Rates are percentages (0
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pywats._wire import WireModel
 
 __all__ = [
     "AggregatedMeasurement",
     "MeasurementData",
+    "MeasurementListItem",
+    "OeeAnalysisResult",
     "RepairHistoryRecord",
     "RepairStatistics",
     "StepAnalysisRow",
+    "StepStatusItem",
     "TopFailedStep",
     "YieldData",
 ]
@@ -190,3 +195,64 @@ class RepairHistoryRecord(WireModel):
     symptom: str | None = None
     cause: str | None = None
     action: str | None = None
+
+
+class OeeAnalysisResult(WireModel):
+    """OEE of the selected UUT reports: rates in percent, times in minutes (the server's rules
+    are in docs/analytics.md); a rate is None when there is nothing to divide by."""
+
+    oee: float | None = None
+    availability: float | None = None
+    performance: float | None = None
+    quality: float | None = None
+    total_time: float | None = None
+    planned_production_time: float | None = None
+    run_time: float | None = None
+    down_time: float | None = None
+    total_count: int = 0
+    good_count: int = 0
+    reject_count: int = 0
+    ideal_cycle_time: float | None = None
+    actual_cycle_time: float | None = None
+    period: str | None = None
+    part_number: str | None = None
+    station_name: str | None = None
+
+
+class MeasurementListItem(WireModel):
+    """One measurement of a drill-down list, with its report and step."""
+
+    serial_number: str
+    part_number: str
+    revision: str | None = None
+    report_id: str
+    step_name: str
+    step_path: str
+    measure_name: str | None = None
+    value: float | None = None
+    string_value: str | None = None
+    limit_low: float | None = None
+    limit_high: float | None = None
+    unit: str | None = None
+    status: str | None = None
+    start_utc: datetime
+    station_name: str | None = None
+
+
+class StepStatusItem(WireModel):
+    """One step execution of a drill-down list; the counts are its step's (path, part number,
+    revision) over the whole list."""
+
+    step_name: str
+    step_path: str
+    step_type: str | None = None
+    step_group: str | None = None
+    part_number: str
+    revision: str | None = None
+    pass_count: int = 0
+    fail_count: int = 0
+    total_count: int = 0
+    status: str | None = None
+    start_utc: datetime
+    serial_number: str
+    report_id: str

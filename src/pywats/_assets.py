@@ -177,6 +177,11 @@ class AssetsService(Service[M]):
         return Call("POST", "/api/Asset/ResetRunningCount", params=params)
 
     @endpoint
+    def set_running_count(self, serial_number: str, running: int) -> Call[None]:
+        params: Params = {"serialNumber": serial_number, "runningCount": running}
+        return Call("PUT", "/api/Asset/SetRunningCount", params=params)
+
+    @endpoint
     def set_total_count(self, serial_number: str, total: int) -> Call[None]:
         params: Params = {"serialNumber": serial_number, "totalCount": total}
         return Call("PUT", "/api/Asset/SetTotalCount", params=params)

@@ -24,6 +24,7 @@ from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
+from pywats._server_info import ModuleVersion, ServerPing
 from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
 
 # Domain services are imported when first used: their models are most of the SDK's import time.
@@ -31,12 +32,13 @@ if TYPE_CHECKING:
     from pywats._analytics import AnalyticsService
     from pywats._assets import AssetsService
     from pywats._processes import ProcessesService
-    from pywats._production import ProductionService
+    from pywats._production_units import ProductionService
     from pywats._products import ProductsService
     from pywats._reports import ReportsService
     from pywats._rootcause import RootCauseService
     from pywats._scim import ScimService
     from pywats._software import SoftwareService
+    from pywats._unit_flow import UnitFlowService
 
 __all__ = ["WATS", "AsyncWATS", "BaseClient"]
 
@@ -163,7 +165,7 @@ class BaseClient(Service[M]):
     @functools.cached_property
     def production(self) -> ProductionService[M]:
         """Units, sub-units, phases, unit history, serial numbers and unit verification."""
-        from pywats._production import ProductionService
+        from pywats._production_units import ProductionService
 
         return ProductionService(self)
 
@@ -195,10 +197,27 @@ class BaseClient(Service[M]):
 
         return ScimService(self)
 
+    @functools.cached_property
+    def unit_flow(self) -> UnitFlowService[M]:
+        """Unit flow: the paths units took through the operations (a per-session view)."""
+        from pywats._unit_flow import UnitFlowService
+
+        return UnitFlowService(self)
+
     @endpoint
     def get_version(self) -> Call[str]:
         """The server's version string, e.g. `"2025.3.9.824"`."""
         return Call("GET", "/api/App/Version", returns=str)
+
+    @endpoint
+    def ping(self) -> Call[ServerPing]:
+        """The server's name and clock (the WATS station client's heartbeat)."""
+        return Call("GET", "/api/internal/Client/Ping", returns=ServerPing)
+
+    @endpoint
+    def get_module_versions(self) -> Call[list[ModuleVersion]]:
+        """The server's module versions, e.g. the server and the WATS API it speaks."""
+        return Call("GET", "/api/internal/Client/Version", returns=list[ModuleVersion])
 
 
 class WATS(BaseClient[Sync]):

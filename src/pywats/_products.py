@@ -9,9 +9,10 @@ revision is built from `quantity` units of a child product whose revision matche
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated, Any
 from xml.etree import ElementTree
 
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
 from pywats._processes import ProductGroup
@@ -23,6 +24,7 @@ __all__ = [
     "BoxBuildRow",
     "Product",
     "ProductCategory",
+    "ProductDeletion",
     "ProductRevision",
     "ProductSummary",
     "ProductsService",
@@ -152,6 +154,39 @@ def write_wsbf(
         attributes.update({k: v for k, v in optional.items() if v is not None})
         ElementTree.SubElement(root, "Component", attributes)
     return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+class ProductDeletion(WireModel):
+    """What deleting a product (revision) did: `deleted`, or kept it inactive (state 0) because
+    the units in `serial_numbers` refer to it."""
+
+    deleted: bool
+    serial_numbers: list[str] = Field(default_factory=list)
+
+
+def _deletion(body: Any) -> Any:
+    """204 (no body): deleted; 200 `{serialNumbers}`: made inactive."""
+    if body is None:
+        return {"deleted": True}
+    return {"deleted": False, "serial_numbers": body.get("serialNumbers", [])}
+
+
+DeletionAnswer = Annotated[ProductDeletion, BeforeValidator(_deletion)]
+
+
+def _only(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+# `GET /api/Product/ProductGroup?id=` answers a list of the one group.
+OneGroup = Annotated[ProductGroup, BeforeValidator(_only)]
+
+
+def _group_body(name: str, part_numbers: Sequence[str] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name}
+    if part_numbers is not None:
+        body["partNumbers"] = list(part_numbers)
+    return body
 
 
 class ProductsService(Service[M]):
@@ -333,3 +368,64 @@ class ProductsService(Service[M]):
         else:
             path, params = "PutRevisionTags", {"partNumber": part_number, "revision": revision}
         return Call("PUT", f"/api/internal/Product/{path}", params=params, json=body)
+
+    @endpoint
+    def save_revisions(self, revisions: Sequence[ProductRevision]) -> Call[list[ProductRevision]]:
+        """Create or update several revisions (all or none)."""
+        body = [dump(revision) for revision in revisions]
+        return Call("PUT", "/api/Product/Revisions", json=body, returns=list[ProductRevision])
+
+    @endpoint
+    def get_with_relations(self, part_number: str) -> Call[Product]:
+        """The product, each revision carrying its box-build relations (as extra field
+        `ProductRevisionRelations`)."""
+        params = {"PN": part_number}
+        path = "/api/internal/Product/GetProductByPN"
+        return Call("GET", path, params=params, returns=Product)
+
+    @endpoint
+    def get_group(self, group_id: int) -> Call[ProductGroup]:
+        """One product group with its member part numbers; NotFoundError when unknown."""
+        params = {"id": group_id}
+        return Call("GET", "/api/Product/ProductGroup", params=params, returns=OneGroup)
+
+    @endpoint
+    def create_group(
+        self, name: str, part_numbers: Sequence[str] | None = None
+    ) -> Call[ProductGroup]:
+        """Create a product group (administrator); ConflictError when the name is taken."""
+        body = _group_body(name, part_numbers)
+        return Call("POST", "/api/Product/ProductGroup", json=body, returns=ProductGroup)
+
+    @endpoint
+    def update_group(
+        self, group_id: int, name: str, part_numbers: Sequence[str] | None = None
+    ) -> Call[ProductGroup]:
+        """Rename a product group; `part_numbers`, when given, replaces its members."""
+        body = {"productGroupId": group_id, **_group_body(name, part_numbers)}
+        return Call("PUT", "/api/Product/ProductGroup", json=body, returns=ProductGroup)
+
+    @endpoint
+    def delete_group(self, group_id: int) -> Call[None]:
+        return Call("DELETE", f"/api/Product/ProductGroup/{group_id}")
+
+    @endpoint
+    def list_groups_by_product(
+        self, part_number: str, revision: str | None = None
+    ) -> Call[list[ProductGroup]]:
+        """The groups a product belongs to (NotFoundError for an unknown revision)."""
+        params = {"partNumber": part_number, "revision": revision}
+        path = "/api/Product/ProductGroupsByProduct"
+        return Call("GET", path, params=params, returns=list[ProductGroup])
+
+    @endpoint
+    def delete(self, part_number: str) -> Call[ProductDeletion]:
+        """Delete a product with its revisions, BOMs, box build and tags; when units refer to
+        it, it is made inactive instead. ConflictError when another box build lists it."""
+        return Call("DELETE", f"/api/Product/{segment(part_number)}", returns=DeletionAnswer)
+
+    @endpoint
+    def delete_revision(self, part_number: str, revision: str) -> Call[ProductDeletion]:
+        """Delete one revision (or make it inactive when units of it exist)."""
+        path = f"/api/Product/{segment(part_number)}/{segment(revision)}"
+        return Call("DELETE", path, returns=DeletionAnswer)

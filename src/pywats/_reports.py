@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from pywats._odata import ODataFilter, query_options
 from pywats._service import Call, M, Pages, Service, endpoint, paginated
-from pywats._wire import WireModel, items
+from pywats._wire import WireModel, items, segment
 from pywats.report import Report, UURReport, UUTReport, report_from_json, write_wsjf
 
 __all__ = ["ReportHeader", "ReportsService"]
@@ -106,6 +106,41 @@ class ReportsService(Service[M]):
     def get_xml(self, report_id: str | uuid.UUID) -> Call[str]:
         """The stored report as WSXF text: the submitted XML itself if it came as WSXF."""
         return Call("GET", f"/api/Report/Wsxf/{report_id}", returns=str)
+
+    @endpoint
+    def get_certificate(self, report_id: str | uuid.UUID) -> Call[bytes]:
+        """The report's certificate of test (PDF bytes)."""
+        return Call("GET", f"/api/Report/Certificate/{segment(str(report_id))}", returns=bytes)
+
+    @endpoint
+    def query_headers_by_misc_info(
+        self, description: str, value: str, *, top: int | None = None
+    ) -> Call[list[ReportHeader]]:
+        """Headers of the reports with a misc-info `description` whose text is `value`."""
+        params = {"description": description, "stringValue": value, "$top": top}
+        path = "/api/Report/Query/HeaderByMiscInfo"
+        return Call("GET", path, returns=list[ReportHeader], params=params)
+
+    @endpoint
+    def get_attachment(
+        self,
+        attachment_id: str | None = None,
+        *,
+        step_id: int | None = None,
+        report_id: str | uuid.UUID | None = None,
+    ) -> Call[bytes]:
+        """An attachment's bytes, by its id or by the step (of `report_id`) it belongs to."""
+        params = {
+            "attachmentId": attachment_id,
+            "stepId": step_id,
+            "reportId": None if report_id is None else str(report_id),
+        }
+        return Call("GET", "/api/Report/Attachment", params=params, returns=bytes)
+
+    @endpoint
+    def get_attachments(self, report_id: str | uuid.UUID) -> Call[bytes]:
+        """Every attachment of a report, as one zip archive."""
+        return Call("GET", f"/api/Report/Attachments/{segment(str(report_id))}", returns=bytes)
 
     @endpoint
     def query_headers(

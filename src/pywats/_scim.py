@@ -7,6 +7,7 @@ A uniqueness clash (a userName in any case) raises ConflictError with the server
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ConfigDict, Field
@@ -14,7 +15,7 @@ from pydantic import ConfigDict, Field
 from pywats._service import Call, M, Service, endpoint
 from pywats._wire import Params, WireModel, dump, segment
 
-__all__ = ["ScimEmail", "ScimName", "ScimService", "ScimUser", "ScimUserPage"]
+__all__ = ["ScimEmail", "ScimName", "ScimService", "ScimToken", "ScimUser", "ScimUserPage"]
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -47,6 +48,14 @@ class ScimUser(WireModel):
     meta: dict[str, Any] | None = None
 
 
+class ScimToken(WireModel):
+    """A provisioning token for an identity provider's SCIM connector (sent as Bearer)."""
+
+    token: str
+    expires_utc: datetime
+    duration_days: int
+
+
 class ScimUserPage(WireModel):
     """One page of a user listing (`start_index` is 1-based)."""
 
@@ -64,6 +73,12 @@ def _patch(operations: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 class ScimService(Service[M]):
     """SCIM users. Unknown ids raise NotFoundError."""
+
+    @endpoint
+    def get_token(self, duration_days: int = 90) -> Call[ScimToken]:
+        """A new JWT for an identity provider, valid `duration_days` days (1-3650)."""
+        params: Params = {"duration": duration_days}
+        return Call("GET", "/api/SCIM/v2/Token", params=params, returns=ScimToken)
 
     @endpoint
     def list(

@@ -11,13 +11,21 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from pywats._service import Call, M, Service, endpoint
-from pywats._wire import Params, Tag, WireModel, dump, items
+from pywats._wire import Params, Tag, WireModel, dump, items, segment
 
-__all__ = ["Package", "PackageFile", "SoftwareService", "StationPlan"]
+__all__ = [
+    "FileCheck",
+    "Package",
+    "PackageDetails",
+    "PackageFile",
+    "SoftwareService",
+    "StationPlan",
+]
 
 
 class PackageFile(WireModel):
@@ -52,6 +60,28 @@ class Package(WireModel):
     files: list[PackageFile] = Field(default_factory=list)
 
 
+class PackageDetails(Package):
+    """A package with its files, how many there are and their total size in bytes."""
+
+    file_count: int = 0
+    total_size: int = 0
+
+
+class FileCheck(WireModel):
+    """Whether a package has a file at `path` and whether the station's copy is current."""
+
+    package_id: str
+    path: str
+    exists: bool
+    file_id: str | None = None
+    checksum: str | None = None
+    is_current: bool = False
+
+
+def _removed(value: Any) -> Any:
+    return value.get("count") if isinstance(value, dict) else value
+
+
 class StationPlan(WireModel):
     """What a station should do: `install` these packages, `remove` these installed ids."""
 
@@ -78,6 +108,11 @@ def _upload(package_id: str, archive: bytes, clean: bool) -> Call[None]:
         headers={"Content-Type": "application/zip"},
         idempotent=True,
     )
+
+
+_INTERNAL = "/api/internal/Software"
+# The answer `{"count": n}` of file removal, read as n.
+Removed = Annotated[int, BeforeValidator(_removed)]
 
 
 class SoftwareService(Service[M]):
@@ -187,3 +222,59 @@ class SoftwareService(Service[M]):
         installed_ids = ",".join(items(installed))
         params: Params = {"tag": tag, "value": value, "installedPackages": installed_ids}
         return Call("GET", "/api/Software/StationPlan", params=params, returns=StationPlan)
+
+    @endpoint
+    def is_connected(self) -> Call[bool]:
+        return Call("GET", f"{_INTERNAL}/isConnected", returns=bool)
+
+    @endpoint
+    def get_file(self, file_id: str) -> Call[PackageFile]:
+        """One file's info (without its content); NotFoundError when unknown."""
+        return Call("GET", f"{_INTERNAL}/File/{segment(file_id)}", returns=PackageFile)
+
+    @endpoint
+    def check_file(
+        self, package_id: str, path: str, checksum: str | None = None
+    ) -> Call[FileCheck]:
+        """Whether the package has a file at `path` and whether `checksum` (SHA-1) is its."""
+        params: Params = {"packageId": package_id, "filePath": path, "checksum": checksum}
+        return Call("GET", f"{_INTERNAL}/CheckFile", params=params, returns=FileCheck)
+
+    @endpoint
+    def history(
+        self,
+        tags: Mapping[str, str | None],
+        *,
+        status: str | None = None,
+        all_versions: bool = False,
+    ) -> Call[list[Package]]:
+        """Packages carrying every tag (a None value: any value), newest version of each name
+        unless `all_versions`."""
+        text = ",".join(key if value is None else f"{key}={value}" for key, value in tags.items())
+        params: Params = {"tags": text, "status": status, "allVersions": all_versions}
+        return Call("GET", f"{_INTERNAL}/GetPackageHistory", params=params, returns=list[Package])
+
+    @endpoint
+    def get_details(self, package_id: str) -> Call[PackageDetails]:
+        params: Params = {"packageId": package_id}
+        path = f"{_INTERNAL}/GetSoftwareEntityDetails"
+        return Call("GET", path, params=params, returns=PackageDetails)
+
+    @endpoint
+    def delete_files(self, file_ids: Sequence[str]) -> Call[int]:
+        """Remove files of Draft packages by id; how many. ConflictError outside a Draft."""
+        params: Params = {"packageFolderFileIds": ",".join(file_ids)}
+        path = f"{_INTERNAL}/DeletePackageFolderFiles"
+        return Call("POST", path, params=params, returns=Removed)
+
+    @endpoint
+    def list_virtual_folders(self) -> Call[list[dict[str, Any]]]:
+        """Virtual folders `{folderId, name, path, description}` (a pyWATS server has none)."""
+        return Call("GET", "/api/Software/VirtualFolders", returns=list[dict[str, Any]])
+
+    @endpoint
+    def list_available(self, installed: Sequence[str] = ()) -> Call[list[Package]]:
+        """The newest released version of each package, except the `installed` ids."""
+        params: Params = {"installedPackages": ",".join(installed)}
+        path = f"{_INTERNAL}/GetAvailablePackages"
+        return Call("GET", path, params=params, returns=list[Package])

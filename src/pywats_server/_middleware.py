@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._errors import error_response
+from ._scim_token import verify_scim_token
 from .storage import UserStore
 
 __all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths", "InternalReferer"]
@@ -39,6 +40,9 @@ class BasicAuth:
         principal = None
         if scheme.lower() == "basic" and token.strip():
             principal = await anyio.to_thread.run_sync(self.users.verify, token.strip())
+        elif scheme.lower() == "bearer" and scope["path"].lower().startswith("/api/scim/"):
+            # Identity providers present the token GET /api/SCIM/v2/Token issued (rest-api §2).
+            principal = await anyio.to_thread.run_sync(verify_scim_token, self.users, token)
         if principal is None:
             message = (
                 "authentication required: send 'Authorization: Basic <token>'"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,8 +11,10 @@ from sqlalchemy import Connection
 from ..storage import Database, ReportQuery, utcnow
 from ..storage.report_tables import reports
 from ._dimensions import SortKey
+from ._drill_down import measurement_list, step_status_list
 from ._filter import WatsFilter
 from ._measurements import aggregated_measurements, measurements
+from ._oee import oee_analysis
 from ._repairs import dynamic_repair, repair_history
 from ._runs import report_scope
 from ._steps import step_analysis, top_failed
@@ -86,6 +88,22 @@ class AnalyticsStore:
     def aggregated_measurements(self, f: WatsFilter, paths: str | None) -> list[dict[str, Any]]:
         """AggregatedMeasurement rows for the measurement paths."""
         return self._read(lambda c, now: aggregated_measurements(c, f, paths, now))
+
+    def measurement_list(
+        self, f: WatsFilter, steps: Sequence[str], sequences: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """MeasurementListItem rows (see `_drill_down`)."""
+        return self._read(lambda c, now: measurement_list(c, f, now, steps, sequences))
+
+    def step_status_list(
+        self, f: WatsFilter, steps: Sequence[str], sequences: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """StepStatusItem rows (see `_drill_down`)."""
+        return self._read(lambda c, now: step_status_list(c, f, now, steps, sequences))
+
+    def oee_analysis(self, f: WatsFilter) -> dict[str, Any]:
+        """One OeeAnalysisResult (see `_oee`)."""
+        return self._read(lambda c, now: oee_analysis(c, f, now))
 
     def serial_number_history(self, f: WatsFilter) -> list[dict[str, Any]]:
         """Headers of every UUT and UUR report matching the filter, oldest first."""

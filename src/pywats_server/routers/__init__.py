@@ -7,13 +7,22 @@ from . import (
     app,
     asset_files,
     assets,
+    drill_down,
     processes,
+    product_deletion,
+    product_groups,
     production,
+    production_internal,
     products,
+    public_extras,
     reports,
     rootcause,
     scim,
     software,
+    software_internal,
+    station_client,
+    unit_edits,
+    unit_flow,
 )
 
 __all__ = ["ROUTERS"]
@@ -23,6 +32,7 @@ ROUTERS = (
     processes.router,
     reports.router,
     analytics.router,
+    product_groups.router,  # before products: its route names win over part numbers
     products.router,
     production.router,
     assets.router,
@@ -30,4 +40,12 @@ ROUTERS = (
     software.router,
     rootcause.router,
     scim.router,
+    unit_flow.router,
+    public_extras.router,
+    drill_down.router,
+    production_internal.router,
+    product_deletion.router,
+    unit_edits.router,
+    software_internal.router,
+    station_client.router,
 )

@@ -183,7 +183,7 @@ async def upload_wsbf(ctx: Context, request: Request) -> None:
 
 #: WATS routes under /api/Product/ that clients call and this server does not serve yet; their
 #: names are route names, never part numbers.
-_UNSERVED = frozenset({"ProductGroup"})
+_UNSERVED = frozenset({"ProductGroupFilter"})
 
 
 @router.get("/api/Product/{partNumber}")

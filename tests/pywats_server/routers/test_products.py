@@ -57,9 +57,10 @@ async def test_route_names_win_over_part_numbers(api: httpx.AsyncClient) -> None
     bom = await api.get("/api/Product/BOM")
     assert bom.status_code == 405
     assert "PUT" in bom.json()["Message"]
-    group = await api.get("/api/Product/ProductGroup")
-    assert group.status_code == 404
-    assert "does not serve" in group.json()["Message"]
+    unserved = await api.get("/api/Product/ProductGroupFilter")
+    assert unserved.status_code == 404
+    assert "does not serve" in unserved.json()["Message"]
+    assert (await api.get("/api/Product/ProductGroup")).status_code == 200  # a served name
     # A real part number still reads as one.
     assert (await api.put("/api/Product", json={"partNumber": "BOMX-1"})).status_code == 200
     assert (await api.get("/api/Product/BOMX-1")).json()["partNumber"] == "BOMX-1"

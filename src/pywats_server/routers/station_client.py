@@ -1,0 +1,46 @@
+"""`/api/internal/Client`: the heartbeat and version calls the WATS station client makes
+(rest-api.md §15). Registration (`Register`) is not served: stations here get their token from
+`pywats-server token` (docs/domains.md)."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from .. import __version__
+from .._context import ServerContext, context
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/internal/Client", tags=["Station client"])
+Context = Annotated[ServerContext, Depends(context)]
+
+
+class Ping(BaseModel):
+    ServerName: str
+    ServerTime: datetime
+
+
+class ModuleVersion(BaseModel):
+    Name: str
+    Version: str
+
+
+@router.get("/Ping", response_model=Ping)
+def ping() -> Any:
+    """The server's host name and its clock (UTC): stations warn when theirs differs by more
+    than 5 minutes."""
+    return {"ServerName": socket.gethostname(), "ServerTime": datetime.now(timezone.utc)}
+
+
+@router.get("/Version", response_model=list[ModuleVersion])
+def versions(ctx: Context) -> Any:
+    """The server's module versions: this server and the WATS API it speaks."""
+    return [
+        {"Name": "pyWATS server", "Version": __version__},
+        {"Name": "WATS API", "Version": ctx.settings.api_version},
+    ]
