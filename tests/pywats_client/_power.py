@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from pywats_client._durable import DiskIO
 
-__all__ = ["PowerCut", "PowerCutDisk"]
+__all__ = ["PowerCut", "PowerCutDisk", "append_torn_frame"]
 
 
 class PowerCut(BaseException):
@@ -158,10 +158,10 @@ class PowerCutDisk(DiskIO):
         wal = self.image / f"{self.database.name}-wal"
         if wal.exists() and wal.stat().st_size >= 32:
             with wal.open("r+b") as handle:
-                _append_torn_frame(handle, self.random)
+                append_torn_frame(handle, self.random)
 
 
-def _append_torn_frame(handle: BinaryIO, chance: random.Random) -> None:
+def append_torn_frame(handle: BinaryIO, chance: random.Random) -> None:
     """Append part of a commit frame that carries the WAL's own salts but whose checksum and
     page are garbage: what an fsync cut short leaves. SQLite must stop replaying before it."""
     header = handle.read(32)
