@@ -120,6 +120,12 @@ class OutboxConfig(_Section):
     health_max_age_minutes: float = Field(
         60.0, gt=0, description="/health fails when the oldest pending item is older"
     )
+    health_stall_seconds: float = Field(
+        300.0,
+        gt=0,
+        description="/health fails when reports are due and no upload attempt ended this long"
+        " (keep it above server.timeout)",
+    )
 
 
 class IntakeConfig(_Section):

@@ -1,5 +1,8 @@
 """Service logging: rotating `pywats.log` (10 MB × 5), text or JSON lines, correlation ids.
 
+Each destination is written by its own thread behind a bounded queue (`_log_sink`), so a log
+call never waits for a disk or a pipe; lines a full queue cannot take are counted, not waited for.
+
 The correlation id names what a line is about: a source file while it is converted and
 accepted, a report id while it is uploaded (and sent to the server as `X-Correlation-ID`).
 """
@@ -15,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+
+from pywats_client._log_sink import QueuedSink, console_handler
 
 __all__ = ["LOG_BACKUPS", "LOG_MAX_BYTES", "configure_logging", "correlated", "current_correlation"]
 
@@ -70,8 +75,10 @@ def log_file(data_folder: Path) -> Path:
 
 def configure_logging(
     data_folder: Path | None, *, level: str = "INFO", fmt: str = "text", console: bool = True
-) -> list[logging.Handler]:
-    """Attach the service's handlers to the root logger; returns them so they can be removed.
+) -> list[QueuedSink]:
+    """Attach the service's handlers to the root logger; returns them so they can be removed
+    (closing one writes what it has queued). Each is a `QueuedSink` whose `target` is the
+    real handler.
 
     With a data folder, the log goes to `log_file(data_folder)`, rotated."""
     formatter: logging.Formatter = JsonFormatter() if fmt == "json" else logging.Formatter(_TEXT)
@@ -88,11 +95,14 @@ def configure_logging(
             )
         )
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(console_handler(sys.stderr))
     root = logging.getLogger()
     root.setLevel(level)
+    sinks = []
     for handler in handlers:
         handler.setFormatter(formatter)
-        handler.addFilter(_CorrelationFilter())
-        root.addHandler(handler)
-    return handlers
+        sink = QueuedSink(handler)
+        sink.addFilter(_CorrelationFilter())  # in the caller: the correlation id is its context
+        root.addHandler(sink)
+        sinks.append(sink)
+    return sinks

@@ -55,10 +55,14 @@ class Metrics:
         self._counters: dict[str, dict[Labels, float]] = {}
         self._histograms: dict[str, dict[Labels, _Histogram]] = {}
         self._gauges: dict[str, Callable[[], Iterable[tuple[Labels, float]]]] = {}
+        self._read_counters: dict[str, Callable[[], float]] = {}
 
-    def counter(self, name: str, help_text: str) -> None:
+    def counter(self, name: str, help_text: str, read: Callable[[], float] | None = None) -> None:
+        """Register a counter: incremented with `inc`, or kept elsewhere and read by `read`."""
         self._help[name] = ("counter", help_text)
         self._counters.setdefault(name, {})
+        if read is not None:
+            self._read_counters[name] = read
 
     def histogram(self, name: str, help_text: str) -> None:
         self._help[name] = ("histogram", help_text)
@@ -102,6 +106,9 @@ class Metrics:
             lines.append(f"# TYPE {full} {kind}")
             if kind == "gauge":
                 lines.extend(f"{full}{_labels(lb)} {v:g}" for lb, v in self._gauges[name]())
+                continue
+            if name in self._read_counters:
+                lines.append(f"{full} {self._read_counters[name]():g}")
                 continue
             with self._lock:
                 if kind == "counter":

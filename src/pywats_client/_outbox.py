@@ -244,6 +244,16 @@ class Outbox:
         value = rows[0][0]
         return float(value) if value is not None else None
 
+    def due_since(self) -> float | None:
+        """Since when the longest-waiting due item has been due (None when none is due)."""
+        rows = self.store.query(
+            "SELECT MIN(MAX(next_attempt, created)) FROM outbox"
+            " WHERE state = 'pending' AND next_attempt <= ?",
+            (self.clock(),),
+        )
+        value = rows[0][0]
+        return float(value) if value is not None else None
+
     def make_due(self) -> int:
         """Make every pending item due now (an operator's "retry now"); returns how many."""
         with self.store.transaction() as cursor:

@@ -29,10 +29,12 @@ from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._history import ErrorHistory
 from pywats_client._instance_lock import InstanceLock
 from pywats_client._intake import Intake
+from pywats_client._log_sink import dropped_lines, queued_lines
 from pywats_client._metrics import Metrics
 from pywats_client._outbox import Outbox
 from pywats_client._quarantine import Quarantine
 from pywats_client._sdnotify import Notifier
+from pywats_client._stall import DeliveryClock, stall_problem
 from pywats_client._store import Store
 from pywats_client._supervisor import supervise
 from pywats_client._token import TokenFollower
@@ -187,6 +189,12 @@ class Service:
         m.counter("failed_total", "Files or reports quarantined, by converter and kind.")
         m.counter("upload_retries_total", "Transient upload failures (retried).")
         m.counter("disk_errors_total", "Outbox writes that failed (intake backs off).")
+        m.counter("log_dropped_total", "Log lines dropped: a log sink was slow.", dropped_lines)
+        m.gauge(
+            "log_queued",
+            "Log lines waiting for a slow log sink.",
+            lambda: [((), float(queued_lines()))],
+        )
         m.histogram("conversion_seconds", "Time to convert one file, by converter.")
         m.histogram("upload_seconds", "Time to deliver one report, by converter.")
 
@@ -239,6 +247,17 @@ class Service:
                 f"oldest pending report is {(time.time() - oldest) / 60:.0f} min old while the "
                 f"server answers (error: {self.uploader.state.error})"
             )
+        if self.started is not None:
+            now = time.time()
+            clock = DeliveryClock(
+                due_since=self.outbox.due_since(),
+                last_attempt=self.uploader.state.last_attempt,
+                started=now - (time.monotonic() - self.started),
+                paused_until=self.uploader.state.paused_until,
+            )
+            stall = stall_problem(clock, now, self.config.outbox.health_stall_seconds)
+            if stall:
+                problems.append(stall)
         if self.intake.state.disk_error:
             problems.append(f"outbox cannot be written: {self.intake.state.disk_error}")
         for spec in self.watcher.missing:
@@ -304,6 +323,7 @@ class Service:
                 "missing_folders": [str(spec.folder) for spec in self.watcher.missing],
             },
             "quarantined_files": len(self.quarantine.entries()),
+            "log": {"queued": queued_lines(), "dropped": dropped_lines()},
             "restarts": dict(self.restarts),
             "totals": {
                 "accepted": self.metrics.total("accepted_total"),

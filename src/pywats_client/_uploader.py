@@ -48,6 +48,7 @@ class UploaderState:
     consecutive_failures: int = 0
     paused_until: float = 0.0
     last_success: float | None = None
+    last_attempt: float | None = None  # when an upload attempt last ended, however it ended
     error: str | None = None
     server_answers: bool | None = None
     in_flight: set[str] = field(default_factory=set)
@@ -132,6 +133,7 @@ class Uploader:
             except OSError as exc:
                 self._outbox_trouble(item, exc)
             finally:
+                self.state.last_attempt = self.clock()
                 self.state.in_flight.discard(item.id)
                 self._settled.set()
 

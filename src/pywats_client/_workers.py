@@ -7,10 +7,12 @@ that dies is replaced too. The job fails, the service does not.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import signal
+import sys
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -21,6 +23,7 @@ from typing import Any
 import anyio
 
 from pywats_client._identity import Station
+from pywats_client._worker_output import JobOutput
 
 __all__ = ["Converted", "ConverterPool", "Failed", "Job", "convert_job"]
 
@@ -80,14 +83,24 @@ def _finish(document: dict[str, Any], index: int, source: Any, station_name: str
 
 
 def convert_job(job: Job) -> Converted | Failed:
-    """Run one conversion in this process, capturing its log. Never raises."""
-    from pywats.report import write_wsjf
-    from pywats_client.converters import ConversionError, Source, get_converter
-
+    """Run one conversion in this process, capturing its log (and, in a worker, what it
+    prints). Never raises."""
     lines: list[str] = []
     handler = _ListHandler(lines)
     root = logging.getLogger()
     root.addHandler(handler)
+    printed = sys.stdout.into(lines) if isinstance(sys.stdout, JobOutput) else None
+    try:
+        with printed or contextlib.nullcontext():
+            return _convert(job, lines)
+    finally:
+        root.removeHandler(handler)
+
+
+def _convert(job: Job, lines: list[str]) -> Converted | Failed:
+    from pywats.report import write_wsjf
+    from pywats_client.converters import ConversionError, Source, get_converter
+
     try:
         converter = get_converter(job.converter)(job.parameters)
         source = Source(Path(job.path), job.data, job.station, job.companions)
@@ -108,8 +121,6 @@ def convert_job(job: Job) -> Converted | Failed:
         detail = "".join(traceback.format_exception(exc)).rstrip()
         lines.append(detail)
         return Failed("error", f"{job.path}: converter {job.converter!r} failed: {exc!r}", lines)
-    finally:
-        root.removeHandler(handler)
 
 
 class _ListHandler(logging.Handler):
@@ -126,6 +137,8 @@ def _serve(conn: Connection) -> None:
     """Worker process main loop: one job in, one outcome out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     logging.getLogger().setLevel(logging.DEBUG)
+    logging.captureWarnings(True)  # warnings become log lines of the job, not stderr writes
+    sys.stdout = sys.stderr = JobOutput()  # never the service's pipes (see _worker_output)
     while True:
         try:
             job = conn.recv()
