@@ -49,6 +49,7 @@ NEW_ENDPOINTS = [
     "production_internal",
     "software_internal",
     "manual_inspection",
+    "product_groups",
     "product_delete",
     "unit_tags",
     "unit_query",
