@@ -139,6 +139,14 @@ _NO_PROGRAM = (
     "the builder's root sequence defaults to 'MainSequence Callback' with no version, and the "
     "converters rely on it; a required test program name and version needs them all changed"
 )
+_START_UTC_ONLY = (
+    "the model and the server still require `start`; WATS derives it from `startUTC` in the "
+    "server's zone, which the rule set does not do yet"
+)
+_UUT_REQUIRED = (
+    "`Operations` does not carry the repair types' UUTRequired flag yet, so a repair without "
+    "refUUT is let through"
+)
 _UNKNOWN_CODE = (
     "the station's tester converters default to process codes (30) a new server does not "
     "have, so unknown codes are let through until those defaults are settled"
@@ -182,6 +190,14 @@ ROWS = [
     _row("U21", _uut, lambda d: d.update(sn=f"  {d['sn']}  "), True),
     _row("U24", _uut, lambda d: d.update(result="D"), False),
     _row("U25", _uut, lambda d: d.update(result="R"), False),
+    # WATS derives the local start from startUTC when only that is given.
+    _row(
+        "U27",
+        _uut,
+        lambda d: d.update(start=None, startUTC="2026-12-07T09:00:00Z"),
+        True,
+        _START_UTC_ONLY,
+    ),
     _row("U28", _uut, lambda d: d.update(start="2026-12-07T10:00:00"), False),
     _row("U30", _uut, lambda d: d["uut"].update(execTimeFormat="0.00"), True),
     _row("U31", _uut, lambda d: d["uut"].update(testSocketIndex=40000), False),
@@ -292,6 +308,8 @@ ROWS = [
     _row("R4", _uur, lambda d: d["uur"].update(user="O" * 129), False),
     _row("R5", _uur, lambda d: d["uur"].update(comment="C" * 1001), False),
     _row("R6", _uur, lambda d: d["uur"].update(refUUT="not-a-guid"), False),
+    # Repair type 500 has UUTRequired: a repair names the UUT it follows.
+    _row("R7", _uur, lambda d: d["uur"].update(refUUT=None), False, _UUT_REQUIRED),
     _row("R9", _uur, lambda d: d["uur"].update(finalizeDate="1969-12-31T23:00:00Z"), False),
     _row("R11", _uur, lambda d: d["subUnits"][0].update(idx=1), False),
     _row("R12", _uur, lambda d: d["subUnits"][0]["failures"][0].update(code="Gremlins"), False),
