@@ -1,6 +1,6 @@
 """Reports written the way Virinco's own producers write them (wats-rules.md §2.3) are accepted by
-the SDK, by the station (its WSJF converter and the submit call its uploader makes) and by the
-server, which numbers the steps and counts the assets as WATS does."""
+the SDK, by the station (files dropped into the watch folder of a running station service) and by
+the server, which numbers the steps and counts the assets as WATS does."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.pywats_client._harness import eventually, running, tuned_config
 
-from pywats import AsyncWATS
 from pywats.report import read_wsjf
-from pywats_client import Station
-from pywats_client.converters import Source
-from pywats_client.converters.wsjf import WSJFConverter
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    # What matters is the API and the rules, the same over either storage backend.
+    pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True),
+]
 
 
 def _pywats_api_uut(asset: str) -> dict[str, Any]:
@@ -79,6 +80,34 @@ def _generator_uut() -> dict[str, Any]:
     return report
 
 
+def _pywats_api_failed_uut() -> dict[str, Any]:
+    """A failed UUT as pyWATS_API writes one: its step statuses (T and D besides P F S), numbers
+    stringified into misc-info `text` with its extra keys, format keys our spec does not list,
+    a chart with the labels it requires, a callExe exit code as an int, and a failed step with
+    no `stepIdCausedUUTFailure` pointing at it."""
+    report = _pywats_api_uut("UNUSED")
+    del report["assets"]
+    report["result"] = "F"
+    report["uut"].update(execTimeFormat="0.000")
+    report["miscInfos"] = [
+        {"description": "Temperature", "text": "23", "typedef": None, "numericFormat": None}
+    ]
+    report["root"]["status"] = "F"
+    report["root"]["steps"] += [
+        {"group": "M", "stepType": "ET_PFT", "name": "Self test", "status": "F",
+         "booleanMeas": [{"status": "F"}]},
+        {"group": "C", "stepType": "Action", "name": "Power off", "status": "D",
+         "buttonFormat": None},
+        {"group": "M", "stepType": "CallExecutable", "name": "Flash", "status": "P",
+         "callExe": {"exitCode": 0}},
+        {"group": "M", "stepType": "WATS_XYGMNLT", "name": "Ramp", "status": "P",
+         "chart": {"chartType": "Line", "label": "Ramp", "xLabel": "s", "yLabel": "V",
+                   "xUnit": "s", "yUnit": "V",
+                   "series": [{"name": "ramp", "xdata": "0;1;2", "ydata": "0;1.5;3.3"}]}},
+    ]  # fmt: skip
+    return report
+
+
 def _ids(step: dict[str, Any]) -> list[int]:
     return [step["id"], *(i for child in step.get("steps") or [] for i in _ids(child))]
 
@@ -87,40 +116,42 @@ async def test_the_sdk_station_and_server_accept_them(
     asgi_transport: httpx.ASGITransport, server_token: str, tmp_path: Path
 ) -> None:
     asset = f"DMM-{uuid.uuid4().hex[:6]}"
-    documents = [_pywats_api_uut(asset), _generator_uut()]
-    async with AsyncWATS(
-        base_url="http://wats.test", token=server_token, transport=asgi_transport
-    ) as client:
-        headers = {"Authorization": f"Basic {server_token}"}  # and no Referer, as theirs
-        async with httpx.AsyncClient(
-            transport=asgi_transport, base_url="http://wats.test", headers=headers
-        ) as http:
-            # Virinco's client starts by reading the processes, without a Referer.
-            processes = await http.get("/api/internal/Process/GetProcesses")
-            assert processes.status_code == 200, processes.text
-            kind = await http.put("/api/Asset/Types", json={"typeName": f"Meter-{asset}"})
-            assert kind.status_code == 200, kind.text
-            type_id = kind.json()["typeId"]
-            created = await http.put(
-                "/api/Asset", json={"serialNumber": asset, "assetName": asset, "typeId": type_id}
+    documents = [_pywats_api_uut(asset), _generator_uut(), _pywats_api_failed_uut()]
+    headers = {"Authorization": f"Basic {server_token}"}  # and no Referer, as theirs
+    async with httpx.AsyncClient(
+        transport=asgi_transport, base_url="http://wats.test", headers=headers
+    ) as http:
+        # Virinco's client starts by reading the processes, without a Referer.
+        processes = await http.get("/api/internal/Process/GetProcesses")
+        assert processes.status_code == 200, processes.text
+        kind = await http.put("/api/Asset/Types", json={"typeName": f"Meter-{asset}"})
+        assert kind.status_code == 200, kind.text
+        type_id = kind.json()["typeId"]
+        created = await http.put(
+            "/api/Asset", json={"serialNumber": asset, "assetName": asset, "typeId": type_id}
+        )
+        assert created.status_code == 200, created.text
+        # The SDK: each document loads and passes the submit rules.
+        for document in documents:
+            loaded = read_wsjf(json.dumps(document))
+            assert not isinstance(loaded, list)
+            assert loaded.problems() == []
+        # The station: the files dropped into a running station's watch folder reach the server.
+        config = tuned_config(tmp_path, "http://wats.test", server_token, station="VIRINCO-CLIENT")
+        async with running(config, transport=asgi_transport) as service:
+            for index, document in enumerate(documents):
+                (tmp_path / "in" / f"foreign-{index}.json").write_text(json.dumps(document))
+            await eventually(
+                lambda: service.outbox.stats().delivered == len(documents),
+                what="the foreign reports delivered",
             )
-            assert created.status_code == 200, created.text
-            for document in documents:
-                data = json.dumps(document).encode()
-                # The SDK: the document loads and passes the submit rules.
-                loaded = read_wsjf(data)
-                assert not isinstance(loaded, list)
-                assert loaded.problems() == []
-                # The station: its WSJF converter takes the file, and the uploader's submit call
-                # sends it.
-                source = Source(tmp_path / "report.json", data, Station("VIRINCO-CLIENT"))
-                (converted,) = WSJFConverter().convert(source)
-                assert await client.reports.submit(converted) == document["id"]
-                # The server: stored, exported as WATS exports it.
-                exported = (await http.get(f"/api/Report/Wsjf/{document['id']}")).json()
-                assert _ids(exported["root"]) == [1, 2, 3]
-                assert exported["processName"] == "SW Debug"
-                assert exported["root"]["steps"][1]["numericMeas"][0]["value"] == "NaN"
-            asset_row = (await http.get(f"/api/Asset/{asset}")).json()
+        # The server: stored, and exported as WATS exports them.
+        for document in documents:
+            exported = (await http.get(f"/api/Report/Wsjf/{document['id']}")).json()
+            assert _ids(exported["root"])[:3] == [1, 2, 3]
+            assert exported["processName"] == "SW Debug"
+            assert exported["result"] == document["result"]
+            assert exported["root"]["steps"][1]["numericMeas"][0]["value"] == "NaN"
+        asset_row = (await http.get(f"/api/Asset/{asset}")).json()
     # A usage count of 0 counts no use.
     assert asset_row["totalCount"] == 0

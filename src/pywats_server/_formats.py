@@ -15,6 +15,7 @@ from typing import Any
 
 from pywats import ReportFormatError
 from pywats.report import (
+    Operations,
     UURReport,
     UUTReport,
     read_wsxf,
@@ -72,10 +73,13 @@ def _refuse(problems: list[tuple[str, str]], where: str = "") -> None:
         raise ApiError(400, f"{where}report breaks the WATS submit rules: {listed}")
 
 
-def parse_submission(body: bytes, format: str, origin: str) -> Submission:
+def parse_submission(
+    body: bytes, format: str, origin: str, operations: Operations | None = None
+) -> Submission:
     """Validate a submitted WSJF document and extract its rows; raises ApiError(400).
 
-    `origin` (from `submission_origin`) is what the server records as the report's origin."""
+    `origin` (from `submission_origin`) is what the server records as the report's origin;
+    `operations` (the server's processes) adds the rules on process codes and fail codes."""
     if not body:
         raise ApiError(400, "body: expected a report document, got an empty body")
     document = _load_json(body)
@@ -85,7 +89,7 @@ def parse_submission(body: bytes, format: str, origin: str) -> Submission:
         # The row extraction checks shapes (objects, arrays) first, so the model sees only
         # documents it can walk.
         rows = extract_rows(document, len(body))
-        problems = report_from_json(document).problems()
+        problems = report_from_json(document).problems(operations)
     except (ReportFormatError, ReportDocumentError) as exc:
         raise ApiError(400, f"report {exc}") from None
     _refuse(problems)
@@ -106,7 +110,9 @@ def _read_wsxf(body: bytes) -> list[UUTReport | UURReport]:
     return reports
 
 
-def parse_wsxf_submission(body: bytes, origin: str) -> list[Submission]:
+def parse_wsxf_submission(
+    body: bytes, origin: str, operations: Operations | None = None
+) -> list[Submission]:
     """Validate a WSXF document of one or more reports; raises ApiError(400) naming the element.
 
     A one-report document is stored verbatim. A document of several reports is split: each
@@ -126,7 +132,8 @@ def parse_wsxf_submission(body: bytes, origin: str) -> list[Submission]:
             xml = _XML_NAMES.get(exc.field)
             raise ApiError(400, f"WSXF {where}{exc}" + (f" (XML {xml})" if xml else "")) from None
         _refuse(
-            report.problems(), "WSXF Report: " if len(reports) == 1 else f"WSXF Report[{index}]: "
+            report.problems(operations),
+            "WSXF Report: " if len(reports) == 1 else f"WSXF Report[{index}]: ",
         )
         rows.header["origin"] = origin
         submissions.append(Submission(rows, document, "wsxf"))

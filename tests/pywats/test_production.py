@@ -254,6 +254,7 @@ async def test_verification_grades_units_from_their_reports(
         purpose="Production",
         start=t0 + timedelta(hours=1),
     )
+    repair.main_unit.add_failure("Component", "Burned Component")  # WATS needs one (R18)
     await aclient.reports.submit(repair)
 
     grades = {sn: await aclient.production.verify(sn, pn) for sn in (clean, retested, repaired)}

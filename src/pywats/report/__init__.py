@@ -28,6 +28,7 @@ from pywats.report._header import (
 )
 from pywats.report._limits import numeric_passes, string_passes
 from pywats.report._node import NodeList
+from pywats.report._operations import Operations
 from pywats.report._payloads import (
     AdditionalData,
     Attachment,
@@ -90,6 +91,7 @@ __all__ = [
     "NodeList",
     "NumericLimitStep",
     "NumericMeasurement",
+    "Operations",
     "PassFailStep",
     "Report",
     "SeqCallInfo",

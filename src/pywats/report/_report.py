@@ -13,6 +13,7 @@ from typing import ClassVar
 from pywats._exceptions import ReportValidationError
 from pywats.report._header import AssetStats, AssetUsage, MiscInfo
 from pywats.report._node import Field, JSONObject, ListField, Node, TimeField
+from pywats.report._operations import Operations
 from pywats.report._payloads import AdditionalData, Attachment
 from pywats.report._timestamp import Timestamp
 from pywats.report._validate import header_problems, report_problems, validate_report
@@ -78,16 +79,16 @@ class Report(Node):
         """The result the steps imply; a report without steps keeps the one it holds."""
         return self._raw.get("result")  # type: ignore[return-value]
 
-    def problems(self) -> list[tuple[str, str]]:
+    def problems(self, operations: Operations | None = None) -> list[tuple[str, str]]:
         """Every submit-rule problem as `(path, message)`: required values, length limits,
         characters WATS refuses, limits the operators need, unique step ids, a Passed result
-        beside a failed step."""
-        return report_problems(self.raw)
+        beside a failed step; with a server's `operations`, process codes and fail codes."""
+        return report_problems(self.raw, operations)
 
-    def validate(self) -> None:
+    def validate(self, operations: Operations | None = None) -> None:
         """Raise ReportValidationError listing every problem (see `problems`). Writers call
         this when asked to (`write_wsjf(report, validate=True)`), e.g. before a submit."""
-        validate_report(self.raw)
+        validate_report(self.raw, operations)
 
     def add_misc_info(
         self, description: str, text: str | None = None, *, numeric: float | None = None

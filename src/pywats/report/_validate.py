@@ -15,6 +15,7 @@ from typing import Any
 
 from pywats._exceptions import ReportValidationError
 from pywats.report._limits import NUMERIC_LIMITS_USED, STRING_OPS, as_number
+from pywats.report._operations import Operations, operation_problems
 from pywats.report._timestamp import Timestamp
 
 __all__ = ["header_problems", "report_problems", "validate_report"]
@@ -26,9 +27,15 @@ _SEARCH_CHARS = re.compile(r"[*%?\[\]^!/\\]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|[\ufffe\uffff]")
 _STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
-_RESULT = {"P", "F", "E", "T", "D"}
+# UUTStatusType: Passed, Failed, Error, Terminated (wats-rules.md U24: no Done).
+_RESULT = {"P", "F", "E", "T"}
 _GROUPS = {"S", "M", "C"}
 _MEASUREMENT_STATUS = {"P", "F", "S"}
+_CHART_TYPES = {"Line", "LineLogXY", "LineLogX", "LineLogY"}
+# Step types that carry exactly one test (a loop summary carries none).
+_SINGLE = {"ET_NLT": "numericMeas", "ET_PFT": "booleanMeas", "ET_SVT": "stringMeas"}
+_ATTACHMENT_BYTES = 100 * 1024  # WATS's limit per step attachment
+_INT16 = range(-32768, 32768)
 
 Problems = list[tuple[str, str]]
 
@@ -54,6 +61,32 @@ def _text(
         problems.append((where, f"{len(value)} characters, at most {limit} allowed"))
 
 
+def _integer(
+    problems: Problems, obj: dict[str, Any], key: str, path: str, *, short: bool = False
+) -> None:
+    value = obj.get(key)
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or (short and value not in _INT16):
+        kind = "a 16-bit integer" if short else "an integer"
+        problems.append((f"{path}.{key}", f"expected {kind}, got {value!r}"))
+
+
+def _date(problems: Problems, obj: dict[str, Any], key: str, path: str) -> None:
+    value = obj.get(key)
+    if value is None:
+        return
+    try:
+        moment = Timestamp(str(value)).to_datetime()
+    except ValueError as exc:
+        problems.append((f"{path}.{key}", str(exc)))
+        return
+    if moment.year < 1970:
+        problems.append(
+            (f"{path}.{key}", f"{value!r} is before 1970, which WATS treats as invalid")
+        )
+
+
 def header_problems(raw: dict[str, Any]) -> Problems:
     """Problems in the envelope: identity, unit, station, time."""
     problems: Problems = []
@@ -74,7 +107,7 @@ def header_problems(raw: dict[str, Any]) -> Problems:
     if not isinstance(code, int) or isinstance(code, bool):
         problems.append(("processCode", f"expected an integer, got {code!r}"))
     if raw.get("result") not in _RESULT:
-        problems.append(("result", f"expected one of P, F, E, T, D, got {raw.get('result')!r}"))
+        problems.append(("result", f"expected one of P, F, E, T, got {raw.get('result')!r}"))
     _text(problems, raw, "machineName", "", limit=50, required=True)
     _text(problems, raw, "location", "", limit=100, required=True)
     _text(problems, raw, "purpose", "", limit=100, required=True)
@@ -96,9 +129,12 @@ def header_problems(raw: dict[str, Any]) -> Problems:
     return problems
 
 
-def report_problems(raw: dict[str, Any]) -> Problems:
-    """Every submit-rule problem in a report document, in document order."""
+def report_problems(raw: dict[str, Any], operations: Operations | None = None) -> Problems:
+    """Every submit-rule problem in a report document, in document order; with `operations`
+    (a server's configuration) also unknown process codes, wrong kinds and fail codes."""
     problems = header_problems(raw)
+    if operations is not None:
+        problems.extend(operation_problems(raw, operations))
     uut = raw.get("uut")
     if isinstance(uut, dict):
         _text(problems, uut, "user", "uut", limit=128)
@@ -106,17 +142,17 @@ def report_problems(raw: dict[str, Any]) -> Problems:
         _text(problems, uut, "errorMessage", "uut", limit=1000)
         _text(problems, uut, "fixtureId", "uut", limit=50)
         _text(problems, uut, "batchSN", "uut", limit=50)
+        _integer(problems, uut, "testSocketIndex", "uut", short=True)
+        _integer(problems, uut, "errorCode", "uut")
     uur = raw.get("uur")
     if raw.get("type") == "R":
         if not isinstance(uur, dict):
             problems.append(("uur", "required for a UUR report"))
         else:
-            _text(problems, uur, "user", "uur", limit=128)
-            if not isinstance(uur.get("processCode"), int):
-                problems.append(("uur.processCode", "required: the test operation code"))
+            _uur_problems(problems, raw, uur)
     for i, info in enumerate(raw.get("miscInfos") or []):
         _text(problems, info, "description", f"miscInfos[{i}]", limit=50, required=True)
-        _text(problems, info, "text", f"miscInfos[{i}]", limit=100)
+        _text(problems, info, "text", f"miscInfos[{i}]", limit=255)
         numeric = info.get("numeric")
         if numeric is not None and not (
             isinstance(numeric, int) and not isinstance(numeric, bool) and -32768 <= numeric < 32768
@@ -132,8 +168,11 @@ def report_problems(raw: dict[str, Any]) -> Problems:
         _text(problems, unit, "rev", path, limit=50)
         _text(problems, unit, "sn", path, limit=50, required=raw.get("type") == "T")
         for j, failure in enumerate(unit.get("failures") or []):
-            _text(problems, failure, "category", f"{path}.failures[{j}]", limit=100, required=True)
-            _text(problems, failure, "code", f"{path}.failures[{j}]", limit=100, required=True)
+            where = f"{path}.failures[{j}]"
+            _text(problems, failure, "category", where, limit=100, required=True)
+            _text(problems, failure, "code", where, limit=100, required=True)
+            _text(problems, failure, "comment", where, limit=1000)
+            _text(problems, failure, "comRef", where, limit=50)
     for i, attachment in enumerate(raw.get("binaryData") or []):
         _text(problems, attachment, "name", f"binaryData[{i}]", limit=256, required=True)
         _text(problems, attachment, "contentType", f"binaryData[{i}]", limit=100, required=True)
@@ -181,8 +220,11 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
     seq_call = step.get("seqCall")
     if isinstance(seq_call, dict):
         _text(problems, seq_call, "path", f"{path}.seqCall", limit=500)
-        _text(problems, seq_call, "name", f"{path}.seqCall", limit=200)
-        _text(problems, seq_call, "version", f"{path}.seqCall", limit=30)
+        _text(problems, seq_call, "name", f"{path}.seqCall", limit=255)
+        _text(problems, seq_call, "version", f"{path}.seqCall", limit=50)
+    single = _SINGLE.get(str(step.get("stepType")))
+    if single is not None and len(step.get(single) or []) > 1:
+        problems.append((f"{path}.{single}", f"a {step['stepType']} step has exactly one test"))
     for key in ("numericMeas", "stringMeas", "booleanMeas"):
         items = step.get(key) or []
         if len(items) > 1:
@@ -194,6 +236,17 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
     chart = step.get("chart")
     if isinstance(chart, dict):
         _chart_problems(problems, chart, f"{path}.chart")
+    elif chart is not None:
+        problems.append((f"{path}.chart", "expected one chart object per step"))
+    attachment = step.get("attachment")
+    if isinstance(attachment, dict):
+        if chart is not None:
+            problems.append((f"{path}.attachment", "a step has a chart or an attachment, not both"))
+        data = attachment.get("data")
+        if isinstance(data, str) and len(data) // 4 * 3 > _ATTACHMENT_BYTES:
+            problems.append(
+                (f"{path}.attachment.data", f"over {_ATTACHMENT_BYTES // 1024} KB, WATS's limit")
+            )
     for i, child in enumerate(step.get("steps") or []):
         _step_problems(problems, child, f"{path}.steps[{i}]", ids)
 
@@ -239,6 +292,11 @@ def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], pa
 
 
 def _chart_problems(problems: Problems, chart: dict[str, Any], path: str) -> None:
+    if chart.get("chartType") not in _CHART_TYPES:
+        expected = ", ".join(sorted(_CHART_TYPES))
+        problems.append(
+            (f"{path}.chartType", f"expected one of {expected}, got {chart.get('chartType')!r}")
+        )
     for key in ("label", "xLabel", "yLabel"):
         _text(problems, chart, key, path, limit=100, required=True)
     for key in ("xUnit", "yUnit"):
@@ -248,6 +306,29 @@ def _chart_problems(problems: Problems, chart: dict[str, Any], path: str) -> Non
         xs, ys = str(series.get("xdata") or ""), str(series.get("ydata") or "")
         if xs.count(";") != ys.count(";"):
             problems.append((f"{path}.series[{i}]", "xdata and ydata have different counts"))
+
+
+def _uur_problems(problems: Problems, raw: dict[str, Any], uur: dict[str, Any]) -> None:
+    # A comment WATS's column holds, the failed test operation, a GUID reference
+    # to the UUT, dates WATS can store, the repaired unit (idx 0) and at least one failure
+    # (DevKit ValidateForSubmit; wats-rules.md R3-R18).
+    _text(problems, uur, "user", "uur", limit=128)
+    _text(problems, uur, "comment", "uur", limit=1000)
+    if not isinstance(uur.get("processCode"), int):
+        problems.append(("uur.processCode", "required: the test operation code"))
+    ref = uur.get("refUUT")
+    if ref is not None:
+        try:
+            uuid.UUID(str(ref))
+        except ValueError:
+            problems.append(("uur.refUUT", f"expected the UUT report's GUID, got {ref!r}"))
+    for key in ("confirmDate", "finalizeDate"):
+        _date(problems, uur, key, "uur")
+    units = [u for u in raw.get("subUnits") or [] if isinstance(u, dict)]
+    if not any(u.get("idx") == 0 for u in units):
+        problems.append(("subUnits", "required: the repaired unit as idx 0"))
+    if not any(u.get("failures") for u in units):
+        problems.append(("subUnits", "a repair report needs at least one failure"))
 
 
 def _xml_problems(problems: Problems, value: object, path: str) -> None:
@@ -262,8 +343,8 @@ def _xml_problems(problems: Problems, value: object, path: str) -> None:
             _xml_problems(problems, item, f"{path}[{index}]")
 
 
-def validate_report(raw: dict[str, Any]) -> None:
+def validate_report(raw: dict[str, Any], operations: Operations | None = None) -> None:
     """Raise ReportValidationError listing every problem (path, message) in `raw`."""
-    problems = report_problems(raw)
+    problems = report_problems(raw, operations)
     if problems:
         raise ReportValidationError(problems)

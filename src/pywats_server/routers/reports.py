@@ -39,7 +39,8 @@ async def _submit(ctx: ServerContext, request: Request, caller: str, format: str
     body = await request.body()
 
     def store() -> str:
-        submission = parse_submission(body, format, submission_origin(caller))
+        operations = ctx.processes.operations()
+        submission = parse_submission(body, format, submission_origin(caller), operations)
         ctx.reports.save(submission)
         return submission.rows.report_id
 
@@ -64,7 +65,8 @@ async def submit_wsxf(
     body = await request.body()
 
     def store() -> list[str]:
-        submissions = parse_wsxf_submission(body, submission_origin(caller))
+        operations = ctx.processes.operations()
+        submissions = parse_wsxf_submission(body, submission_origin(caller), operations)
         ctx.reports.save_many(submissions)
         return [submission.rows.report_id for submission in submissions]
 

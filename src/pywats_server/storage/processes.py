@@ -18,6 +18,8 @@ from sqlalchemy import (
     select,
 )
 
+from pywats.report import Operations
+
 from ._database import Database
 from ._metadata import metadata
 
@@ -266,6 +268,22 @@ class ProcessStore:
             connection.execute(delete(repair_operations).where(repair_operations.c.code == code))
             result = connection.execute(delete(processes).where(processes.c.code == code))
         return result.rowcount > 0
+
+    def operations(self) -> Operations:
+        """What the submit rules check process codes and fail codes against."""
+        every = self.all()
+
+        def below(node: RepairCategory) -> set[str]:
+            return {c.description for c in node.children}.union(*map(below, node.children))
+
+        return Operations(
+            test=frozenset(p.code for p in every if p.is_test),
+            repair=frozenset(p.code for p in every if p.is_repair),
+            fail_codes={
+                op.code: {c.description: frozenset(below(c)) for c in op.categories}
+                for op in self.repair_operations()
+            },
+        )
 
     def repair_operations(self) -> list[RepairOperation]:
         """The configuration of every repair operation that has one, by code."""

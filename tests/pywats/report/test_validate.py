@@ -140,8 +140,9 @@ def test_non_finite_json_numbers_are_flagged_before_submit() -> None:
     text = (
         '{"type":"T","id":"5f0c8a52-9d2e-4c1b-a3f4-7e6d2b1c0a99","pn":"P","sn":"S","rev":"A",'
         '"processCode":1,"result":"P","machineName":"M","location":"L","purpose":"P",'
-        '"start":"2026-03-02T08:15:30.125+01:00","root":{"id":1,"group":"M",'
-        '"stepType":"SequenceCall","name":"r","status":"P","steps":[{"id":2,"group":"M",'
+        '"start":"2026-03-02T08:15:30.125+01:00","uut":{"user":"op"},"root":{"id":1,"group":"M",'
+        '"stepType":"SequenceCall","name":"r","status":"P","seqCall":{"name":"r.py",'
+        '"version":"1"},"steps":[{"id":2,"group":"M",'
         '"stepType":"ET_NLT","name":"n","status":"P","numericMeas":[{"compOp":"GE",'
         '"name":null,"status":"P","value":NaN,"lowLimit":"-Infinity"}]}]}}'
     )
