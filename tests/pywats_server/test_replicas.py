@@ -1,0 +1,187 @@
+"""Several servers over one database share nothing but the database: what one replica writes or
+revokes, every other replica sees on its next request; schema migration runs once when several
+start together; the health check answers without credentials and fails with the database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, func, select, text
+
+from pywats_server import Settings, create_app
+from pywats_server.storage import Database, SerialNumberStore, UserStore, schema_revisions
+from pywats_server.storage._migrate import alembic_config
+from pywats_server.storage.reference import levels
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+_MIGRATE = (
+    "import sys; from pywats_server.storage import Database, migrate; "
+    "migrate(Database(sys.argv[1]))"
+)
+
+
+@pytest.fixture(scope="module")
+def replicas(server_db_url: str) -> Iterator[tuple[FastAPI, FastAPI]]:
+    """Two apps over the one database, each with its own engine and stores, as two servers."""
+    apps = [create_app(Settings(database_url=server_db_url)) for _ in range(2)]
+    yield apps[0], apps[1]
+    for app in apps:
+        app.state.context.database.dispose()
+
+
+@asynccontextmanager
+async def _client(app: FastAPI, token: str | None) -> AsyncIterator[httpx.AsyncClient]:
+    headers = {"Referer": "http://wats.test"}
+    if token is not None:
+        headers["Authorization"] = f"Basic {token}"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://wats.test", headers=headers
+    ) as client:
+        yield client
+
+
+def test_several_servers_migrating_a_new_database_at_once_migrate_it_once(
+    new_database: Database,
+) -> None:
+    url = new_database.url.render_as_string(hide_password=False)
+    url = url.replace("postgresql+psycopg://", "postgresql://")
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(process.wait(timeout=240), process.communicate()[1]) for process in starts]
+    assert [code for code, _ in outcomes] == [0] * 3, [err.decode()[-2000:] for _, err in outcomes]
+    assert schema_revisions(new_database) == list(
+        ScriptDirectory.from_config(alembic_config()).get_heads()
+    )
+    with new_database.engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+        # The seed rows the first migration inserts are there once, not once per server.
+        assert connection.scalar(select(func.count()).select_from(levels)) == 3
+
+
+@pytest.mark.anyio
+async def test_a_token_revoked_through_one_replica_is_refused_by_the_other_at_once(
+    replicas: tuple[FastAPI, FastAPI], server_db_url: str
+) -> None:
+    first, second = replicas
+    database = Database(server_db_url)
+    users = UserStore(database)
+    station = f"station-{id(replicas)}"
+    users.create_user(station, is_admin=False)
+    token = users.issue_token(station)
+    database.dispose()
+    async with _client(first, token) as on_first, _client(second, token) as on_second:
+        # Both replicas have verified the token and remember it.
+        assert (await on_first.get("/api/App/Version")).status_code == 200
+        assert (await on_second.get("/api/App/Version")).status_code == 200
+        revoked = second.state.context.users.revoke_token(token)
+        assert revoked
+        assert (await on_first.get("/api/App/Version")).status_code == 401
+        assert (await on_second.get("/api/App/Version")).status_code == 401
+
+
+@pytest.mark.anyio
+async def test_reference_data_written_through_one_replica_is_read_by_the_other(
+    replicas: tuple[FastAPI, FastAPI], server_token: str
+) -> None:
+    first, second = replicas
+    code = 7000 + id(replicas) % 1000
+    async with _client(first, server_token) as on_first, _client(second, server_token) as on_second:
+        # Read first on the second replica, so a cache there would now hold the old lists.
+        before = (await on_second.get("/api/App/Processes")).json()
+        assert code not in {p["code"] for p in before}
+        groups_before = (await on_second.get("/api/Product/Groups")).json()
+        process = {
+            "Code": code,
+            "Name": f"Burn-in {code}",
+            "IsTestOperation": True,
+            "IsRepairOperation": False,
+            "IsWIPOperation": False,
+        }
+        saved = await on_first.put("/api/internal/Process/PutProcess", json=process)
+        assert saved.status_code == 200, saved.text
+        group = await on_first.put("/api/Product/Group", json={"productGroupName": f"Group {code}"})
+        assert group.status_code == 200, group.text
+        after = (await on_second.get("/api/App/Processes")).json()
+        assert {p["code"]: p["name"] for p in after}[code] == f"Burn-in {code}"
+        groups_after = (await on_second.get("/api/Product/Groups")).json()
+        assert len(groups_after) == len(groups_before) + 1
+
+
+def test_serial_numbers_taken_through_two_replicas_at_once_are_all_different(
+    server_db_url: str,
+) -> None:
+    databases = [Database(server_db_url) for _ in range(2)]
+    stores = [SerialNumberStore(database) for database in databases]
+    name = f"Replica-{threading.get_ident() % 100000}-{id(stores)}"
+    stores[0].create_type({"name": name, "format": "R-######", "end": 999999})
+    taken: list[str] = []
+    lock = threading.Lock()
+
+    def take(store: SerialNumberStore) -> None:
+        for quantity in (1, 3, 2, 1, 4):
+            numbers = store.take(name, quantity, station_name="replica-test")
+            with lock:
+                taken.extend(numbers)
+
+    threads = [threading.Thread(target=take, args=(stores[i % 2],)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for database in databases:
+        database.dispose()
+    assert len(taken) == 6 * 11
+    assert len(set(taken)) == len(taken)
+    # Handed out in one run with no gaps: no replica counted from a value it remembered.
+    assert sorted(taken) == [f"R-{value:06d}" for value in range(1, len(taken) + 1)]
+
+
+@pytest.mark.anyio
+async def test_the_health_check_answers_without_credentials(server_app: FastAPI) -> None:
+    async with _client(server_app, None) as anonymous:
+        health = await anonymous.get("/health")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok"}
+        # Only that path: the API around it still wants credentials.
+        assert (await anonymous.get("/api/App/Version")).status_code == 401
+        assert (await anonymous.get("/healthz")).status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.anyio
+async def test_the_health_check_fails_when_the_database_is_gone(
+    throwaway_postgres: Callable[[], AbstractContextManager[str]], postgres_admin_url: str
+) -> None:
+    with throwaway_postgres() as url:
+        app = create_app(Settings(database_url=url))
+        try:
+            async with _client(app, None) as anonymous:
+                assert (await anonymous.get("/health")).status_code == 200
+                admin = create_engine(
+                    Database(postgres_admin_url).url, isolation_level="AUTOCOMMIT"
+                )
+                name = Database(url).url.database
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+                admin.dispose()
+                health = await anonymous.get("/health")
+                assert health.status_code == 503
+                assert health.json() == {"status": "database unavailable"}
+                assert name not in health.text
+        finally:
+            app.state.context.database.dispose()
