@@ -120,7 +120,7 @@ defaults
     timeout check 2s
     retries 3
     option redispatch 1
-    retry-on conn-failure empty-response response-timeout
+    retry-on conn-failure empty-response
 
 frontend wats
     bind 127.0.0.1:{port}

@@ -1,14 +1,20 @@
 """Several servers over one database share nothing but the database: what one replica writes or
 revokes, every other replica sees on its next request; schema migration runs once when several
-start together; the health check answers without credentials and fails with the database."""
+start together; the health check answers without credentials and fails with the database;
+`serve --workers` shares one socket among processes and replaces one that dies."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -17,7 +23,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
 from pywats_server import Settings, create_app
-from pywats_server.storage import Database, SerialNumberStore, UserStore, schema_revisions
+from pywats_server.storage import (
+    Database,
+    SerialNumberStore,
+    UserStore,
+    migrate,
+    schema_revisions,
+)
 from pywats_server.storage._migrate import alembic_config
 from pywats_server.storage.reference import levels
 
@@ -37,6 +49,13 @@ def replicas(server_db_url: str) -> Iterator[tuple[FastAPI, FastAPI]]:
     yield apps[0], apps[1]
     for app in apps:
         app.state.context.database.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @asynccontextmanager
@@ -185,3 +204,68 @@ async def test_the_health_check_fails_when_the_database_is_gone(
                 assert name not in health.text
         finally:
             app.state.context.database.dispose()
+
+
+def _workers(parent: int) -> set[int]:
+    """The worker processes `serve --workers` started (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    found = set()
+    for child in map(int, children):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in command:
+            found.add(child)
+    return found
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 180  # a loaded 2-core machine imports slowly
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting until {what}")
+        time.sleep(0.2)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc to find workers")
+def test_serve_workers_share_the_socket_and_a_killed_worker_is_replaced(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wats.db'}"
+    database = Database(url)
+    migrate(database)
+    database.dispose()
+    port = _free_port()
+    command = [sys.executable, "-m", "pywats_server", "serve", "--db", url, "--workers", "2"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    health = f"http://127.0.0.1:{port}/health"
+    try:
+        _until(lambda: len(_workers(server.pid)) == 2 and _answers(health), "two workers serve")
+        first, second = sorted(_workers(server.pid))
+        os.kill(first, signal.SIGKILL)
+        assert _answers(health)  # the other worker takes the connections meanwhile
+        _until(lambda: len(_workers(server.pid) - {second}) == 1, "the killed worker is replaced")
+        (replacement,) = _workers(server.pid) - {second}
+        assert replacement != first
+        os.kill(second, signal.SIGKILL)
+        # Only the replacement is left to accept on the shared socket now.
+        _until(lambda: _answers(health), "the replacement serves")
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
+        assert not Path(f"/proc/{replacement}").exists() or _zombie(replacement)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
