@@ -139,6 +139,12 @@ async def test_reference_data_written_through_one_replica_is_read_by_the_other(
         assert {p["code"]: p["name"] for p in after}[code] == f"Burn-in {code}"
         groups_after = (await on_second.get("/api/Product/Groups")).json()
         assert len(groups_after) == len(groups_before) + 1
+        # A product renamed through one replica reads renamed through the other.
+        part = f"REPLICA-{code}"
+        for name in ("First name", "Second name"):
+            put = await on_first.put("/api/Product", json={"partNumber": part, "name": name})
+            assert put.status_code == 200, put.text
+            assert (await on_second.get(f"/api/Product/{part}")).json()["name"] == name
 
 
 def test_serial_numbers_taken_through_two_replicas_at_once_are_all_different(
