@@ -5,6 +5,7 @@ start together; the health check answers without credentials and fails with the 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
+from pywats import UUTReport, write_wsjf
 from pywats_server import Settings, create_app
 from pywats_server.storage import (
     Database,
@@ -32,6 +34,7 @@ from pywats_server.storage import (
 )
 from pywats_server.storage._migrate import alembic_config
 from pywats_server.storage.reference import levels
+from pywats_server.storage.report_tables import report_steps, reports
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -145,6 +148,54 @@ async def test_reference_data_written_through_one_replica_is_read_by_the_other(
             put = await on_first.put("/api/Product", json={"partNumber": part, "name": name})
             assert put.status_code == 200, put.text
             assert (await on_second.get(f"/api/Product/{part}")).json()["name"] == name
+
+
+@pytest.mark.anyio
+async def test_one_report_sent_to_two_replicas_at_once_is_stored_once_with_every_receipt(
+    replicas: tuple[FastAPI, FastAPI], server_token: str, server_db_url: str
+) -> None:
+    # A station resending after a lost answer can reach another replica while the first still
+    # writes; both replace the same rows. On PostgreSQL that used to deadlock (a 500).
+    sends = 10
+    async with (
+        _client(replicas[0], server_token) as first,
+        _client(replicas[1], server_token) as second,
+    ):
+        ids = []
+        for round_ in range(6):
+            report = UUTReport.new(
+                part_number="REPLICA-RACE",
+                serial_number=f"RACE-{id(replicas)}-{round_}",
+                revision="A",
+                process_code=10,
+                station_name="race",
+                location="L",
+                purpose="P",
+            )
+            for step in range(20):
+                report.root.add_numeric(f"Step {step}", 1.0, low=0.0, high=2.0)
+            body = write_wsjf(report).encode()
+            headers = {"Content-Type": "application/json"}
+            answers = await asyncio.gather(
+                *(
+                    (first, second)[n % 2].post("/api/Report/WSJF", content=body, headers=headers)
+                    for n in range(sends)
+                )
+            )
+            assert [a.status_code for a in answers] == [200] * sends, answers[0].text
+            ids.append(report.id)
+    database = Database(server_db_url)
+    with database.engine.connect() as connection:
+        stored = connection.execute(
+            select(reports.c.report_id, reports.c.receive_count, func.count())
+            .join(report_steps, report_steps.c.report_pk == reports.c.report_pk)
+            .where(reports.c.report_id.in_(ids))
+            .group_by(reports.c.report_id, reports.c.receive_count)
+        ).all()
+    database.dispose()
+    # Each stored once, with the steps of one copy, and every receipt counted.
+    assert sorted(stored) == sorted((i, sends, stored[0][2]) for i in ids)
+    assert stored[0][2] >= 20
 
 
 def test_serial_numbers_taken_through_two_replicas_at_once_are_all_different(
