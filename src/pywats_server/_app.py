@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from . import __version__
 from ._context import ServerContext
 from ._errors import install_error_handlers
+from ._health import HEALTH_PATH, install_health
 from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
 from ._settings import Settings
 from .routers import ROUTERS
@@ -42,12 +43,18 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_pages(app)
+    install_health(app, server.database)
     # The OpenAPI document lists every route template, including those of included routers.
     templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
     # Added last runs first: size limit, then authentication, then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
     # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.
     app.add_middleware(InternalReferer)
-    app.add_middleware(BasicAuth, users=server.users, exempt=is_page_path)
+    app.add_middleware(BasicAuth, users=server.users, exempt=_unauthenticated)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+def _unauthenticated(path: str) -> bool:
+    """Paths BasicAuth lets through: the pages (they sign in by session) and the health check."""
+    return path == HEALTH_PATH or is_page_path(path)

@@ -10,6 +10,7 @@ import os
 import socket
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,6 +45,7 @@ DbOption = Annotated[
     ),
 ]
 DEFAULT_DB = Settings().database_url  # one default, kept in Settings
+_WORKER_PING_TIMEOUT = 60  # seconds a `serve --workers` worker may take to answer its supervisor
 
 
 class LogLevel(str, Enum):
@@ -170,8 +172,18 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port (0: any free one).", min=0, max=65535)] = 8080,
     max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.", min=1)] = 32,
     log_level: Annotated[LogLevel, typer.Option(help="uvicorn log level.")] = LogLevel.warning,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes sharing the socket; a worker that dies is replaced.", min=1
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the WATS REST API until interrupted."""
+    """Serve the WATS REST API until interrupted.
+
+    Any number of servers (and of workers each) may serve one PostgreSQL database: they share
+    nothing but the database (see docs/replicas.md).
+    """
     import uvicorn
 
     from ._app import create_app
@@ -182,8 +194,24 @@ def serve(
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"pywats-server listening on http://{shown}:{bound}", err=True)
-    config = uvicorn.Config(create_app(settings), log_level=log_level.value)
-    uvicorn.Server(config).run(sockets=[listener])
+    if workers == 1:
+        config = uvicorn.Config(create_app(settings), log_level=log_level.value)
+        uvicorn.Server(config).run(sockets=[listener])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    # Each worker is a spawned process that builds its own app (engine, pool, group commit)
+    # from this picklable factory; uvicorn's supervisor replaces a worker that dies. It also
+    # kills a worker that does not answer its ping in time, which a worker still importing the
+    # server on a busy machine can take many seconds to do: hence far more than uvicorn's 5 s.
+    config = uvicorn.Config(
+        partial(create_app, settings),
+        factory=True,
+        workers=workers,
+        log_level=log_level.value,
+        timeout_worker_healthcheck=_WORKER_PING_TIMEOUT,
+    )
+    Multiprocess(config, sockets=[listener]).run()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -1,4 +1,9 @@
-"""Apply the Alembic migrations shipped in the package, programmatically (no alembic.ini)."""
+"""Apply the Alembic migrations shipped in the package, programmatically (no alembic.ini).
+
+Several servers may start together on one database (replicas behind a load balancer, the
+workers of `serve --workers`): each migrates inside one transaction that first takes a database
+lock, so one of them applies the migrations and the others wait, then find nothing to do.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from ._database import Database, DatabaseUnavailableError
 
 __all__ = ["MIGRATIONS", "alembic_config", "migrate", "schema_revisions"]
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+# The PostgreSQL advisory lock key of schema migration: any fixed 64-bit number, the same in
+# every pywats-server ("pyWATSmg" in ASCII).
+_MIGRATION_LOCK = 0x7079574154536D67
 
 
 def alembic_config() -> Config:
@@ -27,15 +35,29 @@ def alembic_config() -> Config:
 def migrate(database: Database, revision: str = "head") -> None:
     """Bring the database schema to `revision` (default: the newest); a no-op when it is there.
 
-    Raises DatabaseUnavailableError when the database cannot be reached or opened, or when its
-    schema is at a revision these migrations do not know (written by a newer pywats-server).
+    Safe to call from several processes at once: they migrate one after the other under a
+    database lock. Raises DatabaseUnavailableError when the database cannot be reached or
+    opened, or when its schema is at a revision these migrations do not know (written by a
+    newer pywats-server).
     """
     database.check()
     config = alembic_config()
     with database.engine.begin() as connection:
+        _lock_schema(connection)
         _refuse_unknown_revisions(database, connection, config)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Hold the database's migration lock until the transaction ends (waiting for it)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    else:
+        # Python's sqlite3 runs DDL outside any transaction unless one is open, so two servers
+        # would both see an empty schema and both create it. BEGIN IMMEDIATE takes SQLite's write
+        # lock now (waiting up to the busy timeout) and makes the whole migration one transaction.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def schema_revisions(database: Database) -> list[str]:

@@ -116,12 +116,16 @@ class ReportStore:
                 processes.c.code.in_(list(unnamed))
             )
             names = {code: name for code, name in connection.execute(query)}
+        # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
+        # write lock already serialises writers): servers sharing a PostgreSQL database that
+        # replace the same report at once then take turns instead of deadlocking in the deletes.
         existing = {
             report_id: (pk, count)
             for report_id, pk, count in connection.execute(
-                select(reports.c.report_id, reports.c.report_pk, reports.c.receive_count).where(
-                    reports.c.report_id.in_(list(latest))
-                )
+                select(reports.c.report_id, reports.c.report_pk, reports.c.receive_count)
+                .where(reports.c.report_id.in_(list(latest)))
+                .order_by(reports.c.report_id)
+                .with_for_update()
             )
         }
         existing.update(
@@ -136,12 +140,14 @@ class ReportStore:
         for report_id, submission in latest.items():
             header = self._header(submission.rows, names, now)
             if report_id in existing:
-                pk, count = existing[report_id]
+                pk = existing[report_id][0]
                 pks[report_id] = pk
                 for table in CHILD_TABLES:
                     connection.execute(delete(table).where(table.c.report_pk == pk))
-                header["receive_count"] = count + received[report_id] - 1
-                connection.execute(reports.update().where(reports.c.report_pk == pk), header)
+                # Added in SQL, not from the count read above: on SQLite another process may
+                # have counted a receipt since (that read takes no lock there).
+                header["receive_count"] = reports.c.receive_count + (received[report_id] - 1)
+                connection.execute(reports.update().where(reports.c.report_pk == pk).values(header))
             else:
                 header["receive_count"] = received[report_id] - 1
                 new_headers.append(header)
@@ -149,6 +155,9 @@ class ReportStore:
                     count = asset["usage_count"]
                     uses[asset["serial_number"]] += 1 if count is None else count
         if new_headers:
+            # New ids in one order everywhere too: two servers inserting the same new ids wait
+            # on the unique index in the same order, and the later one retries as a replacement.
+            new_headers.sort(key=lambda header: str(header["report_id"]))
             inserted = connection.execute(
                 reports.insert().returning(
                     reports.c.report_pk, reports.c.report_id, sort_by_parameter_order=True
@@ -182,7 +191,12 @@ class ReportStore:
             )
         )
         columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
-        found = connection.execute(select(*columns, c.report_pk, c.receive_count).where(condition))
+        found = connection.execute(
+            select(*columns, c.report_pk, c.receive_count)
+            .where(condition)
+            .order_by(c.report_pk)
+            .with_for_update()
+        )
         return {wanted[tuple(row[:5])]: (row.report_pk, row.receive_count) for row in found}
 
     @staticmethod
