@@ -10,10 +10,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
-__all__ = ["ApiError", "error_response", "install_error_handlers"]
+from .storage._domain import Conflict, DomainError, Invalid, NotFound
+
+__all__ = [
+    "DOMAIN_STATUS",
+    "ApiError",
+    "ErrorBody",
+    "error_response",
+    "install_error_handlers",
+    "status_of",
+]
 
 _log = logging.getLogger("pywats_server")
 
@@ -25,6 +35,24 @@ class ApiError(Exception):
         super().__init__(message)
         self.status_code = status_code
         self.message = message
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer (the same text twice, for both kinds of client)."""
+
+    Message: str
+    message: str
+
+
+#: The one mapping of the stores' domain errors to HTTP status codes.
+DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, Conflict: 409, Invalid: 400}
+
+
+def status_of(exc: ApiError | DomainError) -> int:
+    """The status code an error is answered with."""
+    if isinstance(exc, ApiError):
+        return exc.status_code
+    return next(status for kind, status in DOMAIN_STATUS.items() if isinstance(exc, kind))
 
 
 def error_response(
@@ -97,8 +125,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Make every failure answer with the WATS error shape; unexpected ones are logged as 500."""
 
     async def on_api_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ApiError)
-        return error_response(exc.status_code, exc.message)
+        assert isinstance(exc, (ApiError, DomainError))
+        return error_response(status_of(exc), exc.message)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -139,6 +167,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(DomainError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
-from .._errors import ApiError
+from .._errors import ApiError, status_of
+from ..storage import DomainError
 
 __all__ = ["router"]
 
@@ -41,20 +42,21 @@ def _scim(status: int, content: Any) -> JSONResponse:
 
 
 async def _run(status: int, work: Callable[[], Any]) -> Response:
-    """Run a store call in a thread; answer SCIM JSON, or a SCIM error for an ApiError."""
+    """Run a store call in a thread; answer SCIM JSON, or a SCIM error for a refusal."""
     try:
         result = await run_in_threadpool(work)
-    except ApiError as exc:
+    except (ApiError, DomainError) as exc:
+        status = status_of(exc)
         body = {
             "schemas": [_ERROR],
-            "status": str(exc.status_code),
+            "status": str(status),
             "detail": exc.message,
             "Message": exc.message,
             "message": exc.message,
         }
-        if exc.status_code in _SCIM_TYPES:
-            body["scimType"] = _SCIM_TYPES[exc.status_code]
-        return _scim(exc.status_code, body)
+        if status in _SCIM_TYPES:
+            body["scimType"] = _SCIM_TYPES[status]
+        return _scim(status, body)
     if result is None:
         return Response(status_code=204)
     return _scim(status, result)
