@@ -1,6 +1,7 @@
 """The OpenAPI document lists every answer of every operation.
 
-FastAPI derives each success schema from the route's response model. The error statuses are
+FastAPI derives each success schema from the route's response model (an endpoint returning
+nothing answers JSON `null`, documented here). The error statuses are
 derived here, once for all routes: those the middleware answers for any request, and those the
 route's own code can raise, found by walking the source of the endpoint, its dependencies and
 every server function or store method they reach (`ApiError(4xx)`, the domain errors mapped in
@@ -70,6 +71,9 @@ def _document_errors(document: dict[str, Any], app: FastAPI) -> None:
             operation = document["paths"][route.path_format][method.lower()]
             responses: dict[str, Any] = operation["responses"]
             responses.pop("422", None)
+            if _answers_null(route):
+                content = responses[str(route.status_code or 200)]["content"]
+                content["application/json"]["schema"] = {"type": "null"}
             statuses = set(_ANY_ROUTE | route_statuses(route))
             if "requestBody" in operation:
                 statuses |= _WITH_BODY
@@ -85,6 +89,12 @@ def _document_errors(document: dict[str, Any], app: FastAPI) -> None:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["ErrorBody"] = ErrorBody.model_json_schema()
+
+
+def _answers_null(route: Any) -> bool:
+    """Whether the endpoint returns nothing, which FastAPI answers as a JSON `null`."""
+    returns = inspect.signature(route.endpoint).return_annotation
+    return route.response_field is None and returns in (None, "None")
 
 
 def _dependency_calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
+from ._rootcause_answers import TicketAnswer
 from .products import Setting
 
 __all__ = ["router"]
@@ -79,12 +80,12 @@ class TicketChange(BaseModel):
     update: TicketUpdate | None = None
 
 
-@router.get("/Ticket")
+@router.get("/Ticket", response_model=TicketAnswer)
 def get_ticket(ctx: Context, ticketId: str) -> dict[str, Any]:
     return ctx.tickets.get(ticketId)
 
 
-@router.get("/Tickets")
+@router.get("/Tickets", response_model=list[TicketAnswer])
 def query_tickets(
     ctx: Context, caller: Caller, status: int = 7, view: int = 0, searchString: str | None = None
 ) -> list[dict[str, Any]]:
@@ -94,13 +95,13 @@ def query_tickets(
     return ctx.tickets.query(status, view, caller.name, searchString)
 
 
-@router.post("/Ticket")
+@router.post("/Ticket", response_model=TicketAnswer)
 def create_ticket(ctx: Context, ticket: NewTicket, caller: Caller) -> dict[str, Any]:
     """Open a ticket owned by the caller."""
     return ctx.tickets.create(ticket.model_dump(exclude_unset=True), caller.name)
 
 
-@router.put("/Ticket")
+@router.put("/Ticket", response_model=TicketAnswer)
 def update_ticket(ctx: Context, ticket: TicketChange, caller: Caller) -> dict[str, Any]:
     """Change fields (left-out fields stay), comment with `update`, move the status."""
     return ctx.tickets.update(ticket.model_dump(exclude_unset=True), caller.name)
