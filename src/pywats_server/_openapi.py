@@ -1,7 +1,8 @@
 """The OpenAPI document lists every answer of every operation.
 
-FastAPI derives each success schema from the route's response model (an endpoint returning
-nothing answers JSON `null`, documented here). The error statuses are
+FastAPI derives each success schema from the route's response model, or takes the media types
+a route declares (`routers._answer.file_answer`); an endpoint returning nothing answers JSON
+`null`, documented here. The error statuses are
 derived here, once for all routes: those the middleware answers for any request, and those the
 route's own code can raise, found by walking the source of the endpoint, its dependencies and
 every server function or store method they reach (`ApiError(4xx)`, the domain errors mapped in
@@ -71,9 +72,12 @@ def _document_errors(document: dict[str, Any], app: FastAPI) -> None:
             operation = document["paths"][route.path_format][method.lower()]
             responses: dict[str, Any] = operation["responses"]
             responses.pop("422", None)
+            success = responses.get(str(route.status_code or 200), {}).get("content", {})
             if _answers_null(route):
-                content = responses[str(route.status_code or 200)]["content"]
-                content["application/json"]["schema"] = {"type": "null"}
+                success["application/json"]["schema"] = {"type": "null"}
+            elif success.get("application/json") == {"schema": {}} and len(success) > 1:
+                # FastAPI's placeholder beside the media types the route declares it answers.
+                del success["application/json"]
             statuses = set(_ANY_ROUTE | route_statuses(route))
             if "requestBody" in operation:
                 statuses |= _WITH_BODY

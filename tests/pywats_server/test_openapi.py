@@ -71,6 +71,24 @@ def _success(operation: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return codes[0], operation["responses"][codes[0]]
 
 
+def test_every_operation_documents_a_typed_success_answer(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    problems = []
+    for method, path, operation in _operations(document):
+        code, response = _success(operation)
+        content = response.get("content")
+        if code == "204" and not content:
+            continue
+        if not content:
+            problems.append(f"{method} {path}: {code} has no content")
+            continue
+        for media, body in content.items():
+            where = _untyped(body.get("schema"), schemas)
+            if where is not None:
+                problems.append(f"{method} {path}: {code} {media}: {where}")
+    assert problems == []
+
+
 def test_bad_input_is_documented_as_400_and_never_422(document: dict[str, Any]) -> None:
     assert "HTTPValidationError" not in document["components"]["schemas"]
     error = {"$ref": "#/components/schemas/ErrorBody"}

@@ -18,13 +18,14 @@ from pydantic import ValidationError
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
+from ._answer import Row
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["Analytics"])
 Context = Annotated[ServerContext, Depends(context)]
 Filter = Annotated[WatsFilter | None, Body()]
-Rows = list[dict[str, Any]]
+Rows = list[Row]
 T = TypeVar("T")
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError
 from ..storage import Process, RepairCategory, RepairOperation
+from ._answer import Scalar
 
 __all__ = ["router"]
 
@@ -73,7 +74,7 @@ class RepairOperationConfig(BaseModel):
     BOMRequired: int = 0
     VendorRequired: int = 0
     Categories: list[Category] = []
-    MiscInfos: list[dict[str, object]] = []
+    MiscInfos: list[dict[str, Scalar]] = []
 
 
 def _internal(process: Process) -> InternalProcess:

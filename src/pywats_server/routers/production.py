@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
+from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
     ChildCheck,
@@ -281,7 +282,7 @@ async def import_serial_numbers(
     return await run_in_threadpool(ctx.serial_ledger.import_file, typeName, body)
 
 
-@router.get("/api/Production/SerialNumbers")
+@router.get("/api/Production/SerialNumbers", responses=file_answer("text/csv", "application/xml"))
 def export_serial_numbers(
     ctx: Context, typeName: str, state: str | None = None, format: str = "csv"
 ) -> Response:

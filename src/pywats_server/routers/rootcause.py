@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
+from ._answer import file_answer
 from ._rootcause_answers import TicketAnswer
 from .products import Setting
 
@@ -112,7 +113,7 @@ def archive_tickets(ctx: Context, body: list[str], caller: Caller) -> None:
     ctx.tickets.archive(body, caller.name)
 
 
-@router.get("/Attachment")
+@router.get("/Attachment", responses=file_answer("application/octet-stream"))
 def get_attachment(ctx: Context, attachmentId: str, fileName: str | None = None) -> Response:
     name, content_type, content = ctx.tickets.attachment(attachmentId)
     headers = {"Content-Disposition": f'attachment; filename="{fileName or name}"'}

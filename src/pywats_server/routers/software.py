@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
+from ._answer import file_answer
 from ._software_answers import (
     PackageAnswer,
     PackageFile,
@@ -136,7 +137,9 @@ def set_file_attribute(ctx: Context, fileId: str, body: FileAttributes) -> None:
     ctx.software.set_file_attributes(fileId, body.attributes)
 
 
-@router.get("/api/Software/Package/{packageId}/File")
+@router.get(
+    "/api/Software/Package/{packageId}/File", responses=file_answer("application/octet-stream")
+)
 def download_file(ctx: Context, packageId: str, path: str) -> Response:
     """The bytes of the file at `path` in a package."""
     name, content = ctx.software.file_content(packageId, path)
