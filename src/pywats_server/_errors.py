@@ -74,14 +74,12 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-# PostgreSQL's SQLSTATEs for a value its column cannot hold; SQLite holds any text and refuses
-# only integers past 64 bits (a bare OverflowError from the driver).
+# PostgreSQL's SQLSTATE for a number its column cannot hold; SQLite refuses only integers past
+# 64 bits (a bare OverflowError from the driver). Texts are checked against their columns'
+# widths before any statement runs (`storage._widths`).
 _NUMERIC_VALUE_OUT_OF_RANGE = "22003"
-_STRING_DATA_RIGHT_TRUNCATION = "22001"
 _EXPECTED_INTEGERS = "expected integers from -2147483648 to 2147483647"
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
-_WIDTH = re.compile(r"character varying\((\d+)\)")
-_COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+), column (\w+)")
 
 
 def _bound_values(exc: DataError) -> Iterator[tuple[str, object]]:
@@ -95,30 +93,16 @@ def _bound_values(exc: DataError) -> Iterator[tuple[str, object]]:
 
 
 def _column_misfit(exc: DataError) -> str | None:
-    """The 400 message when PostgreSQL refused a value its column cannot hold, else None;
+    """The 400 message when PostgreSQL refused a number its column cannot hold, else None;
     names the table's column when the statement bound it by name."""
-    state = getattr(exc.orig, "sqlstate", None)
+    if getattr(exc.orig, "sqlstate", None) != _NUMERIC_VALUE_OUT_OF_RANGE:
+        return None
     match = _TABLE.match(exc.statement or "")
     table = f"{match.group(1)}." if match else ""
-    if state == _NUMERIC_VALUE_OUT_OF_RANGE:
-        for name, value in _bound_values(exc):
-            if isinstance(value, int) and not -(2**31) <= value < 2**31:
-                return f"{table}{name}: {_EXPECTED_INTEGERS}, got {value}"
-        return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
-    if state == _STRING_DATA_RIGHT_TRUNCATION:
-        width = _WIDTH.search(str(exc.orig))
-        limit = int(width.group(1)) if width else 0
-        expected = f"expected at most {limit} characters"
-        for name, value in _bound_values(exc):
-            if limit and isinstance(value, str) and len(value) > limit:
-                return f"{table}{name}: {expected}, got {len(value)}"
-        # Child rows arrive by COPY, which binds nothing by name; its context names the place.
-        copied = _COPY_CONTEXT.search(str(exc.orig))
-        if copied:
-            copy_table, line, column = copied.groups()
-            return f"{copy_table}.{column} (row {line}): {expected}"
-        return f"a text in the request is longer than the server stores: {expected}"
-    return None
+    for name, value in _bound_values(exc):
+        if isinstance(value, int) and not -(2**31) <= value < 2**31:
+            return f"{table}{name}: {_EXPECTED_INTEGERS}, got {value}"
+    return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -147,9 +131,9 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, f"internal server error: {type(exc).__name__}")
 
-    # A value the database cannot bind or hold came in the request (a number past 64 bits on
-    # SQLite, past an INTEGER's 32 or a text past a VARCHAR's width on PostgreSQL): a 400, not
-    # a server failure. Endpoints that check their own ranges name the field.
+    # A number the database cannot bind or hold came in the request (past 64 bits on SQLite,
+    # past an INTEGER's 32 on PostgreSQL): a 400, not a server failure. Endpoints that check
+    # their own ranges name the field.
     async def on_overflow(request: Request, exc: Exception) -> JSONResponse:
         # Only the SQLite driver's refusal to bind is the request's fault; any other overflow
         # (arithmetic in the server) is a server failure and stays a logged 500.

@@ -120,7 +120,7 @@ def _reachable(roots: list[Callable[..., Any]]) -> set[Callable[..., Any]]:
     return seen
 
 
-def _ours(fn: object) -> bool:
+def _ours(fn: object) -> typing.TypeGuard[Callable[..., Any]]:
     return inspect.isfunction(fn) and fn.__module__.split(".")[0] == _PACKAGE
 
 
@@ -255,10 +255,32 @@ def _attribute_type(cls: type, name: str) -> Any:
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    """Attribute classes: the class's annotations, and what `__init__` assigns to `self.<name>`
+    (a parameter, by its annotation, or a new instance of a class)."""
     hints: dict[str, Any] = {}
-    for source in (vars(cls).get("__init__"), cls):
+    init = vars(cls).get("__init__")
+    for source in (init, cls):
         try:
             hints.update(typing.get_type_hints(source))
         except Exception:  # an annotation naming what the module imports only for type checking
             continue
+    if not _ours(init):
+        return hints
+    parameters = _parameter_types(init)
+    for node in ast.walk(_tree(init)):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if not (isinstance(target, ast.Attribute) and _is_self(target.value)):
+            continue
+        if isinstance(value, ast.Name) and value.id in parameters:
+            hints.setdefault(target.attr, parameters[value.id])
+        elif isinstance(value, ast.Call):
+            made = _resolve(value.func, _namespace(init), {})
+            if inspect.isclass(made):
+                hints.setdefault(target.attr, made)
     return hints
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,16 +15,24 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(scope="module")
-def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The OpenAPI document (the same over either database)."""
+def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """A server over a database of its own (the sweep below must not touch the shared one),
+    with an administrator `admin` and a user `plain`."""
     from pywats_server import Settings, create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('openapi') / 'wats.db'}"
     app = create_app(Settings(database_url=url))
-    try:
-        return app.openapi()
-    finally:
-        app.state.context.database.dispose()
+    users = app.state.context.users
+    users.create_user("admin", is_admin=True)
+    users.create_user("plain", is_admin=False)
+    yield app
+    app.state.context.database.dispose()
+
+
+@pytest.fixture(scope="module")
+def document(own_app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document (the same over either database)."""
+    return own_app.openapi()
 
 
 def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -158,3 +167,25 @@ async def test_real_error_answers_are_documented(
     assert {400, 404, 405, 409} <= seen
     refused = await api.get("/api/App/Processes", headers={"Authorization": ""})
     assert str(refused.status_code) in operations["GET", "/api/App/Processes"]
+
+
+async def test_every_operation_answers_a_documented_status_for_unknown_things(
+    own_app: FastAPI, document: dict[str, Any]
+) -> None:
+    """Every operation, asked by an administrator and by a plain user about ids and names that
+    do not exist with an empty JSON object as body, answers a status its document lists."""
+    users = own_app.state.context.users
+    tokens = [users.issue_token("admin", "openapi-a"), users.issue_token("plain", "openapi-p")]
+    undocumented = []
+    transport = httpx.ASGITransport(app=own_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://wats.test") as client:
+        for method, path, operation in _operations(document):
+            url = re.sub(r"\{[^}]+\}", "no-such-thing", path)
+            required = [p for p in operation.get("parameters", ()) if p.get("required")]
+            params = {p["name"]: "no-such-thing" for p in required if p["in"] == "query"}
+            for token in tokens:
+                headers = {"Authorization": f"Basic {token}", "Referer": "http://wats.test"}
+                answer = await client.request(method, url, params=params, json={}, headers=headers)
+                if str(answer.status_code) not in operation["responses"]:
+                    undocumented.append(f"{method} {path}: {answer.status_code} {answer.text}")
+    assert undocumented == []

@@ -34,7 +34,7 @@ Serial = Annotated[str | None, Query(alias="serialNumber")]
 class AssetType(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    typeName: str = Field(min_length=1, max_length=200)
+    typeName: str = Field(min_length=1)
     typeId: str | None = None
     runningCountLimit: int | None = None
     totalCountLimit: int | None = None
@@ -49,7 +49,7 @@ class AssetType(BaseModel):
 class Asset(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    serialNumber: str = Field(min_length=1, max_length=200)
+    serialNumber: str = Field(min_length=1)
     assetId: str | None = None
     typeId: str | None = None
     parentAssetId: str | None = None

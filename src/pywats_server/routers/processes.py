@@ -39,7 +39,7 @@ class InternalProcess(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     Code: int = Field(ge=0)
-    Name: str = Field(min_length=1, max_length=100)
+    Name: str = Field(min_length=1)
     Description: str | None = None
     ProcessID: str | None = None
     ProcessIndex: int = 0
@@ -54,7 +54,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     GUID: str | None = None
-    Description: str = Field(min_length=1, max_length=200)
+    Description: str = Field(min_length=1)
     Selectable: bool = True
     SortOrder: int = 0
     FailureType: int = 0

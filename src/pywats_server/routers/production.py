@@ -65,8 +65,8 @@ ParentAndChild = Annotated[tuple[UnitKey, UnitKey], Depends(_parent_and_child)]
 class Unit(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    serialNumber: str = Field(min_length=1, max_length=200)
-    partNumber: str = Field(min_length=1, max_length=200)
+    serialNumber: str = Field(min_length=1)
+    partNumber: str = Field(min_length=1)
     revision: str | None = None
     batchNumber: str | None = None
     serialDate: datetime | None = None
@@ -80,8 +80,8 @@ class Unit(BaseModel):
 class SerialNumberType(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(min_length=1, max_length=100)
-    format: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
+    format: str = Field(min_length=1)
     description: str | None = None
     regEx: str | None = None
     identifier: int = Field(default=0, ge=0, le=2)

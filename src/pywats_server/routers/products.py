@@ -45,7 +45,7 @@ class Setting(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=200)
+    key: str = Field(min_length=1)
     value: str | None = None
     change: int | None = None
 
@@ -53,7 +53,7 @@ class Setting(BaseModel):
 class ProductRevision(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    revision: str = Field(min_length=1, max_length=200)
+    revision: str = Field(min_length=1)
     partNumber: str | None = None
     productId: str | None = None
     productRevisionId: str | None = None
@@ -67,7 +67,7 @@ class ProductRevision(BaseModel):
 class Product(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    partNumber: str = Field(min_length=1, max_length=200)
+    partNumber: str = Field(min_length=1)
     productId: str | None = None
     name: str | None = None
     description: str | None = None
@@ -82,7 +82,7 @@ class Product(BaseModel):
 class ProductGroup(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    productGroupName: str = Field(min_length=1, max_length=100)
+    productGroupName: str = Field(min_length=1)
     productGroupId: int | None = None
     partNumbers: list[str] | None = None
 
@@ -90,7 +90,7 @@ class ProductGroup(BaseModel):
 class BomItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    partNumber: str = Field(min_length=1, max_length=200)
+    partNumber: str = Field(min_length=1)
     componentRef: str | None = None
     revision: str | None = None
     description: str | None = None
@@ -122,7 +122,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     categoryId: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
 
 
@@ -130,7 +130,7 @@ class Vendor(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     vendorId: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
 
 

@@ -55,7 +55,7 @@ class TicketUpdate(BaseModel):
 class NewTicket(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    subject: str = Field(min_length=1, max_length=500)
+    subject: str = Field(min_length=1)
     priority: int = 1
     assignee: str | None = None
     team: str | None = None
@@ -70,7 +70,7 @@ class TicketChange(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     ticketId: str
-    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    subject: str | None = Field(default=None, min_length=1)
     status: int | None = None
     priority: int | None = None
     assignee: str | None = None

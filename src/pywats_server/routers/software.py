@@ -34,7 +34,7 @@ _ZIP_BODY = {"requestBody": {"content": {"application/zip": {"schema": {"type": 
 class Package(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
     installOnRoot: bool = False
     rootDirectory: str | None = None
