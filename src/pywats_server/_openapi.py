@@ -2,12 +2,12 @@
 
 FastAPI derives each success schema from the route's response model, or takes the media types
 a route declares (`routers._answer.file_answer`); an endpoint returning nothing answers JSON
-`null`, documented here. The error statuses are
-derived here, once for all routes: those the middleware answers for any request, and those the
-route's own code can raise, found by walking the source of the endpoint, its dependencies and
-every server function or store method they reach (`ApiError(4xx)`, the domain errors mapped in
-`_errors.DOMAIN_STATUS`, `status_code=` literals). FastAPI's 422 is removed: validation errors
-are answered 400.
+`null`, documented here. The error statuses are derived here, once for all routes: those the
+middleware answers for any request, and those the route's own code can raise, found by walking
+the source of the endpoint, its dependencies and every server function or store method they
+reach (`ApiError(4xx)`, the domain errors mapped in `_errors.DOMAIN_STATUS`, `status_code=`
+literals). FastAPI's 422 is removed: validation errors are answered 400. The walk runs on the
+first request for the document, not at start-up.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = generate()
-            _document_errors(document, app)
+            _document_answers(document, app)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -66,7 +66,7 @@ def api_routes(app: FastAPI) -> Iterator[Any]:
             yield route
 
 
-def _document_errors(document: dict[str, Any], app: FastAPI) -> None:
+def _document_answers(document: dict[str, Any], app: FastAPI) -> None:
     for route in api_routes(app):
         for method in route.methods:
             operation = document["paths"][route.path_format][method.lower()]
