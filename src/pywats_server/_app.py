@@ -12,6 +12,7 @@ from ._context import ServerContext
 from ._errors import install_error_handlers
 from ._health import HEALTH_PATH, install_health
 from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
+from ._openapi import api_routes, install_openapi
 from ._settings import Settings
 from .routers import ROUTERS
 from .routers._query_options import refuse_unsupported_options
@@ -40,12 +41,17 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.context = server
     install_error_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     install_pages(app)
     install_health(app, server.database)
-    # The OpenAPI document lists every route template, including those of included routers.
-    templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
+    templates = [
+        *(route.path_format for route in api_routes(app)),
+        "/openapi.json",
+        "/docs",
+        "/redoc",
+    ]
     # Added last runs first: size limit, then authentication, then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
     # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.

@@ -10,10 +10,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
-__all__ = ["ApiError", "error_response", "install_error_handlers"]
+from .storage._domain import Conflict, DomainError, Invalid, NotFound
+
+__all__ = [
+    "DOMAIN_STATUS",
+    "ApiError",
+    "ErrorBody",
+    "error_response",
+    "install_error_handlers",
+    "status_of",
+]
 
 _log = logging.getLogger("pywats_server")
 
@@ -25,6 +35,24 @@ class ApiError(Exception):
         super().__init__(message)
         self.status_code = status_code
         self.message = message
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer (the same text twice, for both kinds of client)."""
+
+    Message: str
+    message: str
+
+
+#: The one mapping of the stores' domain errors to HTTP status codes.
+DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, Conflict: 409, Invalid: 400}
+
+
+def status_of(exc: ApiError | DomainError) -> int:
+    """The status code an error is answered with."""
+    if isinstance(exc, ApiError):
+        return exc.status_code
+    return next(status for kind, status in DOMAIN_STATUS.items() if isinstance(exc, kind))
 
 
 def error_response(
@@ -46,14 +74,12 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-# PostgreSQL's SQLSTATEs for a value its column cannot hold; SQLite holds any text and refuses
-# only integers past 64 bits (a bare OverflowError from the driver).
+# PostgreSQL's SQLSTATE for a number its column cannot hold; SQLite refuses only integers past
+# 64 bits (a bare OverflowError from the driver). Texts are checked against their columns'
+# widths before any statement runs (`storage._widths`).
 _NUMERIC_VALUE_OUT_OF_RANGE = "22003"
-_STRING_DATA_RIGHT_TRUNCATION = "22001"
 _EXPECTED_INTEGERS = "expected integers from -2147483648 to 2147483647"
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
-_WIDTH = re.compile(r"character varying\((\d+)\)")
-_COPY_CONTEXT = re.compile(r"COPY (\w+), line (\d+), column (\w+)")
 
 
 def _bound_values(exc: DataError) -> Iterator[tuple[str, object]]:
@@ -67,38 +93,24 @@ def _bound_values(exc: DataError) -> Iterator[tuple[str, object]]:
 
 
 def _column_misfit(exc: DataError) -> str | None:
-    """The 400 message when PostgreSQL refused a value its column cannot hold, else None;
+    """The 400 message when PostgreSQL refused a number its column cannot hold, else None;
     names the table's column when the statement bound it by name."""
-    state = getattr(exc.orig, "sqlstate", None)
+    if getattr(exc.orig, "sqlstate", None) != _NUMERIC_VALUE_OUT_OF_RANGE:
+        return None
     match = _TABLE.match(exc.statement or "")
     table = f"{match.group(1)}." if match else ""
-    if state == _NUMERIC_VALUE_OUT_OF_RANGE:
-        for name, value in _bound_values(exc):
-            if isinstance(value, int) and not -(2**31) <= value < 2**31:
-                return f"{table}{name}: {_EXPECTED_INTEGERS}, got {value}"
-        return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
-    if state == _STRING_DATA_RIGHT_TRUNCATION:
-        width = _WIDTH.search(str(exc.orig))
-        limit = int(width.group(1)) if width else 0
-        expected = f"expected at most {limit} characters"
-        for name, value in _bound_values(exc):
-            if limit and isinstance(value, str) and len(value) > limit:
-                return f"{table}{name}: {expected}, got {len(value)}"
-        # Child rows arrive by COPY, which binds nothing by name; its context names the place.
-        copied = _COPY_CONTEXT.search(str(exc.orig))
-        if copied:
-            copy_table, line, column = copied.groups()
-            return f"{copy_table}.{column} (row {line}): {expected}"
-        return f"a text in the request is longer than the server stores: {expected}"
-    return None
+    for name, value in _bound_values(exc):
+        if isinstance(value, int) and not -(2**31) <= value < 2**31:
+            return f"{table}{name}: {_EXPECTED_INTEGERS}, got {value}"
+    return f"a number in the request is out of range: {_EXPECTED_INTEGERS}"
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Make every failure answer with the WATS error shape; unexpected ones are logged as 500."""
 
     async def on_api_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ApiError)
-        return error_response(exc.status_code, exc.message)
+        assert isinstance(exc, (ApiError, DomainError))
+        return error_response(status_of(exc), exc.message)
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -119,9 +131,9 @@ def install_error_handlers(app: FastAPI) -> None:
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, f"internal server error: {type(exc).__name__}")
 
-    # A value the database cannot bind or hold came in the request (a number past 64 bits on
-    # SQLite, past an INTEGER's 32 or a text past a VARCHAR's width on PostgreSQL): a 400, not
-    # a server failure. Endpoints that check their own ranges name the field.
+    # A number the database cannot bind or hold came in the request (past 64 bits on SQLite,
+    # past an INTEGER's 32 on PostgreSQL): a 400, not a server failure. Endpoints that check
+    # their own ranges name the field.
     async def on_overflow(request: Request, exc: Exception) -> JSONResponse:
         # Only the SQLite driver's refusal to bind is the request's fault; any other overflow
         # (arithmetic in the server) is a server failure and stays a logged 500.
@@ -139,6 +151,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, on_overflow)
     app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(DomainError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

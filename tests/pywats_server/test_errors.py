@@ -68,6 +68,38 @@ async def test_a_text_wider_than_its_column_is_400_naming_it_on_every_database(
 
 
 @pytest.mark.parametrize(
+    ("path", "body", "place"),
+    [
+        (
+            "/api/Product",
+            {"partNumber": "W-" + "p" * 199, "name": "n"},
+            "products.part_number: expected at most 200 characters, got 201",
+        ),
+        (
+            "/api/Product",
+            {"partNumber": "WIDTH-NAME", "name": "n" * 201},
+            "products.name: expected at most 200 characters, got 201",
+        ),
+        (
+            "/api/Product/Group",
+            {"productGroupName": "g" * 101},
+            "product_groups.product_group_name: expected at most 100 characters",
+        ),
+    ],
+    ids=["request-key", "other-column", "group"],
+)
+async def test_any_stored_text_wider_than_its_column_is_400_naming_the_column(
+    api: httpx.AsyncClient, path: str, body: dict[str, object], place: str
+) -> None:
+    """The width comes from the table definition (SQLite alone would have stored the text)."""
+    response = await api.put(path, json=body)
+    assert response.status_code == 400, response.text
+    assert place in response.json()["Message"]
+    if "partNumber" in body:
+        assert (await api.get(f"/api/Product/{body['partNumber']}")).status_code == 404
+
+
+@pytest.mark.parametrize(
     ("raised", "status"),
     [("Python int too large to convert to SQLite INTEGER", 400), ("math range error", 500)],
 )

@@ -18,13 +18,15 @@ from pydantic import ValidationError
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
+from ._analytics_answers import MeasurementRow, TopFailedRow
+from ._answer import Row
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["Analytics"])
 Context = Annotated[ServerContext, Depends(context)]
 Filter = Annotated[WatsFilter | None, Body()]
-Rows = list[dict[str, Any]]
+Rows = list[Row]
 T = TypeVar("T")
 
 
@@ -124,7 +126,7 @@ def related_repair_history(ctx: Context, partNumber: str, revision: str | None =
     return _run(ctx, lambda s: s.related_repair_history(f))
 
 
-@router.get("/api/App/TopFailed")
+@router.get("/api/App/TopFailed", response_model=list[TopFailedRow])
 def top_failed_get(
     ctx: Context,
     productGroup: str | None = None,
@@ -144,13 +146,13 @@ def top_failed_get(
     return _run(ctx, lambda s: s.top_failed(f))
 
 
-@router.post("/api/App/TopFailed")
+@router.post("/api/App/TopFailed", response_model=list[TopFailedRow])
 def top_failed(ctx: Context, body: Filter = None) -> Rows:
     """The steps that failed most often."""
     return _run(ctx, lambda s: s.top_failed(_body(body)))
 
 
-@router.get("/api/internal/App/TopFailed")
+@router.get("/api/internal/App/TopFailed", response_model=list[TopFailedRow])
 def top_failed_internal_get(
     ctx: Context,
     partNumber: str | None = None,
@@ -200,7 +202,7 @@ def _id_or_all(name: str, value: str | None) -> int | None:
         ) from None
 
 
-@router.post("/api/internal/App/TopFailed")
+@router.post("/api/internal/App/TopFailed", response_model=list[TopFailedRow])
 def top_failed_internal(ctx: Context, body: Filter = None) -> Rows:
     """The steps that failed most often (the public POST's filter)."""
     return _run(ctx, lambda s: s.top_failed(_body(body)))
@@ -212,7 +214,7 @@ def step_analysis(ctx: Context, body: Filter = None) -> Rows:
     return _run(ctx, lambda s: s.step_analysis(_body(body)))
 
 
-@router.post("/api/App/Measurements")
+@router.post("/api/App/Measurements", response_model=list[MeasurementRow])
 def measurements(ctx: Context, body: Filter = None, measurementPaths: str | None = None) -> Rows:
     """Raw measurement values for the measurement paths (query or body)."""
     return _run(ctx, lambda s: s.measurements(_body(body), measurementPaths))

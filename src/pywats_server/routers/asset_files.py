@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context
+from ._answer import file_answer
 
 __all__ = ["router"]
 
@@ -35,7 +36,7 @@ async def upload_file(ctx: Context, request: Request, assetId: str, filename: st
     await run_in_threadpool(ctx.asset_files.upload, assetId, filename, content)
 
 
-@router.get("/Asset")
+@router.get("/Asset", responses=file_answer("application/octet-stream"))
 def download_file(ctx: Context, assetId: str, filename: str) -> Response:
     content, sha256 = ctx.asset_files.download(assetId, filename)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -13,6 +13,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._context import CallerName, ServerContext, context
+from ._asset_answers import (
+    AssetAnswer,
+    AssetLogEntry,
+    AssetStatus,
+    AssetTypeAnswer,
+    AssetWithChildren,
+)
 from ._query_options import Filter, OrderBy, Skip, Top
 from .products import Setting
 
@@ -27,7 +34,7 @@ Serial = Annotated[str | None, Query(alias="serialNumber")]
 class AssetType(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    typeName: str = Field(min_length=1, max_length=200)
+    typeName: str = Field(min_length=1)
     typeId: str | None = None
     runningCountLimit: int | None = None
     totalCountLimit: int | None = None
@@ -42,7 +49,7 @@ class AssetType(BaseModel):
 class Asset(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    serialNumber: str = Field(min_length=1, max_length=200)
+    serialNumber: str = Field(min_length=1)
     assetId: str | None = None
     typeId: str | None = None
     parentAssetId: str | None = None
@@ -72,7 +79,7 @@ class Message(BaseModel):
     comment: str = Field(min_length=1)
 
 
-@router.get("")
+@router.get("", response_model=list[AssetAnswer])
 def query_assets(
     ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
 ) -> list[dict[str, Any]]:
@@ -80,7 +87,7 @@ def query_assets(
     return ctx.assets.query((filter, orderby, top, skip))
 
 
-@router.put("")
+@router.put("", response_model=AssetWithChildren)
 def save_asset(ctx: Context, asset: Asset, user: CallerName) -> dict[str, Any]:
     """Create or update an asset (by `assetId`, else by `serialNumber`)."""
     return ctx.assets.save(asset.model_dump(exclude_unset=True), user)
@@ -91,18 +98,18 @@ def delete_asset(ctx: Context, id: AssetId = None, serialNumber: Serial = None) 
     ctx.assets.delete(id, serialNumber)
 
 
-@router.get("/Types")
+@router.get("/Types", response_model=list[AssetTypeAnswer])
 def asset_types(ctx: Context, filter: Filter = None, top: Top = None) -> list[dict[str, Any]]:
     return ctx.assets.types(filter, top)
 
 
-@router.put("/Types")
+@router.put("/Types", response_model=AssetTypeAnswer)
 def save_asset_type(ctx: Context, asset_type: AssetType) -> dict[str, Any]:
     """Create or update an asset type (by `typeId`, else by `typeName`)."""
     return ctx.assets.save_type(asset_type.model_dump(exclude_unset=True))
 
 
-@router.get("/Log")
+@router.get("/Log", response_model=list[AssetLogEntry])
 def asset_log(
     ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
 ) -> list[dict[str, Any]]:
@@ -114,7 +121,7 @@ def add_message(ctx: Context, message: Message, user: CallerName) -> None:
     ctx.assets.message(message.assetId, message.comment, user)
 
 
-@router.get("/Status")
+@router.get("/Status", response_model=AssetStatus)
 def asset_status(
     ctx: Context,
     id: AssetId = None,
@@ -220,7 +227,7 @@ for _kind in ("Calibration", "Maintenance"):
     )(_external)
 
 
-@router.get("/SubAssets")
+@router.get("/SubAssets", response_model=list[AssetAnswer])
 def sub_assets(
     ctx: Context, id: AssetId = None, serialNumber: Serial = None, level: int = 1
 ) -> list[dict[str, Any]]:
@@ -228,7 +235,7 @@ def sub_assets(
     return ctx.assets.children(id, serialNumber, level)
 
 
-@router.get("/{assetIdOrSerialNumber}")
+@router.get("/{assetIdOrSerialNumber}", response_model=AssetWithChildren)
 def get_asset(ctx: Context, assetIdOrSerialNumber: str) -> dict[str, Any]:
     """An asset by id or serial number, with its type and child assets."""
     return ctx.assets.get(assetIdOrSerialNumber)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError
 from ..storage import Process, RepairCategory, RepairOperation
+from ._answer import Scalar
 
 __all__ = ["router"]
 
@@ -38,7 +39,7 @@ class InternalProcess(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     Code: int = Field(ge=0)
-    Name: str = Field(min_length=1, max_length=100)
+    Name: str = Field(min_length=1)
     Description: str | None = None
     ProcessID: str | None = None
     ProcessIndex: int = 0
@@ -53,7 +54,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     GUID: str | None = None
-    Description: str = Field(min_length=1, max_length=200)
+    Description: str = Field(min_length=1)
     Selectable: bool = True
     SortOrder: int = 0
     FailureType: int = 0
@@ -73,7 +74,7 @@ class RepairOperationConfig(BaseModel):
     BOMRequired: int = 0
     VendorRequired: int = 0
     Categories: list[Category] = []
-    MiscInfos: list[dict[str, object]] = []
+    MiscInfos: list[dict[str, Scalar]] = []
 
 
 def _internal(process: Process) -> InternalProcess:

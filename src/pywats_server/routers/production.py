@@ -17,6 +17,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
+from ._answer import file_answer
+from ._production_answers import (
+    BatchAnswer,
+    ChildCheck,
+    ImportCount,
+    PhaseAnswer,
+    RangeAnswer,
+    SerialNumberAnswer,
+    SerialTypeAnswer,
+    StatisticsAnswer,
+    UnitAnswer,
+    UnitChange,
+    VerificationAnswer,
+    VerificationRuleAnswer,
+)
 from ._query_options import Skip, Top
 from .products import Setting
 
@@ -50,8 +65,8 @@ ParentAndChild = Annotated[tuple[UnitKey, UnitKey], Depends(_parent_and_child)]
 class Unit(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    serialNumber: str = Field(min_length=1, max_length=200)
-    partNumber: str = Field(min_length=1, max_length=200)
+    serialNumber: str = Field(min_length=1)
+    partNumber: str = Field(min_length=1)
     revision: str | None = None
     batchNumber: str | None = None
     serialDate: datetime | None = None
@@ -65,8 +80,8 @@ class Unit(BaseModel):
 class SerialNumberType(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(min_length=1, max_length=100)
-    format: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
+    format: str = Field(min_length=1)
     description: str | None = None
     regEx: str | None = None
     identifier: int = Field(default=0, ge=0, le=2)
@@ -92,19 +107,19 @@ class VerificationRule(BaseModel):
     processCodes: list[int]
 
 
-@router.get("/api/Production/Unit/{serialNumber}/{partNumber}")
+@router.get("/api/Production/Unit/{serialNumber}/{partNumber}", response_model=UnitAnswer)
 def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
     """The unit with its direct sub-units."""
     return ctx.units.get(serialNumber, partNumber)
 
 
-@router.put("/api/Production/Units")
+@router.put("/api/Production/Units", response_model=list[UnitAnswer])
 def save_units(ctx: Context, body: list[Unit]) -> list[dict[str, Any]]:
     """Create or update units by serial number + part number (all or none)."""
     return ctx.units.save([unit.model_dump(exclude_unset=True) for unit in body])
 
 
-@router.post("/api/internal/Production/CreateUnit")
+@router.post("/api/internal/Production/CreateUnit", response_model=UnitAnswer)
 def create_unit(
     ctx: Context,
     serialNumber: str,
@@ -120,13 +135,13 @@ def create_unit(
     return ctx.units.create({k: v for k, v in body.items() if v is not None})
 
 
-@router.get("/api/internal/Production/GetUnitHierarchy")
+@router.get("/api/internal/Production/GetUnitHierarchy", response_model=UnitAnswer)
 def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
     """The unit with its sub-units to any depth."""
     return ctx.units.hierarchy(serialNumber, partNumber)
 
 
-@router.get("/api/internal/Mes/GetUnitPhases")
+@router.get("/api/internal/Mes/GetUnitPhases", response_model=list[PhaseAnswer])
 def unit_phases(ctx: Context) -> list[dict[str, Any]]:
     return ctx.units.phases()
 
@@ -162,7 +177,7 @@ def remove_child_unit(ctx: Context, units: ParentAndChild) -> None:
     ctx.units.remove_child(*units)
 
 
-@router.get("/api/Production/CheckChildUnits")
+@router.get("/api/Production/CheckChildUnits", response_model=ChildCheck)
 def check_child_units(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
 ) -> dict[str, Any]:
@@ -170,7 +185,7 @@ def check_child_units(
     return ctx.units.check_children(serialNumber, partNumber, revision)
 
 
-@router.get("/api/Production/Units/Changes")
+@router.get("/api/Production/Units/Changes", response_model=list[UnitChange])
 def unit_changes(
     ctx: Context,
     serialNumber: str | None = None,
@@ -186,12 +201,16 @@ def delete_unit_change(ctx: Context, id: int) -> None:
     ctx.units.delete_change(id)
 
 
-@router.get("/api/Production/SerialNumbers/Types")
+@router.get("/api/Production/SerialNumbers/Types", response_model=list[SerialTypeAnswer])
 def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
     return ctx.serial_numbers.types()
 
 
-@router.put("/api/Production/SerialNumbers/Types", dependencies=[Depends(require_admin)])
+@router.put(
+    "/api/Production/SerialNumbers/Types",
+    dependencies=[Depends(require_admin)],
+    response_model=SerialTypeAnswer,
+)
 def create_serial_number_type(ctx: Context, body: SerialNumberType) -> dict[str, Any]:
     """Define a serial-number type (administrator); 409 when the name exists."""
     return ctx.serial_numbers.create_type(body.model_dump())
@@ -216,14 +235,14 @@ def take_serial_numbers(
     )
 
 
-@router.get("/api/Production/SerialNumbers/ByRange")
+@router.get("/api/Production/SerialNumbers/ByRange", response_model=list[SerialNumberAnswer])
 def serial_numbers_by_range(
     ctx: Context, typeName: str, from_: Annotated[int, Query(alias="from")], to: int
 ) -> list[dict[str, Any]]:
     return ctx.serial_numbers.taken(typeName, value_range=(from_, to))
 
 
-@router.get("/api/Production/SerialNumbers/ByReference")
+@router.get("/api/Production/SerialNumbers/ByReference", response_model=list[SerialNumberAnswer])
 def serial_numbers_by_reference(
     ctx: Context,
     typeName: str,
@@ -234,7 +253,7 @@ def serial_numbers_by_reference(
     return ctx.serial_numbers.taken(typeName, reference=reference)
 
 
-@router.get("/api/Production/Batches")
+@router.get("/api/Production/Batches", response_model=list[BatchAnswer])
 def batches(
     ctx: Context, partNumber: str | None = None, batchId: int | None = None
 ) -> list[dict[str, Any]]:
@@ -242,18 +261,18 @@ def batches(
     return ctx.batches.query(partNumber, batchId)
 
 
-@router.put("/api/Production/Batch")
+@router.put("/api/Production/Batch", response_model=BatchAnswer)
 def save_batch(ctx: Context, batch: Batch) -> dict[str, Any]:
     """Create or update a batch by `batchId`, else by `batchNumber`."""
     return ctx.batches.save([batch.model_dump(exclude_unset=True)])[0]
 
 
-@router.put("/api/Production/Batches")
+@router.put("/api/Production/Batches", response_model=list[BatchAnswer])
 def save_batches(ctx: Context, body: list[Batch]) -> list[dict[str, Any]]:
     return ctx.batches.save([batch.model_dump(exclude_unset=True) for batch in body])
 
 
-@router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY)
+@router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY, response_model=ImportCount)
 async def import_serial_numbers(
     ctx: Context, request: Request, typeName: str | None = None
 ) -> dict[str, Any]:
@@ -263,7 +282,7 @@ async def import_serial_numbers(
     return await run_in_threadpool(ctx.serial_ledger.import_file, typeName, body)
 
 
-@router.get("/api/Production/SerialNumbers")
+@router.get("/api/Production/SerialNumbers", responses=file_answer("text/csv", "application/xml"))
 def export_serial_numbers(
     ctx: Context, typeName: str, state: str | None = None, format: str = "csv"
 ) -> Response:
@@ -286,13 +305,15 @@ def count_serial_numbers(
     return ctx.serial_ledger.count(serialNumberType, startAddress, endAddress, fromDate, toDate)
 
 
-@router.get("/api/internal/Production/SerialNumbers/Ranges")
+@router.get("/api/internal/Production/SerialNumbers/Ranges", response_model=list[RangeAnswer])
 def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[dict[str, Any]]:
     """The runs of consecutive taken numbers, per type."""
     return ctx.serial_ledger.ranges(serialNumberType)
 
 
-@router.get("/api/internal/Production/SerialNumbers/Statistics")
+@router.get(
+    "/api/internal/Production/SerialNumbers/Statistics", response_model=list[StatisticsAnswer]
+)
 def serial_number_statistics(
     ctx: Context, serialNumberType: str | None = None
 ) -> list[dict[str, Any]]:
@@ -300,7 +321,7 @@ def serial_number_statistics(
     return ctx.serial_ledger.statistics(serialNumberType)
 
 
-@router.get("/api/Production/UnitVerification")
+@router.get("/api/Production/UnitVerification", response_model=VerificationAnswer)
 def unit_verification(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
 ) -> dict[str, Any]:
@@ -308,7 +329,11 @@ def unit_verification(
     return ctx.verifier.verify(serialNumber, partNumber, revision)
 
 
-@router.put("/api/Production/UnitVerificationRules", dependencies=[Depends(require_admin)])
+@router.put(
+    "/api/Production/UnitVerificationRules",
+    dependencies=[Depends(require_admin)],
+    response_model=VerificationRuleAnswer,
+)
 def set_verification_rule(ctx: Context, rule: VerificationRule) -> dict[str, Any]:
     """Set the operations (process codes, in order) units of a product must pass."""
     return ctx.verifier.set_rule(rule.partNumber, rule.processCodes)

@@ -17,6 +17,20 @@ from starlette.concurrency import run_in_threadpool
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..storage import parse_wsbf
+from ._product_answers import (
+    BomItemAnswer,
+    CategoryAnswer,
+    GroupAnswer,
+    HierarchyRoot,
+    HierarchyRow,
+    ProductAnswer,
+    ProductRow,
+    ProductWithRelations,
+    RelationAnswer,
+    RevisionAnswer,
+    TagAnswer,
+    VendorAnswer,
+)
 from ._query_options import Filter, OrderBy, Skip, Top
 
 __all__ = ["router"]
@@ -31,7 +45,7 @@ class Setting(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=200)
+    key: str = Field(min_length=1)
     value: str | None = None
     change: int | None = None
 
@@ -39,7 +53,7 @@ class Setting(BaseModel):
 class ProductRevision(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    revision: str = Field(min_length=1, max_length=200)
+    revision: str = Field(min_length=1)
     partNumber: str | None = None
     productId: str | None = None
     productRevisionId: str | None = None
@@ -53,7 +67,7 @@ class ProductRevision(BaseModel):
 class Product(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    partNumber: str = Field(min_length=1, max_length=200)
+    partNumber: str = Field(min_length=1)
     productId: str | None = None
     name: str | None = None
     description: str | None = None
@@ -68,7 +82,7 @@ class Product(BaseModel):
 class ProductGroup(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    productGroupName: str = Field(min_length=1, max_length=100)
+    productGroupName: str = Field(min_length=1)
     productGroupId: int | None = None
     partNumbers: list[str] | None = None
 
@@ -76,7 +90,7 @@ class ProductGroup(BaseModel):
 class BomItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    partNumber: str = Field(min_length=1, max_length=200)
+    partNumber: str = Field(min_length=1)
     componentRef: str | None = None
     revision: str | None = None
     description: str | None = None
@@ -108,7 +122,7 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     categoryId: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
 
 
@@ -116,7 +130,7 @@ class Vendor(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     vendorId: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
 
 
@@ -124,7 +138,7 @@ def _body(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(exclude_unset=True)
 
 
-@router.get("/api/Product/Query")
+@router.get("/api/Product/Query", response_model=list[ProductRow])
 def query_products(
     ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
 ) -> list[dict[str, Any]]:
@@ -133,22 +147,22 @@ def query_products(
     return ctx.products.query((filter, orderby, top, skip))
 
 
-@router.get("/api/Product/Groups")
+@router.get("/api/Product/Groups", response_model=list[GroupAnswer])
 def product_groups(ctx: Context) -> list[dict[str, Any]]:
     return ctx.products.groups()
 
 
-@router.put("/api/Product/Group")
+@router.put("/api/Product/Group", response_model=GroupAnswer)
 def save_group(ctx: Context, group: ProductGroup) -> dict[str, Any]:
     return ctx.products.save_group(_body(group))
 
 
-@router.get("/api/Product/Vendors")
+@router.get("/api/Product/Vendors", response_model=list[VendorAnswer])
 def vendors(ctx: Context) -> list[dict[str, Any]]:
     return ctx.catalog.vendors()
 
 
-@router.put("/api/Product/Vendors")
+@router.put("/api/Product/Vendors", response_model=VendorAnswer)
 def save_vendor(ctx: Context, vendor: Vendor) -> dict[str, Any]:
     """Create a vendor (or update the one named), or update vendor `vendorId`."""
     return ctx.catalog.save_vendor(_body(vendor))
@@ -159,17 +173,17 @@ def delete_vendor(ctx: Context, vendorId: str) -> None:
     ctx.catalog.delete_vendor(vendorId)
 
 
-@router.put("/api/Product/Products")
+@router.put("/api/Product/Products", response_model=list[ProductAnswer])
 def save_products(ctx: Context, body: list[Product]) -> list[dict[str, Any]]:
     return ctx.products.save_many([_body(p) for p in body])
 
 
-@router.put("/api/Product/Revision")
+@router.put("/api/Product/Revision", response_model=RevisionAnswer)
 def save_revision(ctx: Context, revision: ProductRevision) -> dict[str, Any]:
     return ctx.products.save_revisions([_body(revision)])[0]
 
 
-@router.put("/api/Product/Revisions")
+@router.put("/api/Product/Revisions", response_model=list[RevisionAnswer])
 def save_revisions(ctx: Context, body: list[ProductRevision]) -> list[dict[str, Any]]:
     return ctx.products.save_revisions([_body(r) for r in body])
 
@@ -186,7 +200,7 @@ async def upload_wsbf(ctx: Context, request: Request) -> None:
 _UNSERVED = frozenset({"ProductGroupFilter"})
 
 
-@router.get("/api/Product/{partNumber}")
+@router.get("/api/Product/{partNumber}", response_model=ProductAnswer)
 def get_product(ctx: Context, partNumber: str) -> dict[str, Any]:
     """A product with its revisions and tags. Route names win over part numbers, as in WATS:
     `GET /api/Product/BOM` is a 405 (BOM takes PUT), an unserved route name a 404 saying so."""
@@ -212,18 +226,18 @@ def _literal_methods() -> dict[str, list[str]]:
     return methods
 
 
-@router.put("/api/Product")
+@router.put("/api/Product", response_model=ProductAnswer)
 def save_product(ctx: Context, product: Product) -> dict[str, Any]:
     """Create or update a product by part number."""
     return ctx.products.save(_body(product))
 
 
-@router.get("/api/Product")
+@router.get("/api/Product", response_model=RevisionAnswer)
 def get_revision(ctx: Context, partNumber: str, revision: str) -> dict[str, Any]:
     return ctx.products.get_revision(partNumber, revision)
 
 
-@router.get("/api/internal/Product/BOM")
+@router.get("/api/internal/Product/BOM", response_model=list[BomItemAnswer])
 def get_bom(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
     return ctx.structure.bom(partNumber, revision)
 
@@ -240,23 +254,25 @@ def put_bom(
     ctx.structure.replace_bom(partNumber, revision, [_body(item) for item in body])
 
 
-@router.get("/api/internal/Product/GetProductInfo")
+@router.get(
+    "/api/internal/Product/GetProductInfo", response_model=list[HierarchyRoot | HierarchyRow]
+)
 def product_info(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
     """The box-build hierarchy: the revision (`hlevel` 0), then each relation below it."""
     return ctx.structure.product_info(partNumber, revision)
 
 
-@router.get("/api/internal/Product/GetProductByPN")
+@router.get("/api/internal/Product/GetProductByPN", response_model=ProductWithRelations)
 def product_by_pn(ctx: Context, PN: str) -> dict[str, Any]:
     return ctx.structure.product_with_relations(PN)
 
 
-@router.post("/api/internal/Product/PostProductRevisionRelation")
+@router.post("/api/internal/Product/PostProductRevisionRelation", response_model=RelationAnswer)
 def add_relation(ctx: Context, relation: RevisionRelation) -> dict[str, Any]:
     return ctx.structure.add_relation(_body(relation))
 
 
-@router.put("/api/internal/Product/PutProductRevisionRelation")
+@router.put("/api/internal/Product/PutProductRevisionRelation", response_model=RelationAnswer)
 def update_relation(ctx: Context, relation: RevisionRelation) -> dict[str, Any]:
     return ctx.structure.update_relation(_body(relation))
 
@@ -266,23 +282,23 @@ def delete_relation(ctx: Context, productRevisionRelationId: str) -> None:
     ctx.structure.delete_relation(productRevisionRelationId)
 
 
-@router.get("/api/internal/Product/GetGroupsForProduct")
+@router.get("/api/internal/Product/GetGroupsForProduct", response_model=list[GroupAnswer])
 def groups_for_product(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
     return ctx.products.groups(partNumber)
 
 
-@router.get("/api/internal/Product/GetProductCategories")
+@router.get("/api/internal/Product/GetProductCategories", response_model=list[CategoryAnswer])
 def product_categories(ctx: Context) -> list[dict[str, Any]]:
     return ctx.catalog.categories()
 
 
-@router.put("/api/internal/Product/PutProductCategories")
+@router.put("/api/internal/Product/PutProductCategories", response_model=list[CategoryAnswer])
 def put_product_categories(ctx: Context, body: list[Category]) -> list[dict[str, Any]]:
     """Create or update categories (all or none); the saved ones are returned."""
     return ctx.catalog.save_categories([_body(category) for category in body])
 
 
-@router.get("/api/internal/Product/GetProductTags")
+@router.get("/api/internal/Product/GetProductTags", response_model=list[TagAnswer])
 def product_tags(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
     return ctx.products.tags(partNumber)
 
@@ -292,7 +308,7 @@ def put_product_tags(ctx: Context, partNumber: str, body: list[Setting]) -> None
     ctx.products.replace_tags(partNumber, [_body(tag) for tag in body])
 
 
-@router.get("/api/internal/Product/GetRevisionTags")
+@router.get("/api/internal/Product/GetRevisionTags", response_model=list[TagAnswer])
 def revision_tags(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
     return ctx.products.tags(partNumber, revision)
 

@@ -23,7 +23,9 @@ from .._formats import (
 )
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
+from ._answer import Row, file_answer
 from ._query_options import MAX_OFFSET
+from ._report_answers import WSJF_DOCUMENT, SubmitAnswer, SubmitAnswerWsjf
 
 __all__ = ["router"]
 
@@ -48,13 +50,18 @@ async def _submit(ctx: ServerContext, request: Request, caller: str, format: str
     return {"ID": report_id}
 
 
-@router.post("/WSJF", openapi_extra=_JSON_BODY)
+@router.post("/WSJF", openapi_extra=_JSON_BODY, response_model=SubmitAnswerWsjf)
 async def submit_wsjf(ctx: Context, request: Request, caller: CallerName) -> dict[str, str]:
     """Store one WSJF report; resubmitting an id replaces that report."""
     return await _submit(ctx, request, caller, "wsjf")
 
 
-@router.post("/WSXF", openapi_extra=_XML_BODY, response_model=None)
+@router.post(
+    "/WSXF",
+    openapi_extra=_XML_BODY,
+    response_model=None,
+    responses={200: {"model": SubmitAnswer | list[SubmitAnswer]}},
+)
 async def submit_wsxf(
     ctx: Context, request: Request, caller: CallerName
 ) -> dict[str, str] | list[dict[str, str]]:
@@ -81,7 +88,7 @@ def _document(ctx: ServerContext, report_id: str) -> StoredDocument:
     return stored
 
 
-@router.get("/Wsjf/{id}")
+@router.get("/Wsjf/{id}", responses=file_answer("application/json", schema=WSJF_DOCUMENT))
 def get_wsjf(
     ctx: Context,
     id: str,
@@ -95,7 +102,7 @@ def get_wsjf(
     return Response(body, media_type="application/json")
 
 
-@router.get("/Wsxf/{id}")
+@router.get("/Wsxf/{id}", responses=file_answer("application/xml"))
 def get_wsxf(
     ctx: Context,
     id: str,
@@ -120,7 +127,7 @@ def query_header(
     orderby: Annotated[str | None, Query(alias="$orderby")] = None,
     top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
     skip: Annotated[int, Query(alias="$skip", ge=0, le=MAX_OFFSET)] = 0,
-) -> list[dict[str, object]]:
+) -> list[Row]:
     """Report headers matching an OData filter, newest first unless `$orderby` says otherwise."""
     query = HeaderQuery(
         report_type=reportType,
@@ -142,12 +149,12 @@ def query_header_by_misc_info(
     description: str,
     stringValue: str,
     top: Annotated[int, Query(alias="$top", ge=0, le=_MAX_TOP)] = 1000,
-) -> list[dict[str, object]]:
+) -> list[Row]:
     """Headers of reports carrying the misc info `description` with text `stringValue`."""
     return ctx.report_query.headers_by_misc_info(description, stringValue, top)
 
 
-@router.get("/Attachment")
+@router.get("/Attachment", responses=file_answer("application/octet-stream"))
 def get_attachment(
     ctx: Context,
     attachmentId: str | None = None,
@@ -183,7 +190,7 @@ def get_attachment(
     )
 
 
-@router.get("/Attachments/{id}")
+@router.get("/Attachments/{id}", responses=file_answer("application/zip"))
 def get_attachments(ctx: Context, id: str) -> Response:
     """All attachments of a report as a zip archive."""
     attachments = ctx.reports.attachments(id)

@@ -15,6 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
+from ._answer import file_answer
+from ._rootcause_answers import TicketAnswer
 from .products import Setting
 
 __all__ = ["router"]
@@ -53,7 +55,7 @@ class TicketUpdate(BaseModel):
 class NewTicket(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    subject: str = Field(min_length=1, max_length=500)
+    subject: str = Field(min_length=1)
     priority: int = 1
     assignee: str | None = None
     team: str | None = None
@@ -68,7 +70,7 @@ class TicketChange(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     ticketId: str
-    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    subject: str | None = Field(default=None, min_length=1)
     status: int | None = None
     priority: int | None = None
     assignee: str | None = None
@@ -79,12 +81,12 @@ class TicketChange(BaseModel):
     update: TicketUpdate | None = None
 
 
-@router.get("/Ticket")
+@router.get("/Ticket", response_model=TicketAnswer)
 def get_ticket(ctx: Context, ticketId: str) -> dict[str, Any]:
     return ctx.tickets.get(ticketId)
 
 
-@router.get("/Tickets")
+@router.get("/Tickets", response_model=list[TicketAnswer])
 def query_tickets(
     ctx: Context, caller: Caller, status: int = 7, view: int = 0, searchString: str | None = None
 ) -> list[dict[str, Any]]:
@@ -94,13 +96,13 @@ def query_tickets(
     return ctx.tickets.query(status, view, caller.name, searchString)
 
 
-@router.post("/Ticket")
+@router.post("/Ticket", response_model=TicketAnswer)
 def create_ticket(ctx: Context, ticket: NewTicket, caller: Caller) -> dict[str, Any]:
     """Open a ticket owned by the caller."""
     return ctx.tickets.create(ticket.model_dump(exclude_unset=True), caller.name)
 
 
-@router.put("/Ticket")
+@router.put("/Ticket", response_model=TicketAnswer)
 def update_ticket(ctx: Context, ticket: TicketChange, caller: Caller) -> dict[str, Any]:
     """Change fields (left-out fields stay), comment with `update`, move the status."""
     return ctx.tickets.update(ticket.model_dump(exclude_unset=True), caller.name)
@@ -111,7 +113,7 @@ def archive_tickets(ctx: Context, body: list[str], caller: Caller) -> None:
     ctx.tickets.archive(body, caller.name)
 
 
-@router.get("/Attachment")
+@router.get("/Attachment", responses=file_answer("application/octet-stream"))
 def get_attachment(ctx: Context, attachmentId: str, fileName: str | None = None) -> Response:
     name, content_type, content = ctx.tickets.attachment(attachmentId)
     headers = {"Content-Disposition": f'attachment; filename="{fileName or name}"'}

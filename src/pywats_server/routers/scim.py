@@ -17,11 +17,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
-from .._errors import ApiError
+from .._errors import ApiError, status_of
+from ..storage import DomainError
+from ._scim_answers import ScimJSON, ScimList, ScimUser
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/SCIM/v2", tags=["SCIM"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/api/SCIM/v2",
+    tags=["SCIM"],
+    dependencies=[Depends(require_admin)],
+    default_response_class=ScimJSON,
+)
 Context = Annotated[ServerContext, Depends(context)]
 _MEDIA = "application/scim+json"
 _ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -41,20 +48,21 @@ def _scim(status: int, content: Any) -> JSONResponse:
 
 
 async def _run(status: int, work: Callable[[], Any]) -> Response:
-    """Run a store call in a thread; answer SCIM JSON, or a SCIM error for an ApiError."""
+    """Run a store call in a thread; answer SCIM JSON, or a SCIM error for a refusal."""
     try:
         result = await run_in_threadpool(work)
-    except ApiError as exc:
+    except (ApiError, DomainError) as exc:
+        status = status_of(exc)
         body = {
             "schemas": [_ERROR],
-            "status": str(exc.status_code),
+            "status": str(status),
             "detail": exc.message,
             "Message": exc.message,
             "message": exc.message,
         }
-        if exc.status_code in _SCIM_TYPES:
-            body["scimType"] = _SCIM_TYPES[exc.status_code]
-        return _scim(exc.status_code, body)
+        if status in _SCIM_TYPES:
+            body["scimType"] = _SCIM_TYPES[status]
+        return _scim(status, body)
     if result is None:
         return Response(status_code=204)
     return _scim(status, result)
@@ -72,7 +80,7 @@ async def _json(request: Request) -> dict[str, Any]:
     return body
 
 
-@router.get("/Users")
+@router.get("/Users", responses={200: {"model": ScimList}})
 async def list_users(
     ctx: Context, startIndex: int = 1, count: int = 100, filter: str | None = None
 ) -> Response:
@@ -86,14 +94,14 @@ async def list_users(
     return await _run(200, lambda: ctx.scim.page(startIndex, max(count, 0), user_name))
 
 
-@router.post("/Users")
+@router.post("/Users", status_code=201, responses={201: {"model": ScimUser}})
 async def create_user(ctx: Context, request: Request) -> Response:
     """Provision a user; 409 when the userName exists."""
     body = await _json(request)
     return await _run(201, lambda: ctx.scim.create(body))
 
 
-@router.get("/Users/{id}")
+@router.get("/Users/{id}", responses={200: {"model": ScimUser}})
 async def get_user(ctx: Context, id: str) -> Response:
     """A user by id, or by name with the segment `userName=<name>`."""
     if id.startswith("userName="):
@@ -102,18 +110,18 @@ async def get_user(ctx: Context, id: str) -> Response:
     return await _run(200, lambda: ctx.scim.get(id))
 
 
-@router.put("/Users/{id}")
+@router.put("/Users/{id}", responses={200: {"model": ScimUser}})
 async def replace_user(ctx: Context, id: str, request: Request) -> Response:
     body = await _json(request)
     return await _run(200, lambda: ctx.scim.replace(id, body))
 
 
-@router.patch("/Users/{id}")
+@router.patch("/Users/{id}", responses={200: {"model": ScimUser}})
 async def patch_user(ctx: Context, id: str, patch: PatchOp) -> Response:
     """Apply a PatchOp; deactivation is `replace` of `active` with false."""
     return await _run(200, lambda: ctx.scim.patch(id, patch.Operations))
 
 
-@router.delete("/Users/{id}")
+@router.delete("/Users/{id}", status_code=204)
 async def delete_user(ctx: Context, id: str) -> Response:
     return await _run(204, lambda: ctx.scim.delete(id))

@@ -14,6 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
+from ._answer import file_answer
+from ._software_answers import (
+    PackageAnswer,
+    PackageFile,
+    PackageWithFiles,
+    StationPlan,
+    VirtualFolder,
+)
 from .products import Setting
 
 __all__ = ["router"]
@@ -26,7 +34,7 @@ _ZIP_BODY = {"requestBody": {"content": {"application/zip": {"schema": {"type": 
 class Package(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1)
     description: str | None = None
     installOnRoot: bool = False
     rootDirectory: str | None = None
@@ -54,13 +62,13 @@ def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-@router.get("/api/Software/Packages")
+@router.get("/api/Software/Packages", response_model=list[PackageAnswer])
 def list_packages(ctx: Context) -> list[dict[str, Any]]:
     """Every version of every package (without files)."""
     return ctx.software.query()
 
 
-@router.get("/api/Software/PackageByName")
+@router.get("/api/Software/PackageByName", response_model=PackageWithFiles)
 def package_by_name(
     ctx: Context, name: str, status: str | None = None, version: int | None = None
 ) -> dict[str, Any]:
@@ -74,25 +82,25 @@ def delete_package_by_name(ctx: Context, name: str, version: int | None = None) 
     ctx.software.delete(ctx.software.ids_by_name(name, version))
 
 
-@router.get("/api/Software/PackagesByTag")
+@router.get("/api/Software/PackagesByTag", response_model=list[PackageAnswer])
 def packages_by_tag(
     ctx: Context, tag: str, value: str | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
     return ctx.software.query(tag=(tag, value), status=status)
 
 
-@router.post("/api/Software/Package")
+@router.post("/api/Software/Package", response_model=PackageWithFiles)
 def create_package(ctx: Context, package: Package, user: CallerName) -> dict[str, Any]:
     """Create a Draft package: the next version of its name."""
     return ctx.software.create(package.model_dump(exclude_unset=True), user)
 
 
-@router.get("/api/Software/Package/{packageId}")
+@router.get("/api/Software/Package/{packageId}", response_model=PackageWithFiles)
 def get_package(ctx: Context, packageId: str) -> dict[str, Any]:
     return ctx.software.get(packageId)
 
 
-@router.put("/api/Software/Package/{packageId}")
+@router.put("/api/Software/Package/{packageId}", response_model=PackageWithFiles)
 def update_package(
     ctx: Context, packageId: str, package: PackageUpdate, user: CallerName
 ) -> dict[str, Any]:
@@ -110,7 +118,7 @@ def set_package_status(ctx: Context, packageId: str, status: str, user: CallerNa
     ctx.software.set_status(packageId, status, user)
 
 
-@router.get("/api/Software/PackageFiles/{packageId}")
+@router.get("/api/Software/PackageFiles/{packageId}", response_model=list[PackageFile])
 def package_files(ctx: Context, packageId: str) -> list[dict[str, Any]]:
     return ctx.software.files(packageId)
 
@@ -129,7 +137,9 @@ def set_file_attribute(ctx: Context, fileId: str, body: FileAttributes) -> None:
     ctx.software.set_file_attributes(fileId, body.attributes)
 
 
-@router.get("/api/Software/Package/{packageId}/File")
+@router.get(
+    "/api/Software/Package/{packageId}/File", responses=file_answer("application/octet-stream")
+)
 def download_file(ctx: Context, packageId: str, path: str) -> Response:
     """The bytes of the file at `path` in a package."""
     name, content = ctx.software.file_content(packageId, path)
@@ -137,13 +147,13 @@ def download_file(ctx: Context, packageId: str, path: str) -> Response:
     return Response(content, media_type="application/octet-stream", headers=headers)
 
 
-@router.get("/api/Software/VirtualFolders")
+@router.get("/api/Software/VirtualFolders", response_model=list[VirtualFolder])
 def virtual_folders() -> list[dict[str, Any]]:
     """Virtual folders: this server defines none."""
     return []
 
 
-@router.get("/api/Software/StationPlan")
+@router.get("/api/Software/StationPlan", response_model=StationPlan)
 def station_plan(
     ctx: Context, tag: str, value: str, installedPackages: str = ""
 ) -> dict[str, list[Any]]:
@@ -161,7 +171,7 @@ def revoked_packages(
     return ctx.software.obsolete(_ids(installedPackages), includeRevokedOnly)
 
 
-@router.get("/api/internal/Software/GetAvailablePackages")
+@router.get("/api/internal/Software/GetAvailablePackages", response_model=list[PackageAnswer])
 def available_packages(
     ctx: Context, installedPackages: Annotated[str, Query()] = ""
 ) -> list[dict[str, Any]]:

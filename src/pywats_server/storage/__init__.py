@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._database import Database, DatabaseUnavailableError, masked_url, normalise_url
-from ._domain import utcnow
+from ._domain import Conflict, DomainError, Invalid, NotFound, utcnow
 from ._migrate import migrate, schema_revisions
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
 from .asset_files import AssetFileStore
@@ -32,9 +32,13 @@ __all__ = [
     "Attachment",
     "BatchStore",
     "CatalogStore",
+    "Conflict",
     "Database",
     "DatabaseUnavailableError",
+    "DomainError",
     "HeaderQuery",
+    "Invalid",
+    "NotFound",
     "Principal",
     "Process",
     "ProcessStore",

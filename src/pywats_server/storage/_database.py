@@ -12,6 +12,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from pywats._extras import missing_extra
 
+from ._widths import install_width_check
+
 __all__ = ["Database", "DatabaseUnavailableError", "masked_url", "normalise_url"]
 
 
@@ -94,6 +96,7 @@ class Database:
             if missing is not None:
                 raise missing
             self.engine = create_engine(self.url, pool_size=10, max_overflow=20)
+        install_width_check(self.engine)
 
     @property
     def is_sqlite(self) -> bool:

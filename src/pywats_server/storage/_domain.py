@@ -1,7 +1,8 @@
-"""Outcomes the domain stores report to the client: not found, conflict, invalid input.
+"""Outcomes the domain stores report to their caller: not found, conflict, invalid input.
 
-They are `ApiError`s so the app's one error handler answers them in the WATS error shape; the
-message always names the entity or field and what was expected.
+They know nothing of HTTP: the app's one exception handler (`pywats_server._errors`) maps each
+kind to its status code and the WATS error shape. The message always names the entity or field
+and what was expected.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-from .._errors import ApiError
-
 __all__ = [
     "Conflict",
+    "DomainError",
     "Invalid",
     "NotFound",
     "as_utc",
@@ -24,19 +24,24 @@ __all__ = [
 ]
 
 
-class NotFound(ApiError):
+class DomainError(Exception):
+    """A request a store cannot carry out; `message` names the entity or field."""
+
     def __init__(self, message: str) -> None:
-        super().__init__(404, message)
+        super().__init__(message)
+        self.message = message
 
 
-class Conflict(ApiError):
-    def __init__(self, message: str) -> None:
-        super().__init__(409, message)
+class NotFound(DomainError):
+    """The entity the request names does not exist."""
 
 
-class Invalid(ApiError):
-    def __init__(self, message: str) -> None:
-        super().__init__(400, message)
+class Conflict(DomainError):
+    """The request contradicts the stored state (a duplicate name, a cycle, a used entity)."""
+
+
+class Invalid(DomainError):
+    """A value in the request breaks a rule of the domain."""
 
 
 def new_id() -> str:

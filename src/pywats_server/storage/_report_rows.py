@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, Table
+from sqlalchemy import Table
 
 from pywats.report import Timestamp
 
+from ._widths import widths
 from .report_tables import (
-    CHILD_TABLES,
     report_assets,
     report_attachments,
     report_failures,
@@ -345,13 +345,11 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
 
 
 def _check_widths(rows: ReportRows) -> None:
-    """Refuse text longer than its column, on every database alike: PostgreSQL would refuse it
-    at insert, SQLite would store it. The error names the column (and the step, for step and
-    measurement rows)."""
+    """Refuse text longer than its column before any row is written (child rows go in by COPY,
+    which the engine's width check does not see); the error names the column and the step."""
     for table, table_rows in ((reports, [rows.header]), *rows.child_rows()):
-        widths = _WIDTHS[table]
         for row in table_rows:
-            for column, width in widths:
+            for column, width in widths(table):
                 value = row.get(column)
                 if isinstance(value, str) and len(value) > width:
                     step = row.get("path") if table in (report_steps, report_measurements) else None
@@ -359,17 +357,6 @@ def _check_widths(rows: ReportRows) -> None:
                     raise ReportDocumentError(
                         f"{table.name}.{column}{where}", f"at most {width} characters", value
                     )
-
-
-#: The text columns of each report table with their widths.
-_WIDTHS: dict[Table, list[tuple[str, int]]] = {
-    table: [
-        (column.name, column.type.length)
-        for column in table.columns
-        if isinstance(column.type, String) and column.type.length is not None
-    ]
-    for table in (reports, *CHILD_TABLES)
-}
 
 
 def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:

@@ -16,11 +16,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ._database import Database
 from ._domain import Invalid, NotFound, utcnow
+from ._widths import widths
 from .asset_tables import asset_files, assets
 
 __all__ = ["MAX_FILE_NAME", "AssetFileStore", "check_file_name"]
 
-MAX_FILE_NAME = 255
+#: The width of the name column (the common file-system limit of a name, too).
+MAX_FILE_NAME = dict(widths(asset_files))["file_name"]
 
 
 def check_file_name(name: str, field: str = "filename") -> str:

@@ -1,0 +1,45 @@
+"""Response models of the analytics endpoints whose rows have fixed columns (the others' rows
+carry the dimensions the request asks for, as `Row`)."""
+
+from __future__ import annotations
+
+from ._answer import Answer
+
+__all__ = ["MeasurementRow", "TopFailedRow"]
+
+
+class TopFailedRow(Answer):
+    """A step that failed, with how often (`failRate` in percent of its executions)."""
+
+    stepName: str
+    stepPath: str
+    stepType: str | None
+    stepGroup: str | None
+    partNumber: str
+    revision: str
+    failCount: int
+    totalCount: int
+    failRate: float
+    firstFailDate: str
+    lastFailDate: str
+
+
+class MeasurementRow(Answer):
+    """One measured value of one report."""
+
+    serialNumber: str
+    partNumber: str
+    revision: str
+    reportId: str
+    stepName: str
+    stepPath: str
+    measureName: str | None
+    value: float | None
+    stringValue: str | None
+    limitLow: float | None
+    limitHigh: float | None
+    compOperator: str | None
+    unit: str | None
+    status: str | None
+    startUtc: str
+    stationName: str | None

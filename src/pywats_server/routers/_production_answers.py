@@ -1,0 +1,157 @@
+"""Response models of `/api/Production` (units, batches, serial numbers, verification)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ._answer import Answer, Instant
+from ._product_answers import TagAnswer
+
+__all__ = [
+    "BatchAnswer",
+    "ChildCheck",
+    "ImportCount",
+    "PhaseAnswer",
+    "RangeAnswer",
+    "SerialNumberAnswer",
+    "SerialTypeAnswer",
+    "StatisticsAnswer",
+    "UnitAnswer",
+    "UnitChange",
+    "VerificationAnswer",
+    "VerificationRuleAnswer",
+]
+
+
+class UnitAnswer(Answer):
+    serialNumber: str
+    partNumber: str
+    revision: str | None
+    parentSerialNumber: str | None
+    batchNumber: str | None
+    serialDate: Instant | None
+    currentLocation: str | None
+    xmlData: str | None
+    unitPhaseId: int | None
+    unitPhase: str | None
+    processCode: int | None
+    tags: list[TagAnswer]
+    subUnits: list[UnitAnswer]
+
+
+class PhaseAnswer(Answer):
+    UnitPhaseId: int
+    Code: str
+    Name: str
+    Description: str | None
+
+
+class ChildRequirement(Answer):
+    childPartNumber: str
+    revisionMask: str | None
+    required: int
+    present: int
+
+
+class ChildCheck(Answer):
+    serialNumber: str
+    partNumber: str
+    isComplete: bool
+    items: list[ChildRequirement]
+
+
+class UnitChange(Answer):
+    id: int
+    unitSerialNumber: str
+    partNumber: str
+    changedUtc: Instant
+    newParentSerialNumber: str | None
+    newPartNumber: str | None
+    newRevision: str | None
+    newUnitPhaseId: int | None
+    comment: str | None
+
+
+class SerialTypeAnswer(Answer):
+    name: str
+    description: str | None
+    format: str
+    regEx: str | None
+    identifier: int
+    identifierName: str
+    start: int
+    end: int
+    available: int
+
+
+class SerialNumberAnswer(Answer):
+    serialNumber: str
+    typeName: str
+    value: int
+    referenceSerialNumber: str | None
+    referencePartNumber: str | None
+    stationName: str | None
+    takenUtc: Instant
+
+
+class BatchAnswer(Answer):
+    batchId: int
+    batchNumber: str
+    batchSize: int
+    unitCount: int
+
+
+class ImportCount(Answer):
+    typeName: str
+    taken: int
+    free: int
+
+
+class RangeAnswer(Answer):
+    typeName: str
+    # `from` is a Python keyword: the attribute is `from_`, the wire name `from`.
+    from_: int = Field(alias="from")
+    to: int
+    fromSerialNumber: str
+    toSerialNumber: str
+    count: int
+
+
+class StatisticsAnswer(Answer):
+    typeName: str
+    start: int
+    end: int
+    nextValue: int
+    taken: int
+    free: int
+    available: int
+
+
+class ProcessResult(Answer):
+    processCode: int
+    processName: str
+    processIndex: int
+    status: str
+    startUtc: Instant | None
+    stationName: str | None
+    totalCount: int
+    nonPassedCount: int
+    repairCount: int
+
+
+class VerificationAnswer(Answer):
+    serialNumber: str
+    partNumber: str
+    status: str
+    grade: str
+    allProcessesExecutedInCorrectOrder: bool
+    allProcessesPassedFirstRun: bool
+    allProcessesPassedAnyRun: bool
+    allProcessesPassedLastRun: bool
+    noRepairs: bool
+    results: list[ProcessResult]
+
+
+class VerificationRuleAnswer(Answer):
+    partNumber: str
+    processCodes: list[int]

@@ -1,0 +1,53 @@
+"""Response models of `/api/Software` (packages, their files, station plans)."""
+
+from __future__ import annotations
+
+from ._answer import Answer, Instant
+from ._product_answers import TagAnswer
+
+__all__ = ["PackageAnswer", "PackageFile", "PackageWithFiles", "StationPlan", "VirtualFolder"]
+
+
+class PackageFile(Answer):
+    fileId: str
+    filename: str
+    path: str
+    size: int
+    checksum: str
+    attributes: str | None
+    createdUtc: Instant
+    modifiedUtc: Instant
+
+
+class PackageAnswer(Answer):
+    packageId: str
+    name: str
+    version: int
+    status: str
+    description: str | None
+    installOnRoot: bool
+    rootDirectory: str | None
+    priority: int
+    createdUtc: Instant
+    modifiedUtc: Instant
+    createdBy: str | None
+    modifiedBy: str | None
+    tags: list[TagAnswer]
+
+
+class PackageWithFiles(PackageAnswer):
+    files: list[PackageFile]
+
+
+class StationPlan(Answer):
+    """What a station should install, and the installed package ids it should remove."""
+
+    install: list[PackageAnswer]
+    remove: list[str]
+
+
+class VirtualFolder(Answer):
+    """A virtual folder of packages (this server defines none)."""
+
+    name: str
+    path: str
