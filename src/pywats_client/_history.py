@@ -9,22 +9,10 @@ from __future__ import annotations
 import collections
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+
+from pywats_client._control_models import PastError
 
 __all__ = ["ErrorHistory", "PastError"]
-
-
-@dataclass
-class PastError:
-    """One error: when it began and when it was last seen (Unix times), which part of the
-    service saw it, the text (as first seen) and how many times it happened in a row."""
-
-    at: float
-    last: float
-    source: str
-    error: str
-    count: int = 1
 
 
 class ErrorHistory:
@@ -45,7 +33,7 @@ class ErrorHistory:
             current[1].count += 1
             current[1].last = now
             return
-        entry = PastError(now, now, source, error)
+        entry = PastError(at=now, last=now, source=source, error=error)
         self._current[source] = (key, entry)
         self._entries.appendleft(entry)
 
@@ -53,6 +41,6 @@ class ErrorHistory:
         """`source` works again: its next error is a new entry even if the text is the same."""
         self._current.pop(source, None)
 
-    def entries(self) -> list[dict[str, Any]]:
-        """Newest first, as JSON-ready dicts."""
-        return [asdict(entry) for entry in self._entries]
+    def entries(self) -> list[PastError]:
+        """Newest first (copies: the history goes on counting)."""
+        return [entry.model_copy() for entry in self._entries]

@@ -12,13 +12,13 @@ import contextlib
 import hashlib
 import json
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pywats_client._control_models import Item
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._store import LedgerEntry, Store
@@ -38,30 +38,6 @@ class Entry:
 
     id: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Item:
-    """One outbox row."""
-
-    seq: int
-    id: str
-    file: str
-    state: str
-    priority: int
-    converter: str
-    source: str
-    size: int
-    sha256: str
-    created: float
-    attempts: int
-    next_attempt: float
-    last_error: str | None
-    delivered: float | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Item:
-        return cls(**dict(row))
 
 
 @dataclass(frozen=True)
@@ -213,7 +189,7 @@ class Outbox:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.store.query(f"SELECT * FROM outbox WHERE id IN ({marks})", tuple(ids))
-        return {row["id"]: Item.from_row(row) for row in rows}
+        return {row["id"]: Item(**dict(row)) for row in rows}
 
     def _discard(self, path: Path) -> None:
         # Best effort: recover() removes leftovers at the next start.
@@ -236,7 +212,7 @@ class Outbox:
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
             (self.clock(), *busy),
         )
-        return Item.from_row(rows[0]) if rows else None
+        return Item(**dict(rows[0])) if rows else None
 
     def next_wakeup(self) -> float | None:
         """When the earliest pending item becomes due (None when nothing is pending)."""
@@ -324,7 +300,7 @@ class Outbox:
             f"SELECT * FROM outbox {where} ORDER BY priority DESC, seq LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [Item.from_row(row) for row in rows]
+        return [Item(**dict(row)) for row in rows]
 
     def stats(self) -> OutboxStats:
         counts = dict.fromkeys(("pending", "delivered", "quarantined"), 0)

@@ -23,7 +23,22 @@ import httpx
 
 from pywats import NOT_GIVEN, AsyncWATS, Backoff, BreakerSettings, ConfigurationError
 from pywats_client._config import ClientConfig, ConfigError, load_config
-from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
+from pywats_client._control import ControlServer, create_app, ensure_token
+from pywats_client._control_models import (
+    ENDPOINT_FILE,
+    ConverterEntry,
+    DryRunRequest,
+    DryRunResult,
+    Endpoint,
+    IntakeStatus,
+    OutboxCounts,
+    ReloadResult,
+    RetryNowResult,
+    ServiceStatus,
+    StationInfo,
+    Totals,
+    UploaderStatus,
+)
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._history import ErrorHistory
@@ -257,97 +272,97 @@ class Service:
     def retried(self) -> None:
         self.uploader.poke()
 
-    async def retry_now(self) -> dict[str, Any]:
+    async def retry_now(self) -> RetryNowResult:
         """Try every pending report now instead of after the backoff (the server is back)."""
         pending = await self.uploader.retry_now()
         _log.info("retry now: %d pending report(s) due", pending)
-        return {"pending": pending}
+        return RetryNowResult(pending=pending)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> ServiceStatus:
         stats = self.outbox.stats()
         up = self.uploader.state
-        return {
-            "station": {
-                "name": self.station.name,
-                "location": self.station.location,
-                "purpose": self.station.purpose,
-            },
-            "server": self.config.server.url,
-            "pid": os.getpid(),
-            "uptime_seconds": time.monotonic() - self.started if self.started else 0.0,
-            "ready": self._ready,
-            "health": self.health(),
-            "outbox": {
-                "pending": stats.pending,
-                "delivered": stats.delivered,
-                "quarantined": stats.quarantined,
-                "queued_bytes": stats.queued_bytes,
-                "budget_bytes": self.outbox.max_bytes,
-                "oldest_pending": stats.oldest_pending,
-            },
-            "uploader": {
-                "in_flight": len(up.in_flight),
-                "consecutive_failures": up.consecutive_failures,
-                "paused_until": up.paused_until,
-                "next_try": self.uploader.next_try(),
-                "last_success": up.last_success,
-                "error": up.error,
-                "server_answers": up.server_answers,
-            },
-            "errors": self.history.entries(),
-            "intake": {
-                "watching": self.watcher.pending,
-                "converting": self.intake.active,
-                "paused_for_budget": self.intake.state.paused_for_budget,
-                "disk_error": self.intake.state.disk_error,
-                "folders": [str(spec.folder) for spec in self.watcher.specs],
-                "missing_folders": [str(spec.folder) for spec in self.watcher.missing],
-            },
-            "quarantined_files": len(self.quarantine.entries()),
-            "restarts": dict(self.restarts),
-            "totals": {
-                "accepted": self.metrics.total("accepted_total"),
-                "delivered": self.metrics.total("delivered_total"),
-                "failed": self.metrics.total("failed_total"),
-            },
-        }
+        return ServiceStatus(
+            station=StationInfo(
+                name=self.station.name,
+                location=self.station.location,
+                purpose=self.station.purpose,
+            ),
+            server=self.config.server.url,
+            pid=os.getpid(),
+            uptime_seconds=time.monotonic() - self.started if self.started else 0.0,
+            ready=self._ready,
+            health=self.health(),
+            outbox=OutboxCounts(
+                pending=stats.pending,
+                delivered=stats.delivered,
+                quarantined=stats.quarantined,
+                queued_bytes=stats.queued_bytes,
+                budget_bytes=self.outbox.max_bytes,
+                oldest_pending=stats.oldest_pending,
+            ),
+            uploader=UploaderStatus(
+                in_flight=len(up.in_flight),
+                consecutive_failures=up.consecutive_failures,
+                paused_until=up.paused_until,
+                next_try=self.uploader.next_try(),
+                last_success=up.last_success,
+                error=up.error,
+                server_answers=up.server_answers,
+            ),
+            errors=self.history.entries(),
+            intake=IntakeStatus(
+                watching=self.watcher.pending,
+                converting=self.intake.active,
+                paused_for_budget=self.intake.state.paused_for_budget,
+                disk_error=self.intake.state.disk_error,
+                folders=[str(spec.folder) for spec in self.watcher.specs],
+                missing_folders=[str(spec.folder) for spec in self.watcher.missing],
+            ),
+            quarantined_files=len(self.quarantine.entries()),
+            restarts=dict(self.restarts),
+            totals=Totals(
+                accepted=self.metrics.total("accepted_total"),
+                delivered=self.metrics.total("delivered_total"),
+                failed=self.metrics.total("failed_total"),
+            ),
+        )
 
-    def converters(self) -> list[dict[str, Any]]:
+    def converters(self) -> list[ConverterEntry]:
         return [
-            {
-                "type": c.type,
-                "watch": str(c.watch),
-                "enabled": c.enabled,
-                "patterns": list(c.patterns or get_converter(c.type).patterns),
-                "after": c.after,
-                "priority": c.priority,
-                "parameters": c.parameters,
-            }
+            ConverterEntry(
+                type=c.type,
+                watch=str(c.watch),
+                enabled=c.enabled,
+                patterns=list(c.patterns or get_converter(c.type).patterns),
+                after=c.after,
+                priority=c.priority,
+                parameters=c.parameters,
+            )
             for c in self.config.converters
         ]
 
-    async def dry_run(
-        self, converter: str, name: str, data: bytes, parameters: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Convert `data` as file `name` without queueing anything; returns the reports."""
+    async def dry_run(self, request: DryRunRequest) -> DryRunResult:
+        """Convert the request's file without queueing anything; returns the reports."""
+        converter, parameters = request.converter, request.parameters
         try:
             get_converter(converter)(parameters)
         except (UnknownConverterError, ParameterError) as exc:
-            return {"ok": False, "error": str(exc), "log": []}
-        outcome = await self.pool.convert(Job(converter, parameters, name, data, self.station))
+            return DryRunResult(ok=False, error=str(exc))
+        job = Job(converter, parameters, request.name, request.content(), self.station)
+        outcome = await self.pool.convert(job)
         if isinstance(outcome, Converted):
             reports = [json.loads(document) for _, document in outcome.reports]
-            return {"ok": True, "reports": reports, "log": outcome.log}
-        return {"ok": False, "error": outcome.reason, "log": outcome.log}
+            return DryRunResult(ok=True, reports=reports, log=outcome.log)
+        return DryRunResult(ok=False, error=outcome.reason, log=outcome.log)
 
-    async def reload(self) -> dict[str, Any]:
+    async def reload(self) -> ReloadResult:
         """Re-read the config file; converters, folders and intake settings apply at once."""
         if self.config_path is None:
-            return {"ok": False, "error": "the service was not started from a config file"}
+            return ReloadResult(ok=False, error="the service was not started from a config file")
         try:
             fresh = await anyio.to_thread.run_sync(load_config, self.config_path)
         except ConfigError as exc:
-            return {"ok": False, "error": str(exc)}
+            return ReloadResult(ok=False, error=str(exc))
         restart = [
             section
             for section in ("server", "station", "paths", "control", "outbox")
@@ -364,11 +379,9 @@ class Service:
         if self._reload_scope is not None:
             self._reload_scope.cancel()
         _log.info("configuration reloaded from %s", self.config_path)
-        return {
-            "ok": True,
-            "applied": ["converters", "intake", "logging"],
-            "restart_required": restart,
-        }
+        return ReloadResult(
+            ok=True, applied=["converters", "intake", "logging"], restart_required=restart
+        )
 
     # -- running ------------------------------------------------------------------------------
 
@@ -405,9 +418,8 @@ class Service:
                 raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
             # Written aside and renamed: a client that finds the file reads all of it.
             written = data / f".{ENDPOINT_FILE}.tmp"
-            written.write_text(
-                json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
-            )
+            endpoint = Endpoint(url=self.control.url, pid=os.getpid())
+            written.write_text(endpoint.model_dump_json(), encoding="utf-8")
             os.replace(written, data / ENDPOINT_FILE)
         self.started = time.monotonic()
         try:

@@ -48,7 +48,7 @@ async def test_an_unwritable_outbox_pauses_intake_until_it_recovers(
             reports.write(tmp_path / "in" / f"r{n}.json")
         await eventually(lambda: disk.failures >= 2, what="writes to fail")
         assert os.strerror(error) in (service.intake.state.disk_error or "")
-        assert service.status()["intake"]["disk_error"] == service.intake.state.disk_error
+        assert service.status().intake.disk_error == service.intake.state.disk_error
         assert any("outbox cannot be written" in p for p in service.health())
         assert sorted(p.name for p in (tmp_path / "in").glob("*.json")) == [
             "r0.json",

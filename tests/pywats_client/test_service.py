@@ -178,11 +178,11 @@ async def test_config_reload_starts_watching_a_new_folder(
         config_path.write_text(broken)
         refused = await service.reload()
         service.stop()
-    assert result["ok"] is True
-    assert result["applied"] == ["converters", "intake", "logging"]
-    assert result["restart_required"] == ["station"]
-    assert refused["ok"] is False
-    assert "converters[0].type: unknown converter 'nope'" in refused["error"]
+    assert result.ok is True
+    assert result.applied == ["converters", "intake", "logging"]
+    assert result.restart_required == ["station"]
+    assert refused.ok is False
+    assert "converters[0].type: unknown converter 'nope'" in str(refused.error)
     assert (
         service.config.converters[0].watch == tmp_path / "in" / "b"
     )  # the bad file changed nothing
@@ -228,8 +228,8 @@ async def test_a_disabled_converter_takes_no_files_until_a_reload_enables_it(
         (str(tmp_path / "in" / "on"), True),
         (str(tmp_path / "in" / "off"), False),
     ]
-    assert result["ok"] is True
-    assert [c["enabled"] for c in service.converters()] == [True, True]
+    assert result.ok is True
+    assert [c.enabled for c in service.converters()] == [True, True]
     assert (tmp_path / "in" / "off" / "Done" / "uur.json").read_text(encoding="utf-8") == uur
 
 
