@@ -60,6 +60,7 @@ def _wait(check: Callable[[], bool], within: float, what: str) -> None:
 
 def _config(home: Path, url: str, token: str, extra: str = "") -> Path:
     (home / "token").write_text(token)
+    (home / "in").mkdir()  # as `pywats-client init` does: the service never makes watch folders
     config = home / "client.toml"
     config.write_text(
         f'schema_version = 1\n[server]\nurl = "{url}"\ntoken_file = "token"\n'

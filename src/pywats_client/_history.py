@@ -7,9 +7,8 @@ operator can still see what happened during the night without it looking current
 from __future__ import annotations
 
 import collections
-import time
-from collections.abc import Callable
 
+from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._control_models import PastError
 
 __all__ = ["ErrorHistory", "PastError"]
@@ -19,7 +18,7 @@ class ErrorHistory:
     """The last `size` errors, newest first. A source repeating its current error (every
     retry of an outage) is one entry with a count, not one entry per attempt."""
 
-    def __init__(self, size: int = 50, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, size: int = 50, clock: Clock = SYSTEM_CLOCK) -> None:
         self._entries: collections.deque[PastError] = collections.deque(maxlen=size)
         self._current: dict[str, tuple[str, PastError]] = {}
         self._clock = clock
@@ -27,7 +26,7 @@ class ErrorHistory:
     def record(self, source: str, error: str, *, same_as: str | None = None) -> None:
         """`source` fails with `error` now. `same_as` is what makes two errors the same one
         (the text without what changes per attempt); the text itself by default."""
-        key, now = same_as if same_as is not None else error, self._clock()
+        key, now = same_as if same_as is not None else error, self._clock.time()
         current = self._current.get(source)
         if current is not None and current[0] == key:
             current[1].count += 1

@@ -13,11 +13,11 @@ import hashlib
 import json
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._control_models import Item
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
@@ -71,7 +71,7 @@ class Outbox:
         max_bytes: int,
         disk: DiskIO | None = None,
         faults: Faults = NO_FAULTS,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.folder = folder
         self.store = store
@@ -169,7 +169,7 @@ class Outbox:
         priority: int,
         ledger: LedgerEntry | None,
     ) -> None:
-        now = self.clock()
+        now = self.clock.time()
         with self.store.transaction() as cursor:
             for entry, name, digest in fresh:
                 cursor.execute(
@@ -210,7 +210,7 @@ class Outbox:
         rows = self.store.query(
             "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
-            (self.clock(), *busy),
+            (self.clock.time(), *busy),
         )
         return Item(**dict(rows[0])) if rows else None
 
@@ -224,7 +224,7 @@ class Outbox:
         """Make every pending item due now (an operator's "retry now"); returns how many."""
         with self.store.transaction() as cursor:
             cursor.execute(
-                "UPDATE outbox SET next_attempt = ? WHERE state = 'pending'", (self.clock(),)
+                "UPDATE outbox SET next_attempt = ? WHERE state = 'pending'", (self.clock.time(),)
             )
             return cursor.rowcount
 
@@ -258,7 +258,7 @@ class Outbox:
         self._update(
             "UPDATE outbox SET state = 'delivered', delivered = ?, last_error = NULL,"
             " attempts = attempts + 1 WHERE id = ?",
-            (self.clock(), report_id),
+            (self.clock.time(), report_id),
         )
 
     def mark_failed(self, report_id: str, error: str, retry_at: float) -> None:
@@ -321,7 +321,7 @@ class Outbox:
 
     def prune(self, keep_seconds: float) -> int:
         """Delete delivered items older than `keep_seconds`; returns how many."""
-        cutoff = self.clock() - keep_seconds
+        cutoff = self.clock.time() - keep_seconds
         rows = self.store.query(
             "SELECT id, file FROM outbox WHERE state = 'delivered' AND delivered < ?", (cutoff,)
         )

@@ -22,6 +22,7 @@ import anyio
 import httpx
 
 from pywats import NOT_GIVEN, AsyncWATS, Backoff, BreakerSettings, ConfigurationError
+from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._config import ClientConfig, ConfigError, load_config
 from pywats_client._control import ControlServer, create_app, ensure_token
 from pywats_client._control_models import (
@@ -105,7 +106,9 @@ class Service:
     """One station service instance built from `config`.
 
     `transport` replaces the network under the SDK client (tests put a fault-injecting proxy
-    transport here); `disk` replaces the outbox's write seam; `faults` arms a crash point.
+    transport here); `disk` replaces the outbox's write seam; `faults` arms a crash point;
+    `clock` is the time the outbox, the uploader and the watcher read. `wait_ready()` returns
+    once the service runs (when `run` reports READY to systemd).
     """
 
     def __init__(
@@ -118,8 +121,10 @@ class Service:
         disk: DiskIO | None = None,
         notifier: Notifier | None = None,
         shutdown_deadline: float = 10.0,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.config = config
+        self.clock = clock
         self.config_path = config_path
         self.faults = faults
         self.notifier = notifier or Notifier(None)
@@ -133,6 +138,7 @@ class Service:
             max_bytes=int(config.outbox.max_mb * 1024 * 1024),
             disk=disk,
             faults=faults,
+            clock=clock,
         )
         self.quarantine = Quarantine(data / "quarantine", disk)
         self.metrics = Metrics()
@@ -156,7 +162,7 @@ class Service:
         self.backoff = Backoff(
             config.outbox.retry_base_seconds, config.outbox.retry_max_seconds, floor=0.5
         )
-        self.history = ErrorHistory()
+        self.history = ErrorHistory(clock=clock)
         self.uploader = Uploader(
             self.outbox,
             self.client,
@@ -165,11 +171,13 @@ class Service:
             backoff=self.backoff,
             metrics=self.metrics,
             faults=faults,
+            clock=clock,
         )
         self.watcher, self.intake = self._build_intake(config)
         self.control: ControlServer | None = None
         self.started: float | None = None
         self._ready = False
+        self._running = anyio.Event()
         self._stop = anyio.Event()
         self._reload_scope: anyio.CancelScope | None = None
         self._watch_scope: anyio.CancelScope | None = None
@@ -180,6 +188,7 @@ class Service:
             _specs(config),
             stable_seconds=config.intake.stable_seconds,
             rescan_seconds=config.intake.rescan_seconds,
+            clock=self.clock,
         )
         intake = Intake(
             converters=dict(enumerate(config.converters)),
@@ -235,7 +244,7 @@ class Service:
 
     def _age(self) -> list[tuple[tuple[tuple[str, str], ...], float]]:
         oldest = self.outbox.stats().oldest_pending
-        return [((), max(0.0, time.time() - oldest) if oldest else 0.0)]
+        return [((), max(0.0, self.clock.time() - oldest) if oldest else 0.0)]
 
     @property
     def intake_paused(self) -> bool:
@@ -266,6 +275,10 @@ class Service:
     def is_ready(self) -> bool:
         return self._ready
 
+    async def wait_ready(self) -> None:
+        """Return once `run` has started every part and the service takes files."""
+        await self._running.wait()
+
     def metrics_text(self) -> str:
         return self.metrics.render()
 
@@ -289,7 +302,7 @@ class Service:
             ),
             server=self.config.server.url,
             pid=os.getpid(),
-            uptime_seconds=time.monotonic() - self.started if self.started else 0.0,
+            uptime_seconds=0.0 if self.started is None else self.clock.monotonic() - self.started,
             ready=self._ready,
             health=self.health(),
             outbox=OutboxCounts(
@@ -416,12 +429,10 @@ class Service:
                 self.pool.close()
                 problem = f"cannot listen on {host}:{port}: {exc.strerror}"
                 raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
-            # Written aside and renamed: a client that finds the file reads all of it.
-            written = data / f".{ENDPOINT_FILE}.tmp"
+            # Atomic: a client that finds the file reads all of it.
             endpoint = Endpoint(url=self.control.url, pid=os.getpid())
-            written.write_text(endpoint.model_dump_json(), encoding="utf-8")
-            os.replace(written, data / ENDPOINT_FILE)
-        self.started = time.monotonic()
+            DiskIO().write_atomic(data / ENDPOINT_FILE, endpoint.model_dump_json().encode())
+        self.started = self.clock.monotonic()
         try:
             async with anyio.create_task_group() as group:
                 if handle_signals and os.name != "nt":  # Windows: Ctrl-C ends anyio.run
@@ -438,6 +449,7 @@ class Service:
                         self._supervised, "token", lambda: follower.run(self.retry_now)
                     )
                 self._ready = True
+                self._running.set()
                 watching = sum(c.enabled for c in self.config.converters)
                 self.notifier.ready(f"watching {watching} folder(s)")
                 _log.info("station %s running", self.station.name)
@@ -504,12 +516,12 @@ class Service:
         last_prune = 0.0
         while True:
             self.notifier.watchdog()
-            if time.monotonic() - last_prune > 600:
+            if self.clock.monotonic() - last_prune > 600:
                 pruned = await anyio.to_thread.run_sync(self.outbox.prune, keep)
                 forgotten = await anyio.to_thread.run_sync(
-                    self.store.ledger_prune, time.time() - keep
+                    self.store.ledger_prune, self.clock.time() - keep
                 )
                 if pruned or forgotten:
                     _log.info("pruned %d delivered report(s), %d ledger entries", pruned, forgotten)
-                last_prune = time.monotonic()
+                last_prune = self.clock.monotonic()
             await anyio.sleep(min(interval, 30.0))

@@ -19,13 +19,13 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pywats import WATS, WATSError
+from pywats_client._durable import DiskIO
 from pywats_client._identity import Station
 from pywats_client.converters import ConversionError, Source
 from pywats_client.converters.openhtf import OpenHtfConverter
@@ -92,18 +92,7 @@ class WatsOutput:
     def _write(self, name: str, data: bytes) -> Path:
         """Write `data` as `folder/name` so that the file appears complete or not at all."""
         final = self.folder / name
-        temporary = self.folder / f".{name}.partial"
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, final)
-        if os.name == "posix":
-            directory = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+        DiskIO().write_atomic(final, data)
         return final
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pywats.report import report_from_json
 from pywats_client._control_models import DryRunResult
 from pywats_client.converters import Converter, ParameterError
 from pywats_ui._form import SettingsForm
@@ -183,7 +184,7 @@ class ConverterEditor(QWidget):
         if result.ok:
             self.try_result.setStyleSheet("color: #1b5e20;")
             self.try_result.setText(f"{len(result.reports)} report(s) — nothing was queued.")
-            self.tree.show_reports(result.reports)
+            self.tree.show_reports([report_from_json(r) for r in result.reports])
         else:
             self.try_result.setStyleSheet("color: #b00020;")
             self.try_result.setText(f"Conversion failed: {result.error}")

@@ -18,11 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from tests._poll import wait_until
 
 from pywats import WATS
 from pywats_client import ControlClient
 
-from ._harness import Reports, tuned_config, wait_until
+from ._harness import Reports, tuned_config
 from ._proxy import ChaosProxy, Fault
 from .conftest import StationProcess
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from tests._poll import eventually
 
 from pywats import WATS
 from pywats_client._outbox import Entry, Outbox
 from pywats_client._store import Store
 
-from ._harness import FailingDisk, Reports, eventually, running, tuned_config
+from ._harness import FailingDisk, Reports, running, tuned_config
 from ._proxy import ChaosProxy
 
 # The station does not care which database the server uses: SQLite is enough here.

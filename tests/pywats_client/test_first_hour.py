@@ -12,13 +12,14 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._poll import eventually, wait_until
 from typer.testing import CliRunner
 
 from pywats_client._cli import app
 from pywats_client._config import load_config
 
 from ._chaos import ChaosTransport
-from ._harness import Reports, eventually, running, tuned_config, wait_until
+from ._harness import Reports, running, tuned_config
 from .conftest import StationProcess, write_config
 
 pytestmark = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
