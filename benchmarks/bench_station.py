@@ -60,6 +60,7 @@ def _wait(check: Callable[[], bool], within: float, what: str) -> None:
 
 def _config(home: Path, url: str, token: str, extra: str = "") -> Path:
     (home / "token").write_text(token)
+    (home / "in").mkdir()  # as `pywats-client init` does: the service never makes watch folders
     config = home / "client.toml"
     config.write_text(
         f'schema_version = 1\n[server]\nurl = "{url}"\ntoken_file = "token"\n'
@@ -79,7 +80,7 @@ def _station(config: Path) -> tuple[subprocess.Popen[bytes], ControlClient]:
     )  # fmt: skip
     _wait(lambda: (data / "control.json").exists(), 60, "station start")
     client = ControlClient.for_data_folder(data)
-    _wait(lambda: bool(client.status()["ready"]), 60, "station ready")
+    _wait(lambda: client.status().ready, 60, "station ready")
     return process, client
 
 
@@ -164,7 +165,7 @@ def outage_cpu(home: Path, token: str) -> float:
         for n in range(OUTAGE_REPORTS):
             (home / "in" / f".{n}.json").write_bytes(_report(FILES + BACKLOG + n))
             (home / "in" / f".{n}.json").rename(home / "in" / f"{n}.json")
-        _wait(lambda: control.status()["outbox"]["pending"] == OUTAGE_REPORTS, 60, "acceptance")
+        _wait(lambda: control.status().outbox.pending == OUTAGE_REPORTS, 60, "acceptance")
         pids = _pids(station.pid)
         cpu_before, started = _cpu_seconds(pids), time.perf_counter()
         time.sleep(OUTAGE_SECONDS)
@@ -190,7 +191,7 @@ def main() -> None:
             for n, document in enumerate(documents):
                 (inbox / f".{n}.json").write_bytes(document)
                 (inbox / f".{n}.json").rename(inbox / f"{n}.json")
-            _wait(lambda: control.status()["totals"]["delivered"] >= FILES, 600, "delivery")
+            _wait(lambda: control.status().totals.delivered >= FILES, 600, "delivery")
             elapsed = time.perf_counter() - started
             _stop(station)
 
@@ -207,7 +208,7 @@ def main() -> None:
             outbox.store.close()
             station, control = _station(config)
             drain_started = time.perf_counter()
-            _wait(lambda: control.status()["outbox"]["pending"] == 0, 1200, "backlog drain")
+            _wait(lambda: control.status().outbox.pending == 0, 1200, "backlog drain")
             drain = time.perf_counter() - drain_started
 
             pids = _pids(station.pid)

@@ -32,6 +32,7 @@ from rich.table import Table
 
 from pywats import WATS, UUTReport, write_wsjf
 from pywats_client._control_client import ControlClient
+from pywats_client._control_models import ServiceStatus
 from pywats_client.converters import available_converters
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
@@ -185,7 +186,7 @@ def run_demo(home: Path, count: int) -> None:
         data = home / "data"
         wait_until(lambda: (data / "control.json").exists(), "station start", station)
         control = ControlClient.for_data_folder(data)
-        wait_until(lambda: control.status()["ready"], "station ready", station)
+        wait_until(lambda: control.status().ready, "station ready", station)
         console.print(f"station  {STATION} watching {', '.join(f'in/{f}' for f in formats)}")
         total = drop_files(home / "in", formats, count)
         console.print(f"dropped  {total} files ({count} generated, the rest real samples)")
@@ -212,24 +213,22 @@ def watch(control: ControlClient, inbox: Path, data: Path, total: int) -> None:
     with Live(progress, console=console, refresh_per_second=10):
         while True:
             status = control.status()
-            outbox = status["outbox"]
+            outbox = status.outbox
             done = handled(inbox, data)
-            progress.update(
-                files, completed=done, note=f"quarantined {status['quarantined_files']}"
-            )
-            reports = outbox["delivered"] + outbox["pending"] + outbox["quarantined"]
+            progress.update(files, completed=done, note=f"quarantined {status.quarantined_files}")
+            reports = outbox.delivered + outbox.pending + outbox.quarantined
             progress.update(
                 uploaded,
                 total=max(reports, 1),
-                completed=outbox["delivered"],
-                note=f"queued {outbox['pending']}",
+                completed=outbox.delivered,
+                note=f"queued {outbox.pending}",
             )
-            if done >= total and outbox["pending"] == 0 and not status["uploader"]["in_flight"]:
+            if done >= total and outbox.pending == 0 and not status.uploader.in_flight:
                 return
             time.sleep(0.2)
 
 
-def show_results(url: str, token: str, status: dict[str, object]) -> None:
+def show_results(url: str, token: str, status: ServiceStatus) -> None:
     with WATS(base_url=url, token=token) as client:
         headers = [
             *client.reports.query_headers(report_type="U", top=10_000),
@@ -249,13 +248,12 @@ def show_results(url: str, token: str, status: dict[str, object]) -> None:
         f"the WATS sample export came back with {len(sample.steps())} steps, "
         f"serial {sample.serial_number}, result {sample.result}"
     )
-    totals = status["totals"]
-    assert isinstance(totals, dict)
+    totals = status.totals
     console.print(
-        f"accepted {totals['accepted']:.0f} reports from files, delivered "
-        f"{totals['delivered']:.0f} distinct ids (the WSXF sample is the WSJF sample's report: "
+        f"accepted {totals.accepted:.0f} reports from files, delivered "
+        f"{totals.delivered:.0f} distinct ids (the WSXF sample is the WSJF sample's report: "
         "same id, so it replaced it), quarantined "
-        f"{status['quarantined_files']} file(s) with a reason and a conversion log"
+        f"{status.quarantined_files} file(s) with a reason and a conversion log"
     )
 
 

@@ -83,6 +83,19 @@ class ReportsService(Service[M]):
         )
 
     @endpoint
+    def submit_wsjf(self, document: str | bytes) -> Call[SubmittedId]:
+        """Submit one WSJF report already encoded (as `write_wsjf` wrote it), sent as is: no
+        decode, no re-encode, no submit-rule check (the server applies its own). Idempotent."""
+        return Call(
+            "POST",
+            "/api/Report/WSJF",
+            returns=SubmittedId,
+            content=document.encode("utf-8") if isinstance(document, str) else document,
+            headers={"Content-Type": "application/json"},
+            idempotent=True,
+        )
+
+    @endpoint
     def submit_xml(self, xml: str | bytes) -> Call[SubmittedIds]:
         """Submit a WSXF document (one or more reports); returns the stored ids in order.
 

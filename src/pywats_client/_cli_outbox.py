@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -24,6 +24,7 @@ from pywats_client._cli_common import (
 )
 from pywats_client._config import ClientConfig
 from pywats_client._control_client import ControlClient, ControlError, ServiceNotRunning
+from pywats_client._control_models import ServiceStatus, StoppedStatus
 from pywats_client._inspect import Listed, StoppedStation, listing, resolve
 
 __all__ = ["outbox_app", "status"]
@@ -40,19 +41,19 @@ def status(
     settings = load(config)
     try:
         with ControlClient.for_data_folder(settings.paths.data) as client:
-            state = {"running": True, **client.status()}
+            state: ServiceStatus | StoppedStatus = client.status()
     except ServiceNotRunning as exc:
         reason = str(exc)
         state = _stopped(settings, lambda station: station.status(reason))
     except ControlError as exc:
         raise fail(exc) from None
     if as_json:
-        console.print_json(json.dumps(state))
+        console.print_json(state.model_dump_json())
     else:
         _print_status(state)
-    if not state["running"]:
+    if isinstance(state, StoppedStatus):
         raise typer.Exit(3)
-    if state["health"]:
+    if state.health:
         raise typer.Exit(1)
 
 
@@ -76,45 +77,45 @@ def _when(moment: float | None) -> str:
     return f"{clock} (in {left:.0f} s)" if left > 0.5 else f"{clock} (now)"
 
 
-def _print_status(state: dict[str, Any]) -> None:
-    table = Table(title=f"station {state['station']['name']} → {state['server']}")
+def _print_status(state: ServiceStatus | StoppedStatus) -> None:
+    table = Table(title=f"station {state.station.name} → {state.server}")
     table.add_column("what")
     table.add_column("value", justify="right")
-    outbox = state["outbox"]
-    if not state["running"]:
+    outbox = state.outbox
+    if isinstance(state, StoppedStatus):
         table.add_row("service", "stopped")
     else:
-        uploader = state["uploader"]
-        table.add_row("service", f"running (pid {state['pid']})")
-        table.add_row("ready", str(state["ready"]))
-        table.add_row("uploads", f"failing: {uploader['error']}" if uploader["error"] else "ok")
-        if outbox["pending"]:
-            table.add_row("next try", _when(uploader["next_try"]))
-        table.add_row("uploading", str(uploader["in_flight"]))
+        uploader = state.uploader
+        table.add_row("service", f"running (pid {state.pid})")
+        table.add_row("ready", str(state.ready))
+        table.add_row("uploads", f"failing: {uploader.error}" if uploader.error else "ok")
+        if outbox.pending:
+            table.add_row("next try", _when(uploader.next_try))
+        table.add_row("uploading", str(uploader.in_flight))
     for label, value in (
-        ("pending", outbox["pending"]),
-        ("delivered (kept)", outbox["delivered"]),
-        ("quarantined reports", outbox["quarantined"]),
-        ("quarantined files", state["quarantined_files"]),
-        ("queued bytes", f"{outbox['queued_bytes']:,} of {outbox['budget_bytes']:,}"),
+        ("pending", outbox.pending),
+        ("delivered (kept)", outbox.delivered),
+        ("quarantined reports", outbox.quarantined),
+        ("quarantined files", state.quarantined_files),
+        ("queued bytes", f"{outbox.queued_bytes:,} of {outbox.budget_bytes:,}"),
     ):
         table.add_row(label, str(value))
     console.print(table)
-    if not state["running"]:
-        console.print(f"service stopped: {state['reason']}")
-        console.print(f"(read from its data folder {state['data']}; nothing was changed)")
+    if isinstance(state, StoppedStatus):
+        console.print(f"service stopped: {state.reason}")
+        console.print(f"(read from its data folder {state.data}; nothing was changed)")
         return
-    for problem in state["health"]:
+    for problem in state.health:
         console.print(Text.assemble(("degraded:", "red"), f" {problem}"))
-    if state["errors"]:
+    if state.errors:
         console.print("past errors (newest first):")
-    for past in state["errors"][:_PAST_ERRORS]:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past["at"]))
+    for past in state.errors[:_PAST_ERRORS]:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past.at))
         repeated = ""
-        if past["count"] > 1:
-            last = time.strftime("%H:%M:%S", time.localtime(past["last"]))
-            repeated = f"  (×{past['count']}, last {last})"
-        console.print(f"  {stamp}  {past['source']}: {past['error']}{repeated}")
+        if past.count > 1:
+            last = time.strftime("%H:%M:%S", time.localtime(past.last))
+            repeated = f"  (×{past.count}, last {last})"
+        console.print(f"  {stamp}  {past.source}: {past.error}{repeated}")
 
 
 _PAST_ERRORS = 5
@@ -246,10 +247,10 @@ def outbox_verify(
     except ControlError as exc:
         raise fail(exc) from None
     if as_json:
-        console.print_json(json.dumps([{"file": n, "problem": p} for n, p in problems]))
+        console.print_json(json.dumps([p.model_dump() for p in problems]))
         raise typer.Exit(1 if problems else 0)
-    for name, problem in problems:
-        console.print(f"{name}: {problem}")
+    for found in problems:
+        console.print(f"{found.file}: {found.problem}")
     if problems:
         raise typer.Exit(1)
     console.print("outbox consistent")

@@ -287,9 +287,15 @@ def _explain(kind: str, location: tuple[int | str, ...], message: str, given: ob
     return message
 
 
+def anchored(path: Path, base: Path) -> Path:
+    """A path from the configuration file: absolute as given, else relative to `base` (the
+    file's folder). The service and the configurator resolve every path this way."""
+    return path if path.is_absolute() else (base / path).resolve()
+
+
 def _resolve(config: ClientConfig, base: Path) -> ClientConfig:
     def at(path: Path) -> Path:
-        return path if path.is_absolute() else (base / path).resolve()
+        return anchored(path, base)
 
     server = config.server
     if server.token_file is not None:

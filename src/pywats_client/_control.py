@@ -2,36 +2,64 @@
 
 `/health`, `/ready` and `/metrics` are open (monitoring scrapes them locally); everything else
 needs `Authorization: Bearer <token>` with the token from the 0600 file in the data folder.
+Bodies are the models of `_control_models`; every 4xx body is an `ErrorBody`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import hmac
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import asdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import anyio
 import uvicorn
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    SimpleUser,
+    requires,
+)
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from pywats_client._control_models import (
+    TOKEN_FILE,
+    ConverterEntry,
+    Deleted,
+    DryRunRequest,
+    DryRunResult,
+    ErrorBody,
+    Health,
+    Item,
+    OutboxQuery,
+    QuarantinedFile,
+    Readiness,
+    ReloadResult,
+    Retried,
+    RetryNowResult,
+    ServiceStatus,
+    VerifyProblem,
+)
 from pywats_client._outbox import Outbox
 from pywats_client._quarantine import Quarantine
 
 __all__ = ["ControlServer", "ControlTarget", "create_app", "ensure_token"]
 
-TOKEN_FILE = "control.token"
-ENDPOINT_FILE = "control.json"
+_SCOPE = "control"
+_ITEMS = TypeAdapter(list[Item])
+_FILES = TypeAdapter(list[QuarantinedFile])
 
 
 class ControlTarget(Protocol):
@@ -43,14 +71,12 @@ class ControlTarget(Protocol):
     def health(self) -> list[str]: ...
     def is_ready(self) -> bool: ...
     def metrics_text(self) -> str: ...
-    def status(self) -> dict[str, Any]: ...
-    def converters(self) -> list[dict[str, Any]]: ...
+    def status(self) -> ServiceStatus: ...
+    def converters(self) -> list[ConverterEntry]: ...
     def retried(self) -> None: ...
-    async def retry_now(self) -> dict[str, Any]: ...
-    async def dry_run(
-        self, converter: str, name: str, data: bytes, parameters: dict[str, Any]
-    ) -> dict[str, Any]: ...
-    async def reload(self) -> dict[str, Any]: ...
+    async def retry_now(self) -> RetryNowResult: ...
+    async def dry_run(self, request: DryRunRequest) -> DryRunResult: ...
+    async def reload(self) -> ReloadResult: ...
 
 
 def ensure_token(folder: Path) -> str:
@@ -66,145 +92,214 @@ def ensure_token(folder: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _item(item: Any) -> dict[str, Any]:
-    return dict(asdict(item))
+class _NotFound(Exception):
+    """The named outbox item or quarantine entry does not exist (404)."""
+
+
+class _TokenBackend(AuthenticationBackend):
+    """A request carrying the token gets the control scope; no header stays anonymous (the
+    open routes serve it), a wrong one is refused outright."""
+
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}".encode()
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, SimpleUser] | None:
+        given = conn.headers.get("authorization")
+        if given is None:
+            return None
+        if not hmac.compare_digest(given.encode(), self._expected):
+            raise AuthenticationError("missing or wrong control token")
+        return AuthCredentials([_SCOPE]), SimpleUser("control")
+
+
+def _json(body: BaseModel | Sequence[BaseModel], status_code: int = 200) -> JSONResponse:
+    if isinstance(body, BaseModel):
+        return JSONResponse(body.model_dump(mode="json"), status_code)
+    return JSONResponse([model.model_dump(mode="json") for model in body], status_code)
+
+
+def _error(status_code: int, message: str) -> JSONResponse:
+    return _json(ErrorBody(error=message), status_code)
+
+
+def _target(request: Request) -> ControlTarget:
+    target: ControlTarget = request.app.state.target
+    return target
+
+
+# -- open routes --------------------------------------------------------------------------------
+
+
+async def _health(request: Request) -> Response:
+    problems = await anyio.to_thread.run_sync(_target(request).health)
+    # Degraded, not down: the service runs, but part of its work is not being done.
+    body = Health(ok=not problems, status="degraded" if problems else "ok", problems=problems)
+    return _json(body, 503 if problems else 200)
+
+
+async def _ready(request: Request) -> Response:
+    ok = _target(request).is_ready()
+    return _json(Readiness(ready=ok), 200 if ok else 503)
+
+
+async def _metrics(request: Request) -> Response:
+    text = await anyio.to_thread.run_sync(_target(request).metrics_text)
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
+
+# -- routes that need the token -----------------------------------------------------------------
+
+
+@requires(_SCOPE, status_code=401)
+async def _status(request: Request) -> Response:
+    return _json(await anyio.to_thread.run_sync(_target(request).status))
+
+
+@requires(_SCOPE, status_code=401)
+async def _outbox_list(request: Request) -> Response:
+    query = OutboxQuery.model_validate(dict(request.query_params))
+    outbox = _target(request).outbox
+    items = await anyio.to_thread.run_sync(outbox.items, query.state, query.limit, query.offset)
+    return JSONResponse(_ITEMS.dump_python(items, mode="json"))
+
+
+@requires(_SCOPE, status_code=401)
+async def _outbox_retry(request: Request) -> Response:
+    report_id, target = request.path_params["id"], _target(request)
+    if not await anyio.to_thread.run_sync(target.outbox.retry, report_id):
+        raise _NotFound(f"no outbox item {report_id}")
+    target.retried()
+    return _json(Retried(retried=report_id))
+
+
+@requires(_SCOPE, status_code=401)
+async def _retry_now(request: Request) -> Response:
+    return _json(await _target(request).retry_now())
+
+
+@requires(_SCOPE, status_code=401)
+async def _outbox_delete(request: Request) -> Response:
+    report_id = request.path_params["id"]
+    if not await anyio.to_thread.run_sync(_target(request).outbox.delete, report_id):
+        raise _NotFound(f"no outbox item {report_id}")
+    return _json(Deleted(deleted=report_id))
+
+
+@requires(_SCOPE, status_code=401)
+async def _outbox_verify(request: Request) -> Response:
+    problems = await anyio.to_thread.run_sync(_target(request).outbox.problems)
+    return _json([VerifyProblem(file=name, problem=text) for name, text in problems])
+
+
+@requires(_SCOPE, status_code=401)
+async def _quarantine_list(request: Request) -> Response:
+    entries = await anyio.to_thread.run_sync(_target(request).quarantine.entries)
+    return JSONResponse(_FILES.dump_python(entries, mode="json"))
+
+
+@requires(_SCOPE, status_code=401)
+async def _quarantine_log(request: Request) -> Response:
+    name, quarantine = request.path_params["name"], _target(request).quarantine
+    if quarantine.get(name) is None:
+        raise _NotFound(f"no quarantined file {name}")
+    return PlainTextResponse(quarantine.log(name))
+
+
+@requires(_SCOPE, status_code=401)
+async def _quarantine_retry(request: Request) -> Response:
+    name = request.path_params["name"]
+    origin = await anyio.to_thread.run_sync(_target(request).quarantine.retry, name)
+    if origin is None:
+        raise _NotFound(f"no quarantined file {name}")
+    return _json(Retried(retried=name, path=str(origin)))
+
+
+@requires(_SCOPE, status_code=401)
+async def _quarantine_delete(request: Request) -> Response:
+    name = request.path_params["name"]
+    if not await anyio.to_thread.run_sync(_target(request).quarantine.delete, name):
+        raise _NotFound(f"no quarantined file {name}")
+    return _json(Deleted(deleted=name))
+
+
+@requires(_SCOPE, status_code=401)
+async def _converters(request: Request) -> Response:
+    return _json(_target(request).converters())
+
+
+@requires(_SCOPE, status_code=401)
+async def _dry_run(request: Request) -> Response:
+    body = DryRunRequest.model_validate_json(await request.body())
+    result = await _target(request).dry_run(body)
+    return _json(result, 200 if result.ok else 422)
+
+
+@requires(_SCOPE, status_code=401)
+async def _reload(request: Request) -> Response:
+    result = await _target(request).reload()
+    return _json(result, 200 if result.ok else 422)
+
+
+_ROUTES = [
+    Route("/health", _health),
+    Route("/ready", _ready),
+    Route("/metrics", _metrics),
+    Route("/status", _status),
+    Route("/outbox", _outbox_list),
+    Route("/outbox/verify", _outbox_verify),
+    Route("/outbox/retry-now", _retry_now, methods=["POST"]),
+    Route("/outbox/{id}/retry", _outbox_retry, methods=["POST"]),
+    Route("/outbox/{id}", _outbox_delete, methods=["DELETE"]),
+    Route("/quarantine", _quarantine_list),
+    Route("/quarantine/{name}/log", _quarantine_log),
+    Route("/quarantine/{name}/retry", _quarantine_retry, methods=["POST"]),
+    Route("/quarantine/{name}", _quarantine_delete, methods=["DELETE"]),
+    Route("/converters", _converters),
+    Route("/dry-run", _dry_run, methods=["POST"]),
+    Route("/config/reload", _reload, methods=["POST"]),
+]
+
+# -- errors as bodies ---------------------------------------------------------------------------
+
+
+def _refused(conn: HTTPConnection, exc: AuthenticationError) -> Response:
+    return _error(401, str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = "missing or wrong control token" if exc.status_code == 401 else exc.detail
+    return _error(exc.status_code, message)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValidationError)
+    where = "query" if request.method == "GET" else "body"
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or where}: {e['msg']}" for e in exc.errors()
+    )
+    return _error(400, f"{request.method} {request.url.path} {where}: {problems}")
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(404, str(exc))
 
 
 def create_app(target: ControlTarget, token: str) -> Starlette:
     """The Starlette application serving `target`."""
-
-    def authorized(handler: Callable[[Request], Awaitable[Response]]) -> Any:
-        async def guarded(request: Request) -> Response:
-            given = request.headers.get("authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-                return JSONResponse({"error": "missing or wrong control token"}, status_code=401)
-            return await handler(request)
-
-        return guarded
-
-    async def health(request: Request) -> Response:
-        problems = await anyio.to_thread.run_sync(target.health)
-        # Degraded, not down: the service runs, but part of its work is not being done.
-        body = {
-            "ok": not problems,
-            "status": "degraded" if problems else "ok",
-            "problems": problems,
-        }
-        return JSONResponse(body, 503 if problems else 200)
-
-    async def ready(request: Request) -> Response:
-        ok = target.is_ready()
-        return JSONResponse({"ready": ok}, status_code=200 if ok else 503)
-
-    async def metrics(request: Request) -> Response:
-        text = await anyio.to_thread.run_sync(target.metrics_text)
-        return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
-
-    async def status(request: Request) -> Response:
-        return JSONResponse(await anyio.to_thread.run_sync(target.status))
-
-    async def outbox_list(request: Request) -> Response:
-        state = request.query_params.get("state") or None
-        if state not in (None, "pending", "delivered", "quarantined"):
-            return JSONResponse(
-                {"error": f"state: expected pending, delivered or quarantined, got {state!r}"},
-                status_code=400,
-            )
-        try:
-            limit = int(request.query_params.get("limit", "100"))
-            offset = int(request.query_params.get("offset", "0"))
-        except ValueError:
-            return JSONResponse({"error": "limit and offset must be integers"}, status_code=400)
-        items = await anyio.to_thread.run_sync(lambda: target.outbox.items(state, limit, offset))
-        return JSONResponse([_item(i) for i in items])
-
-    async def outbox_retry(request: Request) -> Response:
-        report_id = request.path_params["id"]
-        if not await anyio.to_thread.run_sync(target.outbox.retry, report_id):
-            return JSONResponse({"error": f"no outbox item {report_id}"}, status_code=404)
-        target.retried()
-        return JSONResponse({"retried": report_id})
-
-    async def retry_now(request: Request) -> Response:
-        return JSONResponse(await target.retry_now())
-
-    async def outbox_delete(request: Request) -> Response:
-        report_id = request.path_params["id"]
-        if not await anyio.to_thread.run_sync(target.outbox.delete, report_id):
-            return JSONResponse({"error": f"no outbox item {report_id}"}, status_code=404)
-        return JSONResponse({"deleted": report_id})
-
-    async def outbox_verify(request: Request) -> Response:
-        problems = await anyio.to_thread.run_sync(target.outbox.problems)
-        return JSONResponse([{"file": name, "problem": text} for name, text in problems])
-
-    async def quarantine_list(request: Request) -> Response:
-        entries = await anyio.to_thread.run_sync(target.quarantine.entries)
-        return JSONResponse([_item(e) for e in entries])
-
-    async def quarantine_log(request: Request) -> Response:
-        name = request.path_params["name"]
-        if target.quarantine.get(name) is None:
-            return JSONResponse({"error": f"no quarantined file {name}"}, status_code=404)
-        return PlainTextResponse(target.quarantine.log(name))
-
-    async def quarantine_retry(request: Request) -> Response:
-        name = request.path_params["name"]
-        origin = await anyio.to_thread.run_sync(target.quarantine.retry, name)
-        if origin is None:
-            return JSONResponse({"error": f"no quarantined file {name}"}, status_code=404)
-        return JSONResponse({"retried": name, "path": str(origin)})
-
-    async def quarantine_delete(request: Request) -> Response:
-        name = request.path_params["name"]
-        if not await anyio.to_thread.run_sync(target.quarantine.delete, name):
-            return JSONResponse({"error": f"no quarantined file {name}"}, status_code=404)
-        return JSONResponse({"deleted": name})
-
-    async def converters(request: Request) -> Response:
-        return JSONResponse(target.converters())
-
-    async def dry_run(request: Request) -> Response:
-        try:
-            body = await request.json()
-            converter = str(body["converter"])
-            name = str(body.get("name") or "upload")
-            data = base64.b64decode(body["content_base64"], validate=True)
-            parameters = dict(body.get("parameters") or {})
-        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-            return JSONResponse(
-                {
-                    "error": f"expected JSON with converter, content_base64, name?, parameters?: "
-                    f"{exc}"
-                },
-                status_code=400,
-            )
-        result = await target.dry_run(converter, name, data, parameters)
-        return JSONResponse(result, status_code=200 if result.get("ok") else 422)
-
-    async def reload(request: Request) -> Response:
-        result = await target.reload()
-        return JSONResponse(result, status_code=200 if result.get("ok") else 422)
-
-    routes = [
-        Route("/health", health),
-        Route("/ready", ready),
-        Route("/metrics", metrics),
-        Route("/status", authorized(status)),
-        Route("/outbox", authorized(outbox_list)),
-        Route("/outbox/verify", authorized(outbox_verify)),
-        Route("/outbox/retry-now", authorized(retry_now), methods=["POST"]),
-        Route("/outbox/{id}/retry", authorized(outbox_retry), methods=["POST"]),
-        Route("/outbox/{id}", authorized(outbox_delete), methods=["DELETE"]),
-        Route("/quarantine", authorized(quarantine_list)),
-        Route("/quarantine/{name}/log", authorized(quarantine_log)),
-        Route("/quarantine/{name}/retry", authorized(quarantine_retry), methods=["POST"]),
-        Route("/quarantine/{name}", authorized(quarantine_delete), methods=["DELETE"]),
-        Route("/converters", authorized(converters)),
-        Route("/dry-run", authorized(dry_run), methods=["POST"]),
-        Route("/config/reload", authorized(reload), methods=["POST"]),
-    ]
-    return Starlette(routes=routes)
+    app = Starlette(
+        routes=_ROUTES,
+        middleware=[
+            Middleware(AuthenticationMiddleware, backend=_TokenBackend(token), on_error=_refused)
+        ],
+        exception_handlers={
+            HTTPException: _http_error,
+            ValidationError: _invalid,
+            _NotFound: _not_found,
+        },
+    )
+    app.state.target = target
+    return app
 
 
 class _QuietServer(uvicorn.Server):

@@ -1,19 +1,40 @@
-"""A typed client of the control API, for the CLI and the configurator."""
+"""A typed client of the control API, for the CLI and the configurator.
+
+It imports httpx and the contract (`_control_models`), never the server stack (Starlette,
+uvicorn): `pywats-client status` and the configurator stay quick to start.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pywats_client._control import ENDPOINT_FILE, TOKEN_FILE
-from pywats_client._outbox import Item
-from pywats_client._quarantine import QuarantinedFile
+from pywats_client._control_models import (
+    ENDPOINT_FILE,
+    TOKEN_FILE,
+    ConverterEntry,
+    DryRunRequest,
+    DryRunResult,
+    Endpoint,
+    ErrorBody,
+    Health,
+    Item,
+    QuarantinedFile,
+    ReloadResult,
+    RetryNowResult,
+    ServiceStatus,
+    VerifyProblem,
+)
 
 __all__ = ["ControlClient", "ControlError", "ServiceNotRunning"]
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
+# Answers that are bodies, not errors, whatever their status (503 degraded, 422 refused).
+_BODY_ON_ERROR = ("/health", "/dry-run", "/config/reload")
 
 
 class ControlError(Exception):
@@ -49,14 +70,12 @@ class ControlClient:
                 "`pywats-client run --config FILE` or `pywats-client start`)"
             ) from None
         try:
-            url = json.loads(text)["url"]
-        except (ValueError, TypeError, KeyError):
-            url = None
-        if not isinstance(url, str):
+            url = Endpoint.model_validate_json(text).url
+        except ValidationError:
             raise ServiceNotRunning(
                 f'{endpoint_file}: expected the JSON object with a "url" that the running '
                 "service writes; restart the service to write it again"
-            )
+            ) from None
         return cls(url, token, timeout=timeout)
 
     def close(self) -> None:
@@ -68,25 +87,41 @@ class ControlClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The answer, checked to be the service's; ControlError carries its error message."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise ServiceNotRunning(
                 f"the service does not answer at {self._http.base_url}: {exc}"
             ) from None
-        if response.headers.get("content-type", "").startswith("text/plain"):
-            body: Any = response.text
-        else:
+        if response.status_code >= 400 and path not in _BODY_ON_ERROR:
             try:
-                body = response.json()
-            except ValueError:
+                error = ErrorBody.model_validate_json(response.content).error
+            except ValidationError:
                 raise self._stranger(method, path, response) from None
-        if response.status_code >= 400 and path not in ("/health", "/dry-run", "/config/reload"):
-            if not (isinstance(body, dict) and "error" in body):
-                raise self._stranger(method, path, response)
-            raise ControlError(f"{method} {path}: {response.status_code} {body['error']}")
-        return body
+            raise ControlError(f"{method} {path}: {response.status_code} {error}")
+        return response
+
+    def _get(self, shape: type[_M], method: str, path: str, **kwargs: Any) -> _M:
+        response = self._send(method, path, **kwargs)
+        try:
+            return shape.model_validate_json(response.content)
+        except ValidationError:
+            raise self._stranger(method, path, response) from None
+
+    def _list(self, shape: TypeAdapter[list[_T]], path: str, **kwargs: Any) -> list[_T]:
+        response = self._send("GET", path, **kwargs)
+        try:
+            return shape.validate_json(response.content)
+        except ValidationError:
+            raise self._stranger("GET", path, response) from None
+
+    def _text(self, path: str) -> str:
+        response = self._send("GET", path)
+        if not response.headers.get("content-type", "").startswith("text/plain"):
+            raise self._stranger("GET", path, response)
+        return response.text
 
     def _stranger(self, method: str, path: str, response: httpx.Response) -> ControlError:
         # Something answers at the endpoint the service wrote, but not as the service does:
@@ -97,69 +132,64 @@ class ControlClient:
             "endpoint and token files again"
         )
 
-    def status(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/status")
-        return result
+    def status(self) -> ServiceStatus:
+        return self._get(ServiceStatus, "GET", "/status")
 
-    def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/health")
-        return result
+    def health(self) -> Health:
+        return self._get(Health, "GET", "/health")
 
     def metrics(self) -> str:
-        return str(self._call("GET", "/metrics"))
+        return self._text("/metrics")
 
     def outbox(self, state: str | None = None, limit: int = 100) -> list[Item]:
         """Outbox items in queue order, optionally of one state."""
         params: dict[str, Any] = {"limit": limit}
         if state:
             params["state"] = state
-        return [Item(**row) for row in self._call("GET", "/outbox", params=params)]
+        return self._list(_ITEMS, "/outbox", params=params)
 
     def retry_item(self, report_id: str) -> None:
-        self._call("POST", f"/outbox/{report_id}/retry")
+        self._send("POST", f"/outbox/{report_id}/retry")
 
     def retry_now(self) -> int:
         """Try every pending report now; returns how many were waiting."""
-        return int(self._call("POST", "/outbox/retry-now")["pending"])
+        return self._get(RetryNowResult, "POST", "/outbox/retry-now").pending
 
     def delete_item(self, report_id: str) -> None:
-        self._call("DELETE", f"/outbox/{report_id}")
+        self._send("DELETE", f"/outbox/{report_id}")
 
-    def verify(self) -> list[tuple[str, str]]:
-        """`(file, problem)` pairs where outbox files and rows disagree."""
-        return [(p["file"], p["problem"]) for p in self._call("GET", "/outbox/verify")]
+    def verify(self) -> list[VerifyProblem]:
+        """Where outbox files and rows disagree."""
+        return self._list(_PROBLEMS, "/outbox/verify")
 
     def quarantine(self) -> list[QuarantinedFile]:
-        return [QuarantinedFile(**row) for row in self._call("GET", "/quarantine")]
+        return self._list(_FILES, "/quarantine")
 
     def quarantine_log(self, name: str) -> str:
-        return str(self._call("GET", f"/quarantine/{name}/log"))
+        return self._text(f"/quarantine/{name}/log")
 
     def retry_quarantined(self, name: str) -> None:
-        self._call("POST", f"/quarantine/{name}/retry")
+        self._send("POST", f"/quarantine/{name}/retry")
 
     def delete_quarantined(self, name: str) -> None:
-        self._call("DELETE", f"/quarantine/{name}")
+        self._send("DELETE", f"/quarantine/{name}")
 
-    def converters(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "/converters")
-        return result
+    def converters(self) -> list[ConverterEntry]:
+        return self._list(_CONVERTERS, "/converters")
 
     def dry_run(
         self, converter: str, name: str, data: bytes, parameters: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        """Convert `data` as file `name` in the service without queueing: `ok`, `reports` (WSJF
-        objects) or `error`, and `log`."""
-        body = {
-            "converter": converter,
-            "name": name,
-            "content_base64": base64.b64encode(data).decode("ascii"),
-            "parameters": parameters or {},
-        }
-        result: dict[str, Any] = self._call("POST", "/dry-run", json=body)
-        return result
+    ) -> DryRunResult:
+        """Convert `data` as file `name` in the service without queueing."""
+        body = DryRunRequest.of(converter, name, data, parameters)
+        return self._get(DryRunResult, "POST", "/dry-run", json=body.model_dump())
 
-    def reload(self) -> dict[str, Any]:
-        """Re-read the config file: `ok`, `applied`, `restart_required` or `error`."""
-        result: dict[str, Any] = self._call("POST", "/config/reload")
-        return result
+    def reload(self) -> ReloadResult:
+        """Re-read the config file: what was applied, what needs a restart, or the error."""
+        return self._get(ReloadResult, "POST", "/config/reload")
+
+
+_ITEMS = TypeAdapter(list[Item])
+_FILES = TypeAdapter(list[QuarantinedFile])
+_PROBLEMS = TypeAdapter(list[VerifyProblem])
+_CONVERTERS = TypeAdapter(list[ConverterEntry])

@@ -7,6 +7,7 @@ crash points between them and tests can inject ENOSPC, EROFS or EIO at exactly o
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 __all__ = ["DiskIO"]
@@ -51,13 +52,21 @@ class DiskIO:
         finally:
             os.close(fd)
 
-    def publish(self, path: Path, data: bytes) -> None:
-        """Make `path` appear with all of `data` or not at all, durably: a hidden temporary
-        beside it, fsync, rename over it, fsync of the folder."""
-        temporary = path.with_name(f".{path.name}.partial")
-        self.write(temporary, data)
-        self.fsync(temporary)
-        self.rename(temporary, path)
+    def write_atomic(self, path: Path, data: bytes, *, private: bool = False) -> None:
+        """Replace `path` with `data` so that a crash leaves the old file or the new one, never
+        part of either: a temporary file beside it, written, fsynced and renamed over it, then
+        the folder fsynced. `private` makes the file 0600 before any byte is written."""
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        os.close(
+            os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+        )
+        try:
+            self.write(temporary, data)
+            self.fsync(temporary)
+            self.rename(temporary, path)
+        except BaseException:
+            self.remove(temporary)
+            raise
         self.fsync_dir(path.parent)
 
     def remove(self, path: Path) -> None:

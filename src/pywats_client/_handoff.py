@@ -104,14 +104,14 @@ class Handoff:
         data = write_wsjf(report).encode("utf-8")
         name = f"{report.id}.json"
         if self.folder is not None:
-            self.disk.publish(self.folder / name, data)
+            self.disk.write_atomic(self.folder / name, data)
             return Delivery("station", str(self.folder / name))
         self.flush()
         try:
             self._submit(report)
         except WATSError as exc:
             self.pending.mkdir(parents=True, exist_ok=True)
-            self.disk.publish(self.pending / name, data)
+            self.disk.write_atomic(self.pending / name, data)
             _log.warning("report %s kept in %s to send later: %s", report.id, self.pending, exc)
             if _refused(exc):
                 self._refuse(self.pending / name, exc)
@@ -151,7 +151,7 @@ class Handoff:
         """Move a report the server refused for its content out of the retry queue."""
         refused = self.pending / "refused"
         refused.mkdir(exist_ok=True)
-        self.disk.publish(refused / f"{path.stem}.error.txt", f"{error}\n".encode())
+        self.disk.write_atomic(refused / f"{path.stem}.error.txt", f"{error}\n".encode())
         self.disk.rename(path, refused / path.name)
         _log.error("report %s refused by the server, kept in %s: %s", path.stem, refused, error)
 

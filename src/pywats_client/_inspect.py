@@ -6,11 +6,17 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pywats_client._config import ClientConfig
-from pywats_client._outbox import Item, Outbox
-from pywats_client._quarantine import Quarantine, QuarantinedFile
+from pywats_client._control_models import (
+    Item,
+    OutboxCounts,
+    QuarantinedFile,
+    StationInfo,
+    StoppedStatus,
+)
+from pywats_client._outbox import Outbox
+from pywats_client._quarantine import Quarantine
 from pywats_client._store import Store
 
 __all__ = ["Listed", "StoppedStation", "listing", "resolve"]
@@ -111,37 +117,27 @@ class StoppedStation:
         folder = self.data / "quarantine"
         return Quarantine(folder).entries() if folder.is_dir() else []
 
-    def status(self, reason: str) -> dict[str, Any]:
-        """The parts of the service's status a stopped one has, with `running` false."""
-        outbox = {"pending": 0, "delivered": 0, "quarantined": 0, "queued_bytes": 0}
-        oldest = None
-        if self._outbox is not None:
-            stats = self._outbox.stats()
-            outbox = {
-                "pending": stats.pending,
-                "delivered": stats.delivered,
-                "quarantined": stats.quarantined,
-                "queued_bytes": stats.queued_bytes,
-            }
-            oldest = stats.oldest_pending
+    def status(self, reason: str) -> StoppedStatus:
+        """The parts of the service's status a stopped one has."""
+        stats = self._outbox.stats() if self._outbox is not None else None
         station = self.config.identity()
-        return {
-            "running": False,
-            "reason": reason,
-            "station": {
-                "name": station.name,
-                "location": station.location,
-                "purpose": station.purpose,
-            },
-            "server": self.config.server.url,
-            "outbox": {
-                **outbox,
-                "budget_bytes": int(self.config.outbox.max_mb * 1024 * 1024),
-                "oldest_pending": oldest,
-            },
-            "quarantined_files": len(self.quarantine()),
-            "data": str(self.data),
-        }
+        return StoppedStatus(
+            reason=reason,
+            station=StationInfo(
+                name=station.name, location=station.location, purpose=station.purpose
+            ),
+            server=self.config.server.url,
+            outbox=OutboxCounts(
+                pending=stats.pending if stats else 0,
+                delivered=stats.delivered if stats else 0,
+                quarantined=stats.quarantined if stats else 0,
+                queued_bytes=stats.queued_bytes if stats else 0,
+                budget_bytes=int(self.config.outbox.max_mb * 1024 * 1024),
+                oldest_pending=stats.oldest_pending if stats else None,
+            ),
+            quarantined_files=len(self.quarantine()),
+            data=str(self.data),
+        )
 
     def close(self) -> None:
         if self._outbox is not None:

@@ -12,13 +12,13 @@ import contextlib
 import hashlib
 import json
 import re
-import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pywats._clock import SYSTEM_CLOCK, Clock
+from pywats_client._control_models import Item
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._store import LedgerEntry, Store
@@ -38,30 +38,6 @@ class Entry:
 
     id: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Item:
-    """One outbox row."""
-
-    seq: int
-    id: str
-    file: str
-    state: str
-    priority: int
-    converter: str
-    source: str
-    size: int
-    sha256: str
-    created: float
-    attempts: int
-    next_attempt: float
-    last_error: str | None
-    delivered: float | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Item:
-        return cls(**dict(row))
 
 
 @dataclass(frozen=True)
@@ -95,7 +71,7 @@ class Outbox:
         max_bytes: int,
         disk: DiskIO | None = None,
         faults: Faults = NO_FAULTS,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.folder = folder
         self.store = store
@@ -193,7 +169,7 @@ class Outbox:
         priority: int,
         ledger: LedgerEntry | None,
     ) -> None:
-        now = self.clock()
+        now = self.clock.time()
         with self.store.transaction() as cursor:
             for entry, name, digest in fresh:
                 cursor.execute(
@@ -213,7 +189,7 @@ class Outbox:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.store.query(f"SELECT * FROM outbox WHERE id IN ({marks})", tuple(ids))
-        return {row["id"]: Item.from_row(row) for row in rows}
+        return {row["id"]: Item(**dict(row)) for row in rows}
 
     def _discard(self, path: Path) -> None:
         # Best effort: recover() removes leftovers at the next start.
@@ -234,9 +210,9 @@ class Outbox:
         rows = self.store.query(
             "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
-            (self.clock(), *busy),
+            (self.clock.time(), *busy),
         )
-        return Item.from_row(rows[0]) if rows else None
+        return Item(**dict(rows[0])) if rows else None
 
     def next_wakeup(self) -> float | None:
         """When the earliest pending item becomes due (None when nothing is pending)."""
@@ -249,7 +225,7 @@ class Outbox:
         rows = self.store.query(
             "SELECT MIN(MAX(next_attempt, created)) FROM outbox"
             " WHERE state = 'pending' AND next_attempt <= ?",
-            (self.clock(),),
+            (self.clock.time(),),
         )
         value = rows[0][0]
         return float(value) if value is not None else None
@@ -258,7 +234,7 @@ class Outbox:
         """Make every pending item due now (an operator's "retry now"); returns how many."""
         with self.store.transaction() as cursor:
             cursor.execute(
-                "UPDATE outbox SET next_attempt = ? WHERE state = 'pending'", (self.clock(),)
+                "UPDATE outbox SET next_attempt = ? WHERE state = 'pending'", (self.clock.time(),)
             )
             return cursor.rowcount
 
@@ -292,7 +268,7 @@ class Outbox:
         self._update(
             "UPDATE outbox SET state = 'delivered', delivered = ?, last_error = NULL,"
             " attempts = attempts + 1 WHERE id = ?",
-            (self.clock(), report_id),
+            (self.clock.time(), report_id),
         )
 
     def mark_failed(self, report_id: str, error: str, retry_at: float) -> None:
@@ -334,7 +310,7 @@ class Outbox:
             f"SELECT * FROM outbox {where} ORDER BY priority DESC, seq LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [Item.from_row(row) for row in rows]
+        return [Item(**dict(row)) for row in rows]
 
     def stats(self) -> OutboxStats:
         counts = dict.fromkeys(("pending", "delivered", "quarantined"), 0)
@@ -355,7 +331,7 @@ class Outbox:
 
     def prune(self, keep_seconds: float) -> int:
         """Delete delivered items older than `keep_seconds`; returns how many."""
-        cutoff = self.clock() - keep_seconds
+        cutoff = self.clock.time() - keep_seconds
         rows = self.store.query(
             "SELECT id, file FROM outbox WHERE state = 'delivered' AND delivered < ?", (cutoff,)
         )

@@ -11,27 +11,16 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pywats_client._control_models import QuarantinedFile
 from pywats_client._durable import DiskIO
 
 __all__ = ["Quarantine", "QuarantinedFile"]
 
 _REASON = ".reason.json"
 _LOG = ".log"
-
-
-@dataclass(frozen=True)
-class QuarantinedFile:
-    """One quarantined file: its entry `name`, reason, original path, converter and time."""
-
-    name: str
-    reason: str
-    origin: str
-    converter: str
-    at: float
 
 
 class Quarantine:

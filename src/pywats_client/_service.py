@@ -22,8 +22,25 @@ import anyio
 import httpx
 
 from pywats import NOT_GIVEN, AsyncWATS, Backoff, BreakerSettings, ConfigurationError
+from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._config import ClientConfig, ConfigError, load_config
-from pywats_client._control import ENDPOINT_FILE, ControlServer, create_app, ensure_token
+from pywats_client._control import ControlServer, create_app, ensure_token
+from pywats_client._control_models import (
+    ENDPOINT_FILE,
+    ConverterEntry,
+    DryRunRequest,
+    DryRunResult,
+    Endpoint,
+    IntakeStatus,
+    LogCounts,
+    OutboxCounts,
+    ReloadResult,
+    RetryNowResult,
+    ServiceStatus,
+    StationInfo,
+    Totals,
+    UploaderStatus,
+)
 from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._history import ErrorHistory
@@ -92,7 +109,9 @@ class Service:
     """One station service instance built from `config`.
 
     `transport` replaces the network under the SDK client (tests put a fault-injecting proxy
-    transport here); `disk` replaces the outbox's write seam; `faults` arms a crash point.
+    transport here); `disk` replaces the outbox's write seam; `faults` arms a crash point;
+    `clock` is the time the outbox, the uploader and the watcher read. `wait_ready()` returns
+    once the service runs (when `run` reports READY to systemd).
     """
 
     def __init__(
@@ -105,8 +124,10 @@ class Service:
         disk: DiskIO | None = None,
         notifier: Notifier | None = None,
         shutdown_deadline: float = 10.0,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.config = config
+        self.clock = clock
         self.config_path = config_path
         self.faults = faults
         self.notifier = notifier or Notifier(None)
@@ -120,6 +141,7 @@ class Service:
             max_bytes=int(config.outbox.max_mb * 1024 * 1024),
             disk=disk,
             faults=faults,
+            clock=clock,
         )
         self.quarantine = Quarantine(data / "quarantine", disk)
         self.metrics = Metrics()
@@ -143,7 +165,7 @@ class Service:
         self.backoff = Backoff(
             config.outbox.retry_base_seconds, config.outbox.retry_max_seconds, floor=0.5
         )
-        self.history = ErrorHistory()
+        self.history = ErrorHistory(clock=clock)
         self.uploader = Uploader(
             self.outbox,
             self.client,
@@ -152,11 +174,13 @@ class Service:
             backoff=self.backoff,
             metrics=self.metrics,
             faults=faults,
+            clock=clock,
         )
         self.watcher, self.intake = self._build_intake(config)
         self.control: ControlServer | None = None
         self.started: float | None = None
         self._ready = False
+        self._running = anyio.Event()
         self._stop = anyio.Event()
         self._reload_scope: anyio.CancelScope | None = None
         self._watch_scope: anyio.CancelScope | None = None
@@ -167,6 +191,7 @@ class Service:
             _specs(config),
             stable_seconds=config.intake.stable_seconds,
             rescan_seconds=config.intake.rescan_seconds,
+            clock=self.clock,
         )
         intake = Intake(
             converters=dict(enumerate(config.converters)),
@@ -228,7 +253,7 @@ class Service:
 
     def _age(self) -> list[tuple[tuple[tuple[str, str], ...], float]]:
         oldest = self.outbox.stats().oldest_pending
-        return [((), max(0.0, time.time() - oldest) if oldest else 0.0)]
+        return [((), max(0.0, self.clock.time() - oldest) if oldest else 0.0)]
 
     @property
     def intake_paused(self) -> bool:
@@ -252,7 +277,7 @@ class Service:
             clock = DeliveryClock(
                 due_since=self.outbox.due_since(),
                 last_attempt=self.uploader.state.last_attempt,
-                started=now - (time.monotonic() - self.started),
+                started=now - (self.clock.monotonic() - self.started),
                 paused_until=self.uploader.state.paused_until,
             )
             stall = stall_problem(clock, now, self.config.outbox.health_stall_seconds)
@@ -270,104 +295,108 @@ class Service:
     def is_ready(self) -> bool:
         return self._ready
 
+    async def wait_ready(self) -> None:
+        """Return once `run` has started every part and the service takes files."""
+        await self._running.wait()
+
     def metrics_text(self) -> str:
         return self.metrics.render()
 
     def retried(self) -> None:
         self.uploader.poke()
 
-    async def retry_now(self) -> dict[str, Any]:
+    async def retry_now(self) -> RetryNowResult:
         """Try every pending report now instead of after the backoff (the server is back)."""
         pending = await self.uploader.retry_now()
         _log.info("retry now: %d pending report(s) due", pending)
-        return {"pending": pending}
+        return RetryNowResult(pending=pending)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> ServiceStatus:
         stats = self.outbox.stats()
         up = self.uploader.state
-        return {
-            "station": {
-                "name": self.station.name,
-                "location": self.station.location,
-                "purpose": self.station.purpose,
-            },
-            "server": self.config.server.url,
-            "pid": os.getpid(),
-            "uptime_seconds": time.monotonic() - self.started if self.started else 0.0,
-            "ready": self._ready,
-            "health": self.health(),
-            "outbox": {
-                "pending": stats.pending,
-                "delivered": stats.delivered,
-                "quarantined": stats.quarantined,
-                "queued_bytes": stats.queued_bytes,
-                "budget_bytes": self.outbox.max_bytes,
-                "oldest_pending": stats.oldest_pending,
-            },
-            "uploader": {
-                "in_flight": len(up.in_flight),
-                "consecutive_failures": up.consecutive_failures,
-                "paused_until": up.paused_until,
-                "next_try": self.uploader.next_try(),
-                "last_success": up.last_success,
-                "error": up.error,
-                "server_answers": up.server_answers,
-            },
-            "errors": self.history.entries(),
-            "intake": {
-                "watching": self.watcher.pending,
-                "converting": self.intake.active,
-                "paused_for_budget": self.intake.state.paused_for_budget,
-                "disk_error": self.intake.state.disk_error,
-                "folders": [str(spec.folder) for spec in self.watcher.specs],
-                "missing_folders": [str(spec.folder) for spec in self.watcher.missing],
-            },
-            "quarantined_files": len(self.quarantine.entries()),
-            "log": {"queued": queued_lines(), "dropped": dropped_lines()},
-            "restarts": dict(self.restarts),
-            "totals": {
-                "accepted": self.metrics.total("accepted_total"),
-                "delivered": self.metrics.total("delivered_total"),
-                "failed": self.metrics.total("failed_total"),
-            },
-        }
+        return ServiceStatus(
+            station=StationInfo(
+                name=self.station.name,
+                location=self.station.location,
+                purpose=self.station.purpose,
+            ),
+            server=self.config.server.url,
+            pid=os.getpid(),
+            uptime_seconds=0.0 if self.started is None else self.clock.monotonic() - self.started,
+            ready=self._ready,
+            health=self.health(),
+            outbox=OutboxCounts(
+                pending=stats.pending,
+                delivered=stats.delivered,
+                quarantined=stats.quarantined,
+                queued_bytes=stats.queued_bytes,
+                budget_bytes=self.outbox.max_bytes,
+                oldest_pending=stats.oldest_pending,
+            ),
+            uploader=UploaderStatus(
+                in_flight=len(up.in_flight),
+                consecutive_failures=up.consecutive_failures,
+                paused_until=up.paused_until,
+                next_try=self.uploader.next_try(),
+                last_success=up.last_success,
+                error=up.error,
+                server_answers=up.server_answers,
+            ),
+            errors=self.history.entries(),
+            intake=IntakeStatus(
+                watching=self.watcher.pending,
+                converting=self.intake.active,
+                paused_for_budget=self.intake.state.paused_for_budget,
+                disk_error=self.intake.state.disk_error,
+                folders=[str(spec.folder) for spec in self.watcher.specs],
+                missing_folders=[str(spec.folder) for spec in self.watcher.missing],
+            ),
+            quarantined_files=len(self.quarantine.entries()),
+            log=LogCounts(queued=queued_lines(), dropped=dropped_lines()),
+            restarts=dict(self.restarts),
+            totals=Totals(
+                accepted=self.metrics.total("accepted_total"),
+                delivered=self.metrics.total("delivered_total"),
+                failed=self.metrics.total("failed_total"),
+            ),
+        )
 
-    def converters(self) -> list[dict[str, Any]]:
+    def converters(self) -> list[ConverterEntry]:
         return [
-            {
-                "type": c.type,
-                "watch": str(c.watch),
-                "enabled": c.enabled,
-                "patterns": list(c.patterns or get_converter(c.type).patterns),
-                "after": c.after,
-                "priority": c.priority,
-                "parameters": c.parameters,
-            }
+            ConverterEntry(
+                type=c.type,
+                watch=str(c.watch),
+                enabled=c.enabled,
+                patterns=list(c.patterns or get_converter(c.type).patterns),
+                after=c.after,
+                priority=c.priority,
+                parameters=c.parameters,
+            )
             for c in self.config.converters
         ]
 
-    async def dry_run(
-        self, converter: str, name: str, data: bytes, parameters: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Convert `data` as file `name` without queueing anything; returns the reports."""
+    async def dry_run(self, request: DryRunRequest) -> DryRunResult:
+        """Convert the request's file without queueing anything; returns the reports."""
+        converter, parameters = request.converter, request.parameters
         try:
             get_converter(converter)(parameters)
         except (UnknownConverterError, ParameterError) as exc:
-            return {"ok": False, "error": str(exc), "log": []}
-        outcome = await self.pool.convert(Job(converter, parameters, name, data, self.station))
+            return DryRunResult(ok=False, error=str(exc))
+        job = Job(converter, parameters, request.name, request.content(), self.station)
+        outcome = await self.pool.convert(job)
         if isinstance(outcome, Converted):
             reports = [json.loads(document) for _, document in outcome.reports]
-            return {"ok": True, "reports": reports, "log": outcome.log}
-        return {"ok": False, "error": outcome.reason, "log": outcome.log}
+            return DryRunResult(ok=True, reports=reports, log=outcome.log)
+        return DryRunResult(ok=False, error=outcome.reason, log=outcome.log)
 
-    async def reload(self) -> dict[str, Any]:
+    async def reload(self) -> ReloadResult:
         """Re-read the config file; converters, folders and intake settings apply at once."""
         if self.config_path is None:
-            return {"ok": False, "error": "the service was not started from a config file"}
+            return ReloadResult(ok=False, error="the service was not started from a config file")
         try:
             fresh = await anyio.to_thread.run_sync(load_config, self.config_path)
         except ConfigError as exc:
-            return {"ok": False, "error": str(exc)}
+            return ReloadResult(ok=False, error=str(exc))
         restart = [
             section
             for section in ("server", "station", "paths", "control", "outbox")
@@ -384,11 +413,9 @@ class Service:
         if self._reload_scope is not None:
             self._reload_scope.cancel()
         _log.info("configuration reloaded from %s", self.config_path)
-        return {
-            "ok": True,
-            "applied": ["converters", "intake", "logging"],
-            "restart_required": restart,
-        }
+        return ReloadResult(
+            ok=True, applied=["converters", "intake", "logging"], restart_required=restart
+        )
 
     # -- running ------------------------------------------------------------------------------
 
@@ -423,13 +450,10 @@ class Service:
                 self.pool.close()
                 problem = f"cannot listen on {host}:{port}: {exc.strerror}"
                 raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
-            # Written aside and renamed: a client that finds the file reads all of it.
-            written = data / f".{ENDPOINT_FILE}.tmp"
-            written.write_text(
-                json.dumps({"url": self.control.url, "pid": os.getpid()}), encoding="utf-8"
-            )
-            os.replace(written, data / ENDPOINT_FILE)
-        self.started = time.monotonic()
+            # Atomic: a client that finds the file reads all of it.
+            endpoint = Endpoint(url=self.control.url, pid=os.getpid())
+            DiskIO().write_atomic(data / ENDPOINT_FILE, endpoint.model_dump_json().encode())
+        self.started = self.clock.monotonic()
         try:
             async with anyio.create_task_group() as group:
                 if handle_signals and os.name != "nt":  # Windows: Ctrl-C ends anyio.run
@@ -446,6 +470,7 @@ class Service:
                         self._supervised, "token", lambda: follower.run(self.retry_now)
                     )
                 self._ready = True
+                self._running.set()
                 watching = sum(c.enabled for c in self.config.converters)
                 self.notifier.ready(f"watching {watching} folder(s)")
                 _log.info("station %s running", self.station.name)
@@ -512,12 +537,12 @@ class Service:
         last_prune = 0.0
         while True:
             self.notifier.watchdog()
-            if time.monotonic() - last_prune > 600:
+            if self.clock.monotonic() - last_prune > 600:
                 pruned = await anyio.to_thread.run_sync(self.outbox.prune, keep)
                 forgotten = await anyio.to_thread.run_sync(
-                    self.store.ledger_prune, time.time() - keep
+                    self.store.ledger_prune, self.clock.time() - keep
                 )
                 if pruned or forgotten:
                     _log.info("pruned %d delivered report(s), %d ledger entries", pruned, forgotten)
-                last_prune = time.monotonic()
+                last_prune = self.clock.monotonic()
             await anyio.sleep(min(interval, 30.0))

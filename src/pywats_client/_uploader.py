@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import anyio
@@ -23,9 +21,8 @@ from pywats import (
     AsyncWATS,
     Backoff,
     CircuitOpenError,
-    ReportValidationError,
 )
-from pywats.report import read_wsjf
+from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._history import ErrorHistory
 from pywats_client._logging import correlated
@@ -67,7 +64,7 @@ class Uploader:
         metrics: Metrics,
         history: ErrorHistory | None = None,
         faults: Faults = NO_FAULTS,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.outbox = outbox
         self.history = history or ErrorHistory()
@@ -118,7 +115,7 @@ class Uploader:
 
     async def _work(self) -> None:
         while not self.draining:
-            pause = self.state.paused_until - self.clock()
+            pause = self.state.paused_until - self.clock.time()
             if pause > 0:
                 await self._wait(pause)  # woken early by "retry now" (or new work: waits on)
                 continue
@@ -133,13 +130,13 @@ class Uploader:
             except OSError as exc:
                 self._outbox_trouble(item, exc)
             finally:
-                self.state.last_attempt = self.clock()
+                self.state.last_attempt = self.clock.time()
                 self.state.in_flight.discard(item.id)
                 self._settled.set()
 
     async def _idle(self) -> None:
         wakeup = await anyio.to_thread.run_sync(self.outbox.next_wakeup)
-        await self._wait(5.0 if wakeup is None else min(5.0, max(wakeup - self.clock(), 0.05)))
+        await self._wait(5.0 if wakeup is None else min(5.0, max(wakeup - self.clock.time(), 0.05)))
 
     async def _wait(self, seconds: float) -> None:
         """Sleep up to `seconds`, less if poked; a poke wakes every waiting task once."""
@@ -153,16 +150,13 @@ class Uploader:
         with correlated(f"report:{item.id}"):
             try:
                 data = await anyio.to_thread.run_sync(self.outbox.read, item)
-                report = read_wsjf(data)
-            except (CorruptItemError, ValueError) as exc:
+            except CorruptItemError as exc:
                 await self._permanent(item, f"outbox item unusable: {exc}")
                 return
-            started = time.monotonic()
+            started = self.clock.monotonic()
             try:
-                await self.client.reports.submit(report)
-            except ReportValidationError as exc:
-                await self._permanent(item, f"report breaks the submit rules: {exc}")
-                return
+                # The outbox holds the bytes the converter wrote: sent as they are.
+                await self.client.reports.submit_wsjf(data)
             except CircuitOpenError as exc:
                 # No request was made: whether the server answers is what it was.
                 await self._transient(item, f"circuit open: {exc}", exc.retry_in, answered=None)
@@ -191,14 +185,14 @@ class Uploader:
             self.faults.reached("after_2xx")
             await anyio.to_thread.run_sync(self.outbox.mark_delivered, item.id)
             self.faults.reached("after_ack")
-            elapsed = time.monotonic() - started
+            elapsed = self.clock.monotonic() - started
             self.metrics.observe("upload_seconds", elapsed, converter=item.converter)
             self.metrics.inc("delivered_total", converter=item.converter)
             self.state.consecutive_failures = 0
             self.state.paused_until = 0.0
             self.state.error = None
             self.history.resolved("upload")
-            self.state.last_success = self.clock()
+            self.state.last_success = self.clock.time()
             self.state.server_answers = True
             _log.info("delivered %s (%.0f ms)", item.id, elapsed * 1000)
 
@@ -221,7 +215,7 @@ class Uploader:
         state.error = f"outbox: {exc}"
         self.history.record("upload", state.error, same_as=_lasting(state.error))
         delay = self.backoff.delay(state.consecutive_failures)
-        state.paused_until = max(state.paused_until, self.clock() + delay)
+        state.paused_until = max(state.paused_until, self.clock.time() + delay)
         _log.error("outbox trouble with %s (%s); pausing %.1f s", item.id, exc, delay)
 
     async def _transient(
@@ -236,7 +230,7 @@ class Uploader:
         delay = self.backoff.delay(state.consecutive_failures)
         if retry_after is not None:
             delay = min(max(retry_after, 0.0), self.backoff.cap)
-        now = self.clock()
+        now = self.clock.time()
         state.paused_until = max(state.paused_until, now + delay)
         # Only a server that answers can say the failure is about this report (a 500 on one
         # document, or a connection broken while the server answers other requests): then it

@@ -14,7 +14,6 @@ import fnmatch
 import logging
 import os
 import queue
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,8 @@ from anyio.abc import ObjectSendStream
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
+
+from pywats._clock import SYSTEM_CLOCK, Clock
 
 __all__ = ["CompanionState", "Ready", "WatchSpec", "Watcher", "companion_state", "matches"]
 
@@ -138,7 +139,7 @@ class Watcher:
         *,
         stable_seconds: float,
         rescan_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.specs = tuple(specs)
         self.stable_seconds = stable_seconds
@@ -146,7 +147,7 @@ class Watcher:
         self.clock = clock
         self._probes: dict[Path, _Probe] = {}
         self._busy: set[Path] = set()
-        self._rescan_now = anyio.Event()
+        self.started = anyio.Event()  # set once watching and the start scan is done
         self._events: queue.SimpleQueue[Path] = queue.SimpleQueue()
         self._missing: set[Path] = set()  # folders not there at the last look, logged once
 
@@ -167,7 +168,7 @@ class Watcher:
             info = path.stat()
         except OSError:
             return
-        probe = _Probe(spec, info.st_size, info.st_mtime_ns, self.clock())
+        probe = _Probe(spec, info.st_size, info.st_mtime_ns, self.clock.monotonic())
         if spec.companion is not None:
             probe.companion = spec.companion(path)
             probe.state = companion_state(probe.companion)
@@ -180,10 +181,6 @@ class Watcher:
         """Handled for now but not done: watch it again from scratch."""
         self.release(path)
         self.note(path)
-
-    def rescan(self) -> None:
-        """Ask for a full rescan as soon as possible."""
-        self._rescan_now.set()
 
     def _walk(self) -> Iterator[Path]:
         for spec in self.specs:
@@ -252,9 +249,8 @@ class Watcher:
             waiting[:] = [spec for spec in waiting if not self._watch(observer, handler, spec)]
             for path in await anyio.to_thread.run_sync(lambda: list(self._walk())):
                 self.note(path)
-            with anyio.move_on_after(self.rescan_seconds):
-                await self._rescan_now.wait()
-            self._rescan_now = anyio.Event()
+            self.started.set()
+            await anyio.sleep(self.rescan_seconds)
 
     async def _stability_loop(self, ready: ObjectSendStream[Ready], observer: BaseObserver) -> None:
         interval = min(max(self.stable_seconds / 4, 0.05), 1.0)
@@ -263,7 +259,7 @@ class Watcher:
             _check_watching(observer)
             while not self._events.empty():
                 self.note(self._events.get_nowait())
-            now = self.clock()
+            now = self.clock.monotonic()
             for path, probe in list(self._probes.items()):
                 outcome = _probe(path, probe, now, self.stable_seconds)
                 if outcome is None:

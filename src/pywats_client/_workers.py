@@ -8,7 +8,6 @@ that dies is replaced too. The job fails, the service does not.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import signal
@@ -58,30 +57,6 @@ class Failed:
     log: list[str] = field(default_factory=list)
 
 
-def _finish(document: dict[str, Any], index: int, source: Any, station_name: str | None) -> bool:
-    """Give the report a deterministic id and the station identity where it has none."""
-    changed = False
-    report_id = str(document.get("id") or "").lower()
-    if not report_id:
-        report_id = source.report_id(index)
-    if document.get("id") != report_id:
-        document["id"] = report_id
-        changed = True
-    station: Station = source.station
-    if station_name and document.get("machineName") != station_name:
-        document["machineName"] = station_name
-        changed = True
-    for key, value in (
-        ("machineName", station.name),
-        ("location", station.location),
-        ("purpose", station.purpose),
-    ):
-        if not document.get(key) and value:
-            document[key] = value
-            changed = True
-    return changed
-
-
 def convert_job(job: Job) -> Converted | Failed:
     """Run one conversion in this process, capturing its log (and, in a worker, what it
     prints). Never raises."""
@@ -100,6 +75,7 @@ def convert_job(job: Job) -> Converted | Failed:
 def _convert(job: Job, lines: list[str]) -> Converted | Failed:
     from pywats.report import write_wsjf
     from pywats_client.converters import ConversionError, Source, get_converter
+    from pywats_client.converters._mapping import finish
 
     try:
         converter = get_converter(job.converter)(job.parameters)
@@ -109,11 +85,9 @@ def _convert(job: Job, lines: list[str]) -> Converted | Failed:
             return Failed("error", f"{job.path}: the converter found no reports in the file", lines)
         results: list[tuple[str, bytes]] = []
         for index, report in enumerate(reports):
-            text = write_wsjf(report)
-            document = json.loads(text)
-            if _finish(document, index, source, converter.defaults.station_name):
-                text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-            results.append((document["id"], text.encode("utf-8")))
+            # Finished on the model and encoded once: these bytes are what goes on the wire.
+            finish(report, index, source, converter.defaults.station_name)
+            results.append((report.id, write_wsjf(report).encode("utf-8")))
         return Converted(results, lines)
     except ConversionError as exc:
         return Failed("error", str(exc), lines)

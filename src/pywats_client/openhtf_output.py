@@ -89,14 +89,14 @@ class WatsOutput:
         data = record_json(test_record)
         name = f"{_safe(test_record)}-{uuid.uuid4().hex[:12]}.json"
         if self.handoff is None:
-            DiskIO().publish(self.folder / name, data)
+            DiskIO().write_atomic(self.folder / name, data)
             return
         source = Source(self.folder / name, data, self.handoff.station)
         try:
             reports = list(self.converter.convert(source))
         except ConversionError as exc:
             _log.error("record %s cannot be converted, kept in %s: %s", name, self.folder, exc)
-            DiskIO().publish(self.folder / name, data)
+            DiskIO().write_atomic(self.folder / name, data)
             return
         for report in reports:
             self.handoff.deliver(report)

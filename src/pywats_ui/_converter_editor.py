@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pywats.report import report_from_json
+from pywats_client._control_models import DryRunResult
 from pywats_client.converters import Converter, ParameterError
 from pywats_ui._form import SettingsForm
 from pywats_ui._page import Context
@@ -176,17 +178,16 @@ class ConverterEditor(QWidget):
             self._try_failed,
         )
 
-    def _tried(self, result: dict[str, Any]) -> None:
+    def _tried(self, result: DryRunResult) -> None:
         self.try_button.setEnabled(True)
-        self.log.setPlainText("\n".join(str(line) for line in result.get("log", [])))
-        if result.get("ok"):
-            reports = result.get("reports", [])
+        self.log.setPlainText("\n".join(result.log))
+        if result.ok:
             self.try_result.setStyleSheet("color: #1b5e20;")
-            self.try_result.setText(f"{len(reports)} report(s) — nothing was queued.")
-            self.tree.show_reports(reports)
+            self.try_result.setText(f"{len(result.reports)} report(s) — nothing was queued.")
+            self.tree.show_reports([report_from_json(r) for r in result.reports])
         else:
             self.try_result.setStyleSheet("color: #b00020;")
-            self.try_result.setText(f"Conversion failed: {result.get('error')}")
+            self.try_result.setText(f"Conversion failed: {result.error}")
 
     def _try_failed(self, error: Exception) -> None:
         self.try_button.setEnabled(True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pywats_client._control_models import ConverterEntry
 from pywats_client.converters import Converter, available_converters
 from pywats_ui._converter_editor import ConverterEditor
 from pywats_ui._page import Context, Page
@@ -145,8 +146,8 @@ class ConvertersPage(Page):
     def _catalog_failed(self, error: Exception) -> None:
         self.live_label.setText(f"Cannot list the installed converters: {error}")
 
-    def _live_loaded(self, running: list[dict[str, Any]]) -> None:
-        self._live = {_live_key(Path("/"), c) for c in running}
+    def _live_loaded(self, running: list[ConverterEntry]) -> None:
+        self._live = {_live_key(Path("/"), c.model_dump()) for c in running}
         self._fill()
 
     def _live_failed(self, error: Exception) -> None:

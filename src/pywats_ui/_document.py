@@ -14,8 +14,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from pywats_client._config import SCHEMA_VERSION, ClientConfig, PathsConfig, parse_config
-from pywats_ui._persist import read_document, read_secret, to_toml, write_atomic
+from pywats_client._config import (
+    SCHEMA_VERSION,
+    ClientConfig,
+    PathsConfig,
+    anchored,
+    parse_config,
+)
+from pywats_client._durable import DiskIO
+from pywats_ui._persist import read_document, read_secret, to_toml
 from pywats_ui._settings import TOKEN
 
 __all__ = ["DEFAULT_TOKEN_FILE", "ConfigDocument", "Snapshot", "read_snapshot", "save_snapshot"]
@@ -37,13 +44,12 @@ class Snapshot:
         name = self.data.get("server", {}).get("token_file")
         if not name:
             return None
-        path = Path(name)
-        return path if path.is_absolute() else self.path.parent / path
+        return anchored(Path(name), self.path.parent)
 
     def data_folder(self) -> Path:
         """The service's data folder (control endpoint, logs) as this configuration sets it."""
         data = Path(str(self.data.get("paths", {}).get("data", DEFAULT_DATA_FOLDER)))
-        return data if data.is_absolute() else self.path.parent / data
+        return anchored(data, self.path.parent)
 
     def validate(self) -> ClientConfig:
         """The configuration as the service would load it; ConfigError names file and key."""
@@ -67,9 +73,12 @@ def save_snapshot(snapshot: Snapshot) -> ClientConfig:
     """
     config = snapshot.validate()
     token_path = snapshot.token_path()
+    disk = DiskIO()
     if token_path is not None and snapshot.token:
-        write_atomic(token_path, snapshot.token + "\n", private=True)
-    write_atomic(snapshot.path, to_toml(snapshot.data))
+        token_path.parent.mkdir(parents=True, exist_ok=True)
+        disk.write_atomic(token_path, f"{snapshot.token}\n".encode(), private=True)
+    snapshot.path.parent.mkdir(parents=True, exist_ok=True)
+    disk.write_atomic(snapshot.path, to_toml(snapshot.data).encode("utf-8"))
     return config
 
 

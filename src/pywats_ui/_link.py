@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -18,6 +18,7 @@ from pywats_ui._background import Background
 
 if TYPE_CHECKING:
     from pywats_client._control_client import ControlClient
+    from pywats_client._control_models import ServiceStatus
 
 __all__ = ["ServiceLink"]
 
@@ -27,11 +28,11 @@ T = TypeVar("T")
 class ServiceLink(QObject):
     """Control API access for one data folder.
 
-    `status_changed(dict)` carries each polled status document; `unreachable(str)` says why a
+    `status_changed(ServiceStatus)` carries each polled status; `unreachable(str)` says why a
     poll failed (service not running, refused, ...).
     """
 
-    status_changed = Signal(dict)
+    status_changed = Signal(object)
     unreachable = Signal(str)
 
     def __init__(
@@ -90,7 +91,7 @@ class ServiceLink(QObject):
         self._polling = True
         self.call(lambda client: client.status(), self._polled, self._poll_failed)
 
-    def _polled(self, status: dict[str, Any]) -> None:
+    def _polled(self, status: ServiceStatus) -> None:
         self._polling = False
         self.status_changed.emit(status)
 

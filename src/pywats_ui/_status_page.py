@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QWidget
 
 from pywats_ui._page import Context, Page
+
+if TYPE_CHECKING:
+    from pywats_client._control_models import PastError, ServiceStatus
 
 __all__ = ["StatusPage", "age_text", "past_error_text"]
 
@@ -29,14 +32,12 @@ def age_text(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
-def past_error_text(past: dict[str, Any]) -> str:
+def past_error_text(past: PastError) -> str:
     """One history entry: when it began, where, what, and how often it repeated until when."""
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past["at"]))
-    text = f"{stamp}  {past['source']}: {past['error']}"
-    if past.get("count", 1) > 1:
-        text += (
-            f"  (×{past['count']}, last {time.strftime('%H:%M:%S', time.localtime(past['last']))})"
-        )
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(past.at))
+    text = f"{stamp}  {past.source}: {past.error}"
+    if past.count > 1:
+        text += f"  (×{past.count}, last {time.strftime('%H:%M:%S', time.localtime(past.last))})"
     return text
 
 
@@ -74,7 +75,7 @@ class StatusPage(Page):
         self.errors = QListWidget(self)
         self.errors.setObjectName("errors")
         self.layout_.addWidget(self.errors, 1)
-        self._shown_errors: list[dict[str, Any]] = []
+        self._shown_errors: list[PastError] = []
         self._delivered: collections.deque[tuple[float, float]] = collections.deque()
         context.link.status_changed.connect(self.show_status)
         context.link.unreachable.connect(self.show_unreachable)
@@ -85,35 +86,34 @@ class StatusPage(Page):
     def deactivated(self) -> None:
         self.context.link.stop_polling()
 
-    def show_status(self, status: dict[str, Any]) -> None:
+    def show_status(self, status: ServiceStatus) -> None:
         """Show the state as it is now; errors that have ended stay only in the history."""
         now = time.time()
-        outbox, uploader = status["outbox"], status["uploader"]
-        problems = list(status.get("health") or [])
-        self._set("state", f"{_state(status)} (pid {status.get('pid')})")
-        self._set("problems", "\n".join(problems) or "none")
-        station = status.get("station", {})
-        parts = [station.get(key) for key in ("name", "location", "purpose")]
+        outbox, uploader = status.outbox, status.uploader
+        self._set("state", f"{_state(status)} (pid {status.pid})")
+        self._set("problems", "\n".join(status.health) or "none")
+        station = status.station
+        parts = [station.name, station.location, station.purpose]
         self._set("station", " · ".join(p for p in parts if p) or "—")
-        self._set("server", str(status.get("server", "—")))
-        self._set("pending", str(outbox["pending"]))
-        self._set("in_flight", str(uploader["in_flight"]))
-        files = int(status.get("quarantined_files", 0))
-        self._set("quarantined", f"{outbox['quarantined']} report(s), {files} file(s)")
-        oldest = outbox.get("oldest_pending")
+        self._set("server", status.server)
+        self._set("pending", str(outbox.pending))
+        self._set("in_flight", str(uploader.in_flight))
+        files = status.quarantined_files
+        self._set("quarantined", f"{outbox.quarantined} report(s), {files} file(s)")
+        oldest = outbox.oldest_pending
         self._set("oldest", age_text(now - oldest if oldest else None))
-        last = uploader.get("last_success")
+        last = uploader.last_success
         self._set("last_upload", f"{age_text(now - last)} ago" if last else "never")
-        next_try = uploader.get("next_try")
+        next_try = uploader.next_try
         if next_try is None:
             self._set("next_try", "—")
         else:
             wait = max(next_try - now, 0.0)
             self._set("next_try", "now" if wait < 1 else f"in {age_text(wait)}")
-        delivered = float(status.get("totals", {}).get("delivered", 0.0))
+        delivered = status.totals.delivered
         self._set("delivered", f"{delivered:.0f}")
         self._set("throughput", self._throughput(now, delivered))
-        self._show_errors(list(status.get("errors") or []))
+        self._show_errors(status.errors)
 
     def show_unreachable(self, reason: str) -> None:
         for label in self.values.values():
@@ -130,7 +130,7 @@ class StatusPage(Page):
         rate = (delivered - first_count) / (now - first_time) * 60
         return f"{rate:.1f} reports/min (last {now - first_time:.0f} s)"
 
-    def _show_errors(self, errors: list[dict[str, Any]]) -> None:
+    def _show_errors(self, errors: list[PastError]) -> None:
         if errors == self._shown_errors:
             return
         self._shown_errors = errors
@@ -142,15 +142,15 @@ class StatusPage(Page):
         self.values[key].setText(text)
 
 
-def _state(status: dict[str, Any]) -> str:
+def _state(status: ServiceStatus) -> str:
     """The service's state now, in a few words."""
-    uploader = status["uploader"]
-    if not status.get("ready"):
+    uploader = status.uploader
+    if not status.ready:
         return "starting or stopping"
-    if uploader.get("error") and status["outbox"]["pending"]:
-        if uploader.get("server_answers") is False:
+    if uploader.error and status.outbox.pending:
+        if uploader.server_answers is False:
             return "running, server unreachable — retrying"
         return "running, uploads failing — retrying"
-    if status.get("health"):
+    if status.health:
         return "running, degraded"
     return "running"

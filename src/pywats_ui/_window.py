@@ -8,8 +8,6 @@ with unsaved edits and the title shows `*`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pywats_client._config import ClientConfig, ConfigError
+from pywats_client._control_models import ReloadResult
 from pywats_ui._about_page import AboutPage
 from pywats_ui._connection_page import ConnectionPage
 from pywats_ui._converters_page import ConvertersPage
@@ -55,7 +54,7 @@ class MainWindow(QMainWindow):
 
     loaded = Signal()
     saved = Signal(object)
-    reloaded = Signal(dict)
+    reloaded = Signal(object)
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -149,14 +148,14 @@ class MainWindow(QMainWindow):
         self.saved.emit(config)
         self.context.link.call(lambda client: client.reload(), self._reloaded, self._not_reloaded)
 
-    def _reloaded(self, result: dict[str, Any]) -> None:
-        if not result.get("ok"):
-            self._say(f"Saved, but the service refused it: {result.get('error')}", error=True)
+    def _reloaded(self, result: ReloadResult) -> None:
+        if not result.ok:
+            self._say(f"Saved, but the service refused it: {result.error}", error=True)
             self._close_if_asked()
             return
-        text = "Saved; the service applied " + ", ".join(result.get("applied", []))
-        if result.get("restart_required"):
-            text += f". Restart the service to apply: {', '.join(result['restart_required'])}"
+        text = "Saved; the service applied " + ", ".join(result.applied)
+        if result.restart_required:
+            text += f". Restart the service to apply: {', '.join(result.restart_required)}"
         self._say(text + ".")
         self.reloaded.emit(result)
         if self._current is not None:

@@ -10,9 +10,8 @@ import copy
 import hashlib
 import json
 import os
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -49,24 +48,6 @@ def tuned_config(
     )
 
 
-async def eventually(check: Callable[[], bool], within: float = 60.0, what: str = "") -> None:
-    """Poll `check` until it is true; fail after `within` seconds naming `what`."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within:g} s waiting for {what or check}")
-        await anyio.sleep(0.05)
-
-
-def wait_until(check: Callable[[], bool], within: float = 60.0, what: str = "") -> None:
-    """`eventually` for synchronous tests."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within:g} s waiting for {what or check}")
-        time.sleep(0.05)
-
-
 @asynccontextmanager
 async def running(
     config: Path,
@@ -79,7 +60,7 @@ async def running(
     service = Service(load_config(config), config_path=config, disk=disk, transport=transport)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready, what="the service to become ready")
+        await service.wait_ready()
         try:
             yield service
         finally:

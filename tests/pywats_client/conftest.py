@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
+import select
 import signal
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from pywats_client.converters import ENTRY_POINT_GROUP
@@ -157,27 +158,28 @@ class StationProcess:
         self.config = config
         self.data = config.parent / "data"
         (self.data / "control.json").unlink(missing_ok=True)
+        # The service says READY=1 here (as to systemd) once it runs: no polling for it.
+        self._notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        name = f"pywats-test-{uuid.uuid4().hex}"
+        self._notify.bind(f"\0{name}")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "NOTIFY_SOCKET": f"@{name}", **(env or {})},
             stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         self.printed = ""  # its standard output (with `keep_stdout`), once stopped
 
     def wait_ready(self, within: float = 30.0) -> None:
-        """Until the control API answers /ready (fails if the process exits first)."""
+        """Until the service reports READY=1 (fails if the process exits first)."""
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
+            # Woken by a message; the timeout only notices a process that died silently.
+            readable, _, _ = select.select([self._notify], [], [], min(left, 0.5))
+            if readable and b"READY=1" in self._notify.recv(4096).split(b"\n"):
+                return
             if self.process.poll() is not None:
                 raise AssertionError(f"station exited early: {self.stderr()}")
-            try:
-                url = json.loads((self.data / "control.json").read_text())["url"]
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    return
-            except (OSError, ValueError, KeyError, httpx.TransportError):
-                pass
-            time.sleep(0.05)
         raise AssertionError("station did not become ready")
 
     def stderr(self) -> str:
@@ -190,6 +192,7 @@ class StationProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(within)
+        self._notify.close()
         if self.process.stdout is not None:
             self.printed = self.process.stdout.read().decode(errors="replace")
             self.process.stdout.close()
@@ -203,3 +206,4 @@ class StationProcess:
         self.process.wait(10)
         if self.process.stderr is not None:
             self.process.stderr.close()
+        self._notify.close()

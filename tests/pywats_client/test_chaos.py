@@ -18,11 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from tests._poll import wait_until
 
 from pywats import WATS
 from pywats_client import ControlClient
 
-from ._harness import Reports, tuned_config, wait_until
+from ._harness import Reports, tuned_config
 from ._proxy import ChaosProxy, Fault
 from .conftest import StationProcess
 
@@ -67,7 +68,7 @@ def test_every_fault_once_then_everything_arrives(
             wait_until(lambda: not reports.missing_on(client), what="every report on the server")
             service.wait_ready()
             with ControlClient.for_data_folder(service.data) as control:
-                assert control.status()["restarts"] == {}, "every fault handled, none a crash"
+                assert control.status().restarts == {}, "every fault handled, none a crash"
             assert service.stop() == 0
             reports.check(client)
             headers = client.reports.query_headers(

@@ -10,11 +10,12 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
+from tests._poll import wait_until
 from typer.testing import CliRunner
 
 from pywats_client._cli import app
@@ -154,13 +155,8 @@ def test_service_commands_against_a_running_station(
     station = StationProcess(config)
     try:
         station.wait_ready()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            code, output = invoke("outbox", "list", "--config", str(config), "--state", "delivered")
-            if "83ac0b8e" in output:
-                break
-            time.sleep(0.2)
-        assert "83ac0b8e" in output
+        listed = partial(invoke, "outbox", "list", "--config", str(config), "--state", "delivered")
+        wait_until(lambda: "83ac0b8e" in listed()[1], 120, "the UUR listed as delivered")
         code, output = invoke("status", "--config", str(config))
         assert code == 0, output
         assert "TEST-STATION" in output

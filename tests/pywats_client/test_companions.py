@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests._documents import as_exported
+from tests._poll import wait_until
 
 from pywats import WATS
 from pywats.report import write_wsjf
@@ -27,7 +28,6 @@ from pywats_client.converters import Source, read_companion, report_id
 from pywats_client.converters.klippel import KlippelConverter
 from pywats_client.converters.soundcheck import SoundCheckConverter
 
-from ._harness import wait_until
 from .conftest import StationProcess, write_config
 
 STATION = "AUDIO-LINE"

@@ -15,11 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from tests._poll import wait_until
 
 from pywats import WATS
 from pywats_client._faults import FAULT_POINTS
 
-from ._harness import tuned_config, wait_until
+from ._harness import tuned_config
 from ._inputs import Inputs
 from .conftest import StationProcess
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from tests._poll import eventually
 
 from pywats import WATS
 from pywats_client._outbox import Entry, Outbox
 from pywats_client._store import Store
 
-from ._harness import FailingDisk, Reports, eventually, running, tuned_config
+from ._harness import FailingDisk, Reports, running, tuned_config
 from ._proxy import ChaosProxy
 
 # The station does not care which database the server uses: SQLite is enough here.
@@ -48,7 +49,7 @@ async def test_an_unwritable_outbox_pauses_intake_until_it_recovers(
             reports.write(tmp_path / "in" / f"r{n}.json")
         await eventually(lambda: disk.failures >= 2, what="writes to fail")
         assert os.strerror(error) in (service.intake.state.disk_error or "")
-        assert service.status()["intake"]["disk_error"] == service.intake.state.disk_error
+        assert service.status().intake.disk_error == service.intake.state.disk_error
         assert any("outbox cannot be written" in p for p in service.health())
         assert sorted(p.name for p in (tmp_path / "in").glob("*.json")) == [
             "r0.json",

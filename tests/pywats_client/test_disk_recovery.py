@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests._poll import eventually
 
-from ._harness import eventually, running, tuned_config
+from ._harness import running, tuned_config
 
 pytestmark = [
     pytest.mark.anyio,

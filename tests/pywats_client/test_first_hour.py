@@ -12,13 +12,14 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._poll import eventually, wait_until
 from typer.testing import CliRunner
 
 from pywats_client._cli import app
 from pywats_client._config import load_config
 
 from ._chaos import ChaosTransport
-from ._harness import Reports, eventually, running, tuned_config, wait_until
+from ._harness import Reports, running, tuned_config
 from .conftest import StationProcess, write_config
 
 pytestmark = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
@@ -168,7 +169,7 @@ async def test_after_an_outage_status_is_current_and_the_error_is_history(
     reports = Reports(samples, "OUTAGE")
     async with running(config, transport=chaos) as service:
         reports.write(tmp_path / "in" / "r.json")
-        await eventually(lambda: service.status()["uploader"]["error"] is not None, what="failure")
+        await eventually(lambda: service.status().uploader.error is not None, what="failure")
         during = service.status()
         _, shown_during = await anyio.to_thread.run_sync(invoke, "status", "-c", str(config))
         chaos.mode = None
@@ -182,20 +183,20 @@ async def test_after_an_outage_status_is_current_and_the_error_is_history(
         after = service.status()
         code, shown_after = await anyio.to_thread.run_sync(invoke, "status", "-c", str(config))
 
-    assert during["uploader"]["next_try"] > time.time() + 10
-    assert [e["source"] for e in during["errors"]] == ["upload"]
-    assert during["errors"][0]["error"] == during["uploader"]["error"]
-    assert f"failing: {during['uploader']['error']}" in shown_during
+    assert (during.uploader.next_try or 0) > time.time() + 10
+    assert [e.source for e in during.errors] == ["upload"]
+    assert during.errors[0].error == during.uploader.error
+    assert f"failing: {during.uploader.error}" in shown_during
     assert "next try" in shown_during
-    assert after["uploader"]["error"] is None
-    assert after["uploader"]["paused_until"] == 0.0
-    assert after["uploader"]["next_try"] is None
-    assert after["health"] == []
-    assert after["errors"] == during["errors"]  # the history keeps it, with its time
+    assert after.uploader.error is None
+    assert after.uploader.paused_until == 0.0
+    assert after.uploader.next_try is None
+    assert after.health == []
+    assert after.errors == during.errors  # the history keeps it, with its time
     assert code == 0, shown_after
     assert "failing" not in shown_after
     assert "past errors (newest first):" in shown_after
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(during["errors"][0]["at"]))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(during.errors[0].at))
     assert f"{stamp}  upload: " in shown_after
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from tests._poll import wait_until
 
 from pywats_client.converters import report_id
 
@@ -59,16 +59,12 @@ def test_the_station_delivers_every_report_of_the_sample(
     station = StationProcess(config)
     try:
         station.wait_ready()
-        deadline = time.monotonic() + 90
-        missing = expected
-        while missing and time.monotonic() < deadline:
-            missing = [
-                i
-                for i in missing
-                if httpx.get(f"{base_url}/api/Report/Wsjf/{i}", headers=headers).status_code != 200
-            ]
-            time.sleep(0.2)
-        assert not missing, f"not delivered within 90 s: {missing}"
+
+        def stored(report: str) -> bool:
+            answer = httpx.get(f"{base_url}/api/Report/Wsjf/{report}", headers=headers)
+            return answer.status_code == 200
+
+        wait_until(lambda: all(stored(i) for i in expected), 90, f"{expected} delivered")
     finally:
         assert station.stop() == 0
     delivered = [

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from tests._documents import as_exported
+from tests._poll import wait_until
 
 from pywats import WATS, NotFoundError
 from pywats.report import write_wsjf
 from pywats_client._identity import Station
 from pywats_client.converters import Source, get_converter, report_id
 
-from ._harness import wait_until
 from .conftest import StationProcess, write_config
 
 STATION = Station("TEST-STATION", location="Test lab", purpose="Testing")

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import anyio
 import pytest
+from tests._poll import eventually
 
 from pywats import WATS
 from pywats_client._workers import Converted, Failed, Job
 
-from ._harness import Reports, eventually, running, tuned_config
+from ._harness import Reports, running, tuned_config
 
 pytestmark = [
     pytest.mark.anyio,

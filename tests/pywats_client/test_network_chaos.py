@@ -16,11 +16,12 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._poll import eventually
 
 from pywats import WATS
 
 from ._chaos import ChaosTransport
-from ._harness import eventually, running, tuned_config
+from ._harness import running, tuned_config
 from ._inputs import Inputs
 
 pytestmark = [

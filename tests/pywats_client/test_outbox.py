@@ -65,7 +65,7 @@ def test_ledger_commits_with_the_rows(outbox: Outbox) -> None:
 
 def test_transient_failure_delays_and_permanent_failure_quarantines(outbox: Outbox) -> None:
     outbox.accept([report(0), report(1)], converter="wsjf", source="a")
-    outbox.mark_failed(report(0).id, "503", retry_at=outbox.clock() + 60)
+    outbox.mark_failed(report(0).id, "503", retry_at=outbox.clock.time() + 60)
     due = outbox.next_due(set())
     assert due is not None
     assert due.id == report(1).id

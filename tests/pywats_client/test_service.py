@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import anyio
 import httpx
 import pytest
 from tests._documents import as_exported
+from tests._poll import eventually
 
 from pywats import AsyncWATS
 from pywats_client._config import load_config
@@ -46,15 +46,6 @@ UUT = "33a2d408-3fc8-480b-b554-6866c77fd91c"
 UUR = "83ac0b8e-b575-4004-94de-f905774c3ed8"
 
 
-async def eventually(check: Callable[[], bool], within: float = 30.0) -> None:
-    """Poll `check` (state owned by the service) until true, failing after `within` seconds."""
-    with anyio.fail_after(within):
-        while True:
-            if check():
-                return
-            await anyio.sleep(0.05)
-
-
 async def test_files_in_reports_on_the_server_and_the_control_api(
     tmp_path: Path, samples: Path, server_app: object, server_token: str, misbehaving: Path
 ) -> None:
@@ -64,7 +55,7 @@ async def test_files_in_reports_on_the_server_and_the_control_api(
     inbox = tmp_path / "in"
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready)
+        await service.wait_ready()
         shutil.copy(samples / "wats" / "uut-wsjf-export.json", inbox / "wsjf" / "uut.json")
         (inbox / "wsjf" / "line" / "7").mkdir(parents=True)
         shutil.copy(
@@ -167,7 +158,7 @@ async def test_config_reload_starts_watching_a_new_folder(
     service = Service(load_config(config_path), config_path=config_path, transport=transport)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready)
+        await service.wait_ready()
         text = config_path.read_text().replace(first, first.replace("in/a", "in/b"))
         config_path.write_text(text.replace('location = "Test lab"', 'location = "Lab 2"'))
         result = await service.reload()
@@ -178,11 +169,11 @@ async def test_config_reload_starts_watching_a_new_folder(
         config_path.write_text(broken)
         refused = await service.reload()
         service.stop()
-    assert result["ok"] is True
-    assert result["applied"] == ["converters", "intake", "logging"]
-    assert result["restart_required"] == ["station"]
-    assert refused["ok"] is False
-    assert "converters[0].type: unknown converter 'nope'" in refused["error"]
+    assert result.ok is True
+    assert result.applied == ["converters", "intake", "logging"]
+    assert result.restart_required == ["station"]
+    assert refused.ok is False
+    assert "converters[0].type: unknown converter 'nope'" in str(refused.error)
     assert (
         service.config.converters[0].watch == tmp_path / "in" / "b"
     )  # the bad file changed nothing
@@ -208,7 +199,7 @@ async def test_a_disabled_converter_takes_no_files_until_a_reload_enables_it(
     service = Service(load_config(config_path), config_path=config_path, transport=transport)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready)
+        await service.wait_ready()
         # Both files were there at start-up: once the enabled folder's file is delivered, the
         # disabled folder has had the same scan and the same chance.
         await eventually(lambda: service.outbox.stats().delivered == 1)
@@ -228,8 +219,8 @@ async def test_a_disabled_converter_takes_no_files_until_a_reload_enables_it(
         (str(tmp_path / "in" / "on"), True),
         (str(tmp_path / "in" / "off"), False),
     ]
-    assert result["ok"] is True
-    assert [c["enabled"] for c in service.converters()] == [True, True]
+    assert result.ok is True
+    assert [c.enabled for c in service.converters()] == [True, True]
     assert (tmp_path / "in" / "off" / "Done" / "uur.json").read_text(encoding="utf-8") == uur
 
 
@@ -251,7 +242,7 @@ async def test_health_fails_on_old_pending_reports_only_while_the_server_answers
     service = Service(load_config(config_path), transport=chaos)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready)
+        await service.wait_ready()
         shutil.copy(samples / "wats" / "uur-example.json", tmp_path / "in" / "uur.json")
         await eventually(lambda: len(chaos.attempts) >= 2)
         await anyio.sleep(0.4)  # older than the 0.3 s threshold

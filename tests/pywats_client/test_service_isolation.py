@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 from tests._documents import as_exported
+from tests._poll import eventually
 
 from pywats import AsyncWATS
 
-from ._harness import Reports, eventually, running
+from ._harness import Reports, running
 from .conftest import write_config
 
 pytestmark = [

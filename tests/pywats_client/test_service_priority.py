@@ -14,9 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests._poll import eventually
 
 from ._chaos import ChaosTransport
-from ._harness import Reports, eventually, running
+from ._harness import Reports, running
 from .conftest import write_config
 
 pytestmark = [

@@ -10,13 +10,13 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._poll import eventually
 
 from pywats import AsyncWATS, UUTReport, write_wsjf
 from pywats_client._config import load_config
 from pywats_client._service import Service
 
 from .conftest import write_config
-from .test_service import eventually
 
 pytestmark = [
     pytest.mark.anyio,
@@ -49,7 +49,7 @@ async def test_a_report_breaking_the_submit_rules_is_quarantined_not_retried(
     service = Service(load_config(config_path), config_path=config_path, transport=transport)
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(service.is_ready)
+        await service.wait_ready()
         (tmp_path / "in" / "wsjf" / "good.json").write_text(write_wsjf(good))
         (tmp_path / "in" / "wsjf" / "bad.json").write_text(write_wsjf(bad))
 
@@ -109,7 +109,8 @@ async def test_a_retry_after_date_from_the_server_sets_the_pause(
     (inbox / "busy.json").write_text(write_wsjf(report))
     async with anyio.create_task_group() as group:
         group.start_soon(partial(service.run, handle_signals=False))
-        await eventually(lambda: service.uploader.state.consecutive_failures == 1)
+        # The pause is set first, then the outbox row is written (in a thread): wait for both.
+        await eventually(lambda: any(i.last_error for i in service.outbox.items("pending")))
         paused_until = service.uploader.state.paused_until
         [item] = service.outbox.items("pending")
         service.stop()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+from tests._poll import eventually
 
 from pywats_client._watch import Ready, Watcher, WatchSpec, matches
 
@@ -58,7 +59,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
     send, receive = anyio.create_memory_object_stream[Ready](2000)
     async with send, receive, anyio.create_task_group() as group:
         group.start_soon(watcher.run, send)
-        await anyio.sleep(0.2)  # observer started
+        await watcher.started.wait()
         yield Running(watcher, receive)
         group.cancel_scope.cancel()
 
@@ -146,7 +147,7 @@ async def test_the_timed_rescan_finds_what_events_missed(
     send, receive = anyio.create_memory_object_stream[Ready](10)
     async with send, receive, anyio.create_task_group() as group:
         group.start_soon(watcher.run, send)
-        await anyio.sleep(0.1)  # after the start scan
+        await watcher.started.wait()
         (folder / "missed.json").write_text("{}")
         with anyio.fail_after(5):
             item = await receive.receive()
@@ -169,7 +170,7 @@ async def test_a_missing_folder_is_never_made_and_is_watched_once_it_appears(
     send, receive = anyio.create_memory_object_stream[Ready](10)
     async with send, receive, anyio.create_task_group() as group:
         group.start_soon(watcher.run, send)
-        await anyio.sleep(0.1)
+        await watcher.started.wait()
         (tmp_path / "in" / "a.json").write_text("{}")
         with anyio.fail_after(5):
             first = await receive.receive()
@@ -181,10 +182,11 @@ async def test_a_missing_folder_is_never_made_and_is_watched_once_it_appears(
         (share / "in" / "b.json").write_text("{}")
         with anyio.fail_after(5):
             second = await receive.receive()
+        # A scan may find the file just before the same rescan starts watching the folder.
+        await eventually(lambda: watcher.missing == [], 5, "the folder watched")
         group.cancel_scope.cancel()
     assert (first.path, first.spec.key) == (tmp_path / "in" / "a.json", 0)
     assert (second.path, second.spec.key) == (share / "in" / "b.json", 1)
-    assert watcher.missing == []
     # Only the watcher's own records: watchdog may log its own complaint while it stops.
     refusals = [
         r.getMessage()

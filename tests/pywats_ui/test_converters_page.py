@@ -59,7 +59,7 @@ def test_edit_and_save_a_converter_and_the_service_picks_it_up(
         with qtbot.waitSignal(window.reloaded, timeout=20_000) as reloaded:
             qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
         assert reloaded.args is not None
-        assert "converters" in reloaded.args[0]["applied"]
+        assert "converters" in reloaded.args[0].applied
 
         saved = load_config(station.config).converters[0]
         assert saved.watch == tmp_path / "line2"

@@ -57,7 +57,7 @@ def test_counts_follow_files_from_queued_to_delivered(
         with qtbot.waitSignal(window.reloaded, timeout=20_000) as reloaded:
             qtbot.mouseClick(window.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
         assert reloaded.args is not None
-        assert reloaded.args[0]["restart_required"] == ["server"]
+        assert reloaded.args[0].restart_required == ["server"]
         assert "Restart the service to apply: server" in window.message.text()
         window.show_page("Status")
 

@@ -19,7 +19,13 @@ from datetime import datetime
 
 from pywats.report import NumericLimitStep, SequenceCall, UUTReport
 from pywats_client.converters._base import ConversionError, Source
-from pywats_client.converters._mapping import checked, localize, unit_identity, zone_from_name
+from pywats_client.converters._mapping import (
+    checked,
+    localize,
+    station_name,
+    unit_identity,
+    zone_from_name,
+)
 from pywats_client.converters._params import Parameter, ParamValue, SiteDefaults
 
 __all__ = [
@@ -211,7 +217,7 @@ def new_report(
             serial_number=header.serial_number,
             revision=identity.revision,
             process_code=identity.process_code,
-            station_name=defaults.station_name or header.station or source.station.name,
+            station_name=station_name(header.station, defaults.station_name, source),
             location=source.station.location,
             purpose=source.station.purpose,
             operator=header.operator or defaults.operator,

@@ -13,7 +13,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pywats import ReportValidationError
 from pywats.report import Report, Step, UUTReport
@@ -31,10 +31,13 @@ from pywats_client.converters._params import (
 __all__ = [
     "TIMEZONE_PARAMETER",
     "WITH_TIMEZONE",
+    "FileHeader",
     "UnitIdentity",
     "checked",
+    "finish",
     "localize",
     "mark_failure_chain",
+    "new_uut",
     "parse_iso",
     "searchable",
     "station_name",
@@ -158,6 +161,56 @@ def unit_identity(
     return UnitIdentity(part_number, revision, code)
 
 
+@dataclass(frozen=True)
+class FileHeader:
+    """What a file says about its unit, station and operator; None where it says nothing."""
+
+    serial_number: str
+    part_number: str | None = None
+    revision: str | None = None
+    process_code: int | None = None
+    station: str | None = None
+    location: str | None = None
+    purpose: str | None = None
+    operator: str | None = None
+    id: str | None = None
+
+
+def new_uut(
+    source: Source,
+    defaults: SiteDefaults,
+    header: FileHeader,
+    *,
+    index: int = 0,
+    where: str | None = None,
+    **fields: Any,
+) -> UUTReport:
+    """The `index`-th report of `source`, its header from the file, the gaps filled the one way
+    every converter fills them: identity by `unit_identity`, name by `station_name`, this
+    station's location and purpose, the `operator` parameter, the deterministic id. `fields`
+    go to `UUTReport.new` as they are (start, sequence, execution time, ...)."""
+    identity = unit_identity(
+        source,
+        defaults,
+        part_number=header.part_number or None,
+        revision=header.revision or None,
+        process_code=header.process_code,
+        where=where,
+    )
+    return UUTReport.new(
+        id=header.id or source.report_id(index),
+        part_number=identity.part_number,
+        serial_number=header.serial_number,
+        revision=identity.revision,
+        process_code=identity.process_code,
+        station_name=station_name(header.station or None, defaults.station_name, source),
+        location=header.location or source.station.location,
+        purpose=header.purpose or source.station.purpose,
+        operator=header.operator or defaults.operator,
+        **fields,
+    )
+
+
 def checked(report: R, source: Source, where: str) -> R:
     """`report` if it meets the rules WATS applies on submit, else ConversionError at `where`
     listing the problems: a converter never hands over a report the server would refuse."""
@@ -182,6 +235,19 @@ def mark_failure_chain(report: UUTReport, chain: Sequence[Step | None]) -> None:
 def station_name(from_file: str | None, override: str | None, source: Source) -> str:
     """The `station_name` parameter, else the file's station, else this station's name."""
     return override or from_file or source.station.name
+
+
+def finish(report: Report, index: int, source: Source, override: str | None) -> None:
+    """What every queued report has, whichever converter made it: a lower-case id (the
+    deterministic `source.report_id(index)` where it has none), the station name by
+    `station_name`'s rule, and this station's location and purpose where it has none."""
+    report.id = str(report.id or "").lower() or source.report_id(index)
+    report.station_name = station_name(report.station_name or None, override, source)
+    station = source.station
+    if not report.location and station.location:
+        report.location = station.location
+    if not report.purpose and station.purpose:
+        report.purpose = station.purpose
 
 
 def searchable(text: str, replacement: str) -> str:

@@ -17,12 +17,12 @@ from pywats_client.converters._atml_values import outcome_status
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
+    FileHeader,
     checked,
     localize,
     mark_failure_chain,
+    new_uut,
     parse_iso,
-    station_name,
-    unit_identity,
     zone_from_name,
 )
 from pywats_client.converters._xml import XmlDocument, child, children, load_xml, local, path
@@ -109,29 +109,20 @@ class AtmlConverter(Converter):
             raise doc.error(result_set, str(exc)) from None
         if start is None:
             raise doc.error(result_set, "has no startDateTime")
-        identity = unit_identity(
+        found = FileHeader(
+            serial_number=serial,
+            part_number=part,
+            revision=revision,
+            station=_text(child(child(results, "TestStation"), "SerialNumber")),
+            operator=operator.get("ID") or operator.get("name") if operator is not None else None,
+            id=_uuid(results.get("uuid")),
+        )
+        report = new_uut(
             source,
             defaults,
-            part_number=part or None,
-            revision=revision or None,
-            process_code=None,
+            found,
+            index=index,
             where=where,
-        )
-        report = UUTReport.new(
-            id=_uuid(results.get("uuid")) or source.report_id(index),
-            part_number=identity.part_number,
-            serial_number=serial,
-            revision=identity.revision,
-            process_code=identity.process_code,
-            station_name=station_name(
-                _text(child(child(results, "TestStation"), "SerialNumber")) or None,
-                defaults.station_name,
-                source,
-            ),
-            location=source.station.location,
-            purpose=source.station.purpose,
-            operator=(operator.get("ID") or operator.get("name") if operator is not None else None)
-            or defaults.operator,
             start=start,
             sequence_name=sequence_name or "MainSequence",
             sequence_path=sequence_file or None,

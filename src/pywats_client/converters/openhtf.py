@@ -23,9 +23,9 @@ from pywats.report import ChartSeries, SequenceCall, Step, UUTReport
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
+    FileHeader,
     checked,
-    station_name,
-    unit_identity,
+    new_uut,
     zone_from_name,
 )
 
@@ -80,32 +80,23 @@ class OpenHtfConverter(Converter):
             isinstance(operation, bool) or not isinstance(operation, int)
         ):
             raise _At("metadata.operation_code", f"expected an integer, got {operation!r}")
-        identity = unit_identity(
-            source,
-            self.defaults,
+        header = FileHeader(
+            serial_number=serial,
             part_number=_text(metadata.get("part_number")),
             revision=_text(metadata.get("revision")),
             process_code=operation,
-            where="metadata",
+            station=_text(record.get("station_id")) or _text(config.get("station_id")),
+            operator=_text(metadata.get("operator")),
         )
         zone = zone_from_name(str(self.values["timezone"]))
         start = _moment(record.get("start_time_millis"), zone, "start_time_millis")
         end = record.get("end_time_millis")
         outcome = record.get("outcome")
-        report = UUTReport.new(
-            id=source.report_id(0),
-            part_number=identity.part_number,
-            serial_number=serial,
-            revision=identity.revision,
-            process_code=identity.process_code,
-            station_name=station_name(
-                _text(record.get("station_id")) or _text(config.get("station_id")),
-                self.defaults.station_name,
-                source,
-            ),
-            location=source.station.location,
-            purpose=source.station.purpose,
-            operator=_text(metadata.get("operator")) or self.defaults.operator,
+        report = new_uut(
+            source,
+            self.defaults,
+            header,
+            where="metadata",
             start=start,
             sequence_name=_text(metadata.get("test_name")) or "OpenHTF test",
             comment=_text(metadata.get("test_description")),

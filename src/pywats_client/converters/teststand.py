@@ -17,12 +17,12 @@ from pywats.report import UUTReport
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
+    FileHeader,
     checked,
     localize,
     mark_failure_chain,
+    new_uut,
     parse_iso,
-    station_name,
-    unit_identity,
 )
 from pywats_client.converters._mapping import zone_from_name as _zone
 from pywats_client.converters._teststand_props import Prop
@@ -90,29 +90,26 @@ class TestStandConverter(Converter):
         part = uut.string("UUTPartNumber") or uut.string("PartNumber") or info.get("PN")
         revision = uut.string("UUTPartRevisionNumber") or info.get("Rev")
         operation = uut.integer("UUTOperationType")
-        identity = unit_identity(
-            source,
-            defaults,
-            part_number=part or None,
-            revision=revision or None,
+        header = FileHeader(
+            serial_number=serial,
+            part_number=part,
+            revision=revision,
             process_code=operation,
-            where=where,
+            station=station.string("StationID") if station else None,
+            location=station.string("Location") if station else None,
+            purpose=station.string("Purpose") if station else None,
+            operator=station.string("LoginName") if station else None,
+            id=info.get("ID"),
         )
         start, engine_zero = self._times(report, root, info, doc)
 
         call = root.get("TS.SequenceCall")
-        result = UUTReport.new(
-            id=info.get("ID") or source.report_id(index),
-            part_number=identity.part_number,
-            serial_number=serial,
-            revision=identity.revision,
-            process_code=identity.process_code,
-            station_name=station_name(
-                station.string("StationID") if station else None, defaults.station_name, source
-            ),
-            location=(station.string("Location") if station else None) or source.station.location,
-            purpose=(station.string("Purpose") if station else None) or source.station.purpose,
-            operator=(station.string("LoginName") if station else None) or defaults.operator,
+        result = new_uut(
+            source,
+            defaults,
+            header,
+            index=index,
+            where=where,
             start=start,
             sequence_name=root.string("TS.StepName") or "MainSequence Callback",
             sequence_path=call.string("SequenceFile") if call else None,

@@ -52,18 +52,3 @@ class ReferenceStore:
                 product_groups.c.product_group_id, product_groups.c.product_group_name
             ).order_by(product_groups.c.product_group_id)
             return [(int(i), str(n)) for i, n in connection.execute(query)]
-
-    def add_product_group(self, name: str) -> int:
-        """Create a product group (or find the one with that name); return its id."""
-        with self._engine.begin() as connection:
-            found = connection.scalar(
-                select(product_groups.c.product_group_id).where(
-                    product_groups.c.product_group_name == name
-                )
-            )
-            if found is not None:
-                return int(found)
-            result = connection.execute(product_groups.insert().values(product_group_name=name))
-            key = result.inserted_primary_key
-            assert key is not None
-            return int(key[0])
