@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -267,13 +266,14 @@ class Service:
         problems = []
         oldest = self.outbox.stats().oldest_pending
         limit = self.config.outbox.health_max_age_minutes * 60
-        if oldest and time.time() - oldest > limit and self.uploader.state.server_answers:
+        age = self.clock.time() - oldest if oldest else 0.0
+        if oldest and age > limit and self.uploader.state.server_answers:
             problems.append(
-                f"oldest pending report is {(time.time() - oldest) / 60:.0f} min old while the "
+                f"oldest pending report is {age / 60:.0f} min old while the "
                 f"server answers (error: {self.uploader.state.error})"
             )
         if self.started is not None:
-            now = time.time()
+            now = self.clock.time()
             clock = DeliveryClock(
                 due_since=self.outbox.due_since(),
                 last_attempt=self.uploader.state.last_attempt,
