@@ -6,19 +6,20 @@ Endpoints taking `id` or `serialNumber` accept either (one is enough).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._context import CallerName, ServerContext, context
+from .._instants import UtcDateTime
+from .._json import StrictJsonRoute
 from ._query_options import Filter, OrderBy, Skip, Top
 from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/Asset", tags=["Asset"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/Asset", tags=["Asset"])
 Context = Annotated[ServerContext, Depends(context)]
 AssetId = Annotated[str | None, Query(alias="id")]
 Serial = Annotated[str | None, Query(alias="serialNumber")]
@@ -54,12 +55,12 @@ class Asset(BaseModel):
     location: str | None = None
     ClientId: int | None = None
     state: int | None = None
-    firstSeenDate: datetime | None = None
-    lastSeenDate: datetime | None = None
-    lastCalibrationDate: datetime | None = None
-    nextCalibrationDate: datetime | None = None
-    lastMaintenanceDate: datetime | None = None
-    nextMaintenanceDate: datetime | None = None
+    firstSeenDate: UtcDateTime | None = None
+    lastSeenDate: UtcDateTime | None = None
+    lastCalibrationDate: UtcDateTime | None = None
+    nextCalibrationDate: UtcDateTime | None = None
+    lastMaintenanceDate: UtcDateTime | None = None
+    nextMaintenanceDate: UtcDateTime | None = None
     totalCount: int | None = Field(default=None, ge=0)
     runningCount: int | None = Field(default=None, ge=0)
     tags: list[Setting] | None = None
@@ -187,7 +188,7 @@ def _service(kind: str) -> Any:
         user: CallerName,
         id: AssetId = None,
         serialNumber: Serial = None,
-        dateTime: datetime | None = None,
+        dateTime: UtcDateTime | None = None,
         comment: str | None = None,
     ) -> None:
         ctx.assets.record_service(kind, id, serialNumber, done=dateTime, user=user, comment=comment)
@@ -195,8 +196,8 @@ def _service(kind: str) -> Any:
     def external(
         ctx: Context,
         user: CallerName,
-        fromDate: datetime,
-        toDate: datetime,
+        fromDate: UtcDateTime,
+        toDate: UtcDateTime,
         id: AssetId = None,
         serialNumber: Serial = None,
         comment: str | None = None,

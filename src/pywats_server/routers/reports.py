@@ -21,13 +21,14 @@ from .._formats import (
     parse_wsxf_submission,
     submission_origin,
 )
+from .._json import StrictJsonRoute
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
 from ._query_options import MAX_OFFSET
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/Report", tags=["Report"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/Report", tags=["Report"])
 Context = Annotated[ServerContext, Depends(context)]
 
 _JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}

@@ -15,11 +15,12 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
+from .._json import StrictJsonRoute
 from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/RootCause", tags=["RootCause"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/RootCause", tags=["RootCause"])
 Context = Annotated[ServerContext, Depends(context)]
 _MULTIPART = {
     "requestBody": {

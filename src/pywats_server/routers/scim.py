@@ -18,10 +18,16 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError
+from .._json import StrictJsonRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/SCIM/v2", tags=["SCIM"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/api/SCIM/v2",
+    tags=["SCIM"],
+    dependencies=[Depends(require_admin)],
+)
 Context = Annotated[ServerContext, Depends(context)]
 _MEDIA = "application/scim+json"
 _ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
