@@ -9,8 +9,16 @@ from fastapi import Depends, FastAPI
 
 from . import __version__
 from ._context import ServerContext
+from ._credential_guard import FailureBudget
 from ._errors import install_error_handlers
-from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
+from ._middleware import (
+    BasicAuth,
+    BodyLimit,
+    BodyTimeout,
+    CaseInsensitivePaths,
+    ErrorBoundary,
+    InternalReferer,
+)
 from ._settings import Settings
 from .routers import ROUTERS
 from .routers._query_options import refuse_unsupported_options
@@ -44,10 +52,18 @@ def create_app(settings: Settings) -> FastAPI:
     install_pages(app)
     # The OpenAPI document lists every route template, including those of included routers.
     templates = [*app.openapi()["paths"], "/openapi.json", "/docs", "/redoc"]
-    # Added last runs first: size limit, then authentication, then path matching.
+    # Added last runs first: error boundary, body timeout, size limit, then authentication,
+    # then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
     # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.
     app.add_middleware(InternalReferer)
-    app.add_middleware(BasicAuth, users=server.users, exempt=is_page_path)
+    app.add_middleware(
+        BasicAuth,
+        users=server.users,
+        exempt=is_page_path,
+        budget=FailureBudget(settings.credential_failures_allowed),
+    )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
+    app.add_middleware(ErrorBoundary)
     return app

@@ -188,3 +188,47 @@ async def test_null_for_a_column_that_holds_none_is_a_400(api: httpx.AsyncClient
     assert kept.status_code == 200, kept.text
     assert kept.json()["priority"] == 0
     assert kept.json()["installOnRoot"] is False
+
+
+@pytest.mark.parametrize(
+    ("path", "declared"),
+    [
+        ("/api/Report/WSJF", "text/plain"),
+        ("/api/Report/WSJF", "application/xml"),
+        ("/api/Report/WSJF", "application/x-www-form-urlencoded"),
+        ("/api/Report/WSXF", "application/json"),
+        ("/api/Report/WSXF", "multipart/form-data; boundary=x"),
+    ],
+)
+async def test_submits_refuse_an_undocumented_content_type(
+    api: httpx.AsyncClient, path: str, declared: str
+) -> None:
+    body = json.dumps(_report()).encode()
+    response = await api.post(path, content=body, headers={"Content-Type": declared})
+    assert response.status_code == 415, response.text
+    assert declared in response.json()["Message"]
+
+
+async def test_submits_take_their_documented_types_with_parameters(
+    api: httpx.AsyncClient,
+) -> None:
+    for declared in ("application/json; charset=utf-8", "Application/JSON", "text/json"):
+        response = await api.post(
+            "/api/Report/WSJF", content=json.dumps(_report()), headers={"Content-Type": declared}
+        )
+        assert response.status_code == 200, response.text
+
+
+def test_every_api_route_reads_json_bodies_through_load_json(server_app: Any) -> None:
+    from fastapi.routing import APIRoute
+
+    from pywats_server._json import StrictJsonRoute
+
+    loose = [
+        route.path
+        for route in server_app.routes
+        if isinstance(route, APIRoute)
+        and route.include_in_schema
+        and not isinstance(route, StrictJsonRoute)
+    ]
+    assert loose == []

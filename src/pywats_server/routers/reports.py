@@ -36,7 +36,28 @@ _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": 
 _MAX_TOP = 10_000
 
 
+_JSON_TYPES = ("application/json", "text/json")
+_XML_TYPES = ("application/xml", "text/xml")
+
+
+def _require_media_type(request: Request, accepted: tuple[str, ...]) -> None:
+    """415 unless the declared Content-Type is one `accepted` (parameters such as `charset`
+    aside); a request that declares none is read as the endpoint's type, as HTTP lets a
+    recipient do."""
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = declared.partition(";")[0].strip().lower()
+    if media not in accepted:
+        raise ApiError(
+            415,
+            f"Content-Type {declared!r}: {request.method} {request.url.path} takes "
+            f"{' or '.join(accepted)}",
+        )
+
+
 async def _submit(ctx: ServerContext, request: Request, caller: str, format: str) -> dict[str, str]:
+    _require_media_type(request, _JSON_TYPES)
     body = await request.body()
 
     def store() -> str:
@@ -62,6 +83,7 @@ async def submit_wsxf(
 
     Answers `{"id": id}` for a one-report document (rest-api.md §4.1), a list for several.
     """
+    _require_media_type(request, _XML_TYPES)
     body = await request.body()
 
     def store() -> list[str]:
