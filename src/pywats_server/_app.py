@@ -19,6 +19,7 @@ from ._middleware import (
     ErrorBoundary,
     InternalReferer,
 )
+from ._report_workers import ReportWorkers
 from ._settings import Settings
 from .routers import ROUTERS
 from .routers._query_options import refuse_unsupported_options
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         dependencies=[Depends(refuse_unsupported_options)],
     )
     app.state.context = server
+    app.state.report_workers = ReportWorkers()
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -11,7 +11,6 @@ import zipfile
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
@@ -22,6 +21,7 @@ from .._formats import (
     submission_origin,
 )
 from .._json import StrictJsonRoute
+from .._report_workers import ReportWorkers
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
 from ._query_options import MAX_OFFSET
@@ -56,6 +56,11 @@ def _require_media_type(request: Request, accepted: tuple[str, ...]) -> None:
         )
 
 
+def _workers(request: Request) -> ReportWorkers:
+    workers: ReportWorkers = request.app.state.report_workers
+    return workers
+
+
 async def _submit(ctx: ServerContext, request: Request, caller: str, format: str) -> dict[str, str]:
     _require_media_type(request, _JSON_TYPES)
     body = await request.body()
@@ -65,7 +70,7 @@ async def _submit(ctx: ServerContext, request: Request, caller: str, format: str
         ctx.reports.save(submission)
         return submission.rows.report_id
 
-    report_id = await run_in_threadpool(store)
+    report_id = await _workers(request).run(store, len(body))
     return {"ID": report_id}
 
 
@@ -91,7 +96,7 @@ async def submit_wsxf(
         ctx.reports.save_many(submissions)
         return [submission.rows.report_id for submission in submissions]
 
-    ids = await run_in_threadpool(store)
+    ids = await _workers(request).run(store, len(body))
     return {"id": ids[0]} if len(ids) == 1 else [{"id": report_id} for report_id in ids]
 
 
