@@ -33,10 +33,12 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the server app: applies pending migrations now, disposes the engine on shutdown."""
     server = ServerContext.open(settings)
     migrate(server.database)
+    report_workers = ReportWorkers()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        report_workers.close()
         server.database.dispose()
 
     app = FastAPI(
@@ -47,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         dependencies=[Depends(refuse_unsupported_options)],
     )
     app.state.context = server
-    app.state.report_workers = ReportWorkers()
+    app.state.report_workers = report_workers
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,17 +1,20 @@
-"""Where submitted reports are parsed and stored: a bounded number of threads, so concurrent
+"""Where submitted reports are parsed and stored: a few threads of their own, so concurrent
 large reports cannot multiply the memory one of them needs, and the heap a large one used is
-handed back to the operating system afterwards instead of staying resident."""
+handed back to the operating system afterwards instead of staying resident.
+
+The threads are always the same ones: glibc gives each thread that allocates its own arena,
+and a large report parsed on ever other threads of a shared pool leaves residue in each.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
-
-import anyio
-import anyio.to_thread
 
 __all__ = ["ReportWorkers"]
 
@@ -29,19 +32,23 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 class ReportWorkers:
-    """Runs report parsing and storing on at most `threads` threads at once. After a body of
-    `trim_above` bytes or more, freed heap is returned to the OS (glibc keeps it otherwise:
-    a parsed 30 MB report leaves ~200 MB of free but resident heap behind)."""
+    """Runs report parsing and storing on `threads` threads of its own. After a body of
+    `trim_above` bytes or more, freed heap is returned to the OS (glibc keeps it otherwise).
+    `close` waits for the running ones and stops the threads."""
 
     def __init__(self, threads: int = 2, trim_above: int = 1024 * 1024) -> None:
-        self._limiter = anyio.CapacityLimiter(threads)
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="pywats-report")
         self.trim_above = trim_above
 
     async def run(self, function: Callable[[], T], body_size: int) -> T:
-        """`function()` on a report thread; waits while `threads` others run."""
+        """`function()` on a report thread; waits while all of them are busy."""
         try:
-            return await anyio.to_thread.run_sync(function, limiter=self._limiter)
+            return await asyncio.get_running_loop().run_in_executor(self._executor, function)
         finally:
             trim = _malloc_trim()
             if body_size >= self.trim_above and trim is not None:
                 trim(0)
+
+    def close(self) -> None:
+        """Wait for the reports in progress, then stop the threads."""
+        self._executor.shutdown(wait=True)
