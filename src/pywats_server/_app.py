@@ -9,10 +9,19 @@ from fastapi import Depends, FastAPI
 
 from . import __version__
 from ._context import ServerContext
+from ._credential_guard import FailureBudget
 from ._errors import install_error_handlers
 from ._health import HEALTH_PATH, install_health
-from ._middleware import BasicAuth, BodyLimit, CaseInsensitivePaths, InternalReferer
+from ._middleware import (
+    BasicAuth,
+    BodyLimit,
+    BodyTimeout,
+    CaseInsensitivePaths,
+    ErrorBoundary,
+    InternalReferer,
+)
 from ._openapi import api_routes, install_openapi
+from ._report_workers import ReportWorkers
 from ._settings import Settings
 from .routers import ROUTERS
 from .routers._query_options import refuse_unsupported_options
@@ -26,10 +35,12 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the server app: applies pending migrations now, disposes the engine on shutdown."""
     server = ServerContext.open(settings)
     migrate(server.database)
+    report_workers = ReportWorkers()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        report_workers.close()
         server.database.dispose()
 
     app = FastAPI(
@@ -40,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         dependencies=[Depends(refuse_unsupported_options)],
     )
     app.state.context = server
+    app.state.report_workers = report_workers
     install_error_handlers(app)
     install_openapi(app)
     for router in ROUTERS:
@@ -52,12 +64,20 @@ def create_app(settings: Settings) -> FastAPI:
         "/docs",
         "/redoc",
     ]
-    # Added last runs first: size limit, then authentication, then path matching.
+    # Added last runs first: error boundary, body timeout, size limit, then authentication,
+    # then path matching.
     app.add_middleware(CaseInsensitivePaths, templates=templates)
     # Inside BasicAuth: an unauthenticated request is answered 401 before the Referer is judged.
     app.add_middleware(InternalReferer)
-    app.add_middleware(BasicAuth, users=server.users, exempt=_unauthenticated)
+    app.add_middleware(
+        BasicAuth,
+        users=server.users,
+        exempt=_unauthenticated,
+        budget=FailureBudget(settings.credential_failures_allowed),
+    )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
+    app.add_middleware(ErrorBoundary)
     return app
 
 

@@ -171,6 +171,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port (0: any free one).", min=0, max=65535)] = 8080,
     max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.", min=1)] = 32,
+    body_timeout: Annotated[
+        float, typer.Option(help="Seconds a client may pause its request body (408).", min=0.1)
+    ] = 30.0,
     log_level: Annotated[LogLevel, typer.Option(help="uvicorn log level.")] = LogLevel.warning,
     workers: Annotated[
         int,
@@ -190,7 +193,11 @@ def serve(
 
     _database(db).dispose()
     listener = _listen(host, port)
-    settings = Settings(database_url=db, max_body_bytes=max_body_mb * 1024 * 1024)
+    settings = Settings(
+        database_url=db,
+        max_body_bytes=max_body_mb * 1024 * 1024,
+        body_timeout_seconds=body_timeout,
+    )
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"pywats-server listening on http://{shown}:{bound}", err=True)

@@ -23,6 +23,7 @@ __all__ = [
     "error_response",
     "install_error_handlers",
     "status_of",
+    "unexpected_error_response",
 ]
 
 _log = logging.getLogger("pywats_server")
@@ -62,6 +63,12 @@ def error_response(
     return JSONResponse(
         {"Message": message, "message": message}, status_code=status_code, headers=headers
     )
+
+
+def unexpected_error_response(method: str, path: str, exc: BaseException) -> JSONResponse:
+    """The logged 500 of an error the server did not expect; names only the exception type."""
+    _log.error("unhandled error on %s %s", method, path, exc_info=exc)
+    return error_response(500, f"internal server error: {type(exc).__name__}")
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -128,8 +135,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, message, headers)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        _log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, f"internal server error: {type(exc).__name__}")
+        return unexpected_error_response(request.method, request.url.path, exc)
 
     # A number the database cannot bind or hold came in the request (past 64 bits on SQLite,
     # past an INTEGER's 32 on PostgreSQL): a 400, not a server failure. Endpoints that check
@@ -154,4 +160,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_unexpected)
+    # No handler for Exception: Starlette answers those from its outermost middleware and then
+    # re-raises, so the server drops the keep-alive connection; `ErrorBoundary` answers instead.

@@ -26,6 +26,7 @@ from pywats.report import (
 )
 
 from ._errors import ApiError
+from ._json import JsonBodyError, load_json
 from .storage import ReportDocumentError, StoredDocument, Submission, extract_rows
 
 __all__ = ["export_document", "parse_submission", "parse_wsxf_submission", "submission_origin"]
@@ -48,15 +49,9 @@ _XML_NAMES = {
 
 def _load_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except UnicodeDecodeError as exc:
-        raise ApiError(400, f"body: expected UTF-8 JSON text: {exc.reason}") from None
-    except json.JSONDecodeError as exc:
-        raise ApiError(
-            400, f"body: malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise ApiError(400, "body: JSON nested too deeply") from None
+        return load_json(body)
+    except JsonBodyError as exc:
+        raise ApiError(400, str(exc)) from None
 
 
 def submission_origin(caller: str) -> str:

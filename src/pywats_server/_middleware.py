@@ -6,30 +6,50 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+import anyio
 import anyio.to_thread
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._errors import error_response
+from ._credential_guard import FailureBudget, HashPool, HashPoolFull
+from ._errors import error_response, unexpected_error_response
 from ._scim_token import verify_scim_token
-from .storage import UserStore
+from .storage import Principal, UserStore
 
-__all__ = ["BasicAuth", "BodyLimit", "CaseInsensitivePaths", "InternalReferer"]
+__all__ = [
+    "BasicAuth",
+    "BodyLimit",
+    "BodyTimeout",
+    "CaseInsensitivePaths",
+    "ErrorBoundary",
+    "InternalReferer",
+]
 
 
 class BasicAuth:
     """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header,
     except on the `exempt` paths (the web pages, which sign in with a session of their own).
 
-    The authenticated `Principal` is put in `scope["state"]["principal"]`.
+    A token verified before is let in without hashing. Otherwise the client's `budget` of
+    failures decides first (429 with `Retry-After` while it is spent), then the hash runs on the
+    bounded `pool` (503 with `Retry-After` when its queue is full). The authenticated
+    `Principal` is put in `scope["state"]["principal"]`.
     """
 
     def __init__(
-        self, app: ASGIApp, users: UserStore, exempt: Callable[[str], bool] = lambda _: False
+        self,
+        app: ASGIApp,
+        users: UserStore,
+        exempt: Callable[[str], bool] = lambda _: False,
+        budget: FailureBudget | None = None,
+        pool: HashPool | None = None,
     ) -> None:
         self.app = app
         self.users = users
         self.exempt = exempt
+        self.budget = budget if budget is not None else FailureBudget()
+        self.pool = pool if pool is not None else HashPool()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.exempt(scope["path"]):
@@ -37,9 +57,16 @@ class BasicAuth:
             return
         header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
         scheme, _, token = header.partition(" ")
+        token = token.strip()
         principal = None
-        if scheme.lower() == "basic" and token.strip():
-            principal = await anyio.to_thread.run_sync(self.users.verify, token.strip())
+        if scheme.lower() == "basic" and token:
+            principal = await anyio.to_thread.run_sync(self.users.remembered, token)
+            if principal is None:
+                refusal = await self._check(scope, token)
+                if isinstance(refusal, Response):
+                    await refusal(scope, receive, send)
+                    return
+                principal = refusal
         elif scheme.lower() == "bearer" and scope["path"].lower().startswith("/api/scim/"):
             # Identity providers present the token GET /api/SCIM/v2/Token issued (rest-api §2).
             principal = await anyio.to_thread.run_sync(verify_scim_token, self.users, token)
@@ -54,6 +81,29 @@ class BasicAuth:
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+    async def _check(self, scope: Scope, token: str) -> Principal | Response | None:
+        """The principal of a token not verified before, None when invalid, or the answer that
+        refuses to check it now (429 for a spent budget, 503 for a full hash queue)."""
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        wait = self.budget.retry_after(client)
+        if wait:
+            return error_response(
+                429,
+                f"too many failed credentials from {client}: retry after {wait} s",
+                {"Retry-After": str(wait)},
+            )
+        try:
+            principal = await self.pool.run(self.users.check, token)
+        except HashPoolFull:
+            return error_response(
+                503, "too many credential checks in progress: retry shortly", {"Retry-After": "1"}
+            )
+        if principal is None:
+            self.budget.failed(client)
+        else:
+            self.budget.succeeded(client)
+        return principal
 
 
 class CaseInsensitivePaths:
@@ -185,3 +235,67 @@ class BodyLimit:
             return event
 
         await self.app(scope, limited_receive, send)
+
+
+class ErrorBoundary:
+    """Answer an unexpected error with the logged 500 and finish the exchange normally, so the
+    keep-alive connection stays usable; an error after the answer started still propagates
+    (the server then closes the connection: the client sees a cut-off answer, not a lie)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = unexpected_error_response(scope["method"], scope["path"], exc)
+            await response(scope, receive, send)
+
+
+class _BodyStalled(HTTPException):
+    """Raised from `receive` inside the endpoint, so the app's HTTP error handler answers 408."""
+
+
+class BodyTimeout:
+    """Answer 408 (and close the connection) when a client stops sending its request body for
+    `seconds`: a stalled upload must not hold a connection and its buffers forever."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:  # afterwards only a disconnect can come, as late as it likes
+                return await receive()
+            with anyio.move_on_after(self.seconds) as waiting:
+                event = await receive()
+            if waiting.cancelled_caught:
+                raise _BodyStalled(
+                    408,
+                    f"request body timeout: no body data for {self.seconds:g} s",
+                    headers={"Connection": "close"},
+                )
+            body_done = event["type"] != "http.request" or not event.get("more_body", False)
+            return event
+
+        await self.app(scope, timed_receive, send)

@@ -21,9 +21,14 @@ class Settings:
 
     `database_url` is a SQLAlchemy URL (`sqlite:///path` or `postgresql://user:pw@host/db`).
     `max_body_bytes` caps every request body; larger requests get 413 and are not read.
+    `body_timeout_seconds` is how long a client may pause its request body before a 408.
+    `credential_failures_allowed` is how many failed credentials in a row a client may send
+    before each further one makes it wait (429 with `Retry-After`, doubling).
     `api_version` is what `GET /api/App/Version` answers: the WATS API family this server speaks.
     """
 
     database_url: str = sqlite_url(DEFAULT_DATA_DIR / "pywats.db")
     max_body_bytes: int = 32 * 1024 * 1024
+    body_timeout_seconds: float = 30.0
+    credential_failures_allowed: int = 20
     api_version: str = "2025.3.0.0"

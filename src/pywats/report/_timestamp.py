@@ -79,11 +79,21 @@ class Timestamp(str):
             raise ValueError(f"{str(self)!r} is not a valid date-time: {exc}") from None
 
     def to_utc(self) -> datetime:
-        """The instant as an aware UTC datetime; a text without offset is read as UTC."""
+        """The instant as an aware UTC datetime; a text without offset is read as UTC.
+
+        Raises ValueError naming the text when it fails `to_datetime`, or when its instant in
+        UTC falls outside the years 1 to 9999 a datetime can hold (`0001-01-01T00:00:00+02:00`).
+        """
         value = self.to_datetime()
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError(
+                f"{str(self)!r} is outside the calendar in UTC "
+                "(expected an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+            ) from None
 
     @property
     def ticks(self) -> int:

@@ -8,13 +8,15 @@ wildcards: `%` any run of characters, `_` one character, `;` between alternative
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, String, and_, cast, exists, false
 from sqlalchemy.sql import FromClause
 
+from .._instants import UtcDateTime
+from .._limits import Count, PositiveCount
 from ..storage.report_tables import report_misc_infos
 from ._assets import used_asset
 from ._match import alternatives, match_text
@@ -34,12 +36,6 @@ RESULT_LETTERS = {
 
 class AnalyticsError(ValueError):
     """A query the server cannot answer as asked; the message names the key and the problem."""
-
-
-def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class WatsFilter(BaseModel):
@@ -69,22 +65,17 @@ class WatsFilter(BaseModel):
     swFilename: str | None = None
     swVersion: str | None = None
     socket: str | None = None
-    dateFrom: datetime | None = None
-    dateTo: datetime | None = None
+    dateFrom: UtcDateTime | None = None
+    dateTo: UtcDateTime | None = None
     dateGrouping: int | None = Field(default=None, ge=-1, le=5)
-    periodCount: int | None = Field(default=None, ge=1)
+    periodCount: PositiveCount | None = None
     includeCurrentPeriod: bool | None = None
-    maxCount: int | None = Field(default=None, ge=0)
-    minCount: int | None = Field(default=None, ge=0)
-    topCount: int | None = Field(default=None, ge=0)
+    maxCount: Count | None = None
+    minCount: Count | None = None
+    topCount: Count | None = None
     dimensions: str | None = None
     run: int | None = None
     measurementPaths: str | None = None
-
-    @field_validator("dateFrom", "dateTo")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return _as_utc(value)
 
     @field_validator("run")
     @classmethod

@@ -15,6 +15,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from .._limits import months_later, shifted
 from ._filter import AnalyticsError, WatsFilter
 
 __all__ = ["Grouping", "bucket", "date_range", "grouping", "period_label"]
@@ -116,12 +117,15 @@ def _period_start(moment: datetime, unit: Grouping) -> datetime:
 
 
 def _shift(start: datetime, unit: Grouping, periods: int) -> datetime:
-    if unit in (Grouping.YEAR, Grouping.QUARTER, Grouping.MONTH):
-        months = {Grouping.YEAR: 12, Grouping.QUARTER: 3, Grouping.MONTH: 1}[unit] * periods
-        index = start.year * 12 + start.month - 1 + months
-        return start.replace(year=index // 12, month=index % 12 + 1)
-    step = {Grouping.WEEK: timedelta(weeks=1), Grouping.DAY: timedelta(days=1)}
-    return start + step.get(unit, timedelta(hours=1)) * periods
+    """`start` moved by whole periods; AnalyticsError naming `periodCount` past the calendar."""
+    try:
+        if unit in (Grouping.YEAR, Grouping.QUARTER, Grouping.MONTH):
+            months = {Grouping.YEAR: 12, Grouping.QUARTER: 3, Grouping.MONTH: 1}[unit] * periods
+            return months_later(start, months, field="periodCount")
+        step = {Grouping.WEEK: timedelta(weeks=1), Grouping.DAY: timedelta(days=1)}
+        return shifted(start, step.get(unit, timedelta(hours=1)), periods, field="periodCount")
+    except ValueError as exc:
+        raise AnalyticsError(str(exc)) from None
 
 
 def date_range(f: WatsFilter, now: datetime) -> tuple[datetime | None, datetime | None]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, Connection, select
 
+from .._instants import UtcDateTime
 from ..storage.report_tables import reports
-from ._filter import AnalyticsError, _as_utc
+from ._filter import AnalyticsError
 from ._match import match_text
 
 __all__ = ["SPLIT_COLUMNS", "UNIT_ORDERS", "UnitFlowFilter", "unit_flow"]
@@ -47,8 +48,8 @@ class UnitFlowFilter(BaseModel):
     stationName: str | None = None
     location: str | None = None
     purpose: str | None = None
-    dateFrom: datetime | None = None
-    dateTo: datetime | None = None
+    dateFrom: UtcDateTime | None = None
+    dateTo: UtcDateTime | None = None
     processCodes: list[int] | None = None
     includePassed: bool | None = None
     includeFailed: bool | None = None
@@ -57,11 +58,6 @@ class UnitFlowFilter(BaseModel):
     showList: list[str] | None = None
     hideList: list[str] | None = None
     expandOperations: bool | None = None
-
-    @field_validator("dateFrom", "dateTo")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return _as_utc(value)
 
     @field_validator("splitBy")
     @classmethod

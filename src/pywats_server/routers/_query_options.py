@@ -10,11 +10,12 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from .._errors import ApiError
+from .._limits import MAX_COUNT
 
 __all__ = ["MAX_OFFSET", "Filter", "OrderBy", "Skip", "Top", "refuse_unsupported_options"]
 
 #: Past this neither database can bind a limit or offset: a 400 naming the option instead.
-MAX_OFFSET = 2**31 - 1
+MAX_OFFSET = MAX_COUNT
 
 Filter = Annotated[str | None, Query(alias="$filter")]
 OrderBy = Annotated[str | None, Query(alias="$orderby")]

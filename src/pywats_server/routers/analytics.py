@@ -9,7 +9,7 @@ the few query parameters WATS documents for them. Bad filters answer 400 naming 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -17,13 +17,16 @@ from pydantic import ValidationError
 
 from .._context import ServerContext, context
 from .._errors import ApiError
+from .._json import StrictJsonRoute
+from .._limits import Count, PositiveCount, shifted
 from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
+from ..storage import utcnow
 from ._analytics_answers import MeasurementRow, TopFailedRow
 from ._answer import Row
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["Analytics"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["Analytics"])
 Context = Annotated[ServerContext, Depends(context)]
 Filter = Annotated[WatsFilter | None, Body()]
 Rows = list[Row]
@@ -159,8 +162,8 @@ def top_failed_internal_get(
     processCode: int | None = None,
     productGroupId: str | None = None,
     levelId: str | None = None,
-    days: Annotated[int | None, Query(ge=1)] = None,
-    count: Annotated[int, Query(ge=0)] = 10,
+    days: Annotated[PositiveCount | None, Query()] = None,
+    count: Annotated[Count, Query()] = 10,
 ) -> Rows:
     """The steps that failed most often, selected by ids and a number of days back from now.
 
@@ -182,7 +185,10 @@ def top_failed_internal_get(
             raise ApiError(400, f"productGroupId: no product group with id {group}")
         keys["productGroup"] = groups[group]
     if days is not None:
-        keys["dateFrom"] = datetime.now(timezone.utc) - timedelta(days=days)
+        try:
+            keys["dateFrom"] = shifted(utcnow(), timedelta(days=1), -days, field="days")
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
     f = _get_filter(**keys)
     return _run(ctx, lambda s: s.top_failed(f))
 

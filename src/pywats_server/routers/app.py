@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from .._context import ServerContext, context
+from .._json import StrictJsonRoute
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/App", tags=["App"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/App", tags=["App"])
 Context = Annotated[ServerContext, Depends(context)]
 
 

@@ -16,11 +16,12 @@ from fastapi import APIRouter, Body, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context
+from .._json import StrictJsonRoute
 from ._answer import file_answer
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/internal/Blob", tags=["Asset"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/internal/Blob", tags=["Asset"])
 Context = Annotated[ServerContext, Depends(context)]
 _RAW_BODY = {
     "requestBody": {

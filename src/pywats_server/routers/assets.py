@@ -6,13 +6,14 @@ Endpoints taking `id` or `serialNumber` accept either (one is enough).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._context import CallerName, ServerContext, context
+from .._instants import UtcDateTime
+from .._json import StrictJsonRoute
 from ._asset_answers import (
     AssetAnswer,
     AssetLogEntry,
@@ -25,7 +26,7 @@ from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/Asset", tags=["Asset"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/Asset", tags=["Asset"])
 Context = Annotated[ServerContext, Depends(context)]
 AssetId = Annotated[str | None, Query(alias="id")]
 Serial = Annotated[str | None, Query(alias="serialNumber")]
@@ -61,12 +62,12 @@ class Asset(BaseModel):
     location: str | None = None
     ClientId: int | None = None
     state: int | None = None
-    firstSeenDate: datetime | None = None
-    lastSeenDate: datetime | None = None
-    lastCalibrationDate: datetime | None = None
-    nextCalibrationDate: datetime | None = None
-    lastMaintenanceDate: datetime | None = None
-    nextMaintenanceDate: datetime | None = None
+    firstSeenDate: UtcDateTime | None = None
+    lastSeenDate: UtcDateTime | None = None
+    lastCalibrationDate: UtcDateTime | None = None
+    nextCalibrationDate: UtcDateTime | None = None
+    lastMaintenanceDate: UtcDateTime | None = None
+    nextMaintenanceDate: UtcDateTime | None = None
     totalCount: int | None = Field(default=None, ge=0)
     runningCount: int | None = Field(default=None, ge=0)
     tags: list[Setting] | None = None
@@ -194,7 +195,7 @@ def _service(kind: str) -> Any:
         user: CallerName,
         id: AssetId = None,
         serialNumber: Serial = None,
-        dateTime: datetime | None = None,
+        dateTime: UtcDateTime | None = None,
         comment: str | None = None,
     ) -> None:
         ctx.assets.record_service(kind, id, serialNumber, done=dateTime, user=user, comment=comment)
@@ -202,8 +203,8 @@ def _service(kind: str) -> Any:
     def external(
         ctx: Context,
         user: CallerName,
-        fromDate: datetime,
-        toDate: datetime,
+        fromDate: UtcDateTime,
+        toDate: UtcDateTime,
         id: AssetId = None,
         serialNumber: Serial = None,
         comment: str | None = None,

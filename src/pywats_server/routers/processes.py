@@ -13,12 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError
+from .._json import StrictJsonRoute
 from ..storage import Process, RepairCategory, RepairOperation
 from ._answer import Scalar
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["Processes"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["Processes"])
 Context = Annotated[ServerContext, Depends(context)]
 
 

@@ -9,7 +9,6 @@ type with the query parameter `typeName`, as the export does.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -17,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
+from .._instants import UtcDateTime
+from .._json import StrictJsonRoute
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -37,7 +38,7 @@ from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["Production"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["Production"])
 Context = Annotated[ServerContext, Depends(context)]
 _MAX_TAKE = 10_000
 UnitKey = tuple[str, str]
@@ -69,7 +70,7 @@ class Unit(BaseModel):
     partNumber: str = Field(min_length=1)
     revision: str | None = None
     batchNumber: str | None = None
-    serialDate: datetime | None = None
+    serialDate: UtcDateTime | None = None
     currentLocation: str | None = None
     xmlData: str | None = None
     unitPhaseId: int | None = None
@@ -298,8 +299,8 @@ def count_serial_numbers(
     serialNumberType: str,
     startAddress: str | None = None,
     endAddress: str | None = None,
-    fromDate: datetime | None = None,
-    toDate: datetime | None = None,
+    fromDate: UtcDateTime | None = None,
+    toDate: UtcDateTime | None = None,
 ) -> int:
     """How many numbers of a type are taken, between two numbers and/or dates."""
     return ctx.serial_ledger.count(serialNumberType, startAddress, endAddress, fromDate, toDate)

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context
 from .._errors import ApiError
+from .._json import StrictJsonRoute
 from ..storage import parse_wsbf
 from ._product_answers import (
     BomItemAnswer,
@@ -35,7 +36,7 @@ from ._query_options import Filter, OrderBy, Skip, Top
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["Product"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["Product"])
 Context = Annotated[ServerContext, Depends(context)]
 _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}}}
 

@@ -11,7 +11,6 @@ import zipfile
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
@@ -21,6 +20,8 @@ from .._formats import (
     parse_wsxf_submission,
     submission_origin,
 )
+from .._json import StrictJsonRoute
+from .._report_workers import ReportWorkers
 from ..odata import ODataError
 from ..storage import HeaderQuery, StoredDocument
 from ._answer import Row, file_answer
@@ -29,7 +30,7 @@ from ._report_answers import WSJF_DOCUMENT, SubmitAnswer, SubmitAnswerWsjf
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/Report", tags=["Report"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/Report", tags=["Report"])
 Context = Annotated[ServerContext, Depends(context)]
 
 _JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
@@ -37,7 +38,33 @@ _XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": 
 _MAX_TOP = 10_000
 
 
+_JSON_TYPES = ("application/json", "text/json")
+_XML_TYPES = ("application/xml", "text/xml")
+
+
+def _require_media_type(request: Request, accepted: tuple[str, ...]) -> None:
+    """415 unless the declared Content-Type is one `accepted` (parameters such as `charset`
+    aside); a request that declares none is read as the endpoint's type, as HTTP lets a
+    recipient do."""
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = declared.partition(";")[0].strip().lower()
+    if media not in accepted:
+        raise ApiError(
+            415,
+            f"Content-Type {declared!r}: {request.method} {request.url.path} takes "
+            f"{' or '.join(accepted)}",
+        )
+
+
+def _workers(request: Request) -> ReportWorkers:
+    workers: ReportWorkers = request.app.state.report_workers
+    return workers
+
+
 async def _submit(ctx: ServerContext, request: Request, caller: str, format: str) -> dict[str, str]:
+    _require_media_type(request, _JSON_TYPES)
     body = await request.body()
 
     def store() -> str:
@@ -46,7 +73,7 @@ async def _submit(ctx: ServerContext, request: Request, caller: str, format: str
         ctx.reports.save(submission)
         return submission.rows.report_id
 
-    report_id = await run_in_threadpool(store)
+    report_id = await _workers(request).run(store, len(body))
     return {"ID": report_id}
 
 
@@ -69,6 +96,7 @@ async def submit_wsxf(
 
     Answers `{"id": id}` for a one-report document (rest-api.md §4.1), a list for several.
     """
+    _require_media_type(request, _XML_TYPES)
     body = await request.body()
 
     def store() -> list[str]:
@@ -77,7 +105,7 @@ async def submit_wsxf(
         ctx.reports.save_many(submissions)
         return [submission.rows.report_id for submission in submissions]
 
-    ids = await run_in_threadpool(store)
+    ids = await _workers(request).run(store, len(body))
     return {"id": ids[0]} if len(ids) == 1 else [{"id": report_id} for report_id in ids]
 
 

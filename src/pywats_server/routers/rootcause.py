@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
+from .._json import StrictJsonRoute
 from ._answer import file_answer
 from ._rootcause_answers import TicketAnswer
 from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/RootCause", tags=["RootCause"])
+router = APIRouter(route_class=StrictJsonRoute, prefix="/api/RootCause", tags=["RootCause"])
 Context = Annotated[ServerContext, Depends(context)]
 _MULTIPART = {
     "requestBody": {

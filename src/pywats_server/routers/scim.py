@@ -18,12 +18,14 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError, status_of
+from .._json import JsonBodyError, StrictJsonRoute, load_json
 from ..storage import DomainError
 from ._scim_answers import ScimJSON, ScimList, ScimUser
 
 __all__ = ["router"]
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     prefix="/api/SCIM/v2",
     tags=["SCIM"],
     dependencies=[Depends(require_admin)],
@@ -70,13 +72,12 @@ async def _run(status: int, work: Callable[[], Any]) -> Response:
 
 async def _json(request: Request) -> dict[str, Any]:
     """The body as a JSON object (every SCIM request body is one); else a 400."""
-    refusal = ApiError(400, "body: expected a SCIM JSON object")
     try:
-        body = await request.json()
-    except ValueError:
-        raise refusal from None
+        body = load_json(await request.body())
+    except JsonBodyError as exc:
+        raise ApiError(400, str(exc)) from None
     if not isinstance(body, dict):
-        raise refusal
+        raise ApiError(400, "body: expected a SCIM JSON object")
     return body
 
 

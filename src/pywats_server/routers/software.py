@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
+from .._json import StrictJsonRoute
 from ._answer import file_answer
 from ._software_answers import (
     PackageAnswer,
@@ -22,11 +23,12 @@ from ._software_answers import (
     StationPlan,
     VirtualFolder,
 )
+from ._updates import NotNull
 from .products import Setting
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["Software"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["Software"])
 Context = Annotated[ServerContext, Depends(context)]
 _ZIP_BODY = {"requestBody": {"content": {"application/zip": {"schema": {"type": "string"}}}}}
 
@@ -43,12 +45,14 @@ class Package(BaseModel):
 
 
 class PackageUpdate(BaseModel):
+    """Only the keys sent change; `NotNull` keys refuse null (their columns hold none)."""
+
     model_config = ConfigDict(extra="ignore")
 
     description: str | None = None
-    installOnRoot: bool | None = None
+    installOnRoot: Annotated[bool | None, NotNull] = None
     rootDirectory: str | None = None
-    priority: int | None = None
+    priority: Annotated[int | None, NotNull] = None
     tags: list[Setting] | None = None
 
 

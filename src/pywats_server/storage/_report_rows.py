@@ -278,7 +278,9 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         # Stored as naive UTC; a start without offset is read as UTC.
         start_utc = Timestamp(start).to_utc().replace(tzinfo=None)
     except ValueError:
-        raise ReportDocumentError("start", "an ISO 8601 date-time", start) from None
+        raise ReportDocumentError(
+            "start", "an ISO 8601 date-time whose instant in UTC lies in years 1 to 9999", start
+        ) from None
     # Output-only keys: the server fills them (WATS resolves them itself), so a sent value is
     # type-checked and otherwise ignored.
     for key in ("origin", "processName", "productName"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import secrets
@@ -82,6 +83,12 @@ def _secret_matches(secret: str, stored: str) -> bool:
         secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
     )
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    """A hash no secret matches in practice, with the parameters real credentials use."""
+    return _hash_secret(secrets.token_urlsafe(24))
 
 
 @dataclass(frozen=True)
@@ -208,21 +215,31 @@ class UserStore:
 
     def verify(self, token: str) -> Principal | None:
         """Return who presents `token` (the Basic credential), or None when it is not valid."""
+        remembered = self.remembered(token)
+        return remembered if remembered is not None else self.check(token)
+
+    def remembered(self, token: str) -> Principal | None:
+        """Who presents `token` if it was verified before and is not revoked, without hashing;
+        None means "not known", not "invalid": `check` decides that."""
         key = hashlib.sha256(token.encode()).digest()
         with self._lock:
             cached = self._verified.get(key)
-        if cached is not None:
-            with self._engine.connect() as connection:
-                revoked = connection.scalar(
-                    select(credentials.c.revoked_utc).where(
-                        credentials.c.credential_id == cached[0]
-                    )
-                )
-            if revoked is None:
-                return cached[1]
-            with self._lock:
-                self._verified.pop(key, None)
+        if cached is None:
             return None
+        with self._engine.connect() as connection:
+            revoked = connection.scalar(
+                select(credentials.c.revoked_utc).where(credentials.c.credential_id == cached[0])
+            )
+        if revoked is None:
+            return cached[1]
+        with self._lock:
+            self._verified.pop(key, None)
+        return None
+
+    def check(self, token: str) -> Principal | None:
+        """Verify `token` by its password hash (one scrypt, as costly for an unknown user as for
+        a wrong password) and remember it when valid; None when it is not valid."""
+        key = hashlib.sha256(token.encode()).digest()
         found = self._find_credential(token)
         if found is None:
             return None
@@ -247,6 +264,10 @@ class UserStore:
         )
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
+        if not rows:
+            # An unknown name costs the same hash as a wrong password: the time of an answer
+            # must not tell which user names exist.
+            _secret_matches(secret, _unknown_user_hash())
         for credential_id, stored, is_admin in rows:
             if _secret_matches(secret, stored):
                 return credential_id, Principal(name, bool(is_admin))

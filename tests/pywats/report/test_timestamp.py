@@ -52,3 +52,18 @@ def test_naive_datetimes_get_the_local_offset() -> None:
     assert (
         stamp.to_datetime().utcoffset() == datetime(2026, 3, 2, 8, 15, 30).astimezone().utcoffset()
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+02:00", "9999-12-31T23:59:59-05:00", "0001-01-01T03:00:00+05:00"]
+)
+def test_instants_outside_the_calendar_in_utc_are_a_value_error(text: str) -> None:
+    with pytest.raises(ValueError, match="outside the calendar in UTC"):
+        Timestamp(text).to_utc()
+
+
+def test_the_calendar_edges_themselves_convert() -> None:
+    assert Timestamp("0001-01-01T02:00:00+02:00").to_utc() == datetime(1, 1, 1, tzinfo=UTC)
+    assert Timestamp("9999-12-31T23:59:59Z").to_utc() == datetime(
+        9999, 12, 31, 23, 59, 59, tzinfo=UTC
+    )

@@ -61,4 +61,5 @@ async def test_a_body_that_is_not_an_object_is_400(api: httpx.AsyncClient, body:
             method, path, content=body, headers={"Content-Type": "application/scim+json"}
         )
         assert response.status_code == 400, response.text
-        assert response.json()["Message"] == "body: expected a SCIM JSON object"
+        expected = "body: malformed JSON" if body == "{" else "body: expected a SCIM JSON object"
+        assert response.json()["Message"].startswith(expected)

@@ -1,0 +1,54 @@
+"""Where submitted reports are parsed and stored: a few threads of their own, so concurrent
+large reports cannot multiply the memory one of them needs, and the heap a large one used is
+handed back to the operating system afterwards instead of staying resident.
+
+The threads are always the same ones: glibc gives each thread that allocates its own arena,
+and a large report parsed on ever other threads of a shared pool leaves residue in each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import ctypes.util
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+__all__ = ["ReportWorkers"]
+
+T = TypeVar("T")
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None on a C library without it."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    function: Callable[[int], int] | None = getattr(ctypes.CDLL(name), "malloc_trim", None)
+    return function
+
+
+class ReportWorkers:
+    """Runs report parsing and storing on `threads` threads of its own. After a body of
+    `trim_above` bytes or more, freed heap is returned to the OS (glibc keeps it otherwise).
+    `close` waits for the running ones and stops the threads."""
+
+    def __init__(self, threads: int = 2, trim_above: int = 1024 * 1024) -> None:
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="pywats-report")
+        self.trim_above = trim_above
+
+    async def run(self, function: Callable[[], T], body_size: int) -> T:
+        """`function()` on a report thread; waits while all of them are busy."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, function)
+        finally:
+            trim = _malloc_trim()
+            if body_size >= self.trim_above and trim is not None:
+                trim(0)
+
+    def close(self) -> None:
+        """Wait for the reports in progress, then stop the threads."""
+        self._executor.shutdown(wait=True)
