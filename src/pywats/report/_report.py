@@ -78,11 +78,12 @@ class Report(Node):
         """The result the steps imply; a report without steps keeps the one it holds."""
         return self._raw.get("result")  # type: ignore[return-value]
 
-    def problems(self) -> list[tuple[str, str]]:
+    def problems(self, *, json_text: bytes | None = None) -> list[tuple[str, str]]:
         """Every submit-rule problem as `(path, message)`: required values, length limits,
         characters WATS refuses, limits the operators need, unique step ids, a Passed result
-        beside a failed step."""
-        return report_problems(self.raw)
+        beside a failed step. `json_text`: the UTF-8 JSON the report was read from, if known
+        (it spares encoding the report again)."""
+        return report_problems(self.raw, json_text=json_text)
 
     def validate(self) -> None:
         """Raise ReportValidationError listing every problem (see `problems`). Writers call

@@ -202,7 +202,11 @@ class ReportStore:
                 {"report_pk": pk, "format": submission.format, "body": submission.document}
             )
             for table, records in rows.child_rows():
-                batches[table].extend({"report_pk": pk, **record} for record in records)
+                # The rows are this submission's own: stamping the key in place saves a copy
+                # of each (a retry of the write stamps them again).
+                for record in records:
+                    record["report_pk"] = pk
+                batches[table].extend(records)
         for table, records in batches.items():
             insert_rows(connection, table, records)
 
