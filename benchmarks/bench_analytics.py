@@ -193,6 +193,9 @@ def _load_sqlite(url: str, count: int) -> None:
         raw.commit()
     finally:
         raw.close()
+    try:
+        _rebuild_units(database)
+    finally:
         database.dispose()
 
 
@@ -221,6 +224,7 @@ def _load_postgres(url: str, count: int) -> None:
             cursor.execute(sql)
         cursor.execute("SELECT setval('reports_report_pk_seq', %s)", (count,))
         raw.commit()
+        _rebuild_units(database)
         driver = raw.driver_connection
         assert driver is not None
         driver.autocommit = True  # VACUUM cannot run inside a transaction
@@ -228,6 +232,17 @@ def _load_postgres(url: str, count: int) -> None:
     finally:
         raw.close()
         database.dispose()
+
+
+def _rebuild_units(database: Any) -> None:
+    """Fill `report_units` from the loaded reports, as saves would have kept it."""
+    from sqlalchemy import text
+
+    from pywats_server.storage._report_units import rebuild_units
+
+    with database.engine.begin() as connection:
+        rebuild_units(connection)
+        connection.execute(text("ANALYZE report_units"))
 
 
 def _size(url: str) -> int:

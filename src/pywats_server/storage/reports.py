@@ -22,6 +22,7 @@ from ._database import Database
 from ._domain import utcnow
 from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
+from ._report_units import UnitKey, refresh_units
 from .processes import processes
 from .products import products
 from .report_tables import (
@@ -116,14 +117,25 @@ class ReportStore:
                 processes.c.code.in_(list(unnamed))
             )
             names = {code: name for code, name in connection.execute(query)}
-        existing = {
-            report_id: (pk, count)
-            for report_id, pk, count in connection.execute(
-                select(reports.c.report_id, reports.c.report_pk, reports.c.receive_count).where(
-                    reports.c.report_id.in_(list(latest))
-                )
-            )
-        }
+        c = reports.c
+        existing: dict[str, tuple[int, int]] = {}
+        # Units whose outcomes this write changes: those of the reports written and those of
+        # the reports they replace (a replacement may name another unit).
+        units: set[UnitKey] = set()
+        for row in connection.execute(
+            select(
+                c.report_id,
+                c.report_pk,
+                c.receive_count,
+                c.report_type,
+                c.serial_number,
+                c.part_number,
+                c.process_code,
+            ).where(c.report_id.in_(list(latest)))
+        ):
+            existing[row.report_id] = (row.report_pk, row.receive_count)
+            if row.report_type == "T":
+                units.add((row.serial_number, row.part_number, row.process_code))
         existing.update(
             self._same_identity(
                 connection, [s for s in latest.values() if s.rows.report_id not in existing]
@@ -135,6 +147,8 @@ class ReportStore:
         uses: dict[str, int] = defaultdict(int)
         for report_id, submission in latest.items():
             header = self._header(submission.rows, names, now)
+            if header["report_type"] == "T":
+                units.add((header["serial_number"], header["part_number"], header["process_code"]))
             if report_id in existing:
                 pk, count = existing[report_id]
                 pks[report_id] = pk
@@ -158,6 +172,7 @@ class ReportStore:
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
+        refresh_units(connection, units)
 
     @staticmethod
     def _same_identity(
