@@ -10,7 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Delete,
+    Insert,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    tuple_,
+)
 
 from .report_tables import report_units, reports
 
@@ -64,19 +78,28 @@ def unit_outcomes(*conditions: ColumnElement[bool]) -> Select[tuple[object, ...]
     ).group_by(c.serial_number, c.part_number, c.process_code)
 
 
+def _refresh_statements() -> tuple[Delete, Insert]:
+    # Built once: constructing the windowed SELECT costs more than running it for a few units.
+    keys: BindParameter[list[UnitKey]] = bindparam("keys", expanding=True)
+    u, r = report_units.c, reports.c
+    stored = tuple_(u.serial_number, u.part_number, u.process_code)
+    condition = tuple_(r.serial_number, r.part_number, r.process_code).in_(keys)
+    return (
+        delete(report_units).where(stored.in_(keys)),
+        report_units.insert().from_select(_COLUMNS, unit_outcomes(condition)),
+    )
+
+
+_REFRESH = _refresh_statements()
+
+
 def refresh_units(connection: Connection, keys: Iterable[UnitKey]) -> None:
     """Recompute the `report_units` rows of `keys` from their reports (none: row removed)."""
     wanted = sorted(set(keys))
     if not wanted:
         return
-    u, r = report_units.c, reports.c
-    connection.execute(
-        delete(report_units).where(
-            tuple_(u.serial_number, u.part_number, u.process_code).in_(wanted)
-        )
-    )
-    condition = tuple_(r.serial_number, r.part_number, r.process_code).in_(wanted)
-    connection.execute(report_units.insert().from_select(_COLUMNS, unit_outcomes(condition)))
+    for statement in _REFRESH:
+        connection.execute(statement, {"keys": wanted})
 
 
 def rebuild_units(connection: Connection) -> None:
