@@ -79,11 +79,15 @@ class Report(Node):
         """The result the steps imply; a report without steps keeps the one it holds."""
         return self._raw.get("result")  # type: ignore[return-value]
 
-    def problems(self, operations: Operations | None = None) -> list[tuple[str, str]]:
+    def problems(
+        self, operations: Operations | None = None, *, json_text: bytes | None = None
+    ) -> list[tuple[str, str]]:
         """Every submit-rule problem as `(path, message)`: required values, length limits,
         characters WATS refuses, limits the operators need, unique step ids, a Passed result
-        beside a failed step; with a server's `operations`, process codes and fail codes."""
-        return report_problems(self.raw, operations)
+        beside a failed step; with a server's `operations`, process codes and fail codes.
+        `json_text`: the UTF-8 JSON the report was read from, if known (it spares encoding the
+        report again)."""
+        return report_problems(self.raw, operations, json_text=json_text)
 
     def validate(self, operations: Operations | None = None) -> None:
         """Raise ReportValidationError listing every problem (see `problems`). Writers call

@@ -26,6 +26,9 @@ _SEARCH_CHARS = re.compile(r"[*%?\[\]^!/\\]")
 # Characters XML 1.0 cannot carry (WATS also serves reports as XML).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|[\ufffe\uffff]")
+# In any UTF-8 JSON text of the document, the characters above appear either as escapes or as
+# the UTF-8 bytes of U+FFFE/U+FFFF (other control characters cannot appear raw in JSON).
+_XML_SUSPECT_TEXT = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|[fF]{3}[eEfF])|\xef\xbf[\xbe\xbf]")
 _STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
 # UUTStatusType: Passed, Failed, Error, Terminated (wats-rules.md U24: no Done).
 _RESULT = {"P", "F", "E", "T"}
@@ -50,6 +53,9 @@ def _text(
     required: bool = False,
 ) -> None:
     value = obj.get(key)
+    # Runs for every text field of every step: the common case returns before making a path.
+    if type(value) is str and 0 < len(value) <= limit:
+        return
     where = f"{path}.{key}" if path else key
     if value is None or value == "":
         if required:
@@ -129,9 +135,14 @@ def header_problems(raw: dict[str, Any]) -> Problems:
     return problems
 
 
-def report_problems(raw: dict[str, Any], operations: Operations | None = None) -> Problems:
+def report_problems(
+    raw: dict[str, Any], operations: Operations | None = None, *, json_text: bytes | None = None
+) -> Problems:
     """Every submit-rule problem in a report document, in document order; with `operations`
-    (a server's configuration) also unknown process codes, wrong kinds and fail codes."""
+    (a server's configuration) also unknown process codes, wrong kinds and fail codes.
+
+    `json_text` is the UTF-8 JSON text `raw` was parsed from, when the caller has it: the
+    check for characters XML cannot carry then scans it instead of encoding `raw` again."""
     problems = header_problems(raw)
     if operations is not None:
         problems.extend(operation_problems(raw, operations))
@@ -191,7 +202,9 @@ def report_problems(raw: dict[str, Any], operations: Operations | None = None) -
                     problems.append(("uut.stepIdCausedUUTFailure", f"no step has id {failed!r}"))
     # The compact JSON text shows XML-invalid characters as \u escapes (or raw U+FFFE/U+FFFF),
     # so one C-speed scan decides whether the slower path-naming walk is needed.
-    if _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
+    # The submitted text, when given, clears most documents without that encoding.
+    suspect = json_text is None or _XML_SUSPECT_TEXT.search(json_text) is not None
+    if suspect and _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
         _xml_problems(problems, raw, "")
     return problems
 

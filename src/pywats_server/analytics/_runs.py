@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CTE, ColumnElement, and_, case, func, select
+from sqlalchemy import CTE, ColumnElement, case, func, select
 from sqlalchemy.sql import FromClause
 
-from ..storage.report_tables import reports
+from ..storage._report_units import unit_outcomes as stored_unit_outcomes
+from ..storage.report_tables import report_units, reports
 from ._filter import WatsFilter, report_conditions
 from ._match import match_text
 from ._periods import date_range
@@ -74,31 +75,21 @@ def run_condition(f: WatsFilter, runs: CTE) -> ColumnElement[bool] | None:
     return runs.c.run == f.run
 
 
-def _passed_by(runs: CTE, condition: ColumnElement[bool]) -> ColumnElement[int]:
-    passed = and_(condition, runs.c.result == "P")
-    return func.max(case((passed, 1), else_=0))
-
-
 def unit_outcomes(f: WatsFilter) -> CTE:
     """CTE `units`: one row per unit at an operation with the pk of its first run (`first_pk`),
     whether it passed by run 1/2/3 (`fp`, `sp`, `tp`, 0 or 1), whether its last run passed
-    (`lp`), its report count (`reports`), passed reports (`passed`) and last start (`last_utc`)."""
-    runs = numbered_runs(f)
-    c = runs.c
-    return (
-        select(
-            func.max(case((c.run == 1, c.report_pk))).label("first_pk"),
-            _passed_by(runs, c.run == 1).label("fp"),
-            _passed_by(runs, c.run <= 2).label("sp"),
-            _passed_by(runs, c.run <= 3).label("tp"),
-            _passed_by(runs, c.last == 1).label("lp"),
-            func.count().label("reports"),
-            func.sum(case((c.result == "P", 1), else_=0)).label("passed"),
-            func.max(c.start_utc).label("last_utc"),
-        )
-        .group_by(c.serial_number, c.part_number, c.process_code)
-        .cte("units")
-    )
+    (`lp`), its report count (`reports`), passed reports (`passed`) and last start (`last_utc`).
+
+    Read from `report_units`, kept at ingest; a filter on the operation name (a column of the
+    reports, not of the unit key) computes the outcomes from the matching reports instead."""
+    if f.testOperation is not None:
+        return stored_unit_outcomes(*unit_key_conditions(f, reports)).cte("units")
+    u = report_units.c
+    conditions = []
+    for value, column in ((f.serialNumber, u.serial_number), (f.partNumber, u.part_number)):
+        if value is not None:
+            conditions.append(match_text(column, value))
+    return select(report_units).where(*conditions).cte("units")
 
 
 def report_scope(

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
@@ -27,12 +28,25 @@ class _Statement:
     names: tuple[str, ...]
     converters: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
+    # A row's values in `names` order, picked in C; most columns need no conversion, so only
+    # the positions of those that do are visited in Python.
+    _pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = field(init=False, repr=False)
+    _convert: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pick = itemgetter(*self.names)
+        single = len(self.names) == 1
+        object.__setattr__(self, "_pick", (lambda row: (pick(row),)) if single else pick)
+        converting = tuple((i, c) for i, c in enumerate(self.converters) if c is not None)
+        object.__setattr__(self, "_convert", converting)
 
     def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        values = tuple(
-            row[name] if convert is None else convert(row[name])
-            for name, convert in zip(self.names, self.converters, strict=True)
-        )
+        values = self._pick(row)
+        if self._convert:
+            converted = list(values)
+            for index, convert in self._convert:
+                converted[index] = convert(converted[index])
+            values = tuple(converted)
         return values if self.positional else dict(zip(self.names, values, strict=True))
 
 

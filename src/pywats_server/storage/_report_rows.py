@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 from sqlalchemy import Table
@@ -178,19 +179,47 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
 def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
     """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
     them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
+    # This loop runs for every step of every submission, so each field takes the common case
+    # inline (parsed JSON holds exact built-in types) and calls the checking helper, which
+    # raises the error naming the field, only for anything else. Fields are read in the
+    # order the helpers used to read them, so the first problem reported stays the same.
     renumbered: dict[int, int] = {}
+    steps = rows.steps
     stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
         at = f"{where}."
-        name = _text(step, "name", at) or ""
+        get = step.get
+        name = get("name")
+        if type(name) is not str:
+            name = _text(step, "name", at) or ""
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
-        order = len(rows.steps)
-        loop = _object(step, "loop", at) or {}
-        submitted = _integer(step, "id", at)
+        order = len(steps)
+        loop = get("loop")
+        if type(loop) is not dict:
+            loop = _object(step, "loop", at) or {}
+        submitted = get("id")
         if submitted is not None:
+            if type(submitted) is not int or not _INT32_MIN <= submitted <= _INT32_MAX:
+                _integer(step, "id", at)  # raises: not an integer in range
             renumbered.setdefault(submitted, order + 1)
-        rows.steps.append(
+        step_type, group, status = get("stepType"), get("group"), get("status")
+        if step_type is not None and type(step_type) is not str:
+            _text(step, "stepType", at)
+        if group is not None and type(group) is not str:
+            _text(step, "group", at)
+        if status is not None and type(status) is not str:
+            _text(step, "status", at)
+        tot_time = get("totTime")
+        if type(tot_time) is not float or not isfinite(tot_time):
+            tot_time = _number(step, "totTime", at)
+        error_code = get("errorCode")
+        if error_code is not None:
+            error_code = _integer(step, "errorCode", at)
+        loop_index = loop.get("idx") if loop else None
+        if loop_index is not None:
+            loop_index = _integer(loop, "idx", f"{where}.loop.")
+        steps.append(
             {
                 "step_order": order,
                 "step_id": order + 1,
@@ -198,51 +227,84 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
                 "depth": depth,
                 "path": path,
                 "name": name,
-                "step_type": _text(step, "stepType", at),
-                "step_group": _text(step, "group", at),
-                "status": _text(step, "status", at),
-                "tot_time": _number(step, "totTime", at),
-                "caused_uut_failure": step.get("causedUUTFailure") is True,
-                "error_code": _integer(step, "errorCode", at),
-                "loop_index": _integer(loop, "idx", f"{where}.loop."),
+                "step_type": step_type,
+                "step_group": group,
+                "status": status,
+                "tot_time": tot_time,
+                "caused_uut_failure": get("causedUUTFailure") is True,
+                "error_code": error_code,
+                "loop_index": loop_index,
             }
         )
-        _measurements(rows, step, at, order, path)
-        attachment = _object(step, "attachment", at)
+        if "numericMeas" in step or "booleanMeas" in step or "stringMeas" in step:
+            _measurements(rows, step, at, order, path)
+        attachment = get("attachment")
         if attachment is not None:
+            attachment = _object(step, "attachment", at)
+            assert attachment is not None
             item = _attachment(rows.report_id, f"step/{order}", attachment, f"{where}.attachment")
-            rows.attachments.append({**item, "step_id": rows.steps[-1]["step_id"]})
-        children = _objects(step, "steps", at)
-        for index in reversed(range(len(children))):
-            stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+            rows.attachments.append({**item, "step_id": order + 1})
+        children = get("steps")
+        if children:
+            children = _objects(step, "steps", at)
+            for index in range(len(children) - 1, -1, -1):
+                stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+        elif children is not None:
+            _objects(step, "steps", at)  # an empty array, or the error naming what it is
     return renumbered
 
 
 def _measurements(
     rows: ReportRows, step: Mapping[str, Any], step_at: str, order: int, path: str
 ) -> None:
+    measurements = rows.measurements
     for key, kind in (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S")):
         if key not in step:
             continue
         for index, meas in enumerate(_objects(step, key, step_at)):
-            at = f"{step_at}{key}[{index}]."
-            name = _text(meas, "name", at)
-            value = meas.get("value")
-            rows.measurements.append(
+            get = meas.get
+            name, comp_op, status = get("name"), get("compOp"), get("status")
+            if not (
+                (name is None or type(name) is str)
+                and (comp_op is None or type(comp_op) is str)
+                and (status is None or type(status) is str)
+            ):
+                # The helpers in field order: the first wrong field raises its error.
+                at = f"{step_at}{key}[{index}]."
+                name = _text(meas, "name", at)
+                _text(meas, "compOp", at)
+                _text(meas, "status", at)
+            value, low, high = get("value"), get("lowLimit"), get("highLimit")
+            number = None
+            if kind == "N":
+                number = value
+                if type(number) is not float or not isfinite(number):
+                    number = _number(meas, "value", f"{step_at}{key}[{index}].")
+            if type(low) is not float or not isfinite(low):
+                low = _number(meas, "lowLimit", f"{step_at}{key}[{index}].")
+            if type(high) is not float or not isfinite(high):
+                high = _number(meas, "highLimit", f"{step_at}{key}[{index}].")
+            text_limit = None
+            if kind == "S":
+                text_limit = _text(meas, "limit", f"{step_at}{key}[{index}].")
+            unit = get("unit")
+            if unit is not None and type(unit) is not str:
+                unit = _text(meas, "unit", f"{step_at}{key}[{index}].")
+            measurements.append(
                 {
                     "step_order": order,
-                    "meas_index": len(rows.measurements),
+                    "meas_index": len(measurements),
                     "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
                     "name": name,
                     "kind": kind,
-                    "comp_op": _text(meas, "compOp", at),
-                    "status": _text(meas, "status", at),
-                    "value": _number(meas, "value", at) if kind == "N" else None,
+                    "comp_op": comp_op,
+                    "status": status,
+                    "value": number,
                     "text_value": value if kind == "S" and isinstance(value, str) else None,
-                    "low_limit": _number(meas, "lowLimit", at),
-                    "high_limit": _number(meas, "highLimit", at),
-                    "text_limit": _text(meas, "limit", at) if kind == "S" else None,
-                    "unit": _text(meas, "unit", at),
+                    "low_limit": low,
+                    "high_limit": high,
+                    "text_limit": text_limit,
+                    "unit": unit,
                 }
             )
 
@@ -350,9 +412,15 @@ def _check_widths(rows: ReportRows) -> None:
     """Refuse text longer than its column before any row is written (child rows go in by COPY,
     which the engine's width check does not see); the error names the column and the step."""
     for table, table_rows in ((reports, [rows.header]), *rows.child_rows()):
-        for row in table_rows:
-            for column, width in widths(table):
-                value = row.get(column)
+        if not table_rows:
+            continue
+        for column, width in widths(table):
+            # Text columns hold str or None (the extraction checked them), so the longest
+            # value is found in C; only a column that overflows is walked in Python.
+            values = [row.get(column) for row in table_rows]
+            if max(map(len, filter(None, values)), default=0) <= width:
+                continue
+            for row, value in zip(table_rows, values, strict=True):
                 if isinstance(value, str) and len(value) > width:
                     step = row.get("path") if table in (report_steps, report_measurements) else None
                     where = f" of step {step!r}" if step else ""

@@ -34,6 +34,7 @@ __all__ = [
     "report_misc_infos",
     "report_steps",
     "report_sub_units",
+    "report_units",
     "reports",
 ]
 
@@ -208,6 +209,27 @@ report_assets = Table(
     Column("serial_number", String(200), nullable=False),
     Column("usage_count", Integer),  # as submitted; None when the report left it out
     Index(None, "serial_number"),
+)
+
+# One row per unit at an operation (serial number, part number, process code) over its UUT
+# reports, kept up to date at every save (`_report_units`): what dynamic yield would otherwise
+# recompute from every run of every unit. Outcomes are 0/1: passed at run 1 (fp), by run 2
+# (sp), by run 3 (tp), at its last run (lp).
+report_units = Table(
+    "report_units",
+    metadata,
+    Column("serial_number", String(200), primary_key=True),
+    Column("part_number", String(200), primary_key=True),
+    Column("process_code", Integer, primary_key=True, autoincrement=False),
+    Column("first_pk", BigId, nullable=False, index=True),
+    Column("fp", Integer, nullable=False),
+    Column("sp", Integer, nullable=False),
+    Column("tp", Integer, nullable=False),
+    Column("lp", Integer, nullable=False),
+    Column("reports", Integer, nullable=False),
+    Column("passed", Integer, nullable=False),
+    Column("last_utc", DateTime, nullable=False),
+    Index(None, "part_number"),
 )
 
 CHILD_TABLES = (

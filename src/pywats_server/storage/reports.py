@@ -22,6 +22,7 @@ from ._database import Database
 from ._domain import utcnow
 from ._group_commit import GroupCommit
 from ._report_rows import ReportRows
+from ._report_units import UnitKey, refresh_units
 from .processes import processes
 from .products import products
 from .report_tables import (
@@ -116,18 +117,31 @@ class ReportStore:
                 processes.c.code.in_(list(unnamed))
             )
             names = {code: name for code, name in connection.execute(query)}
+        c = reports.c
+        existing: dict[str, tuple[int, int]] = {}
+        # Units whose outcomes this write changes: those of the reports written and those of
+        # the reports they replace (a replacement may name another unit).
+        units: set[UnitKey] = set()
         # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
         # write lock already serialises writers): servers sharing a PostgreSQL database that
         # replace the same report at once then take turns instead of deadlocking in the deletes.
-        existing = {
-            report_id: (pk, count)
-            for report_id, pk, count in connection.execute(
-                select(reports.c.report_id, reports.c.report_pk, reports.c.receive_count)
-                .where(reports.c.report_id.in_(list(latest)))
-                .order_by(reports.c.report_id)
-                .with_for_update()
+        for row in connection.execute(
+            select(
+                c.report_id,
+                c.report_pk,
+                c.receive_count,
+                c.report_type,
+                c.serial_number,
+                c.part_number,
+                c.process_code,
             )
-        }
+            .where(c.report_id.in_(list(latest)))
+            .order_by(c.report_id)
+            .with_for_update()
+        ):
+            existing[row.report_id] = (row.report_pk, row.receive_count)
+            if row.report_type == "T":
+                units.add((row.serial_number, row.part_number, row.process_code))
         existing.update(
             self._same_identity(
                 connection, [s for s in latest.values() if s.rows.report_id not in existing]
@@ -139,6 +153,8 @@ class ReportStore:
         uses: dict[str, int] = defaultdict(int)
         for report_id, submission in latest.items():
             header = self._header(submission.rows, names, now)
+            if header["report_type"] == "T":
+                units.add((header["serial_number"], header["part_number"], header["process_code"]))
             if report_id in existing:
                 pk = existing[report_id][0]
                 pks[report_id] = pk
@@ -167,6 +183,7 @@ class ReportStore:
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
+        refresh_units(connection, units)
 
     @staticmethod
     def _same_identity(
@@ -216,7 +233,11 @@ class ReportStore:
                 {"report_pk": pk, "format": submission.format, "body": submission.document}
             )
             for table, records in rows.child_rows():
-                batches[table].extend({"report_pk": pk, **record} for record in records)
+                # The rows are this submission's own: stamping the key in place saves a copy
+                # of each (a retry of the write stamps them again).
+                for record in records:
+                    record["report_pk"] = pk
+                batches[table].extend(records)
         for table, records in batches.items():
             insert_rows(connection, table, records)
 

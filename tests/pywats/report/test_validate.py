@@ -94,6 +94,38 @@ def test_historical_data_loads_but_validation_names_every_path(samples_uut_text:
     )
 
 
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "bell\x07",  # json.dumps writes \u0007
+        "bell\\u0007",  # the text spells the escape itself
+        "BELL\\u001F",  # upper-case hex digits
+        "end\\uFFFE",
+        "end\ufffe",  # the character as UTF-8 bytes
+    ],
+)
+def test_the_submitted_text_finds_what_the_encoded_report_finds(
+    samples_uut_text: str, spelled: str
+) -> None:
+    document = json.loads(samples_uut_text)
+    if "\\u" in spelled:  # written into the JSON text as an escape, not a character
+        document["miscInfos"][0]["text"] = "@@"
+        text = json.dumps(document, ensure_ascii=False).replace("@@", spelled)
+    else:
+        document["miscInfos"][0]["text"] = spelled
+        text = json.dumps(document, ensure_ascii=False)
+    parsed = json.loads(text)
+    problem = ("miscInfos[0].text", "contains a control character XML (and WATS) cannot carry")
+    assert problem in UUTReport(parsed).problems()
+    assert UUTReport(parsed).problems(json_text=text.encode()) == UUTReport(parsed).problems()
+
+
+def test_a_clean_submitted_text_skips_nothing_it_should_check(samples_uut_text: str) -> None:
+    parsed = json.loads(samples_uut_text)
+    report = UUTReport(parsed)
+    assert report.problems(json_text=samples_uut_text.encode()) == report.problems() == []
+
+
 def test_step_rules() -> None:
     report = new_report()
     multi = report.root.add_multi_numeric("m")

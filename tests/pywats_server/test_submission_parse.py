@@ -1,0 +1,60 @@
+"""Parsing a submitted WSJF body: the fast JSON path and the `json` fallback read the same rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pywats_server._errors import ApiError
+from pywats_server._formats import parse_submission
+
+
+def _rows(body: bytes) -> dict[str, Any]:
+    rows = parse_submission(body, "wsjf", "ORIGIN").rows
+    return {"header": rows.header, "steps": rows.steps, "measurements": rows.measurements}
+
+
+@pytest.fixture
+def document(samples: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((samples / "wats" / "uut-wsjf-export.json").read_text())
+    return loaded
+
+
+def test_utf16_and_utf8_bodies_give_the_same_rows(document: dict[str, Any]) -> None:
+    text = json.dumps(document, ensure_ascii=False)
+    utf8 = _rows(text.encode())
+    assert utf8["steps"]
+    assert utf8["measurements"]
+    utf16 = _rows(text.encode("utf-16"))
+    for rows in (utf8, utf16):
+        rows["header"].pop("report_size")
+    assert utf16 == utf8
+
+
+def _numeric_steps(step: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [step] if step.get("numericMeas") else []
+    for child in step.get("steps") or []:
+        found += _numeric_steps(child)
+    return found
+
+
+def test_a_nan_literal_is_named_as_the_submit_rules_name_it(document: dict[str, Any]) -> None:
+    _numeric_steps(document["root"])[0]["numericMeas"][0]["value"] = float("nan")
+    with pytest.raises(ApiError) as info:  # orjson refuses the literal; `json` reads it
+        parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
+    assert "numericMeas[0].value: nan is not valid JSON" in str(info.value)
+
+
+def test_a_long_run_of_digits_in_text_is_read_as_text(document: dict[str, Any]) -> None:
+    document["sn"] = "1" * 24
+    assert _rows(json.dumps(document).encode())["header"]["serial_number"] == "1" * 24
+
+
+def test_an_integer_past_64_bits_is_refused_not_rounded(document: dict[str, Any]) -> None:
+    document["uut"]["errorCode"] = 10**25
+    with pytest.raises(ApiError) as info:
+        parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
+    assert "uut.errorCode: expected an integer from -2147483648 to 2147483647" in str(info.value)
