@@ -190,6 +190,21 @@ async def test_null_for_a_column_that_holds_none_is_a_400(api: httpx.AsyncClient
     assert kept.json()["installOnRoot"] is False
 
 
+@pytest.mark.parametrize("key", ["runningCount", "totalCount"])
+async def test_null_for_a_not_null_column_is_a_400_naming_the_column_on_any_update(
+    api: httpx.AsyncClient, key: str
+) -> None:
+    """The storage-level rule behind `NotNull`: an update model that forgot the marker still
+    cannot send a null into a column that holds none."""
+    serial = f"null-{uuid.uuid4().hex[:8]}"
+    kind = await api.put("/api/Asset/Types", json={"typeName": f"Null test {serial}"})
+    type_id = kind.json()["typeId"]
+    created = await api.put("/api/Asset", json={"serialNumber": serial, "typeId": type_id})
+    assert created.status_code == 200, created.text
+    column = {"runningCount": "assets.running_count", "totalCount": "assets.total_count"}[key]
+    _refused(await api.put("/api/Asset", json={"serialNumber": serial, key: None}), column, "null")
+
+
 @pytest.mark.parametrize(
     ("path", "declared"),
     [

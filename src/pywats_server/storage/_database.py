@@ -12,7 +12,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from pywats._extras import missing_extra
 
-from ._widths import install_width_check
+from ._widths import install_column_checks
 
 __all__ = ["Database", "DatabaseUnavailableError", "masked_url", "normalise_url"]
 
@@ -96,7 +96,7 @@ class Database:
             if missing is not None:
                 raise missing
             self.engine = create_engine(self.url, pool_size=10, max_overflow=20)
-        install_width_check(self.engine)
+        install_column_checks(self.engine)
 
     @property
     def is_sqlite(self) -> bool:

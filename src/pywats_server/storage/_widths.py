@@ -1,8 +1,9 @@
-"""Column widths, read from the table definitions and nowhere else.
+"""Column widths and NOT NULL, read from the table definitions and nowhere else.
 
 Every INSERT and UPDATE is checked before it reaches the driver: a text longer than its
-`String(n)` column is refused as `Invalid`, naming the table and column, on SQLite (which would
-store it) and PostgreSQL (which would refuse it with an error meant for people) alike.
+`String(n)` column, or a null for a column that holds none, is refused as `Invalid`, naming the
+table and column, on SQLite (which would store the text) and PostgreSQL (which would refuse
+with an error meant for people) alike. Request models need not repeat either rule.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.sql.dml import Insert, Update
 
 from ._domain import Invalid
 
-__all__ = ["check_widths", "install_width_check", "widths"]
+__all__ = ["check_widths", "install_column_checks", "not_null", "widths"]
 
 
 @cache
@@ -30,12 +31,24 @@ def widths(table: Table) -> tuple[tuple[str, int], ...]:
     )
 
 
+@cache
+def not_null(table: Table) -> frozenset[str]:
+    """Keys of the table's columns that hold no NULL."""
+    return frozenset(column.key for column in table.columns if not column.nullable)
+
+
 def check_widths(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Invalid naming `table.column` for the first text in `rows` longer than its column."""
-    for column, width, value in _misfits(table, rows):
-        raise Invalid(
-            f"{table.name}.{column}: expected at most {width} characters, got {len(value)}"
-        )
+    """Invalid naming `table.column` for the first text in `rows` longer than its column, or
+    the first null bound to a column that holds none."""
+    required = not_null(table)
+    for row in rows:
+        for column, width, value in _misfits(table, (row,)):
+            raise Invalid(
+                f"{table.name}.{column}: expected at most {width} characters, got {len(value)}"
+            )
+        for column in required.intersection(row):
+            if row[column] is None:
+                raise Invalid(f"{table.name}.{column}: expected a value, got null")
 
 
 def _misfits(table: Table, rows: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, int, str]]:
@@ -47,7 +60,7 @@ def _misfits(table: Table, rows: Iterable[Mapping[str, Any]]) -> Iterator[tuple[
                 yield column, width, value
 
 
-def install_width_check(engine: Engine) -> None:
+def install_column_checks(engine: Engine) -> None:
     """Check the values of every INSERT and UPDATE the engine runs against their columns."""
 
     def before_cursor_execute(
