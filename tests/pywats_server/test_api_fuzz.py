@@ -121,18 +121,10 @@ def long_run(server_app: FastAPI, server_token: str) -> dict[str, list[str]]:
     return _fuzz(server_app, server_token, examples=LONG_EXAMPLES, short=False)
 
 
-_NOT_YET_DOCUMENTED = pytest.mark.xfail(
-    reason="the OpenAPI document does not list every status yet: api-types documents them "
-    "(issue 20 point 6); the lead turns this on after merging",
-    strict=False,
-)
-
-
 def test_no_request_gets_a_server_error(short_run: dict[str, list[str]]) -> None:
     assert not short_run["server error"], "\n\n".join(short_run["server error"])
 
 
-@_NOT_YET_DOCUMENTED
 def test_every_answered_status_is_documented(short_run: dict[str, list[str]]) -> None:
     found = short_run["undocumented status"]
     assert not found, "\n\n".join(found)
@@ -144,7 +136,6 @@ def test_no_request_gets_a_server_error_long(long_run: dict[str, list[str]]) -> 
 
 
 @pytest.mark.slow
-@_NOT_YET_DOCUMENTED
 def test_every_answered_status_is_documented_long(long_run: dict[str, list[str]]) -> None:
     found = long_run["undocumented status"]
     assert not found, "\n\n".join(found)
