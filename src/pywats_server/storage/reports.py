@@ -30,6 +30,7 @@ from .report_tables import (
     report_documents,
     reports,
 )
+from .units import register_tested_units
 
 __all__ = ["Attachment", "ReportStore", "StoredDocument", "Submission"]
 
@@ -167,6 +168,12 @@ class ReportStore:
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
+        tested: dict[tuple[str, str], tuple[str, datetime]] = {}
+        for submission in sorted(latest.values(), key=lambda s: s.rows.header["start_utc"]):
+            header = submission.rows.header
+            key = (header["serial_number"], header["part_number"])
+            tested.setdefault(key, (header["revision"], header["start_utc"]))
+        register_tested_units(connection, tested)
 
     @staticmethod
     def _same_identity(
