@@ -3,6 +3,8 @@ through `client.production` against the in-process server (SQLite and PostgreSQL
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from pywats import (
@@ -12,6 +14,7 @@ from pywats import (
     NotFoundError,
     Product,
     ProductRevision,
+    UUTReport,
 )
 
 
@@ -88,3 +91,30 @@ async def test_tag_change_and_delete(aclient: AsyncWATS, unique: str) -> None:
     await aclient.production.delete_unit(sn, system)
     with pytest.raises(NotFoundError, match=f"unit '{sn}' of product '{system}' not found"):
         await aclient.production.get_unit(sn, system)
+
+
+@pytest.mark.anyio
+async def test_a_reported_unit_is_registered_with_its_first_report(
+    aclient: AsyncWATS, unique: str
+) -> None:
+    """A serial number known only from reports is a unit: query it, tag it (as WATS)."""
+    pn, sn = f"RPT-{unique}", f"RSN-{unique}"
+    first, later = (datetime(2026, 11, 2, h, tzinfo=timezone.utc) for h in (8, 9))
+    for at, revision in ((later, "B"), (first, "A")):
+        report = UUTReport.new(
+            part_number=pn,
+            serial_number=sn,
+            revision=revision,
+            process_code=10,
+            location="Line 1",
+            purpose="Production",
+            start=at,
+        )
+        report.result = "P"
+        await aclient.reports.submit(report)
+    (unit,) = await aclient.production.query_units(f"serialNumber eq '{sn}'")
+    # Registered by the first report submitted (the later run); the second one changes nothing.
+    assert (unit.part_number, unit.revision, unit.unit_phase_id) == (pn, "B", 2)
+    await aclient.production.set_unit_tag(sn, pn, "Line", "2")
+    tagged = await aclient.production.get_unit(sn, pn)
+    assert [(t.key, t.value) for t in tagged.tags] == [("Line", "2")]

@@ -18,6 +18,7 @@ __all__ = [
     "StatisticsAnswer",
     "UnitAnswer",
     "UnitChange",
+    "UnitInfoAnswer",
     "VerificationAnswer",
     "VerificationRuleAnswer",
 ]
@@ -37,6 +38,22 @@ class UnitAnswer(Answer):
     processCode: int | None
     tags: list[TagAnswer]
     subUnits: list[UnitAnswer]
+
+
+class LastReport(Answer):
+    reportId: str
+    reportType: str
+    processCode: int
+    processName: str | None
+    result: str
+    startUtc: Instant
+
+
+class UnitInfoAnswer(UnitAnswer):
+    """A unit with how many reports it has and the latest of them."""
+
+    reportCount: int
+    lastReport: LastReport | None
 
 
 class PhaseAnswer(Answer):

@@ -5,11 +5,33 @@ from __future__ import annotations
 from ._answer import Answer, Instant
 from ._product_answers import TagAnswer
 
-__all__ = ["PackageAnswer", "PackageFile", "PackageWithFiles", "StationPlan", "VirtualFolder"]
+__all__ = [
+    "FileInfo",
+    "PackageAnswer",
+    "PackageDetails",
+    "PackageFile",
+    "PackageWithFiles",
+    "StationPlan",
+    "VirtualFolder",
+]
 
 
 class PackageFile(Answer):
     fileId: str
+    filename: str
+    path: str
+    size: int
+    checksum: str
+    attributes: str | None
+    createdUtc: Instant
+    modifiedUtc: Instant
+
+
+class FileInfo(Answer):
+    """A package file's info with the package it belongs to (no content)."""
+
+    fileId: str
+    packageId: str
     filename: str
     path: str
     size: int
@@ -37,6 +59,13 @@ class PackageAnswer(Answer):
 
 class PackageWithFiles(PackageAnswer):
     files: list[PackageFile]
+
+
+class PackageDetails(PackageWithFiles):
+    """A package with its files, how many there are and their total size in bytes."""
+
+    fileCount: int
+    totalSize: int
 
 
 class StationPlan(Answer):

@@ -18,7 +18,13 @@ from .products import _literal_methods
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/Product", tags=["Products"], dependencies=[Depends(require_admin)])
-Context = Annotated[ServerContext, Depends(context)]
+
+
+def _deletion(ctx: Annotated[ServerContext, Depends(context)]) -> ProductDeletion:
+    return ProductDeletion(ctx.database)
+
+
+Deletion = Annotated[ProductDeletion, Depends(_deletion)]
 
 
 class Deactivated(BaseModel):
@@ -47,11 +53,11 @@ def _not_a_route_name(part_number: str) -> None:
     response_class=Response,
     responses={200: {"model": Deactivated, "description": "made inactive: units refer to it"}},
 )
-def delete_product(ctx: Context, partNumber: str) -> Response:
+def delete_product(deletion: Deletion, partNumber: str) -> Response:
     """Delete a product with its revisions, tags, BOMs and box build; 409 when another
     product's box build lists it."""
     _not_a_route_name(partNumber)
-    return _answer(ProductDeletion(ctx.database).delete_product(partNumber))
+    return _answer(deletion.delete_product(partNumber))
 
 
 @router.delete(
@@ -60,7 +66,7 @@ def delete_product(ctx: Context, partNumber: str) -> Response:
     response_class=Response,
     responses={200: {"model": Deactivated, "description": "made inactive: units refer to it"}},
 )
-def delete_revision(ctx: Context, partNumber: str, revision: str) -> Response:
+def delete_revision(deletion: Deletion, partNumber: str, revision: str) -> Response:
     """Delete one revision with its tags, BOM and box build."""
     _not_a_route_name(partNumber)
-    return _answer(ProductDeletion(ctx.database).delete_revision(partNumber, revision))
+    return _answer(deletion.delete_revision(partNumber, revision))

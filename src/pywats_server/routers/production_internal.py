@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..storage.unit_details import UnitDetails
+from ._production_answers import SerialNumberAnswer, UnitAnswer, UnitInfoAnswer
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/internal/Production", tags=["Production"])
 Context = Annotated[ServerContext, Depends(context)]
-Record = dict[str, Any]
 
 
 def _details(ctx: Context) -> UnitDetails:
@@ -103,14 +103,14 @@ def get_sites() -> Any:
     return [{"siteId": 1, "code": "LOCAL", "name": socket.gethostname()}]
 
 
-@router.get("/GetUnit")
-def get_unit(details: Details, serialNumber: str, partNumber: str | None = None) -> Record:
+@router.get("/GetUnit", response_model=UnitAnswer)
+def get_unit(details: Details, serialNumber: str, partNumber: str | None = None) -> Any:
     """A unit by serial number, with the part number only when several products use it."""
     return details.find(serialNumber, partNumber)
 
 
-@router.get("/GetUnitInfo")
-def get_unit_info(details: Details, serialNumber: str, partNumber: str) -> Record:
+@router.get("/GetUnitInfo", response_model=UnitInfoAnswer)
+def get_unit_info(details: Details, serialNumber: str, partNumber: str) -> Any:
     """The unit with `reportCount` and its `lastReport` (id, type, process, result, start)."""
     return details.info(serialNumber, partNumber)
 
@@ -131,10 +131,10 @@ def get_unit_process(details: Details, serialNumber: str, partNumber: str) -> An
     return details.process(serialNumber, partNumber)
 
 
-@router.get("/GetUnitContents")
+@router.get("/GetUnitContents", response_model=list[UnitAnswer])
 def get_unit_contents(
     details: Details, serialNumber: str, partNumber: str, revision: str | None = None
-) -> list[Record]:
+) -> Any:
     """The unit's direct sub-units (each with its own sub-units)."""
     return details.contents(serialNumber, partNumber, revision)
 
@@ -195,7 +195,7 @@ def check_child_units(
     return ctx.units.check_children(ParentSerialNumber, ParentPartNumber, None)
 
 
-@router.get("/SerialNumbers")
+@router.get("/SerialNumbers", response_model=list[SerialNumberAnswer])
 def serial_numbers(
     details: Details,
     serialNumberType: str,
@@ -203,7 +203,7 @@ def serial_numbers(
     endAddress: str,
     startDate: datetime | None = None,
     endDate: datetime | None = None,
-) -> list[Record]:
+) -> Any:
     """Numbers taken between two serial numbers (and dates), by value."""
     return details.taken_between(serialNumberType, startAddress, endAddress, startDate, endDate)
 

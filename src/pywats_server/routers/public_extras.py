@@ -14,6 +14,7 @@ from .._errors import ApiError
 from .._scim_token import issue_scim_token
 from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
 from ..storage.report_tables import reports
+from ._answer import file_answer
 
 __all__ = ["router"]
 
@@ -50,7 +51,7 @@ class ScimToken(BaseModel):
     "/api/Report/Certificate/{id}",
     tags=["Reports"],
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, 404: {"description": "no report"}},
+    responses=file_answer("application/pdf"),
 )
 def get_certificate(ctx: Context, id: str) -> Response:
     """The report's certificate of test as a one-page PDF."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..storage.software_details import SoftwareDetails
+from ._software_answers import FileInfo, PackageAnswer, PackageDetails
 
 __all__ = ["router"]
 
@@ -44,8 +45,8 @@ def is_connected() -> bool:
     return True
 
 
-@router.get("/File/{fileId}")
-def get_file(details: Details, fileId: str) -> dict[str, Any]:
+@router.get("/File/{fileId}", response_model=FileInfo)
+def get_file(details: Details, fileId: str) -> Any:
     """One file's info (PackageFile with its `packageId`), without its content."""
     return details.file(fileId)
 
@@ -65,16 +66,16 @@ def check_file(
     return details.check_file(packageId, filePath, checksum)
 
 
-@router.get("/GetPackageHistory")
+@router.get("/GetPackageHistory", response_model=list[PackageAnswer])
 def package_history(
     details: Details, tags: str, status: str | None = None, allVersions: bool = False
-) -> list[dict[str, Any]]:
+) -> Any:
     """Packages carrying every tag of `tags` (`key` or `key=value`, comma-separated)."""
     return details.history(tags, status, allVersions)
 
 
-@router.get("/GetSoftwareEntityDetails")
-def entity_details(details: Details, packageId: str) -> dict[str, Any]:
+@router.get("/GetSoftwareEntityDetails", response_model=PackageDetails)
+def entity_details(details: Details, packageId: str) -> Any:
     """The package with its files, `fileCount` and `totalSize`."""
     return details.entity_details(packageId)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 
 from .._context import ServerContext, context
 from ..storage.unit_edits import UnitEdits
+from ._production_answers import UnitAnswer
 from ._query_options import Filter, OrderBy, Skip, Top
 
 __all__ = ["router"]
@@ -25,14 +26,14 @@ def _edits(ctx: Context) -> UnitEdits:
 Edits = Annotated[UnitEdits, Depends(_edits)]
 
 
-@router.get("/Unit/Query")
+@router.get("/Unit/Query", response_model=list[UnitAnswer])
 def query_units(
     edits: Edits,
     filter: Filter = None,
     orderby: OrderBy = None,
     top: Top = None,
     skip: Skip = None,
-) -> list[dict[str, Any]]:
+) -> Any:
     """Units (with direct sub-units) matching `$filter` over serialNumber, partNumber,
     revision, batchNumber, serialDate, currentLocation, unitPhaseId, processCode and
     `subUnits/any(...)`; 100 by default, at most 1000."""

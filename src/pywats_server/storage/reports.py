@@ -31,6 +31,7 @@ from .report_tables import (
     report_documents,
     reports,
 )
+from .units import register_tested_units
 
 __all__ = ["Attachment", "ReportStore", "StoredDocument", "Submission"]
 
@@ -184,6 +185,12 @@ class ReportStore:
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
         refresh_units(connection, units)
+        tested: dict[tuple[str, str], tuple[str, datetime]] = {}
+        for submission in sorted(latest.values(), key=lambda s: s.rows.header["start_utc"]):
+            header = submission.rows.header
+            key = (header["serial_number"], header["part_number"])
+            tested.setdefault(key, (header["revision"], header["start_utc"]))
+        register_tested_units(connection, tested)
 
     @staticmethod
     def _same_identity(

@@ -9,6 +9,7 @@ A scrapped unit's phase cannot change. Every change to revision, parent or phase
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -32,7 +33,16 @@ from ._tags import apply_tags, read_tags, tag_table
 from .product_structure import ProductStructureStore
 from .products import ProductStore
 
-__all__ = ["PHASES", "SCRAPPED", "UnitStore", "seed_phases", "unit_changes", "unit_phases", "units"]
+__all__ = [
+    "PHASES",
+    "SCRAPPED",
+    "UnitStore",
+    "register_tested_units",
+    "seed_phases",
+    "unit_changes",
+    "unit_phases",
+    "units",
+]
 
 unit_phases = Table(
     "unit_phases",
@@ -96,6 +106,40 @@ def seed_phases(connection: Connection) -> None:
     """Insert the WATS unit phases (bit-valued ids, §9.3 of the REST spec)."""
     rows = [{"phase_id": i, "code": n.replace(" ", ""), "name": n} for i, n in PHASES]
     connection.execute(unit_phases.insert(), rows)
+
+
+def register_tested_units(
+    connection: Connection, tested: Mapping[tuple[str, str], tuple[str, datetime]]
+) -> None:
+    """Register the units that reports name and production does not know yet, as WATS does with a
+    unit's first report: (serial, part) -> (revision, start) of that report; phase Under
+    production."""
+    if not tested:
+        return
+    serials = sorted({serial for serial, _ in tested})
+    known = {
+        (serial, part)
+        for serial, part in connection.execute(
+            select(units.c.serial_number, units.c.part_number).where(
+                units.c.serial_number.in_(serials)
+            )
+        )
+    }
+    # In one order everywhere: servers sharing PostgreSQL that register the same unit at once
+    # wait on the unique index in the same order (the loser's batch retries and finds it).
+    new = [
+        {
+            "serial_number": serial,
+            "part_number": part,
+            "revision": revision,
+            "serial_date": start,
+            "phase_id": UNDER_PRODUCTION,
+        }
+        for (serial, part), (revision, start) in sorted(tested.items())
+        if (serial, part) not in known
+    ]
+    if new:
+        connection.execute(units.insert(), new)
 
 
 class UnitStore:
