@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "tests" / "data" / "samples"
 
+# The CLI's tables fit the terminal; a test has none (its output is a pipe, in a pytest-xdist
+# worker too), so give every console the same wide page before any CLI module makes one.
+os.environ.setdefault("COLUMNS", "200")
+
 
 @pytest.fixture(scope="session")
 def samples() -> Path:

@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.pywats_client._harness import eventually, running, tuned_config
+from tests._poll import eventually
+from tests.pywats_client._harness import running, tuned_config
 
 from pywats.report import read_wsjf
 

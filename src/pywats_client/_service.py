@@ -457,7 +457,8 @@ class Service:
         try:
             async with anyio.create_task_group() as group:
                 if handle_signals and os.name != "nt":  # Windows: Ctrl-C ends anyio.run
-                    group.start_soon(self._signals)
+                    # Awaited: a SIGTERM right after READY must find the handler installed.
+                    await group.start(self._signals)
                 group.start_soon(self._intake_forever)
                 group.start_soon(self._supervised, "uploader", self.uploader.run)
                 group.start_soon(self._supervised, "housekeeping", self._housekeeping)
@@ -501,8 +502,11 @@ class Service:
     async def _supervised(self, name: str, run: Any) -> None:
         await supervise(name, run, backoff=_RESTART_BACKOFF, restarts=self.restarts)
 
-    async def _signals(self) -> None:
+    async def _signals(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
         with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+            task_status.started()  # handlers in place: READY may be announced
             async for received in signals:
                 _log.info("received %s", signal.Signals(received).name)
                 self.stop()

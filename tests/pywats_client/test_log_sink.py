@@ -22,13 +22,14 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
+from tests._poll import eventually, wait_until
 
 from pywats import WATS
 from pywats_client._log_sink import QueuedSink, console_handler, dropped_lines
 from pywats_client._stall import DeliveryClock, stall_problem
 
 from ._chaos import ChaosTransport
-from ._harness import Reports, eventually, running, tuned_config, wait_until
+from ._harness import Reports, running, tuned_config
 
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python 3.10+ names it
 
@@ -128,7 +129,7 @@ async def test_health_fails_while_delivery_is_stuck_and_recovers_after(
             what="health to report the stall",
         )
         assert gate.waiting == 1, "the stuck upload is the only one"
-        assert service.status()["health"] == service.health()
+        assert service.status().health == service.health()
         gate.opened.set()
         await eventually(lambda: service.outbox.stats().delivered == 2, what="delivery")
         assert service.health() == []

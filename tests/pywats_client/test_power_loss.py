@@ -36,12 +36,17 @@ def _entry(number: int, version: int = 1) -> Entry:
 
 
 class _Clock:
+    """Moves one second per reading, so every write has its own time."""
+
     def __init__(self) -> None:
         self.now = 1_000_000.0
 
-    def __call__(self) -> float:
+    def time(self) -> float:
         self.now += 1.0
         return self.now
+
+    def monotonic(self) -> float:
+        return self.time()
 
 
 class _Run:

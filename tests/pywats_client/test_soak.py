@@ -24,12 +24,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests._poll import wait_until
 
 from pywats import WATS
 from pywats_client._identity import Station
 from pywats_client.converters import Source, get_converter
 
-from ._harness import Reports, wait_until
+from ._harness import Reports
 from ._proxy import ChaosProxy, Fault
 from .conftest import StationProcess, write_config
 

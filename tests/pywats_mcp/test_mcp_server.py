@@ -53,7 +53,7 @@ def _run(serial: str, run: int, volts: float) -> UUTReport:
 def production(live_server: Any) -> dict[str, UUTReport | UURReport]:
     failed = _run("SN-3", 1, 3.55)
     retest = _run("SN-3", 2, 3.30)
-    repair = UURReport.from_uut(failed, category="Component", code="Bad", operator="pytest",
+    repair = UURReport.from_uut(failed, category="Component", code="Wrong value", operator="pytest",
                                 start=START + timedelta(hours=1))  # fmt: skip
     with WATS(base_url=live_server.base_url, token=live_server.token) as client:
         for serial in ("SN-1", "SN-2", "SN-4", "SN-5"):
@@ -139,7 +139,7 @@ async def test_report_failures_name_the_step_value_and_limits(
         3.55, 3.2, 3.4, "V")  # fmt: skip
     repair = await _ask(assistant, "report_failures", report_id=production["repair"].id)
     assert repair["kind"] == "repair"
-    assert [(r["category"], r["code"]) for r in repair["repairs"]] == [("Component", "Bad")]
+    assert [(r["category"], r["code"]) for r in repair["repairs"]] == [("Component", "Wrong value")]
 
 
 async def test_measurement_statistics_count_every_run(assistant: Client) -> None:

@@ -152,7 +152,8 @@ def _chart(step: ChartStep) -> Markup | None:
     except ValueError:
         return None  # xdata/ydata that are not numbers: the step's other data still shows
     xs = [x for line in lines for x in line.xs]
-    log_x = (chart.chart_type or "").lower() in ("linlog", "loglog") and all(x > 0 for x in xs)
+    # WATS's chart types: Line, LineLogX, LineLogY, LineLogXY (wsjf.md §10).
+    log_x = chart.chart_type in ("LineLogX", "LineLogXY") and all(x > 0 for x in xs)
     return line_chart(
         chart.label or step.name, lines, x_label=_axis(chart.x_label, chart.x_unit),
         y_label=_axis(chart.y_label, chart.y_unit), log_x=log_x,

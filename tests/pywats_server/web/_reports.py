@@ -28,7 +28,7 @@ def board_report(
     power.add_numeric(step_name, 3.31 if passed else 3.61, low=3.2, high=3.4, unit="V")
     power.add_pass_fail("Power good", True)
     response = report.root.add_sequence("Audio").add_chart(
-        "Frequency response", chart_type="LineLog", label="Response", x_label="f", x_unit="Hz",
+        "Frequency response", chart_type="LineLogX", label="Response", x_label="f", x_unit="Hz",
         y_label="level", y_unit="dB",
         series=[
             ChartSeries.new("measured", [20, 200, 2000, 20000], [-3, 0, 0.5, -2]),
