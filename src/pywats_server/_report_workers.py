@@ -4,6 +4,9 @@ handed back to the operating system afterwards instead of staying resident.
 
 The threads are always the same ones: glibc gives each thread that allocates its own arena,
 and a large report parsed on ever other threads of a shared pool leaves residue in each.
+Blocks of 128 KiB and more (a body, its text, its big lists) are mapped on their own and
+unmapped when freed: glibc would otherwise raise that threshold after the first large block is
+freed, serve the next ones from the heap and keep them resident.
 """
 
 from __future__ import annotations
@@ -21,14 +24,26 @@ __all__ = ["ReportWorkers"]
 T = TypeVar("T")
 
 
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+_MMAP_THRESHOLD = 128 * 1024
+
+
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, or None on a C library without it."""
-    name = ctypes.util.find_library("c")
-    if name is None:
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A glibc function (`malloc_trim`, `mallopt`), or None on a C library without it."""
+    library = ctypes.util.find_library("c")
+    if library is None:
         return None
-    function: Callable[[int], int] | None = getattr(ctypes.CDLL(name), "malloc_trim", None)
+    function: Callable[..., int] | None = getattr(ctypes.CDLL(library), name, None)
     return function
+
+
+@functools.cache
+def _fix_mmap_threshold() -> None:
+    """Keep large blocks mapped on their own for the life of the process (see above)."""
+    mallopt = _libc_function("mallopt")
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
 
 
 class ReportWorkers:
@@ -37,6 +52,7 @@ class ReportWorkers:
     `close` waits for the running ones and stops the threads."""
 
     def __init__(self, threads: int = 2, trim_above: int = 1024 * 1024) -> None:
+        _fix_mmap_threshold()
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="pywats-report")
         self.trim_above = trim_above
 
@@ -45,7 +61,7 @@ class ReportWorkers:
         try:
             return await asyncio.get_running_loop().run_in_executor(self._executor, function)
         finally:
-            trim = _malloc_trim()
+            trim = _libc_function("malloc_trim")
             if body_size >= self.trim_above and trim is not None:
                 trim(0)
 
