@@ -95,10 +95,6 @@ class Handoff:
                 ) from None
             self._owns_client = True
 
-    @property
-    def route(self) -> Literal["station", "server"]:
-        return "station" if self.folder is not None else "server"
-
     def deliver(self, report: Report) -> Delivery:
         """Hand `report` on; it is on disk or on the server when this returns."""
         data = write_wsjf(report).encode("utf-8")
