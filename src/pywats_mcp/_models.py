@@ -6,7 +6,7 @@ when it saw only the first part. `link` is the server's web page for the row, wh
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 __all__ = [
     "FailedMeasurement",
@@ -56,7 +56,7 @@ class FailedStepRow(BaseModel):
 class StepFailures(BaseModel):
     date_from: str
     rows: list[FailedStepRow]
-    total: int
+    more: bool = Field(description="True when more steps failed than the rows listed.")
 
 
 class UnitRun(BaseModel):

@@ -108,8 +108,9 @@ class WatsTools:
     ) -> StepFailures:
         """The steps that failed most often over the last `days`, with how many runs they had."""
         since = _since(days)
+        # One row beyond the limit tells whether more steps failed than the answer shows.
         filter = WATSFilter(part_number=part_number, test_operation=process, date_from=since,
-                            top_count=limit)  # fmt: skip
+                            top_count=limit + 1)  # fmt: skip
         rows = await self._ask(self.client.analytics.top_failed(filter))
         out = [
             FailedStepRow(
@@ -123,7 +124,7 @@ class WatsTools:
             )
             for row in rows
         ]
-        return StepFailures(date_from=since.isoformat(), rows=out[:limit], total=len(out))
+        return StepFailures(date_from=since.isoformat(), rows=out[:limit], more=len(out) > limit)
 
     async def unit_history(
         self,

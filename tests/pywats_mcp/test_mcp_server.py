@@ -1,7 +1,8 @@
 """`pywats-mcp` driven by the MCP SDK's own client over stdio, against a real local server.
 
 The server holds a small production: four units pass, one fails its 3V3 rail and passes on
-retest, one is repaired. Each tool's answer is checked against those facts.
+retest, one is repaired; a unit of a second product fails the same rail. Each tool's answer
+is checked against those facts.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ pytestmark = [
 ]
 
 
-def _run(serial: str, run: int, volts: float) -> UUTReport:
+def _run(serial: str, run: int, volts: float, part: str = PART) -> UUTReport:
     report = UUTReport.new(
-        part_number=PART,
+        part_number=part,
         serial_number=serial,
         revision="A",
         process_code=100,
@@ -58,7 +59,7 @@ def production(live_server: Any) -> dict[str, UUTReport | UURReport]:
     with WATS(base_url=live_server.base_url, token=live_server.token) as client:
         for serial in ("SN-1", "SN-2", "SN-4", "SN-5"):
             client.reports.submit(_run(serial, 1, 3.30))
-        for report in (failed, retest, repair):
+        for report in (failed, retest, repair, _run("SN-9", 1, 3.6, part=f"{PART}-B")):
             client.reports.submit(report)
     return {"failed": failed, "retest": retest, "repair": repair}
 
@@ -115,6 +116,16 @@ async def test_top_failing_step_is_the_rail_with_its_run_count(assistant: Client
     top = answer["rows"][0]
     assert top["step_path"] == RAIL
     assert (top["failures"], top["runs"]) == (1, 6)
+    assert not answer["more"]  # of this product only the rail failed (sequences do not count)
+
+
+async def test_top_failing_steps_says_more_failed_than_the_limit_shows(assistant: Client) -> None:
+    both = await _ask(assistant, "top_failing_steps", part_number=f"{PART}%", days=2)
+    assert [row["part_number"] for row in both["rows"]] == [PART, f"{PART}-B"]
+    assert not both["more"]
+    answer = await _ask(assistant, "top_failing_steps", part_number=f"{PART}%", days=2, limit=1)
+    assert len(answer["rows"]) == 1
+    assert answer["more"]
 
 
 async def test_unit_history_lists_repair_and_runs_newest_first(
