@@ -179,11 +179,12 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
-    """`pywats-server serve` as a subprocess on a free loopback port; waits until it answers."""
+@contextmanager
+def _serving(db_url: str, token: str, *options: str) -> Iterator[LiveServer]:
+    """`pywats-server serve` with `options` as a subprocess on a free loopback port, from the
+    moment it answers until the block ends."""
     port = _free_port()
-    command = [sys.executable, "-m", "pywats_server", "serve", "--db", server_db_url]
+    command = [sys.executable, "-m", "pywats_server", "serve", "--db", db_url, *options]
     process = subprocess.Popen(
         [*command, "--port", str(port), "--max-body-mb", "1"],
         stdout=subprocess.DEVNULL,
@@ -203,7 +204,7 @@ def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
                 pytest.fail(f"pywats-server did not start: {errors.decode(errors='replace')}")
             time.sleep(0.1)
     try:
-        yield LiveServer(base_url, server_token)
+        yield LiveServer(base_url, token)
     finally:
         process.terminate()
         try:
@@ -213,6 +214,21 @@ def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(server_db_url: str, server_token: str) -> Iterator[LiveServer]:
+    """`pywats-server serve` as a subprocess on a free loopback port; waits until it answers."""
+    with _serving(server_db_url, server_token) as server:
+        yield server
+
+
+@pytest.fixture
+def serve_with(
+    server_db_url: str, server_token: str
+) -> Callable[..., AbstractContextManager[LiveServer]]:
+    """Start a `pywats-server serve` subprocess of the test's own, with extra command options."""
+    return lambda *options: _serving(server_db_url, server_token, *options)
 
 
 # --- service manager ---------------------------------------------------------------------------

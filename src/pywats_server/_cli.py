@@ -181,6 +181,14 @@ def serve(
             help="Server processes sharing the socket; a worker that dies is replaced.", min=1
         ),
     ] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated addresses of proxies (or '*') whose X-Forwarded-For header "
+            "names the client, so that each station behind a load balancer has its own "
+            "failed-credential budget. Default: $FORWARDED_ALLOW_IPS, else 127.0.0.1.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the WATS REST API until interrupted.
 
@@ -202,7 +210,11 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"pywats-server listening on http://{shown}:{bound}", err=True)
     if workers == 1:
-        config = uvicorn.Config(create_app(settings), log_level=log_level.value)
+        config = uvicorn.Config(
+            create_app(settings),
+            log_level=log_level.value,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
         uvicorn.Server(config).run(sockets=[listener])
         return
     from uvicorn.supervisors import Multiprocess
@@ -216,6 +228,7 @@ def serve(
         factory=True,
         workers=workers,
         log_level=log_level.value,
+        forwarded_allow_ips=forwarded_allow_ips,
         timeout_worker_healthcheck=_WORKER_PING_TIMEOUT,
     )
     Multiprocess(config, sockets=[listener]).run()

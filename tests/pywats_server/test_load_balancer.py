@@ -121,6 +121,7 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response
+    option forwardfor
 
 frontend wats
     bind 127.0.0.1:{port}
