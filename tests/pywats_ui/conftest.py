@@ -14,7 +14,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt create
 import socket
 import textwrap
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,9 +108,12 @@ def running_service(config: Path) -> Iterator[Service]:
     with anyio.from_thread.start_blocking_portal("asyncio") as portal:
         service = portal.call(lambda: Service(load_config(config), config_path=config))
         future = portal.start_task_soon(partial(service.run, handle_signals=False))
-        eventually(
-            lambda: service.is_ready() and (service.config.paths.data / "control.json").exists()
-        )
+        try:
+            portal.call(_ready_within, service, 60.0)
+        except TimeoutError:
+            if future.done():
+                future.result()  # the service's own error says why it never got ready
+            raise
         try:
             yield service
         finally:
@@ -119,13 +121,10 @@ def running_service(config: Path) -> Iterator[Service]:
             future.result(timeout=60)
 
 
-def eventually(check: Callable[[], object], within: float = 30.0) -> None:
-    """Poll `check` (outside Qt) until it is truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {within} s: {check}")
-        time.sleep(0.05)
+async def _ready_within(service: Service, seconds: float) -> None:
+    """Return when the service takes files and its control endpoint is published."""
+    with anyio.fail_after(seconds):
+        await service.wait_ready()
 
 
 def report_file(
