@@ -185,13 +185,13 @@ def _plugins(
             )
             continue
         if len(claimants) > 1:
-            others = ", ".join(_distribution(entry) for entry in claimants)
+            others = ", ".join(sorted(_distribution(entry) for entry in claimants))
             problems.extend(
                 PluginProblem(
                     name,
                     f"{name} = {entry.value}",
                     _distribution(entry),
-                    f"refused: {others} all declare a converter {name!r}; uninstall one",
+                    f"refused: {others} each declare a converter {name!r}; uninstall all but one",
                 )
                 for entry in claimants
             )
