@@ -28,6 +28,11 @@ def test_a_passed_unit() -> None:
         "B",
     )
     assert report.result == "P"
+    assert (report.station_name, report.location, report.purpose) == (
+        "FT200-1",
+        "Line 2",
+        "Production",
+    )
     assert [step.name for step in report.root.steps] == [
         "Supply 3V3",
         "Supply 5V",

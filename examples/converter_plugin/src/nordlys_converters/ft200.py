@@ -120,7 +120,7 @@ class FT200Converter(Converter):
                 serial_number=header["SERIAL"],
                 revision=revision,
                 process_code=code,
-                station_name=self.defaults.station_name,
+                station_name=self.defaults.station_name or source.station.name,
                 location=source.station.location,
                 purpose=source.station.purpose,
                 operator=header.get("OPERATOR") or self.defaults.operator,
