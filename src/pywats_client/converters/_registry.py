@@ -153,7 +153,8 @@ def _load_plugin(entry: EntryPoint) -> type[Converter] | PluginProblem:
 
     try:
         obj = entry.load()
-    except Exception as exc:  # a plug-in's import may fail in any way; it costs that plug-in
+    except (Exception, SystemExit) as exc:  # a plug-in's import may fail in any way (even
+        # exit): it costs that plug-in, never the process listing or running the others
         return problem(f"cannot be imported: {type(exc).__name__}: {exc}")
     if not (inspect.isclass(obj) and issubclass(obj, Converter)):
         return problem(f"names {obj!r}; expected a subclass of pywats_client.converters.Converter")

@@ -166,10 +166,21 @@ def test_a_plugin_that_cannot_be_imported_costs_only_itself(install: Install) ->
     assert get_converter("good").patterns == ("*.good",)
 
 
-def test_an_import_that_raises_anything_is_a_problem_too(install: Install) -> None:
-    install("acme-crashy", "1.0", {"acme_crashy": "1 / 0\n"}, {"crashy": "acme_crashy:Crashy"})
+@pytest.mark.parametrize(
+    ("module", "reason"),
+    [
+        ("1 / 0\n", "ZeroDivisionError: division by zero"),
+        ("def broken(:\n", "SyntaxError: invalid syntax"),
+        ("raise SystemExit(3)\n", "SystemExit: 3"),
+    ],
+    ids=["raises", "syntax", "exits"],
+)
+def test_an_import_that_fails_in_any_way_is_a_problem_too(
+    install: Install, module: str, reason: str
+) -> None:
+    install("acme-crashy", "1.0", {"acme_crashy": module}, {"crashy": "acme_crashy:Crashy"})
     (problem,) = converter_catalog().problems
-    assert problem.reason == "cannot be imported: ZeroDivisionError: division by zero"
+    assert problem.reason.startswith(f"cannot be imported: {reason}")
 
 
 @pytest.mark.parametrize(
