@@ -294,7 +294,7 @@ def converters_list(
         return
     table = Table(title="installed converters")
     for column in ("name", "origin", "patterns", "parameters"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a narrow terminal still shows whole names
     for name, kind in catalog.converters.items():
         parameters = ", ".join(f"{p.name}={p.default!r}" for p in kind.parameters)
         table.add_row(name, catalog.origins[name], " ".join(kind.patterns), parameters)

@@ -260,3 +260,7 @@ def test_the_station_delivers_what_the_plugin_converts_and_quarantines_what_it_r
         for problem in health
     ), health
     assert waiting.read_text() == "left for the legacy converter"  # untouched, not lost
+    log = (tmp_path / "data" / "logs" / "pywats.log").read_text()
+    assert "ERROR" in log
+    assert "converters[1] (legacy) does not run" in log
+    assert f"converter plug-in 'legacy' from {BROKEN_DISTRIBUTION}" in log
