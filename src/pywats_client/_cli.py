@@ -28,6 +28,7 @@ from pywats_client._config import (
     ClientConfig,
     ConfigError,
     ControlConfig,
+    ConverterConfig,
     parse_config,
 )
 from pywats_client._faults import Faults
@@ -39,7 +40,7 @@ from pywats_client._sdnotify import Notifier
 from pywats_client._service_install import ServiceDefinition, control, install, platform_name
 from pywats_client._service_install import uninstall as uninstall_definition
 from pywats_client._workers import Converted, Job, convert_job
-from pywats_client.converters import available_converters, get_converter, read_companion
+from pywats_client.converters import converter_catalog, get_converter, read_companion
 
 __all__ = ["app", "main"]
 
@@ -225,6 +226,12 @@ def _print_start(settings: ClientConfig, log: Path) -> None:
     for entry in settings.converters:
         if not entry.enabled:
             continue
+        if problem := entry.plugin_problem():
+            errors.print(
+                f"not watching {entry.watch} ({entry.type}): {problem}",
+                style="red",
+            )
+            continue
         missing = "" if entry.watch.is_dir() else " (missing: taken once it appears)"
         patterns = " ".join(entry.effective_patterns)
         console.print(f"watching {entry.watch} for {patterns} ({entry.type}){missing}")
@@ -244,20 +251,31 @@ def converters_list(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Every converter this installation knows, with its parameters; with `--config`, also the
-    configured entries and whether each is enabled."""
-    kinds = available_converters()
+    """Every converter this installation knows, where it comes from (built-in or the plug-in's
+    distribution and version) and its parameters; plug-ins that cannot be used, and why; with
+    `--config`, also the configured entries and whether each is enabled."""
+    catalog = converter_catalog()
     entries = load(config).converters if config is not None else ()
     if as_json:
         body: dict[str, Any] = {
             "installed": [
                 {
                     "name": name,
+                    "origin": catalog.origins[name],
                     "patterns": list(kind.patterns),
                     "parameters": {p.name: p.default for p in kind.parameters},
                 }
-                for name, kind in kinds.items()
-            ]
+                for name, kind in catalog.converters.items()
+            ],
+            "problems": [
+                {
+                    "name": problem.name,
+                    "distribution": problem.distribution,
+                    "entry_point": problem.entry_point,
+                    "reason": problem.reason,
+                }
+                for problem in catalog.problems
+            ],
         }
         if config is not None:
             body["configured"] = [
@@ -266,7 +284,7 @@ def converters_list(
                     "type": entry.type,
                     "enabled": entry.enabled,
                     "watch": str(entry.watch),
-                    "patterns": list(entry.effective_patterns),
+                    "patterns": list(_configured_patterns(entry)),
                     "after": entry.after,
                     "priority": entry.priority,
                 }
@@ -275,12 +293,14 @@ def converters_list(
         console.print_json(json.dumps(body, default=str))
         return
     table = Table(title="installed converters")
-    for column in ("name", "patterns", "parameters"):
-        table.add_column(column)
-    for name, kind in kinds.items():
+    for column in ("name", "origin", "patterns", "parameters"):
+        table.add_column(column, overflow="fold")  # a narrow terminal still shows whole names
+    for name, kind in catalog.converters.items():
         parameters = ", ".join(f"{p.name}={p.default!r}" for p in kind.parameters)
-        table.add_row(name, " ".join(kind.patterns), parameters)
+        table.add_row(name, catalog.origins[name], " ".join(kind.patterns), parameters)
     console.print(table)
+    for problem in catalog.problems:
+        errors.print(f"not usable: {problem}", style="red")
     if config is None:
         return
     configured = Table(title=f"configured in {config}")
@@ -292,11 +312,16 @@ def converters_list(
             entry.type,
             "yes" if entry.enabled else "no",
             str(entry.watch),
-            " ".join(entry.effective_patterns),
+            " ".join(_configured_patterns(entry)),
             entry.after,
             str(entry.priority),
         )
     console.print(configured)
+
+
+def _configured_patterns(entry: ConverterConfig) -> tuple[str, ...]:
+    """The entry's patterns; its own only when its plug-in cannot be loaded."""
+    return (entry.patterns or ()) if entry.plugin_problem() else entry.effective_patterns
 
 
 @converters_app.command("test")
@@ -377,6 +402,12 @@ def config_validate(
     a warning); otherwise print every problem by key and exit 2."""
     settings = load(config)
     console.print(f"{config}: valid ({len(settings.converters)} converter(s))")
+    for index, entry in enumerate(settings.converters):
+        if problem := entry.plugin_problem():
+            errors.print(
+                f"warning: {config}: converters[{index}].type: {problem}; the service runs "
+                "without it",
+            )
     if offline:
         return
     try:

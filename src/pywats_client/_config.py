@@ -157,10 +157,29 @@ class ConverterConfig(_Section):
 
     @property
     def effective_patterns(self) -> tuple[str, ...]:
-        """The file name globs this converter takes: its own, else its type's, else all."""
+        """The file name globs this converter takes: its own, else its type's, else all.
+
+        Raises ConverterPluginError when the type is a plug-in that cannot be used (see
+        `plugin_problem`).
+        """
         from pywats_client.converters import get_converter
 
         return self.patterns or get_converter(self.type).patterns or ("*",)
+
+    def plugin_problem(self) -> str | None:
+        """Why this entry's converter cannot be used although an installed plug-in declares it
+        (it fails to import, or its declaration is wrong), or None. Such an entry is valid
+        configuration: the service runs without it, leaves its folder alone and reports this
+        in its health until the plug-in is fixed and the service restarted."""
+        from pywats_client.converters import ConverterPluginError, get_converter
+
+        try:
+            get_converter(self.type)
+        except ConverterPluginError as exc:
+            return str(exc)
+        except LookupError:
+            return None  # an unknown name is a configuration error, found on load
+        return None
 
     @property
     def done_folder(self) -> Path:
@@ -337,11 +356,20 @@ def parse_config(text: str, *, origin: str = "<config>", base: Path | None = Non
 
 
 def _check_converters(config: ClientConfig, origin: str) -> None:
-    from pywats_client.converters import ParameterError, UnknownConverterError, get_converter
+    from pywats_client.converters import (
+        ConverterPluginError,
+        ParameterError,
+        UnknownConverterError,
+        get_converter,
+    )
 
     for index, converter in enumerate(config.converters):
         try:
             get_converter(converter.type)(converter.parameters)
+        except ConverterPluginError:
+            # Installed but broken: the service runs the other converters and reports this
+            # one (ConverterConfig.plugin_problem); `config validate` warns.
+            continue
         except UnknownConverterError as exc:
             raise ConfigError.at(origin, (f"converters[{index}].type", str(exc))) from None
         except ParameterError as exc:
@@ -371,8 +399,12 @@ def _check_not_shadowed(config: ClientConfig, index: int, origin: str) -> None:
     converter whose folder (watched with sub-folders) and patterns it matches, so the later
     one would silently never see them. A more specific folder listed first is fine."""
     later = config.converters[index]
+    if later.plugin_problem():
+        return  # never watched: it shadows nothing and nothing shadows it
     for number, earlier in enumerate(config.converters[:index]):
         if not earlier.enabled or earlier.exclude or not later.watch.is_relative_to(earlier.watch):
+            continue
+        if earlier.plugin_problem():
             continue
         for mine in later.effective_patterns:
             for theirs in earlier.effective_patterns:

@@ -72,11 +72,20 @@ _log = logging.getLogger(__name__)
 _RESTART_BACKOFF = Backoff(0.5, 30.0, floor=0.5)
 
 
-def _specs(config: ClientConfig) -> list[WatchSpec]:
-    """What to watch: the enabled converters only, keyed by their index in the file."""
+def _unusable(config: ClientConfig) -> dict[int, str]:
+    """The enabled entries whose converter is a plug-in that cannot be used, with why, by index."""
+    found = {}
+    for key, converter in enumerate(config.converters):
+        if converter.enabled and (problem := converter.plugin_problem()):
+            found[key] = problem
+    return found
+
+
+def _specs(config: ClientConfig, unusable: dict[int, str]) -> list[WatchSpec]:
+    """What to watch: the enabled converters that can run, keyed by their index in the file."""
     specs = []
     for key, converter in enumerate(config.converters):
-        if not converter.enabled:
+        if not converter.enabled or key in unusable:
             continue
         skip = [config.paths.data]
         if converter.after == "move":
@@ -92,6 +101,14 @@ def _specs(config: ClientConfig) -> list[WatchSpec]:
             )
         )
     return specs
+
+
+def _declared_patterns(converter: str) -> tuple[str, ...]:
+    """The converter's own patterns; none when it cannot be loaded (health says why)."""
+    try:
+        return get_converter(converter).patterns
+    except UnknownConverterError:
+        return ()
 
 
 def _companion(converter: str) -> Callable[[Path], Path | None] | None:
@@ -175,6 +192,7 @@ class Service:
             faults=faults,
             clock=clock,
         )
+        self.unusable: dict[int, str] = {}  # entries whose plug-in cannot load (_build_intake)
         self.watcher, self.intake = self._build_intake(config)
         self.control: ControlServer | None = None
         self.started: float | None = None
@@ -186,8 +204,19 @@ class Service:
         self._register_metrics()
 
     def _build_intake(self, config: ClientConfig) -> tuple[Watcher, Intake]:
+        # A broken plug-in costs its own folder only: its files wait there, the rest runs.
+        self.unusable = _unusable(config)
+        for key, problem in self.unusable.items():
+            entry = config.converters[key]
+            _log.error(
+                "converters[%d] (%s) does not run, %s waits: %s",
+                key,
+                entry.type,
+                entry.watch,
+                problem,
+            )
         watcher = Watcher(
-            _specs(config),
+            _specs(config, self.unusable),
             stable_seconds=config.intake.stable_seconds,
             rescan_seconds=config.intake.rescan_seconds,
             clock=self.clock,
@@ -285,6 +314,12 @@ class Service:
                 problems.append(stall)
         if self.intake.state.disk_error:
             problems.append(f"outbox cannot be written: {self.intake.state.disk_error}")
+        for key, problem in self.unusable.items():
+            entry = self.config.converters[key]
+            problems.append(
+                f"converters[{key}] ({entry.type}) does not run, files in {entry.watch} wait: "
+                f"{problem}"
+            )
         for spec in self.watcher.missing:
             problems.append(
                 f"watch folder {spec.folder} of converters[{spec.key}] does not exist; its files "
@@ -367,7 +402,7 @@ class Service:
                 type=c.type,
                 watch=str(c.watch),
                 enabled=c.enabled,
-                patterns=list(c.patterns or get_converter(c.type).patterns),
+                patterns=list(c.patterns or _declared_patterns(c.type)),
                 after=c.after,
                 priority=c.priority,
                 parameters=c.parameters,
@@ -472,8 +507,7 @@ class Service:
                     )
                 self._ready = True
                 self._running.set()
-                watching = sum(c.enabled for c in self.config.converters)
-                self.notifier.ready(f"watching {watching} folder(s)")
+                self.notifier.ready(f"watching {len(self.watcher.specs)} folder(s)")
                 _log.info("station %s running", self.station.name)
                 await self._stop.wait()
                 await self._shutdown(group)

@@ -74,7 +74,12 @@ def convert_job(job: Job) -> Converted | Failed:
 
 def _convert(job: Job, lines: list[str]) -> Converted | Failed:
     from pywats.report import write_wsjf
-    from pywats_client.converters import ConversionError, Source, get_converter
+    from pywats_client.converters import (
+        ConversionError,
+        Source,
+        UnknownConverterError,
+        get_converter,
+    )
     from pywats_client.converters._mapping import finish
 
     try:
@@ -91,6 +96,8 @@ def _convert(job: Job, lines: list[str]) -> Converted | Failed:
         return Converted(results, lines)
     except ConversionError as exc:
         return Failed("error", str(exc), lines)
+    except UnknownConverterError as exc:  # e.g. its plug-in broke after the service started
+        return Failed("error", f"{job.path}: {exc}", lines)
     except Exception as exc:  # a converter bug must cost this file only
         detail = "".join(traceback.format_exception(exc)).rstrip()
         lines.append(detail)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from pywats.report import report_from_json
 from pywats_client._control_models import DryRunResult
-from pywats_client.converters import Converter, ParameterError
+from pywats_client.converters import BUILT_IN, Converter, ParameterError
 from pywats_ui._form import SettingsForm
 from pywats_ui._page import Context
 from pywats_ui._report_tree import ReportTree
@@ -42,6 +42,7 @@ class ConverterEditor(QWidget):
         super().__init__(parent)
         self.context = context
         self.catalog: dict[str, type[Converter]] = {}
+        self.origins: dict[str, str] = {}
         self.index = -1
         self.entry: dict[str, Any] = {}
         layout = QVBoxLayout(self)
@@ -74,9 +75,13 @@ class ConverterEditor(QWidget):
         layout.addWidget(self.try_result)
         layout.addWidget(results, 1)
 
-    def set_catalog(self, catalog: Mapping[str, type[Converter]]) -> None:
-        """The converters that can be chosen (name → class)."""
+    def set_catalog(
+        self, catalog: Mapping[str, type[Converter]], origins: Mapping[str, str]
+    ) -> None:
+        """The converters that can be chosen (name → class) and where each comes from (name →
+        `built-in` or a plug-in's distribution and version)."""
         self.catalog = dict(catalog)
+        self.origins = dict(origins)
         kind = dataclasses.replace(CONVERTER[0], choices=tuple(self.catalog))
         self.base = SettingsForm((kind, *CONVERTER[1:]), self.base_box)
         self.base.edited.connect(self._base_edited)
@@ -111,7 +116,9 @@ class ConverterEditor(QWidget):
         converter = self.catalog.get(str(self.entry.get("type")))
         if converter is None:
             return
-        self.params_box.setTitle(f"Parameters of {converter.name}")
+        origin = self.origins.get(converter.name)
+        plugin = f" (plug-in: {origin})" if origin and origin != BUILT_IN else ""
+        self.params_box.setTitle(f"Parameters of {converter.name}{plugin}")
         self.params = SettingsForm(parameter_settings(converter.parameters), self.params_box)
         self.params.set_values(self.entry.get("parameters", {}))
         self.params.edited.connect(self._parameter_edited)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pywats_client._control_models import ConverterEntry
-from pywats_client.converters import Converter, available_converters
+from pywats_client.converters import Catalog, converter_catalog
 from pywats_ui._converter_editor import ConverterEditor
 from pywats_ui._page import Context, Page
 from pywats_ui._settings import CONVERTER_DEFAULTS
@@ -80,6 +80,14 @@ class ConvertersPage(Page):
         self.live_label = QLabel("", left)
         self.live_label.setWordWrap(True)
         column.addWidget(self.live_label)
+        # Installed plug-ins that cannot be used, with why: picked here, they would do nothing.
+        self.problems_label = QLabel("", left)
+        self.problems_label.setObjectName("plugin_problems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #b00020;")
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.hide()
+        column.addWidget(self.problems_label)
         self.editor = ConverterEditor(context, self)
         self.editor.changed.connect(context.document.set_converter)
         self.editor.setEnabled(False)
@@ -98,7 +106,7 @@ class ConvertersPage(Page):
         if not self._catalog_requested:  # importing every converter waits until needed
             self._catalog_requested = True
             self.context.background.submit(
-                available_converters, self._catalog_loaded, self._catalog_failed
+                converter_catalog, self._catalog_loaded, self._catalog_failed
             )
         self.refresh_live()
 
@@ -139,9 +147,13 @@ class ConvertersPage(Page):
         self.confirm.accepted.connect(lambda: self.context.document.remove_converter(row))
         self.confirm.open()
 
-    def _catalog_loaded(self, catalog: dict[str, type[Converter]]) -> None:
-        self.editor.set_catalog(catalog)
-        self.add_button.setEnabled(bool(catalog))
+    def _catalog_loaded(self, catalog: Catalog) -> None:
+        self.editor.set_catalog(catalog.converters, catalog.origins)
+        self.add_button.setEnabled(bool(catalog.converters))
+        if catalog.problems:
+            lines = "\n".join(f"• {problem}" for problem in catalog.problems)
+            self.problems_label.setText(f"Plug-ins that cannot be used:\n{lines}")
+            self.problems_label.show()
 
     def _catalog_failed(self, error: Exception) -> None:
         self.live_label.setText(f"Cannot list the installed converters: {error}")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -150,10 +150,16 @@ console = false
 
 
 class StationProcess:
-    """`python -m pywats_client run --config FILE` as a subprocess, as an operator runs it."""
+    """`python -m pywats_client run --config FILE` as a subprocess, as an operator runs it
+    (`command` replaces `python -m pywats_client`, e.g. a console script in another venv)."""
 
     def __init__(
-        self, config: Path, env: dict[str, str] | None = None, *, keep_stdout: bool = False
+        self,
+        config: Path,
+        env: dict[str, str] | None = None,
+        *,
+        keep_stdout: bool = False,
+        command: Sequence[str] = (sys.executable, "-m", "pywats_client"),
     ) -> None:
         self.config = config
         self.data = config.parent / "data"
@@ -163,7 +169,7 @@ class StationProcess:
         name = f"pywats-test-{uuid.uuid4().hex}"
         self._notify.bind(f"\0{name}")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pywats_client", "run", "--config", str(config)],
+            [*command, "run", "--config", str(config)],
             env={**os.environ, "NOTIFY_SOCKET": f"@{name}", **(env or {})},
             stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -2,7 +2,8 @@
 
 One module per format (`wsjf.py`, `wsxf.py`, ...); each defines a `Converter` subclass and is
 found by name through `get_converter`. Third-party converters register under the
-`pywats.converters` entry-point group.
+`pywats.converters` entry-point group (rules: `_registry`; how to write one:
+docs/converter-plugins.md).
 """
 
 from __future__ import annotations
@@ -23,24 +24,34 @@ from pywats_client.converters._params import (
     validate_parameters,
 )
 from pywats_client.converters._registry import (
+    BUILT_IN,
     ENTRY_POINT_GROUP,
+    Catalog,
+    ConverterPluginError,
+    PluginProblem,
     UnknownConverterError,
     available_converters,
+    converter_catalog,
     get_converter,
 )
 
 __all__ = [
+    "BUILT_IN",
     "COMMON_PARAMETERS",
     "ENTRY_POINT_GROUP",
     "REPORT_ID_NAMESPACE",
+    "Catalog",
     "ConversionError",
     "Converter",
+    "ConverterPluginError",
     "Parameter",
     "ParameterError",
+    "PluginProblem",
     "SiteDefaults",
     "Source",
     "UnknownConverterError",
     "available_converters",
+    "converter_catalog",
     "get_converter",
     "read_companion",
     "report_id",
