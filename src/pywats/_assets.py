@@ -2,7 +2,7 @@
 state, the derived alarm status, the asset log and the files kept with an asset.
 
 Assets are addressed by serial number here (the server also accepts ids). The alarm status is
-derived by the server from the type's limits: see `docs/domains.md` for the rules.
+derived by the server from the type's limits: see `docs/guides/assets.md` for the rules.
 """
 
 from __future__ import annotations

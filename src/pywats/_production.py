@@ -395,8 +395,8 @@ class ProductionService(Service[M]):
 
     @endpoint
     def import_serial_numbers(self, type_name: str, data: bytes | str) -> Call[SerialNumberImport]:
-        """Import a CSV or XML file of numbers into a type (format in docs/domains.md): all or
-        none; a repeated or known number, a misfit or a bad line raises naming the line.
+        """Import a CSV or XML file of numbers into a type (format in docs/guides/production.md):
+        all or none; a repeated or known number, a misfit or a bad line raises naming the line.
 
         Not retried: a retry after a lost answer would be refused as a duplicate.
         """

@@ -1,6 +1,6 @@
 """`/api/internal/Client`: the heartbeat and version calls the WATS station client makes
 (rest-api.md §15). Registration (`Register`) is not served: stations here get their token from
-`pywats-server token` (docs/domains.md)."""
+`pywats-server token` (docs/guides/users.md)."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def count_uses(
 
 def count_uses_by_serial(connection: Connection, uses: Mapping[str, int]) -> None:
     """`count_uses` for assets named by serial number, sub-assets included; serial numbers not
-    in the register are skipped (see docs/domains.md, "Assets")."""
+    in the register are skipped (see docs/guides/assets.md)."""
     if not uses:
         return
     a = assets.c

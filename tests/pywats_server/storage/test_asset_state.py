@@ -1,4 +1,4 @@
-"""The asset alarm rules at their boundaries (docs/domains.md states them)."""
+"""The asset alarm rules at their boundaries (docs/guides/assets.md states them)."""
 
 from __future__ import annotations
 
