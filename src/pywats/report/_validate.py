@@ -25,10 +25,11 @@ __all__ = ["header_problems", "report_problems", "validate_report"]
 _SEARCH_CHARS = re.compile(r"[*%?\[\]^!/\\]")
 # Characters XML 1.0 cannot carry (WATS also serves reports as XML).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|[\ufffe\uffff]")
-# In any UTF-8 JSON text of the document, the characters above appear either as escapes or as
-# the UTF-8 bytes of U+FFFE/U+FFFF (other control characters cannot appear raw in JSON).
-_XML_SUSPECT_TEXT = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|[fF]{3}[eEfF])|\xef\xbf[\xbe\xbf]")
+_XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|\\[bf]|[\ufffe\uffff]")
+# In any UTF-8 JSON text of the document, the characters above appear either as escapes (\uXXXX,
+# or \b and \f for U+0008 and U+000C) or as the UTF-8 bytes of U+FFFE/U+FFFF (other control
+# characters cannot appear raw in JSON).
+_XML_SUSPECT_TEXT = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u[fF]{3}[eEfF]|[bf])|\xef\xbf[\xbe\xbf]")
 _STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
 # UUTStatusType: Passed, Failed, Error, Terminated (wats-rules.md U24: no Done).
 _RESULT = {"P", "F", "E", "T"}

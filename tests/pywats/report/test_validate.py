@@ -98,6 +98,9 @@ def test_historical_data_loads_but_validation_names_every_path(samples_uut_text:
     "spelled",
     [
         "bell\x07",  # json.dumps writes \u0007
+        "back\x08space",  # json.dumps writes the short escape \b
+        "form\x0cfeed",  # and \f
+        "back\\bspace",  # the text spells \b itself
         "bell\\u0007",  # the text spells the escape itself
         "BELL\\u001F",  # upper-case hex digits
         "end\\uFFFE",
@@ -108,7 +111,7 @@ def test_the_submitted_text_finds_what_the_encoded_report_finds(
     samples_uut_text: str, spelled: str
 ) -> None:
     document = json.loads(samples_uut_text)
-    if "\\u" in spelled:  # written into the JSON text as an escape, not a character
+    if "\\" in spelled:  # written into the JSON text as an escape, not a character
         document["miscInfos"][0]["text"] = "@@"
         text = json.dumps(document, ensure_ascii=False).replace("@@", spelled)
     else:
