@@ -49,7 +49,10 @@ _XML_NAMES = {
 }
 
 
-_LONG_DIGITS = re.compile(rb"\d{20}")
+# A run of 20 ASCII digits, found by mapping every digit to "0" and searching for twenty of
+# them: C-speed translate and search, several times faster than a regular expression here.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * 20
 
 
 def _load_json(body: bytes) -> tuple[Any, bool]:
@@ -58,7 +61,7 @@ def _load_json(body: bytes) -> tuple[Any, bool]:
     # literals, lone surrogates, other encodings), so anything it refuses is parsed again by
     # `json`, which accepts those and words the error. It would read an integer past 64 bits
     # as a float, so a body with a run of 20 digits (maybe such an integer) goes to `json`.
-    if _LONG_DIGITS.search(body) is None:
+    if _LONG_DIGITS not in body.translate(_DIGITS_AS_ZERO):
         try:
             return orjson.loads(body), True
         except orjson.JSONDecodeError:

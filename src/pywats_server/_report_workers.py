@@ -7,6 +7,12 @@ and a large report parsed on ever other threads of a shared pool leaves residue 
 Blocks of 128 KiB and more (a body, its text, its big lists) are mapped on their own and
 unmapped when freed: glibc would otherwise raise that threshold after the first large block is
 freed, serve the next ones from the heap and keep them resident.
+
+Storing a parsed report mostly waits: for the transaction that concurrent reports share
+(`storage/_group_commit.py`) and for its commit. A small report therefore waits on a storing
+thread of its own, so the parsing threads go on with the next reports and more reports share
+each commit (with storing on the two parsing threads, at most two did); a large one is stored
+on its parsing thread, so large reports still never wait side by side.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import TypeVar
 __all__ = ["ReportWorkers"]
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
@@ -51,10 +58,27 @@ class ReportWorkers:
     `trim_above` bytes or more, freed heap is returned to the OS (glibc keeps it otherwise).
     `close` waits for the running ones and stops the threads."""
 
-    def __init__(self, threads: int = 2, trim_above: int = 1024 * 1024) -> None:
+    def __init__(
+        self,
+        threads: int = 2,
+        trim_above: int = 1024 * 1024,
+        *,
+        storing_threads: int = 8,
+        store_apart_below: int = 256 * 1024,
+    ) -> None:
         _fix_mmap_threshold()
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="pywats-report")
+        self._storing = ThreadPoolExecutor(storing_threads, thread_name_prefix="pywats-store")
         self.trim_above = trim_above
+        self.store_apart_below = store_apart_below
+
+    async def submit(self, parse: Callable[[], P], store: Callable[[P], T], body_size: int) -> T:
+        """`store(parse())`: the parse on a report thread, the store on a storing thread for a
+        body under `store_apart_below` bytes, else on the same report thread."""
+        if body_size >= self.store_apart_below:
+            return await self.run(lambda: store(parse()), body_size)
+        parsed = await self.run(parse, body_size)
+        return await asyncio.get_running_loop().run_in_executor(self._storing, store, parsed)
 
     async def run(self, function: Callable[[], T], body_size: int) -> T:
         """`function()` on a report thread; waits while all of them are busy."""
@@ -68,3 +92,4 @@ class ReportWorkers:
     def close(self) -> None:
         """Wait for the reports in progress, then stop the threads."""
         self._executor.shutdown(wait=True)
+        self._storing.shutdown(wait=True)

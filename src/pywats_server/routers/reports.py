@@ -23,7 +23,7 @@ from .._formats import (
 from .._json import StrictJsonRoute
 from .._report_workers import ReportWorkers
 from ..odata import ODataError
-from ..storage import HeaderQuery, StoredDocument
+from ..storage import HeaderQuery, StoredDocument, Submission
 from ._answer import Row, file_answer
 from ._query_options import MAX_OFFSET
 from ._report_answers import WSJF_DOCUMENT, SubmitAnswer, SubmitAnswerWsjf
@@ -67,13 +67,15 @@ async def _submit(ctx: ServerContext, request: Request, caller: str, format: str
     _require_media_type(request, _JSON_TYPES)
     body = await request.body()
 
-    def store() -> str:
+    def parse() -> Submission:
         operations = ctx.processes.operations()
-        submission = parse_submission(body, format, submission_origin(caller), operations)
+        return parse_submission(body, format, submission_origin(caller), operations)
+
+    def store(submission: Submission) -> str:
         ctx.reports.save(submission)
         return submission.rows.report_id
 
-    report_id = await _workers(request).run(store, len(body))
+    report_id = await _workers(request).submit(parse, store, len(body))
     return {"ID": report_id}
 
 
@@ -99,13 +101,15 @@ async def submit_wsxf(
     _require_media_type(request, _XML_TYPES)
     body = await request.body()
 
-    def store() -> list[str]:
+    def parse() -> list[Submission]:
         operations = ctx.processes.operations()
-        submissions = parse_wsxf_submission(body, submission_origin(caller), operations)
+        return parse_wsxf_submission(body, submission_origin(caller), operations)
+
+    def store(submissions: list[Submission]) -> list[str]:
         ctx.reports.save_many(submissions)
         return [submission.rows.report_id for submission in submissions]
 
-    ids = await _workers(request).run(store, len(body))
+    ids = await _workers(request).submit(parse, store, len(body))
     return {"id": ids[0]} if len(ids) == 1 else [{"id": report_id} for report_id in ids]
 
 

@@ -3,8 +3,9 @@
 `connection.execute(table.insert(), rows)` builds and type-converts every row's parameters in
 Python (about 10 µs a row); a report brings ~200 rows, so that cost rivalled the database's own
 work. Here each row becomes a plain tuple with the bind conversions SQLAlchemy would apply, and
-goes to the driver at once: SQLite's `executemany` of the compiled INSERT, and PostgreSQL's
-`COPY ... FROM STDIN` (psycopg's pipelined `executemany` still sends one statement per row).
+goes to the driver's cursor at once: SQLite's `executemany` of the compiled INSERT, and
+PostgreSQL's `COPY ... FROM STDIN` (psycopg's pipelined `executemany` still sends one statement
+per row).
 Driver errors are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises them.
 """
 
@@ -83,12 +84,12 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         return
     statement = _statement(table, connection.dialect)
     parameters = [statement.parameters(row) for row in rows]
-    if connection.dialect.name != "postgresql":
-        connection.exec_driver_sql(statement.sql, parameters)
-        return
     dbapi = connection.dialect.loaded_dbapi
     cursor: Any = connection.connection.cursor()
     try:
+        if connection.dialect.name != "postgresql":
+            cursor.executemany(statement.sql, parameters)
+            return
         with cursor.copy(statement.sql) as copy:
             for values in parameters:
                 copy.write_row(values)

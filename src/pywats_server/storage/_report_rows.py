@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from math import isfinite
 from typing import Any
 
@@ -196,8 +197,8 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(steps)
         loop = get("loop")
-        if type(loop) is not dict:
-            loop = _object(step, "loop", at) or {}
+        if loop is not None and type(loop) is not dict:
+            _object(step, "loop", at)  # raises: not an object
         submitted = get("id")
         if submitted is not None:
             if type(submitted) is not int or not _INT32_MIN <= submitted <= _INT32_MAX:
@@ -211,13 +212,13 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         if status is not None and type(status) is not str:
             _text(step, "status", at)
         tot_time = get("totTime")
-        if type(tot_time) is not float or not isfinite(tot_time):
+        if tot_time is not None and (type(tot_time) is not float or not isfinite(tot_time)):
             tot_time = _number(step, "totTime", at)
         error_code = get("errorCode")
         if error_code is not None:
             error_code = _integer(step, "errorCode", at)
         loop_index = loop.get("idx") if loop else None
-        if loop_index is not None:
+        if loop and loop_index is not None:
             loop_index = _integer(loop, "idx", f"{where}.loop.")
         steps.append(
             {
@@ -280,9 +281,9 @@ def _measurements(
                 number = value
                 if type(number) is not float or not isfinite(number):
                     number = _number(meas, "value", f"{step_at}{key}[{index}].")
-            if type(low) is not float or not isfinite(low):
+            if low is not None and (type(low) is not float or not isfinite(low)):
                 low = _number(meas, "lowLimit", f"{step_at}{key}[{index}].")
-            if type(high) is not float or not isfinite(high):
+            if high is not None and (type(high) is not float or not isfinite(high)):
                 high = _number(meas, "highLimit", f"{step_at}{key}[{index}].")
             text_limit = None
             if kind == "S":
@@ -417,10 +418,11 @@ def _check_widths(rows: ReportRows) -> None:
         for column, width in widths(table):
             # Text columns hold str or None (the extraction checked them), so the longest
             # value is found in C; only a column that overflows is walked in Python.
-            values = [row.get(column) for row in table_rows]
+            values = map(dict.get, table_rows, repeat(column))
             if max(map(len, filter(None, values)), default=0) <= width:
                 continue
-            for row, value in zip(table_rows, values, strict=True):
+            for row in table_rows:
+                value = row.get(column)
                 if isinstance(value, str) and len(value) > width:
                     step = row.get("path") if table in (report_steps, report_measurements) else None
                     where = f" of step {step!r}" if step else ""

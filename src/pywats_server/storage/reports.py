@@ -11,9 +11,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    Connection,
+    Insert,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ._asset_usage import count_uses_by_serial
@@ -21,6 +35,7 @@ from ._bulk_insert import insert_rows
 from ._database import Database
 from ._domain import utcnow
 from ._group_commit import GroupCommit
+from ._prepared import Prepared
 from ._report_rows import ReportRows
 from ._report_units import UnitKey, refresh_units
 from .processes import processes
@@ -70,6 +85,100 @@ class Attachment:
 # Reports per shared transaction at most: bounds how long one transaction holds the write lock.
 _GROUP_LIMIT = 32
 
+# The statements of a save, built once (see `_prepared`); each takes up to `_CHUNK` keys or
+# rows, so a batch of any size runs a few shapes compiled once.
+_CHUNK = _GROUP_LIMIT
+_HEADER_COLUMNS = tuple(c.name for c in reports.columns if c.name != "report_pk")
+_IDENTITY_FIELDS = ("type", "serial", "part", "code", "start")
+T = TypeVar("T")
+
+
+def _chunks(items: list[T]) -> list[list[T]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _numbered(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    return {f"{name}{index}": value for index, value in enumerate(values)}
+
+
+def _keys(name: str, column: Column[Any], size: int) -> list[BindParameter[Any]]:
+    return [bindparam(f"{name}{index}", type_=column.type) for index in range(size)]
+
+
+def _process_names(size: int) -> Select[tuple[int, str]]:
+    p = processes.c
+    return select(p.code, p.name).where(p.code.in_(_keys("code", p.code, size)))
+
+
+def _by_id(size: int) -> Select[Any]:
+    c = reports.c
+    return (
+        select(
+            c.report_id,
+            c.report_pk,
+            c.receive_count,
+            c.report_type,
+            c.serial_number,
+            c.part_number,
+            c.process_code,
+        )
+        .where(c.report_id.in_(_keys("id", c.report_id, size)))
+        .order_by(c.report_id)
+        .with_for_update()
+    )
+
+
+def _by_identity(size: int) -> Select[Any]:
+    c = reports.c
+    columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
+    condition = or_(
+        *(
+            and_(
+                *(
+                    column == bindparam(f"{field}{index}", type_=column.type)
+                    for field, column in zip(_IDENTITY_FIELDS, columns, strict=True)
+                )
+            )
+            for index in range(size)
+        )
+    )
+    return (
+        select(*columns, c.report_pk, c.receive_count)
+        .where(condition)
+        .order_by(c.report_pk)
+        .with_for_update()
+    )
+
+
+def _insert_headers(size: int) -> Insert:
+    c = reports.c
+    rows = [
+        {name: bindparam(f"{name}_{index}", type_=c[name].type) for name in _HEADER_COLUMNS}
+        for index in range(size)
+    ]
+    return reports.insert().values(rows).returning(c.report_pk, c.report_id)
+
+
+def _update_header(_: int) -> Update:
+    c = reports.c
+    values: dict[str, Any] = {
+        name: bindparam(f"v_{name}", type_=c[name].type) for name in _HEADER_COLUMNS
+    }
+    values["receive_count"] = c.receive_count + bindparam("extra", type_=c.receive_count.type)
+    return reports.update().where(c.report_pk == bindparam("pk")).values(values)
+
+
+def _delete_children(table: Table) -> Prepared:
+    return Prepared(lambda _: delete(table).where(table.c.report_pk == bindparam("pk")))
+
+
+_PROCESS_NAMES = Prepared(_process_names)
+_BY_ID = Prepared(_by_id)
+_BY_IDENTITY = Prepared(_by_identity)
+_INSERT_HEADERS = Prepared(_insert_headers)
+_UPDATE_HEADER = Prepared(_update_header)
+_DELETE_CHILDREN = {table: _delete_children(table) for table in CHILD_TABLES}
+
 
 class ReportStore:
     """Writes and reads reports. Every write is one transaction: all of a batch, or nothing."""
@@ -107,18 +216,17 @@ class ReportStore:
         # replaces it, whatever its id (wats-rules.md U34); within a batch the later one wins.
         by_key = {_identity(s.rows.header): s for s in by_id.values()}
         latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
-        unnamed = {
-            s.rows.header["process_code"]
-            for s in latest.values()
-            if s.rows.header["process_name"] is None
-        }
+        unnamed = sorted(
+            {
+                s.rows.header["process_code"]
+                for s in latest.values()
+                if s.rows.header["process_name"] is None
+            }
+        )
         names: dict[int, str] = {}
-        if unnamed:  # only reports without a process name need the table
-            query = select(processes.c.code, processes.c.name).where(
-                processes.c.code.in_(list(unnamed))
-            )
-            names = {code: name for code, name in connection.execute(query)}
-        c = reports.c
+        for chunk in _chunks(unnamed):  # only reports without a process name need the table
+            found = _PROCESS_NAMES.run(connection, _numbered("code", chunk), len(chunk))
+            names.update((code, name) for code, name in found)
         existing: dict[str, tuple[int, int]] = {}
         # Units whose outcomes this write changes: those of the reports written and those of
         # the reports they replace (a replacement may name another unit).
@@ -126,23 +234,12 @@ class ReportStore:
         # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
         # write lock already serialises writers): servers sharing a PostgreSQL database that
         # replace the same report at once then take turns instead of deadlocking in the deletes.
-        for row in connection.execute(
-            select(
-                c.report_id,
-                c.report_pk,
-                c.receive_count,
-                c.report_type,
-                c.serial_number,
-                c.part_number,
-                c.process_code,
-            )
-            .where(c.report_id.in_(list(latest)))
-            .order_by(c.report_id)
-            .with_for_update()
-        ):
-            existing[row.report_id] = (row.report_pk, row.receive_count)
-            if row.report_type == "T":
-                units.add((row.serial_number, row.part_number, row.process_code))
+        for chunk in _chunks(sorted(latest)):
+            found = _BY_ID.run(connection, _numbered("id", chunk), len(chunk))
+            for report_id, pk, count, kind, serial, part, code in found:
+                existing[report_id] = (pk, count)
+                if kind == "T":
+                    units.add((serial, part, code))
         existing.update(
             self._same_identity(
                 connection, [s for s in latest.values() if s.rows.report_id not in existing]
@@ -160,27 +257,29 @@ class ReportStore:
                 pk = existing[report_id][0]
                 pks[report_id] = pk
                 for table in CHILD_TABLES:
-                    connection.execute(delete(table).where(table.c.report_pk == pk))
+                    _DELETE_CHILDREN[table].run(connection, {"pk": pk})
                 # Added in SQL, not from the count read above: on SQLite another process may
                 # have counted a receipt since (that read takes no lock there).
-                header["receive_count"] = reports.c.receive_count + (received[report_id] - 1)
-                connection.execute(reports.update().where(reports.c.report_pk == pk).values(header))
+                values = {f"v_{name}": value for name, value in header.items()}
+                _UPDATE_HEADER.run(
+                    connection, {**values, "pk": pk, "extra": received[report_id] - 1}
+                )
             else:
                 header["receive_count"] = received[report_id] - 1
                 new_headers.append(header)
                 for asset in submission.rows.assets:
                     count = asset["usage_count"]
                     uses[asset["serial_number"]] += 1 if count is None else count
-        if new_headers:
-            # New ids in one order everywhere too: two servers inserting the same new ids wait
-            # on the unique index in the same order, and the later one retries as a replacement.
-            new_headers.sort(key=lambda header: str(header["report_id"]))
-            inserted = connection.execute(
-                reports.insert().returning(
-                    reports.c.report_pk, reports.c.report_id, sort_by_parameter_order=True
-                ),
-                new_headers,
-            )
+        # New ids in one order everywhere too: two servers inserting the same new ids wait
+        # on the unique index in the same order, and the later one retries as a replacement.
+        new_headers.sort(key=lambda header: str(header["report_id"]))
+        for chunk in _chunks(new_headers):
+            values = {
+                f"{name}_{index}": value
+                for index, header in enumerate(chunk)
+                for name, value in header.items()
+            }
+            inserted = _INSERT_HEADERS.run(connection, values, len(chunk))
             pks.update({report_id: pk for pk, report_id in inserted})
         self._insert_children(connection, [(pks[rid], s) for rid, s in latest.items()])
         count_uses_by_serial(connection, uses)
@@ -198,34 +297,21 @@ class ReportStore:
     ) -> dict[str, tuple[int, int]]:
         """For each submission, the stored report with its identity (and another id), if any:
         report id of the submission -> (pk, receive count) of the report it replaces."""
-        if not submissions:
-            return {}
-        c = reports.c
         wanted = {_identity(s.rows.header): s.rows.report_id for s in submissions}
-        condition = or_(
-            *(
-                and_(
-                    c.report_type == kind,
-                    c.serial_number == serial,
-                    c.part_number == part,
-                    c.process_code == code,
-                    c.start_utc == start,
-                )
-                for kind, serial, part, code, start in wanted
-            )
-        )
-        columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
-        found = connection.execute(
-            select(*columns, c.report_pk, c.receive_count)
-            .where(condition)
-            .order_by(c.report_pk)
-            .with_for_update()
-        )
-        return {wanted[tuple(row[:5])]: (row.report_pk, row.receive_count) for row in found}
+        found: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(list(wanted)):
+            values = {
+                f"{field}{index}": value
+                for index, key in enumerate(chunk)
+                for field, value in zip(_IDENTITY_FIELDS, key, strict=True)
+            }
+            for row in _BY_IDENTITY.run(connection, values, len(chunk)):
+                found[wanted[row[:5]]] = (row[5], row[6])
+        return found
 
     @staticmethod
     def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
-        header: dict[str, Any] = {c.name: None for c in reports.columns if c.name != "report_pk"}
+        header: dict[str, Any] = dict.fromkeys(_HEADER_COLUMNS)
         header.update(rows.header, received_utc=now)
         if header["process_name"] is None:
             header["process_name"] = names.get(rows.header["process_code"])

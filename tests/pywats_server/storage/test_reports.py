@@ -67,3 +67,37 @@ def test_concurrent_saves_all_land_and_a_repeated_id_is_one_report(database: Dat
     stored = store.document(repeated)
     assert stored is not None
     assert json.loads(stored.body)["sn"] == serial
+
+
+def test_a_batch_of_more_reports_than_one_statement_takes_is_stored_and_replaced(
+    database: Database,
+) -> None:
+    """A save looks stored reports up and inserts headers 32 at a time: 70 reports, the same
+    70 ids again (replaced by id), then 70 new ids with the same identities (replaced by
+    serial, part number, operation and start) each leave 70 reports with their steps."""
+    store = ReportStore(database)
+    before = store.count()
+    ids = [str(uuid.uuid4()) for _ in range(70)]
+    store.save_many([_submission(report_id, f"BATCH-{n}") for n, report_id in enumerate(ids)])
+    store.save_many([_submission(report_id, f"BATCH-{n}") for n, report_id in enumerate(ids)])
+    assert store.count() == before + 70
+    new_ids = [str(uuid.uuid4()) for _ in range(70)]
+    batch = [_submission(report_id, f"BATCH-{n}") for n, report_id in enumerate(new_ids)]
+    store.save_many(batch)
+    assert store.count() == before + 70
+    with database.engine.connect() as connection:
+        stored = connection.execute(
+            select(reports.c.report_id, reports.c.serial_number, reports.c.receive_count).where(
+                reports.c.serial_number.like("BATCH-%")
+            )
+        ).all()
+        steps = connection.scalar(
+            select(func.count())
+            .select_from(report_steps.join(reports))
+            .where(reports.c.serial_number.like("BATCH-%"))
+        )
+    assert sorted((row.report_id, row.serial_number) for row in stored) == sorted(
+        (report_id, f"BATCH-{n}") for n, report_id in enumerate(new_ids)
+    )
+    assert {row.receive_count for row in stored} == {3}  # three receipts of each report
+    assert steps == 70 * len(batch[0].rows.steps)

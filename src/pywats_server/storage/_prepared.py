@@ -1,0 +1,106 @@
+"""Core statements built once, compiled once per dialect, and run on the driver's cursor.
+
+`connection.execute(statement)` costs SQLAlchemy tens of microseconds of Python per call (cache
+key, parameter processing, result wrapping) besides building the statement; saving a report runs
+about ten small statements, so that overhead rivalled the database's own work. A `Prepared`
+builds its statement once per shape (how many keys or rows it takes), compiles it once per
+dialect, converts the parameters with the bind conversions SQLAlchemy would apply and the
+selected values with its result conversions, and hands the SQL to the driver. Driver errors
+are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import ClauseElement
+
+__all__ = ["Prepared"]
+
+Converter = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # bind names, in placeholder order when positional
+    converters: tuple[tuple[str, Converter], ...]  # only the binds that convert
+    positional: bool
+    results: tuple[tuple[int, Converter], ...]  # selected columns that convert, by position
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        bound = {name: values[name] for name in self.names}
+        for name, convert in self.converters:
+            bound[name] = convert(bound[name])
+        return tuple(bound[name] for name in self.names) if self.positional else bound
+
+    def rows(self, fetched: list[Any]) -> list[tuple[Any, ...]]:
+        if not self.results:
+            return [tuple(row) for row in fetched]
+        converted = []
+        for row in fetched:
+            values = list(row)
+            for index, convert in self.results:
+                values[index] = convert(values[index])
+            converted.append(tuple(values))
+        return converted
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    compiled: Any = statement.compile(dialect=dialect)
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        raise ValueError("a prepared statement takes plain bind parameters, not expanding ones")
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+    converters = []
+    for name in dict.fromkeys(names):
+        convert = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            converters.append((name, convert))
+    results = []
+    for index, column in enumerate(getattr(statement, "exported_columns", ())):
+        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if convert is not None:
+            results.append((index, convert))
+    return _Compiled(str(compiled), names, tuple(converters), compiled.positional, tuple(results))
+
+
+class Prepared:
+    """A statement made by `build(size)` for each size it is run with (a number of keys or
+    rows the caller chose), compiled once per dialect and size."""
+
+    def __init__(self, build: Callable[[int], ClauseElement]) -> None:
+        self._build = build
+        self._compiled: dict[tuple[str, str, int], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, dialect: Dialect, size: int) -> _Compiled:
+        key = (dialect.name, dialect.paramstyle, size)
+        found = self._compiled.get(key)
+        if found is None:
+            found = _compile(self._build(size), dialect)
+            with self._lock:
+                self._compiled.setdefault(key, found)
+        return found
+
+    def run(
+        self, connection: Connection, values: Mapping[str, Any], size: int = 1
+    ) -> list[tuple[Any, ...]]:
+        """Run the statement of `size` with `values` (bind name -> value) in the connection's
+        transaction; the rows it selects or returns (none for others), converted."""
+        compiled = self._for(connection.dialect, size)
+        parameters = compiled.parameters(values)
+        dbapi = connection.dialect.loaded_dbapi
+        cursor: Any = connection.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, parameters)
+            fetched = cursor.fetchall() if cursor.description is not None else []
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(compiled.sql, parameters, exc, dbapi.Error) from exc
+        finally:
+            cursor.close()
+        return compiled.rows(fetched)
