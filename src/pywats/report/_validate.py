@@ -30,6 +30,7 @@ _XML_INVALID_ESCAPED = re.compile(r"\\u000[0-8bcef]|\\u001[0-9a-f]|\\[bf]|[\ufff
 # or \b and \f for U+0008 and U+000C) or as the UTF-8 bytes of U+FFFE/U+FFFF (other control
 # characters cannot appear raw in JSON).
 _XML_SUSPECT_TEXT = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u[fF]{3}[eEfF]|[bf])|\xef\xbf[\xbe\xbf]")
+_XML_SUSPECT_MARKERS = (b"\\u", b"\\b", b"\\f", b"\xef\xbf")
 _STEP_STATUS = {"P", "F", "S", "D", "E", "T"}
 # UUTStatusType: Passed, Failed, Error, Terminated (wats-rules.md U24: no Done).
 _RESULT = {"P", "F", "E", "T"}
@@ -202,13 +203,13 @@ def report_problems(
                 failed = uut.get("stepIdCausedUUTFailure")
                 if failed is not None and failed not in ids:
                     problems.append(("uut.stepIdCausedUUTFailure", f"no step has id {failed!r}"))
-    # The compact JSON text shows XML-invalid characters as \u escapes (or raw U+FFFE/U+FFFF),
+    # The compact JSON text shows XML-invalid characters as escapes (or raw U+FFFE/U+FFFF),
     # so one C-speed scan decides whether the slower path-naming walk is needed.
     # The submitted text, when given, clears most documents without that encoding.
-    # Every suspect text holds a backslash-u or the bytes EF BF; a plain search for those
-    # clears most documents faster than the pattern.
+    # Every suspect text holds a backslash-u, -b or -f or the bytes EF BF; a plain search for
+    # those clears most documents faster than the pattern.
     suspect = json_text is None or (
-        (b"\\u" in json_text or b"\xef\xbf" in json_text)
+        any(marker in json_text for marker in _XML_SUSPECT_MARKERS)
         and _XML_SUSPECT_TEXT.search(json_text) is not None
     )
     if suspect and _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
