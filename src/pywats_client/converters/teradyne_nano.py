@@ -76,7 +76,7 @@ class TeradyneNanoConverter(Converter):
             part_number=match["pn"],
             start=start,
             sequence_name=str(self.values["sequence_name"]) or "MainSequence",
-            sequence_version=str(self.values["sequence_version"] or "") or None,
+            sequence_version=str(self.values["sequence_version"] or ""),
         )
         try:
             report = new_report(source, self.defaults, str(self.values["timezone"]), header, 0, 1)
