@@ -8,6 +8,7 @@ from . import (
     asset_files,
     assets,
     drill_down,
+    manual_inspection,
     processes,
     product_deletion,
     product_groups,
@@ -48,4 +49,5 @@ ROUTERS = (
     unit_edits.router,
     software_internal.router,
     station_client.router,
+    manual_inspection.router,
 )
