@@ -9,6 +9,7 @@ from pywats._lazy import lazy_exports
 if TYPE_CHECKING:
     from pywats._analytics_models import (
         AggregatedMeasurement,
+        AlarmLog,
         MeasurementData,
         OeeAnalysisResult,
         RepairHistoryRecord,
@@ -130,6 +131,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "pywats._analytics_models": (
         "AggregatedMeasurement",
+        "AlarmLog",
         "MeasurementData",
         "MeasurementListItem",
         "MeasurementListItem",
@@ -273,6 +275,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AggregatedMeasurement",
+    "AlarmLog",
     "Asset",
     "AssetLogEntry",
     "AssetStatus",

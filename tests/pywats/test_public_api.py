@@ -131,6 +131,7 @@ EXPECTED = {
     "ProcessLink",
     "RelationConflict",
     "StringTestResult",
+    "AlarmLog",
 }
 
 

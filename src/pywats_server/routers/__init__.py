@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    alarms,
     analytics,
     app,
     asset_files,
@@ -50,4 +51,5 @@ ROUTERS = (
     software_internal.router,
     station_client.router,
     manual_inspection.router,
+    alarms.router,
 )
