@@ -76,8 +76,16 @@ async def test_definition_lifecycle_relations_content_and_runs(
     assert released.released is not None
     copy = await mi.copy(did)
     assert (copy.version, copy.status, copy.xaml) == (2, 0, "<Activity x:Class='B' />")
+    released.description = "too late"
     with pytest.raises(ConflictError, match="only a Draft is edited"):
         await mi.save(released)
+    # A renamed Draft keeps its version, which must be free under the new name.
+    await mi.copy(other.test_sequence_definition_id)  # f"{name}-other" version 2
+    copy.name = f"{name}-other"
+    with pytest.raises(ConflictError, match="version 2 exists already"):
+        await mi.save(copy)
+    copy.name = f"{name}-renamed"
+    assert ((await mi.save(copy)).name, copy.version) == (f"{name}-renamed", 2)
 
 
 @pytest.mark.anyio

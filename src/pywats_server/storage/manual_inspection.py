@@ -286,16 +286,29 @@ class ManualInspectionStore:
     def update(
         self, definition_id: str, values: Mapping[str, Any], status: int | None, user: str | None
     ) -> Definition:
-        """Change the fields in `values` (a Draft only) and/or move to `status`."""
+        """Change the fields in `values` that differ (a Draft only) and/or move to `status`.
+        A renamed Draft keeps its version, which must be free under the new name."""
         with self._engine.begin() as connection:
             current = self._get(connection, definition_id)
-            now = utcnow()
-            changed = replace(current, **_editable(values), modified=now, modified_by=user)
-            if values and current.status != DRAFT:
+            edits = {k: v for k, v in _editable(values).items() if getattr(current, k) != v}
+            if edits and current.status != DRAFT:
                 raise Conflict(
                     f"definition {current.name!r} version {current.version} is "
                     f"{_STATUS_NAMES[current.status]}: only a Draft is edited (copy it instead)"
                 )
+            if "name" in edits:
+                d = mi_definitions.c
+                taken = connection.scalar(
+                    select(d.definition_id).where(
+                        d.name == edits["name"], d.version == current.version
+                    )
+                )
+                if taken is not None:
+                    raise Conflict(
+                        f"definition {edits['name']!r} version {current.version} exists already"
+                    )
+            now = utcnow()
+            changed = replace(current, **edits, modified=now, modified_by=user)
             if status is not None and status != current.status:
                 if (current.status, status) not in _MOVES:
                     raise Conflict(

@@ -53,7 +53,10 @@ async def test_definitions_are_versioned_by_name_and_follow_the_lifecycle(
     # Draft -> Released skips Pending: refused; Draft -> Pending -> Released.
     assert (await _status(api, definition_id, 2)).status_code == 409
     assert (await _ok(await _status(api, definition_id, 1)))["Status"] == 1
-    assert (await api.put(f"{MI}/PutDefinitionNew", json=body)).status_code == 409
+    # Outside a Draft a field that changes is refused; one sent unchanged is no edit.
+    assert (await _ok(await api.put(f"{MI}/PutDefinitionNew", json=body)))["Status"] == 1
+    changed = {**body, "Description": "too late"}
+    assert (await api.put(f"{MI}/PutDefinitionNew", json=changed)).status_code == 409
     released = await _ok(await _status(api, definition_id, 2))
     assert released["Status"] == 2
     assert released["Released"] is not None
