@@ -81,8 +81,8 @@ class Goldens:
 
 async def _configure_process(api: httpx.AsyncClient, code: int) -> None:
     """Give the server the test operation `code` when it lacks it, as a site configures the
-    operations its testers report (the tester converters default to Virinco's codes, e.g. 30
-    for ICT, which a new server does not have and refuses)."""
+    operations its testers report (a converter test may use a site's code, e.g. XJTAG's 210,
+    which a new server does not have and refuses)."""
     processes = (await api.get("/api/App/Processes")).json()
     if code in {p["code"] for p in processes}:
         return
