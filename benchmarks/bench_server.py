@@ -48,6 +48,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def _report(serial: str, part_number: str, start: datetime, sequences: int) -> UUTReport:
     """A passing UUT report: root + `sequences` sequences of 9 numeric steps each."""
     report = UUTReport.new(
+        operator="operator",
         part_number=part_number,
         serial_number=serial,
         revision="A",

@@ -43,7 +43,7 @@ PAYLOAD = b"x" * 1500  # the size of a small WSJF result file
 def _report(n: int) -> bytes:
     report = UUTReport.new(
         part_number="BENCH-1", serial_number=f"B-{n:06}", revision="A", process_code=10,
-        station_name="BENCH", location="lab", purpose="bench",
+        station_name="BENCH", location="lab", purpose="bench", operator="operator",
     )  # fmt: skip
     report.root.add_numeric("Voltage", 3.3, low=3.0, high=3.6, unit="V")
     report.root.add_pass_fail("Boot", True)

@@ -24,6 +24,7 @@ RAIL = "MainSequence Callback¶Power¶3V3 rail"
 
 def run_report(serial: str, run: int, station: str, volts: float) -> UUTReport:
     report = UUTReport.new(
+        operator="operator",
         part_number=PART_NUMBER,
         serial_number=serial,
         revision="A",

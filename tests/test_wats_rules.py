@@ -130,36 +130,9 @@ def _step(doc: Doc, index: int) -> Doc:
     return step
 
 
-# WATS's verdicts our code does not give yet, and why (see the report on issue 13).
-_NO_OPERATOR = (
-    "the builder and the converters still write a null operator when none is known; refusing it "
-    "needs a station-wide operator default first (converters' shared header code)"
-)
-_NO_PROGRAM = (
-    "the builder's root sequence defaults to 'MainSequence Callback' with no version, and the "
-    "converters rely on it; a required test program name and version needs them all changed"
-)
-_START_UTC_ONLY = (
-    "the model and the server still require `start`; WATS derives it from `startUTC` in the "
-    "server's zone, which the rule set does not do yet"
-)
-_UUT_REQUIRED = (
-    "`Operations` does not carry the repair types' UUTRequired flag yet, so a repair without "
-    "refUUT is let through"
-)
-_UNKNOWN_CODE = (
-    "the station's tester converters default to process codes (30) a new server does not "
-    "have, so unknown codes are let through until those defaults are settled"
-)
-
-
-def _row(
-    row: str, base: Callable[[], Doc], change: Change, accepted: bool, gap: str | None = None
-) -> Any:
-    """One case of `row`: `change` applied to `base()`, and whether WATS accepts the result;
-    `gap` says why our code does not give WATS's verdict yet (a strict xfail)."""
-    marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-    return pytest.param(row, base, change, accepted, marks=marks, id=row)
+def _row(row: str, base: Callable[[], Doc], change: Change, accepted: bool) -> Any:
+    """One case of `row`: `change` applied to `base()`, and whether WATS accepts the result."""
+    return pytest.param(row, base, change, accepted, id=row)
 
 
 ROWS = [
@@ -167,15 +140,15 @@ ROWS = [
     _row("U2", _uut, lambda d: d.update(pn="P" * 50), True),
     _row("U4", _uut, lambda d: d.update(sn="S" * 51), False),
     _row("U6", _uut, lambda d: d.update(rev="R" * 51), False),
-    _row("U7", _uut, lambda d: d.update(processCode=4242), False, _UNKNOWN_CODE),
+    _row("U7", _uut, lambda d: d.update(processCode=4242), False),
     _row("U8", _uut, lambda d: d.update(processCode=500), False),
-    _row("U9", _uut, lambda d: d["root"].pop("seqCall"), False, _NO_PROGRAM),
+    _row("U9", _uut, lambda d: d["root"].pop("seqCall"), False),
     _row("U10", _uut, lambda d: d["root"]["seqCall"].update(name="N" * 256), False),
     _row("U10", _uut, lambda d: d["root"]["seqCall"].update(name="N" * 255), True),
-    _row("U11", _uut, lambda d: d["root"]["seqCall"].update(version=None), False, _NO_PROGRAM),
+    _row("U11", _uut, lambda d: d["root"]["seqCall"].update(version=None), False),
     _row("U12", _uut, lambda d: d["root"]["seqCall"].update(version="1" * 51), False),
     _row("U12", _uut, lambda d: d["root"]["seqCall"].update(version="1" * 50), True),
-    _row("U13", _uut, lambda d: d["uut"].update(user=None), False, _NO_OPERATOR),
+    _row("U13", _uut, lambda d: d["uut"].update(user=None), False),
     _row("U14", _uut, lambda d: d["uut"].update(user="O" * 129), False),
     _row("U14", _uut, lambda d: d["uut"].update(user="O" * 128), True),
     _row("U15", _uut, lambda d: d.update(machineName="M" * 51), False),
@@ -196,7 +169,6 @@ ROWS = [
         _uut,
         lambda d: d.update(start=None, startUTC="2026-12-07T09:00:00Z"),
         True,
-        _START_UTC_ONLY,
     ),
     _row("U28", _uut, lambda d: d.update(start="2026-12-07T10:00:00"), False),
     _row("U30", _uut, lambda d: d["uut"].update(execTimeFormat="0.00"), True),
@@ -301,15 +273,15 @@ ROWS = [
     _row("S31", _uut, lambda d: d["root"].update(name="Main"), True),
     _row("R1", _uur, lambda d: d.update(pn="P" * 51), False),
     _row("R2", _uur, lambda d: d.update(processCode=10), False),
-    _row("R2", _uur, lambda d: d.update(processCode=4242), False, _UNKNOWN_CODE),
+    _row("R2", _uur, lambda d: d.update(processCode=4242), False),
     _row("R3", _uur, lambda d: d["uur"].pop("processCode"), False),
-    _row("R3", _uur, lambda d: d["uur"].update(processCode=4242), False, _UNKNOWN_CODE),
-    _row("R4", _uur, lambda d: d["uur"].update(user=None), False, _NO_OPERATOR),
+    _row("R3", _uur, lambda d: d["uur"].update(processCode=4242), False),
+    _row("R4", _uur, lambda d: d["uur"].update(user=None), False),
     _row("R4", _uur, lambda d: d["uur"].update(user="O" * 129), False),
     _row("R5", _uur, lambda d: d["uur"].update(comment="C" * 1001), False),
     _row("R6", _uur, lambda d: d["uur"].update(refUUT="not-a-guid"), False),
     # Repair type 500 has UUTRequired: a repair names the UUT it follows.
-    _row("R7", _uur, lambda d: d["uur"].update(refUUT=None), False, _UUT_REQUIRED),
+    _row("R7", _uur, lambda d: d["uur"].update(refUUT=None), False),
     _row("R9", _uur, lambda d: d["uur"].update(finalizeDate="1969-12-31T23:00:00Z"), False),
     _row("R11", _uur, lambda d: d["subUnits"][0].update(idx=1), False),
     _row("R12", _uur, lambda d: d["subUnits"][0]["failures"][0].update(code="Gremlins"), False),
@@ -354,6 +326,7 @@ async def _operations(api: httpx.AsyncClient) -> Operations:
             int(code): {c["Description"]: frozenset(below(c)) for c in config["Categories"]}
             for code, config in repair.items()
         },
+        uut_required=frozenset(int(c) for c, config in repair.items() if config["UUTRequired"]),
     )
 
 

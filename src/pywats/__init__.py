@@ -9,6 +9,7 @@ from pywats._lazy import lazy_exports
 if TYPE_CHECKING:
     from pywats._analytics_models import (
         AggregatedMeasurement,
+        AlarmLog,
         MeasurementData,
         MeasurementListItem,
         OeeAnalysisResult,
@@ -44,6 +45,18 @@ if TYPE_CHECKING:
         ReportValidationError,
         UnprocessableEntityError,
         WATSError,
+    )
+    from pywats._manual_inspection import (
+        InspectionContent,
+        InspectionDefinition,
+        InspectionRelation,
+        InspectionRun,
+        InspectionSequence,
+        MiscInfoCheck,
+        MiscInfoProblem,
+        ProcessLink,
+        RelationConflict,
+        StringTestResult,
     )
     from pywats._odata import HeaderFields, ODataFilter, SubUnitFields
     from pywats._processes import (
@@ -94,8 +107,16 @@ if TYPE_CHECKING:
     from pywats._retry import RetryPolicy
     from pywats._rootcause import Ticket, TicketAttachment, TicketStatus, TicketUpdate
     from pywats._scim import ScimEmail, ScimName, ScimToken, ScimUser, ScimUserPage
-    from pywats._server_info import ModuleVersion, ServerPing
-    from pywats._software import FileCheck, Package, PackageDetails, PackageFile, StationPlan
+    from pywats._server_info import ModuleVersion, Registration, ServerPing
+    from pywats._software import (
+        Download,
+        FileCheck,
+        Package,
+        PackageDetails,
+        PackageFile,
+        PackageFolder,
+        StationPlan,
+    )
     from pywats._unit_flow import UnitFlow, UnitFlowFilter, UnitFlowLink, UnitFlowNode, UnitFlowUnit
     from pywats._wire import Tag
     from pywats.report import (
@@ -112,6 +133,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "pywats._analytics_models": (
         "AggregatedMeasurement",
+        "AlarmLog",
         "MeasurementData",
         "MeasurementListItem",
         "OeeAnalysisResult",
@@ -184,11 +206,31 @@ _EXPORTS = {
         "RevisionRelation",
         "Vendor",
     ),
+    "pywats._manual_inspection": (
+        "InspectionContent",
+        "InspectionDefinition",
+        "InspectionRelation",
+        "InspectionRun",
+        "InspectionSequence",
+        "MiscInfoCheck",
+        "MiscInfoProblem",
+        "ProcessLink",
+        "RelationConflict",
+        "StringTestResult",
+    ),
     "pywats._reports": ("ReportHeader",),
     "pywats._retry": ("RetryPolicy",),
     "pywats._rootcause": ("Ticket", "TicketAttachment", "TicketStatus", "TicketUpdate"),
     "pywats._scim": ("ScimEmail", "ScimName", "ScimToken", "ScimUser", "ScimUserPage"),
-    "pywats._software": ("FileCheck", "Package", "PackageDetails", "PackageFile", "StationPlan"),
+    "pywats._software": (
+        "Download",
+        "FileCheck",
+        "Package",
+        "PackageDetails",
+        "PackageFile",
+        "PackageFolder",
+        "StationPlan",
+    ),
     "pywats._unit_flow": (
         "UnitFlow",
         "UnitFlowFilter",
@@ -207,6 +249,7 @@ _EXPORTS = {
     ),
     "pywats._server_info": (
         "ModuleVersion",
+        "Registration",
         "ServerPing",
     ),
     "pywats._wire": ("Tag",),
@@ -232,6 +275,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AggregatedMeasurement",
+    "AlarmLog",
     "Asset",
     "AssetLogEntry",
     "AssetStatus",
@@ -250,12 +294,20 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Dimensions",
+    "Download",
     "FileCheck",
     "HeaderFields",
+    "InspectionContent",
+    "InspectionDefinition",
+    "InspectionRelation",
+    "InspectionRun",
+    "InspectionSequence",
     "InternalServerError",
     "Level",
     "MeasurementData",
     "MeasurementListItem",
+    "MiscInfoCheck",
+    "MiscInfoProblem",
     "ModuleVersion",
     "NotFoundError",
     "NotGiven",
@@ -264,9 +316,11 @@ __all__ = [
     "Package",
     "PackageDetails",
     "PackageFile",
+    "PackageFolder",
     "PermissionDeniedError",
     "ProcessDefinition",
     "ProcessInfo",
+    "ProcessLink",
     "Product",
     "ProductCategory",
     "ProductDeletion",
@@ -275,6 +329,8 @@ __all__ = [
     "ProductSummary",
     "ProductionBatch",
     "RateLimitError",
+    "Registration",
+    "RelationConflict",
     "RepairCategory",
     "RepairHistoryRecord",
     "RepairOperation",
@@ -300,6 +356,7 @@ __all__ = [
     "StationPlan",
     "StepAnalysisRow",
     "StepStatusItem",
+    "StringTestResult",
     "SubUnitFields",
     "Tag",
     "Ticket",

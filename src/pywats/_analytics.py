@@ -7,10 +7,12 @@ to group by (a `Dimensions` builder or the `;`-separated string).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pywats._analytics_models import (
     AggregatedMeasurement,
+    AlarmLog,
     MeasurementData,
     MeasurementListItem,
     OeeAnalysisResult,
@@ -280,3 +282,25 @@ class AnalyticsService(Service[M]):
     def uur_reports(self, filter: WATSFilter | None = None) -> Call[list[ReportHeader]]:
         """Headers of matching UUR reports, newest first."""
         return Call("POST", "/api/App/UurReport", returns=list[ReportHeader], json=_body(filter))
+
+    @endpoint
+    def alarm_logs(
+        self,
+        *,
+        top_count: int | None = None,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+        product_group: str | None = None,
+        level: str | None = None,
+    ) -> Call[list[AlarmLog]]:
+        """Alarm and notification logs, worst first (a pyWATS server: its asset alarms)."""
+        body = {
+            "topCount": top_count,
+            "dateFrom": None if date_from is None else date_from.isoformat(),
+            "dateTo": None if date_to is None else date_to.isoformat(),
+            "productGroup": product_group,
+            "level": level,
+        }
+        body = {key: value for key, value in body.items() if value is not None}
+        path = "/api/internal/Trigger/GetAlarmAndNotificationLogs"
+        return Call("POST", path, json=body, returns=list[AlarmLog])

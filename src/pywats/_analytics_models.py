@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from pywats._wire import WireModel
 
 __all__ = [
     "AggregatedMeasurement",
+    "AlarmLog",
     "MeasurementData",
     "MeasurementListItem",
     "OeeAnalysisResult",
@@ -217,6 +220,27 @@ class OeeAnalysisResult(WireModel):
     period: str | None = None
     part_number: str | None = None
     station_name: str | None = None
+
+
+class AlarmLog(WireModel):
+    """An alarm the server raised. This server raises asset alarms (`type` 5): an asset in
+    Warning (`state` 1) or Alarm (2), with the reasons in `calculations_string`; WATS's other
+    kinds carry more keys, which are kept as extras."""
+
+    log_id: str
+    name: str
+    log_date: datetime
+    trigger_id: str | None = None
+    type: int
+    state: int
+    calculations_string: str | None = None
+    asset_name: str | None = Field(default=None, alias="assetname")
+    serial_number: str | None = Field(default=None, alias="serialnumber")
+    type_id: str | None = Field(default=None, alias="typeid")
+    asset_state: int | None = Field(default=None, alias="assetstate")
+    bubbled_status: int | None = Field(default=None, alias="bubbledstatus")
+    is_days_since_calibration_unknown: bool | None = None
+    is_days_since_maintenance_unknown: bool | None = None
 
 
 class MeasurementListItem(WireModel):

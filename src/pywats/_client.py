@@ -24,13 +24,14 @@ from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats._config import NOT_GIVEN, ClientConfig, NotGiven
 from pywats._core import ClientCore
 from pywats._retry import DEFAULT_RETRY, RetryPolicy
-from pywats._server_info import ModuleVersion, ServerPing
+from pywats._server_info import ModuleVersion, Registration, ServerPing
 from pywats._service import Async, Call, M, Pages, Service, Sync, endpoint
 
 # Domain services are imported when first used: their models are most of the SDK's import time.
 if TYPE_CHECKING:
     from pywats._analytics import AnalyticsService
     from pywats._assets import AssetsService
+    from pywats._manual_inspection import ManualInspectionService
     from pywats._processes import ProcessesService
     from pywats._production_units import ProductionService
     from pywats._products import ProductsService
@@ -198,6 +199,13 @@ class BaseClient(Service[M]):
         return ScimService(self)
 
     @functools.cached_property
+    def manual_inspection(self) -> ManualInspectionService[M]:
+        """Manual inspection definitions, their relations, sequence content and runs."""
+        from pywats._manual_inspection import ManualInspectionService
+
+        return ManualInspectionService(self)
+
+    @functools.cached_property
     def unit_flow(self) -> UnitFlowService[M]:
         """Unit flow: the paths units took through the operations (a per-session view)."""
         from pywats._unit_flow import UnitFlowService
@@ -213,6 +221,12 @@ class BaseClient(Service[M]):
     def ping(self) -> Call[ServerPing]:
         """The server's name and clock (the WATS station client's heartbeat)."""
         return Call("GET", "/api/internal/Client/Ping", returns=ServerPing)
+
+    @endpoint
+    def register_station(self) -> Call[Registration]:
+        """Register this station as the client's user: a new token of that user for the
+        station to keep (revoking it on the server cuts off this station alone)."""
+        return Call("POST", "/api/internal/Client/Register", returns=Registration)
 
     @endpoint
     def get_module_versions(self) -> Call[list[ModuleVersion]]:

@@ -1,4 +1,5 @@
-"""What a server says about itself to a station: its heartbeat and its module versions."""
+"""What a server says about itself to a station: its heartbeat, its module versions and a
+station's registration."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic.alias_generators import to_pascal
 
 from pywats._wire import WireModel
 
-__all__ = ["ModuleVersion", "ServerPing"]
+__all__ = ["ModuleVersion", "Registration", "ServerPing"]
 
 
 class ServerPing(WireModel):
@@ -26,3 +27,12 @@ class ModuleVersion(WireModel):
 
     name: str
     version: str
+
+
+class Registration(WireModel):
+    """A station's registration: a new token of the registering user, for the station to keep
+    (and use instead of the user's password)."""
+
+    token: str
+    user: str
+    server_name: str

@@ -19,10 +19,12 @@ from pywats._service import Call, M, Service, endpoint
 from pywats._wire import Params, Tag, WireModel, dump, items, segment
 
 __all__ = [
+    "Download",
     "FileCheck",
     "Package",
     "PackageDetails",
     "PackageFile",
+    "PackageFolder",
     "SoftwareService",
     "StationPlan",
 ]
@@ -113,6 +115,29 @@ def _upload(package_id: str, archive: bytes, clean: bool) -> Call[None]:
 _INTERNAL = "/api/internal/Software"
 # The answer `{"count": n}` of file removal, read as n.
 Removed = Annotated[int, BeforeValidator(_removed)]
+
+
+class Download(WireModel):
+    """One logged download: which package version a client downloaded, how much, when."""
+
+    download_id: str
+    package_id: str
+    name: str
+    version: int
+    client_id: str
+    download_size: int
+    downloaded_utc: datetime
+
+
+class PackageFolder(WireModel):
+    """A folder of a package (`parent_folder_id` None: at its root)."""
+
+    package_folder_id: str
+    package_id: str
+    name: str
+    path: str
+    parent_folder_id: str | None = None
+    file_count: int = 0
 
 
 class SoftwareService(Service[M]):
@@ -278,3 +303,39 @@ class SoftwareService(Service[M]):
         params: Params = {"installedPackages": ",".join(installed)}
         path = f"{_INTERNAL}/GetAvailablePackages"
         return Call("GET", path, params=params, returns=list[Package])
+
+    @endpoint
+    def log_download(self, package_id: str, size: int) -> Call[Download]:
+        """Record that this client downloaded `size` bytes of the package."""
+        params: Params = {"packageId": package_id, "downloadSize": size}
+        return Call("GET", f"{_INTERNAL}/Log", params=params, returns=Download)
+
+    @endpoint
+    def list_downloads(self, client_id: str) -> Call[list[Download]]:
+        """The downloads client `client_id` (a user name) logged, newest first."""
+        params: Params = {"clientId": client_id}
+        path = f"{_INTERNAL}/GetPackageDownloadHistory"
+        return Call("GET", path, params=params, returns=list[Download])
+
+    @endpoint
+    def create_folder(
+        self, package_id: str, name: str, parent_folder_id: str | None = None
+    ) -> Call[PackageFolder]:
+        """A folder in a Draft package, at its root or inside `parent_folder_id`."""
+        body = {"name": name, "parentFolderId": parent_folder_id}
+        path = f"{_INTERNAL}/PostPackageFolder"
+        params: Params = {"packageId": package_id}
+        return Call("POST", path, params=params, json=body, returns=PackageFolder)
+
+    @endpoint
+    def update_folder(self, folder_id: str, name: str) -> Call[PackageFolder]:
+        """Rename a folder of a Draft package; its files and sub-folders move with it."""
+        body = {"packageFolderId": folder_id, "name": name}
+        return Call("POST", f"{_INTERNAL}/UpdatePackageFolder", json=body, returns=PackageFolder)
+
+    @endpoint
+    def delete_folder(self, folder_id: str) -> Call[int]:
+        """Remove a folder of a Draft package with what it holds; how many files."""
+        params: Params = {"packageFolderId": folder_id}
+        path = f"{_INTERNAL}/DeletePackageFolder"
+        return Call("POST", path, params=params, returns=Removed)

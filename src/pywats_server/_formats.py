@@ -29,7 +29,13 @@ from pywats.report import (
 
 from ._errors import ApiError
 from ._json import JsonBodyError, load_json
-from .storage import ReportDocumentError, StoredDocument, Submission, extract_rows
+from .storage import (
+    ReportDocumentError,
+    StoredDocument,
+    Submission,
+    extract_rows,
+    local_start,
+)
 
 __all__ = ["export_document", "parse_submission", "parse_wsxf_submission", "submission_origin"]
 
@@ -215,6 +221,8 @@ def _exported(raw: dict[str, Any], stored: StoredDocument) -> dict[str, Any]:
         "origin": stored.origin,
         "startUTC": _start_utc(stored.start_utc, raw.get("start")),
     }
+    if raw.get("start") is None:  # sent with only startUTC: the start the server derived
+        derived["start"] = local_start(stored.start_utc)
     merged = {**raw, **derived}
     ordered = {key: merged[key] for key in _EXPORT_ORDER if key in merged}
     return {**ordered, **{key: value for key, value in merged.items() if key not in ordered}}

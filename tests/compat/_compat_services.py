@@ -368,12 +368,79 @@ def pending(driver: Driver, api: Any, run: str, reports: dict[str, Any]) -> None
         lambda: api.manual_inspection.list_definitions(),
         lambda got: name in [d.name for d in got],
     )
-    definition_id = getattr(definition, "test_sequence_definition_id", None)
+    definition_id = str(getattr(definition, "test_sequence_definition_id", None))
+    mi = api.manual_inspection
     driver.call(
         "manual_inspection",
         "get_definition",
-        lambda: api.manual_inspection.get_definition(str(definition_id)),
+        lambda: mi.get_definition(definition_id),
         lambda got: got.name == name,
+    )
+    driver.call(
+        "manual_inspection",
+        "update_definition",
+        lambda: mi.update_definition(definition_id, Description="visual and labels"),
+        lambda got: got.description == "visual and labels",
+    )
+    relation = driver.call(
+        "manual_inspection",
+        "create_relation",
+        lambda: mi.create_relation(
+            definition_id, "product", "product", "partnumber", f"PCB-{run}-%"
+        ),
+        lambda got: got.entity_value == f"PCB-{run}-%",
+    )
+    driver.call(
+        "manual_inspection",
+        "list_relations",
+        lambda: mi.list_relations(definition_id),
+        lambda got: (
+            [r.test_sequence_relation_id for r in got] == [relation.test_sequence_relation_id]
+        ),
+    )
+    driver.call(
+        "manual_inspection",
+        "get_relation_conflicts",
+        lambda: mi.get_relation_conflicts(definition_id),
+        lambda got: got == [],
+    )
+    driver.call(
+        "manual_inspection",
+        "update_sequence",
+        lambda: mi.update_sequence(
+            {"TestSequenceDefinitionId": definition_id, "XAML": "<Activity />"}
+        ),
+        lambda got: got["Name"] == name,
+    )
+    driver.call(
+        "manual_inspection",
+        "list_sequences",
+        lambda: mi.list_sequences(),
+        lambda got: name in [s.name for s in got],
+    )
+    driver.call(
+        "manual_inspection",
+        "get_instances_count",
+        lambda: mi.get_instances_count(definition_id),
+        lambda got: got == 0,
+    )
+    driver.call(
+        "manual_inspection",
+        "move_to_pending",
+        lambda: mi.move_to_pending(definition_id),
+        lambda got: got.status == 1,
+    )
+    driver.call(
+        "manual_inspection",
+        "release_inspection",
+        lambda: mi.release_inspection(definition_id),
+        lambda got: got.status == 2,
+    )
+    driver.call(
+        "manual_inspection",
+        "copy_inspection",
+        lambda: mi.copy_inspection(definition_id),
+        lambda got: (got.name, got.version, got.status) == (name, 2, 0),
     )
     package = api.software.get_package_by_name(f"Firmware-{run}")
     driver.call(

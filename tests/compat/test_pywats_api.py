@@ -48,14 +48,7 @@ NEW_ENDPOINTS = [
     "scim_token",
     "production_internal",
     "software_internal",
-    pytest.param(
-        "manual_inspection",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="not served yet: the manual inspection family (rest-api.md §14) is not built "
-            "(issue 13 stays open for it)",
-        ),
-    ),
+    "manual_inspection",
     "product_groups",
     "product_delete",
     "unit_tags",

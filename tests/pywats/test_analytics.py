@@ -106,6 +106,7 @@ def test_yield_and_top_failed_from_a_live_server(live_server: Any) -> None:
 
     def report(serial: str, minutes: int, volts: float) -> UUTReport:
         uut = UUTReport.new(
+            operator="operator",
             part_number=part_number,
             serial_number=serial,
             revision="A",
@@ -148,6 +149,7 @@ def test_measurement_paths_are_built_with_the_separator() -> None:
 
 def test_measurement_paths_match_the_ones_the_server_indexes() -> None:
     report = UUTReport.new(
+        operator="operator",
         part_number="P1",
         serial_number="S1",
         revision="A",

@@ -13,6 +13,7 @@ from pywats.report import UUTReport
 
 async def _submit(aclient: AsyncWATS, pn: str, sn: str, volts: float, minutes: int) -> None:
     uut = UUTReport.new(
+        operator="operator",
         part_number=pn,
         serial_number=sn,
         revision="B",

@@ -210,6 +210,7 @@ def _take_at_once(live_server: Any, type_name: str, *, stations: int, takes: int
 
 def _uut(pn: str, sn: str, code: int, at: datetime, passed: bool = True) -> UUTReport:
     report = UUTReport.new(
+        operator="operator",
         part_number=pn,
         serial_number=sn,
         revision="1",
@@ -245,6 +246,7 @@ async def test_verification_grades_units_from_their_reports(
     for report in runs:
         await aclient.reports.submit(report)
     repair = UURReport.new(
+        operator="operator",
         part_number=pn,
         serial_number=repaired,
         revision="1",
@@ -253,6 +255,7 @@ async def test_verification_grades_units_from_their_reports(
         location="Line 1",
         purpose="Production",
         start=t0 + timedelta(hours=1),
+        ref_uut=str(runs[5].id),  # the failed run it repairs (repair 500 is UUTRequired, R7)
     )
     repair.main_unit.add_failure("Component", "Burned Component")  # WATS needs one (R18)
     await aclient.reports.submit(repair)

@@ -38,6 +38,7 @@ async def test_unit_views(aclient: AsyncWATS, unique: str) -> None:
     await aclient.production.set_phase(sn, system, 16, comment="done")
     await aclient.production.set_process(sn, system, 50)
     uut = UUTReport.new(
+        operator="operator",
         part_number=system,
         serial_number=sn,
         revision="1",

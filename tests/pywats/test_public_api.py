@@ -118,6 +118,20 @@ EXPECTED = {
     "UnitFlowLink",
     "UnitFlowNode",
     "UnitFlowUnit",
+    "Download",
+    "PackageFolder",
+    "Registration",
+    "InspectionContent",
+    "InspectionDefinition",
+    "InspectionRelation",
+    "InspectionRun",
+    "InspectionSequence",
+    "MiscInfoCheck",
+    "MiscInfoProblem",
+    "ProcessLink",
+    "RelationConflict",
+    "StringTestResult",
+    "AlarmLog",
 }
 
 

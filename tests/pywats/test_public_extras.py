@@ -17,6 +17,7 @@ START = datetime(2026, 10, 5, 8, tzinfo=timezone.utc)
 
 def _uut(pn: str, sn: str, minutes: int, passed: bool, seconds: float) -> UUTReport:
     uut = UUTReport.new(
+        operator="operator",
         part_number=pn,
         serial_number=sn,
         revision="A",

@@ -42,6 +42,7 @@ def _new_report(serial: str) -> UUTReport:
         process_code=100,
         location="Line 1",
         purpose="Production",
+        operator="sdk-test",
     )
     report.root.add_numeric("3V3", 3.3, low=3.2, high=3.4, unit="V")
     return report

@@ -41,6 +41,7 @@ async def test_process_internals(aclient: AsyncWATS) -> None:
 @pytest.mark.anyio
 async def test_report_attachments_and_misc_info(aclient: AsyncWATS, unique: str) -> None:
     uut = UUTReport.new(
+        operator="operator",
         part_number=f"ATT-{unique}",
         serial_number="A1",
         revision="A",

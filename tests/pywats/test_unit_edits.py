@@ -102,6 +102,7 @@ async def test_a_reported_unit_is_registered_with_its_first_report(
     first, later = (datetime(2026, 11, 2, h, tzinfo=timezone.utc) for h in (8, 9))
     for at, revision in ((later, "B"), (first, "A")):
         report = UUTReport.new(
+            operator="operator",
             part_number=pn,
             serial_number=sn,
             revision=revision,

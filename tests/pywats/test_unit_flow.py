@@ -15,6 +15,7 @@ START = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
 
 def _report(pn: str, sn: str, code: int, minutes: int, passed: bool, station: str) -> UUTReport:
     uut = UUTReport.new(
+        operator="operator",
         part_number=pn,
         serial_number=sn,
         revision="A",

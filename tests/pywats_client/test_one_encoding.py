@@ -102,7 +102,7 @@ async def test_the_outbox_bytes_are_what_goes_on_the_wire(
 ) -> None:
     report = UUTReport.new(
         part_number="ENC-PN", serial_number="ENC-1", revision="A", process_code=100,
-        station_name="ENC", location="Lab", purpose="Testing",
+        station_name="ENC", location="Lab", purpose="Testing", operator="operator",
     )  # fmt: skip
     # Not the compact form write_wsjf makes: a re-encoding on the way would show.
     stored = json.dumps(report.raw, indent=2).encode()

@@ -28,6 +28,7 @@ async def test_a_report_breaking_the_submit_rules_is_quarantined_not_retried(
     tmp_path: Path, server_app: object, server_token: str
 ) -> None:
     good = UUTReport.new(
+        operator="operator",
         part_number="UPL-PN",
         serial_number="UPL-1",
         revision="A",
@@ -36,6 +37,7 @@ async def test_a_report_breaking_the_submit_rules_is_quarantined_not_retried(
         purpose="Testing",
     )
     bad = UUTReport.new(
+        operator="operator",
         part_number="UPL-PN",
         serial_number="UPL-2",
         revision="A",
@@ -91,6 +93,7 @@ async def test_a_retry_after_date_from_the_server_sets_the_pause(
     tmp_path: Path, server_app: object, server_token: str
 ) -> None:
     report = UUTReport.new(
+        operator="operator",
         part_number="UPL-PN",
         serial_number="UPL-3",
         revision="A",

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.parametrize("server_db_url", ["sqlite"], indirect=True)
 STATION = Station("TEST-STATION", location="Test lab", purpose="Testing")
 # type → (sample folder, file pattern, converter parameters as TOML)
 CONVERTERS = {
-    "xjtag": ("xjtag", "*.xjlog", 'part_number = "PN"\nrevision = "1.0"\noperation_code = 210'),
+    "xjtag": ("xjtag", "*.xjlog", 'part_number = "PN"\nrevision = "1.0"\noperation_code = 10'),
     "saki": ("saki", "*.xml", 'revision = "A"\noperation_code = 10\ntimezone = "UTC"'),
     "sigmaquest": ("sigmaquest", "*.xml", 'revision = "A"\noperation_code = 10'),
     "stepwize": ("stepwize", "*.xspc", 'operation_code = 10\ntimezone = "UTC"'),

@@ -35,6 +35,7 @@ REFUSED = [
 
 def _document(start: str) -> dict[str, object]:
     report = UUTReport.new(
+        operator="operator",
         part_number="PCBA-1",
         serial_number="SN1",
         revision="A",

@@ -42,11 +42,13 @@ def _report(**changes: Any) -> dict[str, Any]:
         "location": "Lab",
         "purpose": "Test",
         "start": "2026-03-02T08:15:30+01:00",
+        "uut": {"user": "op"},
         "root": {
             "stepType": "SequenceCall",
             "group": "M",
             "name": "MainSequence Callback",
             "status": "P",
+            "seqCall": {"path": "Main.seq", "name": "Main.seq", "version": "1.0"},
         },
         **changes,
     }

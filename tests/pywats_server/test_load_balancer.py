@@ -180,6 +180,7 @@ def _run_station(
                 station.resent[report.id] += 1
             else:
                 report = UUTReport.new(
+                    operator="operator",
                     part_number="PCBA-100",
                     serial_number=f"{station.name}-{number:05d}",
                     revision="A",

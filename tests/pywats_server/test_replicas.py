@@ -164,6 +164,7 @@ async def test_one_report_sent_to_two_replicas_at_once_is_stored_once_with_every
         ids = []
         for round_ in range(6):
             report = UUTReport.new(
+                operator="operator",
                 part_number="REPLICA-RACE",
                 serial_number=f"RACE-{id(replicas)}-{round_}",
                 revision="A",

@@ -133,6 +133,7 @@ def report_file(
     """Write a small passing UUT report as WSJF into `folder` (atomically: the watcher never
     sees half a file)."""
     report = UUTReport.new(
+        operator="operator",
         part_number="PCBA-100",
         serial_number=serial,
         revision="B",

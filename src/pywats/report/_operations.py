@@ -1,9 +1,12 @@
-"""The rules that depend on what a server has configured: the kind of each process code and
-the fail codes each repair operation offers (wats-rules.md U8, R2, R3, R12).
+"""The rules that depend on what a server has configured: which process codes exist and of
+which kind, the fail codes each repair operation offers and whether it needs the UUT it
+follows (wats-rules.md U7, U8, R2, R3, R7, R12).
 
-WATS refuses a report whose operation type is of the wrong kind (a UUT with a repair code, a
-UUR whose failed test operation is a repair) and a repair failure outside the repair type's
-fail-code tree. A server passes its own configuration; a client can pass the one it read.
+WATS refuses a report whose operation type it does not have ("Operation type with code '30'
+not found on WATS server"), one of the wrong kind (a UUT with a repair code, a UUR whose failed
+test operation is a repair), a repair failure outside the repair type's fail-code tree, and a
+repair without its UUT reference when the repair type is UUTRequired. A server passes its own
+configuration; a client can pass the one it read.
 """
 
 from __future__ import annotations
@@ -23,19 +26,20 @@ class Operations:
     test: frozenset[int]
     repair: frozenset[int]
     fail_codes: Mapping[int, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    #: Repair operation codes whose repairs must name the UUT report they follow (`refUUT`).
+    uut_required: frozenset[int] = frozenset()
 
 
 def _kind_problem(operations: Operations, code: object, wanted: str) -> str | None:
-    # A code the server does not know is let through for now (WATS refuses it, wats-rules.md
-    # U7): the station's tester converters default to codes, such as 30, that a new server
-    # does not have, and refusing them needs those defaults settled first.
     codes, other = (
         (operations.test, operations.repair)
         if wanted == "test"
         else (operations.repair, operations.test)
     )
-    if not isinstance(code, int) or code in codes or code not in other:
+    if not isinstance(code, int) or code in codes:
         return None
+    if code not in other:
+        return f"no {wanted} operation has code {code} on this server"
     kind = "repair" if wanted == "test" else "test"
     return f"{code} is a {kind} operation; expected a {wanted} operation"
 
@@ -51,6 +55,9 @@ def operation_problems(raw: dict[str, Any], operations: Operations) -> list[tupl
         return problems
     if message := _kind_problem(operations, uur.get("processCode"), "test"):
         problems.append(("uur.processCode", message))
+    if raw.get("processCode") in operations.uut_required and not uur.get("refUUT"):
+        problems.append(("uur.refUUT", f"required: repair operation {raw['processCode']} "
+                         "needs the id of the UUT report the repair follows"))  # fmt: skip
     tree = operations.fail_codes.get(raw.get("processCode"))  # type: ignore[arg-type]
     if not tree:
         return problems

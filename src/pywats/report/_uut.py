@@ -50,7 +50,7 @@ class UUTReport(Report):
         id: str | uuid.UUID | None = None,
         sequence_name: str = "MainSequence Callback",
         sequence_path: str | None = None,
-        sequence_version: str | None = None,
+        sequence_version: str = "",
         comment: str | None = None,
         fixture_id: str | None = None,
         exec_time: float | None = None,

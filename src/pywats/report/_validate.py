@@ -124,6 +124,8 @@ def header_problems(raw: dict[str, Any]) -> Problems:
         value = raw.get(key)
         if value is None and key == "startUTC":
             continue
+        if value is None and raw.get("startUTC") is not None:
+            continue  # WATS derives the local start from startUTC (wats-rules.md U27)
         try:
             moment = Timestamp(str(value)).to_datetime()
         except ValueError as exc:
@@ -150,8 +152,11 @@ def report_problems(
     if operations is not None:
         problems.extend(operation_problems(raw, operations))
     uut = raw.get("uut")
+    if raw.get("type") == "T" and not isinstance(uut, dict):
+        problems.append(("uut", "required for a UUT report: the operator and test details"))
     if isinstance(uut, dict):
-        _text(problems, uut, "user", "uut", limit=128)
+        # WATS requires the operator (DevKit operatorName, wats-rules.md U13).
+        _text(problems, uut, "user", "uut", limit=128, required=True)
         _text(problems, uut, "comment", "uut", limit=1000)
         _text(problems, uut, "errorMessage", "uut", limit=1000)
         _text(problems, uut, "fixtureId", "uut", limit=50)
@@ -198,6 +203,7 @@ def report_problems(
             problems.append(("root", "required for a UUT report: the root sequence call"))
         else:
             ids: set[object] = set()
+            _program_problems(problems, root)
             _step_problems(problems, root, "root", ids)
             if isinstance(uut, dict):
                 failed = uut.get("stepIdCausedUUTFailure")
@@ -215,6 +221,19 @@ def report_problems(
     if suspect and _XML_INVALID_ESCAPED.search(json.dumps(raw, ensure_ascii=False)):
         _xml_problems(problems, raw, "")
     return problems
+
+
+def _program_problems(problems: Problems, root: dict[str, Any]) -> None:
+    """The root sequence call names the test program: WATS requires its file name and version
+    (DevKit CreateUUTReport sequenceFileName/sequenceFileVersion, wats-rules.md U9, U11). An
+    empty version is a version, as Virinco's own converters write one."""
+    seq_call = root.get("seqCall")
+    if not isinstance(seq_call, dict):
+        problems.append(("root.seqCall", "required: the test program's file name and version"))
+        return
+    _text(problems, seq_call, "name", "root.seqCall", limit=255, required=True)
+    if seq_call.get("version") is None:
+        problems.append(("root.seqCall.version", "required: the test program's version"))
 
 
 def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set[object]) -> None:
@@ -342,7 +361,7 @@ def _uur_problems(problems: Problems, raw: dict[str, Any], uur: dict[str, Any]) 
     # A comment WATS's column holds, the failed test operation, a GUID reference
     # to the UUT, dates WATS can store, the repaired unit (idx 0) and at least one failure
     # (DevKit ValidateForSubmit; wats-rules.md R3-R18).
-    _text(problems, uur, "user", "uur", limit=128)
+    _text(problems, uur, "user", "uur", limit=128, required=True)
     _text(problems, uur, "comment", "uur", limit=1000)
     if not isinstance(uur.get("processCode"), int):
         problems.append(("uur.processCode", "required: the test operation code"))

@@ -5,9 +5,9 @@ keys, status/group/type words become letters, numbers get their WSJF type (`500`
 field reads as `500.0`), the report id is lower-cased, and the fixed-shape objects (`uut`,
 measurements, `loop`, `seqCall`, `chart`, `messagePopup`) get every key, `null` where XML omits
 it. Attributes XML writes as `""` for JSON `null` (`ProductName`, `Units`, `XUnit`, `YUnit`,
-`Response`, `SequenceCall/@Version`) read as `null`. XML-only data (`StepIndex`, `MeasIndex`,
-`MeasOrderNumber`, `MiscInfo/@Typedef`, `@idx`, `@order_no`, `SequenceCall/@Filename`,
-`Chart/@idx`) is derived again on writing and not stored.
+`Response`, `SequenceCall/@Version` below the root) read as `null`. XML-only data (`StepIndex`,
+`MeasIndex`, `MeasOrderNumber`, `MiscInfo/@Typedef`, `@idx`, `@order_no`,
+`SequenceCall/@Filename`, `Chart/@idx`) is derived again on writing and not stored.
 """
 
 from __future__ import annotations
@@ -204,7 +204,8 @@ class _Reader:
             raw["seqCall"] = {
                 "path": sa.get("Filepath"),
                 "name": sa.get("Name"),
-                "version": sa.get("Version") or None,
+                # The root's version is required, so its "" is an empty version, not null.
+                "version": sa.get("Version") if self.path == "root" else sa.get("Version") or None,
             }
         self.measurements(element, raw)
         return raw

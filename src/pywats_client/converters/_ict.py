@@ -188,7 +188,7 @@ class Header:
     exec_time: float | None = None
     batch: str | None = None
     sequence_name: str = "MainSequence"
-    sequence_version: str | None = None
+    sequence_version: str = ""
 
 
 def new_report(

@@ -110,7 +110,9 @@ COMMON_PARAMETERS: tuple[Parameter, ...] = (
         check=_check_operation_code,
     ),
     Parameter("station_name", str, None, "Station name written into reports instead of the file's"),
-    Parameter("operator", str, None, "Operator name used when the file names none."),
+    # WATS requires an operator on every report (wats-rules.md U13); Virinco's own converters
+    # write `sysoper` when the file names none.
+    Parameter("operator", str, "sysoper", "Operator name used when the file names none."),
     Parameter("decimal_comma", bool, False, "Numbers in the file use a decimal comma (3,14)."),
     Parameter("encoding", str, "utf-8", "Text encoding of the file.", check=_check_encoding),
 )

@@ -166,7 +166,7 @@ def _open(record: _Record, serial_text: str, settings: Settings, index: int, lin
         start=record.date,
         batch=batch.strip() or None,
         sequence_name=(program if dot else "") or part or "MainSequence",
-        sequence_version=(version if dot else revision) or None,
+        sequence_version=(version if dot else revision) or "",
     )
     report = new_report(settings.source, settings.defaults, settings.zone, header, index, line)
     if second and not settings.station_from_operator:

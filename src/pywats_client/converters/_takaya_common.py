@@ -30,7 +30,7 @@ class Settings:
     defaults: SiteDefaults
     zone: str
     group_by_type: bool
-    bottom_code: int
+    bottom_code: int | None
     station_from_operator: bool
 
 

@@ -202,7 +202,7 @@ class I3070Converter(Converter):
             operator=header(8) or self.defaults.operator,
             start=self._time(record.text(3), "start"),
             sequence_name=header(10) or "i3070 testplan",
-            sequence_version=header(11),
+            sequence_version=header(11) or "",
             fixture_id=header(3),
             exec_time=float(int(duration)),
         )

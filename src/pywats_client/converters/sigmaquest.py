@@ -118,7 +118,7 @@ class SigmaQuestConverter(Converter):
             or self.defaults.operator,
             start=start,
             sequence_name=run.get("name") or "MainSequence",
-            sequence_version=version or None,
+            sequence_version=version or "",
             exec_time=(end - start).total_seconds() if end is not None else None,
         )
         report.add_misc_info("Mode", root.get("mode") or "D")

@@ -137,7 +137,7 @@ class SpeaConverter(Converter):
             operator=fields[5].strip() or None,
             start=start,
             sequence_name=fields[2].strip() or "MainSequence",
-            sequence_version=fields[3].strip() or None,
+            sequence_version=fields[3].strip(),
         )
         report = new_report(
             source, self.defaults, str(self.values["timezone"]), header, index, line

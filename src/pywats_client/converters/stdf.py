@@ -115,7 +115,7 @@ class StdfConverter(Converter):
             "start": _moment(seconds, zone_from_name(str(self.values["timezone"]))),
             "sequence_name": mir.job_nam or "STDF",
             "sequence_path": mir.job_nam or "STDF",
-            "sequence_version": mir.job_rev or None,
+            "sequence_version": mir.job_rev or "",
             "part_number": identity.part_number,
             "revision": identity.revision,
             "process_code": identity.process_code,

@@ -17,7 +17,7 @@ from pywats.report import UUTReport
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._ict import LineError, text_lines, with_defaults
 from pywats_client.converters._mapping import WITH_TIMEZONE
-from pywats_client.converters._params import Parameter
+from pywats_client.converters._params import Parameter, ParamValue, _check_operation_code
 from pywats_client.converters._takaya_apt import apt_reports
 from pywats_client.converters._takaya_atd import atd_reports
 from pywats_client.converters._takaya_atdx import atdx_reports
@@ -26,12 +26,16 @@ from pywats_client.converters._takaya_common import Settings
 __all__ = ["TakayaConverter"]
 
 PARAMETERS: tuple[Parameter, ...] = (
-    *with_defaults(WITH_TIMEZONE, required=("revision",), encoding="cp1252", operation_code=30),
+    # Virinco's converter defaults to 30 (and 31 for a bottom side), codes a new server does not
+    # have and WATS refuses (wats-rules.md U7): 50 is the board test a new server has.
+    *with_defaults(WITH_TIMEZONE, required=("revision",), encoding="cp1252", operation_code=50),
     Parameter(
         "operation_code_bottom",
         int,
-        31,
-        "APT94xx: operation code of a bottom-side program (model ending in B).",
+        None,
+        "APT94xx: operation code of a bottom-side program (model ending in B); not set: "
+        "'operation_code'.",
+        check=_check_operation_code,
     ),
     Parameter(
         "group_by_component_type",
@@ -79,7 +83,7 @@ class TakayaConverter(Converter):
             defaults=self.defaults,
             zone=str(self.values["timezone"]),
             group_by_type=self.values["group_by_component_type"] is True,
-            bottom_code=int(self.values["operation_code_bottom"] or 0),
+            bottom_code=_code(self.values["operation_code_bottom"]),
             station_from_operator=self.values["station_from_operator"] is True,
         )
         lines = text_lines(source, self.defaults.encoding)
@@ -89,6 +93,10 @@ class TakayaConverter(Converter):
             yield from reader(itertools.chain(head, lines), settings)
         except LineError as exc:
             raise source.error(str(exc), f"line {exc.line}") from None
+
+
+def _code(value: ParamValue) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _dialect(head: list[tuple[int, str]]) -> Reader:

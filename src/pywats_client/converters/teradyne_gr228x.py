@@ -195,7 +195,7 @@ class Gr228xConverter(Converter):
             operator=words.get("operator") or self.defaults.operator,
             start=board.start,
             sequence_name=words.get("sequenceName") or (program[1] if program else "GR228X"),
-            sequence_version=words.get("sequenceVersion") or None,
+            sequence_version=words.get("sequenceVersion") or "",
         )
         return board.report
 

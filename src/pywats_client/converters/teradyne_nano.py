@@ -33,7 +33,9 @@ from pywats_client.converters._params import Parameter
 __all__ = ["TeradyneNanoConverter"]
 
 PARAMETERS: tuple[Parameter, ...] = (
-    *with_defaults(WITH_TIMEZONE, required=("revision",), operation_code=30),
+    # Virinco's converter defaults to 30, a code a new server does not have and WATS refuses
+    # (wats-rules.md U7): 50 is the board test a new server has.
+    *with_defaults(WITH_TIMEZONE, required=("revision",), operation_code=50),
     Parameter("group_steps", bool, True, "One sub-sequence per test group (the [..] suffix)."),
     Parameter("sequence_name", str, "MainSequence", "Name of the report's root sequence."),
     Parameter("sequence_version", str, "", "Version of the report's root sequence."),
@@ -76,7 +78,7 @@ class TeradyneNanoConverter(Converter):
             part_number=match["pn"],
             start=start,
             sequence_name=str(self.values["sequence_name"]) or "MainSequence",
-            sequence_version=str(self.values["sequence_version"] or "") or None,
+            sequence_version=str(self.values["sequence_version"] or ""),
         )
         try:
             report = new_report(source, self.defaults, str(self.values["timezone"]), header, 0, 1)

@@ -46,7 +46,9 @@ PARAMETERS: tuple[Parameter, ...] = tuple(
     )
     if p.name == "revision"
     else p
-    for p in ict_parameters(operation_code=30)
+    # Virinco's converter defaults to 30, a code a new server does not have and WATS refuses
+    # (wats-rules.md U7): 50 is the board test a new server has.
+    for p in ict_parameters(operation_code=50)
 )
 
 _SCALES = {"f": -15, "p": -12, "n": -9, "u": -6, "µ": -6, "m": -3, "": 0, "k": 3, "K": 3,

@@ -113,7 +113,7 @@ class TestStandConverter(Converter):
             start=start,
             sequence_name=root.string("TS.StepName") or "MainSequence Callback",
             sequence_path=call.string("SequenceFile") if call else None,
-            sequence_version=call.string("SequenceFileVersion") if call else None,
+            sequence_version=(call.string("SequenceFileVersion") if call else None) or "",
             exec_time=root.number("TS.TotalTime"),
         )
         self._header(result, report, uut, root)

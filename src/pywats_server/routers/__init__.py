@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from . import (
+    alarms,
     analytics,
     app,
     asset_files,
     assets,
     drill_down,
+    manual_inspection,
     processes,
     product_deletion,
     product_groups,
@@ -48,4 +50,6 @@ ROUTERS = (
     unit_edits.router,
     software_internal.router,
     station_client.router,
+    manual_inspection.router,
+    alarms.router,
 )

@@ -6,10 +6,12 @@ from ._answer import Answer, Instant
 from ._product_answers import TagAnswer
 
 __all__ = [
+    "Download",
     "FileInfo",
     "PackageAnswer",
     "PackageDetails",
     "PackageFile",
+    "PackageFolder",
     "PackageWithFiles",
     "StationPlan",
     "VirtualFolder",
@@ -80,3 +82,26 @@ class VirtualFolder(Answer):
 
     name: str
     path: str
+
+
+class Download(Answer):
+    """One download a client logged: which package version, how many bytes, when."""
+
+    downloadId: str
+    packageId: str
+    name: str
+    version: int
+    clientId: str
+    downloadSize: int
+    downloadedUtc: Instant
+
+
+class PackageFolder(Answer):
+    """A folder of a package: its path and the folder it is in (None: the root)."""
+
+    packageFolderId: str
+    packageId: str
+    name: str
+    path: str
+    parentFolderId: str | None
+    fileCount: int

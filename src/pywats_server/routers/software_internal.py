@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from .._context import ServerContext, context
+from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
 from ..storage.software_details import SoftwareDetails
-from ._software_answers import FileInfo, PackageAnswer, PackageDetails
+from ..storage.software_downloads import SoftwareDownloads
+from ..storage.software_folders import SoftwareFolders
+from ._software_answers import Download, FileInfo, PackageAnswer, PackageDetails, PackageFolder
 
 __all__ = ["router"]
 
@@ -24,6 +26,31 @@ def _details(ctx: Context) -> SoftwareDetails:
 
 
 Details = Annotated[SoftwareDetails, Depends(_details)]
+
+
+def _downloads(ctx: Context) -> SoftwareDownloads:
+    return SoftwareDownloads(ctx.database)
+
+
+Downloads = Annotated[SoftwareDownloads, Depends(_downloads)]
+
+
+def _folders(ctx: Context) -> SoftwareFolders:
+    return SoftwareFolders(ctx.database)
+
+
+Folders = Annotated[SoftwareFolders, Depends(_folders)]
+
+
+class FolderBody(BaseModel):
+    """A folder to create (`name`, inside `parentFolderId` or at the root) or rename
+    (`packageFolderId`, new `name`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    packageFolderId: str | None = None
+    name: str
+    parentFolderId: str | None = None
 
 
 class FileCheck(BaseModel):
@@ -87,3 +114,37 @@ def delete_package_folder_files(details: Details, packageFolderFileIds: str) -> 
     if not ids:
         raise ApiError(400, "packageFolderFileIds: expected comma-separated file ids")
     return {"count": details.delete_files(ids)}
+
+
+@router.get("/Log", response_model=Download)
+def log_download(
+    downloads: Downloads, packageId: str, downloadSize: int, client: CallerName
+) -> Any:
+    """Record that the calling client downloaded `downloadSize` bytes of the package."""
+    return downloads.log(packageId, downloadSize, client)
+
+
+@router.get("/GetPackageDownloadHistory", response_model=list[Download])
+def download_history(downloads: Downloads, clientId: str) -> Any:
+    """The downloads of client `clientId` (the user its credential belongs to), newest first."""
+    return downloads.history(clientId)
+
+
+@router.post("/PostPackageFolder", response_model=PackageFolder)
+def post_package_folder(folders: Folders, packageId: str, body: FolderBody) -> Any:
+    """Create a folder in a Draft package."""
+    return folders.create(packageId, body.name, body.parentFolderId)
+
+
+@router.post("/UpdatePackageFolder", response_model=PackageFolder)
+def update_package_folder(folders: Folders, body: FolderBody) -> Any:
+    """Rename a folder of a Draft package; its files and sub-folders move with it."""
+    if not body.packageFolderId:
+        raise ApiError(400, "packageFolderId: required, the folder to rename")
+    return folders.rename(body.packageFolderId, body.name)
+
+
+@router.post("/DeletePackageFolder", response_model=Removed)
+def delete_package_folder(folders: Folders, packageFolderId: str) -> Any:
+    """Remove a folder of a Draft package with its sub-folders and files; how many files."""
+    return {"count": folders.delete(packageFolderId)}

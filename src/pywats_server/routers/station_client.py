@@ -1,6 +1,5 @@
-"""`/api/internal/Client`: the heartbeat and version calls the WATS station client makes
-(rest-api.md §15). Registration (`Register`) is not served: stations here get their token from
-`pywats-server token` (docs/guides/users.md)."""
+"""`/api/internal/Client`: the registration, heartbeat and version calls the WATS station client
+makes (rest-api.md §15)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from .. import __version__
-from .._context import ServerContext, context
+from .._context import Caller, ServerContext, context
 
 __all__ = ["router"]
 
@@ -23,6 +22,14 @@ Context = Annotated[ServerContext, Depends(context)]
 class Ping(BaseModel):
     ServerName: str
     ServerTime: datetime
+
+
+class Registration(BaseModel):
+    """The client token a registered station stores, and whose it is."""
+
+    token: str
+    user: str
+    serverName: str
 
 
 class ModuleVersion(BaseModel):
@@ -44,3 +51,12 @@ def versions(ctx: Context) -> Any:
         {"Name": "pyWATS server", "Version": __version__},
         {"Name": "WATS API", "Version": ctx.settings.api_version},
     ]
+
+
+@router.post("/Register", response_model=Registration)
+def register(ctx: Context, caller: Caller) -> Any:
+    """Register a station: called with a user's name and password (or a token of theirs), it
+    answers a new token of that user for the station to keep; revoking it
+    (`pywats-server token revoke`) cuts off that station alone."""
+    token = ctx.users.issue_token(caller.name)
+    return {"token": token, "user": caller.name, "serverName": socket.gethostname()}

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ._database import Database, DatabaseUnavailableError, masked_url, normalise_url
 from ._domain import Conflict, DomainError, Invalid, NotFound, utcnow
 from ._migrate import migrate, schema_revisions
-from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
+from ._report_rows import (
+    PATH_SEPARATOR,
+    ReportDocumentError,
+    ReportRows,
+    extract_rows,
+    local_start,
+)
 from .asset_files import AssetFileStore
 from .assets import AssetStore
 from .batches import BatchStore
@@ -65,6 +71,7 @@ __all__ = [
     "UserStore",
     "encode_token",
     "extract_rows",
+    "local_start",
     "masked_url",
     "migrate",
     "normalise_url",

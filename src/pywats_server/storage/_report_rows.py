@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from itertools import repeat
 from math import isfinite
 from typing import Any
@@ -319,6 +320,24 @@ def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, 
     return None, None
 
 
+def local_start(start_utc: datetime) -> str:
+    """The start WATS derives for a report sent with only `startUTC`: that instant in the
+    server's time zone, with its offset (wats-rules.md U27)."""
+    return start_utc.replace(tzinfo=timezone.utc).astimezone().isoformat(timespec="milliseconds")
+
+
+def _start_from_utc(document: Mapping[str, Any]) -> str:
+    text = _text(document, "startUTC")
+    if not text:
+        expected = "a non-empty string (or startUTC, from which the server derives it)"
+        raise ReportDocumentError("start", expected, document.get("start", ...))
+    try:
+        moment = Timestamp(text).to_utc()
+    except ValueError:
+        raise ReportDocumentError("startUTC", "an ISO 8601 date-time", text) from None
+    return local_start(moment.replace(tzinfo=None))
+
+
 def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
     """Validate the header of a parsed WSJF document and extract its index rows.
 
@@ -336,7 +355,7 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
     result = _required_text(document, "result")
     if result not in _RESULTS:
         raise ReportDocumentError("result", "one of P, F, E, T, D", result)
-    start = _required_text(document, "start")
+    start = _text(document, "start") or _start_from_utc(document)
     try:
         # Stored as naive UTC; a start without offset is read as UTC.
         start_utc = Timestamp(start).to_utc().replace(tzinfo=None)

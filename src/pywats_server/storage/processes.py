@@ -276,13 +276,15 @@ class ProcessStore:
         def below(node: RepairCategory) -> set[str]:
             return {c.description for c in node.children}.union(*map(below, node.children))
 
+        configured = self.repair_operations()
         return Operations(
             test=frozenset(p.code for p in every if p.is_test),
             repair=frozenset(p.code for p in every if p.is_repair),
             fail_codes={
                 op.code: {c.description: frozenset(below(c)) for c in op.categories}
-                for op in self.repair_operations()
+                for op in configured
             },
+            uut_required=frozenset(op.code for op in configured if op.uut_required),
         )
 
     def repair_operations(self) -> list[RepairOperation]:

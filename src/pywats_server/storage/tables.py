@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     assets,
     batches,
+    manual_inspection,
     processes,
     product_catalog,
     product_structure,
@@ -18,6 +19,8 @@ from . import (
     scim_users,
     serial_numbers,
     software,
+    software_downloads,
+    software_folders,
     tickets,
     unit_verification,
     units,
@@ -28,6 +31,7 @@ from ._metadata import metadata
 __all__ = [
     "assets",
     "batches",
+    "manual_inspection",
     "metadata",
     "processes",
     "product_catalog",
@@ -38,6 +42,8 @@ __all__ = [
     "scim_users",
     "serial_numbers",
     "software",
+    "software_downloads",
+    "software_folders",
     "tickets",
     "unit_verification",
     "units",

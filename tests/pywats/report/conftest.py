@@ -25,4 +25,5 @@ def new_report() -> UUTReport:
         station_name="FCT-3",
         location="Line 2",
         purpose="Production",
+        operator="op",
     )

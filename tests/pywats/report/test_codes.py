@@ -19,7 +19,7 @@ def test_members_are_their_wats_text() -> None:
 
 def test_enums_given_to_builders_are_stored_as_plain_text() -> None:
     report = UUTReport.new(
-        part_number="P", serial_number="S", revision="A", process_code=1,
+        operator="operator", part_number="P", serial_number="S", revision="A", process_code=1,
         station_name="X", location="L", purpose="P",
     )  # fmt: skip
     step = report.root.add_numeric("v", 1.0, low=0.0, comp=CompOp.GT, group=StepGroup.SETUP)

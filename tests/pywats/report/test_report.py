@@ -9,6 +9,7 @@ from pywats.report import UUTReport, read_wsjf, write_wsjf
 
 def new_uut() -> UUTReport:
     return UUTReport.new(
+        operator="operator",
         part_number="PCBA-1",
         serial_number="SN0001",
         revision="A",

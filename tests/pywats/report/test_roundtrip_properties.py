@@ -140,7 +140,7 @@ def test_built_reports_round_trip_soak(report: UUTReport) -> None:
 
 def test_negative_zero_and_extreme_floats_keep_their_value() -> None:
     report = UUTReport.new(
-        part_number="P", serial_number="S", revision="A", process_code=1,
+        operator="operator", part_number="P", serial_number="S", revision="A", process_code=1,
         station_name="X", location="L", purpose="P",
     )  # fmt: skip
     for number in (-0.0, 5e-324, 1.7976931348623157e308, 1e16, 123456789.0):

@@ -166,6 +166,7 @@ def test_uur_rules() -> None:
     assert report.uur is not None
     report.uur.process_code = None
     assert report.problems() == [
+        ("uur.user", "required, expected a non-empty string"),
         ("uur.processCode", "required: the test operation code"),
         ("subUnits[0].failures[0].category", "required, expected a non-empty string"),
     ]

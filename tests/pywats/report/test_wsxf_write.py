@@ -73,6 +73,7 @@ def test_non_finite_numbers_use_wats_text() -> None:
 
 def test_uur_reports_have_no_known_wsxf_layout() -> None:
     report = UURReport.new(
+        operator="operator",
         part_number="P",
         serial_number="S",
         revision="A",

@@ -70,12 +70,27 @@ class Goldens:
         """Submit `report` to the local server; it must come back as the same document apart
         from the fields the server derives (so its steps are numbered as WATS numbers them)."""
         body = write_wsjf(report, validate=True)
+        await _configure_process(api, report.process_code)
         submitted = await api.post("/api/Report/WSJF", content=body.encode())
         assert submitted.status_code == 200, submitted.text
         fetched = await api.get(f"/api/Report/Wsjf/{report.id}")
         assert fetched.status_code == 200, fetched.text
         exported = self.without_server_fields(fetched.json())
         assert exported == self.without_server_fields(json.loads(body))
+
+
+async def _configure_process(api: httpx.AsyncClient, code: int) -> None:
+    """Give the server the test operation `code` when it lacks it, as a site configures the
+    operations its testers report (a converter test may use a site's code, e.g. XJTAG's 210,
+    which a new server does not have and refuses)."""
+    processes = (await api.get("/api/App/Processes")).json()
+    if code in {p["code"] for p in processes}:
+        return
+    process = {"Code": code, "Name": f"Operation {code}", "IsTestOperation": True}
+    answer = await api.put(
+        "/api/internal/Process/PutProcess", json=process, headers={"Referer": "http://wats.test"}
+    )
+    assert answer.status_code == 200, answer.text
 
 
 @pytest.fixture(scope="session")

@@ -168,12 +168,15 @@ def test_revision_is_a_required_parameter() -> None:
 def test_crlf_and_bottom_side(samples: Path, goldens: Any) -> None:
     data = (samples / "takaya" / "apt94xx-bv0001.atd").read_bytes()
     data = data.replace(b"DEMO-PANEL-C_V1", b"MB284209-5B_PANEL_V1").replace(b"\n", b"\r\n")
-    [report] = TakayaConverter(PARAMETERS).convert(goldens.source(Path("b.ATD"), data))
+    source = goldens.source(Path("b.ATD"), data)
+    [report] = TakayaConverter({**PARAMETERS, "operation_code_bottom": 51}).convert(source)
     assert (report.part_number, report.revision, report.process_code) == (
         "MB284209-5",
         "V1.SWX2",
-        31,
+        51,
     )
+    # Without a bottom code, the bottom side is the operation_code's (50 by default).
+    assert TakayaConverter(PARAMETERS).convert(source)[0].process_code == 50
     assert {m.description: m.text for m in report.misc_infos}["Side"] == "Bottom"
     assert len(report.steps()) == 1 + 8 + 49
 

@@ -4,7 +4,7 @@ server round trip, the mapping on small written files, and fuzzing.
 Hand review of golden/teradyne-spectrum/sample-ict-data.json against
 tests/data/samples/teradyne-spectrum/sample-ict-data.txt (vendor-teradyne-i3070-xjtag.md §2.7):
 1 report, sn 1111111111 (USER Serialnumber), pn PB3187900 (PROGRAM_NAME), rev from the required
-`revision` parameter (the format has none), operation 30, operator 1234567, result P (USER
+`revision` parameter (the format has none), operation 50 (default), operator 1234567, result P (USER
 STATUS: BOARD PASSED), start 2023-02-09 16:44:11 +01:00 (first STEP TIME, Europe/Oslo), execTime
 27 s (last STEP TIME - start), misc infos File, Subprogram, CustomerSN AAAAAAAAAAA, OrderNumber
 222222222, Program version V2.0.0.0. 11 section sequences (DISCHARGE twice, ANALOG empty) plus
@@ -71,7 +71,7 @@ def test_sample_has_the_spec_steps_with_the_last_step_included(report: UUTReport
     ]  # fmt: skip
     assert report.root.steps[-1].steps[-1].name == "C145_DSG"
     assert report.uut is not None
-    assert (report.uut.user, report.uut.exec_time, report.process_code) == ("1234567", 27.0, 30)
+    assert (report.uut.user, report.uut.exec_time, report.process_code) == ("1234567", 27.0, 50)
     assert str(report.start) == "2023-02-09T16:44:11.0000000+01:00"
     infos = {i.description: i.text for i in report.misc_infos}
     assert infos["CustomerSN"] == "AAAAAAAAAAA"

@@ -53,6 +53,17 @@ CASES = [
         {"params": {"packageFolderFileIds": ","}},
         400,
     ),
+    ("GET", "/api/internal/Software/Log", {"params": {"packageId": "x", "downloadSize": 1}}, 404),
+    ("GET", "/api/internal/Software/Log", {"params": {"packageId": "x", "downloadSize": "a"}}, 400),
+    ("GET", "/api/internal/Software/GetPackageDownloadHistory", {}, 400),
+    ("POST", "/api/internal/Trigger/GetAlarmAndNotificationLogs", {"json": {"topCount": -1}}, 400),
+    (
+        "POST",
+        "/api/internal/Trigger/GetAlarmAndNotificationLogs",
+        {"json": {"dateFrom": "yesterday"}},
+        400,
+    ),
+    ("POST", "/api/internal/Trigger/GetAlarmAndNotificationLogs", {"json": {"colour": 1}}, 400),
     ("POST", "/api/Product/ProductGroup", {"json": {"name": ""}}, 400),
     ("DELETE", "/api/Product/ProductGroup/notanumber", {}, 400),
 ]

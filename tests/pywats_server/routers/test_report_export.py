@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,25 @@ async def test_a_step_attachment_is_found_by_the_exported_step_id(api: httpx.Asy
     )
     assert found.status_code == 200, found.text
     assert found.content == b"deep step"
+
+
+async def test_a_report_with_only_start_utc_gets_the_start_the_server_derives(
+    api: httpx.AsyncClient,
+) -> None:
+    """WATS derives the local start from startUTC when only that is sent (wats-rules.md U27):
+    the instant in the server's time zone, with its offset, in the export and the headers."""
+    report = _foreign_uut(f"PN-UTC-{uuid.uuid4().hex[:8]}", [1, 2, 3, 4])
+    del report["start"]
+    report["startUTC"] = "2026-03-02T07:15:30Z"
+    assert (await api.post("/api/Report/WSJF", json=report)).status_code == 200
+
+    exported = (await api.get(f"/api/Report/Wsjf/{report['id']}")).json()
+    start = datetime.fromisoformat(exported["start"])
+    assert start.utcoffset() is not None
+    assert start == datetime(2026, 3, 2, 7, 15, 30, tzinfo=timezone.utc)
+    assert exported["startUTC"].startswith("2026-03-02T07:15:30")
+    headers = await api.get(
+        "/api/Report/Query/Header", params={"$filter": f"uuid eq {report['id']}"}
+    )
+    [header] = headers.json()
+    assert datetime.fromisoformat(header["start"]) == start

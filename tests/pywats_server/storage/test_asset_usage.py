@@ -37,6 +37,7 @@ def _uut(assets: list[dict[str, Any]], report_id: str | None = None) -> dict[str
             "group": "M",
             "stepType": "SequenceCall",
             "name": "MainSequence Callback",
+            "seqCall": {"path": "Main.seq", "name": "Main.seq", "version": "1.0"},
             "status": "P",
             "totTime": 1.0,
             "causedUUTFailure": False,

@@ -45,6 +45,7 @@ def _uut(serial: str) -> dict[str, Any]:
             "group": "M",
             "stepType": "SequenceCall",
             "name": "MainSequence Callback",
+            "seqCall": {"path": "Main.seq", "name": "Main.seq", "version": "1.0"},
             "status": "P",
             "totTime": 1.0,
             "causedUUTFailure": False,

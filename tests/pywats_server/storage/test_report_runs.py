@@ -31,6 +31,7 @@ def _uut(serial: str, result: str, start: str, *, process_code: int = 100) -> di
             "group": "M",
             "stepType": "SequenceCall",
             "name": "MainSequence Callback",
+            "seqCall": {"path": "Main.seq", "name": "Main.seq", "version": "1.0"},
             "status": result,
             "totTime": 1.0,
             "causedUUTFailure": False,
