@@ -77,6 +77,7 @@ class Intake:
         self.on_accepted = on_accepted
         self.state = IntakeState()
         self._disk_failures = 0
+        self._start_failures = 0
         self.stopping = False
         self.active = 0
         self._idle = anyio.Event()
@@ -176,8 +177,13 @@ class Intake:
         if isinstance(outcome, Failed):
             if self.stopping:
                 return  # shut down mid-conversion: the file stays and is converted next time
+            if outcome.kind == "unavailable":
+                await self._no_worker(ready.path, outcome.reason)
+                return
+            self._start_failures = 0
             await self._quarantine_source(config, ready.path, outcome, ready.spec.companion)
             return
+        self._start_failures = 0
         entries = [Entry(report_id, document) for report_id, document in outcome.reports]
         try:
             await anyio.to_thread.run_sync(
@@ -209,6 +215,15 @@ class Intake:
         self.state.disk_error = f"{exc.strerror or exc} ({path.name})"
         self.metrics.inc("disk_errors_total")
         _log.error("outbox write failed for %s: %s; retrying in %.1f s", path, exc, delay)
+        await anyio.sleep(delay)
+        self.watcher.requeue(path)
+
+    async def _no_worker(self, path: Path, reason: str) -> None:
+        """No conversion worker could start: the file is not at fault, so it stays in its
+        folder and is taken again after a backoff (health shows why meanwhile)."""
+        self._start_failures += 1
+        delay = self.backoff.delay(self._start_failures)
+        _log.error("%s; retrying in %.1f s", reason, delay)
         await anyio.sleep(delay)
         self.watcher.requeue(path)
 
