@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -128,21 +129,14 @@ class Intake:
                 return
             await self._wait_for_room()
             try:
-                data = await anyio.to_thread.run_sync(ready.path.read_bytes)
-                companions = await anyio.to_thread.run_sync(read_companion, ready.companion)
-                info = ready.path.stat()
-                state = await anyio.to_thread.run_sync(companion_state, ready.companion)
+                taken = await anyio.to_thread.run_sync(_take, ready)
             except OSError as exc:
                 _log.warning("cannot read %s (%s); will look again", ready.path, exc.strerror)
                 return
-            if (info.st_size, info.st_mtime_ns, state) != (
-                ready.size,
-                ready.mtime_ns,
-                ready.companion_state,
-            ):
+            if taken is None:
                 self.watcher.requeue(ready.path)  # still changing: wait until stable again
                 return
-            digest = hashlib.sha256(data).hexdigest()
+            data, companions, info, digest = taken
             self.faults.reached("after_read")
             entry = LedgerEntry(
                 str(ready.path), info.st_size, info.st_mtime_ns, digest, "accepted", time.time()
@@ -263,6 +257,25 @@ class Intake:
             self.watcher.requeue(path)
             return
         self.faults.reached("after_source_action")
+
+
+def _take(
+    ready: Ready,
+) -> tuple[bytes, dict[str, bytes] | None, os.stat_result, str] | None:
+    """Read `ready`'s file (and companion folder) and hash it, in one trip to a thread: the
+    bytes, the companion snapshot, the file's stat and the sha256 hex digest. None when the
+    file or folder changed since it was found stable. Raises OSError when it cannot be read."""
+    data = ready.path.read_bytes()
+    companions = read_companion(ready.companion)
+    info = ready.path.stat()
+    state = companion_state(ready.companion)
+    if (info.st_size, info.st_mtime_ns, state) != (
+        ready.size,
+        ready.mtime_ns,
+        ready.companion_state,
+    ):
+        return None
+    return data, companions, info, hashlib.sha256(data).hexdigest()
 
 
 def _apply_after(
