@@ -150,7 +150,6 @@ class Service:
             config.intake.workers,
             config.intake.timeout_seconds,
             idle_seconds=config.intake.worker_idle_seconds,
-            clock=clock,
         )
         try:
             self.client = AsyncWATS(

@@ -14,11 +14,11 @@ import contextlib
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
 import anyio
 
-from pywats._clock import SYSTEM_CLOCK, Clock
 from pywats_client._worker_process import READY, Converted, Failed, Job, convert_job, receive, send
 
 __all__ = ["WORKER_COMMAND", "Converted", "ConverterPool", "Failed", "Job", "convert_job"]
@@ -125,8 +125,9 @@ class ConverterPool:
     """At most `size` worker processes, started on demand; `convert` runs one job on one.
 
     `timeout` bounds a conversion, `idle_seconds` how long an unused worker stays, and
-    `start_timeout` how long a new worker may take to answer. `run` is the owned task that
-    retires idle workers; `close` kills every worker.
+    `start_timeout` how long a new worker may take to answer, all in real seconds: processes
+    live in real time, whatever clock the service reads. `run` is the owned task that retires
+    idle workers; `close` kills every worker.
     """
 
     def __init__(
@@ -137,14 +138,12 @@ class ConverterPool:
         idle_seconds: float = 60.0,
         start_timeout: float = 60.0,
         command: Sequence[str] = WORKER_COMMAND,
-        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.size = size
         self.timeout = timeout
         self.idle_seconds = idle_seconds
         self.start_timeout = start_timeout
         self.command = tuple(command)
-        self.clock = clock
         #: Why the last worker start failed, until one succeeds (a health problem).
         self.start_error: str | None = None
         self._slots = anyio.Semaphore(size)
@@ -183,7 +182,7 @@ class ConverterPool:
             finally:
                 self._busy.discard(worker)
             if worker.alive and not self._closed:
-                worker.idle_since = self.clock.monotonic()
+                worker.idle_since = time.monotonic()
                 self._idle.append(worker)
                 self._idled.set()
             elif worker.alive:
@@ -198,9 +197,9 @@ class ConverterPool:
                 await self._idled.wait()
                 continue
             due = self._idle[0].idle_since + self.idle_seconds
-            now = self.clock.monotonic()
+            now = time.monotonic()
             if now < due:
-                await self.clock.async_sleep(due - now)
+                await anyio.sleep(due - now)
                 continue
             worker = self._idle.pop(0)
             await anyio.to_thread.run_sync(worker.retire)
