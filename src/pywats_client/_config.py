@@ -131,7 +131,10 @@ class OutboxConfig(_Section):
 class IntakeConfig(_Section):
     stable_seconds: float = Field(2.0, ge=0, description="Size and mtime unchanged this long")
     rescan_seconds: float = Field(60.0, gt=0)
-    workers: int = Field(2, ge=1, le=64, description="Conversion worker processes")
+    workers: int = Field(2, ge=1, le=64, description="Conversion worker processes, at most")
+    worker_idle_seconds: float = Field(
+        60.0, gt=0, description="A conversion worker unused this long exits; a file starts one"
+    )
     timeout_seconds: float = Field(120.0, gt=0, description="Per-file conversion limit")
 
 

@@ -303,11 +303,26 @@ def create_app(target: ControlTarget, token: str) -> Starlette:
 
 
 class _QuietServer(uvicorn.Server):
-    """Uvicorn without its own signal handlers: the service owns SIGTERM/SIGINT."""
+    """Uvicorn without its own signal handlers (the service owns SIGTERM/SIGINT) and without
+    its ten wake-ups a second: the main loop wakes once a second (the Date header) or when
+    `exit_soon` is called."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._exit = anyio.Event()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    def exit_soon(self) -> None:
+        self.should_exit = True
+        self._exit.set()
+
+    async def main_loop(self) -> None:
+        while not await self.on_tick(0):  # tick 0: refresh the Date header every time
+            with anyio.move_on_after(1.0):
+                await self._exit.wait()
 
 
 class ControlServer:
@@ -339,6 +354,6 @@ class ControlServer:
     async def stop(self, within: float = 2.0) -> None:
         """Ask the server to finish and wait (up to `within` seconds) until it has closed its
         connections: cancelled mid-way it would leave them open."""
-        self._server.should_exit = True
+        self._server.exit_soon()
         with anyio.move_on_after(within):
             await self._stopped.wait()

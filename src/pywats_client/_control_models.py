@@ -154,6 +154,8 @@ class UploaderStatus(_Body):
 class IntakeStatus(_Body):
     watching: int
     converting: int
+    workers: int = 0  # conversion worker processes alive now
+    workers_max: int = 0  # how many may run (`intake.workers`)
     paused_for_budget: bool
     disk_error: str | None
     folders: list[str]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -77,6 +78,7 @@ class Intake:
         self.on_accepted = on_accepted
         self.state = IntakeState()
         self._disk_failures = 0
+        self._start_failures = 0
         self.stopping = False
         self.active = 0
         self._idle = anyio.Event()
@@ -127,21 +129,14 @@ class Intake:
                 return
             await self._wait_for_room()
             try:
-                data = await anyio.to_thread.run_sync(ready.path.read_bytes)
-                companions = await anyio.to_thread.run_sync(read_companion, ready.companion)
-                info = ready.path.stat()
-                state = await anyio.to_thread.run_sync(companion_state, ready.companion)
+                taken = await anyio.to_thread.run_sync(_take, ready)
             except OSError as exc:
                 _log.warning("cannot read %s (%s); will look again", ready.path, exc.strerror)
                 return
-            if (info.st_size, info.st_mtime_ns, state) != (
-                ready.size,
-                ready.mtime_ns,
-                ready.companion_state,
-            ):
+            if taken is None:
                 self.watcher.requeue(ready.path)  # still changing: wait until stable again
                 return
-            digest = hashlib.sha256(data).hexdigest()
+            data, companions, info, digest = taken
             self.faults.reached("after_read")
             entry = LedgerEntry(
                 str(ready.path), info.st_size, info.st_mtime_ns, digest, "accepted", time.time()
@@ -176,8 +171,13 @@ class Intake:
         if isinstance(outcome, Failed):
             if self.stopping:
                 return  # shut down mid-conversion: the file stays and is converted next time
+            if outcome.kind == "unavailable":
+                await self._no_worker(ready.path, outcome.reason)
+                return
+            self._start_failures = 0
             await self._quarantine_source(config, ready.path, outcome, ready.spec.companion)
             return
+        self._start_failures = 0
         entries = [Entry(report_id, document) for report_id, document in outcome.reports]
         try:
             await anyio.to_thread.run_sync(
@@ -209,6 +209,15 @@ class Intake:
         self.state.disk_error = f"{exc.strerror or exc} ({path.name})"
         self.metrics.inc("disk_errors_total")
         _log.error("outbox write failed for %s: %s; retrying in %.1f s", path, exc, delay)
+        await anyio.sleep(delay)
+        self.watcher.requeue(path)
+
+    async def _no_worker(self, path: Path, reason: str) -> None:
+        """No conversion worker could start: the file is not at fault, so it stays in its
+        folder and is taken again after a backoff (health shows why meanwhile)."""
+        self._start_failures += 1
+        delay = self.backoff.delay(self._start_failures)
+        _log.error("%s; retrying in %.1f s", reason, delay)
         await anyio.sleep(delay)
         self.watcher.requeue(path)
 
@@ -248,6 +257,25 @@ class Intake:
             self.watcher.requeue(path)
             return
         self.faults.reached("after_source_action")
+
+
+def _take(
+    ready: Ready,
+) -> tuple[bytes, dict[str, bytes] | None, os.stat_result, str] | None:
+    """Read `ready`'s file (and companion folder) and hash it, in one trip to a thread: the
+    bytes, the companion snapshot, the file's stat and the sha256 hex digest. None when the
+    file or folder changed since it was found stable. Raises OSError when it cannot be read."""
+    data = ready.path.read_bytes()
+    companions = read_companion(ready.companion)
+    info = ready.path.stat()
+    state = companion_state(ready.companion)
+    if (info.st_size, info.st_mtime_ns, state) != (
+        ready.size,
+        ready.mtime_ns,
+        ready.companion_state,
+    ):
+        return None
+    return data, companions, info, hashlib.sha256(data).hexdigest()
 
 
 def _apply_after(

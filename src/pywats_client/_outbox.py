@@ -197,8 +197,12 @@ class Outbox:
             self.disk.remove(path)
 
     def has_room(self) -> bool:
-        """False when queued bytes reached the budget (intake should wait)."""
-        return self.stats().queued_bytes < self.max_bytes
+        """False when queued bytes reached the budget (intake should wait). Reads only the
+        queued rows (by the state index), not the delivered ones kept for the record."""
+        rows = self.store.query(
+            "SELECT COALESCE(SUM(size), 0) FROM outbox WHERE state IN ('pending', 'quarantined')"
+        )
+        return int(rows[0][0]) < self.max_bytes
 
     def get(self, report_id: str) -> Item | None:
         return self._existing({report_id}).get(report_id)
@@ -259,16 +263,20 @@ class Outbox:
             return data
         raise CorruptItemError(f"outbox item {item.id} keeps changing")
 
-    def _update(self, sql: str, params: tuple[object, ...]) -> bool:
-        with self.store.transaction() as cursor:
+    def _update(self, sql: str, params: tuple[object, ...], *, durable: bool = True) -> bool:
+        with self.store.transaction(durable=durable) as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount > 0
 
     def mark_delivered(self, report_id: str) -> None:
+        """Record a delivery. Not fsynced on its own (the next durable commit syncs it): a
+        power cut may undo it, and the report is then sent again, which the server's
+        replace-by-id makes harmless, as after a crash between the 2xx and this mark."""
         self._update(
             "UPDATE outbox SET state = 'delivered', delivered = ?, last_error = NULL,"
             " attempts = attempts + 1 WHERE id = ?",
             (self.clock.time(), report_id),
+            durable=False,
         )
 
     def mark_failed(self, report_id: str, error: str, retry_at: float) -> None:

@@ -1,10 +1,11 @@
 """The station service: every component, owned by one task group, with a two-phase shutdown.
 
-Start-up: recover the outbox, start the conversion workers, then run watcher + intake, uploader,
-control API and housekeeping, each supervised (restarted with backoff after a failure). On
-SIGTERM/SIGINT (or `stop()`): phase one stops intake and lets in-flight conversions and uploads
-finish within the deadline; phase two cancels whatever is left. Nothing accepted is lost either
-way: unfinished sources stay in their folder, unfinished uploads stay pending.
+Start-up: recover the outbox, then run watcher + intake, uploader, control API, housekeeping
+and the retirement of idle conversion workers (a worker starts when a file needs one), each
+supervised (restarted with backoff after a failure). On SIGTERM/SIGINT (or `stop()`): phase
+one stops intake and lets in-flight conversions and uploads finish within the deadline; phase
+two cancels whatever is left. Nothing accepted is lost either way: unfinished sources stay in
+their folder, unfinished uploads stay pending.
 """
 
 from __future__ import annotations
@@ -162,7 +163,11 @@ class Service:
         self.quarantine = Quarantine(data / "quarantine", disk)
         self.metrics = Metrics()
         self.restarts: dict[str, int] = {}
-        self.pool = ConverterPool(config.intake.workers, config.intake.timeout_seconds)
+        self.pool = ConverterPool(
+            config.intake.workers,
+            config.intake.timeout_seconds,
+            idle_seconds=config.intake.worker_idle_seconds,
+        )
         try:
             self.client = AsyncWATS(
                 base_url=config.server.url,
@@ -274,6 +279,11 @@ class Service:
             lambda: [((), self.uploader.state.last_success or 0.0)],
         )
         m.gauge(
+            "workers_running",
+            "Conversion worker processes alive (they start on demand and retire when idle).",
+            lambda: [((), float(self.pool.running))],
+        )
+        m.gauge(
             "intake_paused",
             "1 while intake waits for the disk budget or a disk error.",
             lambda: [((), float(self.intake_paused))],
@@ -320,6 +330,8 @@ class Service:
                 f"converters[{key}] ({entry.type}) does not run, files in {entry.watch} wait: "
                 f"{problem}"
             )
+        if self.pool.start_error:
+            problems.append(f"files wait for conversion: {self.pool.start_error}")
         for spec in self.watcher.missing:
             problems.append(
                 f"watch folder {spec.folder} of converters[{spec.key}] does not exist; its files "
@@ -381,6 +393,8 @@ class Service:
             intake=IntakeStatus(
                 watching=self.watcher.pending,
                 converting=self.intake.active,
+                workers=self.pool.running,
+                workers_max=self.pool.size,
                 paused_for_budget=self.intake.state.paused_for_budget,
                 disk_error=self.intake.state.disk_error,
                 folders=[str(spec.folder) for spec in self.watcher.specs],
@@ -475,14 +489,12 @@ class Service:
         summary = await anyio.to_thread.run_sync(self.outbox.recover, set_aside)
         if any(summary.values()):
             _log.warning("outbox recovery: %s", summary)
-        await self.pool.start()
         if self.config.control.enabled:
             app = create_app(self, ensure_token(data))
             host, port = self.config.control.host, self.config.control.port
             try:
                 self.control = ControlServer(app, host, port)
             except OSError as exc:
-                self.pool.close()
                 problem = f"cannot listen on {host}:{port}: {exc.strerror}"
                 raise ConfigError(f"control.port: {problem}", {"control.port": problem}) from None
             # Atomic: a client that finds the file reads all of it.
@@ -497,6 +509,7 @@ class Service:
                 group.start_soon(self._intake_forever)
                 group.start_soon(self._supervised, "uploader", self.uploader.run)
                 group.start_soon(self._supervised, "housekeeping", self._housekeeping)
+                group.start_soon(self._supervised, "workers", self.pool.run)
                 if self.control is not None:
                     group.start_soon(self._supervised, "control", self.control.serve)
                 if self.config.server.token_file is not None:

@@ -85,8 +85,13 @@ class Store:
         self._db.executescript(_SCHEMA)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Cursor]:
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Cursor]:
         """Run statements atomically; roll back if the block raises.
+
+        A durable transaction is on disk when this returns (the WAL fsynced). One that is not
+        (`durable=False`) is atomic and ordered but may be lost to a power cut, until the next
+        durable commit syncs it too: only for facts whose loss costs a repeat, never data
+        (a delivery mark: the report is sent again, and the server replaces it by id).
 
         A database that cannot be written (disk full, read-only, I/O error) raises OSError,
         like every other failed write of the service, so callers back off instead of crashing.
@@ -94,14 +99,20 @@ class Store:
         with self._lock:
             try:
                 cursor = self._db.cursor()
-                cursor.execute("BEGIN IMMEDIATE")
+                if not durable:
+                    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync at commit
                 try:
-                    yield cursor
-                    cursor.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:  # SQLite rolls back by itself on SQLITE_FULL
-                        self._db.execute("ROLLBACK")
-                    raise
+                    cursor.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield cursor
+                        cursor.execute("COMMIT")
+                    except BaseException:
+                        if self._db.in_transaction:  # SQLite rolls back itself on SQLITE_FULL
+                            self._db.execute("ROLLBACK")
+                        raise
+                finally:
+                    if not durable:
+                        cursor.execute("PRAGMA synchronous=FULL")
             except sqlite3.OperationalError as exc:
                 raise OSError(_errno(exc), f"{self.path.name}: {exc}") from exc
 

@@ -120,13 +120,16 @@ class Uploader:
                 await self._wait(pause)  # woken early by "retry now" (or new work: waits on)
                 continue
             busy = set(self.state.in_flight)
-            item = await anyio.to_thread.run_sync(self.outbox.next_due, busy)
-            if item is None or item.id in self.state.in_flight:
+            due = await anyio.to_thread.run_sync(self._next_due, busy)
+            if due is None or due[0].id in self.state.in_flight:
                 await self._idle()
                 continue
+            item, data = due
             self.state.in_flight.add(item.id)
             try:
-                await self._deliver(item)
+                if isinstance(data, OSError):
+                    raise data
+                await self._deliver(item, data)
             except OSError as exc:
                 self._outbox_trouble(item, exc)
             finally:
@@ -146,12 +149,21 @@ class Uploader:
         if self._wake is wake and wake.is_set():
             self._wake = anyio.Event()
 
-    async def _deliver(self, item: Item) -> None:
+    def _next_due(self, busy: set[str]) -> tuple[Item, bytes | CorruptItemError | OSError] | None:
+        """The next due item and its document (or why it cannot be read), in one trip to a
+        thread; None when nothing is due."""
+        item = self.outbox.next_due(busy)
+        if item is None:
+            return None
+        try:
+            return item, self.outbox.read(item)
+        except (CorruptItemError, OSError) as exc:
+            return item, exc
+
+    async def _deliver(self, item: Item, data: bytes | CorruptItemError) -> None:
         with correlated(f"report:{item.id}"):
-            try:
-                data = await anyio.to_thread.run_sync(self.outbox.read, item)
-            except CorruptItemError as exc:
-                await self._permanent(item, f"outbox item unusable: {exc}")
+            if isinstance(data, CorruptItemError):
+                await self._permanent(item, f"outbox item unusable: {data}")
                 return
             started = self.clock.monotonic()
             try:

@@ -20,7 +20,13 @@ from pathlib import Path
 
 import anyio
 from anyio.abc import ObjectSendStream
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_OPENED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
@@ -119,12 +125,17 @@ class _Probe:
         self.state: CompanionState = None
 
 
+#: Events that cannot make a file ready: reading it (the stability check, intake) or its
+#: removal (the post-action). Ignoring them saves a stat and a pattern match each.
+_NO_NEWS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_DELETED})
+
+
 class _Events(FileSystemEventHandler):
     def __init__(self, notify: Callable[[Path], None]) -> None:
         self._notify = notify
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory and event.event_type != "moved":
+        if event.event_type in _NO_NEWS or (event.is_directory and event.event_type != "moved"):
             return
         target = getattr(event, "dest_path", "") or event.src_path
         self._notify(Path(os.fsdecode(target)))
@@ -159,8 +170,8 @@ class Watcher:
 
     def note(self, path: Path) -> None:
         """Consider `path` (an event or a scan hit); safe to call repeatedly."""
-        if path in self._busy or path in self._probes:
-            return
+        if path in self._busy or path in self._probes or path.name.startswith("."):
+            return  # hidden names are writers' temporaries (`matches`): the cheap test first
         spec = self._spec_for(path)
         if spec is None:
             return

@@ -1,211 +1,214 @@
-"""Conversion in worker processes: a converter that crashes or hangs costs one file.
+"""Conversion in worker processes, started when a file needs one and retired when idle.
 
-Each worker is a spawned process serving one job at a time over a pipe. The parent waits for the
-answer up to the per-file timeout; a worker that overruns it is killed and replaced, and a worker
-that dies is replaced too. The job fails, the service does not.
+A converter that crashes, hangs or eats memory costs one file and its worker, never the
+service: each worker is a child process serving one job at a time (`_worker_process`). The
+pool starts none up front. A job takes an idle worker or, below `size`, starts a new one; a
+worker that crashed or overran the per-file timeout is killed and dropped, and the next job
+starts a fresh one. A worker idle for `idle_seconds` exits (`run` retires it), so a station
+that tests a board a minute holds no conversion process between boards.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import multiprocessing
-import signal
+import subprocess
 import sys
-import traceback
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from pathlib import Path
-from typing import Any
+import threading
+import time
+from collections.abc import Sequence
 
 import anyio
 
-from pywats_client._identity import Station
-from pywats_client._worker_output import JobOutput
+from pywats_client._worker_process import READY, Converted, Failed, Job, convert_job, receive, send
 
-__all__ = ["Converted", "ConverterPool", "Failed", "Job", "convert_job"]
+__all__ = ["WORKER_COMMAND", "Converted", "ConverterPool", "Failed", "Job", "convert_job"]
 
-
-@dataclass(frozen=True)
-class Job:
-    """What a worker needs: the converter by name, its parameters and a snapshot of the file
-    (and of its companion folder)."""
-
-    converter: str
-    parameters: dict[str, Any]
-    path: str
-    data: bytes
-    station: Station
-    companions: dict[str, bytes] | None = None  # the companion folder's snapshot, if any
+#: How a worker process is started.
+WORKER_COMMAND = (
+    sys.executable,
+    "-c",
+    "from pywats_client._worker_process import main; main()",
+)
 
 
-@dataclass(frozen=True)
-class Converted:
-    """The reports as `(id, WSJF bytes)` pairs in file order, and the conversion log."""
-
-    reports: list[tuple[str, bytes]]
-    log: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Failed:
-    """Why conversion failed (`kind` is 'error', 'timeout' or 'crash'), and the log so far."""
-
-    kind: str
-    reason: str
-    log: list[str] = field(default_factory=list)
-
-
-def convert_job(job: Job) -> Converted | Failed:
-    """Run one conversion in this process, capturing its log (and, in a worker, what it
-    prints). Never raises."""
-    lines: list[str] = []
-    handler = _ListHandler(lines)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    printed = sys.stdout.into(lines) if isinstance(sys.stdout, JobOutput) else None
-    try:
-        with printed or contextlib.nullcontext():
-            return _convert(job, lines)
-    finally:
-        root.removeHandler(handler)
-
-
-def _convert(job: Job, lines: list[str]) -> Converted | Failed:
-    from pywats.report import write_wsjf
-    from pywats_client.converters import (
-        ConversionError,
-        Source,
-        UnknownConverterError,
-        get_converter,
-    )
-    from pywats_client.converters._mapping import finish
-
-    try:
-        converter = get_converter(job.converter)(job.parameters)
-        source = Source(Path(job.path), job.data, job.station, job.companions)
-        reports = converter.convert(source)
-        if not reports:
-            return Failed("error", f"{job.path}: the converter found no reports in the file", lines)
-        results: list[tuple[str, bytes]] = []
-        for index, report in enumerate(reports):
-            # Finished on the model and encoded once: these bytes are what goes on the wire.
-            finish(report, index, source, converter.defaults.station_name)
-            results.append((report.id, write_wsjf(report).encode("utf-8")))
-        return Converted(results, lines)
-    except ConversionError as exc:
-        return Failed("error", str(exc), lines)
-    except UnknownConverterError as exc:  # e.g. its plug-in broke after the service started
-        return Failed("error", f"{job.path}: {exc}", lines)
-    except Exception as exc:  # a converter bug must cost this file only
-        detail = "".join(traceback.format_exception(exc)).rstrip()
-        lines.append(detail)
-        return Failed("error", f"{job.path}: converter {job.converter!r} failed: {exc!r}", lines)
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines = lines
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-def _serve(conn: Connection) -> None:
-    """Worker process main loop: one job in, one outcome out, until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
-    logging.getLogger().setLevel(logging.DEBUG)
-    logging.captureWarnings(True)  # warnings become log lines of the job, not stderr writes
-    sys.stdout = sys.stderr = JobOutput()  # never the service's pipes (see _worker_output)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(convert_job(job))
+class WorkerStartError(Exception):
+    """A worker process exited or stalled before it could take a job."""
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
-        self._context = context
-        self._closed = False
-        self._conn: Connection
-        self._process: BaseProcess
-        self._start()
+    """One worker process and its pipes. Blocking methods: call them from a thread."""
 
-    def _start(self) -> None:
-        parent, child = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(child,), daemon=True)
-        self._process.start()
-        child.close()
-        self._conn = parent
+    def __init__(self, command: Sequence[str], start_timeout: float) -> None:
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.idle_since = 0.0
+        self.alive = True
+        self.expired = False  # the timeout killed the process
+        try:
+            answer = self._exchange(list(sys.path), start_timeout)
+        except (EOFError, OSError) as exc:
+            raise WorkerStartError(self._ended("did not start", start_timeout)) from exc
+        if answer != READY:
+            self.discard()
+            raise WorkerStartError(f"a conversion worker answered {answer!r} instead of ready")
+
+    def _exchange(self, message: object, timeout: float) -> object:
+        """Send `message` and read the answer; the process is killed when `timeout` passes
+        first, which ends the read. Raises EOFError/OSError and leaves `alive` False then."""
+        timer = threading.Timer(timeout, self._expire)
+        timer.start()
+        try:
+            assert self.process.stdin is not None
+            assert self.process.stdout is not None
+            send(self.process.stdin, message)
+            return receive(self.process.stdout)
+        except BaseException:
+            self.discard()
+            raise
+        finally:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        self.process.kill()
+
+    def _ended(self, what: str, timeout: float) -> str:
+        if self.expired:
+            return f"a conversion worker {what} within {timeout:g} s"
+        return f"a conversion worker {what}: it exited with code {self.process.returncode}"
 
     def run(self, job: Job, timeout: float) -> Converted | Failed:
-        """Blocking: send `job`, wait up to `timeout` seconds, restart the process on failure."""
+        """Send `job` and wait up to `timeout` seconds; on a crash or timeout the process is
+        gone afterwards (`alive` is False)."""
+        self.expired = False
         try:
-            self._conn.send(job)
-            if self._conn.poll(timeout):
-                outcome: Converted | Failed = self._conn.recv()
-                return outcome
-            failure = Failed("timeout", f"{job.path}: conversion took longer than {timeout:g} s")
-        except (EOFError, OSError, BrokenPipeError):
-            self._process.join(1)
-            failure = Failed(
+            outcome = self._exchange(job, timeout)
+        except (EOFError, OSError):
+            if self.expired:
+                return Failed("timeout", f"{job.path}: conversion took longer than {timeout:g} s")
+            return Failed(
                 "crash",
                 f"{job.path}: the converter {job.converter!r} crashed its worker process "
-                f"(exit code {self._process.exitcode})",
+                f"(exit code {self.process.returncode})",
             )
-        if not self._closed:
-            self.kill()
-            self._start()
-        return failure
+        assert isinstance(outcome, Converted | Failed)
+        return outcome
 
-    def close(self) -> None:
-        self._closed = True
-        self.kill()
+    def retire(self) -> None:
+        """Ask the process to exit (end of input), killing it if it does not within 5 s."""
+        self.alive = False
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
     def kill(self) -> None:
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join(5)
+        """Kill the process and reap it; safe from any thread, also while one reads its pipe
+        (the read ends, and that thread discards the pipes)."""
+        self.alive = False
+        self.process.kill()
+        self.process.wait()
+
+    def discard(self) -> None:
+        """Kill the process and close its pipes; only from the thread that uses them."""
+        self.kill()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # a write that never reached a dead reader
+                    stream.close()
 
 
 class ConverterPool:
-    """`size` worker processes; `convert` waits for a free one and runs the job on it."""
+    """At most `size` worker processes, started on demand; `convert` runs one job on one.
 
-    def __init__(self, size: int, timeout: float) -> None:
+    `timeout` bounds a conversion, `idle_seconds` how long an unused worker stays, and
+    `start_timeout` how long a new worker may take to answer, all in real seconds: processes
+    live in real time, whatever clock the service reads. `run` is the owned task that retires
+    idle workers; `close` kills every worker.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        timeout: float,
+        *,
+        idle_seconds: float = 60.0,
+        start_timeout: float = 60.0,
+        command: Sequence[str] = WORKER_COMMAND,
+    ) -> None:
         self.size = size
         self.timeout = timeout
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: list[_Worker] = []
-        self._all: list[_Worker] = []
-        self._free = anyio.Semaphore(0)
+        self.idle_seconds = idle_seconds
+        self.start_timeout = start_timeout
+        self.command = tuple(command)
+        #: Why the last worker start failed, until one succeeds (a health problem).
+        self.start_error: str | None = None
+        self._slots = anyio.Semaphore(size)
+        self._idle: list[_Worker] = []  # least recently used first
+        self._busy: set[_Worker] = set()
+        self._idled = anyio.Event()
         self._closed = False
 
-    async def start(self) -> None:
-        for _ in range(self.size):
-            worker = await anyio.to_thread.run_sync(_Worker, self._context)
-            self._all.append(worker)
-            self._idle.append(worker)
-            self._free.release()
+    @property
+    def running(self) -> int:
+        """Worker processes alive now, busy or idle."""
+        return len(self._idle) + len(self._busy)
 
     async def convert(self, job: Job) -> Converted | Failed:
-        if self._closed:
-            return Failed("crash", f"{job.path}: the conversion pool is shut down")
-        await self._free.acquire()
-        worker = self._idle.pop()
-        try:
-            return await anyio.to_thread.run_sync(worker.run, job, self.timeout)
-        finally:
-            self._idle.append(worker)
-            self._free.release()
+        """Run `job` on a worker, starting one if none is idle. Never raises."""
+        async with self._slots:
+            if self._closed:
+                return Failed("crash", f"{job.path}: the conversion pool is shut down")
+            if self._idle:
+                worker = self._idle.pop()  # the most recently used: surplus ones retire
+            else:
+                try:
+                    worker = await anyio.to_thread.run_sync(
+                        _Worker, self.command, self.start_timeout
+                    )
+                except (WorkerStartError, OSError) as exc:
+                    self.start_error = str(exc)
+                    return Failed("unavailable", f"{job.path}: {exc}")
+                self.start_error = None
+                if self._closed:  # shut down while it started
+                    await anyio.to_thread.run_sync(worker.discard)
+                    return Failed("crash", f"{job.path}: the conversion pool is shut down")
+            self._busy.add(worker)
+            try:
+                outcome = await anyio.to_thread.run_sync(worker.run, job, self.timeout)
+            finally:
+                self._busy.discard(worker)
+            if worker.alive and not self._closed:
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
+                self._idled.set()
+            elif worker.alive:
+                await anyio.to_thread.run_sync(worker.discard)
+            return outcome
+
+    async def run(self) -> None:
+        """Retire workers idle for `idle_seconds`, until cancelled."""
+        while True:
+            if not self._idle:
+                self._idled = anyio.Event()
+                await self._idled.wait()
+                continue
+            due = self._idle[0].idle_since + self.idle_seconds
+            now = time.monotonic()
+            if now < due:
+                await anyio.sleep(due - now)
+                continue
+            worker = self._idle.pop(0)
+            await anyio.to_thread.run_sync(worker.retire)
 
     def close(self) -> None:
         """Kill every worker; a conversion in progress fails as 'crash' and is retried later."""
         self._closed = True
-        for worker in self._all:
-            worker.close()
+        for worker in self._idle:
+            worker.discard()
+        for worker in self._busy:
+            worker.kill()  # the thread running its job discards the pipes
+        self._idle.clear()

@@ -84,7 +84,6 @@ async def test_a_converter_that_prints_converts_with_its_output_in_the_log(
     data = (samples / "wats" / "uut-wsjf-export.json").read_bytes()
     pool = ConverterPool(size=1, timeout=30.0)
     with unread_output():
-        await pool.start()
         try:
             station = Station("ICT-01", "Line 1", "Production")
             outcome = await pool.convert(Job("chatty", {}, "in/r.chatty", data, station))
