@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 
 import anyio
@@ -68,6 +69,7 @@ class Uploader:
     ) -> None:
         self.outbox = outbox
         self.history = history or ErrorHistory()
+        self._claiming = threading.Lock()
         self.client = client
         self.concurrency = concurrency
         self.backoff = backoff
@@ -119,13 +121,11 @@ class Uploader:
             if pause > 0:
                 await self._wait(pause)  # woken early by "retry now" (or new work: waits on)
                 continue
-            busy = set(self.state.in_flight)
-            due = await anyio.to_thread.run_sync(self._next_due, busy)
-            if due is None or due[0].id in self.state.in_flight:
+            due = await anyio.to_thread.run_sync(self._claim_next)
+            if due is None:
                 await self._idle()
                 continue
             item, data = due
-            self.state.in_flight.add(item.id)
             try:
                 if isinstance(data, OSError):
                     raise data
@@ -149,12 +149,19 @@ class Uploader:
         if self._wake is wake and wake.is_set():
             self._wake = anyio.Event()
 
-    def _next_due(self, busy: set[str]) -> tuple[Item, bytes | CorruptItemError | OSError] | None:
-        """The next due item and its document (or why it cannot be read), in one trip to a
-        thread; None when nothing is due."""
-        item = self.outbox.next_due(busy)
-        if item is None:
-            return None
+    def _claim_next(self) -> tuple[Item, bytes | CorruptItemError | OSError] | None:
+        """Claim the next due item (into `in_flight`) and read its document (or why it cannot
+        be read), in one trip to a thread; None when nothing is due.
+
+        The claim is made under a lock together with the outbox query, so two upload tasks
+        never take the same item, and an item is released only after its outcome is committed:
+        a query started before another task's failed attempt cannot hand the item out again.
+        """
+        with self._claiming:
+            item = self.outbox.next_due(set(self.state.in_flight))
+            if item is None:
+                return None
+            self.state.in_flight.add(item.id)
         try:
             return item, self.outbox.read(item)
         except (CorruptItemError, OSError) as exc:

@@ -62,7 +62,7 @@ def test_converters_test_shows_the_report_tree(samples: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("F V682793_H_TOP.SWX rev A SN 0602042896  process 30")
+    assert lines[0].startswith("F V682793_H_TOP.SWX rev A SN 0602042896  process 50")
     assert any("F R (276 steps)" in line for line in lines)
     assert any("F R809_+3.3V_$22N2422  0.3997 kOhm GELE 0.7505 0.8216" in line for line in lines)
     assert any("… 274 more passing steps" in line for line in lines)

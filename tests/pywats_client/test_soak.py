@@ -26,7 +26,7 @@ import httpx
 import pytest
 from tests._poll import wait_until
 
-from pywats import WATS
+from pywats import WATS, ProcessDefinition
 from pywats_client._identity import Station
 from pywats_client.converters import Source, get_converter
 
@@ -176,6 +176,12 @@ def proxy_and_server(tmp_path: Path) -> Iterator[tuple[ChaosProxy, ServerProcess
     proxy = ChaosProxy("127.0.0.1", server.port)
     try:
         server.wait_answering()
+        with WATS(base_url=server.base_url, token=token) as client:
+            # The TestStand sample names its own operation, which a new server lacks (a site
+            # defines its operations before its stations report them).
+            client.processes.save(
+                ProcessDefinition(code=60, name="TestStand sample", is_test_operation=True)
+            )
         yield proxy, server, token
     finally:
         proxy.close()
@@ -267,11 +273,14 @@ def test_soak_station_killed_server_failing_everything_arrives_once(
                 have = _server_ids(client)
                 return have >= expected
 
-            wait_until(
-                arrived,
-                within=300 + files / 5,
-                what="every expected report on the server",
-            )
+            try:
+                wait_until(arrived, within=300 + files / 5, what="every expected report")
+            except AssertionError as exc:
+                missing = sorted(expected - _server_ids(client))
+                raise AssertionError(
+                    f"{exc}: {len(missing)} missing, e.g. {missing[:5]} (a report the server "
+                    "refused is listed by `pywats-client outbox list`)"
+                ) from None
             assert _server_ids(client) == expected, "no report that was not expected"
             if files <= 1000:
                 generated.check(client)
