@@ -17,12 +17,12 @@ from datetime import datetime
 
 from pywats.report import SequenceCall, Step, UUTReport
 from pywats_client.converters._base import Converter, Source
-from pywats_client.converters._ict_text import (
+from pywats_client.converters._ict import (
     decimal,
     expand_year,
     ict_parameters,
-    read_lines,
     shifted,
+    text_lines,
 )
 from pywats_client.converters._mapping import (
     checked,
@@ -121,7 +121,7 @@ class Gr228xConverter(Converter):
         count = 0
         number = 0
         try:
-            for number, line in read_lines(source, self.defaults.encoding):
+            for number, line in text_lines(source, self.defaults.encoding, blank=True):
                 if board is None:
                     match = _PROGRAM.search(line)
                     if match:
