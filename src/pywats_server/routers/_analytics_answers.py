@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ._answer import Answer
 
-__all__ = ["MeasurementRow", "TopFailedRow"]
+__all__ = ["MeasurementListItem", "MeasurementRow", "StepStatusItem", "TopFailedRow"]
 
 
 class TopFailedRow(Answer):
@@ -24,8 +24,8 @@ class TopFailedRow(Answer):
     lastFailDate: str
 
 
-class MeasurementRow(Answer):
-    """One measured value of one report."""
+class MeasurementListItem(Answer):
+    """One measured value of one report, as the drill-down lists it (rest-api.md §7.2)."""
 
     serialNumber: str
     partNumber: str
@@ -38,8 +38,31 @@ class MeasurementRow(Answer):
     stringValue: str | None
     limitLow: float | None
     limitHigh: float | None
-    compOperator: str | None
     unit: str | None
     status: str | None
     startUtc: str
     stationName: str | None
+
+
+class MeasurementRow(MeasurementListItem):
+    """One measured value of one report with its comparison operator (`/api/App/Measurements`)."""
+
+    compOperator: str | None
+
+
+class StepStatusItem(Answer):
+    """One step execution with the counts of its step over the listed rows."""
+
+    stepName: str
+    stepPath: str
+    stepType: str | None
+    stepGroup: str | None
+    partNumber: str
+    revision: str
+    passCount: int
+    failCount: int
+    totalCount: int
+    status: str | None
+    startUtc: str
+    serialNumber: str
+    reportId: str
