@@ -17,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from .._context import ServerContext, context
 from .._errors import ApiError
 from .._json import StrictJsonRoute
-from ..storage import parse_wsbf
+from ..storage import Tag, TagChange, parse_wsbf
+from ..storage._tags import DELETE_CHANGE
 from ._product_answers import (
     BomItemAnswer,
     CategoryAnswer,
@@ -49,6 +50,9 @@ class Setting(BaseModel):
     key: str = Field(min_length=1)
     value: str | None = None
     change: int | None = None
+
+    def tag_change(self) -> TagChange:
+        return TagChange(self.key, self.value, delete=self.change == DELETE_CHANGE)
 
 
 class ProductRevision(BaseModel):
@@ -300,7 +304,7 @@ def put_product_categories(ctx: Context, body: list[Category]) -> list[dict[str,
 
 
 @router.get("/api/internal/Product/GetProductTags", response_model=list[TagAnswer])
-def product_tags(ctx: Context, partNumber: str) -> list[dict[str, Any]]:
+def product_tags(ctx: Context, partNumber: str) -> list[Tag]:
     return ctx.products.tags(partNumber)
 
 
@@ -310,7 +314,7 @@ def put_product_tags(ctx: Context, partNumber: str, body: list[Setting]) -> None
 
 
 @router.get("/api/internal/Product/GetRevisionTags", response_model=list[TagAnswer])
-def revision_tags(ctx: Context, partNumber: str, revision: str) -> list[dict[str, Any]]:
+def revision_tags(ctx: Context, partNumber: str, revision: str) -> list[Tag]:
     return ctx.products.tags(partNumber, revision)
 
 

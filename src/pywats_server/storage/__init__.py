@@ -6,6 +6,7 @@ from ._database import Database, DatabaseUnavailableError, masked_url, normalise
 from ._domain import Conflict, DomainError, Invalid, NotFound, utcnow
 from ._migrate import migrate, schema_revisions
 from ._report_rows import PATH_SEPARATOR, ReportDocumentError, ReportRows, extract_rows
+from ._tags import Tag, TagChange
 from .asset_files import AssetFileStore
 from .assets import AssetStore
 from .batches import BatchStore
@@ -57,6 +58,8 @@ __all__ = [
     "SoftwareStore",
     "StoredDocument",
     "Submission",
+    "Tag",
+    "TagChange",
     "TicketStore",
     "TokenInfo",
     "UnitStore",

@@ -17,7 +17,7 @@ from ._asset_usage import count_uses
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
 from ._odata_options import ODataOptions, apply_odata
-from ._tags import apply_tags, read_tags
+from ._tags import apply_tags, read_tags, tag_changes
 from .asset_state import evaluate
 from .asset_tables import (
     ASSET_COLUMNS,
@@ -156,7 +156,9 @@ class AssetStore:
                         assets.update().where(assets.c.asset_id == asset_id).values(**values)
                     )
                 self._log(connection, asset_id, UPDATED, user, "updated")
-            apply_tags(connection, asset_tags, "asset_id", asset_id, body.get("tags") or ())
+            apply_tags(
+                connection, asset_tags, "asset_id", asset_id, tag_changes(body.get("tags") or ())
+            )
             return self._asset(connection, asset_id, children=True)
 
     def delete(self, asset_id: str | None, serial_number: str | None) -> None:

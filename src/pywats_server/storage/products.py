@@ -28,7 +28,7 @@ from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
 from ._odata_options import ODataOptions, apply_odata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import Tag, apply_tags, read_tags, tag_changes, tag_table
 from .reference import product_groups
 
 __all__ = [
@@ -181,7 +181,9 @@ class ProductStore:
             connection.execute(
                 products.update().where(products.c.product_id == product_id).values(**values)
             )
-        apply_tags(connection, product_tags, "product_id", product_id, body.get("tags") or ())
+        apply_tags(
+            connection, product_tags, "product_id", product_id, tag_changes(body.get("tags") or ())
+        )
         for index, revision in enumerate(body.get("revisions") or ()):
             revision_body = {**revision, "partNumber": part_number}
             self._save_revision(connection, revision_body, f"{where}.revisions[{index}]")
@@ -270,7 +272,13 @@ class ProductStore:
             connection.execute(
                 product_revisions.update().where(r.revision_id == revision_id).values(**values)
             )
-        apply_tags(connection, revision_tags, "revision_id", revision_id, body.get("tags") or ())
+        apply_tags(
+            connection,
+            revision_tags,
+            "revision_id",
+            revision_id,
+            tag_changes(body.get("tags") or ()),
+        )
         return revision_id
 
     def _revision(self, connection: Connection, revision_id: str) -> dict[str, Any]:
@@ -293,7 +301,7 @@ class ProductStore:
 
     # -- tags ---------------------------------------------------------------------------------
 
-    def tags(self, part_number: str, revision: str | None = None) -> list[dict[str, Any]]:
+    def tags(self, part_number: str, revision: str | None = None) -> list[Tag]:
         """The tags of a product, or of one of its revisions."""
         with self._engine.connect() as connection:
             if revision is None:
@@ -314,7 +322,7 @@ class ProductStore:
                 table, column = revision_tags, "revision_id"
                 owner = self.revision_id(connection, part_number, revision)
             connection.execute(table.delete().where(table.c[column] == owner))
-            apply_tags(connection, table, column, owner, tags)
+            apply_tags(connection, table, column, owner, tag_changes(tags))
 
     # -- groups -------------------------------------------------------------------------------
 

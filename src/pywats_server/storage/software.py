@@ -36,7 +36,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import apply_tags, read_tags, tag_changes, tag_table
 
 __all__ = ["STATUSES", "SoftwareStore", "package_files", "packages"]
 
@@ -199,7 +199,13 @@ class SoftwareStore:
                     modified_by=user,
                 )
             )
-            apply_tags(connection, package_tags, "package_id", package_id, body.get("tags") or ())
+            apply_tags(
+                connection,
+                package_tags,
+                "package_id",
+                package_id,
+                tag_changes(body.get("tags") or ()),
+            )
             return self._package(connection, package_id, files=True)
 
     def update(self, package_id: str, body: Mapping[str, Any], user: str) -> dict[str, Any]:
@@ -212,7 +218,13 @@ class SoftwareStore:
                 .where(packages.c.package_id == package_id)
                 .values(modified_utc=utcnow(), modified_by=user, **values)
             )
-            apply_tags(connection, package_tags, "package_id", package_id, body.get("tags") or ())
+            apply_tags(
+                connection,
+                package_tags,
+                "package_id",
+                package_id,
+                tag_changes(body.get("tags") or ()),
+            )
             return self._package(connection, package_id, files=True)
 
     def delete(self, package_ids: Sequence[str]) -> None:

@@ -92,10 +92,7 @@ class SoftwareDetails:
             package
             for package in found
             if all(
-                any(
-                    t["key"] == key and (value is None or t["value"] == value)
-                    for t in package["tags"]
-                )
+                any(t.key == key and (value is None or t.value == value) for t in package["tags"])
                 for key, value in wanted
             )
         ]

@@ -16,7 +16,7 @@ from ..odata._sql import CollectionSpec, FieldSpec, compile_filter, compile_orde
 from ..odata._syntax import ODataError
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, utcnow
-from ._tags import apply_tags
+from ._tags import TagChange, apply_tags
 from .products import ProductStore
 from .units import UnitStore, unit_changes, unit_tags, units
 
@@ -91,7 +91,7 @@ class UnitEdits:
             raise Invalid("key: expected a non-empty tag key")
         with self._engine.begin() as connection:
             pk = self._pk(connection, serial_number, part_number)
-            apply_tags(connection, unit_tags, "unit_pk", pk, [{"key": key, "value": value}])
+            apply_tags(connection, unit_tags, "unit_pk", pk, [TagChange(key, value)])
 
     def change(
         self, serial_number: str, part_number: str, new_part_number: str, new_revision: str

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import apply_tags, read_tags, tag_changes, tag_table
 from .product_structure import ProductStructureStore
 from .products import ProductStore
 
@@ -415,7 +415,7 @@ class UnitStore:
                 connection.execute(units.update().where(units.c.unit_pk == pk).values(**values))
             if revision is not None and revision != old.revision:
                 self._record(connection, pk, new_revision=revision)
-        apply_tags(connection, unit_tags, "unit_pk", pk, body.get("tags") or ())
+        apply_tags(connection, unit_tags, "unit_pk", pk, tag_changes(body.get("tags") or ()))
         return pk
 
     def _record(self, connection: Connection, pk: int, **values: Any) -> None:
