@@ -112,10 +112,10 @@ class SerialNumberAnswer(Answer):
 
 
 class BatchAnswer(Answer):
-    batchId: int
-    batchNumber: str
-    batchSize: int
-    unitCount: int
+    batch_id: int
+    batch_number: str
+    batch_size: int
+    unit_count: int
 
 
 class ImportCount(Answer):

@@ -18,6 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from .._context import ServerContext, context, require_admin
 from .._instants import UtcDateTime
 from .._json import StrictJsonRoute
+from ..storage.batches import Batch as StoredBatch
+from ..storage.batches import BatchDraft
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -99,6 +101,9 @@ class Batch(BaseModel):
     batchId: StrictInt | None = None
     batchNumber: str | None = None
     batchSize: StrictInt | None = None
+
+    def draft(self) -> BatchDraft:
+        return BatchDraft(self.batchNumber, self.batchSize, self.batchId)
 
 
 class VerificationRule(BaseModel):
@@ -257,20 +262,20 @@ def serial_numbers_by_reference(
 @router.get("/api/Production/Batches", response_model=list[BatchAnswer])
 def batches(
     ctx: Context, partNumber: str | None = None, batchId: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[StoredBatch]:
     """Batches by number: all, those units of `partNumber` name, or the one `batchId`."""
     return ctx.batches.query(partNumber, batchId)
 
 
 @router.put("/api/Production/Batch", response_model=BatchAnswer)
-def save_batch(ctx: Context, batch: Batch) -> dict[str, Any]:
+def save_batch(ctx: Context, batch: Batch) -> StoredBatch:
     """Create or update a batch by `batchId`, else by `batchNumber`."""
-    return ctx.batches.save([batch.model_dump(exclude_unset=True)])[0]
+    return ctx.batches.save([batch.draft()])[0]
 
 
 @router.put("/api/Production/Batches", response_model=list[BatchAnswer])
-def save_batches(ctx: Context, body: list[Batch]) -> list[dict[str, Any]]:
-    return ctx.batches.save([batch.model_dump(exclude_unset=True) for batch in body])
+def save_batches(ctx: Context, body: list[Batch]) -> list[StoredBatch]:
+    return ctx.batches.save([batch.draft() for batch in body])
 
 
 @router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY, response_model=ImportCount)
