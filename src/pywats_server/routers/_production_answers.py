@@ -93,22 +93,22 @@ class SerialTypeAnswer(Answer):
     name: str
     description: str | None
     format: str
-    regEx: str | None
+    reg_ex: str | None
     identifier: int
-    identifierName: str
+    identifier_name: str
     start: int
     end: int
     available: int
 
 
 class SerialNumberAnswer(Answer):
-    serialNumber: str
-    typeName: str
+    serial_number: str
+    type_name: str
     value: int
-    referenceSerialNumber: str | None
-    referencePartNumber: str | None
-    stationName: str | None
-    takenUtc: Instant
+    reference_serial_number: str | None
+    reference_part_number: str | None
+    station_name: str | None
+    taken_utc: Instant
 
 
 class BatchAnswer(Answer):
@@ -119,26 +119,26 @@ class BatchAnswer(Answer):
 
 
 class ImportCount(Answer):
-    typeName: str
+    type_name: str
     taken: int
     free: int
 
 
 class RangeAnswer(Answer):
-    typeName: str
+    type_name: str
     # `from` is a Python keyword: the attribute is `from_`, the wire name `from`.
-    from_: int = Field(alias="from")
+    from_: int = Field(serialization_alias="from")
     to: int
-    fromSerialNumber: str
-    toSerialNumber: str
+    from_serial_number: str
+    to_serial_number: str
     count: int
 
 
 class StatisticsAnswer(Answer):
-    typeName: str
+    type_name: str
     start: int
     end: int
-    nextValue: int
+    next_value: int
     taken: int
     free: int
     available: int

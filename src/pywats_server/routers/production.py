@@ -20,6 +20,9 @@ from .._instants import UtcDateTime
 from .._json import StrictJsonRoute
 from ..storage.batches import Batch as StoredBatch
 from ..storage.batches import BatchDraft
+from ..storage.serial_number_ledger import ImportCount as StoredImportCount
+from ..storage.serial_number_ledger import SerialStatistics, TakenRange
+from ..storage.serial_numbers import SerialType, SerialTypeDraft, TakenSerial
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -90,6 +93,12 @@ class SerialNumberType(BaseModel):
     identifier: int = Field(default=0, ge=0, le=2)
     start: int = Field(default=1, ge=0)
     end: int = Field(ge=0)
+
+    def draft(self) -> SerialTypeDraft:
+        return SerialTypeDraft(
+            self.name, self.format, self.end, self.start, self.description, self.regEx,
+            self.identifier,
+        )  # fmt: skip
 
 
 class Batch(BaseModel):
@@ -208,7 +217,7 @@ def delete_unit_change(ctx: Context, id: int) -> None:
 
 
 @router.get("/api/Production/SerialNumbers/Types", response_model=list[SerialTypeAnswer])
-def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
+def serial_number_types(ctx: Context) -> list[SerialType]:
     return ctx.serial_numbers.types()
 
 
@@ -217,9 +226,9 @@ def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
     dependencies=[Depends(require_admin)],
     response_model=SerialTypeAnswer,
 )
-def create_serial_number_type(ctx: Context, body: SerialNumberType) -> dict[str, Any]:
+def create_serial_number_type(ctx: Context, body: SerialNumberType) -> SerialType:
     """Define a serial-number type (administrator); 409 when the name exists."""
-    return ctx.serial_numbers.create_type(body.model_dump())
+    return ctx.serial_numbers.create_type(body.draft())
 
 
 @router.post("/api/Production/SerialNumbers/Take")
@@ -244,7 +253,7 @@ def take_serial_numbers(
 @router.get("/api/Production/SerialNumbers/ByRange", response_model=list[SerialNumberAnswer])
 def serial_numbers_by_range(
     ctx: Context, typeName: str, from_: Annotated[int, Query(alias="from")], to: int
-) -> list[dict[str, Any]]:
+) -> list[TakenSerial]:
     return ctx.serial_numbers.taken(typeName, value_range=(from_, to))
 
 
@@ -254,7 +263,7 @@ def serial_numbers_by_reference(
     typeName: str,
     referenceSerialNumber: str | None = None,
     referencePartNumber: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[TakenSerial]:
     reference = (referenceSerialNumber, referencePartNumber)
     return ctx.serial_numbers.taken(typeName, reference=reference)
 
@@ -281,7 +290,7 @@ def save_batches(ctx: Context, body: list[Batch]) -> list[StoredBatch]:
 @router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY, response_model=ImportCount)
 async def import_serial_numbers(
     ctx: Context, request: Request, typeName: str | None = None
-) -> dict[str, Any]:
+) -> StoredImportCount:
     """Import a CSV or XML file of numbers into the type it names, all or none (see `storage`);
     `typeName` (a pyWATS extension) imports into that type whatever the file names."""
     body = await request.body()
@@ -312,7 +321,7 @@ def count_serial_numbers(
 
 
 @router.get("/api/internal/Production/SerialNumbers/Ranges", response_model=list[RangeAnswer])
-def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[dict[str, Any]]:
+def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[TakenRange]:
     """The runs of consecutive taken numbers, per type."""
     return ctx.serial_ledger.ranges(serialNumberType)
 
@@ -322,7 +331,7 @@ def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> l
 )
 def serial_number_statistics(
     ctx: Context, serialNumberType: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[SerialStatistics]:
     """Per type: range, next counter value, and how many numbers are taken, free and left."""
     return ctx.serial_ledger.statistics(serialNumberType)
 

@@ -17,7 +17,14 @@ from ._database import Database
 from ._domain import Invalid, NotFound, as_utc
 from .processes import ProcessStore
 from .report_tables import reports
-from .serial_numbers import parse_serial, serial_number_pool, serial_number_types, serial_numbers
+from .serial_numbers import (
+    TakenSerial,
+    parse_serial,
+    serial_number_pool,
+    serial_number_types,
+    serial_numbers,
+    taken_serial,
+)
 from .units import UnitStore, unit_changes, unit_phases, units
 
 __all__ = ["UnitDetails"]
@@ -164,7 +171,7 @@ class UnitDetails:
         end_address: str,
         start_date: datetime | None,
         end_date: datetime | None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[TakenSerial]:
         """Numbers of a type taken between two serial numbers (and dates), by value."""
         low, high = self._bounds(type_name, start_address, end_address)
         s = serial_numbers.c
@@ -174,18 +181,7 @@ class UnitDetails:
         if end_date is not None:
             query = query.where(s.taken_utc <= as_utc(end_date))
         with self._engine.connect() as connection:
-            return [
-                {
-                    "serialNumber": row.serial_number,
-                    "typeName": row.type_name,
-                    "value": row.value,
-                    "referenceSerialNumber": row.reference_serial_number,
-                    "referencePartNumber": row.reference_part_number,
-                    "stationName": row.station_name,
-                    "takenUtc": row.taken_utc,
-                }
-                for row in connection.execute(query.order_by(s.value))
-            ]
+            return [taken_serial(row) for row in connection.execute(query.order_by(s.value))]
 
     def _bounds(self, type_name: str, start: str, end: str) -> tuple[int, int]:
         with self._engine.connect() as connection:
