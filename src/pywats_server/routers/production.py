@@ -96,9 +96,14 @@ class SerialNumberType(BaseModel):
 
     def draft(self) -> SerialTypeDraft:
         return SerialTypeDraft(
-            self.name, self.format, self.end, self.start, self.description, self.regEx,
+            self.name,
+            self.format,
+            self.end,
+            self.start,
+            self.description,
+            self.regEx,
             self.identifier,
-        )  # fmt: skip
+        )
 
 
 class Batch(BaseModel):

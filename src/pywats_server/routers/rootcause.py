@@ -20,7 +20,7 @@ from ..storage import TagChange
 from ..storage.tickets import Comment, NewTicket, Ticket, TicketEdit
 from ._answer import file_answer
 from ._rootcause_answers import TicketAnswer
-from ._updates import NotNull
+from ._updates import NotNull, sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -109,11 +109,16 @@ class TicketChange(BaseModel):
     update: TicketUpdate | None = None
 
     def edit(self) -> TicketEdit:
-        sent = self.model_fields_set
-        fields = {"subject": "subject", "status": "status", "priority": "priority",
-                  "assignee": "assignee", "team": "team", "reportUuid": "report_uuid",
-                  "progress": "progress"}  # fmt: skip
-        kept = {field: getattr(self, key) for key, field in fields.items() if key in sent}
+        kept = sent(
+            self,
+            subject="subject",
+            status="status",
+            priority="priority",
+            assignee="assignee",
+            team="team",
+            report_uuid="reportUuid",
+            progress="progress",
+        )
         return TicketEdit(
             self.ticketId,
             **kept,

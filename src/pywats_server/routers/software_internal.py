@@ -10,8 +10,9 @@ from pydantic import BaseModel
 
 from .._context import ServerContext, context
 from .._errors import ApiError
+from ..storage.software import SoftwarePackage
 from ..storage.software_details import SoftwareDetails
-from ._software_answers import FileInfo, PackageAnswer, PackageDetails
+from ._software_answers import FileCheck, FileInfo, PackageAnswer, PackageDetails
 
 __all__ = ["router"]
 
@@ -24,15 +25,6 @@ def _details(ctx: Context) -> SoftwareDetails:
 
 
 Details = Annotated[SoftwareDetails, Depends(_details)]
-
-
-class FileCheck(BaseModel):
-    packageId: str
-    path: str
-    exists: bool
-    fileId: str | None
-    checksum: str | None
-    isCurrent: bool
 
 
 class Removed(BaseModel):
@@ -75,9 +67,9 @@ def package_history(
 
 
 @router.get("/GetSoftwareEntityDetails", response_model=PackageDetails)
-def entity_details(details: Details, packageId: str) -> Any:
+def entity_details(ctx: Context, packageId: str) -> SoftwarePackage:
     """The package with its files, `fileCount` and `totalSize`."""
-    return details.entity_details(packageId)
+    return ctx.software.get(packageId)
 
 
 @router.post("/DeletePackageFolderFiles", response_model=Removed)
