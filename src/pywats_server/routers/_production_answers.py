@@ -145,30 +145,30 @@ class StatisticsAnswer(Answer):
 
 
 class ProcessResult(Answer):
-    processCode: int
-    processName: str
-    processIndex: int
+    process_code: int
+    process_name: str | None
+    process_index: int
     status: str
-    startUtc: Instant | None
-    stationName: str | None
-    totalCount: int
-    nonPassedCount: int
-    repairCount: int
+    start_utc: Instant | None
+    station_name: str | None
+    total_count: int
+    non_passed_count: int
+    repair_count: int
 
 
 class VerificationAnswer(Answer):
-    serialNumber: str
-    partNumber: str
+    serial_number: str
+    part_number: str
     status: str
     grade: str
-    allProcessesExecutedInCorrectOrder: bool
-    allProcessesPassedFirstRun: bool
-    allProcessesPassedAnyRun: bool
-    allProcessesPassedLastRun: bool
-    noRepairs: bool
+    all_processes_executed_in_correct_order: bool
+    all_processes_passed_first_run: bool
+    all_processes_passed_any_run: bool
+    all_processes_passed_last_run: bool
+    no_repairs: bool
     results: list[ProcessResult]
 
 
 class VerificationRuleAnswer(Answer):
-    partNumber: str
-    processCodes: list[int]
+    part_number: str
+    process_codes: list[int]

@@ -23,6 +23,8 @@ from ..storage.batches import BatchDraft
 from ..storage.serial_number_ledger import ImportCount as StoredImportCount
 from ..storage.serial_number_ledger import SerialStatistics, TakenRange
 from ..storage.serial_numbers import SerialType, SerialTypeDraft, TakenSerial
+from ..storage.unit_verification import VerificationGrade
+from ..storage.unit_verification import VerificationRule as StoredRule
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -344,7 +346,7 @@ def serial_number_statistics(
 @router.get("/api/Production/UnitVerification", response_model=VerificationAnswer)
 def unit_verification(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
-) -> dict[str, Any]:
+) -> VerificationGrade:
     """Grade a unit against its product's required operations, from its stored reports."""
     return ctx.verifier.verify(serialNumber, partNumber, revision)
 
@@ -354,6 +356,6 @@ def unit_verification(
     dependencies=[Depends(require_admin)],
     response_model=VerificationRuleAnswer,
 )
-def set_verification_rule(ctx: Context, rule: VerificationRule) -> dict[str, Any]:
+def set_verification_rule(ctx: Context, rule: VerificationRule) -> StoredRule:
     """Set the operations (process codes, in order) units of a product must pass."""
     return ctx.verifier.set_rule(rule.partNumber, rule.processCodes)
