@@ -9,7 +9,7 @@ type with the query parameter `typeName`, as the export does.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -25,6 +25,10 @@ from ..storage.serial_number_ledger import SerialStatistics, TakenRange
 from ..storage.serial_numbers import SerialType, SerialTypeDraft, TakenSerial
 from ..storage.unit_verification import VerificationGrade
 from ..storage.unit_verification import VerificationRule as StoredRule
+from ..storage.units import ChildCheck as StoredCheck
+from ..storage.units import Unit as StoredUnit
+from ..storage.units import UnitChange as StoredChange
+from ..storage.units import UnitFields, UnitPhase
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -41,6 +45,7 @@ from ._production_answers import (
     VerificationRuleAnswer,
 )
 from ._query_options import Skip, Top
+from ._updates import sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -83,6 +88,24 @@ class Unit(BaseModel):
     unitPhaseId: int | None = None
     processCode: int | None = None
     tags: list[Setting] | None = None
+
+    def fields(self) -> UnitFields:
+        kept = sent(
+            self,
+            revision="revision",
+            batch_number="batchNumber",
+            current_location="currentLocation",
+            xml_data="xmlData",
+            process_code="processCode",
+        )
+        return UnitFields(
+            self.serialNumber,
+            self.partNumber,
+            **kept,
+            unit_phase_id=self.unitPhaseId,
+            serial_date=self.serialDate,
+            tags=[tag.tag_change() for tag in self.tags or ()],
+        )
 
 
 class SerialNumberType(BaseModel):
@@ -130,15 +153,15 @@ class VerificationRule(BaseModel):
 
 
 @router.get("/api/Production/Unit/{serialNumber}/{partNumber}", response_model=UnitAnswer)
-def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> StoredUnit:
     """The unit with its direct sub-units."""
     return ctx.units.get(serialNumber, partNumber)
 
 
 @router.put("/api/Production/Units", response_model=list[UnitAnswer])
-def save_units(ctx: Context, body: list[Unit]) -> list[dict[str, Any]]:
+def save_units(ctx: Context, body: list[Unit]) -> list[StoredUnit]:
     """Create or update units by serial number + part number (all or none)."""
-    return ctx.units.save([unit.model_dump(exclude_unset=True) for unit in body])
+    return ctx.units.save([unit.fields() for unit in body])
 
 
 @router.post("/api/internal/Production/CreateUnit", response_model=UnitAnswer)
@@ -149,22 +172,20 @@ def create_unit(
     revision: str | None = None,
     batchNumber: str | None = None,
     unitPhase: int | None = None,
-) -> dict[str, Any]:
+) -> StoredUnit:
     """Register a new unit; 409 when it exists."""
-    body: dict[str, Any] = {"serialNumber": serialNumber, "partNumber": partNumber}
-    body["revision"] = revision
-    body.update({"batchNumber": batchNumber, "unitPhaseId": unitPhase})
-    return ctx.units.create({k: v for k, v in body.items() if v is not None})
+    unit = UnitFields(serialNumber, partNumber, revision, batchNumber, unit_phase_id=unitPhase)
+    return ctx.units.create(unit)
 
 
 @router.get("/api/internal/Production/GetUnitHierarchy", response_model=UnitAnswer)
-def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> StoredUnit:
     """The unit with its sub-units to any depth."""
     return ctx.units.hierarchy(serialNumber, partNumber)
 
 
 @router.get("/api/internal/Mes/GetUnitPhases", response_model=list[PhaseAnswer])
-def unit_phases(ctx: Context) -> list[dict[str, Any]]:
+def unit_phases(ctx: Context) -> list[UnitPhase]:
     return ctx.units.phases()
 
 
@@ -202,7 +223,7 @@ def remove_child_unit(ctx: Context, units: ParentAndChild) -> None:
 @router.get("/api/Production/CheckChildUnits", response_model=ChildCheck)
 def check_child_units(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
-) -> dict[str, Any]:
+) -> StoredCheck:
     """Required vs present sub-units per box-build relation, and whether all are present."""
     return ctx.units.check_children(serialNumber, partNumber, revision)
 
@@ -214,7 +235,7 @@ def unit_changes(
     partNumber: str | None = None,
     top: Top = None,
     skip: Skip = None,
-) -> list[dict[str, Any]]:
+) -> list[StoredChange]:
     return ctx.units.changes(serialNumber, partNumber, top, skip)
 
 

@@ -18,7 +18,7 @@ from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, utcnow
 from ._tags import TagChange, apply_tags
 from .products import ProductStore
-from .units import UnitStore, unit_changes, unit_tags, units
+from .units import Unit, UnitStore, unit_changes, unit_tags, units
 
 __all__ = ["UNIT_FIELDS", "UnitEdits"]
 
@@ -65,7 +65,7 @@ class UnitEdits:
 
     def query(
         self, filter: str | None, orderby: str | None, top: int | None, skip: int | None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Unit]:
         """Units matching the OData options (with direct sub-units), by serial number unless
         `$orderby` says otherwise; at most `top` (100 by default, 1000 at most)."""
         if top is not None and top > _MAX_TOP:

@@ -116,3 +116,46 @@ async def test_serial_number_answers_keep_their_wire_names(api: httpx.AsyncClien
     )
     assert statistics.json() == [{"typeName": name, "start": 1, "end": 99, "nextValue": 4,
                                   "taken": 3, "free": 0, "available": 96}]  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_unit_answers_keep_their_wire_names_and_an_update_keeps_what_it_leaves_out(
+    api: httpx.AsyncClient,
+) -> None:
+    part = f"UNIT-{uuid.uuid4().hex[:8]}"
+    product = {"partNumber": part, "name": part, "revisions": [{"revision": "A"}]}
+    assert (await api.put("/api/Product", json=product)).status_code == 200
+    unit = {"serialNumber": "S1", "partNumber": part, "revision": "A", "batchNumber": "B7",
+            "tags": [{"key": "colour", "value": "red"}]}  # fmt: skip
+    saved = await api.put("/api/Production/Units", json=[unit])
+    assert saved.status_code == 200, saved.text
+    assert list(saved.json()[0]) == [
+        "serialNumber", "partNumber", "revision", "parentSerialNumber", "batchNumber",
+        "serialDate", "currentLocation", "xmlData", "unitPhaseId", "unitPhase", "processCode",
+        "tags", "subUnits",
+    ]  # fmt: skip
+    moved = await api.put(
+        "/api/Production/Units",
+        json=[{"serialNumber": "S1", "partNumber": part, "currentLocation": "Line 3"}],
+    )
+    after = moved.json()[0]
+    assert (after["batchNumber"], after["currentLocation"], after["revision"]) == (
+        "B7", "Line 3", "A",
+    )  # fmt: skip
+    assert after["tags"] == [{"key": "colour", "value": "red"}]
+    phase = await api.get(
+        "/api/internal/Production/GetUnitPhase", params={"serialNumber": "S1", "partNumber": part}
+    )
+    assert list(phase.json()) == ["UnitPhaseId", "Code", "Name", "Description"]
+    phases = await api.get("/api/internal/Mes/GetUnitPhases")
+    assert phase.json() in phases.json()
+    info = await api.get(
+        "/api/internal/Production/GetUnitInfo", params={"serialNumber": "S1", "partNumber": part}
+    )
+    assert (info.json()["reportCount"], info.json()["lastReport"]) == (0, None)
+    history = await api.get(
+        "/api/internal/Production/GetUnitStateHistory",
+        params={"serialNumber": "S1", "partNumber": part},
+    )
+    assert list(history.json()[0]) == ["changeId", "changedUtc", "unitPhaseId", "unitPhase",
+                                       "comment"]  # fmt: skip
