@@ -23,6 +23,7 @@ from pywats_client.converters._ict import (
     ict_parameters,
     shifted,
     text_lines,
+    with_defaults,
 )
 from pywats_client.converters._mapping import (
     checked,
@@ -35,11 +36,8 @@ from pywats_client.converters._params import Parameter
 
 __all__ = ["Gr228xConverter"]
 
-PARAMETERS: tuple[Parameter, ...] = tuple(
-    # The logs carry no revision; the reference converter writes "1".
-    Parameter("revision", str, "1", p.help) if p.name == "revision" else p
-    for p in ict_parameters(operation_code=10)
-)
+# The logs carry no revision; the reference converter writes "1".
+PARAMETERS: tuple[Parameter, ...] = with_defaults(ict_parameters(operation_code=10), revision="1")
 
 _DATE = r"(\d{1,2})-([A-Za-z]{3})-(\d{2})\s+(\d{1,2}):(\d{2}):(\d{2})"
 _PROGRAM = re.compile(r"[A-Za-z]:(?:[^\[]*\\)?([^\\\[]+)\.obc\[" + _DATE, re.IGNORECASE)
