@@ -8,8 +8,8 @@ from ._answer import Answer
 __all__ = ["MeasurementListItem", "MeasurementRow", "StepStatusItem", "TopFailedRow"]
 
 
-class TopFailedRow(Answer):
-    """A step that failed, with how often (`failRate` in percent of its executions)."""
+class _StepOfProduct(Answer):
+    """A step (by path) of one product revision."""
 
     stepName: str
     stepPath: str
@@ -17,6 +17,11 @@ class TopFailedRow(Answer):
     stepGroup: str | None
     partNumber: str
     revision: str
+
+
+class TopFailedRow(_StepOfProduct):
+    """A step that failed, with how often (`failRate` in percent of its executions)."""
+
     failCount: int
     totalCount: int
     failRate: float
@@ -50,15 +55,9 @@ class MeasurementRow(MeasurementListItem):
     compOperator: str | None
 
 
-class StepStatusItem(Answer):
+class StepStatusItem(_StepOfProduct):
     """One step execution with the counts of its step over the listed rows."""
 
-    stepName: str
-    stepPath: str
-    stepType: str | None
-    stepGroup: str | None
-    partNumber: str
-    revision: str
     passCount: int
     failCount: int
     totalCount: int
