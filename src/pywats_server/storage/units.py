@@ -31,7 +31,7 @@ from ._database import Database
 from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
 from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
-from .product_structure import ProductStructureStore
+from .product_structure import ProductStructureStore, RevisionRelation
 from .products import ProductStore
 
 __all__ = [
@@ -310,19 +310,22 @@ class UnitStore:
                 raise Invalid(f"unit {child[0]!r} contains unit {parent[0]!r}: no cycles")
             relation = self._relation_for(connection, parent_pk, parent, child)
             if not self._structure.accepts(relation, child_row.revision):
-                rule = relation["RevisionMask"] or relation["ChildRevision"]
+                rule = relation.revision_mask or relation.child_revision
                 raise Invalid(
                     f"unit {child[0]!r} has revision {child_row.revision!r}; the box build of "
                     f"{parent[1]!r} accepts {rule!r}"
                 )
-            present = connection.scalar(
-                select(func.count()).where(
-                    units.c.parent_pk == parent_pk, units.c.part_number == child[1]
+            present = (
+                connection.scalar(
+                    select(func.count()).where(
+                        units.c.parent_pk == parent_pk, units.c.part_number == child[1]
+                    )
                 )
+                or 0
             )
-            if present >= relation["Quantity"]:
+            if present >= relation.quantity:
                 raise Conflict(
-                    f"unit {parent[0]!r} already holds {present} of {relation['Quantity']} "
+                    f"unit {parent[0]!r} already holds {present} of {relation.quantity} "
                     f"{child[1]!r} allowed by its box build"
                 )
             connection.execute(
@@ -358,14 +361,14 @@ class UnitStore:
             for relation in self._structure.relations(connection, revision_id):
                 present = connection.scalar(
                     select(func.count()).where(
-                        units.c.parent_pk == pk, units.c.part_number == relation["ChildPartNumber"]
+                        units.c.parent_pk == pk, units.c.part_number == relation.child_part_number
                     )
                 )
                 items.append(
                     ChildRequirement(
-                        relation["ChildPartNumber"],
-                        relation["RevisionMask"] or relation["ChildRevision"],
-                        relation["Quantity"],
+                        relation.child_part_number,
+                        relation.revision_mask or relation.child_revision,
+                        relation.quantity,
                         present or 0,
                     )
                 )
@@ -507,13 +510,13 @@ class UnitStore:
         parent_pk: int,
         parent: tuple[str, str],
         child: tuple[str, str],
-    ) -> dict[str, Any]:
+    ) -> RevisionRelation:
         revision = connection.scalar(select(units.c.revision).where(units.c.unit_pk == parent_pk))
         if not revision:
             raise Invalid(f"unit {parent[0]!r} has no revision, so no box build to check against")
         revision_id = self._products.revision_id(connection, parent[1], revision)
         for relation in self._structure.relations(connection, revision_id):
-            if relation["ChildPartNumber"] == child[1]:
+            if relation.child_part_number == child[1]:
                 return relation
         raise Invalid(
             f"the box build of {parent[1]!r} revision {revision!r} has no {child[1]!r} sub-assembly"
