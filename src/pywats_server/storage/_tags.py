@@ -5,14 +5,13 @@ A `TagChange` sets its tag, or deletes it (`delete`, WATS's `change` 3); unmenti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Connection, ForeignKey, String, Table, Text, select
 from sqlalchemy.types import TypeEngine
 
-from ._domain import Invalid
 from ._metadata import metadata
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "TagChange",
     "apply_tags",
     "read_tags",
-    "tag_changes",
     "tag_table",
 ]
 
@@ -54,17 +52,6 @@ def tag_table(name: str, owner: str, references: str, owner_type: TypeEngine[Any
         Column("key", String(200), primary_key=True),
         Column("value", Text),
     )
-
-
-def tag_changes(tags: Iterable[Any]) -> list[TagChange]:
-    """The changes a request's `{key, value, change}` tags make (the stores that still take
-    request bodies as mappings); Invalid naming the tag without a string key."""
-    changes = []
-    for index, tag in enumerate(tags):
-        if not isinstance(tag, Mapping) or not isinstance(tag.get("key"), str):
-            raise Invalid(f"tags[{index}]: expected an object with a string 'key'")
-        changes.append(TagChange(tag["key"], tag.get("value"), tag.get("change") == DELETE_CHANGE))
-    return changes
 
 
 def apply_tags(

@@ -67,9 +67,15 @@ def _assets(context: ServerContext) -> list[dict[str, Any]]:
     now = utcnow()
     rows = []
     for asset in context.assets.query((None, None, None, None)):
-        state = evaluate(asset, asset["assetType"], now)
+        state = evaluate(asset, asset.asset_type, now)
+        kind = asset.asset_type
         rows.append(
-            {**asset, "alarmState": state.level, "alarmStateName": state.name,
+            {"serialNumber": asset.serial_number, "assetName": asset.asset_name,
+             "runningCount": asset.running_count, "totalCount": asset.total_count,
+             "nextCalibrationDate": asset.next_calibration_date,
+             "assetType": {"typeName": kind.type_name,
+                           "runningCountLimit": kind.running_count_limit},
+             "alarmState": state.level, "alarmStateName": state.name,
              "messages": state.messages}
         )  # fmt: skip
     return rows
