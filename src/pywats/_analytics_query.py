@@ -16,12 +16,16 @@ from pywats._wire import dump
 
 __all__ = [
     "DATE_GROUPING",
+    "MAX_COUNT",
     "PATH_SEPARATOR",
     "Dimensions",
     "PeriodUnit",
     "WATSFilter",
     "measurement_path",
 ]
+
+#: The largest count a WATS server reads (a 32-bit signed integer).
+MAX_COUNT = 2**31 - 1
 
 PeriodUnit = Literal["year", "quarter", "month", "week", "day", "hour"]
 DATE_GROUPING: dict[str, int] = {
@@ -40,7 +44,8 @@ class WATSFilter(BaseModel):
     String keys accept the WATS wildcards: `%` any run of characters, `_` one character, `;`
     between alternatives (`part_number="PCBA-1;PCBA-2"`). `run`: 1, 2, 3 = that run, -1 = last
     run, -2 = all runs. `date_grouping`: -1 none, 0 year ... 5 hour (see `Dimensions.period`).
-    Unknown keyword arguments raise a validation error.
+    Unknown keyword arguments raise a validation error. The server reads the same model
+    (`pywats_server.analytics.WatsFilter`, which adds only what the server decides).
     """
 
     model_config = ConfigDict(
@@ -69,11 +74,11 @@ class WATSFilter(BaseModel):
     date_from: datetime | None = None
     date_to: datetime | None = None
     date_grouping: int | None = Field(default=None, ge=-1, le=5)
-    period_count: int | None = Field(default=None, ge=1)
+    period_count: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     include_current_period: bool | None = None
-    max_count: int | None = Field(default=None, ge=0)
-    min_count: int | None = Field(default=None, ge=0)
-    top_count: int | None = Field(default=None, ge=0)
+    max_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    top_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     dimensions: str | None = None
     run: Literal[1, 2, 3, -1, -2] | None = None
     measurement_paths: str | None = None

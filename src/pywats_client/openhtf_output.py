@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pywats import WATS
+from pywats.report._validate import station_problems
 from pywats_client._durable import DiskIO
 from pywats_client._handoff import Handoff
 from pywats_client._identity import Station
@@ -107,12 +108,12 @@ class WatsOutput:
 
 
 def _check_identity(station: Station) -> None:
-    missing = [name for name in ("location", "purpose") if not getattr(station, name)]
-    if missing:
-        raise ValueError(
-            f"station {station.name!r}: {' and '.join(missing)} must not be empty "
-            "(WATS refuses such reports)"
-        )
+    """Refuse a station identity that the SDK's submit rule would refuse in every report."""
+    header = {"machineName": station.name, "location": station.location, "purpose": station.purpose}
+    problems = station_problems(header)
+    if problems:
+        said = "; ".join(f"{key}: {message}" for key, message in problems)
+        raise ValueError(f"station {station.name!r}: {said} (WATS refuses such reports)")
 
 
 def _safe(test_record: Any) -> str:

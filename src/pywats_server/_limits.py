@@ -13,10 +13,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from pywats._analytics_query import MAX_COUNT
+
 __all__ = ["MAX_COUNT", "Count", "PositiveCount", "months_later", "shifted"]
 
-#: The largest count or offset: a 32-bit INTEGER, the smallest integer both databases bind.
-MAX_COUNT = 2**31 - 1
+# The largest count or offset: a 32-bit INTEGER, what WATS reads and the smallest integer both
+# databases bind (one constant with the SDK's analytics filter).
 
 #: A count from 0 to MAX_COUNT (a `$top`, `$skip`, `topCount`, ...).
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]

@@ -56,12 +56,35 @@ def test_filter_body_uses_wire_names_and_leaves_unset_keys_out() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [{"partnumber": "x"}, {"run": 4}, {"yield_": 101}, {"top_count": -1}],
-    ids=["unknown-key", "run", "yield", "top"],
+    [
+        {"partnumber": "x"},
+        {"run": 4},
+        {"yield_": 101},
+        {"top_count": -1},
+        {"top_count": 2**31},
+        {"period_count": 0},
+    ],
+    ids=["unknown-key", "run", "yield", "top", "top-past-int32", "period"],
 )
 def test_filter_rejects_what_the_server_would_not_understand(bad: dict[str, Any]) -> None:
     with pytest.raises(pydantic.ValidationError):
         WATSFilter(**bad)
+
+
+def test_the_server_reads_the_sdk_filter_with_its_own_rules() -> None:
+    """One definition: the server's filter is the SDK's, adding only what the server decides."""
+    from pywats_server.analytics import WatsFilter
+
+    assert issubclass(WatsFilter, WATSFilter)
+    sent = WATSFilter(part_number="PCBA-%", top_count=5, date_from=datetime(2024, 1, 1, 10))
+    read = WatsFilter.model_validate({**sent.to_json(), "someClientKey": 1})
+    assert (read.part_number, read.top_count) == ("PCBA-%", 5)
+    assert read.date_from == datetime(2024, 1, 1, 10)
+    offset = WatsFilter.model_validate({"dateFrom": "2024-01-01T10:00:00+01:00"})
+    assert offset.date_from == datetime(2024, 1, 1, 9)
+    for bad in ({"topCount": 2**31}, {"status": "Sideways"}, {"dateFrom": "yesterday"}):
+        with pytest.raises(pydantic.ValidationError):
+            WatsFilter.model_validate(bad)
 
 
 def _answer(rows: list[dict[str, Any]]) -> Any:

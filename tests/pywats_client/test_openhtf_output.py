@@ -108,9 +108,13 @@ def test_a_failed_submit_waits_and_goes_with_the_next_record(
 
 def test_a_wrong_set_up_fails_at_construction_not_at_the_first_record(tmp_path: Path) -> None:
     with WATS(base_url=_dead_url(), token="x") as client:
-        with pytest.raises(ValueError, match="location and purpose must not be empty"):
+        with pytest.raises(ValueError, match=r"location: required.*purpose: required"):
             WatsOutput(folder=tmp_path, client=client, parameters=PARAMETERS,
                        station=Station("BARE"))  # fmt: skip
+        # The SDK's submit rule, lengths included: WATS would refuse every report of this one.
+        with pytest.raises(ValueError, match="machineName: 51 characters, at most 50"):
+            WatsOutput(folder=tmp_path, client=client, parameters=PARAMETERS,
+                       station=Station("S" * 51, "Line 1", "Production"))  # fmt: skip
         with pytest.raises(ValueError, match="no_such_parameter"):
             WatsOutput(folder=tmp_path, client=client, parameters={"no_such_parameter": 1})
 

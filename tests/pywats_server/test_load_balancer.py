@@ -36,7 +36,7 @@ from pywats._retry import is_retryable_status
 from pywats_server.storage import Database, SerialNumberStore, UserStore, migrate
 from pywats_server.storage._migrate import alembic_config
 from pywats_server.storage.report_tables import report_steps, reports
-from pywats_server.storage.serial_numbers import serial_numbers
+from pywats_server.storage.serial_numbers import SerialTypeDraft, serial_numbers
 
 T = TypeVar("T")
 
@@ -239,9 +239,7 @@ def cluster_database(
         previous = ScriptDirectory.from_config(alembic_config()).get_revision(head).down_revision
         assert isinstance(previous, str)
         migrate(database, previous)
-        SerialNumberStore(database).create_type(
-            {"name": SERIAL_TYPE, "format": "PCB-######", "end": 999_999}
-        )
+        SerialNumberStore(database).create_type(SerialTypeDraft(SERIAL_TYPE, "PCB-######", 999_999))
         database.dispose()
         yield url
 

@@ -37,7 +37,7 @@ from pywats_server import Settings, create_app
 from pywats_server.storage import Database, ReportStore, UserStore, migrate
 
 # (submitters, reports each, cuts, whole sample report or its header only)
-_SHORT = (3, 6, 5, False)
+_SHORT = (3, 40, 5, False)
 _LONG = (4, 40, 20, True)
 
 

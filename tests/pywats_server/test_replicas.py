@@ -35,6 +35,7 @@ from pywats_server.storage import (
 from pywats_server.storage._migrate import alembic_config
 from pywats_server.storage.reference import levels
 from pywats_server.storage.report_tables import report_steps, reports
+from pywats_server.storage.serial_numbers import SerialTypeDraft
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -205,7 +206,7 @@ def test_serial_numbers_taken_through_two_replicas_at_once_are_all_different(
     databases = [Database(server_db_url) for _ in range(2)]
     stores = [SerialNumberStore(database) for database in databases]
     name = f"Replica-{threading.get_ident() % 100000}-{id(stores)}"
-    stores[0].create_type({"name": name, "format": "R-######", "end": 999999})
+    stores[0].create_type(SerialTypeDraft(name, "R-######", 999999))
     taken: list[str] = []
     lock = threading.Lock()
 

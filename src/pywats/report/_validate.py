@@ -11,6 +11,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from pywats._exceptions import ReportValidationError
@@ -48,7 +49,7 @@ Problems = list[tuple[str, str]]
 
 def _text(
     problems: Problems,
-    obj: dict[str, Any],
+    obj: Mapping[str, Any],
     key: str,
     path: str,
     *,
@@ -96,6 +97,17 @@ def _date(problems: Problems, obj: dict[str, Any], key: str, path: str) -> None:
         )
 
 
+def station_problems(raw: Mapping[str, Any]) -> Problems:
+    """Problems in the station keys of a header (`machineName`, `location`, `purpose`): each
+    required, at most 50, 100 and 100 characters. A station set-up checks its identity with it
+    before it builds any report."""
+    problems: Problems = []
+    _text(problems, raw, "machineName", "", limit=50, required=True)
+    _text(problems, raw, "location", "", limit=100, required=True)
+    _text(problems, raw, "purpose", "", limit=100, required=True)
+    return problems
+
+
 def header_problems(raw: dict[str, Any]) -> Problems:
     """Problems in the envelope: identity, unit, station, time."""
     problems: Problems = []
@@ -117,9 +129,7 @@ def header_problems(raw: dict[str, Any]) -> Problems:
         problems.append(("processCode", f"expected an integer, got {code!r}"))
     if raw.get("result") not in _RESULT:
         problems.append(("result", f"expected one of P, F, E, T, got {raw.get('result')!r}"))
-    _text(problems, raw, "machineName", "", limit=50, required=True)
-    _text(problems, raw, "location", "", limit=100, required=True)
-    _text(problems, raw, "purpose", "", limit=100, required=True)
+    problems.extend(station_problems(raw))
     for key in ("start", "startUTC"):
         value = raw.get(key)
         if value is None and key == "startUTC":

@@ -1,5 +1,7 @@
-"""What the in-circuit / flying-probe converters share: reading text lines, numbers, units with
-SI prefixes, tolerance limits and the report header.
+"""What the in-circuit / flying-probe converters share (Takaya, SPEA, Teradyne Nano, GR228X and
+Spectrum, Keysight i3070): their parameters, reading text lines, numbers (as floats, or exact
+decimals rescaled once), two-digit years, units with SI prefixes, tolerance limits and the
+report header.
 
 Testers print values in a prefixed unit (`4.21 KO`, `16.82 pF`, `10.02kOhm`); a measurement is
 written in the unit of its reference value, so a value printed in another prefix is rescaled
@@ -16,17 +18,24 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
 from pywats.report import NumericLimitStep, SequenceCall, UUTReport
 from pywats_client.converters._base import ConversionError, Source
 from pywats_client.converters._mapping import (
+    TIMEZONE_PARAMETER,
     checked,
     localize,
     station_name,
     unit_identity,
     zone_from_name,
 )
-from pywats_client.converters._params import Parameter, ParamValue, SiteDefaults
+from pywats_client.converters._params import (
+    COMMON_PARAMETERS,
+    Parameter,
+    ParamValue,
+    SiteDefaults,
+)
 
 __all__ = [
     "Header",
@@ -36,10 +45,14 @@ __all__ = [
     "add_measured",
     "add_unmeasured",
     "component_prefix",
+    "decimal",
+    "expand_year",
     "finish",
+    "ict_parameters",
     "new_report",
     "number",
     "parse_unit",
+    "shifted",
     "text_lines",
     "tidy",
     "tolerance_limits",
@@ -70,6 +83,13 @@ def with_defaults(
     return tuple(changed)
 
 
+def ict_parameters(operation_code: int) -> tuple[Parameter, ...]:
+    """The common parameters with the testers' defaults (code page 1252 text, the reference's
+    operation code), plus `timezone` for the files' zone-less times."""
+    adjusted = with_defaults(COMMON_PARAMETERS, encoding="cp1252", operation_code=operation_code)
+    return (*adjusted, TIMEZONE_PARAMETER)
+
+
 # Characters XML 1.0 cannot carry: the tester's text must still make a storable report.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -77,17 +97,19 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 
-def text_lines(source: Source, encoding: str) -> Iterator[tuple[int, str]]:
-    """(line number, text) of every line that is not blank, decoded one line at a time (CR, LF
-    and CRLF all end a line; a UTF-8 byte-order mark overrides `encoding`). Characters XML
-    cannot carry are dropped. Bytes the encoding cannot decode raise ConversionError at their
-    line."""
+def text_lines(source: Source, encoding: str, *, blank: bool = False) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every line, decoded one line at a time (CR, LF and CRLF all end a
+    line; a UTF-8 byte-order mark overrides `encoding`); lines of only white space are left out
+    unless `blank`. Characters XML cannot carry are dropped (TAB is kept). Bytes the encoding
+    cannot decode raise ConversionError at their line."""
     data = source.data
     codec, position = encoding, 0
     if data.startswith(b"\xef\xbb\xbf"):
         codec, position = "utf-8", 3
     ends = itertools.chain((m.span() for m in _EOL.finditer(data, position)), [(len(data),) * 2])
     for number, (end, after) in enumerate(ends, 1):
+        if end == after == position == len(data):
+            return  # the file ends with a line end: no line after it
         raw = data[position:end]
         position = after
         try:
@@ -98,13 +120,14 @@ def text_lines(source: Source, encoding: str) -> Iterator[tuple[int, str]]:
                 f"line {number}",
             ) from None
         text = _NOT_XML.sub("", line)
-        if text.strip():
+        if blank or text.strip():
             yield number, text
 
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _SPECIAL = {"nan": math.nan, "-nan": math.nan, "+nan": math.nan, "inf": math.inf,
-            "+inf": math.inf, "-inf": -math.inf}  # fmt: skip
+            "+inf": math.inf, "-inf": -math.inf, "infinity": math.inf, "+infinity": math.inf,
+            "-infinity": -math.inf}  # fmt: skip
 
 
 def number(text: str) -> float | None:
@@ -113,6 +136,35 @@ def number(text: str) -> float | None:
     if _DECIMAL.fullmatch(cleaned):
         return float(cleaned)
     return _SPECIAL.get(cleaned.lower())
+
+
+def decimal(text: str, decimal_comma: bool = False) -> Decimal | None:
+    """`text` as an exact decimal by the grammar of `number` (a decimal comma read as a point
+    when `decimal_comma`), for values that are rescaled (`shifted`); else None."""
+    cleaned = text.strip()
+    if decimal_comma:
+        cleaned = cleaned.replace(",", ".")
+    if _DECIMAL.fullmatch(cleaned):
+        return Decimal(cleaned)
+    special = _SPECIAL.get(cleaned.lower())
+    return None if special is None else Decimal(special)
+
+
+def shifted(value: Decimal, exponent: int) -> float:
+    """`value` × 10**`exponent` rounded once to a float, so 1.198020E+05 Ω in MΩ is 0.119802
+    and not the 0.11980199999999999 a binary multiplication gives."""
+    if not value.is_finite():
+        return float(value)
+    try:
+        return float(value.scaleb(exponent))
+    except ArithmeticError:  # beyond the decimal context: a float overflow or underflow anyway
+        return float(value) * 10.0**exponent
+
+
+def expand_year(two_digits: int) -> int:
+    """A two-digit year the way the testers' Windows software reads it: 00-29 → 2000-2029,
+    30-99 → 1930-1999 (Python's %y pivots at 69 instead)."""
+    return 2000 + two_digits if two_digits <= 29 else 1900 + two_digits
 
 
 def tidy(value: float) -> float:

@@ -20,12 +20,12 @@ from math import floor, log10
 from pywats.report import MultiNumericLimitStep, SequenceCall, UUTReport
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._i3070_records import Close, Open, RecordError, records
-from pywats_client.converters._ict_text import (
+from pywats_client.converters._ict import (
     decimal,
     expand_year,
     ict_parameters,
-    read_lines,
     shifted,
+    text_lines,
 )
 from pywats_client.converters._mapping import (
     checked,
@@ -123,7 +123,7 @@ class I3070Converter(Converter):
     def iter_reports(self, source: Source) -> Iterator[UUTReport]:
         """Yield each board's report as its record closes; raises ConversionError naming the
         line. Only one board is held in memory at a time."""
-        lines = read_lines(source, self.defaults.encoding)
+        lines = text_lines(source, self.defaults.encoding, blank=True)
         batch: Open | None = None
         board: _Board | None = None
         analog: _Analog | None = None

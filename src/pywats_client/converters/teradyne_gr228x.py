@@ -17,12 +17,13 @@ from datetime import datetime
 
 from pywats.report import SequenceCall, Step, UUTReport
 from pywats_client.converters._base import Converter, Source
-from pywats_client.converters._ict_text import (
+from pywats_client.converters._ict import (
     decimal,
     expand_year,
     ict_parameters,
-    read_lines,
     shifted,
+    text_lines,
+    with_defaults,
 )
 from pywats_client.converters._mapping import (
     checked,
@@ -35,11 +36,8 @@ from pywats_client.converters._params import Parameter
 
 __all__ = ["Gr228xConverter"]
 
-PARAMETERS: tuple[Parameter, ...] = tuple(
-    # The logs carry no revision; the reference converter writes "1".
-    Parameter("revision", str, "1", p.help) if p.name == "revision" else p
-    for p in ict_parameters(operation_code=10)
-)
+# The logs carry no revision; the reference converter writes "1".
+PARAMETERS: tuple[Parameter, ...] = with_defaults(ict_parameters(operation_code=10), revision="1")
 
 _DATE = r"(\d{1,2})-([A-Za-z]{3})-(\d{2})\s+(\d{1,2}):(\d{2}):(\d{2})"
 _PROGRAM = re.compile(r"[A-Za-z]:(?:[^\[]*\\)?([^\\\[]+)\.obc\[" + _DATE, re.IGNORECASE)
@@ -121,7 +119,7 @@ class Gr228xConverter(Converter):
         count = 0
         number = 0
         try:
-            for number, line in read_lines(source, self.defaults.encoding):
+            for number, line in text_lines(source, self.defaults.encoding, blank=True):
                 if board is None:
                     match = _PROGRAM.search(line)
                     if match:

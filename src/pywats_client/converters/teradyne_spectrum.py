@@ -17,12 +17,12 @@ from decimal import Decimal
 
 from pywats.report import SequenceCall, Step, UUTReport
 from pywats_client.converters._base import Converter, Source
-from pywats_client.converters._ict_text import (
+from pywats_client.converters._ict import (
     decimal,
     expand_year,
     ict_parameters,
-    read_lines,
     shifted,
+    text_lines,
 )
 from pywats_client.converters._mapping import (
     checked,
@@ -105,7 +105,7 @@ class SpectrumConverter(Converter):
         count = 0
         node: Node | None = None
         try:
-            for node in top_records(read_lines(source, self.defaults.encoding)):
+            for node in top_records(text_lines(source, self.defaults.encoding, blank=True)):
                 if node.key == "PROGRAM_NAME":
                     if board is not None:
                         yield self._finish(source, board)

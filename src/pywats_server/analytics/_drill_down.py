@@ -75,7 +75,7 @@ def _step_condition(steps: Sequence[str], sequences: Sequence[str]) -> ColumnEle
 
 
 def _cap(f: WatsFilter) -> int:
-    cap = f.topCount if f.topCount is not None else f.maxCount
+    cap = f.top_count if f.top_count is not None else f.max_count
     return _DEFAULT_MAX if cap is None else cap
 
 

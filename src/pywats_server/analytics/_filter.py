@@ -11,12 +11,13 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, field_validator
 from sqlalchemy import ColumnElement, String, and_, cast, exists, false
 from sqlalchemy.sql import FromClause
 
-from .._instants import UtcDateTime
-from .._limits import Count, PositiveCount
+from pywats._analytics_query import WATSFilter
+
+from .._instants import to_naive_utc
 from ..storage.report_tables import report_misc_infos
 from ._assets import used_asset
 from ._match import alternatives, match_text
@@ -38,51 +39,19 @@ class AnalyticsError(ValueError):
     """A query the server cannot answer as asked; the message names the key and the problem."""
 
 
-class WatsFilter(BaseModel):
-    """The WATSFilter keys (rest-api.md §6.1). Unknown keys are accepted and ignored.
-
-    Date-times without an offset are taken as UTC; all are held as naive UTC.
+class WatsFilter(WATSFilter):
+    """The SDK's `WATSFilter` (rest-api.md §6.1) as the server reads it, with what only the
+    server decides: unknown keys are ignored (WATS clients send keys of their own), date-times
+    are held as naive UTC (`to_naive_utc`: no offset means UTC), and `status` must name result
+    words.
     """
 
     model_config = ConfigDict(extra="ignore")
 
-    serialNumber: str | None = None
-    partNumber: str | None = None
-    revision: str | None = None
-    batchNumber: str | None = None
-    stationName: str | None = None
-    testOperation: str | None = None
-    status: str | None = None
-    yield_: int | None = Field(default=None, alias="yield", ge=0, le=100)
-    miscDescription: str | None = None
-    miscValue: str | None = None
-    miscInfoDescription: str | None = None
-    miscInfoString: str | None = None
-    assetSerialNumber: str | None = None
-    assetName: str | None = None
-    productGroup: str | None = None
-    level: str | None = None
-    swFilename: str | None = None
-    swVersion: str | None = None
-    socket: str | None = None
-    dateFrom: UtcDateTime | None = None
-    dateTo: UtcDateTime | None = None
-    dateGrouping: int | None = Field(default=None, ge=-1, le=5)
-    periodCount: PositiveCount | None = None
-    includeCurrentPeriod: bool | None = None
-    maxCount: Count | None = None
-    minCount: Count | None = None
-    topCount: Count | None = None
-    dimensions: str | None = None
-    run: int | None = None
-    measurementPaths: str | None = None
-
-    @field_validator("run")
+    @field_validator("date_from", "date_to", mode="plain")
     @classmethod
-    def _run(cls, value: int | None) -> int | None:
-        if value is not None and value not in (1, 2, 3, -1, -2):
-            raise ValueError("expected 1, 2 or 3 (that run), -1 (last run) or -2 (all runs)")
-        return value
+    def _utc(cls, value: object) -> datetime | None:
+        return None if value is None else to_naive_utc(value)
 
     @field_validator("status")
     @classmethod
@@ -140,27 +109,27 @@ def report_conditions(
     c = report.c
     conditions: list[ColumnElement[bool]] = []
     for value, column in (
-        (f.serialNumber, c.serial_number),
-        (f.partNumber, c.part_number),
+        (f.serial_number, c.serial_number),
+        (f.part_number, c.part_number),
         (f.revision, c.revision),
-        (f.batchNumber, c.batch_number),
-        (f.stationName, c.station_name),
-        (f.testOperation, c.process_name),
-        (f.swFilename, c.sw_filename),
-        (f.swVersion, c.sw_version),
+        (f.batch_number, c.batch_number),
+        (f.station_name, c.station_name),
+        (f.test_operation, c.process_name),
+        (f.sw_filename, c.sw_filename),
+        (f.sw_version, c.sw_version),
         (f.socket, cast(c.test_socket_index, String)),
     ):
         if value is not None:
             conditions.append(match_text(column, value))
     if f.status is not None:
         conditions.append(_status_condition(c.result, f.status))
-    if f.productGroup is not None:
-        conditions.append(in_product_group(c.part_number, f.productGroup))
-    if f.assetSerialNumber is not None or f.assetName is not None:
-        conditions.append(used_asset(c.report_pk, f.assetSerialNumber, f.assetName))
+    if f.product_group is not None:
+        conditions.append(in_product_group(c.part_number, f.product_group))
+    if f.asset_serial_number is not None or f.asset_name is not None:
+        conditions.append(used_asset(c.report_pk, f.asset_serial_number, f.asset_name))
     for description, value in (
-        (f.miscDescription, f.miscValue),
-        (f.miscInfoDescription, f.miscInfoString),
+        (f.misc_description, f.misc_value),
+        (f.misc_info_description, f.misc_info_string),
     ):
         if description is not None or value is not None:
             conditions.append(_misc(report, description, value))

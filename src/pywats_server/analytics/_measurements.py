@@ -30,7 +30,7 @@ _RESULT_WORDS = {"P": "Passed", "F": "Failed", "E": "Error", "T": "Terminated", 
 
 
 def _paths(f: WatsFilter, paths: str | None) -> ColumnElement[bool]:
-    text = paths if paths is not None else f.measurementPaths
+    text = paths if paths is not None else f.measurement_paths
     if not text:
         raise AnalyticsError("measurementPaths: expected one or more ¶-separated step paths")
     return match_text(report_measurements.c.path, text)
@@ -126,7 +126,7 @@ def measurements(
     """MeasurementData rows for the measurement paths (wildcards allowed) in the matching UUT
     reports, newest first, at most `maxCount` (10000)."""
     m, r = report_measurements.c, reports.c
-    cap = f.maxCount if f.maxCount is not None else f.topCount
+    cap = f.max_count if f.max_count is not None else f.top_count
     query = (
         select(
             r.serial_number,

@@ -74,6 +74,6 @@ def oee_analysis(connection: Connection, f: WatsFilter, now: datetime) -> dict[s
         "idealCycleTime": ideal,
         "actualCycleTime": run_minutes / total if total else None,
         "period": None,
-        "partNumber": f.partNumber,
-        "stationName": f.stationName,
+        "partNumber": f.part_number,
+        "stationName": f.station_name,
     }

@@ -75,9 +75,9 @@ def bucket(column: Any, unit: Grouping) -> _Bucket:
 
 def grouping(f: WatsFilter, *, default: Grouping) -> Grouping:
     """The filter's `dateGrouping`, or `default` when it is absent or -1."""
-    if f.dateGrouping is None or f.dateGrouping == Grouping.NONE:
+    if f.date_grouping is None or f.date_grouping == Grouping.NONE:
         return default
-    return Grouping(f.dateGrouping)
+    return Grouping(f.date_grouping)
 
 
 def period_label(text: str, unit: Grouping) -> str:
@@ -134,14 +134,14 @@ def date_range(f: WatsFilter, now: datetime) -> tuple[datetime | None, datetime 
     `dateFrom`/`dateTo` win; otherwise `periodCount` periods of `dateGrouping` (default day) back
     from `now`, ending with the running period when `includeCurrentPeriod` is true, else before it.
     """
-    start, end = f.dateFrom, f.dateTo
-    if f.periodCount is not None and start is None:
+    start, end = f.date_from, f.date_to
+    if f.period_count is not None and start is None:
         unit = grouping(f, default=Grouping.DAY)
         current = _period_start(now, unit)
-        if f.includeCurrentPeriod:
-            start = _shift(current, unit, 1 - f.periodCount)
+        if f.include_current_period:
+            start = _shift(current, unit, 1 - f.period_count)
         else:
-            start = _shift(current, unit, -f.periodCount)
+            start = _shift(current, unit, -f.period_count)
             if end is None:
                 end = current - timedelta(microseconds=1)
     if start is not None and end is not None and start > end:

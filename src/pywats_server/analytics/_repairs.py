@@ -147,10 +147,10 @@ def dynamic_repair(
             "repairRate": 100.0 * row["repairCount"] / total if total else None,
         }
         for row in folded.values()
-        if row["repairCount"] >= (f.minCount or 0)
+        if row["repairCount"] >= (f.min_count or 0)
     ]
     rows = sort_rows(rows, [*explicit, *implicit])
-    cap = f.topCount if f.topCount is not None else f.maxCount
+    cap = f.top_count if f.top_count is not None else f.max_count
     return rows if cap is None else rows[:cap]
 
 
@@ -180,7 +180,7 @@ def repair_history(connection: Connection, f: WatsFilter, now: datetime) -> list
         .select_from(src.joined)
         .where(fl.failure_idx.is_not(None), *report_scope(f, src.uur, now, "R"))
         .order_by(u.start_utc.desc(), u.report_pk.desc(), fl.sub_unit_idx, fl.failure_idx)
-        .limit(f.maxCount if f.maxCount is not None else 10_000)
+        .limit(f.max_count if f.max_count is not None else 10_000)
     )
     return [
         {

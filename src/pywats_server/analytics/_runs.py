@@ -33,9 +33,9 @@ def unit_key_conditions(f: WatsFilter, report: FromClause) -> list[ColumnElement
     c = report.c
     conditions = []
     for value, column in (
-        (f.serialNumber, c.serial_number),
-        (f.partNumber, c.part_number),
-        (f.testOperation, c.process_name),
+        (f.serial_number, c.serial_number),
+        (f.part_number, c.part_number),
+        (f.test_operation, c.process_name),
     ):
         if value is not None:
             conditions.append(match_text(column, value))
@@ -82,11 +82,11 @@ def unit_outcomes(f: WatsFilter) -> CTE:
 
     Read from `report_units`, kept at ingest; a filter on the operation name (a column of the
     reports, not of the unit key) computes the outcomes from the matching reports instead."""
-    if f.testOperation is not None:
+    if f.test_operation is not None:
         return stored_unit_outcomes(*unit_key_conditions(f, reports)).cte("units")
     u = report_units.c
     conditions = []
-    for value, column in ((f.serialNumber, u.serial_number), (f.partNumber, u.part_number)):
+    for value, column in ((f.serial_number, u.serial_number), (f.part_number, u.part_number)):
         if value is not None:
             conditions.append(match_text(column, value))
     return select(report_units).where(*conditions).cte("units")

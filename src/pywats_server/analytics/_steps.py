@@ -38,7 +38,7 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     matching UUT reports, of how many executions; most failures first, `topCount` (10) rows."""
     s, r = report_steps.c, reports.c
     scope = report_scope(f, reports, now)
-    top = f.topCount if f.topCount is not None else f.maxCount
+    top = f.top_count if f.top_count is not None else f.max_count
     fail_count = func.count().label("failCount")
     failed = (
         select(
@@ -138,4 +138,4 @@ def step_analysis(connection: Connection, f: WatsFilter, now: datetime) -> list[
         )
         for measure in measures.get(record["path"], [{}]):
             rows.append({**step, **measure})
-    return rows if f.maxCount is None else rows[: f.maxCount]
+    return rows if f.max_count is None else rows[: f.max_count]

@@ -60,8 +60,8 @@ class AnalyticsStore:
         return self._ranked(f, by_group, [SortKey("fpy", False), SortKey("unitCount", True)])
 
     def _ranked(self, f: WatsFilter, by_group: bool, sort: list[SortKey]) -> list[dict[str, Any]]:
-        if f.topCount is None and f.maxCount is None:
-            f = f.model_copy(update={"topCount": _DEFAULT_TOP})
+        if f.top_count is None and f.max_count is None:
+            f = f.model_copy(update={"top_count": _DEFAULT_TOP})
         dimensions = _product_dimensions(by_group)
         return self._read(lambda c, now: dynamic_yield(c, f, dimensions, now, default_sort=sort))
 
@@ -117,7 +117,7 @@ class AnalyticsStore:
 
     @staticmethod
     def _cap(f: WatsFilter, default: int) -> int:
-        cap = f.topCount if f.topCount is not None else f.maxCount
+        cap = f.top_count if f.top_count is not None else f.max_count
         return default if cap is None else cap
 
 

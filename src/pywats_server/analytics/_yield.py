@@ -192,9 +192,9 @@ def dynamic_yield(
         into["firstUtc"] = min(filter(None, (into.get("firstUtc"), record["firstUtc"])))
         into["lastUtc"] = max(filter(None, (into.get("lastUtc"), record["lastUtc"])))
     rows = [{**{n: s[n] for n in groups}, **_kpis(s)} for s in folded.values()]
-    rows = [row for row in rows if row["unitCount"] >= (f.minCount or 0)]
+    rows = [row for row in rows if row["unitCount"] >= (f.min_count or 0)]
     if f.yield_ is not None:
         rows = [row for row in rows if row["fpy"] is not None and row["fpy"] <= f.yield_]
     rows = sort_rows(rows, [*explicit, *default_sort, *implicit])
-    cap = f.topCount if f.topCount is not None else f.maxCount
+    cap = f.top_count if f.top_count is not None else f.max_count
     return rows if cap is None else rows[:cap]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from ._answer import Answer
 
-__all__ = ["MeasurementRow", "TopFailedRow"]
+__all__ = ["MeasurementListItem", "MeasurementRow", "StepStatusItem", "TopFailedRow"]
 
 
-class TopFailedRow(Answer):
-    """A step that failed, with how often (`failRate` in percent of its executions)."""
+class _StepOfProduct(Answer):
+    """A step (by path) of one product revision."""
 
     stepName: str
     stepPath: str
@@ -17,6 +17,11 @@ class TopFailedRow(Answer):
     stepGroup: str | None
     partNumber: str
     revision: str
+
+
+class TopFailedRow(_StepOfProduct):
+    """A step that failed, with how often (`failRate` in percent of its executions)."""
+
     failCount: int
     totalCount: int
     failRate: float
@@ -24,8 +29,8 @@ class TopFailedRow(Answer):
     lastFailDate: str
 
 
-class MeasurementRow(Answer):
-    """One measured value of one report."""
+class MeasurementListItem(Answer):
+    """One measured value of one report, as the drill-down lists it (rest-api.md §7.2)."""
 
     serialNumber: str
     partNumber: str
@@ -38,8 +43,25 @@ class MeasurementRow(Answer):
     stringValue: str | None
     limitLow: float | None
     limitHigh: float | None
-    compOperator: str | None
     unit: str | None
     status: str | None
     startUtc: str
     stationName: str | None
+
+
+class MeasurementRow(MeasurementListItem):
+    """One measured value of one report with its comparison operator (`/api/App/Measurements`)."""
+
+    compOperator: str | None
+
+
+class StepStatusItem(_StepOfProduct):
+    """One step execution with the counts of its step over the listed rows."""
+
+    passCount: int
+    failCount: int
+    totalCount: int
+    status: str | None
+    startUtc: str
+    serialNumber: str
+    reportId: str

@@ -3,7 +3,13 @@
 Strict and closed: a stored value is never coerced (an int stays an int, a datetime is written
 as FastAPI writes any datetime) and a key the model does not name is an error, so a model that
 drifts from what the stores return fails the tests instead of changing the wire. Fields are
-declared in the order the stores write the keys, which is the order they are sent.
+declared in wire order, which is the order they are sent.
+
+A store answers typed records (frozen dataclasses). An answer reads a record by attribute: a
+snake_case field takes the record's attribute of that name and is sent under its camelCase name
+(`ticket_id` → `ticketId`, see `wire_name`), so a route returns the record and names the answer
+as its `response_model`. Where the wire's shape differs from the record's, the answer builds
+itself in a classmethod `of(record)`.
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import AliasGenerator, BaseModel, ConfigDict, WithJsonSchema
+from pydantic.alias_generators import to_camel
 
-__all__ = ["BINARY", "Answer", "Cell", "Instant", "Row", "Scalar", "file_answer"]
+__all__ = ["BINARY", "Answer", "Cell", "Instant", "Row", "Scalar", "file_answer", "wire_name"]
 
 #: A date-time as the stores hold it (a datetime, or text already in the wire's format).
 Instant = Annotated[datetime | str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -27,10 +34,22 @@ Cell = Scalar | datetime | list[dict[str, Scalar]]
 Row = dict[str, Cell]
 
 
-class Answer(BaseModel):
-    """A response model: strict, closed, fields in wire order."""
+def wire_name(field: str) -> str:
+    """The wire name of an answer's field: camelCase for a snake_case name (a record's
+    attribute); a name without an underscore is the wire name itself."""
+    return to_camel(field) if "_" in field.strip("_") else field
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+
+class Answer(BaseModel):
+    """A response model: strict, closed, fields in wire order, read from a record's
+    attributes or a mapping."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        from_attributes=True,
+        alias_generator=AliasGenerator(serialization_alias=wire_name),
+    )
 
 
 #: The schema of a body that is a file (bytes of its own media type).

@@ -1,6 +1,8 @@
-"""Response models of `/api/Asset` (types, assets, log, status)."""
+"""Response models of `/api/Asset` (types, assets, log, status), read from the store's records."""
 
 from __future__ import annotations
+
+from pydantic import Field
 
 from ._answer import Answer, Instant
 from ._product_answers import TagAnswer
@@ -9,53 +11,53 @@ __all__ = ["AssetAnswer", "AssetLogEntry", "AssetStatus", "AssetTypeAnswer", "As
 
 
 class AssetTypeAnswer(Answer):
-    typeId: str
-    typeName: str
-    runningCountLimit: int | None
-    totalCountLimit: int | None
-    maintenanceInterval: float | None
-    calibrationInterval: float | None
-    warningThreshold: float | None
-    alarmThreshold: float | None
-    isReadonly: bool
+    type_id: str
+    type_name: str
+    running_count_limit: int | None
+    total_count_limit: int | None
+    maintenance_interval: float | None
+    calibration_interval: float | None
+    warning_threshold: float | None
+    alarm_threshold: float | None
+    is_readonly: bool
     icon: str | None
 
 
 class AssetAnswer(Answer):
-    assetId: str
-    serialNumber: str
-    typeId: str
-    parentAssetId: str | None
-    assetName: str | None
-    partNumber: str | None
+    asset_id: str
+    serial_number: str
+    type_id: str
+    parent_asset_id: str | None
+    asset_name: str | None
+    part_number: str | None
     revision: str | None
     description: str | None
     location: str | None
-    ClientId: int | None
+    client_id: int | None = Field(serialization_alias="ClientId")
     state: int
-    firstSeenDate: Instant | None
-    lastSeenDate: Instant | None
-    lastCalibrationDate: Instant | None
-    nextCalibrationDate: Instant | None
-    lastMaintenanceDate: Instant | None
-    nextMaintenanceDate: Instant | None
-    totalCount: int
-    runningCount: int
-    parentSerialNumber: str | None
-    assetType: AssetTypeAnswer
+    first_seen_date: Instant | None
+    last_seen_date: Instant | None
+    last_calibration_date: Instant | None
+    next_calibration_date: Instant | None
+    last_maintenance_date: Instant | None
+    next_maintenance_date: Instant | None
+    total_count: int
+    running_count: int
+    parent_serial_number: str | None
+    asset_type: AssetTypeAnswer
     tags: list[TagAnswer]
 
 
 class AssetWithChildren(AssetAnswer):
     """An asset with its child assets (one generation)."""
 
-    assetChildren: list[AssetAnswer]
+    asset_children: list[AssetAnswer]
 
 
 class AssetLogEntry(Answer):
-    logId: int
-    assetId: str
-    serialNumber: str
+    log_id: int
+    asset_id: str
+    serial_number: str
     date: Instant
     user: str | None
     type: int
@@ -65,15 +67,15 @@ class AssetLogEntry(Answer):
 class AssetStatus(Answer):
     """The derived alarm state: 0 OK, 1 warning, 2 alarm, with the reasons."""
 
-    assetId: str
-    serialNumber: str
+    asset_id: str
+    serial_number: str
     state: int
-    runningCount: int
-    totalCount: int
-    lastCalibrationDate: Instant | None
-    lastMaintenanceDate: Instant | None
-    nextCalibrationDate: Instant | None
-    nextMaintenanceDate: Instant | None
-    alarmState: int
-    alarmStateName: str
+    running_count: int
+    total_count: int
+    last_calibration_date: Instant | None
+    last_maintenance_date: Instant | None
+    next_calibration_date: Instant | None
+    next_maintenance_date: Instant | None
+    alarm_state: int
+    alarm_state_name: str
     messages: list[str]

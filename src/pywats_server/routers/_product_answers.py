@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pydantic import AliasGenerator, ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
 from ._answer import Answer
 
 __all__ = [
@@ -21,32 +24,38 @@ __all__ = [
 ]
 
 
+class _PascalAnswer(Answer):
+    """An answer whose wire names are PascalCase (the box-build shapes WATS clients read)."""
+
+    model_config = ConfigDict(alias_generator=AliasGenerator(serialization_alias=to_pascal))
+
+
 class TagAnswer(Answer):
     key: str
     value: str | None
 
 
 class RevisionAnswer(Answer):
-    productRevisionId: str
-    productId: str
-    partNumber: str
+    product_revision_id: str
+    product_id: str
+    part_number: str
     revision: str
     name: str | None
     description: str | None
     state: int
-    xmlData: str | None
+    xml_data: str | None
     tags: list[TagAnswer]
 
 
 class ProductAnswer(Answer):
-    productId: str
-    partNumber: str
+    product_id: str
+    part_number: str
     name: str | None
     description: str | None
-    nonSerial: bool
+    non_serial: bool
     state: int
-    xmlData: str | None
-    productCategoryName: str | None
+    xml_data: str | None
+    product_category_name: str | None
     revisions: list[RevisionAnswer]
     tags: list[TagAnswer]
 
@@ -54,87 +63,89 @@ class ProductAnswer(Answer):
 class ProductRow(Answer):
     """A row of the product list."""
 
-    partNumber: str
+    part_number: str
     name: str | None
     category: str | None
-    nonSerial: bool
+    non_serial: bool
     state: int
 
 
 class GroupAnswer(Answer):
-    productGroupId: int
-    productGroupName: str
-    partNumbers: list[str]
+    product_group_id: int
+    product_group_name: str
+    part_numbers: list[str]
 
 
 class CategoryAnswer(Answer):
-    categoryId: str
+    category_id: str
     name: str
     description: str | None
 
 
 class VendorAnswer(Answer):
-    vendorId: str
+    vendor_id: str
     name: str
     description: str | None
 
 
 class BomItemAnswer(Answer):
-    bomItemId: str
-    productRevisionId: str
-    componentRef: str | None
-    partNumber: str
+    bom_item_id: str
+    product_revision_id: str
+    component_ref: str | None
+    part_number: str
     revision: str | None
     description: str | None
     quantity: int
     manufacturer: str | None
-    manufacturerPn: str | None
+    manufacturer_pn: str | None
     vendor: str | None
-    vendorPn: str | None
+    vendor_pn: str | None
 
 
-class RelationAnswer(Answer):
+class RelationAnswer(_PascalAnswer):
     """A box-build relation: revision `ProductRevisionId` goes into `ParentProductRevisionId`."""
 
-    ProductRevisionRelationId: str
-    ParentProductRevisionId: str
-    ProductRevisionId: str
-    Quantity: int
-    ItemNumber: str | None
-    ChildPartNumber: str
-    ChildRevision: str
-    RevisionMask: str | None
+    product_revision_relation_id: str
+    parent_product_revision_id: str
+    product_revision_id: str
+    quantity: int
+    item_number: str | None
+    child_part_number: str
+    child_revision: str
+    revision_mask: str | None
 
 
-class HierarchyRoot(Answer):
+class HierarchyRoot(_PascalAnswer):
     """The first row of a box-build hierarchy: the revision asked for (`hlevel` 0)."""
 
-    hlevel: int
-    PartNumber: str
-    Revision: str
-    ProductRevisionId: str
-    ProductRevisionRelationId: None
-    ParentProductRevisionId: None
+    hlevel: int = Field(serialization_alias="hlevel")
+    part_number: str
+    revision: str
+    product_revision_id: str
+    product_revision_relation_id: None
+    parent_product_revision_id: None
 
 
-class HierarchyRow(Answer):
+class HierarchyRow(_PascalAnswer):
     """A relation below the revision asked for, `hlevel` generations down."""
 
-    hlevel: int
-    PartNumber: str
-    Revision: str
-    ProductRevisionRelationId: str
-    ParentProductRevisionId: str
-    ProductRevisionId: str
-    Quantity: int
-    ItemNumber: str | None
-    ChildPartNumber: str
-    ChildRevision: str
-    RevisionMask: str | None
+    hlevel: int = Field(serialization_alias="hlevel")
+    part_number: str
+    revision: str
+    product_revision_relation_id: str
+    parent_product_revision_id: str
+    product_revision_id: str
+    quantity: int
+    item_number: str | None
+    child_part_number: str
+    child_revision: str
+    revision_mask: str | None
 
 
 class RevisionWithRelations(RevisionAnswer):
-    ProductRevisionRelations: list[RelationAnswer]
+    product_revision_relations: list[RelationAnswer] = Field(
+        serialization_alias="ProductRevisionRelations"
+    )
 
 
 class ProductWithRelations(ProductAnswer):

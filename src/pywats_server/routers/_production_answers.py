@@ -15,77 +15,96 @@ __all__ = [
     "RangeAnswer",
     "SerialNumberAnswer",
     "SerialTypeAnswer",
+    "StateChange",
     "StatisticsAnswer",
     "UnitAnswer",
     "UnitChange",
     "UnitInfoAnswer",
+    "UnitProcess",
     "VerificationAnswer",
     "VerificationRuleAnswer",
 ]
 
 
 class UnitAnswer(Answer):
-    serialNumber: str
-    partNumber: str
+    serial_number: str
+    part_number: str
     revision: str | None
-    parentSerialNumber: str | None
-    batchNumber: str | None
-    serialDate: Instant | None
-    currentLocation: str | None
-    xmlData: str | None
-    unitPhaseId: int | None
-    unitPhase: str | None
-    processCode: int | None
+    parent_serial_number: str | None
+    batch_number: str | None
+    serial_date: Instant | None
+    current_location: str | None
+    xml_data: str | None
+    unit_phase_id: int | None
+    unit_phase: str | None
+    process_code: int | None
     tags: list[TagAnswer]
-    subUnits: list[UnitAnswer]
+    sub_units: list[UnitAnswer]
 
 
 class LastReport(Answer):
-    reportId: str
-    reportType: str
-    processCode: int
-    processName: str | None
+    report_id: str
+    report_type: str
+    process_code: int
+    process_name: str | None
     result: str
-    startUtc: Instant
+    start_utc: Instant
 
 
 class UnitInfoAnswer(UnitAnswer):
     """A unit with how many reports it has and the latest of them."""
 
-    reportCount: int
-    lastReport: LastReport | None
+    report_count: int
+    last_report: LastReport | None
 
 
 class PhaseAnswer(Answer):
-    UnitPhaseId: int
-    Code: str
-    Name: str
-    Description: str | None
+    """A unit phase, in GetUnitPhases' PascalCase."""
+
+    phase_id: int = Field(serialization_alias="UnitPhaseId")
+    code: str = Field(serialization_alias="Code")
+    name: str = Field(serialization_alias="Name")
+    description: str | None = Field(serialization_alias="Description")
 
 
 class ChildRequirement(Answer):
-    childPartNumber: str
-    revisionMask: str | None
+    child_part_number: str
+    revision_mask: str | None
     required: int
     present: int
 
 
 class ChildCheck(Answer):
-    serialNumber: str
-    partNumber: str
-    isComplete: bool
+    serial_number: str
+    part_number: str
+    is_complete: bool
     items: list[ChildRequirement]
+
+
+class UnitProcess(Answer):
+    serial_number: str
+    part_number: str
+    process_code: int | None
+    process_name: str | None
+
+
+class StateChange(Answer):
+    change_id: int
+    changed_utc: Instant
+    unit_phase_id: int
+    unit_phase: str
+    comment: str | None
 
 
 class UnitChange(Answer):
     id: int
-    unitSerialNumber: str
-    partNumber: str
-    changedUtc: Instant
-    newParentSerialNumber: str | None
-    newPartNumber: str | None
-    newRevision: str | None
-    newUnitPhaseId: int | None
+    unit_serial_number: str
+    part_number: str
+    changed_utc: Instant
+    new_parent_serial_number: str | None
+    new_part_number: str | None
+    new_revision: str | None
+    new_unit_phase_id: int | None
     comment: str | None
 
 
@@ -93,82 +112,82 @@ class SerialTypeAnswer(Answer):
     name: str
     description: str | None
     format: str
-    regEx: str | None
+    reg_ex: str | None
     identifier: int
-    identifierName: str
+    identifier_name: str
     start: int
     end: int
     available: int
 
 
 class SerialNumberAnswer(Answer):
-    serialNumber: str
-    typeName: str
+    serial_number: str
+    type_name: str
     value: int
-    referenceSerialNumber: str | None
-    referencePartNumber: str | None
-    stationName: str | None
-    takenUtc: Instant
+    reference_serial_number: str | None
+    reference_part_number: str | None
+    station_name: str | None
+    taken_utc: Instant
 
 
 class BatchAnswer(Answer):
-    batchId: int
-    batchNumber: str
-    batchSize: int
-    unitCount: int
+    batch_id: int
+    batch_number: str
+    batch_size: int
+    unit_count: int
 
 
 class ImportCount(Answer):
-    typeName: str
+    type_name: str
     taken: int
     free: int
 
 
 class RangeAnswer(Answer):
-    typeName: str
+    type_name: str
     # `from` is a Python keyword: the attribute is `from_`, the wire name `from`.
-    from_: int = Field(alias="from")
+    from_: int = Field(serialization_alias="from")
     to: int
-    fromSerialNumber: str
-    toSerialNumber: str
+    from_serial_number: str
+    to_serial_number: str
     count: int
 
 
 class StatisticsAnswer(Answer):
-    typeName: str
+    type_name: str
     start: int
     end: int
-    nextValue: int
+    next_value: int
     taken: int
     free: int
     available: int
 
 
 class ProcessResult(Answer):
-    processCode: int
-    processName: str
-    processIndex: int
+    process_code: int
+    process_name: str | None
+    process_index: int
     status: str
-    startUtc: Instant | None
-    stationName: str | None
-    totalCount: int
-    nonPassedCount: int
-    repairCount: int
+    start_utc: Instant | None
+    station_name: str | None
+    total_count: int
+    non_passed_count: int
+    repair_count: int
 
 
 class VerificationAnswer(Answer):
-    serialNumber: str
-    partNumber: str
+    serial_number: str
+    part_number: str
     status: str
     grade: str
-    allProcessesExecutedInCorrectOrder: bool
-    allProcessesPassedFirstRun: bool
-    allProcessesPassedAnyRun: bool
-    allProcessesPassedLastRun: bool
-    noRepairs: bool
+    all_processes_executed_in_correct_order: bool
+    all_processes_passed_first_run: bool
+    all_processes_passed_any_run: bool
+    all_processes_passed_last_run: bool
+    no_repairs: bool
     results: list[ProcessResult]
 
 
 class VerificationRuleAnswer(Answer):
-    partNumber: str
-    processCodes: list[int]
+    part_number: str
+    process_codes: list[int]

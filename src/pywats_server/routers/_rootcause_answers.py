@@ -1,4 +1,5 @@
-"""Response models of `/api/RootCause` (tickets and their history)."""
+"""Response models of `/api/RootCause` (tickets and their history), read from the store's
+`Ticket` records."""
 
 from __future__ import annotations
 
@@ -9,22 +10,22 @@ __all__ = ["TicketAnswer"]
 
 
 class AttachmentRef(Answer):
-    attachmentId: str
+    attachment_id: str
     filename: str | None
 
 
 class TicketUpdate(Answer):
-    updateId: str
-    updateUtc: Instant
-    updateUser: str | None
+    update_id: str
+    update_utc: Instant
+    update_user: str | None
     content: str | None
-    updateType: int
+    update_type: int
     attachments: list[AttachmentRef]
 
 
 class TicketAnswer(Answer):
-    ticketId: str
-    ticketNumber: int
+    ticket_id: str
+    ticket_number: int
     subject: str | None
     status: int
     priority: int
@@ -32,9 +33,9 @@ class TicketAnswer(Answer):
     assignee: str | None
     team: str | None
     origin: str | None
-    reportUuid: str | None
+    report_uuid: str | None
     progress: str | None
-    createdUtc: Instant
-    updatedUtc: Instant
+    created_utc: Instant
+    updated_utc: Instant
     tags: list[TagAnswer]
     history: list[TicketUpdate]

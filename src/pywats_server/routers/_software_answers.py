@@ -1,4 +1,5 @@
-"""Response models of `/api/Software` (packages, their files, station plans)."""
+"""Response models of `/api/Software` (packages, their files, station plans), read from the
+store's records."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from ._product_answers import TagAnswer
 
 __all__ = [
     "Download",
+    "FileCheck",
     "FileInfo",
     "PackageAnswer",
     "PackageDetails",
@@ -19,43 +21,43 @@ __all__ = [
 
 
 class PackageFile(Answer):
-    fileId: str
+    file_id: str
     filename: str
     path: str
     size: int
     checksum: str
     attributes: str | None
-    createdUtc: Instant
-    modifiedUtc: Instant
+    created_utc: Instant
+    modified_utc: Instant
 
 
 class FileInfo(Answer):
     """A package file's info with the package it belongs to (no content)."""
 
-    fileId: str
-    packageId: str
+    file_id: str
+    package_id: str
     filename: str
     path: str
     size: int
     checksum: str
     attributes: str | None
-    createdUtc: Instant
-    modifiedUtc: Instant
+    created_utc: Instant
+    modified_utc: Instant
 
 
 class PackageAnswer(Answer):
-    packageId: str
+    package_id: str
     name: str
     version: int
     status: str
     description: str | None
-    installOnRoot: bool
-    rootDirectory: str | None
+    install_on_root: bool
+    root_directory: str | None
     priority: int
-    createdUtc: Instant
-    modifiedUtc: Instant
-    createdBy: str | None
-    modifiedBy: str | None
+    created_utc: Instant
+    modified_utc: Instant
+    created_by: str | None
+    modified_by: str | None
     tags: list[TagAnswer]
 
 
@@ -66,8 +68,8 @@ class PackageWithFiles(PackageAnswer):
 class PackageDetails(PackageWithFiles):
     """A package with its files, how many there are and their total size in bytes."""
 
-    fileCount: int
-    totalSize: int
+    file_count: int
+    total_size: int
 
 
 class StationPlan(Answer):
@@ -75,6 +77,17 @@ class StationPlan(Answer):
 
     install: list[PackageAnswer]
     remove: list[str]
+
+
+class FileCheck(Answer):
+    """Whether a package has a file at a path, and whether it is the station's."""
+
+    package_id: str
+    path: str
+    exists: bool
+    file_id: str | None
+    checksum: str | None
+    is_current: bool
 
 
 class VirtualFolder(Answer):

@@ -13,6 +13,7 @@ from .._context import ServerContext, context
 from ..storage._domain import as_utc
 from ..storage.asset_alarms import AssetAlarms
 from ._answer import Answer, Instant
+from ._product_answers import TagAnswer
 
 __all__ = ["router"]
 
@@ -36,21 +37,21 @@ class AlarmFilter(BaseModel):
 class AlarmLog(Answer):
     """An asset alarm (type 5) with the AlarmLog keys WATS fills for one."""
 
-    logId: str
+    log_id: str
     name: str
-    logDate: Instant
-    triggerId: str | None
+    log_date: Instant
+    trigger_id: str | None
     type: int
     state: int
-    calculationsString: str
+    calculations_string: str
     assetname: str | None
     serialnumber: str
     typeid: str
     assetstate: int
     bubbledstatus: int
-    tags: list[dict[str, str | None]]
-    isDaysSinceCalibrationUnknown: bool
-    isDaysSinceMaintenanceUnknown: bool
+    tags: list[TagAnswer]
+    is_days_since_calibration_unknown: bool
+    is_days_since_maintenance_unknown: bool
 
 
 @router.post("/GetAlarmAndNotificationLogs", response_model=list[AlarmLog])

@@ -14,6 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._context import CallerName, ServerContext, context
 from .._instants import UtcDateTime
 from .._json import StrictJsonRoute
+from ..storage.asset_tables import AssetType as StoredType
+from ..storage.assets import Asset as StoredAsset
+from ..storage.assets import AssetFields, AssetTypeFields
+from ..storage.assets import AssetLogEntry as StoredLogEntry
+from ..storage.assets import AssetStatus as StoredStatus
 from ._asset_answers import (
     AssetAnswer,
     AssetLogEntry,
@@ -22,6 +27,7 @@ from ._asset_answers import (
     AssetWithChildren,
 )
 from ._query_options import Filter, OrderBy, Skip, Top
+from ._updates import sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -45,6 +51,19 @@ class AssetType(BaseModel):
     alarmThreshold: float | None = Field(default=None, ge=0)
     isReadonly: bool = False
     icon: str | None = None
+
+    def fields(self) -> AssetTypeFields:
+        kept = sent(
+            self,
+            running_count_limit="runningCountLimit",
+            total_count_limit="totalCountLimit",
+            maintenance_interval="maintenanceInterval",
+            calibration_interval="calibrationInterval",
+            warning_threshold="warningThreshold",
+            alarm_threshold="alarmThreshold",
+            icon="icon",
+        )
+        return AssetTypeFields(self.typeName, self.typeId, **kept, is_readonly=self.isReadonly)
 
 
 class Asset(BaseModel):
@@ -72,6 +91,31 @@ class Asset(BaseModel):
     runningCount: int | None = Field(default=None, ge=0)
     tags: list[Setting] | None = None
 
+    def fields(self) -> AssetFields:
+        kept = sent(
+            self,
+            type_id="typeId",
+            parent_asset_id="parentAssetId",
+            parent_serial_number="parentSerialNumber",
+            asset_name="assetName",
+            part_number="partNumber",
+            revision="revision",
+            description="description",
+            location="location",
+            client_id="ClientId",
+            state="state",
+            first_seen_date="firstSeenDate",
+            last_seen_date="lastSeenDate",
+            last_calibration_date="lastCalibrationDate",
+            next_calibration_date="nextCalibrationDate",
+            last_maintenance_date="lastMaintenanceDate",
+            next_maintenance_date="nextMaintenanceDate",
+            total_count="totalCount",
+            running_count="runningCount",
+        )
+        tags = [tag.tag_change() for tag in self.tags or ()]
+        return AssetFields(self.serialNumber, self.assetId, **kept, tags=tags)
+
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -83,15 +127,15 @@ class Message(BaseModel):
 @router.get("", response_model=list[AssetAnswer])
 def query_assets(
     ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
-) -> list[dict[str, Any]]:
+) -> list[StoredAsset]:
     """Assets matching `$filter` (e.g. `typeName eq 'Fixture' and runningCount gt 1000`)."""
     return ctx.assets.query((filter, orderby, top, skip))
 
 
 @router.put("", response_model=AssetWithChildren)
-def save_asset(ctx: Context, asset: Asset, user: CallerName) -> dict[str, Any]:
+def save_asset(ctx: Context, asset: Asset, user: CallerName) -> StoredAsset:
     """Create or update an asset (by `assetId`, else by `serialNumber`)."""
-    return ctx.assets.save(asset.model_dump(exclude_unset=True), user)
+    return ctx.assets.save(asset.fields(), user)
 
 
 @router.delete("")
@@ -100,20 +144,20 @@ def delete_asset(ctx: Context, id: AssetId = None, serialNumber: Serial = None) 
 
 
 @router.get("/Types", response_model=list[AssetTypeAnswer])
-def asset_types(ctx: Context, filter: Filter = None, top: Top = None) -> list[dict[str, Any]]:
+def asset_types(ctx: Context, filter: Filter = None, top: Top = None) -> list[StoredType]:
     return ctx.assets.types(filter, top)
 
 
 @router.put("/Types", response_model=AssetTypeAnswer)
-def save_asset_type(ctx: Context, asset_type: AssetType) -> dict[str, Any]:
+def save_asset_type(ctx: Context, asset_type: AssetType) -> StoredType:
     """Create or update an asset type (by `typeId`, else by `typeName`)."""
-    return ctx.assets.save_type(asset_type.model_dump(exclude_unset=True))
+    return ctx.assets.save_type(asset_type.fields())
 
 
 @router.get("/Log", response_model=list[AssetLogEntry])
 def asset_log(
     ctx: Context, filter: Filter = None, orderby: OrderBy = None, top: Top = None, skip: Skip = None
-) -> list[dict[str, Any]]:
+) -> list[StoredLogEntry]:
     return ctx.assets.log((filter, orderby, top, skip))
 
 
@@ -129,7 +173,7 @@ def asset_status(
     serialNumber: Serial = None,
     translate: bool = True,
     cultureCode: str | None = None,
-) -> dict[str, Any]:
+) -> StoredStatus:
     """The derived alarm state: 0 OK, 1 warning, 2 alarm, with the reasons (in English)."""
     return ctx.assets.status(id, serialNumber)
 
@@ -231,12 +275,12 @@ for _kind in ("Calibration", "Maintenance"):
 @router.get("/SubAssets", response_model=list[AssetAnswer])
 def sub_assets(
     ctx: Context, id: AssetId = None, serialNumber: Serial = None, level: int = 1
-) -> list[dict[str, Any]]:
+) -> list[StoredAsset]:
     """Child assets `level` generations deep (0: all)."""
     return ctx.assets.children(id, serialNumber, level)
 
 
 @router.get("/{assetIdOrSerialNumber}", response_model=AssetWithChildren)
-def get_asset(ctx: Context, assetIdOrSerialNumber: str) -> dict[str, Any]:
+def get_asset(ctx: Context, assetIdOrSerialNumber: str) -> StoredAsset:
     """An asset by id or serial number, with its type and child assets."""
     return ctx.assets.get(assetIdOrSerialNumber)

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel
 
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..analytics import AnalyticsError, AnalyticsStore, WatsFilter
 from ..analytics._drill_down import parse_step_filters
+from ._analytics_answers import MeasurementListItem, StepStatusItem
 from .analytics import _get_filter, _id_or_all
 
 __all__ = ["router"]
@@ -22,40 +22,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/internal/App", tags=["Analytics"])
 Context = Annotated[ServerContext, Depends(context)]
 Lister = Callable[..., list[dict[str, Any]]]
-
-
-class MeasurementListItem(BaseModel):
-    serialNumber: str
-    partNumber: str
-    revision: str
-    reportId: str
-    stepName: str
-    stepPath: str
-    measureName: str | None
-    value: float | None
-    stringValue: str | None
-    limitLow: float | None
-    limitHigh: float | None
-    unit: str | None
-    status: str | None
-    startUtc: str
-    stationName: str | None
-
-
-class StepStatusItem(BaseModel):
-    stepName: str
-    stepPath: str
-    stepType: str | None
-    stepGroup: str | None
-    partNumber: str
-    revision: str
-    passCount: int
-    failCount: int
-    totalCount: int
-    status: str | None
-    startUtc: str
-    serialNumber: str
-    reportId: str
 
 
 def _by_ids(

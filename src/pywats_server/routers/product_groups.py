@@ -16,8 +16,9 @@ from sqlalchemy import delete
 
 from .._context import ServerContext, context, require_admin
 from .._errors import ApiError
-from ..storage.products import product_group_members
+from ..storage.products import GroupDraft, ProductGroup, product_group_members
 from ..storage.reference import product_groups
+from ._answer import Answer
 
 __all__ = ["router"]
 
@@ -40,18 +41,25 @@ class GroupBody(BaseModel):
     partNumbers: list[str] | None = None
 
 
-class Group(BaseModel):
-    productGroupId: int
-    productGroupName: str
+class Group(Answer):
+    """A product group as the internal API answers it: its name twice (`name` too)."""
+
+    product_group_id: int
+    product_group_name: str
     name: str
-    partNumbers: list[str] = []
+    part_numbers: list[str]
+
+    @classmethod
+    def of(cls, group: ProductGroup) -> Group:
+        return cls(
+            product_group_id=group.product_group_id,
+            product_group_name=group.product_group_name,
+            name=group.product_group_name,
+            part_numbers=group.part_numbers,
+        )
 
 
-def _shape(group: dict[str, Any]) -> dict[str, Any]:
-    return {**group, "name": group["productGroupName"]}
-
-
-def _store_body(body: GroupBody, group_id: int | None) -> dict[str, Any]:
+def _draft(body: GroupBody, group_id: int | None) -> GroupDraft:
     if body.description:
         raise ApiError(400, "description: product groups here have a name and members only")
     if body.isPublic is False:
@@ -59,19 +67,16 @@ def _store_body(body: GroupBody, group_id: int | None) -> dict[str, Any]:
     name = body.name or body.productGroupName
     if name is None:
         raise ApiError(400, "name: required")
-    result: dict[str, Any] = {"productGroupName": name, "productGroupId": group_id}
-    if body.partNumbers is not None:
-        result["partNumbers"] = body.partNumbers
-    return result
+    return GroupDraft(name, group_id, body.partNumbers)
 
 
 @router.get("/ProductGroup", response_model=list[Group])
 def list_groups(ctx: Context, id: int | None = None, includeFilters: bool = False) -> Any:
     """Every group, or the one with `id` (404 when unknown). Groups here have no filters."""
-    groups = [_shape(g) for g in ctx.products.groups()]
+    groups = [Group.of(g) for g in ctx.products.groups()]
     if id is None:
         return groups
-    chosen = [g for g in groups if g["productGroupId"] == id]
+    chosen = [g for g in groups if g.product_group_id == id]
     if not chosen:
         raise ApiError(404, f"product group {id} not found")
     return chosen
@@ -81,9 +86,9 @@ def list_groups(ctx: Context, id: int | None = None, includeFilters: bool = Fals
 def create_group(ctx: Context, body: GroupBody) -> Any:
     """Create a group; 409 when the name is taken."""
     name = body.name or body.productGroupName
-    if name is not None and any(g["productGroupName"] == name for g in ctx.products.groups()):
+    if name is not None and any(g.product_group_name == name for g in ctx.products.groups()):
         raise ApiError(409, f"name: product group {name!r} exists")
-    return _shape(ctx.products.save_group(_store_body(body, None)))
+    return Group.of(ctx.products.save_group(_draft(body, None)))
 
 
 @router.put("/ProductGroup", response_model=Group, dependencies=Admin)
@@ -92,7 +97,7 @@ def update_group(ctx: Context, body: GroupBody) -> Any:
     group_id = body.productGroupId if body.productGroupId is not None else body.id
     if group_id is None:
         raise ApiError(400, "productGroupId: required to update a group")
-    return _shape(ctx.products.save_group(_store_body(body, group_id)))
+    return Group.of(ctx.products.save_group(_draft(body, group_id)))
 
 
 @router.delete("/ProductGroup/{id}", status_code=204, response_class=Response, dependencies=Admin)
@@ -117,4 +122,4 @@ def groups_by_product(ctx: Context, partNumber: str, revision: str | None = None
     if revision is not None:
         with ctx.database.engine.connect() as connection:
             ctx.products.revision_id(connection, partNumber, revision)
-    return [_shape(g) for g in ctx.products.groups(partNumber)]
+    return [Group.of(g) for g in ctx.products.groups(partNumber)]

@@ -9,7 +9,7 @@ type with the query parameter `typeName`, as the export does.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -18,6 +18,17 @@ from starlette.concurrency import run_in_threadpool
 from .._context import ServerContext, context, require_admin
 from .._instants import UtcDateTime
 from .._json import StrictJsonRoute
+from ..storage.batches import Batch as StoredBatch
+from ..storage.batches import BatchDraft
+from ..storage.serial_number_ledger import ImportCount as StoredImportCount
+from ..storage.serial_number_ledger import SerialStatistics, TakenRange
+from ..storage.serial_numbers import SerialType, SerialTypeDraft, TakenSerial
+from ..storage.unit_verification import VerificationGrade
+from ..storage.unit_verification import VerificationRule as StoredRule
+from ..storage.units import ChildCheck as StoredCheck
+from ..storage.units import Unit as StoredUnit
+from ..storage.units import UnitChange as StoredChange
+from ..storage.units import UnitFields, UnitPhase
 from ._answer import file_answer
 from ._production_answers import (
     BatchAnswer,
@@ -34,6 +45,7 @@ from ._production_answers import (
     VerificationRuleAnswer,
 )
 from ._query_options import Skip, Top
+from ._updates import sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -77,6 +89,24 @@ class Unit(BaseModel):
     processCode: int | None = None
     tags: list[Setting] | None = None
 
+    def fields(self) -> UnitFields:
+        kept = sent(
+            self,
+            revision="revision",
+            batch_number="batchNumber",
+            current_location="currentLocation",
+            xml_data="xmlData",
+            process_code="processCode",
+        )
+        return UnitFields(
+            self.serialNumber,
+            self.partNumber,
+            **kept,
+            unit_phase_id=self.unitPhaseId,
+            serial_date=self.serialDate,
+            tags=[tag.tag_change() for tag in self.tags or ()],
+        )
+
 
 class SerialNumberType(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -89,6 +119,17 @@ class SerialNumberType(BaseModel):
     start: int = Field(default=1, ge=0)
     end: int = Field(ge=0)
 
+    def draft(self) -> SerialTypeDraft:
+        return SerialTypeDraft(
+            self.name,
+            self.format,
+            self.end,
+            self.start,
+            self.description,
+            self.regEx,
+            self.identifier,
+        )
+
 
 class Batch(BaseModel):
     """A production batch; the store checks number and size (naming the item) so a missing
@@ -100,6 +141,9 @@ class Batch(BaseModel):
     batchNumber: str | None = None
     batchSize: StrictInt | None = None
 
+    def draft(self) -> BatchDraft:
+        return BatchDraft(self.batchNumber, self.batchSize, self.batchId)
+
 
 class VerificationRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -109,15 +153,15 @@ class VerificationRule(BaseModel):
 
 
 @router.get("/api/Production/Unit/{serialNumber}/{partNumber}", response_model=UnitAnswer)
-def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+def get_unit(ctx: Context, serialNumber: str, partNumber: str) -> StoredUnit:
     """The unit with its direct sub-units."""
     return ctx.units.get(serialNumber, partNumber)
 
 
 @router.put("/api/Production/Units", response_model=list[UnitAnswer])
-def save_units(ctx: Context, body: list[Unit]) -> list[dict[str, Any]]:
+def save_units(ctx: Context, body: list[Unit]) -> list[StoredUnit]:
     """Create or update units by serial number + part number (all or none)."""
-    return ctx.units.save([unit.model_dump(exclude_unset=True) for unit in body])
+    return ctx.units.save([unit.fields() for unit in body])
 
 
 @router.post("/api/internal/Production/CreateUnit", response_model=UnitAnswer)
@@ -128,22 +172,20 @@ def create_unit(
     revision: str | None = None,
     batchNumber: str | None = None,
     unitPhase: int | None = None,
-) -> dict[str, Any]:
+) -> StoredUnit:
     """Register a new unit; 409 when it exists."""
-    body: dict[str, Any] = {"serialNumber": serialNumber, "partNumber": partNumber}
-    body["revision"] = revision
-    body.update({"batchNumber": batchNumber, "unitPhaseId": unitPhase})
-    return ctx.units.create({k: v for k, v in body.items() if v is not None})
+    unit = UnitFields(serialNumber, partNumber, revision, batchNumber, unit_phase_id=unitPhase)
+    return ctx.units.create(unit)
 
 
 @router.get("/api/internal/Production/GetUnitHierarchy", response_model=UnitAnswer)
-def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> dict[str, Any]:
+def unit_hierarchy(ctx: Context, serialNumber: str, partNumber: str) -> StoredUnit:
     """The unit with its sub-units to any depth."""
     return ctx.units.hierarchy(serialNumber, partNumber)
 
 
 @router.get("/api/internal/Mes/GetUnitPhases", response_model=list[PhaseAnswer])
-def unit_phases(ctx: Context) -> list[dict[str, Any]]:
+def unit_phases(ctx: Context) -> list[UnitPhase]:
     return ctx.units.phases()
 
 
@@ -181,7 +223,7 @@ def remove_child_unit(ctx: Context, units: ParentAndChild) -> None:
 @router.get("/api/Production/CheckChildUnits", response_model=ChildCheck)
 def check_child_units(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
-) -> dict[str, Any]:
+) -> StoredCheck:
     """Required vs present sub-units per box-build relation, and whether all are present."""
     return ctx.units.check_children(serialNumber, partNumber, revision)
 
@@ -193,7 +235,7 @@ def unit_changes(
     partNumber: str | None = None,
     top: Top = None,
     skip: Skip = None,
-) -> list[dict[str, Any]]:
+) -> list[StoredChange]:
     return ctx.units.changes(serialNumber, partNumber, top, skip)
 
 
@@ -203,7 +245,7 @@ def delete_unit_change(ctx: Context, id: int) -> None:
 
 
 @router.get("/api/Production/SerialNumbers/Types", response_model=list[SerialTypeAnswer])
-def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
+def serial_number_types(ctx: Context) -> list[SerialType]:
     return ctx.serial_numbers.types()
 
 
@@ -212,9 +254,9 @@ def serial_number_types(ctx: Context) -> list[dict[str, Any]]:
     dependencies=[Depends(require_admin)],
     response_model=SerialTypeAnswer,
 )
-def create_serial_number_type(ctx: Context, body: SerialNumberType) -> dict[str, Any]:
+def create_serial_number_type(ctx: Context, body: SerialNumberType) -> SerialType:
     """Define a serial-number type (administrator); 409 when the name exists."""
-    return ctx.serial_numbers.create_type(body.model_dump())
+    return ctx.serial_numbers.create_type(body.draft())
 
 
 @router.post("/api/Production/SerialNumbers/Take")
@@ -239,7 +281,7 @@ def take_serial_numbers(
 @router.get("/api/Production/SerialNumbers/ByRange", response_model=list[SerialNumberAnswer])
 def serial_numbers_by_range(
     ctx: Context, typeName: str, from_: Annotated[int, Query(alias="from")], to: int
-) -> list[dict[str, Any]]:
+) -> list[TakenSerial]:
     return ctx.serial_numbers.taken(typeName, value_range=(from_, to))
 
 
@@ -249,7 +291,7 @@ def serial_numbers_by_reference(
     typeName: str,
     referenceSerialNumber: str | None = None,
     referencePartNumber: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[TakenSerial]:
     reference = (referenceSerialNumber, referencePartNumber)
     return ctx.serial_numbers.taken(typeName, reference=reference)
 
@@ -257,26 +299,26 @@ def serial_numbers_by_reference(
 @router.get("/api/Production/Batches", response_model=list[BatchAnswer])
 def batches(
     ctx: Context, partNumber: str | None = None, batchId: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[StoredBatch]:
     """Batches by number: all, those units of `partNumber` name, or the one `batchId`."""
     return ctx.batches.query(partNumber, batchId)
 
 
 @router.put("/api/Production/Batch", response_model=BatchAnswer)
-def save_batch(ctx: Context, batch: Batch) -> dict[str, Any]:
+def save_batch(ctx: Context, batch: Batch) -> StoredBatch:
     """Create or update a batch by `batchId`, else by `batchNumber`."""
-    return ctx.batches.save([batch.model_dump(exclude_unset=True)])[0]
+    return ctx.batches.save([batch.draft()])[0]
 
 
 @router.put("/api/Production/Batches", response_model=list[BatchAnswer])
-def save_batches(ctx: Context, body: list[Batch]) -> list[dict[str, Any]]:
-    return ctx.batches.save([batch.model_dump(exclude_unset=True) for batch in body])
+def save_batches(ctx: Context, body: list[Batch]) -> list[StoredBatch]:
+    return ctx.batches.save([batch.draft() for batch in body])
 
 
 @router.put("/api/Production/SerialNumbers", openapi_extra=_FILE_BODY, response_model=ImportCount)
 async def import_serial_numbers(
     ctx: Context, request: Request, typeName: str | None = None
-) -> dict[str, Any]:
+) -> StoredImportCount:
     """Import a CSV or XML file of numbers into the type it names, all or none (see `storage`);
     `typeName` (a pyWATS extension) imports into that type whatever the file names."""
     body = await request.body()
@@ -307,7 +349,7 @@ def count_serial_numbers(
 
 
 @router.get("/api/internal/Production/SerialNumbers/Ranges", response_model=list[RangeAnswer])
-def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[dict[str, Any]]:
+def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> list[TakenRange]:
     """The runs of consecutive taken numbers, per type."""
     return ctx.serial_ledger.ranges(serialNumberType)
 
@@ -317,7 +359,7 @@ def serial_number_ranges(ctx: Context, serialNumberType: str | None = None) -> l
 )
 def serial_number_statistics(
     ctx: Context, serialNumberType: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[SerialStatistics]:
     """Per type: range, next counter value, and how many numbers are taken, free and left."""
     return ctx.serial_ledger.statistics(serialNumberType)
 
@@ -325,7 +367,7 @@ def serial_number_statistics(
 @router.get("/api/Production/UnitVerification", response_model=VerificationAnswer)
 def unit_verification(
     ctx: Context, serialNumber: str, partNumber: str, revision: str | None = None
-) -> dict[str, Any]:
+) -> VerificationGrade:
     """Grade a unit against its product's required operations, from its stored reports."""
     return ctx.verifier.verify(serialNumber, partNumber, revision)
 
@@ -335,6 +377,6 @@ def unit_verification(
     dependencies=[Depends(require_admin)],
     response_model=VerificationRuleAnswer,
 )
-def set_verification_rule(ctx: Context, rule: VerificationRule) -> dict[str, Any]:
+def set_verification_rule(ctx: Context, rule: VerificationRule) -> StoredRule:
     """Set the operations (process codes, in order) units of a product must pass."""
     return ctx.verifier.set_rule(rule.partNumber, rule.processCodes)

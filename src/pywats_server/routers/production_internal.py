@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict
 from .._context import ServerContext, context
 from .._errors import ApiError
 from ..storage.unit_details import UnitDetails
-from ._production_answers import SerialNumberAnswer, UnitAnswer, UnitInfoAnswer
+from ._production_answers import (
+    ChildCheck,
+    PhaseAnswer,
+    SerialNumberAnswer,
+    StateChange,
+    UnitAnswer,
+    UnitInfoAnswer,
+    UnitProcess,
+)
 
 __all__ = ["router"]
 
@@ -38,45 +46,9 @@ class Site(BaseModel):
     name: str
 
 
-class UnitPhaseOfUnit(BaseModel):
-    UnitPhaseId: int
-    Code: str
-    Name: str
-    Description: str | None
-
-
-class UnitProcess(BaseModel):
-    serialNumber: str
-    partNumber: str
-    processCode: int | None
-    processName: str | None
-
-
-class StateChange(BaseModel):
-    changeId: int
-    changedUtc: datetime
-    unitPhaseId: int
-    unitPhase: str
-    comment: str | None
-
-
 class ChildResult(BaseModel):
     success: bool
     message: str
-
-
-class ChildCheckItem(BaseModel):
-    childPartNumber: str
-    revisionMask: str | None
-    required: int
-    present: int
-
-
-class ChildCheck(BaseModel):
-    serialNumber: str
-    partNumber: str
-    isComplete: bool
-    items: list[ChildCheckItem]
 
 
 class SerialRange(BaseModel):
@@ -121,7 +93,7 @@ def get_unit_state_history(details: Details, serialNumber: str, partNumber: str)
     return details.state_history(serialNumber, partNumber)
 
 
-@router.get("/GetUnitPhase", response_model=UnitPhaseOfUnit)
+@router.get("/GetUnitPhase", response_model=PhaseAnswer)
 def get_unit_phase(details: Details, serialNumber: str, partNumber: str) -> Any:
     return details.phase(serialNumber, partNumber)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from email import policy
 from email.parser import BytesParser
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,8 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from .._context import Caller, ServerContext, context
 from .._errors import ApiError
 from .._json import StrictJsonRoute
+from ..storage import TagChange
+from ..storage.tickets import Comment, NewTicket, Ticket, TicketEdit
 from ._answer import file_answer
 from ._rootcause_answers import TicketAnswer
+from ._updates import NotNull, sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -52,8 +55,16 @@ class TicketUpdate(BaseModel):
     updateType: int = Field(default=0, ge=0, le=3)
     attachments: list[AttachmentRef] | None = None
 
+    def comment(self) -> Comment:
+        ids = [attachment.attachmentId for attachment in self.attachments or ()]
+        return Comment(self.content, self.updateType, ids)
 
-class NewTicket(BaseModel):
+
+def _tags(tags: list[Setting] | None) -> list[TagChange]:
+    return [tag.tag_change() for tag in tags or ()]
+
+
+class NewTicketBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     subject: str = Field(min_length=1)
@@ -66,14 +77,30 @@ class NewTicket(BaseModel):
     tags: list[Setting] | None = None
     update: TicketUpdate | None = None
 
+    def record(self) -> NewTicket:
+        return NewTicket(
+            subject=self.subject,
+            priority=self.priority,
+            assignee=self.assignee,
+            team=self.team,
+            origin=self.origin,
+            report_uuid=self.reportUuid,
+            progress=self.progress,
+            tags=_tags(self.tags),
+            comment=self.update.comment() if self.update is not None else None,
+        )
+
 
 class TicketChange(BaseModel):
+    """Left-out keys stay as stored; an explicit null clears the assignee, team, progress or
+    report."""
+
     model_config = ConfigDict(extra="ignore")
 
     ticketId: str
-    subject: str | None = Field(default=None, min_length=1)
-    status: int | None = None
-    priority: int | None = None
+    subject: Annotated[str | None, NotNull] = Field(default=None, min_length=1)
+    status: Annotated[int | None, NotNull] = None
+    priority: Annotated[int | None, NotNull] = None
     assignee: str | None = None
     team: str | None = None
     reportUuid: str | None = None
@@ -81,16 +108,34 @@ class TicketChange(BaseModel):
     tags: list[Setting] | None = None
     update: TicketUpdate | None = None
 
+    def edit(self) -> TicketEdit:
+        kept = sent(
+            self,
+            subject="subject",
+            status="status",
+            priority="priority",
+            assignee="assignee",
+            team="team",
+            report_uuid="reportUuid",
+            progress="progress",
+        )
+        return TicketEdit(
+            self.ticketId,
+            **kept,
+            tags=_tags(self.tags),
+            comment=self.update.comment() if self.update is not None else None,
+        )
+
 
 @router.get("/Ticket", response_model=TicketAnswer)
-def get_ticket(ctx: Context, ticketId: str) -> dict[str, Any]:
+def get_ticket(ctx: Context, ticketId: str) -> Ticket:
     return ctx.tickets.get(ticketId)
 
 
 @router.get("/Tickets", response_model=list[TicketAnswer])
 def query_tickets(
     ctx: Context, caller: Caller, status: int = 7, view: int = 0, searchString: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Ticket]:
     """Tickets with any of the `status` flags: view 0 assigned to me, 1 followed, 2 all."""
     if view == 2 and not caller.is_admin:
         raise ApiError(403, f"view 2 (all tickets): user {caller.name!r} is not an administrator")
@@ -98,15 +143,15 @@ def query_tickets(
 
 
 @router.post("/Ticket", response_model=TicketAnswer)
-def create_ticket(ctx: Context, ticket: NewTicket, caller: Caller) -> dict[str, Any]:
+def create_ticket(ctx: Context, ticket: NewTicketBody, caller: Caller) -> Ticket:
     """Open a ticket owned by the caller."""
-    return ctx.tickets.create(ticket.model_dump(exclude_unset=True), caller.name)
+    return ctx.tickets.create(ticket.record(), caller.name)
 
 
 @router.put("/Ticket", response_model=TicketAnswer)
-def update_ticket(ctx: Context, ticket: TicketChange, caller: Caller) -> dict[str, Any]:
+def update_ticket(ctx: Context, ticket: TicketChange, caller: Caller) -> Ticket:
     """Change fields (left-out fields stay), comment with `update`, move the status."""
-    return ctx.tickets.update(ticket.model_dump(exclude_unset=True), caller.name)
+    return ctx.tickets.update(ticket.edit(), caller.name)
 
 
 @router.post("/ArchiveTickets")

@@ -7,7 +7,7 @@ install and remove.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from .._context import CallerName, ServerContext, context
 from .._json import StrictJsonRoute
+from ..storage.software import PackageDraft, PackageEdit, SoftwarePackage
+from ..storage.software import PackageFile as StoredFile
+from ..storage.software import StationPlan as Plan
 from ._answer import file_answer
 from ._software_answers import (
     PackageAnswer,
@@ -23,7 +26,7 @@ from ._software_answers import (
     StationPlan,
     VirtualFolder,
 )
-from ._updates import NotNull
+from ._updates import NotNull, sent
 from .products import Setting
 
 __all__ = ["router"]
@@ -43,6 +46,16 @@ class Package(BaseModel):
     priority: int = 0
     tags: list[Setting] | None = None
 
+    def draft(self) -> PackageDraft:
+        return PackageDraft(
+            self.name,
+            self.description,
+            self.installOnRoot,
+            self.rootDirectory,
+            self.priority,
+            [tag.tag_change() for tag in self.tags or ()],
+        )
+
 
 class PackageUpdate(BaseModel):
     """Only the keys sent change; `NotNull` keys refuse null (their columns hold none)."""
@@ -54,6 +67,16 @@ class PackageUpdate(BaseModel):
     rootDirectory: str | None = None
     priority: Annotated[int | None, NotNull] = None
     tags: list[Setting] | None = None
+
+    def edit(self) -> PackageEdit:
+        kept = sent(
+            self,
+            description="description",
+            install_on_root="installOnRoot",
+            root_directory="rootDirectory",
+            priority="priority",
+        )
+        return PackageEdit(**kept, tags=[tag.tag_change() for tag in self.tags or ()])
 
 
 class FileAttributes(BaseModel):
@@ -67,7 +90,7 @@ def _ids(text: str) -> list[str]:
 
 
 @router.get("/api/Software/Packages", response_model=list[PackageAnswer])
-def list_packages(ctx: Context) -> list[dict[str, Any]]:
+def list_packages(ctx: Context) -> list[SoftwarePackage]:
     """Every version of every package (without files)."""
     return ctx.software.query()
 
@@ -75,7 +98,7 @@ def list_packages(ctx: Context) -> list[dict[str, Any]]:
 @router.get("/api/Software/PackageByName", response_model=PackageWithFiles)
 def package_by_name(
     ctx: Context, name: str, status: str | None = None, version: int | None = None
-) -> dict[str, Any]:
+) -> SoftwarePackage:
     """A version of a package by name: the newest (with `status`), or `version`."""
     return ctx.software.by_name(name, status, version)
 
@@ -89,26 +112,26 @@ def delete_package_by_name(ctx: Context, name: str, version: int | None = None) 
 @router.get("/api/Software/PackagesByTag", response_model=list[PackageAnswer])
 def packages_by_tag(
     ctx: Context, tag: str, value: str | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[SoftwarePackage]:
     return ctx.software.query(tag=(tag, value), status=status)
 
 
 @router.post("/api/Software/Package", response_model=PackageWithFiles)
-def create_package(ctx: Context, package: Package, user: CallerName) -> dict[str, Any]:
+def create_package(ctx: Context, package: Package, user: CallerName) -> SoftwarePackage:
     """Create a Draft package: the next version of its name."""
-    return ctx.software.create(package.model_dump(exclude_unset=True), user)
+    return ctx.software.create(package.draft(), user)
 
 
 @router.get("/api/Software/Package/{packageId}", response_model=PackageWithFiles)
-def get_package(ctx: Context, packageId: str) -> dict[str, Any]:
+def get_package(ctx: Context, packageId: str) -> SoftwarePackage:
     return ctx.software.get(packageId)
 
 
 @router.put("/api/Software/Package/{packageId}", response_model=PackageWithFiles)
 def update_package(
     ctx: Context, packageId: str, package: PackageUpdate, user: CallerName
-) -> dict[str, Any]:
-    return ctx.software.update(packageId, package.model_dump(exclude_unset=True), user)
+) -> SoftwarePackage:
+    return ctx.software.update(packageId, package.edit(), user)
 
 
 @router.delete("/api/Software/Package/{packageId}")
@@ -123,7 +146,7 @@ def set_package_status(ctx: Context, packageId: str, status: str, user: CallerNa
 
 
 @router.get("/api/Software/PackageFiles/{packageId}", response_model=list[PackageFile])
-def package_files(ctx: Context, packageId: str) -> list[dict[str, Any]]:
+def package_files(ctx: Context, packageId: str) -> list[StoredFile]:
     return ctx.software.files(packageId)
 
 
@@ -152,15 +175,13 @@ def download_file(ctx: Context, packageId: str, path: str) -> Response:
 
 
 @router.get("/api/Software/VirtualFolders", response_model=list[VirtualFolder])
-def virtual_folders() -> list[dict[str, Any]]:
+def virtual_folders() -> list[VirtualFolder]:
     """Virtual folders: this server defines none."""
     return []
 
 
 @router.get("/api/Software/StationPlan", response_model=StationPlan)
-def station_plan(
-    ctx: Context, tag: str, value: str, installedPackages: str = ""
-) -> dict[str, list[Any]]:
+def station_plan(ctx: Context, tag: str, value: str, installedPackages: str = "") -> Plan:
     """`{install: [Package], remove: [packageId]}` for a station tagged `tag`=`value` that has
     the comma-separated `installedPackages`."""
     return ctx.software.station_plan(tag, value, _ids(installedPackages))
@@ -178,10 +199,6 @@ def revoked_packages(
 @router.get("/api/internal/Software/GetAvailablePackages", response_model=list[PackageAnswer])
 def available_packages(
     ctx: Context, installedPackages: Annotated[str, Query()] = ""
-) -> list[dict[str, Any]]:
+) -> list[SoftwarePackage]:
     """The newest released version of each package, except those already installed."""
-    installed = set(_ids(installedPackages))
-    newest: dict[str, dict[str, Any]] = {}
-    for package in ctx.software.query(status="Released"):
-        newest[package["name"]] = package
-    return [p for p in newest.values() if p["packageId"] not in installed]
+    return ctx.software.available(_ids(installedPackages))

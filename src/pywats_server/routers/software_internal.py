@@ -10,10 +10,18 @@ from pydantic import BaseModel, ConfigDict
 
 from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
+from ..storage.software import SoftwarePackage
 from ..storage.software_details import SoftwareDetails
 from ..storage.software_downloads import SoftwareDownloads
 from ..storage.software_folders import SoftwareFolders
-from ._software_answers import Download, FileInfo, PackageAnswer, PackageDetails, PackageFolder
+from ._software_answers import (
+    Download,
+    FileCheck,
+    FileInfo,
+    PackageAnswer,
+    PackageDetails,
+    PackageFolder,
+)
 
 __all__ = ["router"]
 
@@ -51,15 +59,6 @@ class FolderBody(BaseModel):
     packageFolderId: str | None = None
     name: str
     parentFolderId: str | None = None
-
-
-class FileCheck(BaseModel):
-    packageId: str
-    path: str
-    exists: bool
-    fileId: str | None
-    checksum: str | None
-    isCurrent: bool
 
 
 class Removed(BaseModel):
@@ -102,9 +101,9 @@ def package_history(
 
 
 @router.get("/GetSoftwareEntityDetails", response_model=PackageDetails)
-def entity_details(details: Details, packageId: str) -> Any:
+def entity_details(ctx: Context, packageId: str) -> SoftwarePackage:
     """The package with its files, `fileCount` and `totalSize`."""
-    return details.entity_details(packageId)
+    return ctx.software.get(packageId)
 
 
 @router.post("/DeletePackageFolderFiles", response_model=Removed)

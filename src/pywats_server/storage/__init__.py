@@ -12,6 +12,7 @@ from ._report_rows import (
     extract_rows,
     local_start,
 )
+from ._tags import Tag, TagChange
 from .asset_files import AssetFileStore
 from .assets import AssetStore
 from .batches import BatchStore
@@ -63,6 +64,8 @@ __all__ = [
     "SoftwareStore",
     "StoredDocument",
     "Submission",
+    "Tag",
+    "TagChange",
     "TicketStore",
     "TokenInfo",
     "UnitStore",

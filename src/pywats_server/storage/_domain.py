@@ -7,14 +7,17 @@ and what was expected.
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
 from datetime import datetime, timezone
 
 __all__ = [
+    "KEEP",
     "Conflict",
     "DomainError",
     "Invalid",
+    "Keep",
     "NotFound",
     "as_utc",
     "new_id",
@@ -42,6 +45,16 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     """A value in the request breaks a rule of the domain."""
+
+
+class Keep(enum.Enum):
+    """The value of an edit's field that leaves the stored value as it is."""
+
+    KEEP = "keep"
+
+
+#: An edit's field left out of the request: the stored value stays (None would clear it).
+KEEP = Keep.KEEP
 
 
 def new_id() -> str:

@@ -1,22 +1,45 @@
 """Key/value tags: one table per tagged kind of record, and the set/delete/read rules they share.
 
-Tags given with `change` 3 are deleted, other given tags are set, unmentioned tags stay.
+A `TagChange` sets its tag, or deletes it (`delete`, WATS's `change` 3); unmentioned tags stay.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Connection, ForeignKey, String, Table, Text, select
 from sqlalchemy.types import TypeEngine
 
-from ._domain import Invalid
 from ._metadata import metadata
 
-__all__ = ["apply_tags", "read_tags", "tag_table"]
+__all__ = [
+    "DELETE_CHANGE",
+    "Tag",
+    "TagChange",
+    "apply_tags",
+    "read_tags",
+    "tag_table",
+]
 
-_DELETE = 3
+#: WATS's `change` code of a tag to delete.
+DELETE_CHANGE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TagChange:
+    """Set `key` to `value`, or delete the tag."""
+
+    key: str
+    value: str | None = None
+    delete: bool = False
 
 
 def tag_table(name: str, owner: str, references: str, owner_type: TypeEngine[Any]) -> Table:
@@ -32,25 +55,27 @@ def tag_table(name: str, owner: str, references: str, owner_type: TypeEngine[Any
 
 
 def apply_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str | int, tags: Iterable[Any]
+    connection: Connection,
+    table: Table,
+    owner: str,
+    owner_id: str | int,
+    tags: Iterable[TagChange],
 ) -> None:
-    """Set (or, for `change` 3, delete) the given `{key, value, change}` tags of one owner."""
+    """Set or delete the given tags of one owner."""
     key_column = table.c[owner]
-    for index, tag in enumerate(tags):
-        if not isinstance(tag, Mapping) or not isinstance(tag.get("key"), str):
-            raise Invalid(f"tags[{index}]: expected an object with a string 'key'")
-        where = (key_column == owner_id) & (table.c.key == tag["key"])
-        connection.execute(table.delete().where(where))
-        if tag.get("change") != _DELETE:
-            row = {owner: owner_id, "key": tag["key"], "value": tag.get("value")}
-            connection.execute(table.insert().values(row))
+    for tag in tags:
+        connection.execute(
+            table.delete().where((key_column == owner_id) & (table.c.key == tag.key))
+        )
+        if not tag.delete:
+            connection.execute(
+                table.insert().values({owner: owner_id, "key": tag.key, "value": tag.value})
+            )
 
 
-def read_tags(
-    connection: Connection, table: Table, owner: str, owner_id: str | int
-) -> list[dict[str, Any]]:
-    """The tags of one owner as `{key, value}` objects, by key."""
+def read_tags(connection: Connection, table: Table, owner: str, owner_id: str | int) -> list[Tag]:
+    """The tags of one owner, by key."""
     rows = connection.execute(
         select(table.c.key, table.c.value).where(table.c[owner] == owner_id).order_by(table.c.key)
     )
-    return [{"key": key, "value": value} for key, value in rows]
+    return [Tag(key, value) for key, value in rows]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
+
+from .asset_tables import AssetType
 
 __all__ = ["ALARM", "EXTERNAL", "OK", "WARNING", "AssetState", "evaluate"]
 
@@ -89,33 +91,51 @@ def _due(
     state.add(level, message)
 
 
-def evaluate(asset: dict[str, Any], asset_type: dict[str, Any] | None, now: datetime) -> AssetState:
-    """The state of `asset` (WATS field names, naive-UTC dates) under its type's limits."""
+class _Counted(Protocol):
+    """What the rule reads of an asset: its counts and service dates (naive UTC)."""
+
+    @property
+    def running_count(self) -> int: ...
+    @property
+    def total_count(self) -> int: ...
+    @property
+    def last_calibration_date(self) -> datetime | None: ...
+    @property
+    def next_calibration_date(self) -> datetime | None: ...
+    @property
+    def last_maintenance_date(self) -> datetime | None: ...
+    @property
+    def next_maintenance_date(self) -> datetime | None: ...
+
+
+def evaluate(asset: _Counted, asset_type: AssetType | None, now: datetime) -> AssetState:
+    """The state of `asset` (naive-UTC dates) under its type's limits."""
     state = AssetState()
     if asset_type is None:
         return state
-    warning = asset_type.get("warningThreshold")
-    alarm = asset_type.get("alarmThreshold")
+    warning, alarm = asset_type.warning_threshold, asset_type.alarm_threshold
     thresholds = (
         80.0 if warning is None else float(warning),
         100.0 if alarm is None else float(alarm),
     )
-    _count(
+    _count(state, "running count", asset.running_count, asset_type.running_count_limit, thresholds)
+    _count(state, "total count", asset.total_count, asset_type.total_count_limit, thresholds)
+    _due(
         state,
-        "running count",
-        asset["runningCount"],
-        asset_type.get("runningCountLimit"),
+        "calibration",
+        asset_type.calibration_interval,
+        asset.last_calibration_date,
+        asset.next_calibration_date,
+        now,
         thresholds,
     )
-    _count(state, "total count", asset["totalCount"], asset_type.get("totalCountLimit"), thresholds)
-    for what, key in (("calibration", "Calibration"), ("maintenance", "Maintenance")):
-        _due(
-            state,
-            what,
-            asset_type.get(f"{what}Interval"),
-            asset.get(f"last{key}Date"),
-            asset.get(f"next{key}Date"),
-            now,
-            thresholds,
-        )
+    _due(
+        state,
+        "maintenance",
+        asset_type.maintenance_interval,
+        asset.last_maintenance_date,
+        asset.next_maintenance_date,
+        now,
+        thresholds,
+    )
     return state

@@ -7,6 +7,7 @@ Log types: 0 message, 1 registered, 2 updated, 3 running count reset, 4 calibrat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -41,12 +42,13 @@ __all__ = [
     "TYPE_COLUMNS",
     "TYPE_FIELDS",
     "UPDATED",
+    "AssetType",
     "asset_files",
     "asset_log",
     "asset_tags",
+    "asset_type",
     "asset_types",
     "assets",
-    "type_dict",
 ]
 
 asset_types = Table(
@@ -175,7 +177,24 @@ TYPE_FIELDS = {
 }
 
 
-def type_dict(row: Any) -> dict[str, Any]:
-    result = {"typeId": row.type_id}
-    result.update({key: getattr(row, column) for key, column in TYPE_COLUMNS.items()})
-    return result
+@dataclass(frozen=True, slots=True)
+class AssetType:
+    """An asset type: the count limits, service intervals (days) and alarm thresholds (%)
+    of its assets."""
+
+    type_id: str
+    type_name: str
+    running_count_limit: int | None
+    total_count_limit: int | None
+    maintenance_interval: float | None
+    calibration_interval: float | None
+    warning_threshold: float | None
+    alarm_threshold: float | None
+    is_readonly: bool
+    icon: str | None
+
+
+def asset_type(row: Any) -> AssetType:
+    """The record of a row of `asset_types`."""
+    columns = {column: getattr(row, column) for column in TYPE_COLUMNS.values()}
+    return AssetType(type_id=row.type_id, **columns)

@@ -7,7 +7,7 @@ are in `asset_tables`). A scrapped asset (state 6) cannot change state again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,9 +15,9 @@ from sqlalchemy import Connection, or_, select
 
 from ._asset_usage import count_uses
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, as_utc, new_id, utcnow
+from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, as_utc, new_id, utcnow
 from ._odata_options import ODataOptions, apply_odata
-from ._tags import apply_tags, read_tags
+from ._tags import Tag, TagChange, apply_tags, read_tags
 from .asset_state import evaluate
 from .asset_tables import (
     ASSET_COLUMNS,
@@ -31,18 +31,133 @@ from .asset_tables import (
     SCRAPPED,
     STATE_CHANGE,
     STATES,
-    TYPE_COLUMNS,
     TYPE_FIELDS,
     UPDATED,
+    AssetType,
     asset_files,
     asset_log,
     asset_tags,
+    asset_type,
     asset_types,
     assets,
-    type_dict,
 )
 
-__all__ = ["AssetStore"]
+__all__ = ["Asset", "AssetFields", "AssetLogEntry", "AssetStatus", "AssetStore", "AssetTypeFields"]
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """An asset with its type and tags; `asset_children` (one generation) where asked for."""
+
+    asset_id: str
+    serial_number: str
+    type_id: str
+    parent_asset_id: str | None
+    asset_name: str | None
+    part_number: str | None
+    revision: str | None
+    description: str | None
+    location: str | None
+    client_id: int | None
+    state: int
+    first_seen_date: datetime | None
+    last_seen_date: datetime | None
+    last_calibration_date: datetime | None
+    next_calibration_date: datetime | None
+    last_maintenance_date: datetime | None
+    next_maintenance_date: datetime | None
+    total_count: int
+    running_count: int
+    parent_serial_number: str | None
+    asset_type: AssetType
+    tags: list[Tag]
+    asset_children: list[Asset] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetLogEntry:
+    log_id: int
+    asset_id: str
+    serial_number: str
+    date: datetime
+    user: str | None
+    type: int
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetStatus:
+    """An asset's derived alarm state (`asset_state`): 0 OK, 1 warning, 2 alarm, with the
+    reasons and the dates and counts it was judged on."""
+
+    asset_id: str
+    serial_number: str
+    state: int
+    running_count: int
+    total_count: int
+    last_calibration_date: datetime | None
+    last_maintenance_date: datetime | None
+    next_calibration_date: datetime | None
+    next_maintenance_date: datetime | None
+    alarm_state: int
+    alarm_state_name: str
+    messages: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetTypeFields:
+    """A type to create or update (by `type_id`, else by name); `KEEP` leaves a stored value."""
+
+    type_name: str
+    type_id: str | None = None
+    running_count_limit: int | Keep | None = KEEP
+    total_count_limit: int | Keep | None = KEEP
+    maintenance_interval: float | Keep | None = KEEP
+    calibration_interval: float | Keep | None = KEEP
+    warning_threshold: float | Keep | None = KEEP
+    alarm_threshold: float | Keep | None = KEEP
+    is_readonly: bool = False
+    icon: str | Keep | None = KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFields:
+    """An asset to create or update (by `asset_id`, else by serial number); `KEEP` leaves a
+    stored value. The parent is given by id or serial number; both `KEEP` leave it."""
+
+    serial_number: str
+    asset_id: str | None = None
+    type_id: str | Keep = KEEP
+    parent_asset_id: str | Keep | None = KEEP
+    parent_serial_number: str | Keep | None = KEEP
+    asset_name: str | Keep | None = KEEP
+    part_number: str | Keep | None = KEEP
+    revision: str | Keep | None = KEEP
+    description: str | Keep | None = KEEP
+    location: str | Keep | None = KEEP
+    client_id: int | Keep | None = KEEP
+    state: int | Keep | None = KEEP
+    first_seen_date: datetime | Keep | None = KEEP
+    last_seen_date: datetime | Keep | None = KEEP
+    last_calibration_date: datetime | Keep | None = KEEP
+    next_calibration_date: datetime | Keep | None = KEEP
+    last_maintenance_date: datetime | Keep | None = KEEP
+    next_maintenance_date: datetime | Keep | None = KEEP
+    total_count: int | Keep | None = KEEP
+    running_count: int | Keep | None = KEEP
+    tags: list[TagChange] = field(default_factory=list)
+
+
+# AssetFields' fields that are columns of `assets` under the same name.
+_ASSET_VALUES = tuple(
+    f.name
+    for f in fields(AssetFields)
+    if f.name
+    not in {"serial_number", "asset_id", "parent_asset_id", "parent_serial_number", "tags"}
+)
+_TYPE_VALUES = tuple(
+    f.name for f in fields(AssetTypeFields) if f.name not in {"type_id", "is_readonly"}
+)
 
 
 class AssetStore:
@@ -53,22 +168,23 @@ class AssetStore:
 
     # -- types --------------------------------------------------------------------------------
 
-    def types(self, filter: str | None = None, top: int | None = None) -> list[dict[str, Any]]:
+    def types(self, filter: str | None = None, top: int | None = None) -> list[AssetType]:
         statement = select(asset_types).order_by(asset_types.c.type_name)
         with self._engine.connect() as connection:
             rows = connection.execute(
                 apply_odata(statement, (filter, None, top, None), TYPE_FIELDS)
             )
-            return [type_dict(row) for row in rows]
+            return [asset_type(row) for row in rows]
 
-    def save_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create or update a type by `typeId` (or by `typeName` when no id is given)."""
-        values = {column: body.get(key) for key, column in TYPE_COLUMNS.items() if key in body}
-        values["is_readonly"] = bool(body.get("isReadonly", False))
+    def save_type(self, given: AssetTypeFields) -> AssetType:
+        """Create or update a type by id (or by name when no id is given)."""
+        values = {name: getattr(given, name) for name in _TYPE_VALUES}
+        values = {name: value for name, value in values.items() if value is not KEEP}
+        values["is_readonly"] = given.is_readonly
         t = asset_types.c
         with self._engine.begin() as connection:
-            type_id = body.get("typeId") or connection.scalar(
-                select(t.type_id).where(t.type_name == body["typeName"])
+            type_id = given.type_id or connection.scalar(
+                select(t.type_id).where(t.type_name == given.type_name)
             )
             if type_id is None:
                 type_id = new_id()
@@ -80,11 +196,11 @@ class AssetStore:
                 if updated.rowcount == 0:
                     raise NotFound(f"typeId: asset type {type_id!r} not found")
             row = connection.execute(select(asset_types).where(t.type_id == str(type_id))).one()
-            return type_dict(row)
+            return asset_type(row)
 
     # -- assets -------------------------------------------------------------------------------
 
-    def query(self, options: ODataOptions) -> list[dict[str, Any]]:
+    def query(self, options: ODataOptions) -> list[Asset]:
         statement = select(assets.c.asset_id).join(asset_types)
         statement = apply_odata(statement, options, ASSET_FIELDS)
         if not options[1]:
@@ -93,29 +209,29 @@ class AssetStore:
             ids = connection.scalars(statement).all()
             return [self._asset(connection, asset_id) for asset_id in ids]
 
-    def get(self, key: str) -> dict[str, Any]:
+    def get(self, key: str) -> Asset:
         """An asset by id or serial number, with its children and type."""
         with self._engine.connect() as connection:
             return self._asset(connection, self._resolve(connection, key, key), children=True)
 
-    def save(self, body: Mapping[str, Any], user: str) -> dict[str, Any]:
-        """Create or update an asset (by `assetId`, else by `serialNumber`)."""
+    def save(self, given: AssetFields, user: str) -> Asset:
+        """Create or update an asset (by id, else by serial number)."""
+        serial_number = given.serial_number
         with self._engine.begin() as connection:
-            asset_id = body.get("assetId") or connection.scalar(
-                select(assets.c.asset_id).where(assets.c.serial_number == body["serialNumber"])
+            asset_id = given.asset_id or connection.scalar(
+                select(assets.c.asset_id).where(assets.c.serial_number == serial_number)
             )
-            values = {
-                column: body[key]
-                for key, column in ASSET_COLUMNS.items()
-                if key in body and key != "parentAssetId"
-            }
+            values: dict[str, Any] = {"serial_number": serial_number}
+            for name in _ASSET_VALUES:
+                if (value := getattr(given, name)) is not KEEP:
+                    values[name] = value
             if "state" in values and values["state"] not in STATES:
                 raise Invalid(f"state: expected an asset state 0..6, got {values['state']!r}")
             if "type_id" in values:
                 self._check_type(connection, values["type_id"])
             for column in [c for c in values if c.endswith("_date")]:
                 values[column] = as_utc(values[column])
-            parent = self._parent(connection, body)
+            parent = self._parent(connection, given)
             for kind in ("calibration", "maintenance"):
                 last, following = values.get(f"last_{kind}_date"), values.get(f"next_{kind}_date")
                 if last is not None and following is not None and following <= last:
@@ -141,22 +257,20 @@ class AssetStore:
                 asset_id = str(asset_id)
                 self._resolve(connection, asset_id, None)
                 holder = connection.scalar(
-                    select(assets.c.asset_id).where(assets.c.serial_number == body["serialNumber"])
+                    select(assets.c.asset_id).where(assets.c.serial_number == serial_number)
                 )
                 if holder is not None and holder != asset_id:
-                    raise Conflict(
-                        f"serialNumber {body['serialNumber']!r} belongs to asset {holder}"
-                    )
+                    raise Conflict(f"serialNumber {serial_number!r} belongs to asset {holder}")
                 if parent is not None and asset_id in self._lineage(connection, parent):
                     raise Invalid("parentAssetId: an asset cannot be its own ancestor")
-                if "parentAssetId" in body or "parentSerialNumber" in body:
+                if given.parent_asset_id is not KEEP or given.parent_serial_number is not KEEP:
                     values["parent_asset_id"] = parent
                 if values:
                     connection.execute(
                         assets.update().where(assets.c.asset_id == asset_id).values(**values)
                     )
                 self._log(connection, asset_id, UPDATED, user, "updated")
-            apply_tags(connection, asset_tags, "asset_id", asset_id, body.get("tags") or ())
+            apply_tags(connection, asset_tags, "asset_id", asset_id, given.tags)
             return self._asset(connection, asset_id, children=True)
 
     def delete(self, asset_id: str | None, serial_number: str | None) -> None:
@@ -169,9 +283,7 @@ class AssetStore:
             connection.execute(asset_tags.delete().where(asset_tags.c.asset_id == key))
             connection.execute(assets.delete().where(assets.c.asset_id == key))
 
-    def children(
-        self, asset_id: str | None, serial_number: str | None, level: int
-    ) -> list[dict[str, Any]]:
+    def children(self, asset_id: str | None, serial_number: str | None, level: int) -> list[Asset]:
         """Sub-assets `level` generations deep (0 or less: every generation), breadth first."""
         with self._engine.connect() as connection:
             frontier = [self._resolve(connection, asset_id, serial_number)]
@@ -191,19 +303,25 @@ class AssetStore:
 
     # -- usage, state, calibration ------------------------------------------------------------
 
-    def status(self, asset_id: str | None, serial_number: str | None) -> dict[str, Any]:
+    def status(self, asset_id: str | None, serial_number: str | None) -> AssetStatus:
         """The derived alarm state (see `asset_state`) with the reasons and the dates."""
         with self._engine.connect() as connection:
             asset = self._asset(connection, self._resolve(connection, asset_id, serial_number))
-        state = evaluate(asset, asset["assetType"], utcnow())
-        keys = ("assetId", "serialNumber", "state", "runningCount", "totalCount")
-        dates = [f"{w}{k}Date" for w in ("last", "next") for k in ("Calibration", "Maintenance")]
-        return {
-            **{key: asset[key] for key in (*keys, *dates)},
-            "alarmState": state.level,
-            "alarmStateName": state.name,
-            "messages": state.messages,
-        }
+        state = evaluate(asset, asset.asset_type, utcnow())
+        return AssetStatus(
+            asset_id=asset.asset_id,
+            serial_number=asset.serial_number,
+            state=asset.state,
+            running_count=asset.running_count,
+            total_count=asset.total_count,
+            last_calibration_date=asset.last_calibration_date,
+            last_maintenance_date=asset.last_maintenance_date,
+            next_calibration_date=asset.next_calibration_date,
+            next_maintenance_date=asset.next_maintenance_date,
+            alarm_state=state.level,
+            alarm_state_name=state.name,
+            messages=state.messages,
+        )
 
     def set_state(
         self, asset_id: str | None, serial_number: str | None, state: int, user: str
@@ -295,22 +413,22 @@ class AssetStore:
 
     # -- log ----------------------------------------------------------------------------------
 
-    def log(self, options: ODataOptions) -> list[dict[str, Any]]:
+    def log(self, options: ODataOptions) -> list[AssetLogEntry]:
         statement = select(asset_log, assets.c.serial_number).join(assets)
         statement = apply_odata(statement, options, LOG_FIELDS)
         if not options[1]:
             statement = statement.order_by(asset_log.c.log_id)
         with self._engine.connect() as connection:
             return [
-                {
-                    "logId": row.log_id,
-                    "assetId": row.asset_id,
-                    "serialNumber": row.serial_number,
-                    "date": row.date,
-                    "user": row.user,
-                    "type": row.type,
-                    "comment": row.comment,
-                }
+                AssetLogEntry(
+                    row.log_id,
+                    row.asset_id,
+                    row.serial_number,
+                    row.date,
+                    row.user,
+                    row.type,
+                    row.comment,
+                )
                 for row in connection.execute(statement)
             ]
 
@@ -345,11 +463,11 @@ class AssetStore:
         if found is None:
             raise Invalid(f"typeId: asset type {type_id!r} not found")
 
-    def _parent(self, connection: Connection, body: Mapping[str, Any]) -> str | None:
-        if body.get("parentAssetId"):
-            return self._resolve(connection, str(body["parentAssetId"]), None)
-        if body.get("parentSerialNumber"):
-            return self._resolve(connection, None, str(body["parentSerialNumber"]))
+    def _parent(self, connection: Connection, given: AssetFields) -> str | None:
+        if isinstance(given.parent_asset_id, str) and given.parent_asset_id:
+            return self._resolve(connection, given.parent_asset_id, None)
+        if isinstance(given.parent_serial_number, str) and given.parent_serial_number:
+            return self._resolve(connection, None, given.parent_serial_number)
         return None
 
     def _lineage(self, connection: Connection, asset_id: str) -> set[str]:
@@ -372,13 +490,9 @@ class AssetStore:
             )
         )
 
-    def _asset(
-        self, connection: Connection, asset_id: str, children: bool = False
-    ) -> dict[str, Any]:
+    def _asset(self, connection: Connection, asset_id: str, children: bool = False) -> Asset:
         row = connection.execute(select(assets).where(assets.c.asset_id == asset_id)).one()
-        asset = {"assetId": row.asset_id}
-        asset.update({key: getattr(row, column) for key, column in ASSET_COLUMNS.items()})
-        asset["parentSerialNumber"] = (
+        parent = (
             connection.scalar(
                 select(assets.c.serial_number).where(assets.c.asset_id == row.parent_asset_id)
             )
@@ -388,13 +502,19 @@ class AssetStore:
         type_row = connection.execute(
             select(asset_types).where(asset_types.c.type_id == row.type_id)
         ).one()
-        asset["assetType"] = type_dict(type_row)
-        asset["tags"] = read_tags(connection, asset_tags, "asset_id", asset_id)
+        below = None
         if children:
             keys = connection.scalars(
                 select(assets.c.asset_id)
                 .where(assets.c.parent_asset_id == asset_id)
                 .order_by(assets.c.serial_number)
             ).all()
-            asset["assetChildren"] = [self._asset(connection, key) for key in keys]
-        return asset
+            below = [self._asset(connection, key) for key in keys]
+        return Asset(
+            asset_id=row.asset_id,
+            **{column: getattr(row, column) for column in ASSET_COLUMNS.values()},
+            parent_serial_number=parent,
+            asset_type=asset_type(type_row),
+            tags=read_tags(connection, asset_tags, "asset_id", asset_id),
+            asset_children=below,
+        )

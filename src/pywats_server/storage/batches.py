@@ -9,7 +9,8 @@ given, registered batch or not). Renaming a batch renames it on its units.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, func, select
@@ -19,7 +20,7 @@ from ._domain import Conflict, Invalid, NotFound, utcnow
 from ._metadata import BigId, metadata
 from .units import units
 
-__all__ = ["BatchStore", "production_batches"]
+__all__ = ["Batch", "BatchDraft", "BatchStore", "production_batches"]
 
 production_batches = Table(
     "production_batches",
@@ -31,13 +32,33 @@ production_batches = Table(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch and how many units name it."""
+
+    batch_id: int
+    batch_number: str
+    batch_size: int
+    unit_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDraft:
+    """A batch to save: by `batch_id`, else by `batch_number`. The store checks the number
+    (not empty) and size (at least 1), naming the item, so a list reads like a single save."""
+
+    batch_number: str | None
+    batch_size: int | None
+    batch_id: int | None = None
+
+
 class BatchStore:
-    """Batches `{batchId, batchNumber, batchSize, unitCount}`, saved by id or batch number."""
+    """Batches, saved by id or batch number."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def query(self, part_number: str | None, batch_id: int | None) -> list[dict[str, Any]]:
+    def query(self, part_number: str | None, batch_id: int | None) -> list[Batch]:
         """Batches by number; only those a unit of `part_number` names, or the one `batch_id`."""
         b = production_batches.c
         query = select(production_batches).order_by(b.batch_number)
@@ -49,10 +70,10 @@ class BatchStore:
         with self._engine.connect() as connection:
             return [self._batch(connection, row) for row in connection.execute(query)]
 
-    def save(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def save(self, drafts: Sequence[BatchDraft]) -> list[Batch]:
         """Create or update batches, all or none (errors name the item `[i]`)."""
         with self._engine.begin() as connection:
-            ids = [self._save(connection, body, f"[{i}]") for i, body in enumerate(bodies)]
+            ids = [self._save(connection, draft, f"[{i}]") for i, draft in enumerate(drafts)]
             rows = [
                 connection.execute(
                     select(production_batches).where(production_batches.c.batch_id == batch_id)
@@ -61,14 +82,14 @@ class BatchStore:
             ]
             return [self._batch(connection, row) for row in rows]
 
-    def _save(self, connection: Connection, body: Mapping[str, Any], where: str) -> int:
-        number, size = body.get("batchNumber"), body.get("batchSize")
-        if not isinstance(number, str) or not number.strip():
+    def _save(self, connection: Connection, draft: BatchDraft, where: str) -> int:
+        number, size = draft.batch_number, draft.batch_size
+        if number is None or not number.strip():
             raise Invalid(f"{where}.batchNumber: expected a non-empty string, got {number!r}")
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        if size is None or size < 1:
             raise Invalid(f"{where}.batchSize: expected a positive whole number, got {size!r}")
         b = production_batches.c
-        batch_id = body.get("batchId")
+        batch_id = draft.batch_id
         holder = connection.scalar(select(b.batch_id).where(b.batch_number == number))
         if batch_id is None:
             if holder is None:
@@ -96,13 +117,8 @@ class BatchStore:
         )
         return int(batch_id)
 
-    def _batch(self, connection: Connection, row: Any) -> dict[str, Any]:
+    def _batch(self, connection: Connection, row: Any) -> Batch:
         count = connection.scalar(
             select(func.count()).where(units.c.batch_number == row.batch_number)
         )
-        return {
-            "batchId": row.batch_id,
-            "batchNumber": row.batch_number,
-            "batchSize": row.batch_size,
-            "unitCount": count,
-        }
+        return Batch(row.batch_id, row.batch_number, row.batch_size, count or 0)

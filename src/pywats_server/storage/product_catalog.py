@@ -8,8 +8,8 @@ updated by name; names are unique (409).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Column, Connection, String, Table, Text, select
 
@@ -18,7 +18,14 @@ from ._domain import Conflict, Invalid, NotFound, new_id
 from ._metadata import metadata
 from .products import products
 
-__all__ = ["CatalogStore", "product_categories", "product_vendors"]
+__all__ = [
+    "CatalogEntry",
+    "CatalogStore",
+    "Category",
+    "Vendor",
+    "product_categories",
+    "product_vendors",
+]
 
 product_categories = Table(
     "product_categories",
@@ -37,30 +44,46 @@ product_vendors = Table(
 )
 
 
-def _name(body: Mapping[str, Any], where: str) -> str:
-    value = body.get("name")
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid(f"{where}.name: expected a non-empty string, got {value!r}")
-    return value
+@dataclass(frozen=True, slots=True)
+class Category:
+    category_id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    vendor_id: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """A category or vendor to save: by `entry_id`, else by name (created when new)."""
+
+    name: str
+    description: str | None = None
+    entry_id: str | None = None
 
 
 class CatalogStore:
-    """Categories `{categoryId, name, description}` and vendors `{vendorId, name, description}`."""
+    """Product categories and vendors, each a name and a description."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def categories(self) -> list[dict[str, Any]]:
+    def categories(self) -> list[Category]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(product_categories).order_by("name")).all()
-        return [_category(row) for row in rows]
+        return [Category(row.category_id, row.name, row.description) for row in rows]
 
-    def save_categories(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def save_categories(self, entries: Sequence[CatalogEntry]) -> list[Category]:
         """Create or update categories, all or none; a rename carries over to the products."""
         with self._engine.begin() as connection:
             ids = [
-                self._save(connection, product_categories, body, f"[{index}]", "categoryId")
-                for index, body in enumerate(bodies)
+                self._save(connection, product_categories, entry, f"[{index}]", "categoryId")
+                for index, entry in enumerate(entries)
             ]
             rows = [
                 connection.execute(
@@ -68,20 +91,20 @@ class CatalogStore:
                 ).one()
                 for i in ids
             ]
-        return [_category(row) for row in rows]
+        return [Category(row.category_id, row.name, row.description) for row in rows]
 
-    def vendors(self) -> list[dict[str, Any]]:
+    def vendors(self) -> list[Vendor]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(product_vendors).order_by("name")).all()
-        return [_vendor(row) for row in rows]
+        return [Vendor(row.vendor_id, row.name, row.description) for row in rows]
 
-    def save_vendor(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def save_vendor(self, entry: CatalogEntry) -> Vendor:
         with self._engine.begin() as connection:
-            vendor_id = self._save(connection, product_vendors, body, "vendor", "vendorId")
+            vendor_id = self._save(connection, product_vendors, entry, "vendor", "vendorId")
             row = connection.execute(
                 select(product_vendors).where(product_vendors.c.vendor_id == vendor_id)
             ).one()
-        return _vendor(row)
+        return Vendor(row.vendor_id, row.name, row.description)
 
     def delete_vendor(self, vendor_id: str) -> None:
         with self._engine.begin() as connection:
@@ -95,15 +118,17 @@ class CatalogStore:
         self,
         connection: Connection,
         table: Table,
-        body: Mapping[str, Any],
+        entry: CatalogEntry,
         where: str,
         id_field: str,
     ) -> str:
         """Insert or update one entry of `table` (its first column is the id); returns the id."""
         key, name = table.c[0], table.c.name
-        wanted = _name(body, where)
+        wanted = entry.name
+        if not wanted.strip():
+            raise Invalid(f"{where}.name: expected a non-empty string, got {wanted!r}")
         kind = "category" if table is product_categories else "vendor"
-        given = body.get(id_field)
+        given = entry.entry_id
         if given is not None:
             old = connection.execute(select(name).where(key == str(given))).scalar_one_or_none()
             if old is None:
@@ -118,7 +143,7 @@ class CatalogStore:
         holder = connection.scalar(select(key).where(name == wanted, key != entry_id))
         if holder is not None:
             raise Conflict(f"{where}.name: a {kind} named {wanted!r} already exists")
-        values = {"name": wanted, "description": body.get("description")}
+        values = {"name": wanted, "description": entry.description}
         connection.execute(table.update().where(key == entry_id).values(values))
         if table is product_categories and old != wanted:
             connection.execute(
@@ -127,11 +152,3 @@ class CatalogStore:
                 .values(category_name=wanted)
             )
         return entry_id
-
-
-def _category(row: Any) -> dict[str, Any]:
-    return {"categoryId": row.category_id, "name": row.name, "description": row.description}
-
-
-def _vendor(row: Any) -> dict[str, Any]:
-    return {"vendorId": row.vendor_id, "name": row.name, "description": row.description}

@@ -8,7 +8,9 @@ A product may not (indirectly) contain itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
@@ -17,9 +19,21 @@ from sqlalchemy import Column, Connection, ForeignKey, Integer, String, Table, T
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, wildcard_match
 from ._metadata import metadata
-from .products import ProductStore, product_revisions, products
+from .products import Product, ProductStore, Revision, product_revisions, products
 
-__all__ = ["ProductStructureStore", "bom_items", "parse_wsbf", "revision_relations"]
+__all__ = [
+    "BomItem",
+    "BomLine",
+    "HierarchyRoot",
+    "HierarchyRow",
+    "ProductStructureStore",
+    "RelationDraft",
+    "RevisionRelation",
+    "RevisionWithRelations",
+    "bom_items",
+    "parse_wsbf",
+    "revision_relations",
+]
 
 bom_items = Table(
     "bom_items",
@@ -64,20 +78,108 @@ revision_relations = Table(
 )
 
 _WSBF = "{http://wats.virinco.com/schemas/WATS/wsbf}"
-_BOM_FIELDS = {
-    "componentRef": "component_ref",
-    "partNumber": "part_number",
-    "revision": "component_revision",
-    "description": "description",
-    "quantity": "quantity",
-    "manufacturer": "manufacturer",
-    "manufacturerPn": "manufacturer_pn",
-    "vendor": "vendor",
-    "vendorPn": "vendor_pn",
-}
 
 
-def parse_wsbf(xml: bytes) -> tuple[str, str, list[dict[str, Any]]]:
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    """A component of a BOM to store (`revision` is the component's)."""
+
+    part_number: str
+    revision: str | None = None
+    quantity: int = 1
+    description: str | None = None
+    component_ref: str | None = None
+    manufacturer: str | None = None
+    manufacturer_pn: str | None = None
+    vendor: str | None = None
+    vendor_pn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BomItem:
+    """A stored component of a revision's BOM."""
+
+    bom_item_id: str
+    product_revision_id: str
+    component_ref: str | None
+    part_number: str
+    revision: str | None
+    description: str | None
+    quantity: int
+    manufacturer: str | None
+    manufacturer_pn: str | None
+    vendor: str | None
+    vendor_pn: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRelation:
+    """Box build: revision `product_revision_id` (of `child_part_number`) goes `quantity`
+    times into `parent_product_revision_id`; `revision_mask` (wildcards) widens the child
+    revisions a unit may have."""
+
+    product_revision_relation_id: str
+    parent_product_revision_id: str
+    product_revision_id: str
+    quantity: int
+    item_number: str | None
+    child_part_number: str
+    child_revision: str
+    revision_mask: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationDraft:
+    """A relation to add (parent and child by revision id, or by part number and revision) or
+    to update (by `product_revision_relation_id`: quantity, item number and mask)."""
+
+    product_revision_relation_id: str | None = None
+    parent_product_revision_id: str | None = None
+    product_revision_id: str | None = None
+    parent_part_number: str | None = None
+    parent_revision: str | None = None
+    child_part_number: str | None = None
+    child_revision: str | None = None
+    quantity: int = 1
+    item_number: str | None = None
+    revision_mask: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HierarchyRoot:
+    """The first row of a box-build hierarchy: the revision asked for (`hlevel` 0)."""
+
+    hlevel: int
+    part_number: str
+    revision: str
+    product_revision_id: str
+    product_revision_relation_id: None = None
+    parent_product_revision_id: None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HierarchyRow:
+    """A relation below the revision asked for, `hlevel` generations down."""
+
+    hlevel: int
+    part_number: str
+    revision: str
+    product_revision_relation_id: str
+    parent_product_revision_id: str
+    product_revision_id: str
+    quantity: int
+    item_number: str | None
+    child_part_number: str
+    child_revision: str
+    revision_mask: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionWithRelations(Revision):
+    product_revision_relations: list[RevisionRelation]
+
+
+def parse_wsbf(xml: bytes) -> tuple[str, str, list[BomLine]]:
     """`(part number, revision, BOM items)` of a WSBF document; Invalid naming the problem."""
     try:
         root = ElementTree.fromstring(xml)
@@ -98,21 +200,31 @@ def parse_wsbf(xml: bytes) -> tuple[str, str, list[dict[str, Any]]]:
                 f"WSBF: Component[{index}].Qty: expected a whole number, got {quantity!r}"
             )
         items.append(
-            {
-                "partNumber": element.get("Number"),
-                "revision": element.get("Rev"),
-                "quantity": int(quantity),
-                "description": element.get("Desc"),
-                "componentRef": element.get("Ref"),
-            }
+            BomLine(
+                part_number=element.get("Number") or "",
+                revision=element.get("Rev"),
+                quantity=int(quantity),
+                description=element.get("Desc"),
+                component_ref=element.get("Ref"),
+            )
         )
     return part_number, revision, items
 
 
-def _bom_item(row: Any) -> dict[str, Any]:
-    item = {"bomItemId": row.bom_item_id, "productRevisionId": row.revision_id}
-    item.update({key: getattr(row, column) for key, column in _BOM_FIELDS.items()})
-    return item
+def _bom_item(row: Any) -> BomItem:
+    return BomItem(
+        bom_item_id=row.bom_item_id,
+        product_revision_id=row.revision_id,
+        component_ref=row.component_ref,
+        part_number=row.part_number,
+        revision=row.component_revision,
+        description=row.description,
+        quantity=row.quantity,
+        manufacturer=row.manufacturer,
+        manufacturer_pn=row.manufacturer_pn,
+        vendor=row.vendor,
+        vendor_pn=row.vendor_pn,
+    )
 
 
 class ProductStructureStore:
@@ -122,7 +234,7 @@ class ProductStructureStore:
         self._engine = database.engine
         self._products = products
 
-    def bom(self, part_number: str, revision: str) -> list[dict[str, Any]]:
+    def bom(self, part_number: str, revision: str) -> list[BomItem]:
         with self._engine.connect() as connection:
             revision_id = self._products.revision_id(connection, part_number, revision)
             rows = connection.execute(
@@ -132,34 +244,52 @@ class ProductStructureStore:
             )
             return [_bom_item(row) for row in rows]
 
-    def replace_bom(
-        self, part_number: str, revision: str, items: Sequence[Mapping[str, Any]]
-    ) -> None:
+    def replace_bom(self, part_number: str, revision: str, items: Sequence[BomLine]) -> None:
         """Make `items` the BOM of the revision (an empty list clears it)."""
         with self._engine.begin() as connection:
             revision_id = self._products.revision_id(connection, part_number, revision)
             connection.execute(bom_items.delete().where(bom_items.c.revision_id == revision_id))
             for position, item in enumerate(items):
-                if not isinstance(item.get("partNumber"), str) or not item["partNumber"]:
+                if not item.part_number:
                     raise Invalid(f"BOM[{position}].partNumber: expected a non-empty string")
-                quantity = item.get("quantity", 1)
-                if not isinstance(quantity, int) or quantity < 0:
+                if item.quantity < 0:
                     raise Invalid(f"BOM[{position}].quantity: expected a whole number >= 0")
-                values = {column: item.get(key) for key, column in _BOM_FIELDS.items()}
-                values["quantity"] = quantity
                 connection.execute(
                     bom_items.insert().values(
-                        bom_item_id=new_id(), revision_id=revision_id, position=position, **values
+                        bom_item_id=new_id(),
+                        revision_id=revision_id,
+                        position=position,
+                        component_ref=item.component_ref,
+                        part_number=item.part_number,
+                        component_revision=item.revision,
+                        description=item.description,
+                        quantity=item.quantity,
+                        manufacturer=item.manufacturer,
+                        manufacturer_pn=item.manufacturer_pn,
+                        vendor=item.vendor,
+                        vendor_pn=item.vendor_pn,
                     )
                 )
 
     # -- box build ----------------------------------------------------------------------------
 
-    def add_relation(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def add_relation(self, draft: RelationDraft) -> RevisionRelation:
         """Relate a child revision to a parent revision, by ids or by part number + revision."""
         with self._engine.begin() as connection:
-            parent = self._revision_ref(connection, body, "ParentProductRevisionId", "Parent")
-            child = self._revision_ref(connection, body, "ProductRevisionId", "Child")
+            parent = self._revision_ref(
+                connection,
+                draft.parent_product_revision_id,
+                (draft.parent_part_number, draft.parent_revision),
+                "ParentProductRevisionId",
+                "Parent",
+            )
+            child = self._revision_ref(
+                connection,
+                draft.product_revision_id,
+                (draft.child_part_number, draft.child_revision),
+                "ProductRevisionId",
+                "Child",
+            )
             parent_product, child_product = (
                 self._product_of(connection, parent),
                 self._product_of(connection, child),
@@ -188,19 +318,19 @@ class ProductStructureStore:
                     relation_id=relation_id,
                     parent_revision_id=parent,
                     child_revision_id=child,
-                    **self._relation_values(body),
+                    **self._relation_values(draft),
                 )
             )
             return self._relation(connection, relation_id)
 
-    def update_relation(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def update_relation(self, draft: RelationDraft) -> RevisionRelation:
         """Change quantity, item number or revision mask of an existing relation."""
-        relation_id = body.get("ProductRevisionRelationId")
+        relation_id = draft.product_revision_relation_id
         with self._engine.begin() as connection:
             updated = connection.execute(
                 revision_relations.update()
                 .where(revision_relations.c.relation_id == str(relation_id))
-                .values(**self._relation_values(body))
+                .values(**self._relation_values(draft))
             )
             if updated.rowcount == 0:
                 raise NotFound(f"ProductRevisionRelationId: relation {relation_id!r} not found")
@@ -214,7 +344,7 @@ class ProductStructureStore:
         if deleted.rowcount == 0:
             raise NotFound(f"productRevisionRelationId: relation {relation_id!r} not found")
 
-    def relations(self, connection: Connection, parent_revision_id: str) -> list[dict[str, Any]]:
+    def relations(self, connection: Connection, parent_revision_id: str) -> list[RevisionRelation]:
         """The box-build relations of one parent revision."""
         ids = connection.scalars(
             select(revision_relations.c.relation_id)
@@ -223,70 +353,69 @@ class ProductStructureStore:
         ).all()
         return [self._relation(connection, relation_id) for relation_id in ids]
 
-    def product_info(self, part_number: str, revision: str) -> list[dict[str, Any]]:
+    def product_info(self, part_number: str, revision: str) -> list[HierarchyRoot | HierarchyRow]:
         """The box-build hierarchy as WATS sends it: the revision itself (`hlevel` 0), then each
-        relation below it depth first with its `hlevel` and the child's `PartNumber`/`Revision`."""
+        relation below it depth first with its `hlevel` and the child's part number/revision."""
         with self._engine.connect() as connection:
             root = self._products.revision_id(connection, part_number, revision)
-            rows: list[dict[str, Any]] = [
-                {
-                    "hlevel": 0,
-                    "PartNumber": part_number,
-                    "Revision": revision,
-                    "ProductRevisionId": root,
-                    "ProductRevisionRelationId": None,
-                    "ParentProductRevisionId": None,
-                }
+            rows: list[HierarchyRoot | HierarchyRow] = [
+                HierarchyRoot(0, part_number, revision, root)
             ]
 
             def walk(revision_id: str, level: int) -> None:
                 for relation in self.relations(connection, revision_id):
-                    part, child_revision = relation["ChildPartNumber"], relation["ChildRevision"]
                     rows.append(
-                        {
-                            "hlevel": level,
-                            "PartNumber": part,
-                            "Revision": child_revision,
-                            **relation,
-                        }
+                        HierarchyRow(
+                            level,
+                            relation.child_part_number,
+                            relation.child_revision,
+                            **dataclasses.asdict(relation),
+                        )
                     )
-                    walk(relation["ProductRevisionId"], level + 1)
+                    walk(relation.product_revision_id, level + 1)
 
             walk(root, 1)
         return rows
 
-    def product_with_relations(self, part_number: str) -> dict[str, Any]:
-        """The product, each revision carrying its `ProductRevisionRelations`."""
+    def product_with_relations(self, part_number: str) -> Product:
+        """The product, each revision carrying its box-build relations."""
         product = self._products.get(part_number)
         with self._engine.connect() as connection:
-            for revision in product["revisions"]:
-                revision["ProductRevisionRelations"] = self.relations(
-                    connection, revision["productRevisionId"]
+            revisions: list[Revision] = [
+                RevisionWithRelations(
+                    **{f.name: getattr(revision, f.name) for f in dataclasses.fields(Revision)},
+                    product_revision_relations=self.relations(
+                        connection, revision.product_revision_id
+                    ),
                 )
-        return product
+                for revision in product.revisions
+            ]
+        return dataclasses.replace(product, revisions=revisions)
 
-    def accepts(self, relation: Mapping[str, Any], child_revision: str | None) -> bool:
+    def accepts(self, relation: RevisionRelation, child_revision: str | None) -> bool:
         """Whether a child unit of `child_revision` satisfies the relation's revision rule."""
-        mask = relation.get("RevisionMask")
-        if mask:
-            return wildcard_match(str(mask), child_revision or "")
-        return bool(child_revision == relation["ChildRevision"])
+        if relation.revision_mask:
+            return wildcard_match(relation.revision_mask, child_revision or "")
+        return child_revision == relation.child_revision
 
-    def _relation_values(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        quantity = body.get("Quantity", 1)
-        if not isinstance(quantity, int) or quantity < 1:
-            raise Invalid(f"Quantity: expected a whole number >= 1, got {quantity!r}")
+    def _relation_values(self, draft: RelationDraft) -> dict[str, Any]:
+        if draft.quantity < 1:
+            raise Invalid(f"Quantity: expected a whole number >= 1, got {draft.quantity!r}")
         return {
-            "quantity": quantity,
-            "item_number": body.get("ItemNumber"),
-            "revision_mask": body.get("RevisionMask") or None,
+            "quantity": draft.quantity,
+            "item_number": draft.item_number,
+            "revision_mask": draft.revision_mask or None,
         }
 
     def _revision_ref(
-        self, connection: Connection, body: Mapping[str, Any], id_key: str, prefix: str
+        self,
+        connection: Connection,
+        revision_id: str | None,
+        named: tuple[str | None, str | None],
+        id_key: str,
+        prefix: str,
     ) -> str:
-        if body.get(id_key):
-            revision_id = str(body[id_key])
+        if revision_id:
             found = connection.scalar(
                 select(product_revisions.c.revision_id).where(
                     product_revisions.c.revision_id == revision_id
@@ -295,12 +424,12 @@ class ProductStructureStore:
             if found is None:
                 raise NotFound(f"{id_key}: product revision {revision_id!r} not found")
             return revision_id
-        part_number, revision = body.get(f"{prefix}PartNumber"), body.get(f"{prefix}Revision")
+        part_number, revision = named
         if not part_number or not revision:
             raise Invalid(
                 f"{id_key}: expected a revision id or {prefix}PartNumber and {prefix}Revision"
             )
-        return self._products.revision_id(connection, str(part_number), str(revision))
+        return self._products.revision_id(connection, part_number, revision)
 
     def _product_of(self, connection: Connection, revision_id: str) -> str:
         return str(
@@ -329,7 +458,7 @@ class ProductStructureStore:
             seen.update(frontier)
         return seen
 
-    def _relation(self, connection: Connection, relation_id: str) -> dict[str, Any]:
+    def _relation(self, connection: Connection, relation_id: str) -> RevisionRelation:
         child = product_revisions.alias()
         r = revision_relations.c
         row = connection.execute(
@@ -338,13 +467,13 @@ class ProductStructureStore:
             .join(products, products.c.product_id == child.c.product_id)
             .where(r.relation_id == relation_id)
         ).one()
-        return {
-            "ProductRevisionRelationId": row.relation_id,
-            "ParentProductRevisionId": row.parent_revision_id,
-            "ProductRevisionId": row.child_revision_id,
-            "Quantity": row.quantity,
-            "ItemNumber": row.item_number,
-            "ChildPartNumber": row.part_number,
-            "ChildRevision": row.revision,
-            "RevisionMask": row.revision_mask,
-        }
+        return RevisionRelation(
+            product_revision_relation_id=row.relation_id,
+            parent_product_revision_id=row.parent_revision_id,
+            product_revision_id=row.child_revision_id,
+            quantity=row.quantity,
+            item_number=row.item_number,
+            child_part_number=row.part_number,
+            child_revision=row.revision,
+            revision_mask=row.revision_mask,
+        )

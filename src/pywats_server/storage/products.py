@@ -6,8 +6,9 @@ tags given with `change` 3 are deleted, other given tags are set, unmentioned ta
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import (
     Boolean,
@@ -28,11 +29,18 @@ from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
 from ._odata_options import ODataOptions, apply_odata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
 from .reference import product_groups
 
 __all__ = [
+    "GroupDraft",
+    "Product",
+    "ProductDraft",
+    "ProductGroup",
+    "ProductRow",
     "ProductStore",
+    "Revision",
+    "RevisionDraft",
     "product_group_members",
     "product_revisions",
     "product_tags",
@@ -95,30 +103,113 @@ product_group_members = Table(
 )
 
 
-def _state(value: Any, where: str) -> int:
-    if value is None:
-        return 1
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    """A row of the product list."""
+
+    part_number: str
+    name: str | None
+    category: str | None
+    non_serial: bool
+    state: int
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    product_revision_id: str
+    product_id: str
+    part_number: str
+    revision: str
+    name: str | None
+    description: str | None
+    state: int
+    xml_data: str | None
+    tags: list[Tag]
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product with its revisions (by revision) and tags."""
+
+    product_id: str
+    part_number: str
+    name: str | None
+    description: str | None
+    non_serial: bool
+    state: int
+    xml_data: str | None
+    product_category_name: str | None
+    revisions: list[Revision]
+    tags: list[Tag]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductGroup:
+    product_group_id: int
+    product_group_name: str
+    part_numbers: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionDraft:
+    """A revision to create or update: of `product_id`, else of `part_number`. Its values
+    replace the stored ones; `state` 1 active, 0 inactive."""
+
+    revision: str
+    part_number: str | None = None
+    product_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    state: int = 1
+    xml_data: str | None = None
+    tags: list[TagChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDraft:
+    """A product to create or update by part number, with revisions to save along."""
+
+    part_number: str
+    name: str | None = None
+    description: str | None = None
+    non_serial: bool = False
+    state: int = 1
+    xml_data: str | None = None
+    product_category_name: str | None = None
+    revisions: list[RevisionDraft] = field(default_factory=list)
+    tags: list[TagChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDraft:
+    """A group to create by name (or rename by id); `part_numbers`, if given, are its members."""
+
+    product_group_name: str
+    product_group_id: int | None = None
+    part_numbers: list[str] | None = None
+
+
+def _state(value: int, where: str) -> int:
     if value not in (0, 1):
         raise Invalid(f"{where}.state: expected 0 (inactive) or 1 (active), got {value!r}")
-    return int(value)
+    return value
 
 
-def _text(body: Mapping[str, Any], key: str, where: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str) or not value.strip():
+def _text(value: str | None, key: str, where: str) -> str:
+    if value is None or not value.strip():
         raise Invalid(f"{where}.{key}: expected a non-empty string, got {value!r}")
     return value
 
 
 class ProductStore:
-    """Products, revisions, tags and groups; results are dicts in the WATS JSON shape."""
+    """Products, revisions, tags and groups."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
     # -- products -----------------------------------------------------------------------------
 
-    def query(self, options: ODataOptions) -> list[dict[str, Any]]:
+    def query(self, options: ODataOptions) -> list[ProductRow]:
         """Product list rows matching the OData options, by part number unless `$orderby` says
         otherwise; Invalid for bad OData."""
         c = products.c
@@ -126,26 +217,23 @@ class ProductStore:
         query = apply_odata(query, options, PRODUCT_FIELDS).order_by(c.part_number)
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [
-            {"partNumber": pn, "name": name, "category": cat, "nonSerial": ns, "state": state}
-            for pn, name, cat, ns, state in rows
-        ]
+        return [ProductRow(*row) for row in rows]
 
-    def get(self, part_number: str) -> dict[str, Any]:
+    def get(self, part_number: str) -> Product:
         """The product with its revisions and tags; NotFound when unknown."""
         with self._engine.connect() as connection:
             return self._product(connection, self.product_id(connection, part_number))
 
-    def save(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create or update a product by `partNumber`, with any revisions and tags it carries."""
+    def save(self, draft: ProductDraft) -> Product:
+        """Create or update a product by part number, with any revisions and tags it carries."""
         with self._engine.begin() as connection:
-            product_id = self._save_product(connection, body, "product")
+            product_id = self._save_product(connection, draft, "product")
             return self._product(connection, product_id)
 
-    def save_many(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def save_many(self, drafts: Sequence[ProductDraft]) -> list[Product]:
         """Save several products in one transaction: all or none."""
         with self._engine.begin() as connection:
-            ids = [self._save_product(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            ids = [self._save_product(connection, d, f"[{i}]") for i, d in enumerate(drafts)]
             return [self._product(connection, product_id) for product_id in ids]
 
     def product_id(self, connection: Connection, part_number: str) -> str:
@@ -156,15 +244,15 @@ class ProductStore:
             raise NotFound(f"product {part_number!r} not found")
         return str(found)
 
-    def _save_product(self, connection: Connection, body: Mapping[str, Any], where: str) -> str:
-        part_number = _text(body, "partNumber", where)
+    def _save_product(self, connection: Connection, draft: ProductDraft, where: str) -> str:
+        part_number = _text(draft.part_number, "partNumber", where)
         values = {
-            "name": body.get("name"),
-            "description": body.get("description"),
-            "non_serial": bool(body.get("nonSerial", False)),
-            "state": _state(body.get("state"), where),
-            "xml_data": body.get("xmlData"),
-            "category_name": body.get("productCategoryName"),
+            "name": draft.name,
+            "description": draft.description,
+            "non_serial": draft.non_serial,
+            "state": _state(draft.state, where),
+            "xml_data": draft.xml_data,
+            "category_name": draft.product_category_name,
         }
         found = connection.scalar(
             select(products.c.product_id).where(products.c.part_number == part_number)
@@ -181,42 +269,42 @@ class ProductStore:
             connection.execute(
                 products.update().where(products.c.product_id == product_id).values(**values)
             )
-        apply_tags(connection, product_tags, "product_id", product_id, body.get("tags") or ())
-        for index, revision in enumerate(body.get("revisions") or ()):
-            revision_body = {**revision, "partNumber": part_number}
-            self._save_revision(connection, revision_body, f"{where}.revisions[{index}]")
+        apply_tags(connection, product_tags, "product_id", product_id, draft.tags)
+        for index, revision in enumerate(draft.revisions):
+            own = dataclasses.replace(revision, part_number=part_number)
+            self._save_revision(connection, own, f"{where}.revisions[{index}]")
         return product_id
 
-    def _product(self, connection: Connection, product_id: str) -> dict[str, Any]:
+    def _product(self, connection: Connection, product_id: str) -> Product:
         row = connection.execute(select(products).where(products.c.product_id == product_id)).one()
         revision_ids = connection.scalars(
             select(product_revisions.c.revision_id)
             .where(product_revisions.c.product_id == product_id)
             .order_by(product_revisions.c.revision)
         ).all()
-        return {
-            "productId": row.product_id,
-            "partNumber": row.part_number,
-            "name": row.name,
-            "description": row.description,
-            "nonSerial": row.non_serial,
-            "state": row.state,
-            "xmlData": row.xml_data,
-            "productCategoryName": row.category_name,
-            "revisions": [self._revision(connection, rid) for rid in revision_ids],
-            "tags": read_tags(connection, product_tags, "product_id", product_id),
-        }
+        return Product(
+            product_id=row.product_id,
+            part_number=row.part_number,
+            name=row.name,
+            description=row.description,
+            non_serial=row.non_serial,
+            state=row.state,
+            xml_data=row.xml_data,
+            product_category_name=row.category_name,
+            revisions=[self._revision(connection, rid) for rid in revision_ids],
+            tags=read_tags(connection, product_tags, "product_id", product_id),
+        )
 
     # -- revisions ----------------------------------------------------------------------------
 
-    def get_revision(self, part_number: str, revision: str) -> dict[str, Any]:
+    def get_revision(self, part_number: str, revision: str) -> Revision:
         with self._engine.connect() as connection:
             return self._revision(connection, self.revision_id(connection, part_number, revision))
 
-    def save_revisions(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Create or update revisions by (partNumber or productId, revision), all or none."""
+    def save_revisions(self, drafts: Sequence[RevisionDraft]) -> list[Revision]:
+        """Create or update revisions by (part number or product id, revision), all or none."""
         with self._engine.begin() as connection:
-            ids = [self._save_revision(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            ids = [self._save_revision(connection, d, f"[{i}]") for i, d in enumerate(drafts)]
             return [self._revision(connection, rid) for rid in ids]
 
     def revision_id(self, connection: Connection, part_number: str, revision: str) -> str:
@@ -232,27 +320,27 @@ class ProductStore:
             raise NotFound(f"product {part_number!r} has no revision {revision!r}")
         return str(found)
 
-    def _save_revision(self, connection: Connection, body: Mapping[str, Any], where: str) -> str:
-        revision = _text(body, "revision", where)
-        if body.get("productId"):
-            product_id = str(body["productId"])
+    def _save_revision(self, connection: Connection, draft: RevisionDraft, where: str) -> str:
+        revision = _text(draft.revision, "revision", where)
+        if draft.product_id:
+            product_id = draft.product_id
             exists = connection.scalar(
                 select(products.c.part_number).where(products.c.product_id == product_id)
             )
             if exists is None:
                 raise NotFound(f"{where}.productId: product {product_id!r} not found")
-            if body.get("partNumber") not in (None, exists):
+            if draft.part_number not in (None, exists):
                 raise Invalid(
-                    f"{where}.partNumber: {body['partNumber']!r} does not match productId "
+                    f"{where}.partNumber: {draft.part_number!r} does not match productId "
                     f"(product {exists!r})"
                 )
         else:
-            product_id = self.product_id(connection, _text(body, "partNumber", where))
+            product_id = self.product_id(connection, _text(draft.part_number, "partNumber", where))
         values = {
-            "name": body.get("name"),
-            "description": body.get("description"),
-            "state": _state(body.get("state"), where),
-            "xml_data": body.get("xmlData"),
+            "name": draft.name,
+            "description": draft.description,
+            "state": _state(draft.state, where),
+            "xml_data": draft.xml_data,
         }
         r = product_revisions.c
         found = connection.scalar(
@@ -270,30 +358,30 @@ class ProductStore:
             connection.execute(
                 product_revisions.update().where(r.revision_id == revision_id).values(**values)
             )
-        apply_tags(connection, revision_tags, "revision_id", revision_id, body.get("tags") or ())
+        apply_tags(connection, revision_tags, "revision_id", revision_id, draft.tags)
         return revision_id
 
-    def _revision(self, connection: Connection, revision_id: str) -> dict[str, Any]:
+    def _revision(self, connection: Connection, revision_id: str) -> Revision:
         row = connection.execute(
             select(product_revisions, products.c.part_number)
             .join(products)
             .where(product_revisions.c.revision_id == revision_id)
         ).one()
-        return {
-            "productRevisionId": row.revision_id,
-            "productId": row.product_id,
-            "partNumber": row.part_number,
-            "revision": row.revision,
-            "name": row.name,
-            "description": row.description,
-            "state": row.state,
-            "xmlData": row.xml_data,
-            "tags": read_tags(connection, revision_tags, "revision_id", revision_id),
-        }
+        return Revision(
+            product_revision_id=row.revision_id,
+            product_id=row.product_id,
+            part_number=row.part_number,
+            revision=row.revision,
+            name=row.name,
+            description=row.description,
+            state=row.state,
+            xml_data=row.xml_data,
+            tags=read_tags(connection, revision_tags, "revision_id", revision_id),
+        )
 
     # -- tags ---------------------------------------------------------------------------------
 
-    def tags(self, part_number: str, revision: str | None = None) -> list[dict[str, Any]]:
+    def tags(self, part_number: str, revision: str | None = None) -> list[Tag]:
         """The tags of a product, or of one of its revisions."""
         with self._engine.connect() as connection:
             if revision is None:
@@ -303,7 +391,7 @@ class ProductStore:
             return read_tags(connection, revision_tags, "revision_id", owner)
 
     def replace_tags(
-        self, part_number: str, tags: Sequence[Mapping[str, Any]], revision: str | None = None
+        self, part_number: str, tags: Sequence[TagChange], revision: str | None = None
     ) -> None:
         """Make `tags` the complete tag set of a product or revision."""
         with self._engine.begin() as connection:
@@ -318,7 +406,7 @@ class ProductStore:
 
     # -- groups -------------------------------------------------------------------------------
 
-    def groups(self, part_number: str | None = None) -> list[dict[str, Any]]:
+    def groups(self, part_number: str | None = None) -> list[ProductGroup]:
         """Every product group, or the groups `part_number` belongs to."""
         g = product_groups.c
         query = select(g.product_group_id, g.product_group_name).order_by(g.product_group_id)
@@ -329,17 +417,15 @@ class ProductStore:
                     product_group_members, member.product_group_id == g.product_group_id
                 ).where(member.product_id == self.product_id(connection, part_number))
             rows = connection.execute(query).all()
-            return [
-                {"productGroupId": gid, "productGroupName": name, **self._members(connection, gid)}
-                for gid, name in rows
-            ]
+            return [ProductGroup(gid, name, self._members(connection, gid)) for gid, name in rows]
 
-    def save_group(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create a group by name (or rename one by id); `partNumbers`, if given, sets members."""
-        name = _text(body, "productGroupName", "group")
+    def save_group(self, draft: GroupDraft) -> ProductGroup:
+        """Create a group by name (or rename one by id); its part numbers, if given, are its
+        members."""
+        name = _text(draft.product_group_name, "productGroupName", "group")
         g = product_groups.c
         with self._engine.begin() as connection:
-            group_id = body.get("productGroupId")
+            group_id = draft.product_group_id
             if group_id is None:
                 group_id = connection.scalar(
                     select(g.product_group_id).where(g.product_group_name == name)
@@ -363,7 +449,7 @@ class ProductStore:
                 )
                 if updated.rowcount == 0:
                     raise NotFound(f"productGroupId: product group {group_id!r} not found")
-            members = body.get("partNumbers")
+            members = draft.part_numbers
             if members is not None:
                 ids = [self.product_id(connection, str(pn)) for pn in members]
                 member = product_group_members.c
@@ -376,13 +462,9 @@ class ProductStore:
                             product_group_id=group_id, product_id=product_id
                         )
                     )
-            return {
-                "productGroupId": int(group_id),
-                "productGroupName": name,
-                **self._members(connection, int(group_id)),
-            }
+            return ProductGroup(int(group_id), name, self._members(connection, int(group_id)))
 
-    def _members(self, connection: Connection, group_id: int) -> dict[str, Any]:
+    def _members(self, connection: Connection, group_id: int) -> list[str]:
         member = product_group_members.c
         names = connection.scalars(
             select(products.c.part_number)
@@ -390,4 +472,4 @@ class ProductStore:
             .where(member.product_group_id == group_id)
             .order_by(products.c.part_number)
         ).all()
-        return {"partNumbers": list(names)}
+        return list(names)

@@ -1,15 +1,18 @@
 """SCIM 2.0 users (RFC 7643): the directory an identity provider keeps in sync.
 
-`userName` is unique without regard to case, as SCIM requires. PATCH supports the `replace`,
-`add` and `remove` operations on `active`, `displayName`, `externalId`, `userName`, `name`,
-`name.givenName`, `name.familyName`, `name.formatted` and `emails`, or `replace` without a path
-and an object of those attributes (as Azure AD sends it).
+`userName` is unique without regard to case, as SCIM requires. The store takes a user's
+attributes as `ScimAttributes` and answers `ScimUserRecord`s; the SCIM JSON (resources, list
+responses, PatchOp) is the router's (`routers/scim.py`, `routers/_scim_answers.py`). A change
+is a function of the current attributes, applied inside the transaction that writes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -29,11 +32,17 @@ from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
 from ._metadata import metadata
 
-__all__ = ["USER_SCHEMA", "ScimUserStore", "scim_users"]
+__all__ = [
+    "ScimAttributes",
+    "ScimEmail",
+    "ScimName",
+    "ScimPage",
+    "ScimUserRecord",
+    "ScimUserStore",
+    "scim_users",
+]
 
 _LARGEST = 2**31 - 1
-
-USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 scim_users = Table(
     "scim_users",
@@ -53,47 +62,95 @@ scim_users = Table(
     Column("version", Integer, nullable=False),
 )
 
-_NAME_PARTS = {
-    "givenName": "given_name",
-    "familyName": "family_name",
-    "formatted": "formatted_name",
-}
-_TOP = {"displayName": "display_name", "externalId": "external_id", "active": "active"}
-_PATHS = {*_TOP, "userName", "emails", "name", *(f"name.{part}" for part in _NAME_PARTS)}
+
+@dataclass(frozen=True, slots=True)
+class ScimName:
+    """The parts of a user's name (None: not known)."""
+
+    given_name: str | None = None
+    family_name: str | None = None
+    formatted: str | None = None
 
 
-def _columns(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """Column values for SCIM attributes (only those given)."""
-    values: dict[str, Any] = {}
-    for key, value in attributes.items():
-        if key == "userName":
-            if not isinstance(value, str) or not value.strip():
-                raise Invalid("userName: expected a non-empty string")
-            values["user_name"], values["user_name_key"] = value, value.lower()
-        elif key in _TOP:
-            if key == "active" and not isinstance(value, bool):
-                raise Invalid(f"active: expected true or false, got {value!r}")
-            values[_TOP[key]] = value
-        elif key == "name":
-            for part, column in _NAME_PARTS.items():
-                values[column] = (value or {}).get(part)
-        elif key.startswith("name.") and key[5:] in _NAME_PARTS:
-            values[_NAME_PARTS[key[5:]]] = value
-        elif key == "emails":
-            if value is not None and not isinstance(value, list):
-                raise Invalid("emails: expected a list of {value, type, primary}")
-            values["emails"] = json.dumps(value or [])
-    return values
+@dataclass(frozen=True, slots=True)
+class ScimEmail:
+    """An e-mail address as the identity provider sent it."""
+
+    value: str
+    type: str | None = None
+    primary: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScimAttributes:
+    """What an identity provider says about a user (`userName` is not empty)."""
+
+    user_name: str
+    display_name: str | None = None
+    external_id: str | None = None
+    name: ScimName = ScimName()
+    emails: list[ScimEmail] = field(default_factory=list)
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScimUserRecord:
+    """A stored user: its attributes, id, times (naive UTC) and version (counts changes)."""
+
+    id: str
+    attributes: ScimAttributes
+    created: datetime
+    last_modified: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScimPage:
+    """One page of users: `start_index` is 1-based, `total` counts every match."""
+
+    total: int
+    start_index: int
+    users: list[ScimUserRecord]
+
+
+def _columns(attributes: ScimAttributes) -> dict[str, Any]:
+    """Column values of the attributes; Invalid for an empty userName."""
+    if not attributes.user_name.strip():
+        raise Invalid("userName: expected a non-empty string")
+    return {
+        "user_name": attributes.user_name,
+        "user_name_key": attributes.user_name.lower(),
+        "display_name": attributes.display_name,
+        "external_id": attributes.external_id,
+        "given_name": attributes.name.given_name,
+        "family_name": attributes.name.family_name,
+        "formatted_name": attributes.name.formatted,
+        "emails": json.dumps([dataclasses.asdict(email) for email in attributes.emails]),
+        "active": attributes.active,
+    }
+
+
+def _record(row: Any) -> ScimUserRecord:
+    emails = [
+        ScimEmail(email.get("value"), email.get("type"), email.get("primary"))
+        for email in json.loads(row.emails)
+    ]
+    name = ScimName(row.given_name, row.family_name, row.formatted_name)
+    attributes = ScimAttributes(
+        row.user_name, row.display_name, row.external_id, name, emails, row.active
+    )
+    return ScimUserRecord(row.id, attributes, row.created, row.last_modified, row.version)
 
 
 class ScimUserStore:
-    """SCIM users; results are SCIM resources (dicts) with `meta`."""
+    """SCIM users by id and by userName (without regard to case)."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def page(self, start_index: int, count: int, user_name: str | None) -> dict[str, Any]:
-        """A ListResponse page (`start_index` 1-based), optionally `userName eq` a name."""
+    def page(self, start_index: int, count: int, user_name: str | None) -> ScimPage:
+        """A page of users (`start_index` 1-based) in creation order, optionally only the one
+        whose userName is `user_name`."""
         u = scim_users.c
         condition = u.user_name_key == user_name.lower() if user_name is not None else None
         query = select(scim_users).order_by(u.created, u.id)
@@ -105,33 +162,25 @@ class ScimUserStore:
             # the upper bound is what the databases can bind.
             offset = min(max(start_index, 1) - 1, _LARGEST)
             rows = connection.execute(query.offset(offset).limit(min(count, _LARGEST))).all()
-            total_results = connection.scalar(total)
-        return {
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-            "totalResults": total_results,
-            "itemsPerPage": len(rows),
-            "startIndex": max(start_index, 1),
-            "Resources": [self._resource(row) for row in rows],
-        }
+            total_results = connection.scalar(total) or 0
+        return ScimPage(total_results, max(start_index, 1), [_record(row) for row in rows])
 
-    def get(self, user_id: str) -> dict[str, Any]:
+    def get(self, user_id: str) -> ScimUserRecord:
         with self._engine.connect() as connection:
-            return self._resource(self._row(connection, user_id))
+            return _record(self._row(connection, user_id))
 
-    def get_by_user_name(self, user_name: str) -> dict[str, Any]:
+    def get_by_user_name(self, user_name: str) -> ScimUserRecord:
         with self._engine.connect() as connection:
             row = connection.execute(
                 select(scim_users).where(scim_users.c.user_name_key == user_name.lower())
             ).one_or_none()
         if row is None:
             raise NotFound(f"SCIM user with userName {user_name!r} not found")
-        return self._resource(row)
+        return _record(row)
 
-    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, attributes: ScimAttributes) -> ScimUserRecord:
         """Provision a user; Conflict when the userName (any case) exists."""
-        if "userName" not in body:
-            raise Invalid("userName: required")
-        values = _columns({"active": True, "emails": [], **body})
+        values = _columns(attributes)
         now = utcnow()
         user_id = new_id()
         with self._engine.begin() as connection:
@@ -141,44 +190,27 @@ class ScimUserStore:
                     id=user_id, created=now, last_modified=now, version=1, **values
                 )
             )
-            return self._resource(self._row(connection, user_id))
+            return _record(self._row(connection, user_id))
 
-    def replace(self, user_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """PUT: the given resource replaces the user's attributes."""
-        if "userName" not in body:
-            raise Invalid("userName: required")
-        full: dict[str, Any] = {
-            "displayName": None,
-            "externalId": None,
-            "name": None,
-            "emails": [],
-            "active": True,
-        }
-        return self._change(user_id, _columns({**full, **body}))
+    def replace(self, user_id: str, attributes: ScimAttributes) -> ScimUserRecord:
+        """PUT: `attributes` replace the user's."""
+        return self.change(user_id, lambda _current: attributes)
 
-    def patch(self, user_id: str, operations: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        """Apply PatchOp operations in order."""
-        attributes: dict[str, Any] = {}
-        for index, operation in enumerate(operations):
-            op = str(operation.get("op", "")).lower()
-            path, value = operation.get("path"), operation.get("value")
-            if op not in ("replace", "add", "remove"):
-                raise Invalid(
-                    f"Operations[{index}].op: expected add, replace or remove, got {op!r}"
-                )
-            if path is None:
-                if op == "remove" or not isinstance(value, Mapping):
-                    raise Invalid(f"Operations[{index}]: without a path, value must be an object")
-                attributes.update(value)
-            elif path in _PATHS:
-                attributes[str(path)] = None if op == "remove" else value
-            else:
-                raise Invalid(f"Operations[{index}].path: unsupported attribute {path!r}")
-        if attributes.get("userName", "") is None:
-            raise Invalid("userName: cannot be removed")
-        if "active" in attributes and attributes["active"] is None:
-            attributes["active"] = False
-        return self._change(user_id, _columns(attributes))
+    def change(
+        self, user_id: str, change: Callable[[ScimAttributes], ScimAttributes]
+    ) -> ScimUserRecord:
+        """The user's attributes become `change(current attributes)` (PATCH), read and written
+        in one transaction; Conflict when the new userName is another user's."""
+        with self._engine.begin() as connection:
+            row = self._row(connection, user_id)
+            values = _columns(change(_record(row).attributes))
+            self._check_unique(connection, values["user_name_key"], user_id)
+            connection.execute(
+                scim_users.update()
+                .where(scim_users.c.id == user_id)
+                .values(last_modified=utcnow(), version=row.version + 1, **values)
+            )
+            return _record(self._row(connection, user_id))
 
     def delete(self, user_id: str) -> None:
         with self._engine.begin() as connection:
@@ -187,18 +219,6 @@ class ScimUserStore:
             raise NotFound(f"SCIM user {user_id!r} not found")
 
     # -- internals ----------------------------------------------------------------------------
-
-    def _change(self, user_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        with self._engine.begin() as connection:
-            row = self._row(connection, user_id)
-            if "user_name_key" in values:
-                self._check_unique(connection, values["user_name_key"], user_id)
-            connection.execute(
-                scim_users.update()
-                .where(scim_users.c.id == user_id)
-                .values(last_modified=utcnow(), version=row.version + 1, **values)
-            )
-            return self._resource(self._row(connection, user_id))
 
     def _check_unique(self, connection: Connection, key: str, own_id: str | None) -> None:
         found = connection.scalar(select(scim_users.c.id).where(scim_users.c.user_name_key == key))
@@ -210,23 +230,3 @@ class ScimUserStore:
         if row is None:
             raise NotFound(f"SCIM user {user_id!r} not found")
         return row
-
-    def _resource(self, row: Any) -> dict[str, Any]:
-        name = {part: getattr(row, column) for part, column in _NAME_PARTS.items()}
-        return {
-            "schemas": [USER_SCHEMA],
-            "id": row.id,
-            "externalId": row.external_id,
-            "userName": row.user_name,
-            "displayName": row.display_name,
-            "name": {k: v for k, v in name.items() if v is not None},
-            "emails": json.loads(row.emails),
-            "active": row.active,
-            "meta": {
-                "resourceType": "User",
-                "created": row.created.isoformat() + "Z",
-                "lastModified": row.last_modified.isoformat() + "Z",
-                "location": f"/api/SCIM/v2/Users/{row.id}",
-                "version": f'W/"{row.version}"',
-            },
-        }

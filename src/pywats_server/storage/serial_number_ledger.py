@@ -10,6 +10,7 @@ take empties first (see `serial_numbers`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,9 +31,44 @@ from .serial_numbers import (
     stock,
 )
 
-__all__ = ["SerialNumberLedger"]
+__all__ = ["ImportCount", "SerialNumberLedger", "SerialStatistics", "TakenRange"]
 
 _CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCount:
+    """What an import file held: taken and free numbers of one type."""
+
+    type_name: str
+    taken: int
+    free: int
+
+
+@dataclass(frozen=True, slots=True)
+class TakenRange:
+    """A run of consecutive taken values `from_..to` of a type."""
+
+    type_name: str
+    from_: int
+    to: int
+    from_serial_number: str
+    to_serial_number: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SerialStatistics:
+    """A type's range, its counter's next value and how many numbers are taken, free and
+    still available."""
+
+    type_name: str
+    start: int
+    end: int
+    next_value: int
+    taken: int
+    free: int
+    available: int
 
 
 class SerialNumberLedger:
@@ -41,9 +77,9 @@ class SerialNumberLedger:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def import_file(self, type_name: str | None, body: bytes) -> dict[str, Any]:
+    def import_file(self, type_name: str | None, body: bytes) -> ImportCount:
         """Import a CSV or XML file into the type it names, or into `type_name` when given (an
-        export of one type imports into another); `{typeName, taken, free}` counts what it held."""
+        export of one type imports into another); counts what it held."""
         records = read_serial_numbers(body)
         if not records:
             raise Invalid("serial-number file: it lists no serial numbers")
@@ -75,7 +111,7 @@ class SerialNumberLedger:
                 connection.execute(serial_numbers.insert(), taken)
             if free:
                 connection.execute(serial_number_pool.insert(), free)
-        return {"typeName": type_name, "taken": len(taken), "free": len(free)}
+        return ImportCount(type_name, len(taken), len(free))
 
     def export_file(self, type_name: str, state: str | None, format: str) -> bytes:
         """The type's taken and/or free (pooled) numbers by value, as `csv` or `xml`."""
@@ -152,7 +188,7 @@ class SerialNumberLedger:
                 query = query.where(s.taken_utc <= as_utc(to_date))
             return int(connection.scalar(query) or 0)
 
-    def ranges(self, type_name: str | None = None) -> list[dict[str, Any]]:
+    def ranges(self, type_name: str | None = None) -> list[TakenRange]:
         """The runs of consecutive taken values, by type and value."""
         s, t = serial_numbers.c, serial_number_types.c
         # Within a run, value minus its rank is constant: one group per run, counted in SQL.
@@ -173,18 +209,13 @@ class SerialNumberLedger:
                 self._type_row(connection, type_name, "serialNumberType")
             rows = connection.execute(query).all()
         return [
-            {
-                "typeName": name,
-                "from": low,
-                "to": high,
-                "fromSerialNumber": render_serial(format, low),
-                "toSerialNumber": render_serial(format, high),
-                "count": count,
-            }
+            TakenRange(
+                name, low, high, render_serial(format, low), render_serial(format, high), count
+            )
             for name, format, low, high, count in rows
         ]
 
-    def statistics(self, type_name: str | None = None) -> list[dict[str, Any]]:
+    def statistics(self, type_name: str | None = None) -> list[SerialStatistics]:
         """Per type: its range, the counter's next value and how many are taken, free, left."""
         t = serial_number_types.c
         query = select(serial_number_types).order_by(t.name)
@@ -199,15 +230,15 @@ class SerialNumberLedger:
                     select(func.count()).where(serial_numbers.c.type_name == row.name)
                 )
                 result.append(
-                    {
-                        "typeName": row.name,
-                        "start": row.start_value,
-                        "end": row.end_value,
-                        "nextValue": row.next_value,
-                        "taken": taken,
-                        "free": numbers.pooled,
-                        "available": numbers.available,
-                    }
+                    SerialStatistics(
+                        type_name=row.name,
+                        start=row.start_value,
+                        end=row.end_value,
+                        next_value=row.next_value,
+                        taken=taken or 0,
+                        free=numbers.pooled,
+                        available=numbers.available,
+                    )
                 )
         return result
 

@@ -18,8 +18,8 @@ see each other's half-done work and never receive the same number; the primary k
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -42,7 +42,10 @@ from ._metadata import metadata
 
 __all__ = [
     "SerialNumberStore",
+    "SerialType",
+    "SerialTypeDraft",
     "Stock",
+    "TakenSerial",
     "available",
     "lock_type",
     "parse_serial",
@@ -51,6 +54,7 @@ __all__ = [
     "serial_number_types",
     "serial_numbers",
     "stock",
+    "taken_serial",
 ]
 
 serial_number_types = Table(
@@ -185,18 +189,73 @@ def _capacity(format: str) -> int | None:
     return int(base ** len(run.group()) - 1)
 
 
-def _type(row: Any, left: int) -> dict[str, Any]:
-    return {
-        "name": row.name,
-        "description": row.description,
-        "format": row.format,
-        "regEx": row.reg_ex,
-        "identifier": row.identifier,
-        "identifierName": _IDENTIFIERS.get(row.identifier, "SerialNumber"),
-        "start": row.start_value,
-        "end": row.end_value,
-        "available": left,
-    }
+@dataclass(frozen=True, slots=True)
+class SerialTypeDraft:
+    """A type to define: numbers `start..end` written through `format`; `identifier` 0 serial
+    number, 1 MAC address, 2 IMEI."""
+
+    name: str
+    format: str
+    end: int
+    start: int = 1
+    description: str | None = None
+    reg_ex: str | None = None
+    identifier: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SerialType:
+    """A type and how many numbers it can still hand out."""
+
+    name: str
+    description: str | None
+    format: str
+    reg_ex: str | None
+    identifier: int
+    identifier_name: str
+    start: int
+    end: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class TakenSerial:
+    """A number taken from a type, with the unit and station it was taken for."""
+
+    serial_number: str
+    type_name: str
+    value: int
+    reference_serial_number: str | None
+    reference_part_number: str | None
+    station_name: str | None
+    taken_utc: datetime
+
+
+def taken_serial(row: Any) -> TakenSerial:
+    """The record of a row of `serial_numbers`."""
+    return TakenSerial(
+        row.serial_number,
+        row.type_name,
+        row.value,
+        row.reference_serial_number,
+        row.reference_part_number,
+        row.station_name,
+        row.taken_utc,
+    )
+
+
+def _type(row: Any, left: int) -> SerialType:
+    return SerialType(
+        name=row.name,
+        description=row.description,
+        format=row.format,
+        reg_ex=row.reg_ex,
+        identifier=row.identifier,
+        identifier_name=_IDENTIFIERS.get(row.identifier, "SerialNumber"),
+        start=row.start_value,
+        end=row.end_value,
+        available=left,
+    )
 
 
 class SerialNumberStore:
@@ -205,15 +264,14 @@ class SerialNumberStore:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def types(self) -> list[dict[str, Any]]:
+    def types(self) -> list[SerialType]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(serial_number_types).order_by("name")).all()
             return [_type(row, available(connection, row)) for row in rows]
 
-    def create_type(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create_type(self, draft: SerialTypeDraft) -> SerialType:
         """Define a new type; Conflict when the name exists, Invalid for an unusable range."""
-        name, format = body["name"], body["format"]
-        start, end = int(body.get("start", 1)), int(body["end"])
+        name, format, start, end = draft.name, draft.format, draft.start, draft.end
         if not 0 <= start <= end:
             raise Invalid(f"serial-number type {name!r}: expected 0 <= start <= end")
         capacity = _capacity(format)
@@ -228,10 +286,10 @@ class SerialNumberStore:
             connection.execute(
                 serial_number_types.insert().values(
                     name=name,
-                    description=body.get("description"),
+                    description=draft.description,
                     format=format,
-                    reg_ex=body.get("regEx"),
-                    identifier=int(body.get("identifier", 0)),
+                    reg_ex=draft.reg_ex,
+                    identifier=draft.identifier,
                     start_value=start,
                     end_value=end,
                     next_value=start,
@@ -336,7 +394,7 @@ class SerialNumberStore:
         *,
         value_range: tuple[int, int] | None = None,
         reference: tuple[str | None, str | None] = (None, None),
-    ) -> list[dict[str, Any]]:
+    ) -> list[TakenSerial]:
         """Numbers taken from a type: within `value_range` or by reference unit, by value."""
         s = serial_numbers.c
         query = select(serial_numbers).where(s.type_name == type_name).order_by(s.value)
@@ -347,15 +405,4 @@ class SerialNumberStore:
         if reference[1] is not None:
             query = query.where(s.reference_part_number == reference[1])
         with self._engine.connect() as connection:
-            return [
-                {
-                    "serialNumber": row.serial_number,
-                    "typeName": row.type_name,
-                    "value": row.value,
-                    "referenceSerialNumber": row.reference_serial_number,
-                    "referencePartNumber": row.reference_part_number,
-                    "stationName": row.station_name,
-                    "takenUtc": row.taken_utc,
-                }
-                for row in connection.execute(query)
-            ]
+            return [taken_serial(row) for row in connection.execute(query)]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -34,11 +36,23 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
+from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, new_id, utcnow
 from ._metadata import metadata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
 
-__all__ = ["STATUSES", "SoftwareStore", "package_files", "packages"]
+__all__ = [
+    "STATUSES",
+    "PackageDraft",
+    "PackageEdit",
+    "PackageFile",
+    "SoftwarePackage",
+    "SoftwareStore",
+    "StationPlan",
+    "newest_by_name",
+    "package_file",
+    "package_files",
+    "packages",
+]
 
 packages = Table(
     "software_packages",
@@ -85,12 +99,87 @@ package_files = Table(
 
 STATUSES = ("Draft", "Pending", "Released", "Revoked")
 _NEXT = {"Draft": {"Pending"}, "Pending": {"Draft", "Released"}, "Released": {"Revoked"}}
-_FIELDS = {
-    "description": "description",
-    "installOnRoot": "install_on_root",
-    "rootDirectory": "root_directory",
-    "priority": "priority",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFile:
+    """A file of a package (its bytes are read by `SoftwareStore.file_content`)."""
+
+    file_id: str
+    package_id: str
+    filename: str
+    path: str
+    size: int
+    checksum: str
+    attributes: str | None
+    created_utc: datetime
+    modified_utc: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwarePackage:
+    """A package version; `files` is None where a listing leaves them out."""
+
+    package_id: str
+    name: str
+    version: int
+    status: str
+    description: str | None
+    install_on_root: bool
+    root_directory: str | None
+    priority: int
+    created_utc: datetime
+    modified_utc: datetime
+    created_by: str | None
+    modified_by: str | None
+    tags: list[Tag]
+    files: list[PackageFile] | None = None
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files or ())
+
+    @property
+    def total_size(self) -> int:
+        """The size of its files in bytes."""
+        return sum(file.size for file in self.files or ())
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDraft:
+    name: str
+    description: str | None = None
+    install_on_root: bool = False
+    root_directory: str | None = None
+    priority: int = 0
+    tags: list[TagChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageEdit:
+    """What an update sets; `KEEP` leaves a field as stored (name and version always stay)."""
+
+    description: str | Keep | None = KEEP
+    install_on_root: bool | Keep = KEEP
+    root_directory: str | Keep | None = KEEP
+    priority: int | Keep = KEEP
+    tags: list[TagChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StationPlan:
+    """What a station should install, and the installed package ids it should remove."""
+
+    install: list[SoftwarePackage]
+    remove: list[str]
+
+
+def newest_by_name(found: Iterable[SoftwarePackage]) -> list[SoftwarePackage]:
+    """The newest version of each name among `found` (ordered by name, then version)."""
+    newest: dict[str, SoftwarePackage] = {}
+    for package in found:  # the last one of a name is its newest
+        newest[package.name] = package
+    return list(newest.values())
 
 
 def _status(value: str) -> str:
@@ -100,17 +189,19 @@ def _status(value: str) -> str:
     raise Invalid(f"status: expected one of {', '.join(STATUSES)}, got {value!r}")
 
 
-def _file(row: Any) -> dict[str, Any]:
-    return {
-        "fileId": row.file_id,
-        "filename": PurePosixPath(row.path).name,
-        "path": row.path,
-        "size": row.size,
-        "checksum": row.checksum,
-        "attributes": row.attributes,
-        "createdUtc": row.created_utc,
-        "modifiedUtc": row.modified_utc,
-    }
+def package_file(row: Any) -> PackageFile:
+    """The record of a row of `package_files` (read without its content)."""
+    return PackageFile(
+        file_id=row.file_id,
+        package_id=row.package_id,
+        filename=PurePosixPath(row.path).name,
+        path=row.path,
+        size=row.size,
+        checksum=row.checksum,
+        attributes=row.attributes,
+        created_utc=row.created_utc,
+        modified_utc=row.modified_utc,
+    )
 
 
 def _entries(archive: bytes) -> list[tuple[str, bytes]]:
@@ -142,7 +233,7 @@ class SoftwareStore:
         name: str | None = None,
         status: str | None = None,
         tag: tuple[str, str | None] | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[SoftwarePackage]:
         """Packages (without files) by name and version, optionally filtered."""
         p = packages.c
         query = select(p.package_id).order_by(p.name, p.version)
@@ -160,51 +251,57 @@ class SoftwareStore:
             ids = connection.scalars(query).all()
             return [self._package(connection, package_id) for package_id in ids]
 
-    def get(self, package_id: str) -> dict[str, Any]:
+    def get(self, package_id: str) -> SoftwarePackage:
         with self._engine.connect() as connection:
             self._row(connection, package_id)
             return self._package(connection, package_id, files=True)
 
-    def by_name(self, name: str, status: str | None, version: int | None) -> dict[str, Any]:
+    def by_name(self, name: str, status: str | None, version: int | None) -> SoftwarePackage:
         """A version of a package (default: the newest, with `status` if given)."""
         candidates = self.query(name=name, status=status)
         if version is not None:
-            candidates = [c for c in candidates if c["version"] == version]
+            candidates = [c for c in candidates if c.version == version]
         if not candidates:
             wanted = f"package {name!r}" + (f" version {version}" if version else "")
             raise NotFound(wanted + (f" with status {status}" if status else "") + " not found")
-        return self.get(candidates[-1]["packageId"])
+        return self.get(candidates[-1].package_id)
 
-    def create(self, body: Mapping[str, Any], user: str) -> dict[str, Any]:
+    def create(self, draft: PackageDraft, user: str) -> SoftwarePackage:
         """A new Draft package, the next version of its name."""
         now = utcnow()
         with self._engine.begin() as connection:
             version = connection.scalar(
-                select(func.max(packages.c.version)).where(packages.c.name == body["name"])
+                select(func.max(packages.c.version)).where(packages.c.name == draft.name)
             )
             package_id = new_id()
             connection.execute(
                 packages.insert().values(
                     package_id=package_id,
-                    name=body["name"],
+                    name=draft.name,
                     version=(version or 0) + 1,
-                    description=body.get("description"),
+                    description=draft.description,
                     status="Draft",
-                    install_on_root=bool(body.get("installOnRoot", False)),
-                    root_directory=body.get("rootDirectory"),
-                    priority=int(body.get("priority") or 0),
+                    install_on_root=draft.install_on_root,
+                    root_directory=draft.root_directory,
+                    priority=draft.priority,
                     created_utc=now,
                     modified_utc=now,
                     created_by=user,
                     modified_by=user,
                 )
             )
-            apply_tags(connection, package_tags, "package_id", package_id, body.get("tags") or ())
+            apply_tags(connection, package_tags, "package_id", package_id, draft.tags)
             return self._package(connection, package_id, files=True)
 
-    def update(self, package_id: str, body: Mapping[str, Any], user: str) -> dict[str, Any]:
+    def update(self, package_id: str, edit: PackageEdit, user: str) -> SoftwarePackage:
         """Change description, install settings, priority or tags (name and version stay)."""
-        values = {column: body[key] for key, column in _FIELDS.items() if key in body}
+        given = {
+            "description": edit.description,
+            "install_on_root": edit.install_on_root,
+            "root_directory": edit.root_directory,
+            "priority": edit.priority,
+        }
+        values = {column: value for column, value in given.items() if value is not KEEP}
         with self._engine.begin() as connection:
             self._row(connection, package_id)
             connection.execute(
@@ -212,7 +309,7 @@ class SoftwareStore:
                 .where(packages.c.package_id == package_id)
                 .values(modified_utc=utcnow(), modified_by=user, **values)
             )
-            apply_tags(connection, package_tags, "package_id", package_id, body.get("tags") or ())
+            apply_tags(connection, package_tags, "package_id", package_id, edit.tags)
             return self._package(connection, package_id, files=True)
 
     def delete(self, package_ids: Sequence[str]) -> None:
@@ -261,7 +358,7 @@ class SoftwareStore:
 
     # -- files --------------------------------------------------------------------------------
 
-    def files(self, package_id: str) -> list[dict[str, Any]]:
+    def files(self, package_id: str) -> list[PackageFile]:
         with self._engine.connect() as connection:
             self._row(connection, package_id)
             return self._files(connection, package_id)
@@ -354,16 +451,21 @@ class SoftwareStore:
 
         return [package_id for package_id in installed if gone(package_id)]
 
-    def station_plan(self, tag: str, value: str, installed: Sequence[str]) -> dict[str, Any]:
+    def station_plan(self, tag: str, value: str, installed: Sequence[str]) -> StationPlan:
         """What a station tagged `tag`=`value` should install (the newest released version of
         each of its packages not yet installed, highest priority first) and remove."""
-        newest: dict[str, dict[str, Any]] = {}
-        for package in self.query(tag=(tag, value), status="Released"):
-            newest[package["name"]] = package  # ordered by version: the last one wins
+        install = self.available(installed, tag=(tag, value))
+        install.sort(key=lambda p: (-p.priority, p.name))
+        return StationPlan(install, self.obsolete(installed, revoked_only=False))
+
+    def available(
+        self, installed: Iterable[str], *, tag: tuple[str, str | None] | None = None
+    ) -> list[SoftwarePackage]:
+        """The newest released version of each package (tagged `tag`, when given) that is not
+        among the `installed` ids, by name."""
         have = set(installed)
-        install = [p for p in newest.values() if p["packageId"] not in have]
-        install.sort(key=lambda p: (-p["priority"], p["name"]))
-        return {"install": install, "remove": self.obsolete(installed, revoked_only=False)}
+        newest = newest_by_name(self.query(tag=tag, status="Released"))
+        return [package for package in newest if package.package_id not in have]
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -375,33 +477,31 @@ class SoftwareStore:
             raise NotFound(f"package {package_id!r} not found")
         return row
 
-    def _files(self, connection: Connection, package_id: str) -> list[dict[str, Any]]:
+    def _files(self, connection: Connection, package_id: str) -> list[PackageFile]:
         f = package_files.c
         columns = [c for c in package_files.c if c.name != "content"]
         rows = connection.execute(
             select(*columns).where(f.package_id == package_id).order_by(f.path)
         )
-        return [_file(row) for row in rows]
+        return [package_file(row) for row in rows]
 
     def _package(
         self, connection: Connection, package_id: str, files: bool = False
-    ) -> dict[str, Any]:
+    ) -> SoftwarePackage:
         row = self._row(connection, package_id)
-        package = {
-            "packageId": row.package_id,
-            "name": row.name,
-            "version": row.version,
-            "status": row.status,
-            "description": row.description,
-            "installOnRoot": row.install_on_root,
-            "rootDirectory": row.root_directory,
-            "priority": row.priority,
-            "createdUtc": row.created_utc,
-            "modifiedUtc": row.modified_utc,
-            "createdBy": row.created_by,
-            "modifiedBy": row.modified_by,
-            "tags": read_tags(connection, package_tags, "package_id", package_id),
-        }
-        if files:
-            package["files"] = self._files(connection, package_id)
-        return package
+        return SoftwarePackage(
+            package_id=row.package_id,
+            name=row.name,
+            version=row.version,
+            status=row.status,
+            description=row.description,
+            install_on_root=row.install_on_root,
+            root_directory=row.root_directory,
+            priority=row.priority,
+            created_utc=row.created_utc,
+            modified_utc=row.modified_utc,
+            created_by=row.created_by,
+            modified_by=row.modified_by,
+            tags=read_tags(connection, package_tags, "package_id", package_id),
+            files=self._files(connection, package_id) if files else None,
+        )

@@ -8,30 +8,37 @@ Shapes follow the public Package and PackageFile; docs/domains.md lists what was
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from sqlalchemy import select
 
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound
-from .software import SoftwareStore, package_files, packages
+from .software import (
+    PackageFile,
+    SoftwarePackage,
+    SoftwareStore,
+    newest_by_name,
+    package_file,
+    package_files,
+    packages,
+)
 
-__all__ = ["SoftwareDetails"]
+__all__ = ["FileCheck", "SoftwareDetails"]
 
 
-def _file(row: Any) -> dict[str, Any]:
-    return {
-        "fileId": row.file_id,
-        "packageId": row.package_id,
-        "filename": PurePosixPath(row.path).name,
-        "path": row.path,
-        "size": row.size,
-        "checksum": row.checksum,
-        "attributes": row.attributes,
-        "createdUtc": row.created_utc,
-        "modifiedUtc": row.modified_utc,
-    }
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """Whether a package has a file at `path`, and whether it is the station's (`is_current`:
+    the checksums agree)."""
+
+    package_id: str
+    path: str
+    exists: bool
+    file_id: str | None
+    checksum: str | None
+    is_current: bool
 
 
 def parse_tags(text: str) -> list[tuple[str, str | None]]:
@@ -53,7 +60,7 @@ class SoftwareDetails:
         self._engine = database.engine
         self._store = store
 
-    def file(self, file_id: str) -> dict[str, Any]:
+    def file(self, file_id: str) -> PackageFile:
         columns = [c for c in package_files.c if c.name != "content"]
         with self._engine.connect() as connection:
             row = connection.execute(
@@ -61,9 +68,9 @@ class SoftwareDetails:
             ).one_or_none()
         if row is None:
             raise NotFound(f"file {file_id!r} not found")
-        return _file(row)
+        return package_file(row)
 
-    def check_file(self, package_id: str, path: str, checksum: str | None) -> dict[str, Any]:
+    def check_file(self, package_id: str, path: str, checksum: str | None) -> FileCheck:
         """Whether the package has a file at `path`, and whether its checksum is `checksum`."""
         wanted = str(PurePosixPath(path.replace("\\", "/").lstrip("/")))
         f = package_files.c
@@ -72,18 +79,12 @@ class SoftwareDetails:
             row = connection.execute(
                 select(f.file_id, f.checksum).where(f.package_id == package_id, f.path == wanted)
             ).one_or_none()
-        return {
-            "packageId": package_id,
-            "path": wanted,
-            "exists": row is not None,
-            "fileId": None if row is None else row.file_id,
-            "checksum": None if row is None else row.checksum,
-            "isCurrent": row is not None
-            and checksum is not None
-            and row.checksum.lower() == checksum.lower(),
-        }
+        if row is None:
+            return FileCheck(package_id, wanted, False, None, None, False)
+        current = checksum is not None and row.checksum.lower() == checksum.lower()
+        return FileCheck(package_id, wanted, True, row.file_id, row.checksum, current)
 
-    def history(self, tags: str, status: str | None, all_versions: bool) -> list[dict[str, Any]]:
+    def history(self, tags: str, status: str | None, all_versions: bool) -> list[SoftwarePackage]:
         """Packages carrying every tag in `tags`, by name and version; only each name's newest
         version (of `status`, when given) unless `all_versions`."""
         wanted = parse_tags(tags)
@@ -92,26 +93,11 @@ class SoftwareDetails:
             package
             for package in found
             if all(
-                any(
-                    t["key"] == key and (value is None or t["value"] == value)
-                    for t in package["tags"]
-                )
+                any(t.key == key and (value is None or t.value == value) for t in package.tags)
                 for key, value in wanted
             )
         ]
-        if all_versions:
-            return matching
-        newest: dict[str, dict[str, Any]] = {}
-        for package in matching:  # by name, then version: the last one of a name is newest
-            newest[package["name"]] = package
-        return list(newest.values())
-
-    def entity_details(self, package_id: str) -> dict[str, Any]:
-        """The package with its files, file count and total size in bytes."""
-        package = self._store.get(package_id)
-        package["fileCount"] = len(package["files"])
-        package["totalSize"] = sum(f["size"] for f in package["files"])
-        return package
+        return matching if all_versions else newest_by_name(matching)
 
     def delete_files(self, file_ids: Sequence[str]) -> int:
         """Remove files (of Draft packages) by id; how many."""

@@ -5,12 +5,15 @@ Status values are bit flags (1 Open, 2 In progress, 4 On hold, 8 Solved, 16 Clos
 32 Archived) so queries can combine them; a ticket has exactly one. Allowed moves:
 Open/In progress/On hold move freely among themselves or to Solved or Closed; Solved goes to
 Closed or back to Open/In progress; Closed goes back to Open or to Archived; Archived is final.
-Fields left out of an update stay as they are (an explicit null clears the assignee).
+Fields an edit leaves as `KEEP` stay as they are (None clears the assignee). The store takes
+`NewTicket` and `TicketEdit` and answers `Ticket` records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,11 +31,23 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, new_id, utcnow
+from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, new_id, utcnow
 from ._metadata import BigId, metadata
-from ._tags import apply_tags, read_tags, tag_table
+from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
 
-__all__ = ["STATUS_NAMES", "TicketStore", "ticket_attachments", "ticket_updates", "tickets"]
+__all__ = [
+    "STATUS_NAMES",
+    "AttachmentRef",
+    "Comment",
+    "NewTicket",
+    "Ticket",
+    "TicketEdit",
+    "TicketEntry",
+    "TicketStore",
+    "ticket_attachments",
+    "ticket_updates",
+    "tickets",
+]
 
 tickets = Table(
     "tickets",
@@ -98,23 +113,98 @@ CONTENT, PROGRESS, PROPERTIES = 0, 1, 2
 VIEW_ASSIGNED, VIEW_FOLLOWED, VIEW_ALL = 0, 1, 2
 
 
-def _check_priority(value: Any) -> int:
+@dataclass(frozen=True, slots=True)
+class AttachmentRef:
+    attachment_id: str
+    filename: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEntry:
+    """One entry of a ticket's history: a comment (0), progress (1) or property change (2)."""
+
+    update_id: str
+    update_utc: datetime
+    update_user: str | None
+    content: str | None
+    update_type: int
+    attachments: list[AttachmentRef]
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    ticket_id: str
+    ticket_number: int
+    subject: str
+    status: int
+    priority: int
+    owner: str | None
+    assignee: str | None
+    team: str | None
+    origin: str | None
+    report_uuid: str | None
+    progress: str | None
+    created_utc: datetime
+    updated_utc: datetime
+    tags: list[Tag]
+    history: list[TicketEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A history entry a request adds: its text and the uploaded attachments it links."""
+
+    content: str | None = None
+    update_type: int = 0
+    attachment_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    subject: str
+    priority: int = 1
+    assignee: str | None = None
+    team: str | None = None
+    origin: str | None = None
+    report_uuid: str | None = None
+    progress: str | None = None
+    tags: list[TagChange] = field(default_factory=list)
+    comment: Comment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEdit:
+    """What a change sets; `KEEP` leaves a field as stored."""
+
+    ticket_id: str
+    subject: str | Keep = KEEP
+    status: int | Keep = KEEP
+    priority: int | Keep = KEEP
+    assignee: str | Keep | None = KEEP
+    team: str | Keep | None = KEEP
+    report_uuid: str | Keep | None = KEEP
+    progress: str | Keep | None = KEEP
+    tags: list[TagChange] = field(default_factory=list)
+    comment: Comment | None = None
+
+
+def _check_priority(value: int) -> int:
     if value not in (0, 1, 2):
         raise Invalid(f"priority: expected 0 (low), 1 (medium) or 2 (high), got {value!r}")
-    return int(value)
+    return value
 
 
 class TicketStore:
-    """Tickets and their history; results are dicts in the WATS JSON shape."""
+    """Tickets and their history."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def get(self, ticket_id: str) -> dict[str, Any]:
+    def get(self, ticket_id: str) -> Ticket:
         with self._engine.connect() as connection:
             return self._ticket(connection, ticket_id)
 
-    def query(self, status: int, view: int, user: str, search: str | None) -> list[dict[str, Any]]:
+    def query(self, status: int, view: int, user: str, search: str | None) -> list[Ticket]:
         """Tickets whose status is one of the `status` flags, seen from `view`, newest first."""
         t = tickets.c
         query = select(t.ticket_id).where(t.status.op("&")(status) != 0)
@@ -131,65 +221,69 @@ class TicketStore:
             ids = connection.scalars(query.order_by(t.ticket_number.desc())).all()
             return [self._ticket(connection, ticket_id) for ticket_id in ids]
 
-    def create(self, body: Mapping[str, Any], user: str) -> dict[str, Any]:
-        """Open a ticket owned by `user`; an initial `update.content` becomes its first entry."""
+    def create(self, new: NewTicket, user: str) -> Ticket:
+        """Open a ticket owned by `user`; its comment becomes its first entry."""
         now = utcnow()
         ticket_id = new_id()
         with self._engine.begin() as connection:
             connection.execute(
                 tickets.insert().values(
                     ticket_id=ticket_id,
-                    subject=body["subject"],
+                    subject=new.subject,
                     status=OPEN,
-                    priority=_check_priority(body.get("priority", 1)),
+                    priority=_check_priority(new.priority),
                     owner=user,
-                    assignee=body.get("assignee"),
-                    team=body.get("team"),
-                    origin=body.get("origin"),
-                    report_uuid=body.get("reportUuid"),
-                    progress=body.get("progress"),
+                    assignee=new.assignee,
+                    team=new.team,
+                    origin=new.origin,
+                    report_uuid=new.report_uuid,
+                    progress=new.progress,
                     created_utc=now,
                     updated_utc=now,
                 )
             )
-            apply_tags(connection, ticket_tags, "ticket_id", ticket_id, body.get("tags") or ())
-            update = body.get("update") or {}
-            if update.get("content") or update.get("attachments"):
-                self._entry(connection, ticket_id, user, CONTENT, update.get("content"), update)
+            apply_tags(connection, ticket_tags, "ticket_id", ticket_id, new.tags)
+            if new.comment is not None and (new.comment.content or new.comment.attachment_ids):
+                self._entry(connection, ticket_id, user, CONTENT, new.comment)
             return self._ticket(connection, ticket_id)
 
-    def update(self, body: Mapping[str, Any], user: str) -> dict[str, Any]:
-        """Apply changed fields and an optional `update` (comment and attachments)."""
-        ticket_id = str(body["ticketId"])
+    def update(self, edit: TicketEdit, user: str) -> Ticket:
+        """Apply the edit's fields, comment and tags; each changed property is noted in the
+        history."""
+        ticket_id = edit.ticket_id
         with self._engine.begin() as connection:
             row = self._row(connection, ticket_id)
             changes: dict[str, Any] = {}
             notes: list[str] = []
-            if "status" in body and body["status"] != row.status:
-                self._check_move(row, body["status"])
-                changes["status"] = body["status"]
-                notes.append(f"status {STATUS_NAMES[row.status]} -> {STATUS_NAMES[body['status']]}")
-            if "priority" in body and body["priority"] != row.priority:
-                changes["priority"] = _check_priority(body["priority"])
-                notes.append(f"priority {row.priority} -> {body['priority']}")
-            for key, column in (("assignee", "assignee"), ("subject", "subject"), ("team", "team")):
-                if key in body and body[key] != getattr(row, column):
-                    changes[column] = body[key]
-                    notes.append(f"{key} {body[key] or '(none)'}")
-            if "reportUuid" in body:
-                changes["report_uuid"] = body["reportUuid"]
-            if row.status == ARCHIVED and (changes or body.get("update")):
+            if edit.status is not KEEP and edit.status != row.status:
+                self._check_move(row, edit.status)
+                changes["status"] = edit.status
+                notes.append(f"status {STATUS_NAMES[row.status]} -> {STATUS_NAMES[edit.status]}")
+            if edit.priority is not KEEP and edit.priority != row.priority:
+                changes["priority"] = _check_priority(edit.priority)
+                notes.append(f"priority {row.priority} -> {edit.priority}")
+            for key, value in (
+                ("assignee", edit.assignee),
+                ("subject", edit.subject),
+                ("team", edit.team),
+            ):
+                if value is not KEEP and value != getattr(row, key):
+                    changes[key] = value
+                    notes.append(f"{key} {value or '(none)'}")
+            if edit.report_uuid is not KEEP:
+                changes["report_uuid"] = edit.report_uuid
+            comment = edit.comment
+            commented = comment is not None and bool(comment.content or comment.attachment_ids)
+            if row.status == ARCHIVED and (changes or commented):
                 raise Conflict(f"ticket {row.ticket_number} is archived: it cannot change")
             if notes:
-                self._entry(connection, ticket_id, user, PROPERTIES, "; ".join(notes), {})
-            if "progress" in body and body["progress"] != row.progress:
-                changes["progress"] = body["progress"]
-                self._entry(connection, ticket_id, user, PROGRESS, body["progress"], {})
-            update = body.get("update") or {}
-            if update.get("content") or update.get("attachments"):
-                kind = int(update.get("updateType", CONTENT))
-                self._entry(connection, ticket_id, user, kind, update.get("content"), update)
-            apply_tags(connection, ticket_tags, "ticket_id", ticket_id, body.get("tags") or ())
+                self._entry(connection, ticket_id, user, PROPERTIES, Comment("; ".join(notes)))
+            if edit.progress is not KEEP and edit.progress != row.progress:
+                changes["progress"] = edit.progress
+                self._entry(connection, ticket_id, user, PROGRESS, Comment(edit.progress))
+            if comment is not None and commented:
+                self._entry(connection, ticket_id, user, comment.update_type, comment)
+            apply_tags(connection, ticket_tags, "ticket_id", ticket_id, edit.tags)
             connection.execute(
                 tickets.update()
                 .where(tickets.c.ticket_id == ticket_id)
@@ -212,7 +306,7 @@ class TicketStore:
                     .where(tickets.c.ticket_id == ticket_id)
                     .values(status=ARCHIVED, updated_utc=utcnow())
                 )
-                self._entry(connection, ticket_id, user, PROPERTIES, "archived", {})
+                self._entry(connection, ticket_id, user, PROPERTIES, Comment("archived"))
 
     def add_attachment(
         self, file_name: str, content_type: str | None, data: bytes, user: str
@@ -254,7 +348,7 @@ class TicketStore:
             raise NotFound(f"ticket {ticket_id!r} not found")
         return row
 
-    def _check_move(self, row: Any, status: Any) -> None:
+    def _check_move(self, row: Any, status: int) -> None:
         if status not in STATUS_NAMES:
             known = ", ".join(f"{v} {n}" for v, n in STATUS_NAMES.items())
             raise Invalid(f"status: expected one status value ({known}), got {status!r}")
@@ -267,13 +361,7 @@ class TicketStore:
             )
 
     def _entry(
-        self,
-        connection: Connection,
-        ticket_id: str,
-        user: str,
-        kind: int,
-        content: str | None,
-        update: Mapping[str, Any],
+        self, connection: Connection, ticket_id: str, user: str, kind: int, comment: Comment
     ) -> None:
         update_id = new_id()
         connection.execute(
@@ -282,13 +370,12 @@ class TicketStore:
                 ticket_id=ticket_id,
                 update_utc=utcnow(),
                 update_user=user,
-                content=content,
+                content=comment.content,
                 update_type=kind,
             )
         )
         a = ticket_attachments.c
-        for index, attachment in enumerate(update.get("attachments") or ()):
-            attachment_id = str(attachment.get("attachmentId"))
+        for index, attachment_id in enumerate(comment.attachment_ids):
             linked = connection.execute(
                 ticket_attachments.update()
                 .where(a.attachment_id == attachment_id, a.update_id.is_(None))
@@ -300,7 +387,7 @@ class TicketStore:
                     "already attached"
                 )
 
-    def _ticket(self, connection: Connection, ticket_id: str) -> dict[str, Any]:
+    def _ticket(self, connection: Connection, ticket_id: str) -> Ticket:
         row = self._row(connection, ticket_id)
         u, a = ticket_updates.c, ticket_attachments.c
         history = []
@@ -313,29 +400,29 @@ class TicketStore:
                 .order_by(a.file_name)
             )
             history.append(
-                {
-                    "updateId": entry.update_id,
-                    "updateUtc": entry.update_utc,
-                    "updateUser": entry.update_user,
-                    "content": entry.content,
-                    "updateType": entry.update_type,
-                    "attachments": [{"attachmentId": key, "filename": name} for key, name in files],
-                }
+                TicketEntry(
+                    entry.update_id,
+                    entry.update_utc,
+                    entry.update_user,
+                    entry.content,
+                    entry.update_type,
+                    [AttachmentRef(key, name) for key, name in files],
+                )
             )
-        return {
-            "ticketId": row.ticket_id,
-            "ticketNumber": row.ticket_number,
-            "subject": row.subject,
-            "status": row.status,
-            "priority": row.priority,
-            "owner": row.owner,
-            "assignee": row.assignee,
-            "team": row.team,
-            "origin": row.origin,
-            "reportUuid": row.report_uuid,
-            "progress": row.progress,
-            "createdUtc": row.created_utc,
-            "updatedUtc": row.updated_utc,
-            "tags": read_tags(connection, ticket_tags, "ticket_id", ticket_id),
-            "history": history,
-        }
+        return Ticket(
+            ticket_id=row.ticket_id,
+            ticket_number=row.ticket_number,
+            subject=row.subject,
+            status=row.status,
+            priority=row.priority,
+            owner=row.owner,
+            assignee=row.assignee,
+            team=row.team,
+            origin=row.origin,
+            report_uuid=row.report_uuid,
+            progress=row.progress,
+            created_utc=row.created_utc,
+            updated_utc=row.updated_utc,
+            tags=read_tags(connection, ticket_tags, "ticket_id", ticket_id),
+            history=history,
+        )

@@ -7,7 +7,9 @@ Shapes follow the public Unit where one exists; docs/domains.md lists what was i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +19,58 @@ from ._database import Database
 from ._domain import Invalid, NotFound, as_utc
 from .processes import ProcessStore
 from .report_tables import reports
-from .serial_numbers import parse_serial, serial_number_pool, serial_number_types, serial_numbers
-from .units import UnitStore, unit_changes, unit_phases, units
+from .serial_numbers import (
+    TakenSerial,
+    parse_serial,
+    serial_number_pool,
+    serial_number_types,
+    serial_numbers,
+    taken_serial,
+)
+from .units import Unit, UnitPhase, UnitStore, unit_changes, unit_phases, units
 
-__all__ = ["UnitDetails"]
+__all__ = ["LastReport", "StateChange", "UnitDetails", "UnitInfo", "UnitProcess"]
 
 _WORDS = {"P": "Passed", "F": "Failed", "E": "Error", "T": "Terminated"}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitProcess:
+    """A unit's current process (None when none is set)."""
+
+    serial_number: str
+    part_number: str
+    process_code: int | None
+    process_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """A recorded phase change of a unit."""
+
+    change_id: int
+    changed_utc: datetime
+    unit_phase_id: int
+    unit_phase: str
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LastReport:
+    report_id: str
+    report_type: str
+    process_code: int
+    process_name: str | None
+    result: str
+    start_utc: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo(Unit):
+    """A unit with how many reports it has and the latest of them."""
+
+    report_count: int
+    last_report: LastReport | None
 
 
 class UnitDetails:
@@ -43,7 +91,7 @@ class UnitDetails:
             raise NotFound(f"unit {serial_number!r} of product {part_number!r} not found")
         return row
 
-    def find(self, serial_number: str, part_number: str | None) -> dict[str, Any]:
+    def find(self, serial_number: str, part_number: str | None) -> Unit:
         """The unit with this serial number (of `part_number` when given); Invalid when the
         serial number is used by several products and no part number says which."""
         if part_number is not None:
@@ -61,30 +109,21 @@ class UnitDetails:
             )
         return self._units.get(serial_number, products[0])
 
-    def phase(self, serial_number: str, part_number: str) -> dict[str, Any]:
-        """The unit's phase as GetUnitPhases lists phases (PascalCase)."""
+    def phase(self, serial_number: str, part_number: str) -> UnitPhase:
+        """The unit's phase."""
         with self._engine.connect() as connection:
             row = self._row(connection, serial_number, part_number)
-        return {
-            "UnitPhaseId": row.phase_id,
-            "Code": row.code,
-            "Name": row.name,
-            "Description": row.description,
-        }
+        return UnitPhase(row.phase_id, row.code, row.name, row.description)
 
-    def process(self, serial_number: str, part_number: str) -> dict[str, Any]:
+    def process(self, serial_number: str, part_number: str) -> UnitProcess:
         """The unit's current process (`processCode` null when none is set)."""
         with self._engine.connect() as connection:
             code = self._row(connection, serial_number, part_number).process_code
         names = {p.code: p.name for p in self._processes.all()} if code is not None else {}
-        return {
-            "serialNumber": serial_number,
-            "partNumber": part_number,
-            "processCode": code,
-            "processName": names.get(code) if code is not None else None,
-        }
+        name = names.get(code) if code is not None else None
+        return UnitProcess(serial_number, part_number, code, name)
 
-    def state_history(self, serial_number: str, part_number: str) -> list[dict[str, Any]]:
+    def state_history(self, serial_number: str, part_number: str) -> list[StateChange]:
         """Every recorded phase change of the unit, oldest first."""
         c = unit_changes.c
         with self._engine.connect() as connection:
@@ -98,17 +137,13 @@ class UnitDetails:
                 .order_by(c.change_id)
             ).all()
         return [
-            {
-                "changeId": row.change_id,
-                "changedUtc": row.changed_utc,
-                "unitPhaseId": row.new_unit_phase_id,
-                "unitPhase": row.name,
-                "comment": row.comment,
-            }
+            StateChange(
+                row.change_id, row.changed_utc, row.new_unit_phase_id, row.name, row.comment
+            )
             for row in rows
         ]
 
-    def info(self, serial_number: str, part_number: str) -> dict[str, Any]:
+    def info(self, serial_number: str, part_number: str) -> UnitInfo:
         """The unit (its direct sub-units included) with its report count and last report."""
         unit = self._units.get(serial_number, part_number)
         r = reports.c
@@ -122,38 +157,34 @@ class UnitDetails:
                 .order_by(r.start_utc.desc(), r.report_pk.desc())
                 .limit(1)
             ).one_or_none()
-        unit["reportCount"] = int(count or 0)
-        unit["lastReport"] = None
+        latest = None
         if last is not None:
-            unit["lastReport"] = {
-                "reportId": last.report_id,
-                "reportType": "UUT" if last.report_type == "T" else "UUR",
-                "processCode": last.process_code,
-                "processName": last.process_name,
-                "result": _WORDS.get(last.result, last.result),
-                "startUtc": last.start_utc,
-            }
-        return unit
+            latest = LastReport(
+                report_id=last.report_id,
+                report_type="UUT" if last.report_type == "T" else "UUR",
+                process_code=last.process_code,
+                process_name=last.process_name,
+                result=_WORDS.get(last.result, last.result),
+                start_utc=last.start_utc,
+            )
+        own = {f.name: getattr(unit, f.name) for f in dataclasses.fields(Unit)}
+        return UnitInfo(**own, report_count=int(count or 0), last_report=latest)
 
-    def contents(
-        self, serial_number: str, part_number: str, revision: str | None
-    ) -> list[dict[str, Any]]:
+    def contents(self, serial_number: str, part_number: str, revision: str | None) -> list[Unit]:
         """The unit's direct sub-units; Invalid when `revision` is not the unit's revision."""
         unit = self._units.get(serial_number, part_number)
-        if revision is not None and revision != unit["revision"]:
+        if revision is not None and revision != unit.revision:
             raise Invalid(
-                f"revision: unit {serial_number!r} is revision {unit['revision']!r}, not "
-                f"{revision!r}"
+                f"revision: unit {serial_number!r} is revision {unit.revision!r}, not {revision!r}"
             )
-        children: list[dict[str, Any]] = unit["subUnits"]
-        return children
+        return unit.sub_units
 
     def remove_all_children(self, serial_number: str, part_number: str) -> int:
         """Take every sub-unit out of the unit; how many there were."""
-        children = self._units.get(serial_number, part_number)["subUnits"]
+        children = self._units.get(serial_number, part_number).sub_units
         for child in children:
             self._units.remove_child(
-                (serial_number, part_number), (child["serialNumber"], child["partNumber"])
+                (serial_number, part_number), (child.serial_number, child.part_number)
             )
         return len(children)
 
@@ -164,7 +195,7 @@ class UnitDetails:
         end_address: str,
         start_date: datetime | None,
         end_date: datetime | None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[TakenSerial]:
         """Numbers of a type taken between two serial numbers (and dates), by value."""
         low, high = self._bounds(type_name, start_address, end_address)
         s = serial_numbers.c
@@ -174,18 +205,7 @@ class UnitDetails:
         if end_date is not None:
             query = query.where(s.taken_utc <= as_utc(end_date))
         with self._engine.connect() as connection:
-            return [
-                {
-                    "serialNumber": row.serial_number,
-                    "typeName": row.type_name,
-                    "value": row.value,
-                    "referenceSerialNumber": row.reference_serial_number,
-                    "referencePartNumber": row.reference_part_number,
-                    "stationName": row.station_name,
-                    "takenUtc": row.taken_utc,
-                }
-                for row in connection.execute(query.order_by(s.value))
-            ]
+            return [taken_serial(row) for row in connection.execute(query.order_by(s.value))]
 
     def _bounds(self, type_name: str, start: str, end: str) -> tuple[int, int]:
         with self._engine.connect() as connection:

@@ -16,9 +16,9 @@ from ..odata._sql import CollectionSpec, FieldSpec, compile_filter, compile_orde
 from ..odata._syntax import ODataError
 from ._database import Database
 from ._domain import Conflict, Invalid, NotFound, utcnow
-from ._tags import apply_tags
+from ._tags import TagChange, apply_tags
 from .products import ProductStore
-from .units import UnitStore, unit_changes, unit_tags, units
+from .units import Unit, UnitStore, unit_changes, unit_tags, units
 
 __all__ = ["UNIT_FIELDS", "UnitEdits"]
 
@@ -65,7 +65,7 @@ class UnitEdits:
 
     def query(
         self, filter: str | None, orderby: str | None, top: int | None, skip: int | None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Unit]:
         """Units matching the OData options (with direct sub-units), by serial number unless
         `$orderby` says otherwise; at most `top` (100 by default, 1000 at most)."""
         if top is not None and top > _MAX_TOP:
@@ -91,7 +91,7 @@ class UnitEdits:
             raise Invalid("key: expected a non-empty tag key")
         with self._engine.begin() as connection:
             pk = self._pk(connection, serial_number, part_number)
-            apply_tags(connection, unit_tags, "unit_pk", pk, [{"key": key, "value": value}])
+            apply_tags(connection, unit_tags, "unit_pk", pk, [TagChange(key, value)])
 
     def change(
         self, serial_number: str, part_number: str, new_part_number: str, new_revision: str

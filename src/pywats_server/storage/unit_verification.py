@@ -15,6 +15,8 @@ of the unit between that operation's first and last run. The grade:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, Connection, String, Table, Text, select
@@ -26,7 +28,13 @@ from .processes import processes
 from .products import ProductStore
 from .report_tables import reports
 
-__all__ = ["UnitVerifier", "verification_rules"]
+__all__ = [
+    "OperationResult",
+    "UnitVerifier",
+    "VerificationGrade",
+    "VerificationRule",
+    "verification_rules",
+]
 
 verification_rules = Table(
     "unit_verification_rules",
@@ -36,6 +44,45 @@ verification_rules = Table(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class VerificationRule:
+    """The operations (process codes, in order) units of a product must pass."""
+
+    part_number: str
+    process_codes: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class OperationResult:
+    """One required operation of a unit: its status, last run and counts."""
+
+    process_code: int
+    process_name: str | None
+    process_index: int
+    status: str
+    start_utc: datetime | None
+    station_name: str | None
+    total_count: int
+    non_passed_count: int
+    repair_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationGrade:
+    """A unit against its product's required operations (see the module docstring)."""
+
+    serial_number: str
+    part_number: str
+    status: str
+    grade: str
+    all_processes_executed_in_correct_order: bool
+    all_processes_passed_first_run: bool
+    all_processes_passed_any_run: bool
+    all_processes_passed_last_run: bool
+    no_repairs: bool
+    results: list[OperationResult]
+
+
 class UnitVerifier:
     """Grades units against their product's required operations."""
 
@@ -43,7 +90,7 @@ class UnitVerifier:
         self._engine = database.engine
         self._products = products
 
-    def set_rule(self, part_number: str, process_codes: Sequence[int]) -> dict[str, Any]:
+    def set_rule(self, part_number: str, process_codes: Sequence[int]) -> VerificationRule:
         """Require `process_codes` (in this order) for units of `part_number`."""
         if not process_codes:
             raise Invalid("processCodes: expected at least one process code")
@@ -57,9 +104,11 @@ class UnitVerifier:
             table = verification_rules
             connection.execute(table.delete().where(table.c.part_number == part_number))
             connection.execute(table.insert().values(part_number=part_number, process_codes=text))
-        return {"partNumber": part_number, "processCodes": list(process_codes)}
+        return VerificationRule(part_number, list(process_codes))
 
-    def verify(self, serial_number: str, part_number: str, revision: str | None) -> dict[str, Any]:
+    def verify(
+        self, serial_number: str, part_number: str, revision: str | None
+    ) -> VerificationGrade:
         """The UnitVerificationGrade of one unit (see the module docstring for the rules)."""
         r = reports.c
         query = (
@@ -78,26 +127,26 @@ class UnitVerifier:
             }
         repairs = [run.start_utc for run in runs if run.report_type == "R"]
         results = []
+        firsts = []
         for index, code in enumerate(required):
             own = [run for run in runs if run.report_type == "T" and run.process_code == code]
             status = "Missing" if not own else "Passed" if own[-1].result == "P" else "Failed"
             between = [t for t in repairs if own and own[0].start_utc <= t <= own[-1].start_utc]
             results.append(
-                {
-                    "processCode": code,
-                    "processName": names.get(code),
-                    "processIndex": index,
-                    "status": status,
-                    "startUtc": own[-1].start_utc if own else None,
-                    "stationName": own[-1].station_name if own else None,
-                    "totalCount": len(own),
-                    "nonPassedCount": sum(run.result != "P" for run in own),
-                    "repairCount": len(between),
-                    "_first": own[0] if own else None,
-                }
+                OperationResult(
+                    process_code=code,
+                    process_name=names.get(code),
+                    process_index=index,
+                    status=status,
+                    start_utc=own[-1].start_utc if own else None,
+                    station_name=own[-1].station_name if own else None,
+                    total_count=len(own),
+                    non_passed_count=sum(run.result != "P" for run in own),
+                    repair_count=len(between),
+                )
             )
-        passed_last = all(row["status"] == "Passed" for row in results)
-        firsts = [row.pop("_first") for row in results]
+            firsts.append(own[0] if own else None)
+        passed_last = all(result.status == "Passed" for result in results)
         passed_first = all(first is not None and first.result == "P" for first in firsts)
         starts = [first.start_utc for first in firsts if first is not None]
         in_order = starts == sorted(starts) and all(first is not None for first in firsts)
@@ -108,20 +157,18 @@ class UnitVerifier:
             grade = "B" if no_repairs else "C"
         else:
             grade = "F"
-        return {
-            "serialNumber": serial_number,
-            "partNumber": part_number,
-            "status": "Passed" if passed_last and results else "Failed",
-            "grade": grade if results else "F",
-            "allProcessesExecutedInCorrectOrder": in_order,
-            "allProcessesPassedFirstRun": passed_first,
-            "allProcessesPassedAnyRun": all(
-                row["totalCount"] > row["nonPassedCount"] for row in results
-            ),
-            "allProcessesPassedLastRun": passed_last,
-            "noRepairs": no_repairs,
-            "results": results,
-        }
+        return VerificationGrade(
+            serial_number=serial_number,
+            part_number=part_number,
+            status="Passed" if passed_last and results else "Failed",
+            grade=grade if results else "F",
+            all_processes_executed_in_correct_order=in_order,
+            all_processes_passed_first_run=passed_first,
+            all_processes_passed_any_run=all(r.total_count > r.non_passed_count for r in results),
+            all_processes_passed_last_run=passed_last,
+            no_repairs=no_repairs,
+            results=results,
+        )
 
     def _required(self, connection: Connection, part_number: str, runs: Sequence[Any]) -> list[int]:
         stored = connection.scalar(

@@ -9,6 +9,7 @@ A scrapped unit's phase cannot change. Every change to revision, parent or phase
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,15 +28,21 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, as_utc, utcnow
+from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
-from ._tags import apply_tags, read_tags, tag_table
-from .product_structure import ProductStructureStore
+from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
+from .product_structure import ProductStructureStore, RevisionRelation
 from .products import ProductStore
 
 __all__ = [
     "PHASES",
     "SCRAPPED",
+    "ChildCheck",
+    "ChildRequirement",
+    "Unit",
+    "UnitChange",
+    "UnitFields",
+    "UnitPhase",
     "UnitStore",
     "register_tested_units",
     "seed_phases",
@@ -142,8 +149,86 @@ def register_tested_units(
         connection.execute(units.insert(), new)
 
 
+@dataclass(frozen=True, slots=True)
+class UnitPhase:
+    phase_id: int
+    code: str
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit with its sub-units (as deep as asked)."""
+
+    serial_number: str
+    part_number: str
+    revision: str | None
+    parent_serial_number: str | None
+    batch_number: str | None
+    serial_date: datetime | None
+    current_location: str | None
+    xml_data: str | None
+    unit_phase_id: int | None
+    unit_phase: str | None
+    process_code: int | None
+    tags: list[Tag]
+    sub_units: list[Unit]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFields:
+    """A unit to create or update, by serial number and part number. `KEEP` leaves a stored
+    field as it is; the phase (default: under production) and serial date (default: now) are
+    used when the unit is created."""
+
+    serial_number: str
+    part_number: str
+    revision: str | Keep | None = KEEP
+    batch_number: str | Keep | None = KEEP
+    current_location: str | Keep | None = KEEP
+    xml_data: str | Keep | None = KEEP
+    process_code: int | Keep | None = KEEP
+    unit_phase_id: int | None = None
+    serial_date: datetime | None = None
+    tags: list[TagChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRequirement:
+    """One box-build relation of a unit: the sub-units it requires and holds."""
+
+    child_part_number: str
+    revision_mask: str | None
+    required: int
+    present: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChildCheck:
+    serial_number: str
+    part_number: str
+    is_complete: bool
+    items: list[ChildRequirement]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    """A recorded change of a unit; the `new_…` fields that changed are set."""
+
+    id: int
+    unit_serial_number: str
+    part_number: str
+    changed_utc: datetime
+    new_parent_serial_number: str | None
+    new_part_number: str | None
+    new_revision: str | None
+    new_unit_phase_id: int | None
+    comment: str | None
+
+
 class UnitStore:
-    """Units and their structure; results are dicts in the WATS JSON shape."""
+    """Units and their structure."""
 
     def __init__(
         self, database: Database, products: ProductStore, structure: ProductStructureStore
@@ -152,41 +237,33 @@ class UnitStore:
         self._products = products
         self._structure = structure
 
-    def phases(self) -> list[dict[str, Any]]:
+    def phases(self) -> list[UnitPhase]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(unit_phases).order_by(unit_phases.c.phase_id))
-            return [
-                {
-                    "UnitPhaseId": r.phase_id,
-                    "Code": r.code,
-                    "Name": r.name,
-                    "Description": r.description,
-                }
-                for r in rows
-            ]
+            return [UnitPhase(r.phase_id, r.code, r.name, r.description) for r in rows]
 
-    def get(self, serial_number: str, part_number: str) -> dict[str, Any]:
+    def get(self, serial_number: str, part_number: str) -> Unit:
         with self._engine.connect() as connection:
             return self._unit(connection, self._pk(connection, serial_number, part_number), 1)
 
-    def hierarchy(self, serial_number: str, part_number: str) -> dict[str, Any]:
+    def hierarchy(self, serial_number: str, part_number: str) -> Unit:
         """The unit with its sub-units to any depth."""
         with self._engine.connect() as connection:
             return self._unit(connection, self._pk(connection, serial_number, part_number), None)
 
-    def save(self, bodies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Create or update units by (serialNumber, partNumber), all or none."""
+    def save(self, units_: Sequence[UnitFields]) -> list[Unit]:
+        """Create or update units by (serial number, part number), all or none."""
         with self._engine.begin() as connection:
-            pks = [self._save(connection, b, f"[{i}]") for i, b in enumerate(bodies)]
+            pks = [self._save(connection, unit) for unit in units_]
             return [self._unit(connection, pk, 1) for pk in pks]
 
-    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, unit: UnitFields) -> Unit:
         """Register a new unit; Conflict when the serial number is taken for that product."""
         with self._engine.begin() as connection:
-            if self._find(connection, body["serialNumber"], body["partNumber"]) is not None:
-                unit = f"unit {body['serialNumber']!r} of product {body['partNumber']!r}"
-                raise Conflict(f"{unit} already exists")
-            return self._unit(connection, self._save(connection, body, "unit"), 1)
+            if self._find(connection, unit.serial_number, unit.part_number) is not None:
+                name = f"unit {unit.serial_number!r} of product {unit.part_number!r}"
+                raise Conflict(f"{name} already exists")
+            return self._unit(connection, self._save(connection, unit), 1)
 
     def set_phase(
         self, serial_number: str, part_number: str, phase: str, comment: str | None
@@ -233,19 +310,22 @@ class UnitStore:
                 raise Invalid(f"unit {child[0]!r} contains unit {parent[0]!r}: no cycles")
             relation = self._relation_for(connection, parent_pk, parent, child)
             if not self._structure.accepts(relation, child_row.revision):
-                rule = relation["RevisionMask"] or relation["ChildRevision"]
+                rule = relation.revision_mask or relation.child_revision
                 raise Invalid(
                     f"unit {child[0]!r} has revision {child_row.revision!r}; the box build of "
                     f"{parent[1]!r} accepts {rule!r}"
                 )
-            present = connection.scalar(
-                select(func.count()).where(
-                    units.c.parent_pk == parent_pk, units.c.part_number == child[1]
+            present = (
+                connection.scalar(
+                    select(func.count()).where(
+                        units.c.parent_pk == parent_pk, units.c.part_number == child[1]
+                    )
                 )
+                or 0
             )
-            if present >= relation["Quantity"]:
+            if present >= relation.quantity:
                 raise Conflict(
-                    f"unit {parent[0]!r} already holds {present} of {relation['Quantity']} "
+                    f"unit {parent[0]!r} already holds {present} of {relation.quantity} "
                     f"{child[1]!r} allowed by its box build"
                 )
             connection.execute(
@@ -267,7 +347,7 @@ class UnitStore:
 
     def check_children(
         self, serial_number: str, part_number: str, revision: str | None
-    ) -> dict[str, Any]:
+    ) -> ChildCheck:
         """Compare the unit's sub-units with its box build: required vs present per child."""
         with self._engine.connect() as connection:
             pk = self._pk(connection, serial_number, part_number)
@@ -281,28 +361,23 @@ class UnitStore:
             for relation in self._structure.relations(connection, revision_id):
                 present = connection.scalar(
                     select(func.count()).where(
-                        units.c.parent_pk == pk, units.c.part_number == relation["ChildPartNumber"]
+                        units.c.parent_pk == pk, units.c.part_number == relation.child_part_number
                     )
                 )
                 items.append(
-                    {
-                        "childPartNumber": relation["ChildPartNumber"],
-                        "revisionMask": relation["RevisionMask"] or relation["ChildRevision"],
-                        "required": relation["Quantity"],
-                        "present": present,
-                    }
+                    ChildRequirement(
+                        relation.child_part_number,
+                        relation.revision_mask or relation.child_revision,
+                        relation.quantity,
+                        present or 0,
+                    )
                 )
-        complete = all(item["present"] >= item["required"] for item in items)
-        return {
-            "serialNumber": serial_number,
-            "partNumber": part_number,
-            "isComplete": complete,
-            "items": items,
-        }
+        complete = all(item.present >= item.required for item in items)
+        return ChildCheck(serial_number, part_number, complete, items)
 
     def changes(
         self, serial_number: str | None, part_number: str | None, top: int | None, skip: int | None
-    ) -> list[dict[str, Any]]:
+    ) -> list[UnitChange]:
         """Recorded changes, oldest first, optionally of one unit."""
         c = unit_changes.c
         query = (
@@ -317,17 +392,17 @@ class UnitStore:
         query = query.offset(skip or 0).limit(top)
         with self._engine.connect() as connection:
             return [
-                {
-                    "id": row.change_id,
-                    "unitSerialNumber": row.serial_number,
-                    "partNumber": row.part_number,
-                    "changedUtc": row.changed_utc,
-                    "newParentSerialNumber": row.new_parent_serial_number,
-                    "newPartNumber": row.new_part_number,
-                    "newRevision": row.new_revision,
-                    "newUnitPhaseId": row.new_unit_phase_id,
-                    "comment": row.comment,
-                }
+                UnitChange(
+                    id=row.change_id,
+                    unit_serial_number=row.serial_number,
+                    part_number=row.part_number,
+                    changed_utc=row.changed_utc,
+                    new_parent_serial_number=row.new_parent_serial_number,
+                    new_part_number=row.new_part_number,
+                    new_revision=row.new_revision,
+                    new_unit_phase_id=row.new_unit_phase_id,
+                    comment=row.comment,
+                )
                 for row in connection.execute(query)
             ]
 
@@ -369,32 +444,32 @@ class UnitStore:
             raise NotFound(f"unit {serial_number!r} of product {part_number!r} not found")
         return found
 
-    def _save(self, connection: Connection, body: Mapping[str, Any], where: str) -> int:
-        serial_number, part_number = body["serialNumber"], body["partNumber"]
+    def _save(self, connection: Connection, unit: UnitFields) -> int:
+        serial_number, part_number = unit.serial_number, unit.part_number
         self._products.product_id(connection, part_number)
-        revision = body.get("revision")
-        if revision is not None:
+        revision = unit.revision
+        if isinstance(revision, str):
             self._products.revision_id(connection, part_number, revision)
-        values = {
-            key: body[field]
-            for field, key in (
-                ("revision", "revision"),
-                ("batchNumber", "batch_number"),
-                ("currentLocation", "current_location"),
-                ("xmlData", "xml_data"),
-                ("processCode", "process_code"),
-            )
-            if field in body
+        given = {
+            "revision": revision,
+            "batch_number": unit.batch_number,
+            "current_location": unit.current_location,
+            "xml_data": unit.xml_data,
+            "process_code": unit.process_code,
         }
+        values = {column: value for column, value in given.items() if value is not KEEP}
         pk = self._find(connection, serial_number, part_number)
         if pk is None:
-            given = body.get("unitPhaseId")
-            phase = UNDER_PRODUCTION if given is None else self._phase_id(connection, str(given))
+            phase = (
+                UNDER_PRODUCTION
+                if unit.unit_phase_id is None
+                else self._phase_id(connection, str(unit.unit_phase_id))
+            )
             key = connection.execute(
                 units.insert().values(
                     serial_number=serial_number,
                     part_number=part_number,
-                    serial_date=as_utc(body.get("serialDate")) or utcnow(),
+                    serial_date=as_utc(unit.serial_date) or utcnow(),
                     phase_id=phase,
                     **values,
                 )
@@ -405,7 +480,7 @@ class UnitStore:
                 connection,
                 pk,
                 new_part_number=part_number,
-                new_revision=revision,
+                new_revision=values.get("revision"),
                 new_unit_phase_id=phase,
                 comment="created",
             )
@@ -413,9 +488,9 @@ class UnitStore:
             old = connection.execute(select(units).where(units.c.unit_pk == pk)).one()
             if values:
                 connection.execute(units.update().where(units.c.unit_pk == pk).values(**values))
-            if revision is not None and revision != old.revision:
+            if isinstance(revision, str) and revision != old.revision:
                 self._record(connection, pk, new_revision=revision)
-        apply_tags(connection, unit_tags, "unit_pk", pk, body.get("tags") or ())
+        apply_tags(connection, unit_tags, "unit_pk", pk, unit.tags)
         return pk
 
     def _record(self, connection: Connection, pk: int, **values: Any) -> None:
@@ -435,19 +510,19 @@ class UnitStore:
         parent_pk: int,
         parent: tuple[str, str],
         child: tuple[str, str],
-    ) -> dict[str, Any]:
+    ) -> RevisionRelation:
         revision = connection.scalar(select(units.c.revision).where(units.c.unit_pk == parent_pk))
         if not revision:
             raise Invalid(f"unit {parent[0]!r} has no revision, so no box build to check against")
         revision_id = self._products.revision_id(connection, parent[1], revision)
         for relation in self._structure.relations(connection, revision_id):
-            if relation["ChildPartNumber"] == child[1]:
+            if relation.child_part_number == child[1]:
                 return relation
         raise Invalid(
             f"the box build of {parent[1]!r} revision {revision!r} has no {child[1]!r} sub-assembly"
         )
 
-    def _unit(self, connection: Connection, pk: int, depth: int | None) -> dict[str, Any]:
+    def _unit(self, connection: Connection, pk: int, depth: int | None) -> Unit:
         row = connection.execute(
             select(units, unit_phases.c.name.label("phase_name"))
             .join(unit_phases, unit_phases.c.phase_id == units.c.phase_id)
@@ -458,25 +533,25 @@ class UnitStore:
             parent = connection.scalar(
                 select(units.c.serial_number).where(units.c.unit_pk == row.parent_pk)
             )
-        unit: dict[str, Any] = {
-            "serialNumber": row.serial_number,
-            "partNumber": row.part_number,
-            "revision": row.revision,
-            "parentSerialNumber": parent,
-            "batchNumber": row.batch_number,
-            "serialDate": row.serial_date,
-            "currentLocation": row.current_location,
-            "xmlData": row.xml_data,
-            "unitPhaseId": row.phase_id,
-            "unitPhase": row.phase_name,
-            "processCode": row.process_code,
-            "tags": read_tags(connection, unit_tags, "unit_pk", pk),
-            "subUnits": [],
-        }
+        sub_units = []
         if depth is None or depth > 0:
             children = connection.scalars(
                 select(units.c.unit_pk).where(units.c.parent_pk == pk).order_by(units.c.unit_pk)
             ).all()
             deeper = None if depth is None else depth - 1
-            unit["subUnits"] = [self._unit(connection, child, deeper) for child in children]
-        return unit
+            sub_units = [self._unit(connection, child, deeper) for child in children]
+        return Unit(
+            serial_number=row.serial_number,
+            part_number=row.part_number,
+            revision=row.revision,
+            parent_serial_number=parent,
+            batch_number=row.batch_number,
+            serial_date=row.serial_date,
+            current_location=row.current_location,
+            xml_data=row.xml_data,
+            unit_phase_id=row.phase_id,
+            unit_phase=row.phase_name,
+            process_code=row.process_code,
+            tags=read_tags(connection, unit_tags, "unit_pk", pk),
+            sub_units=sub_units,
+        )

@@ -37,15 +37,15 @@ def _products(context: ServerContext) -> list[dict[str, Any]]:
     with context.database.engine.connect() as connection:
         tested = {row.part_number: row for row in connection.execute(counts)}
     rows = []
-    known = {row["partNumber"]: row for row in context.products.query((None, None, None, None))}
+    known = {row.part_number: row for row in context.products.query((None, None, None, None))}
     for part_number in sorted(set(known) | set(tested)):
-        product = known.get(part_number, {})
+        product = known.get(part_number)
         counted = tested.get(part_number)
         rows.append(
             {
                 "partNumber": part_number,
-                "name": product.get("name") or "",
-                "state": product.get("state"),
+                "name": product.name or "" if product else "",
+                "state": product.state if product else None,
                 "registered": part_number in known,
                 "reports": counted.reports if counted else 0,
                 "passed": counted.passed or 0 if counted else 0,
@@ -67,9 +67,15 @@ def _assets(context: ServerContext) -> list[dict[str, Any]]:
     now = utcnow()
     rows = []
     for asset in context.assets.query((None, None, None, None)):
-        state = evaluate(asset, asset["assetType"], now)
+        state = evaluate(asset, asset.asset_type, now)
+        kind = asset.asset_type
         rows.append(
-            {**asset, "alarmState": state.level, "alarmStateName": state.name,
+            {"serialNumber": asset.serial_number, "assetName": asset.asset_name,
+             "runningCount": asset.running_count, "totalCount": asset.total_count,
+             "nextCalibrationDate": asset.next_calibration_date,
+             "assetType": {"typeName": kind.type_name,
+                           "runningCountLimit": kind.running_count_limit},
+             "alarmState": state.level, "alarmStateName": state.name,
              "messages": state.messages}
         )  # fmt: skip
     return rows

@@ -322,16 +322,18 @@ def store(url: str, dataset: Dataset) -> None:
         Submission,
         extract_rows,
     )
+    from pywats_server.storage.assets import AssetFields, AssetTypeFields
+    from pywats_server.storage.products import GroupDraft, ProductDraft
 
     database = Database(url)
     assets = AssetStore(database)
-    kind = assets.save_type({"typeName": "Test equipment"})
+    kind = assets.save_type(AssetTypeFields("Test equipment"))
     for serial, name in ASSET_NAMES.items():
-        assets.save({"serialNumber": serial, "typeId": kind["typeId"], "assetName": name}, "setup")
+        assets.save(AssetFields(serial, type_id=kind.type_id, asset_name=name), "setup")
     products = ProductStore(database)
-    products.save_many([{"partNumber": pn, "name": name} for pn, name in NAMES.items()])
+    products.save_many([ProductDraft(pn, name=name) for pn, name in NAMES.items()])
     for group, members in GROUPS.items():
-        products.save_group({"productGroupName": group, "partNumbers": list(members)})
+        products.save_group(GroupDraft(group, part_numbers=list(members)))
     reports = ReportStore(database)
     documents = [build_uut(unit, run) for unit, run in dataset.reports()]
     documents += [build_uur(repair) for repair in dataset.repairs]

@@ -92,3 +92,43 @@ async def test_product_info_rows_have_the_hierarchy_shape_wats_clients_read(
     )
     assert row["ProductRevisionRelationId"] == added.json()["ProductRevisionRelationId"]
     assert row["ParentProductRevisionId"] == root["ProductRevisionId"]
+    assert list(added.json()) == [
+        "ProductRevisionRelationId", "ParentProductRevisionId", "ProductRevisionId", "Quantity",
+        "ItemNumber", "ChildPartNumber", "ChildRevision", "RevisionMask",
+    ]  # fmt: skip
+    assert list(row) == ["hlevel", "PartNumber", "Revision", *list(added.json())]
+    by_pn = (await api.get("/api/internal/Product/GetProductByPN", params={"PN": parent})).json()
+    assert list(by_pn) == [
+        "productId", "partNumber", "name", "description", "nonSerial", "state", "xmlData",
+        "productCategoryName", "revisions", "tags",
+    ]  # fmt: skip
+    revision = by_pn["revisions"][0]
+    assert list(revision)[-1] == "ProductRevisionRelations"
+    assert revision["ProductRevisionRelations"] == [added.json()]
+
+
+@pytest.mark.anyio
+async def test_groups_bom_and_catalog_answers_keep_their_wire_names(
+    api: httpx.AsyncClient,
+) -> None:
+    part = f"CAT-{uuid.uuid4().hex[:6]}"
+    product = {"partNumber": part, "revisions": [{"revision": "A"}]}
+    assert (await api.put("/api/Product", json=product)).status_code == 200
+    group = {"productGroupName": f"G-{part}", "partNumbers": [part]}
+    saved = (await api.put("/api/Product/Group", json=group)).json()
+    assert list(saved) == ["productGroupId", "productGroupName", "partNumbers"]
+    internal = await api.get("/api/Product/ProductGroupsByProduct", params={"partNumber": part})
+    (listed,) = internal.json()
+    assert list(listed) == ["productGroupId", "productGroupName", "name", "partNumbers"]
+    assert listed == {**saved, "name": saved["productGroupName"]}
+    bom = [{"partNumber": "R1", "quantity": 4, "manufacturerPn": "RC0603"}]
+    key = {"partNumber": part, "revision": "A"}
+    assert (await api.put("/api/internal/Product/BOM", params=key, json=bom)).status_code == 200
+    item = (await api.get("/api/internal/Product/BOM", params=key)).json()[0]
+    assert list(item) == [
+        "bomItemId", "productRevisionId", "componentRef", "partNumber", "revision",
+        "description", "quantity", "manufacturer", "manufacturerPn", "vendor", "vendorPn",
+    ]  # fmt: skip
+    assert (item["quantity"], item["manufacturerPn"]) == (4, "RC0603")
+    vendor = await api.put("/api/Product/Vendors", json={"name": f"V-{part}"})
+    assert list(vendor.json()) == ["vendorId", "name", "description"]

@@ -63,3 +63,46 @@ async def test_a_body_that_is_not_an_object_is_400(api: httpx.AsyncClient, body:
         assert response.status_code == 400, response.text
         expected = "body: malformed JSON" if body == "{" else "body: expected a SCIM JSON object"
         assert response.json()["Message"].startswith(expected)
+
+
+async def test_a_user_body_is_checked_against_the_schema(api: httpx.AsyncClient) -> None:
+    """Every attribute is checked before anything is stored, and the 400 names it."""
+    scim = {"Content-Type": "application/scim+json"}
+    name = f"typed-{uuid.uuid4().hex[:8]}"
+    for body, where in (
+        ({"userName": name, "emails": [{"type": "work"}]}, "emails.0.value"),
+        ({"userName": name, "displayName": 5}, "displayName"),
+        ({"userName": name, "active": "yes"}, "active"),
+        ({"userName": "  "}, "userName"),
+        ({"displayName": "No name"}, "userName"),
+    ):
+        refused = await api.post("/api/SCIM/v2/Users", json=body, headers=scim)
+        assert refused.status_code == 400, body
+        assert refused.json()["detail"].startswith(where), refused.json()
+    found = await api.get("/api/SCIM/v2/Users", params={"filter": f'userName eq "{name}"'})
+    assert found.json()["totalResults"] == 0
+
+
+async def test_patch_paths_change_one_part_and_remove_deactivates(api: httpx.AsyncClient) -> None:
+    body = {
+        "userName": f"parts-{uuid.uuid4().hex[:8]}",
+        "name": {"givenName": "Ada", "familyName": "Lovelace"},
+        "emails": [{"value": "ada@example.com", "primary": True}],
+    }
+    created = (await api.post("/api/SCIM/v2/Users", json=body)).json()
+    assert created["emails"] == [{"value": "ada@example.com", "primary": True}]
+    operations = [
+        {"op": "replace", "path": "name.givenName", "value": "Augusta"},
+        {"op": "remove", "path": "active"},
+    ]
+    patched = await api.patch(
+        f"/api/SCIM/v2/Users/{created['id']}", json={"Operations": operations}
+    )
+    assert patched.status_code == 200, patched.text
+    user = patched.json()
+    assert user["name"] == {"givenName": "Augusta", "familyName": "Lovelace"}
+    assert (user["active"], user["meta"]["version"]) == (False, 'W/"2"')
+    assert user["meta"]["created"].endswith("Z")
+    gone = [{"op": "remove", "path": "userName"}]
+    refused = await api.patch(f"/api/SCIM/v2/Users/{created['id']}", json={"Operations": gone})
+    assert (refused.status_code, refused.json()["detail"]) == (400, "userName: cannot be removed")

@@ -13,6 +13,7 @@ import pytest
 
 from pywats_server._formats import parse_submission
 from pywats_server.storage import AssetStore, Database, ReportStore
+from pywats_server.storage.assets import AssetFields, AssetTypeFields
 
 pytestmark = pytest.mark.anyio
 
@@ -145,9 +146,9 @@ def database(server_db_url: str) -> Iterator[Database]:
 
 def test_reports_sharing_a_transaction_add_up_their_uses(database: Database) -> None:
     assets = AssetStore(database)
-    kind = assets.save_type({"typeName": "Usage test fixture"})
+    kind = assets.save_type(AssetTypeFields("Usage test fixture"))
     serial = f"FX-{uuid.uuid4().hex[:8]}"
-    assets.save({"serialNumber": serial, "typeId": kind["typeId"]}, "test")
+    assets.save(AssetFields(serial, type_id=kind.type_id), "test")
     repeated = str(uuid.uuid4())
 
     def submission(count: int, report_id: str | None = None) -> Any:
@@ -169,8 +170,8 @@ def test_reports_sharing_a_transaction_add_up_their_uses(database: Database) -> 
         ]
     )
     counted = assets.get(serial)
-    assert (counted["runningCount"], counted["totalCount"]) == (15, 15)
+    assert (counted.running_count, counted.total_count) == (15, 15)
 
     store.save_many([submission(7, repeated), submission(1)])  # a resend and a new one
     counted = assets.get(serial)
-    assert (counted["runningCount"], counted["totalCount"]) == (16, 16)
+    assert (counted.running_count, counted.total_count) == (16, 16)
