@@ -30,8 +30,11 @@ POSTGRES_URL = os.environ.get("PYWATS_BENCH_POSTGRES_URL") or os.environ.get(
 
 
 @contextmanager
-def sqlite_database() -> Iterator[str]:
-    """Yield the URL of a SQLite file in a temporary folder."""
+def sqlite_database(kept: str | None = None) -> Iterator[str]:
+    """Yield the URL of a SQLite file in a temporary folder, or of the file `kept` (kept after)."""
+    if kept:
+        yield f"sqlite:///{Path(kept).resolve()}"
+        return
     with tempfile.TemporaryDirectory(prefix="pywats-bench-") as folder:
         yield f"sqlite:///{Path(folder) / 'wats.db'}"
 
@@ -66,11 +69,12 @@ def _database_on(admin_url: str) -> Iterator[str | None]:
 
 
 def prepare(url: str, *, admin: bool = True) -> str:
-    """Migrate the database, create the user `bench` and return its token."""
+    """Migrate the database, create the user `bench` (unless it exists) and return its token."""
     database = Database(url)
     migrate(database)
     users = UserStore(database)
-    users.create_user("bench", is_admin=admin)
+    if all(user.name != "bench" for user in users.list_users()):
+        users.create_user("bench", is_admin=admin)
     token = users.issue_token("bench", "bench-secret")
     database.dispose()
     return token

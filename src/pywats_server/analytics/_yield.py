@@ -76,6 +76,7 @@ YIELD_KPIS = (
     "firstUtc",
     "lastUtc",
 )
+_MISC_DIMENSIONS = frozenset(("miscInfoDescription", "miscInfoString"))
 _SUMS = ("unitCount", "fp", "sp", "tp", "lp", "reports", "passed")
 
 
@@ -152,27 +153,40 @@ def dynamic_yield(
     groups, explicit, implicit = parse_dimensions(dimensions, YIELD_DIMENSIONS, YIELD_KPIS)
     unit = grouping(f, default=Grouping.MONTH) if "period" in groups else None
     units = unit_outcomes(f)
+    u = units.c
     first = reports.alias("first")
     misc = report_misc_infos.alias("misc")
+    # The unit's key, its first start and its first report's pk are on the unit row; only the
+    # other report columns (as dimensions or filter keys) need its first report.
     columns = _columns(first, misc)
-    source: FromClause = units.join(first, first.c.report_pk == units.c.first_pk)
-    if {"miscInfoDescription", "miscInfoString"} & set(groups):
-        source = source.outerjoin(misc, misc.c.report_pk == first.c.report_pk)
-    source, product_columns = join_products(source, first.c.part_number, groups)
+    from_first = set(columns) - {"partNumber", "processCode", *_MISC_DIMENSIONS}
+    columns.update(partNumber=u.part_number, processCode=u.process_code)
+    keyed = f.model_copy(update=dict.fromkeys(("serialNumber", "partNumber", "testOperation")))
+    conditions = report_conditions(keyed, first, dates=(None, None))
+    source: FromClause = units
+    if conditions or from_first & set(groups):
+        source = source.join(first, first.c.report_pk == u.first_pk)
+    if _MISC_DIMENSIONS & set(groups):
+        source = source.outerjoin(misc, misc.c.report_pk == u.first_pk)
+    source, product_columns = join_products(source, u.part_number, groups)
     columns.update(product_columns)
-    source, asset_columns = join_assets(source, first.c.report_pk, groups)
+    source, asset_columns = join_assets(source, u.first_pk, groups)
     columns.update(asset_columns)
     selected = [columns[name].label(name) for name in groups if name != "period"]
     if unit is not None:
-        selected.append(bucket(first.c.start_utc, unit).label("period"))
-    conditions = report_conditions(f, first, dates=date_range(f, now))
+        selected.append(bucket(u.first_utc, unit).label("period"))
+    start, end = date_range(f, now)
+    if start is not None:
+        conditions.append(u.first_utc >= start)
+    if end is not None:
+        conditions.append(u.first_utc <= end)
     query = (
         select(
             *selected,
             func.count().label("unitCount"),
-            *(func.sum(units.c[name]).label(name) for name in _SUMS[1:]),
-            func.min(first.c.start_utc).label("firstUtc"),
-            func.max(units.c.last_utc).label("lastUtc"),
+            *(func.sum(u[name]).label(name) for name in _SUMS[1:]),
+            func.min(u.first_utc).label("firstUtc"),
+            func.max(u.last_utc).label("lastUtc"),
         )
         .select_from(source)
         .where(*conditions)

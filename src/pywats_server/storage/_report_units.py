@@ -33,7 +33,7 @@ __all__ = ["UnitKey", "rebuild_units", "refresh_units", "unit_outcomes"]
 UnitKey = tuple[str, str, int]  # serial number, part number, process code
 
 _COLUMNS = (
-    "serial_number", "part_number", "process_code", "first_pk", "fp", "sp", "tp", "lp",
+    "serial_number", "part_number", "process_code", "first_pk", "first_utc", "fp", "sp", "tp", "lp",
     "reports", "passed", "last_utc",
 )  # fmt: skip
 
@@ -68,6 +68,7 @@ def unit_outcomes(*conditions: ColumnElement[bool]) -> Select[tuple[object, ...]
         c.part_number,
         c.process_code,
         func.max(case((c.run == 1, c.report_pk))).label("first_pk"),
+        func.min(c.start_utc).label("first_utc"),
         passed_by(c.run == 1).label("fp"),
         passed_by(c.run <= 2).label("sp"),
         passed_by(c.run <= 3).label("tp"),

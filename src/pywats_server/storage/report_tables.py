@@ -78,7 +78,9 @@ reports = Table(
     Column("receive_count", Integer, nullable=False),
     Column("report_size", Integer, nullable=False),
     Column("received_utc", DateTime, nullable=False),
-    Index(None, "part_number", "process_code", "start_utc"),
+    # A product over a period (the process, when asked, is checked in the index): the range of
+    # one part number's reports, not every report of the period.
+    Index("ix_reports_part_start", "part_number", "start_utc", "process_code"),
     # Numbering a unit's runs (analytics) reads this index alone, in order.
     Index(
         "ix_analytics_unit_runs",
@@ -214,7 +216,10 @@ report_assets = Table(
 # One row per unit at an operation (serial number, part number, process code) over its UUT
 # reports, kept up to date at every save (`_report_units`): what dynamic yield would otherwise
 # recompute from every run of every unit. Outcomes are 0/1: passed at run 1 (fp), by run 2
-# (sp), by run 3 (tp), at its last run (lp).
+# (sp), by run 3 (tp), at its last run (lp). `first_utc` (its first run's start) places the unit
+# in a period: yield over a date range reads the units of that range through its indexes
+# without visiting their first reports.
+_UNIT_SUMS = ("process_code", "fp", "sp", "tp", "lp", "reports", "passed", "last_utc")
 report_units = Table(
     "report_units",
     metadata,
@@ -222,6 +227,7 @@ report_units = Table(
     Column("part_number", String(200), primary_key=True),
     Column("process_code", Integer, primary_key=True, autoincrement=False),
     Column("first_pk", BigId, nullable=False, index=True),
+    Column("first_utc", DateTime, nullable=False),
     Column("fp", Integer, nullable=False),
     Column("sp", Integer, nullable=False),
     Column("tp", Integer, nullable=False),
@@ -229,7 +235,10 @@ report_units = Table(
     Column("reports", Integer, nullable=False),
     Column("passed", Integer, nullable=False),
     Column("last_utc", DateTime, nullable=False),
-    Index(None, "part_number"),
+    # Yield over a period (all products, or one) and the report counts per product read these
+    # indexes alone: each holds every column those queries sum.
+    Index("ix_report_units_first_utc", "first_utc", "part_number", *_UNIT_SUMS),
+    Index("ix_report_units_part_first_utc", "part_number", "first_utc", *_UNIT_SUMS),
 )
 
 CHILD_TABLES = (

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from starlette.responses import Response
 
 from .._context import ServerContext
 from ..storage import Principal
 from ..storage._domain import utcnow
 from ..storage.asset_state import evaluate
-from ..storage.report_tables import reports
+from ..storage.report_tables import report_units
 from ._render import page, require_user
 
 __all__ = ["router"]
@@ -24,16 +24,13 @@ User = Annotated[Principal, Depends(require_user)]
 
 
 def _products(context: ServerContext) -> list[dict[str, Any]]:
-    c = reports.c
-    counts = (
-        select(
-            c.part_number, func.count().label("reports"),
-            func.sum(case((c.result == "P", 1), else_=0)).label("passed"),
-            func.max(c.start_utc).label("latest"),
-        )
-        .where(c.report_type == "T")
-        .group_by(c.part_number)
-    )  # fmt: skip
+    # The UUT report counts per product are the sums of its units' counts (`report_units`, kept
+    # at every save), read from an index that holds them, in part-number order.
+    u = report_units.c
+    counts = select(
+        u.part_number, func.sum(u.reports).label("reports"),
+        func.sum(u.passed).label("passed"), func.max(u.last_utc).label("latest"),
+    ).group_by(u.part_number)  # fmt: skip
     with context.database.engine.connect() as connection:
         tested = {row.part_number: row for row in connection.execute(counts)}
     rows = []

@@ -56,9 +56,13 @@ def _fields(rows: list[Any], names: list[str]) -> list[dict[str, Any]]:
     return [{n: row.model_dump(by_alias=True)[n] for n in names} for row in rows]
 
 
+@pytest.mark.parametrize("narrow", [20_000, 0], ids=["steps-per-report", "path-index"])
 async def test_top_failed_steps_match_the_failures_generated(
-    analytics: AsyncWATS, dataset: Dataset
+    analytics: AsyncWATS, dataset: Dataset, narrow: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both ways of counting how often a step ran: each matching report's steps (few reports)
+    # and the path index (many; forced here by a threshold of 0).
+    monkeypatch.setattr("pywats_server.analytics._steps._NARROW", narrow)
     rows = await analytics.analytics.top_failed(WATSFilter(top_count=8))
 
     expected = _expected_top(dataset.reports(), dataset)[:8]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -153,9 +154,18 @@ async def test_products_and_assets_list_what_a_line_engineer_checks(
     api: httpx.AsyncClient, pages: httpx.AsyncClient
 ) -> None:
     part = f"P-{uuid.uuid4().hex[:6]}"
-    await submit(api, board_report(f"{part}-1", part=part))
+    # Two units: one failed then passed, one passed; the latest test is the second unit's.
+    first = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+    for serial, passed, minutes in (("1", False, 0), ("1", True, 10), ("2", True, 20)):
+        report = board_report(
+            f"{part}-{serial}", part=part, passed=passed, start=first + timedelta(minutes=minutes)
+        )
+        await submit(api, report)
     products = await pages.get("/products")
-    assert part in products.text
+    row = re.search(rf"<tr>\s*<td><a [^>]*>{part}</a>.*?</tr>", products.text, re.S)
+    assert row is not None, products.text
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(0))
+    assert cells[-3:] == ["3", "2", "2026-06-01 08:20:00"]
     assets = await pages.get("/assets")
     assert assets.status_code == 200
     assert "Calibration due" in assets.text
