@@ -1,4 +1,4 @@
-"""Migration `r6_unit_periods` refills `report_units` with each unit's first start."""
+"""Migration `r9_unit_periods` refills `report_units` with each unit's first start."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pywats_server.storage.report_tables import report_units, reports
 @pytest.fixture
 def database_before(new_database: Database) -> Database:
     """A new database at the revision before units kept their first start."""
-    migrate(new_database, "r5_report_units")
+    migrate(new_database, "r8_software_folders")
     return new_database
 
 

@@ -1,7 +1,7 @@
 """Units placed in periods, and a product's reports over a period read by one index range.
 
-Revision ID: r6_unit_periods
-Revises: r5_report_units
+Revision ID: r9_unit_periods
+Revises: r8_software_folders
 
 Dynamic yield puts a unit in the period of its first run. With that start kept on the unit row
 (`first_utc`, indexed alone and after the part number), yield over a date range reads only the
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "r6_unit_periods"
-down_revision: str | None = "r5_report_units"
+revision = "r9_unit_periods"
+down_revision: str | None = "r8_software_folders"
 branch_labels: str | None = None
 depends_on: str | None = None
 
