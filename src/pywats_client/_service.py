@@ -459,6 +459,8 @@ class Service:
             }
         )
         logging.getLogger().setLevel(fresh.logging.level)
+        intake = fresh.intake
+        self.pool.configure(intake.workers, intake.timeout_seconds, intake.worker_idle_seconds)
         if self._reload_scope is not None:
             self._reload_scope.cancel()
         _log.info("configuration reloaded from %s", self.config_path)

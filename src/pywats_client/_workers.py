@@ -146,11 +146,19 @@ class ConverterPool:
         self.command = tuple(command)
         #: Why the last worker start failed, until one succeeds (a health problem).
         self.start_error: str | None = None
-        self._slots = anyio.Semaphore(size)
+        self._slots = anyio.CapacityLimiter(size)
         self._idle: list[_Worker] = []  # least recently used first
         self._busy: set[_Worker] = set()
         self._idled = anyio.Event()
+        self._reconfigured = anyio.Event()
         self._closed = False
+
+    def configure(self, size: int, timeout: float, idle_seconds: float) -> None:
+        """Apply new limits now (a configuration reload): conversions beyond a smaller `size`
+        wait for a slot, and idle workers retire by the new `idle_seconds`."""
+        self.size, self.timeout, self.idle_seconds = size, timeout, idle_seconds
+        self._slots.total_tokens = size
+        self._reconfigured.set()
 
     @property
     def running(self) -> int:
@@ -199,7 +207,9 @@ class ConverterPool:
             due = self._idle[0].idle_since + self.idle_seconds
             now = time.monotonic()
             if now < due:
-                await anyio.sleep(due - now)
+                self._reconfigured = anyio.Event()
+                with anyio.move_on_after(due - now):
+                    await self._reconfigured.wait()
                 continue
             worker = self._idle.pop(0)
             await anyio.to_thread.run_sync(worker.retire)

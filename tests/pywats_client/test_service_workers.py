@@ -94,3 +94,33 @@ async def test_a_worker_that_cannot_start_leaves_the_file_and_says_so(
         assert service.health() == []
         assert service.quarantine.entries() == []
         assert not source.exists()
+
+
+async def test_a_reload_applies_the_worker_limits_at_once(
+    tmp_path: Path, samples: Path, server_app: object, server_token: str
+) -> None:
+    settings = {"intake.workers": 2, "intake.worker_idle_seconds": 600.0}
+    config = tuned_config(
+        tmp_path, "http://testserver", server_token, station="RELOAD", settings=settings
+    )
+    transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
+    reports = Reports(samples, "RELOAD")
+    before = worker_pids()
+    async with running(config, transport=transport) as service:
+        reports.write(tmp_path / "in" / "first.json")
+        await eventually(lambda: service.outbox.stats().delivered == 1, what="delivered")
+        assert len(worker_pids() - before) == 1  # and it would stay ten minutes
+
+        text = config.read_text()
+        assert "worker_idle_seconds = 600.0" in text
+        assert "workers = 2" in text
+        text = text.replace("worker_idle_seconds = 600.0", f"worker_idle_seconds = {IDLE}")
+        config.write_text(text.replace("workers = 2", "workers = 1"))
+        result = await service.reload()
+
+        assert "intake" in result.applied
+        assert service.status().intake.workers_max == 1
+        await eventually(
+            lambda: worker_pids() == before, within=30, what="retired by the new limit"
+        )
+        assert service.status().intake.workers == 0
