@@ -29,7 +29,7 @@ def test_types_defaults_bounds_and_choices_come_from_the_config_models() -> None
     assert workers.kind is int
     assert workers.default == IntakeConfig().workers
     assert workers.minimum == 1
-    assert workers.help == "Conversion worker processes"
+    assert workers.help == "Conversion worker processes, at most"
     level = service["logging.level"]
     assert level.choices == ("DEBUG", "INFO", "WARNING", "ERROR")
     assert level.default == LoggingConfig().level
