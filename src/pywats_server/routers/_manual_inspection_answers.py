@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
+from ..storage.manual_inspection import Definition, Instance, Relation, RelationOverlap
 from ._answer import Answer, Instant
 
 __all__ = [
@@ -156,6 +157,40 @@ class DefinitionAnswer(Answer):
     InstancesCount: int
     XAML: str | None
 
+    @classmethod
+    def of(cls, d: Definition, relations: list[Relation], instances_count: int) -> DefinitionAnswer:
+        return cls(
+            TestSequenceDefinitionId=d.definition_id,
+            VirtualFolderId=d.virtual_folder_id,
+            Name=d.name,
+            Version=d.version,
+            Description=d.description,
+            Created=d.created,
+            CreatedBy=d.created_by,
+            CreatedBySite=None,
+            Modified=d.modified,
+            ModifiedBy=d.modified_by,
+            Released=d.released,
+            ReleasedBy=d.released_by,
+            Revoked=d.revoked,
+            RevokedBy=d.revoked_by,
+            Status=d.status,
+            IsGlobal=d.is_global,
+            OnFailGotoCleanup=d.on_fail_goto_cleanup,
+            OnFailRequireSubmit=d.on_fail_require_submit,
+            OnFailRequireRepair=d.on_fail_require_repair,
+            LogOperator=d.log_operator,
+            LogDescription=d.log_description,
+            CreateUnsubmittedReportOnFailedStep=d.create_unsubmitted_report_on_failed_step,
+            RepairProcessId=d.repair_process_id,
+            AddChildUnits=d.add_child_units,
+            IncludeUURMiscInfoInUUT=d.include_uur_misc_info_in_uut,
+            LoadPreviousMiscInfo=d.load_previous_misc_info,
+            Relations=[RelationAnswer.of(r) for r in relations],
+            InstancesCount=instances_count,
+            XAML=d.xaml,
+        )
+
 
 class ProcessRelationAnswer(Answer):
     TestSequenceProcessRelationId: str
@@ -181,6 +216,31 @@ class RelationAnswer(Answer):
     TestSequenceProcessRelations: list[ProcessRelationAnswer]
     TestSequenceSiteRelations: list[SiteRelationAnswer]
 
+    @classmethod
+    def of(cls, relation: Relation) -> RelationAnswer:
+        rid = relation.relation_id
+        return cls(
+            TestSequenceRelationId=rid,
+            TestSequenceDefinitionId=relation.definition_id,
+            EntitySchema=relation.entity_schema,
+            EntityName=relation.entity_name,
+            EntityKey=relation.entity_key,
+            EntityValue=relation.entity_value,
+            Status=relation.status,
+            ProductName=None,
+            # A link's id is the pair it links: stable, and nothing refers to it otherwise.
+            TestSequenceProcessRelations=[
+                ProcessRelationAnswer(TestSequenceProcessRelationId=f"{rid}:{p}",
+                                      TestSequenceRelationId=rid, ProcessId=p)
+                for p in relation.process_ids
+            ],
+            TestSequenceSiteRelations=[
+                SiteRelationAnswer(TestSequenceSiteRelationId=f"{rid}:{s}",
+                                   TestSequenceRelationId=rid, SiteId=s)
+                for s in relation.site_ids
+            ],
+        )  # fmt: skip
+
 
 class RelationConflict(Answer):
     """Another definition's relation selecting units this definition's relations select."""
@@ -192,6 +252,17 @@ class RelationConflict(Answer):
     EntityValue: str | None
     Status: int
 
+    @classmethod
+    def of(cls, overlap: RelationOverlap) -> RelationConflict:
+        return cls(
+            TestSequenceDefinitionId=overlap.definition_id,
+            TestSequenceRelationId=overlap.relation_id,
+            Name=overlap.name,
+            EntityName=overlap.entity_name,
+            EntityValue=overlap.entity_value,
+            Status=overlap.status,
+        )
+
 
 class SequenceAnswer(Answer):
     TestSequenceDefinitionId: str
@@ -199,10 +270,21 @@ class SequenceAnswer(Answer):
     Version: int
     Status: int
 
+    @classmethod
+    def of(cls, d: Definition) -> SequenceAnswer:
+        return cls(
+            TestSequenceDefinitionId=d.definition_id, Name=d.name, Version=d.version,
+            Status=d.status,
+        )  # fmt: skip
+
 
 class ContentAnswer(Answer):
     TestSequenceDefinitionId: str
     XAML: str | None
+
+    @classmethod
+    def of(cls, d: Definition) -> ContentAnswer:
+        return cls(TestSequenceDefinitionId=d.definition_id, XAML=d.xaml)
 
 
 class InstanceAnswer(Answer):
@@ -216,6 +298,19 @@ class InstanceAnswer(Answer):
     Revision: str | None
     Created: Instant
     LastEventTime: Instant
+
+    @classmethod
+    def of(cls, instance: Instance) -> InstanceAnswer:
+        return cls(
+            TestSequenceInstanceId=instance.report_id,
+            TestSequenceDefinitionId=instance.definition_id,
+            UnitId=None,
+            SerialNumber=instance.serial_number,
+            PartNumber=instance.part_number,
+            Revision=instance.revision,
+            Created=instance.created,
+            LastEventTime=instance.last_event_time,
+        )
 
 
 class MiscInfoProblem(Answer):

@@ -13,13 +13,7 @@ from pywats.report import report_from_json, string_passes
 
 from .._context import CallerName, ServerContext, context
 from .._errors import ApiError
-from ..storage.manual_inspection import (
-    Definition,
-    Instance,
-    ManualInspectionStore,
-    Relation,
-    RelationOverlap,
-)
+from ..storage.manual_inspection import Definition, ManualInspectionStore, Relation
 from ._answer import file_answer
 from ._manual_inspection_answers import (
     ContentAnswer,
@@ -52,97 +46,9 @@ def _store(ctx: Context) -> ManualInspectionStore:
 Store = Annotated[ManualInspectionStore, Depends(_store)]
 
 
-def _relation_answer(relation: Relation) -> dict[str, Any]:
-    rid = relation.relation_id
-    return {
-        "TestSequenceRelationId": rid,
-        "TestSequenceDefinitionId": relation.definition_id,
-        "EntitySchema": relation.entity_schema,
-        "EntityName": relation.entity_name,
-        "EntityKey": relation.entity_key,
-        "EntityValue": relation.entity_value,
-        "Status": relation.status,
-        "ProductName": None,
-        "TestSequenceProcessRelations": [
-            # A link's id is the pair it links: stable, and nothing refers to it otherwise.
-            {"TestSequenceProcessRelationId": f"{rid}:{p}", "TestSequenceRelationId": rid,
-             "ProcessId": p}
-            for p in relation.process_ids
-        ],
-        "TestSequenceSiteRelations": [
-            {"TestSequenceSiteRelationId": f"{rid}:{s}", "TestSequenceRelationId": rid,
-             "SiteId": s}
-            for s in relation.site_ids
-        ],
-    }  # fmt: skip
-
-
-def _answer(store: ManualInspectionStore, definition: Definition) -> dict[str, Any]:
-    d = definition
-    return {
-        "TestSequenceDefinitionId": d.definition_id,
-        "VirtualFolderId": d.virtual_folder_id,
-        "Name": d.name,
-        "Version": d.version,
-        "Description": d.description,
-        "Created": d.created,
-        "CreatedBy": d.created_by,
-        "CreatedBySite": None,
-        "Modified": d.modified,
-        "ModifiedBy": d.modified_by,
-        "Released": d.released,
-        "ReleasedBy": d.released_by,
-        "Revoked": d.revoked,
-        "RevokedBy": d.revoked_by,
-        "Status": d.status,
-        "IsGlobal": d.is_global,
-        "OnFailGotoCleanup": d.on_fail_goto_cleanup,
-        "OnFailRequireSubmit": d.on_fail_require_submit,
-        "OnFailRequireRepair": d.on_fail_require_repair,
-        "LogOperator": d.log_operator,
-        "LogDescription": d.log_description,
-        "CreateUnsubmittedReportOnFailedStep": d.create_unsubmitted_report_on_failed_step,
-        "RepairProcessId": d.repair_process_id,
-        "AddChildUnits": d.add_child_units,
-        "IncludeUURMiscInfoInUUT": d.include_uur_misc_info_in_uut,
-        "LoadPreviousMiscInfo": d.load_previous_misc_info,
-        "Relations": [_relation_answer(r) for r in store.relations(d.definition_id)],
-        "InstancesCount": store.instances_count(d.definition_id),
-        "XAML": d.xaml,
-    }
-
-
-def _sequence(definition: Definition) -> dict[str, Any]:
-    return {
-        "TestSequenceDefinitionId": definition.definition_id,
-        "Name": definition.name,
-        "Version": definition.version,
-        "Status": definition.status,
-    }
-
-
-def _conflict(overlap: RelationOverlap) -> dict[str, Any]:
-    return {
-        "TestSequenceDefinitionId": overlap.definition_id,
-        "TestSequenceRelationId": overlap.relation_id,
-        "Name": overlap.name,
-        "EntityName": overlap.entity_name,
-        "EntityValue": overlap.entity_value,
-        "Status": overlap.status,
-    }
-
-
-def _instance(instance: Instance) -> dict[str, Any]:
-    return {
-        "TestSequenceInstanceId": instance.report_id,
-        "TestSequenceDefinitionId": instance.definition_id,
-        "UnitId": None,
-        "SerialNumber": instance.serial_number,
-        "PartNumber": instance.part_number,
-        "Revision": instance.revision,
-        "Created": instance.created,
-        "LastEventTime": instance.last_event_time,
-    }
+def _answer(store: ManualInspectionStore, definition: Definition) -> DefinitionAnswer:
+    key = definition.definition_id
+    return DefinitionAnswer.of(definition, store.relations(key), store.instances_count(key))
 
 
 def _relation(body: RelationBody, relation_id: str = "", definition_id: str = "") -> Relation:
@@ -206,19 +112,19 @@ def put_definition(store: Store, body: DefinitionChange, user: CallerName) -> An
 
 @router.get("/GetRelations/{id}", response_model=list[RelationAnswer])
 def relations(store: Store, id: str) -> Any:
-    return [_relation_answer(r) for r in store.relations(id)]
+    return [RelationAnswer.of(r) for r in store.relations(id)]
 
 
 @router.get("/GetRelationConflicts/{id}", response_model=list[RelationConflict])
 def relation_conflicts(store: Store, id: str) -> Any:
     """Active relations of other definitions that select units this one's select."""
-    return [_conflict(c) for c in store.conflicts(id)]
+    return [RelationConflict.of(c) for c in store.conflicts(id)]
 
 
 @router.get("/GetRelationConflictsNew/{id}", response_model=list[RelationConflict])
 def relation_conflicts_new(store: Store, id: str) -> Any:
     """As GetRelationConflicts (the newer route WATS's web application calls)."""
-    return [_conflict(c) for c in store.conflicts(id)]
+    return [RelationConflict.of(c) for c in store.conflicts(id)]
 
 
 @router.post("/PostRelation", response_model=RelationAnswer)
@@ -226,20 +132,20 @@ def post_relation(store: Store, body: RelationBody) -> Any:
     if not body.test_sequence_definition_id:
         raise ApiError(400, "TestSequenceDefinitionId: required, the definition to relate")
     relation = _relation(body, definition_id=body.test_sequence_definition_id.lower())
-    return _relation_answer(store.add_relation(relation))
+    return RelationAnswer.of(store.add_relation(relation))
 
 
 @router.put("/PutRelation", response_model=RelationAnswer)
 def put_relation(store: Store, body: RelationBody) -> Any:
     if not body.test_sequence_relation_id:
         raise ApiError(400, "TestSequenceRelationId: required, the relation to replace")
-    return _relation_answer(store.update_relation(_relation(body, body.test_sequence_relation_id)))
+    return RelationAnswer.of(store.update_relation(_relation(body, body.test_sequence_relation_id)))
 
 
 @router.put("/DeleteRelationNew", response_model=RelationAnswer)
 def delete_relation(store: Store, body: RelationKey) -> Any:
     """Remove a relation (a PUT, as WATS has it); answers the removed relation."""
-    return _relation_answer(store.delete_relation(body.test_sequence_relation_id))
+    return RelationAnswer.of(store.delete_relation(body.test_sequence_relation_id))
 
 
 # Sequence content
@@ -248,31 +154,29 @@ def delete_relation(store: Store, body: RelationKey) -> Any:
 @router.get("/GetSequences", response_model=list[SequenceAnswer])
 def sequences(store: Store) -> Any:
     """The definitions that have sequence content."""
-    return [_sequence(d) for d in store.with_content()]
+    return [SequenceAnswer.of(d) for d in store.with_content()]
 
 
 @router.put("/PutSequence", response_model=SequenceAnswer)
 def put_sequence(store: Store, body: ContentBody, user: CallerName) -> Any:
     """Set a Draft definition's sequence content (`XAML`)."""
-    return _sequence(store.set_content(body.test_sequence_definition_id, body.xaml, user))
+    return SequenceAnswer.of(store.set_content(body.test_sequence_definition_id, body.xaml, user))
 
 
 @router.delete("/DeleteSequence/{id}", response_model=SequenceAnswer)
 def delete_sequence(store: Store, id: str, user: CallerName) -> Any:
     """Remove a Draft definition's sequence content."""
-    return _sequence(store.set_content(id, None, user))
+    return SequenceAnswer.of(store.set_content(id, None, user))
 
 
 @router.get("/GetTestSequenceDefinitionXaml", response_model=ContentAnswer)
 def get_xaml(store: Store, definitionId: str) -> Any:
-    definition = store.definition(definitionId)
-    return {"TestSequenceDefinitionId": definition.definition_id, "XAML": definition.xaml}
+    return ContentAnswer.of(store.definition(definitionId))
 
 
 @router.put("/PutTestSequenceDefinitionXaml", response_model=ContentAnswer)
 def put_xaml(store: Store, body: ContentBody, user: CallerName) -> Any:
-    definition = store.set_content(body.test_sequence_definition_id, body.xaml, user)
-    return {"TestSequenceDefinitionId": definition.definition_id, "XAML": definition.xaml}
+    return ContentAnswer.of(store.set_content(body.test_sequence_definition_id, body.xaml, user))
 
 
 @router.get(
@@ -296,13 +200,13 @@ def workflow_content(store: Store, id: str) -> Response:
 @router.get("/GetMiDetails/{id}", response_model=InstanceAnswer)
 def mi_details(store: Store, id: str) -> Any:
     """The run reported as report `id`."""
-    return _instance(store.instance(id))
+    return InstanceAnswer.of(store.instance(id))
 
 
 @router.get("/GetMiDetailsNew/{id}", response_model=InstanceAnswer)
 def mi_details_new(store: Store, id: str) -> Any:
     """As GetMiDetails (the newer route)."""
-    return _instance(store.instance(id))
+    return InstanceAnswer.of(store.instance(id))
 
 
 # Checks
