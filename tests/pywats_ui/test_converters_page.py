@@ -139,17 +139,25 @@ def test_the_parameter_form_follows_the_declarations_and_validates(
     assert encoding.placeholderText() == "default: utf-8"
     assert encoding.toolTip() == declared["encoding"].help
 
-    _type(qtbot, encoding, "klingon")
-    shown = [label.text() for label in params.findChildren(QLabel) if label.isVisible()]
-    assert any("unknown text encoding 'klingon'" in text for text in shown)
-    _type(qtbot, params.editor("operation_code"), "-3")
-    shown = [label.text() for label in params.findChildren(QLabel) if label.isVisible()]
-    assert any("expected a non-negative operation code, got -3" in text for text in shown)
+    def shown() -> list[str]:
+        # The form on screen now: the page rebuilds it when the entry it shows changes.
+        form = page.editor.params
+        assert form is not None
+        return [label.text() for label in form.findChildren(QLabel) if label.isVisible()]
+
+    def field(key: str) -> object:
+        assert page.editor.params is not None
+        return page.editor.params.editor(key)
+
+    _type(qtbot, field("encoding"), "klingon")
+    assert any("unknown text encoding 'klingon'" in text for text in shown())
+    _type(qtbot, field("operation_code"), "-3")
+    assert any("expected a non-negative operation code, got -3" in text for text in shown())
     assert "parameters" not in window.context.document.converters()[0]
 
-    _type(qtbot, encoding, "cp1252")
-    _type(qtbot, params.editor("operation_code"), "20")
-    qtbot.keyClick(params.editor("decimal_comma"), Qt.Key.Key_Space)
+    _type(qtbot, field("encoding"), "cp1252")
+    _type(qtbot, field("operation_code"), "20")
+    qtbot.keyClick(field("decimal_comma"), Qt.Key.Key_Space)
     assert window.context.document.converters()[0]["parameters"] == {
         "encoding": "cp1252",
         "operation_code": 20,
