@@ -14,6 +14,7 @@ The rules for plug-ins:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import logging
@@ -101,8 +102,11 @@ def _defined_in(module: ModuleType) -> dict[str, type[Converter]]:
     }
 
 
+@functools.cache
 def _builtin_converters() -> dict[str, type[Converter]]:
-    """Every concrete Converter defined in a public module of this package (one per format).
+    """Every concrete Converter defined in a public module of this package (one per format),
+    found once per process (the package does not change while it runs; callers do not mutate
+    the result).
 
     A module that fails to import is logged and skipped: one broken format must not take the
     others down.
@@ -246,11 +250,15 @@ def get_converter(name: str) -> type[Converter]:
         else:
             if name in (own := _defined_in(module)):
                 return own[name]
-    catalog = converter_catalog()
-    if name in catalog.converters:
-        return catalog.converters[name]
-    for problem in catalog.problems:
-        if problem.name == name:
-            raise ConverterPluginError(problem)
-    known = ", ".join(catalog.converters) or "none"
+    builtin = _builtin_converters()
+    if name in builtin:
+        return builtin[name]
+    # Only the entry points declaring `name` are loaded: a worker asks for one converter per
+    # file, and every other plug-in's import (and its failure) is not its business.
+    plugins, _, problems = _plugins(list(entry_points(group=ENTRY_POINT_GROUP, name=name)), builtin)
+    if name in plugins:
+        return plugins[name]
+    if problems:
+        raise ConverterPluginError(problems[0])
+    known = ", ".join(converter_catalog().converters) or "none"
     raise UnknownConverterError(f"unknown converter {name!r} (known: {known})")
