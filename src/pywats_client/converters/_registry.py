@@ -150,20 +150,22 @@ def _class_problem(entry: EntryPoint, cls: type[Converter]) -> str | None:
     return None
 
 
-def _load_plugin(entry: EntryPoint) -> type[Converter] | PluginProblem:
-    def problem(reason: str) -> PluginProblem:
-        declaration = f"{entry.name} = {entry.value}"
-        return PluginProblem(entry.name, declaration, _distribution(entry), reason)
+def _problem(entry: EntryPoint, reason: str) -> PluginProblem:
+    return PluginProblem(entry.name, f"{entry.name} = {entry.value}", _distribution(entry), reason)
 
+
+def _load_plugin(entry: EntryPoint) -> type[Converter] | PluginProblem:
     try:
         obj = entry.load()
     except (Exception, SystemExit) as exc:  # a plug-in's import may fail in any way (even
         # exit): it costs that plug-in, never the process listing or running the others
-        return problem(f"cannot be imported: {type(exc).__name__}: {exc}")
+        return _problem(entry, f"cannot be imported: {type(exc).__name__}: {exc}")
     if not (inspect.isclass(obj) and issubclass(obj, Converter)):
-        return problem(f"names {obj!r}; expected a subclass of pywats_client.converters.Converter")
+        return _problem(
+            entry, f"names {obj!r}; expected a subclass of pywats_client.converters.Converter"
+        )
     reason = _class_problem(entry, obj)
-    return obj if reason is None else problem(reason)
+    return obj if reason is None else _problem(entry, reason)
 
 
 def _plugins(
@@ -179,10 +181,8 @@ def _plugins(
     for name, claimants in claims.items():
         if name in builtin:
             problems.extend(
-                PluginProblem(
-                    name,
-                    f"{name} = {entry.value}",
-                    _distribution(entry),
+                _problem(
+                    entry,
                     f"ignored: {name!r} is a built-in converter; rename the entry point and "
                     "the class's name",
                 )
@@ -192,10 +192,8 @@ def _plugins(
         if len(claimants) > 1:
             others = ", ".join(sorted(_distribution(entry) for entry in claimants))
             problems.extend(
-                PluginProblem(
-                    name,
-                    f"{name} = {entry.value}",
-                    _distribution(entry),
+                _problem(
+                    entry,
                     f"refused: {others} each declare a converter {name!r}; uninstall all but one",
                 )
                 for entry in claimants
