@@ -18,7 +18,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
-from sqlalchemy.exc import DBAPIError
+
+from ._prepared import driver_cursor
 
 __all__ = ["insert_rows"]
 
@@ -84,16 +85,10 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         return
     statement = _statement(table, connection.dialect)
     parameters = [statement.parameters(row) for row in rows]
-    dbapi = connection.dialect.loaded_dbapi
-    cursor: Any = connection.connection.cursor()
-    try:
+    with driver_cursor(connection, statement.sql) as cursor:
         if connection.dialect.name != "postgresql":
             cursor.executemany(statement.sql, parameters)
             return
         with cursor.copy(statement.sql) as copy:
             for values in parameters:
                 copy.write_row(values)
-    except dbapi.Error as exc:
-        raise DBAPIError.instance(statement.sql, None, exc, dbapi.Error) from exc
-    finally:
-        cursor.close()

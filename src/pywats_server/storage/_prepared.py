@@ -12,7 +12,8 @@ are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement
 
-__all__ = ["Prepared"]
+__all__ = ["Prepared", "driver_cursor"]
 
 Converter = Callable[[Any], Any]
 
@@ -69,6 +70,20 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     return _Compiled(str(compiled), names, tuple(converters), compiled.positional, tuple(results))
 
 
+@contextmanager
+def driver_cursor(connection: Connection, sql: str, parameters: Any = None) -> Iterator[Any]:
+    """A cursor of the connection's driver inside its transaction, closed after the block; a
+    driver error in the block is raised as SQLAlchemy's (naming `sql`), as `execute` does."""
+    dbapi = connection.dialect.loaded_dbapi
+    cursor: Any = connection.connection.cursor()
+    try:
+        yield cursor
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, dbapi.Error) from exc
+    finally:
+        cursor.close()
+
+
 class Prepared:
     """A statement made by `build(size)` for each size it is run with (a number of keys or
     rows the caller chose), compiled once per dialect and size."""
@@ -94,13 +109,7 @@ class Prepared:
         transaction; the rows it selects or returns (none for others), converted."""
         compiled = self._for(connection.dialect, size)
         parameters = compiled.parameters(values)
-        dbapi = connection.dialect.loaded_dbapi
-        cursor: Any = connection.connection.cursor()
-        try:
+        with driver_cursor(connection, compiled.sql, parameters) as cursor:
             cursor.execute(compiled.sql, parameters)
             fetched = cursor.fetchall() if cursor.description is not None else []
-        except dbapi.Error as exc:
-            raise DBAPIError.instance(compiled.sql, parameters, exc, dbapi.Error) from exc
-        finally:
-            cursor.close()
         return compiled.rows(fetched)
