@@ -89,10 +89,13 @@ class Report(Node):
         report again)."""
         return report_problems(self.raw, operations, json_text=json_text)
 
-    def validate(self, operations: Operations | None = None) -> None:
-        """Raise ReportValidationError listing every problem (see `problems`). Writers call
-        this when asked to (`write_wsjf(report, validate=True)`), e.g. before a submit."""
-        validate_report(self.raw, operations)
+    def validate(
+        self, operations: Operations | None = None, *, json_text: bytes | None = None
+    ) -> None:
+        """Raise ReportValidationError listing every problem (see `problems`, which also says
+        what `json_text` is). Writers call this when asked to (`write_wsjf(report,
+        validate=True)`), e.g. before a submit."""
+        validate_report(self.raw, operations, json_text=json_text)
 
     def add_misc_info(
         self, description: str, text: str | None = None, *, numeric: float | None = None

@@ -402,8 +402,11 @@ def _xml_problems(problems: Problems, value: object, path: str) -> None:
             _xml_problems(problems, item, f"{path}[{index}]")
 
 
-def validate_report(raw: dict[str, Any], operations: Operations | None = None) -> None:
-    """Raise ReportValidationError listing every problem (path, message) in `raw`."""
-    problems = report_problems(raw, operations)
+def validate_report(
+    raw: dict[str, Any], operations: Operations | None = None, *, json_text: bytes | None = None
+) -> None:
+    """Raise ReportValidationError listing every problem (path, message) in `raw`; `json_text`
+    as for `report_problems`."""
+    problems = report_problems(raw, operations, json_text=json_text)
     if problems:
         raise ReportValidationError(problems)

@@ -88,9 +88,10 @@ def write_wsjf(report: Report | Sequence[Report], *, validate: bool = False) -> 
     reports raises TypeError.
     """
     reports = reports_of(report)
+    text = _ENCODER.encode(report.raw if isinstance(report, Report) else [r.raw for r in reports])
     if validate:
+        # The text just written spares each check encoding its report again (`json_text`).
+        written = text.encode("utf-8")
         for item in reports:
-            item.validate()
-    if isinstance(report, Report):
-        return _ENCODER.encode(report.raw)
-    return _ENCODER.encode([r.raw for r in reports])
+            item.validate(json_text=written)
+    return text
