@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +23,7 @@ from pywats.report import Operations
 
 from ._database import Database
 from ._metadata import metadata
+from ._prepared import Prepared
 
 __all__ = [
     "SEED_PROCESSES",
@@ -215,11 +217,54 @@ def seed_processes(connection: Connection) -> None:
             )
 
 
+_OPERATION_ROWS = (
+    Prepared(lambda _: select(processes.c.code, processes.c.is_test, processes.c.is_repair)),
+    Prepared(lambda _: select(repair_operations.c.code, repair_operations.c.uut_required)),
+    Prepared(
+        lambda _: select(
+            repair_categories.c.code,
+            repair_categories.c.guid,
+            repair_categories.c.parent_guid,
+            repair_categories.c.description,
+        ).order_by(repair_categories.c.sort_order, repair_categories.c.description)
+    ),
+)
+
+
+def _operations(
+    process_rows: Sequence[tuple[Any, ...]],
+    repair_rows: Sequence[tuple[Any, ...]],
+    category_rows: Sequence[tuple[Any, ...]],
+) -> Operations:
+    """`Operations` from the rows of `_OPERATION_ROWS`: every fail code of a repair operation
+    under the description of its top category."""
+    children: dict[tuple[int, str | None], list[tuple[str, str]]] = {}
+    for code, guid, parent, description in category_rows:
+        children.setdefault((code, parent), []).append((guid, description))
+
+    def below(code: int, guid: str) -> frozenset[str]:
+        nodes = children.get((code, guid), [])
+        return frozenset(d for _, d in nodes).union(*(below(code, g) for g, _ in nodes))
+
+    return Operations(
+        test=frozenset(code for code, is_test, _ in process_rows if is_test),
+        repair=frozenset(code for code, _, is_repair in process_rows if is_repair),
+        fail_codes={
+            code: {d: below(code, guid) for guid, d in children.get((code, None), [])}
+            for code, _ in repair_rows
+        },
+        uut_required=frozenset(code for code, required in repair_rows if required),
+    )
+
+
 class ProcessStore:
     """Reads and edits processes and repair-operation configurations."""
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        # The rows `operations` last read and what it built from them, replaced as one value
+        # (no lock: threads that race build the same thing).
+        self._operations: tuple[tuple[tuple[tuple[Any, ...], ...], ...], Operations] | None = None
 
     def all(self) -> list[Process]:
         """Every process, ordered by process index then code."""
@@ -270,22 +315,20 @@ class ProcessStore:
         return result.rowcount > 0
 
     def operations(self) -> Operations:
-        """What the submit rules check process codes and fail codes against."""
-        every = self.all()
+        """What the submit rules check process codes and fail codes against.
 
-        def below(node: RepairCategory) -> set[str]:
-            return {c.description for c in node.children}.union(*map(below, node.children))
-
-        configured = self.repair_operations()
-        return Operations(
-            test=frozenset(p.code for p in every if p.is_test),
-            repair=frozenset(p.code for p in every if p.is_repair),
-            fail_codes={
-                op.code: {c.description: frozenset(below(c)) for c in op.categories}
-                for op in configured
-            },
-            uut_required=frozenset(op.code for op in configured if op.uut_required),
-        )
+        Read for every submitted report, so that an edit through any server over the database
+        counts from the next report on: the few columns the rules need are read on the
+        driver's cursor, and the `Operations` are built again only when those rows changed.
+        """
+        with self._engine.connect() as connection:
+            rows = tuple(tuple(query.run(connection, {})) for query in _OPERATION_ROWS)
+        remembered = self._operations
+        if remembered is not None and remembered[0] == rows:
+            return remembered[1]
+        built = _operations(*rows)
+        self._operations = (rows, built)
+        return built
 
     def repair_operations(self) -> list[RepairOperation]:
         """The configuration of every repair operation that has one, by code."""
