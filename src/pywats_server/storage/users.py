@@ -25,6 +25,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     func,
     select,
 )
@@ -32,6 +33,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import utcnow
 from ._metadata import metadata
+from ._prepared import Prepared
 
 __all__ = [
     "Principal",
@@ -62,6 +64,12 @@ credentials = Table(
     Column("revoked_utc", DateTime, nullable=True),
 )
 
+# Read for every request with a remembered token; a row that is gone is not taken as valid.
+_REVOKED = Prepared(
+    lambda _: select(credentials.c.revoked_utc).where(
+        credentials.c.credential_id == bindparam("id")
+    )
+)
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _CACHE_LIMIT = 1024
 
@@ -227,10 +235,8 @@ class UserStore:
         if cached is None:
             return None
         with self._engine.connect() as connection:
-            revoked = connection.scalar(
-                select(credentials.c.revoked_utc).where(credentials.c.credential_id == cached[0])
-            )
-        if revoked is None:
+            found = _REVOKED.run(connection, {"id": cached[0]})
+        if found and found[0][0] is None:
             return cached[1]
         with self._lock:
             self._verified.pop(key, None)
