@@ -18,7 +18,10 @@ _CLIENT = ("typer", "rich", "tomli_w", "watchdog", "starlette", "uvicorn")
 #: Top-level import names each extra provides (kept equal to pyproject.toml by a test).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "client": _CLIENT + (("tomli",) if sys.version_info < (3, 11) else ()),
-    "server": ("typer", "fastapi", "uvicorn", "sqlalchemy", "alembic", "jinja2", "orjson"),
+    "server": (
+        *("typer", "fastapi", "uvicorn", "httptools", "sqlalchemy", "alembic", "jinja2", "orjson"),
+        *(("uvloop",) if sys.platform != "win32" else ()),
+    ),
     "postgres": ("psycopg",),
     "gui": (*_CLIENT, "PySide6"),
     "mcp": ("mcp",),
