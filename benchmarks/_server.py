@@ -83,6 +83,19 @@ def prepare(url: str, *, admin: bool = True) -> str:
 @contextmanager
 def serve(url: str) -> Iterator[str]:
     """`pywats-server serve` on a free loopback port; yields its base URL once it answers."""
+    with server_process(url) as (base_url, _):
+        yield base_url
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+@contextmanager
+def server_process(url: str) -> Iterator[tuple[str, int]]:
+    """As `serve`, yielding the base URL and the server's process id (for `cpu_seconds`)."""
     import socket
 
     with socket.socket() as probe:
@@ -102,7 +115,7 @@ def serve(url: str) -> Iterator[str]:
                 raise RuntimeError(f"server did not start: {process.communicate()[1]!r}") from None
             time.sleep(0.1)
     try:
-        yield base_url
+        yield base_url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -9,6 +9,8 @@ For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database, 
    client calling `GET /api/App/Version` on the same server (HTTP, authentication and routing,
    no report work); a second reference is `ReportStore.save` in-process
    for reports of the same shape (validation, row extraction and the transaction, no HTTP).
+   The clients share the machine's cores with the server, so for the 8-client pass the CPU time
+   of both sides is printed per report: the server process's and this process's (the clients).
 2. Queries: 100,000 reports (11 steps each, 50 part numbers, 3 processes, one year of start
    times) are bulk-loaded with `ReportStore.save_many` before the server starts; each header
    query then runs 200 times through `WATS.reports.query_headers`, p50/p95 reported.
@@ -29,7 +31,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
-from benchmarks._server import postgres_database, prepare, serve, sqlite_database
+from benchmarks._server import (
+    cpu_seconds,
+    postgres_database,
+    prepare,
+    serve,
+    server_process,
+    sqlite_database,
+)
 from benchmarks._timing import print_table
 from pywats import WATS, UUTReport, write_wsjf
 from pywats_server._formats import parse_submission
@@ -85,7 +94,11 @@ def _sequential(base_url: str, token: str, reports: Sequence[UUTReport]) -> floa
         return time.perf_counter() - started
 
 
-def _concurrent(base_url: str, token: str, reports: Sequence[UUTReport]) -> float:
+def _concurrent(
+    base_url: str, token: str, reports: Sequence[UUTReport], server_pid: int
+) -> tuple[float, float, float]:
+    """Seconds for CLIENTS threads to submit `reports`, and the CPU seconds the server process
+    and this one (the clients) used meanwhile."""
     shares = [reports[i::CLIENTS] for i in range(CLIENTS)]
     errors: list[BaseException] = []
     barrier = threading.Barrier(CLIENTS + 1)
@@ -105,11 +118,14 @@ def _concurrent(base_url: str, token: str, reports: Sequence[UUTReport]) -> floa
         thread.start()
     barrier.wait()
     started = time.perf_counter()
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
     for thread in threads:
         thread.join()
+    elapsed = time.perf_counter() - started
+    server_cpu, client_cpu = cpu_seconds(server_pid) - server_cpu, time.process_time() - client_cpu
     if errors:
         raise errors[0]
-    return time.perf_counter() - started
+    return elapsed, server_cpu, client_cpu
 
 
 def _floor(base_url: str, token: str) -> float:
@@ -146,14 +162,18 @@ def _in_process(url: str, reports: Sequence[UUTReport]) -> tuple[float, float, f
 def _ingest(backend: str, url: str) -> list[tuple[str, float, str, float]]:
     token = prepare(url)
     first, second = _ingest_reports("SEQ"), _ingest_reports("PAR")
-    with serve(url) as base_url:
+    with server_process(url) as (base_url, pid):
         floor = _floor(base_url, token)
         sequential = _sequential(base_url, token, first) / INGEST_REPORTS
-        concurrent = _concurrent(base_url, token, second) / INGEST_REPORTS
+        concurrent, server_cpu, client_cpu = (
+            value / INGEST_REPORTS for value in _concurrent(base_url, token, second, pid)
+        )
     in_process, parse_cpu, save_cpu = _in_process(url, _ingest_reports("INP"))
     print(
         f"{backend}: sequential {1 / sequential:.0f} reports/s, "
-        f"{CLIENTS} clients {1 / concurrent:.0f} reports/s, "
+        f"{CLIENTS} clients {1 / concurrent:.0f} reports/s "
+        f"(CPU a report: server {server_cpu * 1e3:.2f} ms, clients {client_cpu * 1e3:.2f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}), "
         f"in-process save {1 / in_process:.0f} reports/s "
         f"({(parse_cpu + save_cpu) * 1e3:.2f} ms CPU a report: parse {parse_cpu * 1e3:.2f}, "
         f"save {save_cpu * 1e3:.2f}; target 2.5), GET version {1 / floor:.0f}/s"
