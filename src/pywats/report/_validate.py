@@ -19,7 +19,13 @@ from pywats.report._limits import NUMERIC_LIMITS_USED, STRING_OPS, as_number
 from pywats.report._operations import Operations, operation_problems
 from pywats.report._timestamp import Timestamp
 
-__all__ = ["header_problems", "report_problems", "validate_report"]
+__all__ = [
+    "header_problems",
+    "report_problems",
+    "searchable",
+    "station_problems",
+    "validate_report",
+]
 
 # Wildcard and path characters in WATS searches; WATS documentation warns against them in
 # part and serial numbers.
@@ -95,6 +101,12 @@ def _date(problems: Problems, obj: dict[str, Any], key: str, path: str) -> None:
         problems.append(
             (f"{path}.{key}", f"{value!r} is before 1970, which WATS treats as invalid")
         )
+
+
+def searchable(text: str, replacement: str) -> str:
+    """`text` with the characters WATS refuses in part and serial numbers (`/`, `*`, `%`, ...)
+    replaced by `replacement`; an empty replacement keeps `text` as it is."""
+    return _SEARCH_CHARS.sub(replacement, text) if replacement else text
 
 
 def station_problems(raw: Mapping[str, Any]) -> Problems:
