@@ -38,9 +38,10 @@ WORKER_COMMAND = (
     "from pywats_client._worker_process import main; main()",
 )
 
-#: How long a job waits for a busy worker before it starts another one, in seconds. Starting a
-#: worker costs ~0.1 s of CPU, so a job that waits less than that for a busy one loses nothing.
-GROW_AFTER = 0.1
+#: How long a job waits for a busy worker before it starts another one, in seconds: about what
+#: a start takes (~0.1 s of CPU, more in wall time on a busy machine), so waiting instead rarely
+#: costs time, while a start costs as much CPU as a hundred small conversions.
+GROW_AFTER = 0.25
 
 
 class WorkerStartError(Exception):
