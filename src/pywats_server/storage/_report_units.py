@@ -8,10 +8,10 @@ reports in the same transaction, so the table always equals `unit_outcomes()` ov
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Connection,
     Delete,
@@ -22,10 +22,11 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    or_,
     select,
-    tuple_,
 )
 
+from ._prepared import Prepared, chunks
 from .report_tables import report_units, reports
 
 __all__ = ["UnitKey", "rebuild_units", "refresh_units", "unit_outcomes"]
@@ -79,28 +80,55 @@ def unit_outcomes(*conditions: ColumnElement[bool]) -> Select[tuple[object, ...]
     ).group_by(c.serial_number, c.part_number, c.process_code)
 
 
-def _refresh_statements() -> tuple[Delete, Insert]:
-    # Built once: constructing the windowed SELECT costs more than running it for a few units.
-    keys: BindParameter[list[UnitKey]] = bindparam("keys", expanding=True)
-    u, r = report_units.c, reports.c
-    stored = tuple_(u.serial_number, u.part_number, u.process_code)
-    condition = tuple_(r.serial_number, r.part_number, r.process_code).in_(keys)
-    return (
-        delete(report_units).where(stored.in_(keys)),
-        report_units.insert().from_select(_COLUMNS, unit_outcomes(condition)),
+_KEY_FIELDS = ("serial", "part", "code")
+
+
+def _of_units(columns: Sequence[ColumnElement[Any]], size: int) -> ColumnElement[bool]:
+    """`columns` (serial, part number, process code) equal one of `size` numbered keys.
+
+    Spelled as OR of equalities: SQLite searches its indexes once per key for that, where it
+    scans the whole table for a row-value IN list."""
+    return or_(
+        *(
+            and_(
+                *(
+                    column == bindparam(f"{field}{index}", type_=column.type)
+                    for field, column in zip(_KEY_FIELDS, columns, strict=True)
+                )
+            )
+            for index in range(size)
+        )
     )
 
 
-_REFRESH = _refresh_statements()
+def _delete(size: int) -> Delete:
+    u = report_units.c
+    return delete(report_units).where(
+        _of_units((u.serial_number, u.part_number, u.process_code), size)
+    )
+
+
+def _insert(size: int) -> Insert:
+    r = reports.c
+    condition = _of_units((r.serial_number, r.part_number, r.process_code), size)
+    return report_units.insert().from_select(_COLUMNS, unit_outcomes(condition))
+
+
+# Built once per number of keys: constructing the windowed SELECT costs more than running it.
+_DELETE = Prepared(_delete)
+_INSERT = Prepared(_insert)
 
 
 def refresh_units(connection: Connection, keys: Iterable[UnitKey]) -> None:
     """Recompute the `report_units` rows of `keys` from their reports (none: row removed)."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return
-    for statement in _REFRESH:
-        connection.execute(statement, {"keys": wanted})
+    for chunk in chunks(sorted(set(keys))):
+        values = {
+            f"{field}{index}": value
+            for index, key in enumerate(chunk)
+            for field, value in zip(_KEY_FIELDS, key, strict=True)
+        }
+        _DELETE.run(connection, values, len(chunk))
+        _INSERT.run(connection, values, len(chunk))
 
 
 def rebuild_units(connection: Connection) -> None:
