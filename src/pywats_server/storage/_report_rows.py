@@ -431,7 +431,11 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
 def _check_widths(rows: ReportRows) -> None:
     """Refuse text longer than its column before any row is written (child rows go in by COPY,
     which the engine's width check does not see); the error names the column and the step."""
-    for table, table_rows in ((reports, [rows.header]), *rows.child_rows()):
+    for column, width in widths(reports):  # one row: a plain loop costs less than the passes
+        value = rows.header.get(column)
+        if isinstance(value, str) and len(value) > width:
+            raise ReportDocumentError(f"reports.{column}", f"at most {width} characters", value)
+    for table, table_rows in rows.child_rows():
         if not table_rows:
             continue
         for column, width in widths(table):
