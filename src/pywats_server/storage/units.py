@@ -151,6 +151,8 @@ def register_tested_units(
     production."""
     # In one order everywhere: servers sharing PostgreSQL that register the same unit at once
     # wait on the unique index in the same order (the loser's batch retries and finds it).
+    # The statement goes to the driver, past the engine's width check: the values come from
+    # report headers, checked against the same widths by `extract_rows`.
     for chunk in chunks(sorted(tested.items())):
         values: dict[str, Any] = {"phase": UNDER_PRODUCTION}
         for index, ((serial, part), (revision, start)) in enumerate(chunk):
