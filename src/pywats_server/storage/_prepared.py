@@ -18,12 +18,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Connection, Dialect, bindparam
+from sqlalchemy import BindParameter, ColumnElement, Connection, Dialect, and_, bindparam, or_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["CHUNK", "Prepared", "chunks", "driver_cursor", "numbered", "numbered_binds"]
+__all__ = [
+    "CHUNK",
+    "Prepared",
+    "chunks",
+    "driver_cursor",
+    "equals_one_of",
+    "numbered",
+    "numbered_binds",
+    "numbered_keys",
+]
 
 Converter = Callable[[Any], Any]
 T = TypeVar("T")
@@ -46,6 +55,36 @@ def numbered(name: str, values: Sequence[Any]) -> dict[str, Any]:
 def numbered_binds(name: str, type_: TypeEngine[Any], size: int) -> list[BindParameter[Any]]:
     """`size` binds of `type_` named name0, name1, ..., for a statement of that size."""
     return [bindparam(f"{name}{index}", type_=type_) for index in range(size)]
+
+
+def equals_one_of(
+    columns: Sequence[ColumnElement[Any]], fields: Sequence[str], size: int
+) -> ColumnElement[bool]:
+    """`columns` equal, together, one of `size` numbered keys (binds field0, field1, ... for
+    each of `fields`, in the order of `columns`).
+
+    Spelled as an OR of equalities: SQLite searches an index once per key for that, where it
+    scans the whole table for a row-value IN list."""
+    return or_(
+        *(
+            and_(
+                *(
+                    column == bindparam(f"{field}{index}", type_=column.type)
+                    for field, column in zip(fields, columns, strict=True)
+                )
+            )
+            for index in range(size)
+        )
+    )
+
+
+def numbered_keys(fields: Sequence[str], keys: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Values for the binds of `equals_one_of(..., fields, len(keys))`."""
+    return {
+        f"{field}{index}": value
+        for index, key in enumerate(keys)
+        for field, value in zip(fields, key, strict=True)
+    }
 
 
 @dataclass(frozen=True)

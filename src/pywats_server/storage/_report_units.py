@@ -8,8 +8,7 @@ reports in the same transaction, so the table always equals `unit_outcomes()` ov
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,15 +17,13 @@ from sqlalchemy import (
     Insert,
     Select,
     and_,
-    bindparam,
     case,
     delete,
     func,
-    or_,
     select,
 )
 
-from ._prepared import Prepared, chunks
+from ._prepared import Prepared, chunks, equals_one_of, numbered_keys
 from .report_tables import report_units, reports
 
 __all__ = ["UnitKey", "rebuild_units", "refresh_units", "unit_outcomes"]
@@ -83,38 +80,22 @@ def unit_outcomes(*conditions: ColumnElement[bool]) -> Select[tuple[object, ...]
 _KEY_FIELDS = ("serial", "part", "code")
 
 
-def _of_units(columns: Sequence[ColumnElement[Any]], size: int) -> ColumnElement[bool]:
-    """`columns` (serial, part number, process code) equal one of `size` numbered keys.
-
-    Spelled as OR of equalities: SQLite searches its indexes once per key for that, where it
-    scans the whole table for a row-value IN list."""
-    return or_(
-        *(
-            and_(
-                *(
-                    column == bindparam(f"{field}{index}", type_=column.type)
-                    for field, column in zip(_KEY_FIELDS, columns, strict=True)
-                )
-            )
-            for index in range(size)
-        )
-    )
-
-
 def _delete(size: int) -> Delete:
     u = report_units.c
     return delete(report_units).where(
-        _of_units((u.serial_number, u.part_number, u.process_code), size)
+        equals_one_of((u.serial_number, u.part_number, u.process_code), _KEY_FIELDS, size)
     )
 
 
 def _insert(size: int) -> Insert:
     r = reports.c
-    condition = _of_units((r.serial_number, r.part_number, r.process_code), size)
+    unit = (r.serial_number, r.part_number, r.process_code)
+    condition = equals_one_of(unit, _KEY_FIELDS, size)
     return report_units.insert().from_select(_COLUMNS, unit_outcomes(condition))
 
 
-# Built once per number of keys: constructing the windowed SELECT costs more than running it.
+# Built once per number of keys (an OR of key equalities, see `equals_one_of`): constructing
+# the windowed SELECT costs more than running it.
 _DELETE = Prepared(_delete)
 _INSERT = Prepared(_insert)
 
@@ -122,11 +103,7 @@ _INSERT = Prepared(_insert)
 def refresh_units(connection: Connection, keys: Iterable[UnitKey]) -> None:
     """Recompute the `report_units` rows of `keys` from their reports (none: row removed)."""
     for chunk in chunks(sorted(set(keys))):
-        values = {
-            f"{field}{index}": value
-            for index, key in enumerate(chunk)
-            for field, value in zip(_KEY_FIELDS, key, strict=True)
-        }
+        values = numbered_keys(_KEY_FIELDS, chunk)
         _DELETE.run(connection, values, len(chunk))
         _INSERT.run(connection, values, len(chunk))
 

@@ -21,7 +21,6 @@ from sqlalchemy import (
     Select,
     Table,
     Update,
-    and_,
     bindparam,
     delete,
     func,
@@ -35,7 +34,15 @@ from ._bulk_insert import insert_rows
 from ._database import Database
 from ._domain import utcnow
 from ._group_commit import GroupCommit
-from ._prepared import CHUNK, Prepared, chunks, numbered, numbered_binds
+from ._prepared import (
+    CHUNK,
+    Prepared,
+    chunks,
+    equals_one_of,
+    numbered,
+    numbered_binds,
+    numbered_keys,
+)
 from ._report_rows import ReportRows
 from ._report_units import UnitKey, refresh_units
 from .processes import processes
@@ -94,18 +101,14 @@ def _stored(size: int) -> Select[Any]:
     """The stored reports with one of `size` numbered ids or identities, locked, by pk."""
     c = reports.c
     columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
-    same_identity = (
-        and_(
-            *(
-                column == bindparam(f"{field}{index}", type_=column.type)
-                for field, column in zip(_IDENTITY_FIELDS, columns, strict=True)
-            )
-        )
-        for index in range(size)
-    )
     return (
         select(c.report_id, c.report_pk, c.receive_count, *columns)
-        .where(or_(c.report_id.in_(numbered_binds("id", c.report_id.type, size)), *same_identity))
+        .where(
+            or_(
+                c.report_id.in_(numbered_binds("id", c.report_id.type, size)),
+                equals_one_of(columns, _IDENTITY_FIELDS, size),
+            )
+        )
         .order_by(c.report_pk)
         .with_for_update()
     )
@@ -251,15 +254,12 @@ class ReportStore:
         stored: list[tuple[Any, ...]] = []
         for chunk in chunks(sorted(latest)):
             values = numbered("id", chunk)
-            for index, report_id in enumerate(chunk):
-                key = _identity(latest[report_id].rows.header)
-                values.update(
-                    (f"{field}{index}", value)
-                    for field, value in zip(_IDENTITY_FIELDS, key, strict=True)
-                )
+            identities = [_identity(latest[report_id].rows.header) for report_id in chunk]
+            values.update(numbered_keys(_IDENTITY_FIELDS, identities))
             stored.extend(_STORED.run(connection, values, len(chunk)))
+        stored.sort(key=lambda row: row[1])  # by pk across chunks too: the last stored wins
         by_id = {row[0]: row for row in stored}
-        by_identity = {row[3:]: row for row in stored}  # in pk order: the last stored wins
+        by_identity = {row[3:]: row for row in stored}
         existing: dict[str, tuple[int, int, UnitKey | None]] = {}
         for report_id, submission in latest.items():
             row = by_id.get(report_id) or by_identity.get(_identity(submission.rows.header))
