@@ -240,6 +240,9 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         )
         if "numericMeas" in step or "booleanMeas" in step or "stringMeas" in step:
             _measurements(rows, step, at, order, path)
+        chart = get("chart")
+        if type(chart) is dict and "series" in chart:
+            _objects(chart, "series", f"{where}.chart.")  # as `additionalData`, see below
         attachment = get("attachment")
         if attachment is not None:
             attachment = _object(step, "attachment", at)
@@ -505,6 +508,9 @@ def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
                 "usage_count": _usage_count(asset, at),
             }
         )
+    # Not indexed, but the submit rules read each item as an object: the shape is checked here
+    # with the others, so a wrong one is refused by name instead of failing the rules' walk.
+    _objects(document, "additionalData")
 
 
 def _usage_count(asset: Mapping[str, Any], at: str) -> int | None:
