@@ -1,14 +1,16 @@
 """Intake: one stable file → read and hash → convert → accept into the outbox → post-action.
 
 The order is the durability contract: the source is moved, deleted or kept only after the
-outbox committed its reports. A crash before that processes the file again (same ids); a crash
-after it uploads from the outbox. A file already in the ledger gets only its post-action. A
-source with a companion folder (`Converter.companion`) is read, converted, moved, deleted and
-quarantined together with that folder.
+outbox committed its reports (files converted at the same time are committed together, and
+each source is touched after that commit: `_group_commit`). A crash before that processes the
+file again (same ids); a crash after it uploads from the outbox. A file already in the ledger
+gets only its post-action. A source with a companion folder (`Converter.companion`) is read,
+converted, moved, deleted and quarantined together with that folder.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -24,10 +26,11 @@ from anyio.abc import ObjectReceiveStream
 from pywats import Backoff
 from pywats_client._config import ConverterConfig
 from pywats_client._faults import NO_FAULTS, Faults
+from pywats_client._group_commit import GroupCommit
 from pywats_client._identity import Station
 from pywats_client._logging import correlated
 from pywats_client._metrics import Metrics
-from pywats_client._outbox import Entry, Outbox
+from pywats_client._outbox import Acceptance, Entry, Outbox
 from pywats_client._quarantine import Quarantine
 from pywats_client._store import LedgerEntry
 from pywats_client._watch import Ready, Watcher, companion_state
@@ -70,6 +73,7 @@ class Intake:
         self.station = station
         self.pool = pool
         self.outbox = outbox
+        self.commits = GroupCommit(outbox)
         self.quarantine = quarantine
         self.watcher = watcher
         self.metrics = metrics
@@ -110,28 +114,43 @@ class Intake:
             await self._idle.wait()
 
     async def _wait_for_room(self) -> None:
-        while not await anyio.to_thread.run_sync(self.outbox.has_room):
-            if not self.state.paused_for_budget:
-                _log.warning("outbox budget reached: intake waits until uploads make room")
-            self.state.paused_for_budget = True
+        """Wait until the outbox is under its budget again (it was not a moment ago)."""
+        if not self.state.paused_for_budget:
+            _log.warning("outbox budget reached: intake waits until uploads make room")
+        self.state.paused_for_budget = True
+        while True:
             await anyio.sleep(1.0)
-        self.state.paused_for_budget = False
+            if await anyio.to_thread.run_sync(self.outbox.has_room):
+                return
+
+    def _look(self, ready: Ready) -> tuple[LedgerEntry | None, bool, _Taken | None]:
+        """In one trip to a thread: the file's ledger entry, whether the outbox has room and,
+        when the file is not the version the ledger knows and there is room, the file taken
+        (`_take`). Raises OSError when it cannot be read."""
+        known = self.outbox.store.ledger_get(str(ready.path))
+        if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
+            return known, True, None
+        if not self.outbox.has_room():
+            return known, False, None
+        return known, True, _take(ready)
 
     async def handle(self, ready: Ready) -> None:
         """Process one stable file; every outcome is logged, none raises to the caller."""
         config = self.converters[ready.spec.key]
         with correlated(f"file:{ready.path.name}"):
             self.faults.reached("after_detect")
-            known = await anyio.to_thread.run_sync(self.outbox.store.ledger_get, str(ready.path))
             rule = ready.spec.companion
-            if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
-                await self._post_action(config, ready.path, (ready.size, ready.mtime_ns), rule)
-                return
-            await self._wait_for_room()
             try:
-                taken = await anyio.to_thread.run_sync(_take, ready)
+                known, room, taken = await anyio.to_thread.run_sync(self._look, ready)
+                if not room:
+                    await self._wait_for_room()
+                    taken = await anyio.to_thread.run_sync(_take, ready)
             except OSError as exc:
                 _log.warning("cannot read %s (%s); will look again", ready.path, exc.strerror)
+                return
+            self.state.paused_for_budget = False
+            if known and (known.size, known.mtime_ns) == (ready.size, ready.mtime_ns):
+                await self._post_action(config, ready.path, (ready.size, ready.mtime_ns), rule)
                 return
             if taken is None:
                 self.watcher.requeue(ready.path)  # still changing: wait until stable again
@@ -179,27 +198,20 @@ class Intake:
             return
         self._start_failures = 0
         entries = [Entry(report_id, document) for report_id, document in outcome.reports]
-        try:
-            await anyio.to_thread.run_sync(
-                lambda: self.outbox.accept(
-                    entries,
-                    converter=config.type,
-                    source=str(ready.path),
-                    priority=config.priority,
-                    ledger=entry,
-                )
-            )
-        except OSError as exc:
-            await self._disk_trouble(ready.path, exc)
+        acceptance = Acceptance(entries, config.type, str(ready.path), config.priority, entry)
+        version = (entry.size, entry.mtime_ns)
+        after = functools.partial(_apply_after, config, ready.path, version, ready.spec.companion)
+        accepted = await self.commits.accept(acceptance, after)
+        if accepted.error is not None:
+            await self._disk_trouble(ready.path, accepted.error)
             return
         self._disk_failures = 0
         self.state.disk_error = None
         self.metrics.inc("accepted_total", len(entries), converter=config.type)
         self.on_accepted()
         _log.info("accepted %s: %d report(s)", ready.path, len(entries))
-        await self._post_action(
-            config, ready.path, (entry.size, entry.mtime_ns), ready.spec.companion
-        )
+        assert accepted.then is not None, "a committed acceptance ran its post-action"
+        self._post_action_done(config, ready.path, accepted.then)
 
     async def _disk_trouble(self, path: Path, exc: OSError) -> None:
         """The outbox cannot write (full, read-only, I/O error): back off and look again; the
@@ -245,12 +257,21 @@ class Intake:
         self, config: ConverterConfig, path: Path, version: tuple[int, int], rule: CompanionRule
     ) -> None:
         """Move, delete or keep `path` if it is still the `version` (size, mtime_ns) that was
-        accepted. A tester may write its next result under the same name while the previous
-        one converts: that file is new work, so it is watched again, not moved or deleted."""
+        accepted (`_apply_after`)."""
         try:
             applied = await anyio.to_thread.run_sync(_apply_after, config, path, version, rule)
         except OSError as exc:
-            _log.error("cannot %s %s after accepting it: %s", config.after, path, exc)
+            self._post_action_done(config, path, exc)
+            return
+        self._post_action_done(config, path, applied)
+
+    def _post_action_done(
+        self, config: ConverterConfig, path: Path, applied: bool | OSError
+    ) -> None:
+        """Log what the post-action did. A tester may write its next result under the same name
+        while the previous one converts: that file is new work, so it is watched again."""
+        if isinstance(applied, OSError):
+            _log.error("cannot %s %s after accepting it: %s", config.after, path, applied)
             return
         if not applied:
             _log.info("%s was replaced while it was processed; taking the new version", path)
@@ -259,9 +280,11 @@ class Intake:
         self.faults.reached("after_source_action")
 
 
-def _take(
-    ready: Ready,
-) -> tuple[bytes, dict[str, bytes] | None, os.stat_result, str] | None:
+#: A file taken for conversion: its bytes, the companion snapshot, its stat and sha256 hex digest.
+_Taken = tuple[bytes, dict[str, bytes] | None, os.stat_result, str]
+
+
+def _take(ready: Ready) -> _Taken | None:
     """Read `ready`'s file (and companion folder) and hash it, in one trip to a thread: the
     bytes, the companion snapshot, the file's stat and the sha256 hex digest. None when the
     file or folder changed since it was found stable. Raises OSError when it cannot be read."""

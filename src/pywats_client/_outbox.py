@@ -3,7 +3,8 @@
 Each report is one file `<id>-<sha256[:16]>.json` holding its WSJF document, plus one row. A
 report is accepted only after its file is written, fsynced and renamed into place, the folder is
 fsynced and the rows (with the source file's ledger entry) are committed. Content-addressed file
-names mean a file is never overwritten while the uploader reads it.
+names mean a file is never overwritten while the uploader reads it. Several sources may be
+accepted together (`accept_all`): one folder fsync and one commit for all of them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pywats_client._durable import DiskIO
 from pywats_client._faults import NO_FAULTS, Faults
 from pywats_client._store import LedgerEntry, Store
 
-__all__ = ["CorruptItemError", "Entry", "Item", "Outbox", "OutboxStats"]
+__all__ = ["Acceptance", "CorruptItemError", "Entry", "Item", "Outbox", "OutboxStats"]
 
 _ITEM_NAME = re.compile(
     r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{16})\.json$"
@@ -38,6 +39,22 @@ class Entry:
 
     id: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """One source file's reports to accept, with what the rows record about them and the
+    source's ledger entry (committed in the same transaction)."""
+
+    entries: Sequence[Entry]
+    converter: str
+    source: str
+    priority: int = 0
+    ledger: LedgerEntry | None = None
+
+
+#: A report file written for an acceptance: the entry, its file name and its sha256 hex digest.
+_Written = tuple[Entry, str, str, Acceptance]
 
 
 @dataclass(frozen=True)
@@ -100,8 +117,13 @@ class Outbox:
         Returns how many entries were new or changed (an identical resend is a no-op). Raises
         OSError (e.g. ENOSPC, EROFS) with nothing committed; the caller retries later.
         """
-        with self._turn({e.id for e in entries}):
-            return self._accept(entries, converter, source, priority, ledger)
+        return self.accept_all([Acceptance(entries, converter, source, priority, ledger)])[0]
+
+    def accept_all(self, acceptances: Sequence[Acceptance]) -> list[int]:
+        """`accept` for several sources at once, all or nothing: each report file written and
+        fsynced, the folder fsynced once, one transaction. Returns the counts in order."""
+        with self._turn({e.id for a in acceptances for e in a.entries}):
+            return self._accept(acceptances)
 
     @contextlib.contextmanager
     def _turn(self, ids: set[str]) -> Iterator[None]:
@@ -115,39 +137,37 @@ class Outbox:
                 self._accepting -= ids
                 self._turns.notify_all()
 
-    def _accept(
-        self,
-        entries: Sequence[Entry],
-        converter: str,
-        source: str,
-        priority: int,
-        ledger: LedgerEntry | None,
-    ) -> int:
-        known = self._existing({e.id for e in entries})
-        fresh: list[tuple[Entry, str, str]] = []
+    def _accept(self, acceptances: Sequence[Acceptance]) -> list[int]:
+        known = self._existing({e.id for a in acceptances for e in a.entries})
+        fresh: list[_Written] = []
+        counts = []
         temporary: Path | None = None
         try:
-            for entry in entries:
-                digest = hashlib.sha256(entry.data).hexdigest()
-                old = known.get(entry.id)
-                if old is not None and old.sha256 == digest:
-                    continue
-                name = f"{entry.id}-{digest[:16]}.json"
-                temporary = self.folder / f"{_TMP_PREFIX}{name}"
-                self.disk.write(temporary, entry.data)
-                self.faults.reached("after_data_write")
-                self.disk.fsync(temporary)
-                self.faults.reached("after_fsync")
-                self.disk.rename(temporary, self.folder / name)
-                temporary = None
-                self.faults.reached("after_rename")
-                fresh.append((entry, name, digest))
+            for acceptance in acceptances:
+                before = len(fresh)
+                for entry in acceptance.entries:
+                    digest = hashlib.sha256(entry.data).hexdigest()
+                    old = known.get(entry.id)
+                    if old is not None and old.sha256 == digest:
+                        continue
+                    name = f"{entry.id}-{digest[:16]}.json"
+                    temporary = self.folder / f"{_TMP_PREFIX}{name}"
+                    self.disk.write(temporary, entry.data)
+                    self.faults.reached("after_data_write")
+                    self.disk.fsync(temporary)
+                    self.faults.reached("after_fsync")
+                    self.disk.rename(temporary, self.folder / name)
+                    temporary = None
+                    self.faults.reached("after_rename")
+                    fresh.append((entry, name, digest, acceptance))
+                counts.append(len(fresh) - before)
             if fresh:
                 self.disk.fsync_dir(self.folder)
                 self.faults.reached("after_dir_fsync")
-            self._commit(fresh, converter, source, priority, ledger)
+            ledgers = [a.ledger for a in acceptances if a.ledger is not None]
+            self._commit(fresh, ledgers)
         except BaseException:
-            for entry, name, _ in fresh:
+            for entry, name, _, _ in fresh:
                 if entry.id not in known:
                     self._discard(self.folder / name)
             # Only this call's own temporary: other intake tasks may be writing theirs right now.
@@ -155,23 +175,16 @@ class Outbox:
                 self._discard(temporary)
             raise
         self.faults.reached("after_commit")
-        for entry, name, _ in fresh:
+        for entry, name, _, _ in fresh:
             old = known.get(entry.id)
             if old is not None and old.file != name:
                 self._discard(self.folder / old.file)
-        return len(fresh)
+        return counts
 
-    def _commit(
-        self,
-        fresh: list[tuple[Entry, str, str]],
-        converter: str,
-        source: str,
-        priority: int,
-        ledger: LedgerEntry | None,
-    ) -> None:
+    def _commit(self, fresh: list[_Written], ledgers: list[LedgerEntry]) -> None:
         now = self.clock.time()
         with self.store.transaction() as cursor:
-            for entry, name, digest in fresh:
+            for entry, name, digest, acceptance in fresh:
                 cursor.execute(
                     "INSERT INTO outbox (id, file, state, priority, converter, source, size,"
                     " sha256, created) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)"
@@ -179,9 +192,18 @@ class Outbox:
                     " priority = excluded.priority, converter = excluded.converter,"
                     " source = excluded.source, size = excluded.size, sha256 = excluded.sha256,"
                     " attempts = 0, next_attempt = 0, last_error = NULL, delivered = NULL",
-                    (entry.id, name, priority, converter, source, len(entry.data), digest, now),
+                    (
+                        entry.id,
+                        name,
+                        acceptance.priority,
+                        acceptance.converter,
+                        acceptance.source,
+                        len(entry.data),
+                        digest,
+                        now,
+                    ),
                 )
-            if ledger is not None:
+            for ledger in ledgers:
                 Store.ledger_put(cursor, ledger)
 
     def _existing(self, ids: set[str]) -> dict[str, Item]:
@@ -392,14 +414,10 @@ class Outbox:
                 self._discard(path)  # an older or uncommitted version of a queued report
                 summary["stale"] += 1
             elif match and self._adoptable(path, match.group(1), match.group(2)):
-                data = path.read_bytes()
-                self._commit(
-                    [(Entry(match.group(1), data), path.name, hashlib.sha256(data).hexdigest())],
-                    RECOVERED,
-                    RECOVERED,
-                    0,
-                    None,
-                )
+                entry = Entry(match.group(1), path.read_bytes())
+                digest = hashlib.sha256(entry.data).hexdigest()
+                adopted = Acceptance([entry], RECOVERED, RECOVERED)
+                self._commit([(entry, path.name, digest, adopted)], [])
                 summary["adopted"] += 1
             else:
                 reason = "unreadable report file" if match else "foreign file in the outbox folder"

@@ -122,8 +122,8 @@ class Uploader:
                 await self._wait(pause)  # woken early by "retry now" (or new work: waits on)
                 continue
             due = await anyio.to_thread.run_sync(self._claim_next)
-            if due is None:
-                await self._idle()
+            if not isinstance(due, tuple):
+                await self._idle(due)
                 continue
             item, data = due
             try:
@@ -137,8 +137,9 @@ class Uploader:
                 self.state.in_flight.discard(item.id)
                 self._settled.set()
 
-    async def _idle(self) -> None:
-        wakeup = await anyio.to_thread.run_sync(self.outbox.next_wakeup)
+    async def _idle(self, wakeup: float | None) -> None:
+        """Nothing is due: wait until `wakeup` (when the next pending item is due; None when
+        nothing is pending), at most 5 s, less if poked."""
         await self._wait(5.0 if wakeup is None else min(5.0, max(wakeup - self.clock.time(), 0.05)))
 
     async def _wait(self, seconds: float) -> None:
@@ -149,9 +150,10 @@ class Uploader:
         if self._wake is wake and wake.is_set():
             self._wake = anyio.Event()
 
-    def _claim_next(self) -> tuple[Item, bytes | CorruptItemError | OSError] | None:
+    def _claim_next(self) -> tuple[Item, bytes | CorruptItemError | OSError] | float | None:
         """Claim the next due item (into `in_flight`) and read its document (or why it cannot
-        be read), in one trip to a thread; None when nothing is due.
+        be read), in one trip to a thread. When nothing is due: when the earliest pending item
+        will be (`Outbox.next_wakeup`; None when nothing is pending).
 
         The claim is made under a lock together with the outbox query, so two upload tasks
         never take the same item, and an item is released only after its outcome is committed:
@@ -160,7 +162,7 @@ class Uploader:
         with self._claiming:
             item = self.outbox.next_due(set(self.state.in_flight))
             if item is None:
-                return None
+                return self.outbox.next_wakeup()
             self.state.in_flight.add(item.id)
         try:
             return item, self.outbox.read(item)

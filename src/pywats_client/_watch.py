@@ -21,9 +21,12 @@ from pathlib import Path
 import anyio
 from anyio.abc import ObjectSendStream
 from watchdog.events import (
-    EVENT_TYPE_CLOSED_NO_WRITE,
-    EVENT_TYPE_DELETED,
-    EVENT_TYPE_OPENED,
+    DirMovedEvent,
+    FileAttribEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileSystemEvent,
     FileSystemEventHandler,
 )
@@ -125,9 +128,17 @@ class _Probe:
         self.state: CompanionState = None
 
 
-#: Events that cannot make a file ready: reading it (the stability check, intake) or its
-#: removal (the post-action). Ignoring them saves a stat and a pattern match each.
-_NO_NEWS = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_DELETED})
+#: The events that can make a file ready: a file made, written, touched or moved in, or a
+#: folder moved in. The kernel is asked for no others: reading a file (the stability check,
+#: intake) and removing it (the post-action) would cost the watcher's threads an event each.
+_NEWS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileAttribEvent,
+    FileClosedEvent,
+    FileMovedEvent,
+    DirMovedEvent,
+]
 
 
 class _Events(FileSystemEventHandler):
@@ -135,8 +146,6 @@ class _Events(FileSystemEventHandler):
         self._notify = notify
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in _NO_NEWS or (event.is_directory and event.event_type != "moved"):
-            return
         target = getattr(event, "dest_path", "") or event.src_path
         self._notify(Path(os.fsdecode(target)))
 
@@ -244,7 +253,7 @@ class Watcher:
                 )
             return False
         try:
-            observer.schedule(handler, str(spec.folder), recursive=True)
+            observer.schedule(handler, str(spec.folder), recursive=True, event_filter=_NEWS)
         except OSError as exc:  # removed again between the check and the watch
             _log.debug("cannot watch %s yet: %s", spec.folder, exc)
             return False

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pywats import WATS
-from pywats.report._validate import station_problems
+from pywats.report import station_problems
 from pywats_client._durable import DiskIO
 from pywats_client._handoff import Handoff
 from pywats_client._identity import Station

@@ -58,3 +58,25 @@ def test_an_integer_past_64_bits_is_refused_not_rounded(document: dict[str, Any]
     with pytest.raises(ApiError) as info:
         parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
     assert "uut.errorCode: expected an integer from -2147483648 to 2147483647" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "named"),
+    [
+        ("additionalData", [1], "additionalData[0]: expected an object, got int 1"),
+        ("additionalData", "text", "additionalData: expected an array, got str 'text'"),
+        ("series", [2], "root.chart.series[0]: expected an object, got int 2"),
+    ],
+)
+def test_a_wrong_shape_the_rows_skip_is_refused_by_name(
+    document: dict[str, Any], where: str, value: object, named: str
+) -> None:
+    # The submit rules walk these items as objects; a wrong shape is a 400, not a crash.
+    if where == "series":
+        document["root"]["chart"] = {"chartType": "Line", "series": value}
+    else:
+        document[where] = value
+    with pytest.raises(ApiError) as info:
+        parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
+    assert info.value.status_code == 400
+    assert named in str(info.value)

@@ -61,6 +61,7 @@ from pywats.report._step_types import (
 from pywats.report._timestamp import Timestamp
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
+from pywats.report._validate import searchable, station_problems
 from pywats.report._wsjf import read_wsjf, read_wsjf_all, report_from_json, write_wsjf
 from pywats.report._wsxf_read import read_wsxf, read_wsxf_all
 from pywats.report._wsxf_write import write_wsxf
@@ -116,6 +117,8 @@ __all__ = [
     "read_wsxf",
     "read_wsxf_all",
     "report_from_json",
+    "searchable",
+    "station_problems",
     "step_class_for",
     "string_passes",
     "write_wsjf",

@@ -17,9 +17,6 @@ from typing import Any, TypeVar
 
 from pywats import ReportValidationError
 from pywats.report import Report, Step, UUTReport
-
-# The validator's own rule (one rule set per fact), so a replacement can never disagree with it.
-from pywats.report._validate import _SEARCH_CHARS
 from pywats_client.converters._base import ConversionError, Source
 from pywats_client.converters._params import (
     COMMON_PARAMETERS,
@@ -39,7 +36,6 @@ __all__ = [
     "mark_failure_chain",
     "new_uut",
     "parse_iso",
-    "searchable",
     "station_name",
     "timezone_parameter",
     "unit_identity",
@@ -248,9 +244,3 @@ def finish(report: Report, index: int, source: Source, override: str | None) -> 
         report.location = station.location
     if not report.purpose and station.purpose:
         report.purpose = station.purpose
-
-
-def searchable(text: str, replacement: str) -> str:
-    """`text` with the characters WATS refuses in part and serial numbers (`/`, `*`, `%`, ...)
-    replaced by `replacement`; an empty replacement keeps `text` as it is."""
-    return _SEARCH_CHARS.sub(replacement, text) if replacement else text

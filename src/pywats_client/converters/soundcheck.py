@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pywats.report import ChartSeries, ChartStep, SequenceCall, UUTReport
+from pywats.report import ChartSeries, ChartStep, SequenceCall, UUTReport, searchable
 from pywats_client.converters._base import Converter, Source
 from pywats_client.converters._mapping import (
     WITH_TIMEZONE,
     checked,
     localize,
-    searchable,
     station_name,
     unit_identity,
     zone_from_name,

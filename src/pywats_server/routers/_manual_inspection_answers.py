@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Annotated, Any
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_pascal
 
-from ..storage.manual_inspection import Definition, Instance, Relation, RelationOverlap
+from ..storage.manual_inspection import (
+    Definition,
+    DefinitionDraft,
+    DefinitionEdit,
+    Instance,
+    Relation,
+    RelationOverlap,
+)
 from ._answer import Answer, Instant
+from ._updates import NotNull, sent
 
 __all__ = [
     "ContentAnswer",
@@ -39,23 +50,38 @@ class _Body(BaseModel):
     model_config = ConfigDict(alias_generator=to_pascal, extra="forbid")
 
 
-class DefinitionBody(_Body):
-    """The fields of a definition a client sets (`Name` is required to create one)."""
+#: The definition fields a client sets, by their names in the request models and the draft.
+_SETTABLE = {f.name: f.name for f in fields(DefinitionDraft)}
 
-    name: str | None = Field(default=None, max_length=100)
+
+class DefinitionBody(_Body):
+    """The fields of a definition a client sets (`Name` is required to create one); a key whose
+    column holds no NULL refuses an explicit null (400 naming it)."""
+
+    name: Annotated[str | None, NotNull, Field(max_length=100)] = None
     description: str | None = Field(default=None, max_length=1000)
     virtual_folder_id: str | None = None
-    is_global: bool | None = None
-    on_fail_goto_cleanup: bool | None = None
-    on_fail_require_submit: bool | None = None
-    on_fail_require_repair: int | None = None
-    log_operator: bool | None = None
-    log_description: bool | None = None
-    create_unsubmitted_report_on_failed_step: bool | None = None
+    is_global: Annotated[bool | None, NotNull] = None
+    on_fail_goto_cleanup: Annotated[bool | None, NotNull] = None
+    on_fail_require_submit: Annotated[bool | None, NotNull] = None
+    on_fail_require_repair: Annotated[int | None, NotNull] = None
+    log_operator: Annotated[bool | None, NotNull] = None
+    log_description: Annotated[bool | None, NotNull] = None
+    create_unsubmitted_report_on_failed_step: Annotated[bool | None, NotNull] = None
     repair_process_id: str | None = None
-    add_child_units: bool | None = None
-    include_uur_misc_info_in_uut: bool | None = Field(default=None, alias="IncludeUURMiscInfoInUUT")
-    load_previous_misc_info: bool | None = None
+    add_child_units: Annotated[bool | None, NotNull] = None
+    include_uur_misc_info_in_uut: Annotated[
+        bool | None, NotNull, Field(alias="IncludeUURMiscInfoInUUT")
+    ] = None
+    load_previous_misc_info: Annotated[bool | None, NotNull] = None
+
+    def _sent(self) -> dict[str, Any]:
+        return sent(self, **_SETTABLE)
+
+    def draft(self) -> DefinitionDraft:
+        """The new definition: the keys sent, the draft's defaults for the rest."""
+        values = self._sent()
+        return DefinitionDraft(**{**values, "name": values.get("name", "")})
 
 
 class DefinitionChange(DefinitionBody):
@@ -63,6 +89,10 @@ class DefinitionChange(DefinitionBody):
 
     test_sequence_definition_id: str
     status: int | None = None
+
+    def edit(self) -> DefinitionEdit:
+        """The keys sent; the others stay as stored."""
+        return DefinitionEdit(**self._sent())
 
 
 class ContentBody(_Body):

@@ -94,17 +94,16 @@ def instances_count(store: Store, id: str) -> Any:
 @router.post("/PostDefinition", response_model=DefinitionAnswer)
 def post_definition(store: Store, body: DefinitionBody, user: CallerName) -> Any:
     """A new Draft: version 1 of a new name, else the name's next version."""
-    return _answer(store, store.create(body.model_dump(exclude_unset=True), user))
+    return _answer(store, store.create(body.draft(), user))
 
 
 @router.put("/PutDefinitionNew", response_model=DefinitionAnswer)
 def put_definition(store: Store, body: DefinitionChange, user: CallerName) -> Any:
     """Change the fields sent (a Draft only) and/or move `Status` along the lifecycle;
     releasing revokes the name's previously released version."""
-    values = body.model_dump(exclude_unset=True)
-    definition_id = values.pop("test_sequence_definition_id")
-    status = values.pop("status", None)
-    return _answer(store, store.update(definition_id, values, status, user))
+    return _answer(
+        store, store.update(body.test_sequence_definition_id, body.edit(), body.status, user)
+    )
 
 
 # Relations

@@ -5,7 +5,9 @@ Python (about 10 µs a row); a report brings ~200 rows, so that cost rivalled th
 work. Here each row becomes a plain tuple with the bind conversions SQLAlchemy would apply, and
 goes to the driver's cursor at once: SQLite's `executemany` of the compiled INSERT, and
 PostgreSQL's `COPY ... FROM STDIN` (psycopg's pipelined `executemany` still sends one statement
-per row).
+per row). A single row goes to PostgreSQL as an INSERT: one round trip where COPY takes two,
+and bytes sent as they are where COPY's text format spells them in hex (a report's document
+is one row of ~25 kB).
 Driver errors are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises them.
 """
 
@@ -26,7 +28,8 @@ __all__ = ["insert_rows"]
 
 @dataclass(frozen=True)
 class _Statement:
-    sql: str  # INSERT in the dialect's parameter style, or COPY on PostgreSQL
+    sql: str  # INSERT in the dialect's parameter style (positional on PostgreSQL)
+    copy: str | None  # COPY ... FROM STDIN on PostgreSQL
     names: tuple[str, ...]
     converters: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
@@ -68,12 +71,15 @@ def _statement(table: Table, dialect: Dialect) -> _Statement:
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
     if dialect.name == "postgresql":
+        # Both written out with positional values, so one tuple per row serves either.
         quote = dialect.identifier_preparer.quote
-        columns = ", ".join(quote(name) for name in names)
-        copy = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
-        statement = _Statement(copy, names, converters, positional=True)
+        into = f"{quote(table.name)} ({', '.join(quote(name) for name in names)})"
+        insert = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(names))})"
+        statement = _Statement(
+            insert, f"COPY {into} FROM STDIN", names, converters, positional=True
+        )
     else:
-        statement = _Statement(str(compiled), names, converters, compiled.positional)
+        statement = _Statement(str(compiled), None, names, converters, compiled.positional)
     with _lock:
         _statements[key] = statement
     return statement
@@ -86,9 +92,11 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     statement = _statement(table, connection.dialect)
     parameters = [statement.parameters(row) for row in rows]
     with driver_cursor(connection, statement.sql) as cursor:
-        if connection.dialect.name != "postgresql":
+        if statement.copy is None:
             cursor.executemany(statement.sql, parameters)
-            return
-        with cursor.copy(statement.sql) as copy:
-            for values in parameters:
-                copy.write_row(values)
+        elif len(parameters) == 1:
+            cursor.execute(statement.sql, parameters[0])
+        else:
+            with cursor.copy(statement.copy) as copy:
+                for values in parameters:
+                    copy.write_row(values)

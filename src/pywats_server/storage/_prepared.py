@@ -4,38 +4,102 @@
 key, parameter processing, result wrapping) besides building the statement; saving a report runs
 about ten small statements, so that overhead rivalled the database's own work. A `Prepared`
 builds its statement once per shape (how many keys or rows it takes), compiles it once per
-dialect, converts the parameters with the bind conversions SQLAlchemy would apply and the
-selected values with its result conversions, and hands the SQL to the driver. Driver errors
-are raised as SQLAlchemy's (`IntegrityError` and so on), as `execute` raises them.
+dialect, converts the parameters with the bind conversions SQLAlchemy would apply (literals in
+the statement go with their own values) and the selected values with its result conversions,
+and hands the SQL to the driver. Driver errors are raised as SQLAlchemy's (`IntegrityError`
+and so on), as `execute` raises them.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import BindParameter, ColumnElement, Connection, Dialect, and_, bindparam, or_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.types import TypeEngine
 
-__all__ = ["Prepared", "driver_cursor"]
+__all__ = [
+    "CHUNK",
+    "Prepared",
+    "chunks",
+    "driver_cursor",
+    "equals_one_of",
+    "numbered",
+    "numbered_binds",
+    "numbered_keys",
+]
 
 Converter = Callable[[Any], Any]
+T = TypeVar("T")
+
+# The most keys or rows one run takes: a batch of any size runs in a few shapes, each compiled
+# once, and no statement grows past what a driver or planner handles well.
+CHUNK = 32
+
+
+def chunks(items: Sequence[T]) -> list[Sequence[T]]:
+    """`items` in runs of at most `CHUNK`, in order."""
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def numbered(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """Values for the binds of `numbered_binds(name, ...)`: name0, name1, ..."""
+    return {f"{name}{index}": value for index, value in enumerate(values)}
+
+
+def numbered_binds(name: str, type_: TypeEngine[Any], size: int) -> list[BindParameter[Any]]:
+    """`size` binds of `type_` named name0, name1, ..., for a statement of that size."""
+    return [bindparam(f"{name}{index}", type_=type_) for index in range(size)]
+
+
+def equals_one_of(
+    columns: Sequence[ColumnElement[Any]], fields: Sequence[str], size: int
+) -> ColumnElement[bool]:
+    """`columns` equal, together, one of `size` numbered keys (binds field0, field1, ... for
+    each of `fields`, in the order of `columns`).
+
+    Spelled as an OR of equalities: SQLite searches an index once per key for that, where it
+    scans the whole table for a row-value IN list."""
+    return or_(
+        *(
+            and_(
+                *(
+                    column == bindparam(f"{field}{index}", type_=column.type)
+                    for field, column in zip(fields, columns, strict=True)
+                )
+            )
+            for index in range(size)
+        )
+    )
+
+
+def numbered_keys(fields: Sequence[str], keys: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Values for the binds of `equals_one_of(..., fields, len(keys))`."""
+    return {
+        f"{field}{index}": value
+        for index, key in enumerate(keys)
+        for field, value in zip(fields, key, strict=True)
+    }
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     names: tuple[str, ...]  # bind names, in placeholder order when positional
+    given: tuple[str, ...]  # the names the caller gives values for
+    fixed: tuple[tuple[str, Any], ...]  # binds with a value in the statement (literals)
     converters: tuple[tuple[str, Converter], ...]  # only the binds that convert
     positional: bool
     results: tuple[tuple[int, Converter], ...]  # selected columns that convert, by position
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        bound = {name: values[name] for name in self.names}
+        bound = {name: values[name] for name in self.given}
+        bound.update(self.fixed)
         for name, convert in self.converters:
             bound[name] = convert(bound[name])
         return tuple(bound[name] for name in self.names) if self.positional else bound
@@ -57,8 +121,13 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     if compiled.post_compile_params or compiled.literal_execute_params:
         raise ValueError("a prepared statement takes plain bind parameters, not expanding ones")
     names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+    unique = tuple(dict.fromkeys(names))
+    fixed = tuple(
+        (name, compiled.binds[name].value) for name in unique if not compiled.binds[name].required
+    )
+    given = tuple(name for name in unique if compiled.binds[name].required)
     converters = []
-    for name in dict.fromkeys(names):
+    for name in unique:
         convert = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters.append((name, convert))
@@ -67,7 +136,9 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if convert is not None:
             results.append((index, convert))
-    return _Compiled(str(compiled), names, tuple(converters), compiled.positional, tuple(results))
+    return _Compiled(
+        str(compiled), names, given, fixed, tuple(converters), compiled.positional, tuple(results)
+    )
 
 
 @contextmanager

@@ -240,6 +240,9 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         )
         if "numericMeas" in step or "booleanMeas" in step or "stringMeas" in step:
             _measurements(rows, step, at, order, path)
+        chart = get("chart")
+        if type(chart) is dict and "series" in chart:
+            _objects(chart, "series", f"{where}.chart.")  # as `additionalData`, see below
         attachment = get("attachment")
         if attachment is not None:
             attachment = _object(step, "attachment", at)
@@ -431,7 +434,11 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
 def _check_widths(rows: ReportRows) -> None:
     """Refuse text longer than its column before any row is written (child rows go in by COPY,
     which the engine's width check does not see); the error names the column and the step."""
-    for table, table_rows in ((reports, [rows.header]), *rows.child_rows()):
+    for column, width in widths(reports):  # one row: a plain loop costs less than the passes
+        value = rows.header.get(column)
+        if isinstance(value, str) and len(value) > width:
+            raise ReportDocumentError(f"reports.{column}", f"at most {width} characters", value)
+    for table, table_rows in rows.child_rows():
         if not table_rows:
             continue
         for column, width in widths(table):
@@ -501,6 +508,9 @@ def _header_collections(rows: ReportRows, document: Mapping[str, Any]) -> None:
                 "usage_count": _usage_count(asset, at),
             }
         )
+    # Not indexed, but the submit rules read each item as an object: the shape is checked here
+    # with the others, so a wrong one is refused by name instead of failing the rules' walk.
+    _objects(document, "additionalData")
 
 
 def _usage_count(asset: Mapping[str, Any], at: str) -> int | None:

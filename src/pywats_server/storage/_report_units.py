@@ -11,21 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Connection,
     Delete,
     Insert,
     Select,
     and_,
-    bindparam,
     case,
     delete,
     func,
     select,
-    tuple_,
 )
 
+from ._prepared import Prepared, chunks, equals_one_of, numbered_keys
 from .report_tables import report_units, reports
 
 __all__ = ["UnitKey", "rebuild_units", "refresh_units", "unit_outcomes"]
@@ -79,28 +77,35 @@ def unit_outcomes(*conditions: ColumnElement[bool]) -> Select[tuple[object, ...]
     ).group_by(c.serial_number, c.part_number, c.process_code)
 
 
-def _refresh_statements() -> tuple[Delete, Insert]:
-    # Built once: constructing the windowed SELECT costs more than running it for a few units.
-    keys: BindParameter[list[UnitKey]] = bindparam("keys", expanding=True)
-    u, r = report_units.c, reports.c
-    stored = tuple_(u.serial_number, u.part_number, u.process_code)
-    condition = tuple_(r.serial_number, r.part_number, r.process_code).in_(keys)
-    return (
-        delete(report_units).where(stored.in_(keys)),
-        report_units.insert().from_select(_COLUMNS, unit_outcomes(condition)),
+_KEY_FIELDS = ("serial", "part", "code")
+
+
+def _delete(size: int) -> Delete:
+    u = report_units.c
+    return delete(report_units).where(
+        equals_one_of((u.serial_number, u.part_number, u.process_code), _KEY_FIELDS, size)
     )
 
 
-_REFRESH = _refresh_statements()
+def _insert(size: int) -> Insert:
+    r = reports.c
+    unit = (r.serial_number, r.part_number, r.process_code)
+    condition = equals_one_of(unit, _KEY_FIELDS, size)
+    return report_units.insert().from_select(_COLUMNS, unit_outcomes(condition))
+
+
+# Built once per number of keys (an OR of key equalities, see `equals_one_of`): constructing
+# the windowed SELECT costs more than running it.
+_DELETE = Prepared(_delete)
+_INSERT = Prepared(_insert)
 
 
 def refresh_units(connection: Connection, keys: Iterable[UnitKey]) -> None:
     """Recompute the `report_units` rows of `keys` from their reports (none: row removed)."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return
-    for statement in _REFRESH:
-        connection.execute(statement, {"keys": wanted})
+    for chunk in chunks(sorted(set(keys))):
+        values = numbered_keys(_KEY_FIELDS, chunk)
+        _DELETE.run(connection, values, len(chunk))
+        _INSERT.run(connection, values, len(chunk))
 
 
 def rebuild_units(connection: Connection) -> None:

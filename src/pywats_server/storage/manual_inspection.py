@@ -11,7 +11,6 @@ manual inspection). docs/domains.md lists what was inferred.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,12 +32,14 @@ from sqlalchemy import (
 )
 
 from ._database import Database
-from ._domain import Conflict, Invalid, NotFound, new_id, utcnow, wildcard_match
+from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, new_id, utcnow, wildcard_match
 from ._metadata import metadata
 from .report_tables import reports
 
 __all__ = [
     "Definition",
+    "DefinitionDraft",
+    "DefinitionEdit",
     "Instance",
     "ManualInspectionStore",
     "Relation",
@@ -138,26 +139,49 @@ class Definition:
     revoked_by: str | None = None
 
 
-#: Definition fields a client may set (the rest the server keeps).
-EDITABLE = frozenset(
-    f.name
-    for f in fields(Definition)
-    if f.name
-    not in {
-        "definition_id",
-        "version",
-        "status",
-        "xaml",
-        "created",
-        "created_by",
-        "modified",
-        "modified_by",
-        "released",
-        "released_by",
-        "revoked",
-        "revoked_by",
-    }
-)
+@dataclass(frozen=True, slots=True)
+class DefinitionDraft:
+    """A new definition: the fields a client sets (the server keeps the rest)."""
+
+    name: str
+    description: str | None = None
+    virtual_folder_id: str | None = None
+    is_global: bool = False
+    on_fail_goto_cleanup: bool = False
+    on_fail_require_submit: bool = False
+    on_fail_require_repair: int = 0
+    log_operator: bool = True
+    log_description: bool = False
+    create_unsubmitted_report_on_failed_step: bool = False
+    repair_process_id: str | None = None
+    add_child_units: bool = False
+    include_uur_misc_info_in_uut: bool = False
+    load_previous_misc_info: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionEdit:
+    """What a change of a Draft sets; `KEEP` leaves a field as stored."""
+
+    name: str | Keep = KEEP
+    description: str | Keep | None = KEEP
+    virtual_folder_id: str | Keep | None = KEEP
+    is_global: bool | Keep = KEEP
+    on_fail_goto_cleanup: bool | Keep = KEEP
+    on_fail_require_submit: bool | Keep = KEEP
+    on_fail_require_repair: int | Keep = KEEP
+    log_operator: bool | Keep = KEEP
+    log_description: bool | Keep = KEEP
+    create_unsubmitted_report_on_failed_step: bool | Keep = KEEP
+    repair_process_id: str | Keep | None = KEEP
+    add_child_units: bool | Keep = KEEP
+    include_uur_misc_info_in_uut: bool | Keep = KEEP
+    load_previous_misc_info: bool | Keep = KEEP
+
+    def changes(self, current: Definition) -> dict[str, Any]:
+        """The fields this edit sets to a value other than `current`'s."""
+        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v for k, v in given.items() if v is not KEEP and getattr(current, k) != v}
 
 
 @dataclass(frozen=True)
@@ -264,16 +288,15 @@ class ManualInspectionStore:
         ).scalar()
         return int(latest or 0) + 1
 
-    def create(self, values: Mapping[str, Any], user: str | None) -> Definition:
+    def create(self, draft: DefinitionDraft, user: str | None) -> Definition:
         """A new Draft definition: version 1, or the next version when the name is in use."""
-        name = str(values.get("name") or "").strip()
-        if not name:
-            raise Invalid("Name: required, expected the definition's name")
+        _check(draft.name, draft.on_fail_require_repair)
+        name = draft.name.strip()
         with self._engine.begin() as connection:
             now = utcnow()
             definition = Definition(
                 definition_id=new_id(),
-                **{**_editable(values), "name": name},
+                **{**{f.name: getattr(draft, f.name) for f in fields(draft)}, "name": name},
                 version=self._next_version(connection, name),
                 created=now,
                 created_by=user,
@@ -284,13 +307,14 @@ class ManualInspectionStore:
         return definition
 
     def update(
-        self, definition_id: str, values: Mapping[str, Any], status: int | None, user: str | None
+        self, definition_id: str, edit: DefinitionEdit, status: int | None, user: str | None
     ) -> Definition:
-        """Change the fields in `values` that differ (a Draft only) and/or move to `status`.
+        """Change the fields `edit` sets to new values (a Draft only) and/or move to `status`.
         A renamed Draft keeps its version, which must be free under the new name."""
+        _check(edit.name, edit.on_fail_require_repair)
         with self._engine.begin() as connection:
             current = self._get(connection, definition_id)
-            edits = {k: v for k, v in _editable(values).items() if getattr(current, k) != v}
+            edits = edit.changes(current)
             if edits and current.status != DRAFT:
                 raise Conflict(
                     f"definition {current.name!r} version {current.version} is "
@@ -537,18 +561,14 @@ class ManualInspectionStore:
         )
 
 
-def _editable(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(values) - EDITABLE)
-    if unknown:
-        raise Invalid(f"{unknown[0]}: not a field a client sets on a definition")
-    if "on_fail_require_repair" in values and values["on_fail_require_repair"] not in (0, 1, 2):
+def _check(name: str | Keep, on_fail_require_repair: int | Keep) -> None:
+    if name is not KEEP and not name.strip():
+        raise Invalid("Name: required, expected the definition's name")
+    if on_fail_require_repair is not KEEP and on_fail_require_repair not in (0, 1, 2):
         raise Invalid(
             "OnFailRequireRepair: expected 0 (disabled), 1 (optional) or 2 (required), got "
-            f"{values['on_fail_require_repair']!r}"
+            f"{on_fail_require_repair!r}"
         )
-    if "name" in values and not str(values["name"] or "").strip():
-        raise Invalid("Name: required, expected the definition's name")
-    return dict(values)
 
 
 def _columns(definition: Definition) -> dict[str, Any]:

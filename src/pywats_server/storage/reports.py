@@ -8,20 +8,19 @@ resubmission (a station resending after a lost acknowledgement) replaces the row
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
-    Column,
+    ColumnElement,
     Connection,
     Insert,
     Select,
     Table,
     Update,
-    and_,
     bindparam,
     delete,
     func,
@@ -35,7 +34,15 @@ from ._bulk_insert import insert_rows
 from ._database import Database
 from ._domain import utcnow
 from ._group_commit import GroupCommit
-from ._prepared import Prepared
+from ._prepared import (
+    CHUNK,
+    Prepared,
+    chunks,
+    equals_one_of,
+    numbered,
+    numbered_binds,
+    numbered_keys,
+)
 from ._report_rows import ReportRows
 from ._report_units import UnitKey, refresh_units
 from .processes import processes
@@ -82,80 +89,47 @@ class Attachment:
     data: bytes
 
 
-# Reports per shared transaction at most: bounds how long one transaction holds the write lock.
-_GROUP_LIMIT = 32
+# Reports per shared transaction at most: bounds how long one transaction holds the write lock,
+# and makes a batch's statements run in one chunk each (see `_prepared`).
+_GROUP_LIMIT = CHUNK
 
-# The statements of a save, built once (see `_prepared`); each takes up to `_CHUNK` keys or
-# rows, so a batch of any size runs a few shapes compiled once.
-_CHUNK = _GROUP_LIMIT
 _HEADER_COLUMNS = tuple(c.name for c in reports.columns if c.name != "report_pk")
 _IDENTITY_FIELDS = ("type", "serial", "part", "code", "start")
-T = TypeVar("T")
 
 
-def _chunks(items: list[T]) -> list[list[T]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
-def _numbered(name: str, values: Sequence[Any]) -> dict[str, Any]:
-    return {f"{name}{index}": value for index, value in enumerate(values)}
-
-
-def _keys(name: str, column: Column[Any], size: int) -> list[BindParameter[Any]]:
-    return [bindparam(f"{name}{index}", type_=column.type) for index in range(size)]
-
-
-def _process_names(size: int) -> Select[tuple[int, str]]:
-    p = processes.c
-    return select(p.code, p.name).where(p.code.in_(_keys("code", p.code, size)))
-
-
-def _by_id(size: int) -> Select[Any]:
-    c = reports.c
-    return (
-        select(
-            c.report_id,
-            c.report_pk,
-            c.receive_count,
-            c.report_type,
-            c.serial_number,
-            c.part_number,
-            c.process_code,
-        )
-        .where(c.report_id.in_(_keys("id", c.report_id, size)))
-        .order_by(c.report_id)
-        .with_for_update()
-    )
-
-
-def _by_identity(size: int) -> Select[Any]:
+def _stored(size: int) -> Select[Any]:
+    """The stored reports with one of `size` numbered ids or identities, locked, by pk."""
     c = reports.c
     columns = (c.report_type, c.serial_number, c.part_number, c.process_code, c.start_utc)
-    condition = or_(
-        *(
-            and_(
-                *(
-                    column == bindparam(f"{field}{index}", type_=column.type)
-                    for field, column in zip(_IDENTITY_FIELDS, columns, strict=True)
-                )
-            )
-            for index in range(size)
-        )
-    )
     return (
-        select(*columns, c.report_pk, c.receive_count)
-        .where(condition)
+        select(c.report_id, c.report_pk, c.receive_count, *columns)
+        .where(
+            or_(
+                c.report_id.in_(numbered_binds("id", c.report_id.type, size)),
+                equals_one_of(columns, _IDENTITY_FIELDS, size),
+            )
+        )
         .order_by(c.report_pk)
         .with_for_update()
     )
 
 
+def _process_name(value: BindParameter[Any], code: BindParameter[Any]) -> ColumnElement[Any]:
+    """The sent process name, else the name the server's processes give `code` (else null):
+    looked up in the statement that writes it, not in a query of its own."""
+    p = processes.c
+    return func.coalesce(value, select(p.name).where(p.code == code).scalar_subquery())
+
+
 def _insert_headers(size: int) -> Insert:
     c = reports.c
-    rows = [
-        {name: bindparam(f"{name}_{index}", type_=c[name].type) for name in _HEADER_COLUMNS}
-        for index in range(size)
-    ]
+    rows = []
+    for index in range(size):
+        row: dict[str, Any] = {
+            name: bindparam(f"{name}_{index}", type_=c[name].type) for name in _HEADER_COLUMNS
+        }
+        row["process_name"] = _process_name(row["process_name"], row["process_code"])
+        rows.append(row)
     return reports.insert().values(rows).returning(c.report_pk, c.report_id)
 
 
@@ -164,6 +138,7 @@ def _update_header(_: int) -> Update:
     values: dict[str, Any] = {
         name: bindparam(f"v_{name}", type_=c[name].type) for name in _HEADER_COLUMNS
     }
+    values["process_name"] = _process_name(values["process_name"], values["process_code"])
     values["receive_count"] = c.receive_count + bindparam("extra", type_=c.receive_count.type)
     return reports.update().where(c.report_pk == bindparam("pk")).values(values)
 
@@ -172,9 +147,8 @@ def _delete_children(table: Table) -> Prepared:
     return Prepared(lambda _: delete(table).where(table.c.report_pk == bindparam("pk")))
 
 
-_PROCESS_NAMES = Prepared(_process_names)
-_BY_ID = Prepared(_by_id)
-_BY_IDENTITY = Prepared(_by_identity)
+# The statements of a save, built once (see `_prepared`).
+_STORED = Prepared(_stored)
 _INSERT_HEADERS = Prepared(_insert_headers)
 _UPDATE_HEADER = Prepared(_update_header)
 _DELETE_CHILDREN = {table: _delete_children(table) for table in CHILD_TABLES}
@@ -216,41 +190,17 @@ class ReportStore:
         # replaces it, whatever its id (wats-rules.md U34); within a batch the later one wins.
         by_key = {_identity(s.rows.header): s for s in by_id.values()}
         latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
-        unnamed = sorted(
-            {
-                s.rows.header["process_code"]
-                for s in latest.values()
-                if s.rows.header["process_name"] is None
-            }
-        )
-        names: dict[int, str] = {}
-        for chunk in _chunks(unnamed):  # only reports without a process name need the table
-            found = _PROCESS_NAMES.run(connection, _numbered("code", chunk), len(chunk))
-            names.update((code, name) for code, name in found)
-        existing: dict[str, tuple[int, int]] = {}
+        existing = self._existing(connection, latest)
         # Units whose outcomes this write changes: those of the reports written and those of
         # the reports they replace (a replacement may name another unit).
-        units: set[UnitKey] = set()
-        # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
-        # write lock already serialises writers): servers sharing a PostgreSQL database that
-        # replace the same report at once then take turns instead of deadlocking in the deletes.
-        for chunk in _chunks(sorted(latest)):
-            found = _BY_ID.run(connection, _numbered("id", chunk), len(chunk))
-            for report_id, pk, count, kind, serial, part, code in found:
-                existing[report_id] = (pk, count)
-                if kind == "T":
-                    units.add((serial, part, code))
-        existing.update(
-            self._same_identity(
-                connection, [s for s in latest.values() if s.rows.report_id not in existing]
-            )
-        )
+        units: set[UnitKey] = {unit for _, _, unit in existing.values() if unit is not None}
         now = utcnow()
         received = {rid: 1 + sum(s.rows.report_id == rid for s in submissions) for rid in latest}
         new_headers, pks = [], {}
         uses: dict[str, int] = defaultdict(int)
         for report_id, submission in latest.items():
-            header = self._header(submission.rows, names, now)
+            header: dict[str, Any] = dict.fromkeys(_HEADER_COLUMNS)
+            header.update(submission.rows.header, received_utc=now)
             if header["report_type"] == "T":
                 units.add((header["serial_number"], header["part_number"], header["process_code"]))
             if report_id in existing:
@@ -273,7 +223,7 @@ class ReportStore:
         # New ids in one order everywhere too: two servers inserting the same new ids wait
         # on the unique index in the same order, and the later one retries as a replacement.
         new_headers.sort(key=lambda header: str(header["report_id"]))
-        for chunk in _chunks(new_headers):
+        for chunk in chunks(new_headers):
             values = {
                 f"{name}_{index}": value
                 for index, header in enumerate(chunk)
@@ -292,30 +242,31 @@ class ReportStore:
         register_tested_units(connection, tested)
 
     @staticmethod
-    def _same_identity(
-        connection: Connection, submissions: Sequence[Submission]
-    ) -> dict[str, tuple[int, int]]:
-        """For each submission, the stored report with its identity (and another id), if any:
-        report id of the submission -> (pk, receive count) of the report it replaces."""
-        wanted = {_identity(s.rows.header): s.rows.report_id for s in submissions}
-        found: dict[str, tuple[int, int]] = {}
-        for chunk in _chunks(list(wanted)):
-            values = {
-                f"{field}{index}": value
-                for index, key in enumerate(chunk)
-                for field, value in zip(_IDENTITY_FIELDS, key, strict=True)
-            }
-            for row in _BY_IDENTITY.run(connection, values, len(chunk)):
-                found[wanted[row[:5]]] = (row[5], row[6])
-        return found
-
-    @staticmethod
-    def _header(rows: ReportRows, names: dict[int, str], now: datetime) -> dict[str, Any]:
-        header: dict[str, Any] = dict.fromkeys(_HEADER_COLUMNS)
-        header.update(rows.header, received_utc=now)
-        if header["process_name"] is None:
-            header["process_name"] = names.get(rows.header["process_code"])
-        return header
+    def _existing(
+        connection: Connection, latest: Mapping[str, Submission]
+    ) -> dict[str, tuple[int, int, UnitKey | None]]:
+        """The stored report each submission replaces: the one with its id, else the last one
+        stored with its identity. Report id of the submission -> (pk, receive count, unit of
+        that report if it is a UUT)."""
+        # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
+        # write lock already serialises writers): servers sharing a PostgreSQL database that
+        # replace the same report at once then take turns instead of deadlocking in the deletes.
+        stored: list[tuple[Any, ...]] = []
+        for chunk in chunks(sorted(latest)):
+            values = numbered("id", chunk)
+            identities = [_identity(latest[report_id].rows.header) for report_id in chunk]
+            values.update(numbered_keys(_IDENTITY_FIELDS, identities))
+            stored.extend(_STORED.run(connection, values, len(chunk)))
+        stored.sort(key=lambda row: row[1])  # by pk across chunks too: the last stored wins
+        by_id = {row[0]: row for row in stored}
+        by_identity = {row[3:]: row for row in stored}
+        existing: dict[str, tuple[int, int, UnitKey | None]] = {}
+        for report_id, submission in latest.items():
+            row = by_id.get(report_id) or by_identity.get(_identity(submission.rows.header))
+            if row is not None:
+                _, pk, count, kind, serial, part, code, _ = row
+                existing[report_id] = (pk, count, (serial, part, code) if kind == "T" else None)
+        return existing
 
     @staticmethod
     def _insert_children(connection: Connection, items: list[tuple[int, Submission]]) -> None:

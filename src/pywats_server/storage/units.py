@@ -18,18 +18,22 @@ from sqlalchemy import (
     Connection,
     DateTime,
     ForeignKey,
+    Insert,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
+    union_all,
 )
 
 from ._database import Database
 from ._domain import KEEP, Conflict, Invalid, Keep, NotFound, as_utc, utcnow
 from ._metadata import BigId, metadata
+from ._prepared import Prepared, chunks
 from ._tags import Tag, TagChange, apply_tags, read_tags, tag_table
 from .product_structure import ProductStructureStore, RevisionRelation
 from .products import ProductStore
@@ -115,38 +119,52 @@ def seed_phases(connection: Connection) -> None:
     connection.execute(unit_phases.insert(), rows)
 
 
+def _register(size: int) -> Insert:
+    """Insert `size` numbered units (serial, part, revision, date; phase `phase`), each unless
+    registered already, in the order given."""
+    u = units.c
+    columns = (u.serial_number, u.part_number, u.revision, u.serial_date)
+    arms = []
+    for index in range(size):
+        serial, part, revision, date = (
+            bindparam(f"{field}{index}", type_=column.type)
+            for field, column in zip(("serial", "part", "revision", "date"), columns, strict=True)
+        )
+        known = select(u.unit_pk).where(u.serial_number == serial, u.part_number == part)
+        arms.append(
+            select(serial, part, revision, date, bindparam("phase", type_=u.phase_id.type)).where(
+                ~known.exists()
+            )
+        )
+    rows = arms[0] if size == 1 else union_all(*arms)
+    return units.insert().from_select([*columns, u.phase_id], rows)
+
+
+_REGISTER = Prepared(_register)
+
+
 def register_tested_units(
     connection: Connection, tested: Mapping[tuple[str, str], tuple[str, datetime]]
 ) -> None:
     """Register the units that reports name and production does not know yet, as WATS does with a
     unit's first report: (serial, part) -> (revision, start) of that report; phase Under
     production."""
-    if not tested:
-        return
-    serials = sorted({serial for serial, _ in tested})
-    known = {
-        (serial, part)
-        for serial, part in connection.execute(
-            select(units.c.serial_number, units.c.part_number).where(
-                units.c.serial_number.in_(serials)
-            )
-        )
-    }
     # In one order everywhere: servers sharing PostgreSQL that register the same unit at once
     # wait on the unique index in the same order (the loser's batch retries and finds it).
-    new = [
-        {
-            "serial_number": serial,
-            "part_number": part,
-            "revision": revision,
-            "serial_date": start,
-            "phase_id": UNDER_PRODUCTION,
-        }
-        for (serial, part), (revision, start) in sorted(tested.items())
-        if (serial, part) not in known
-    ]
-    if new:
-        connection.execute(units.insert(), new)
+    # The statement goes to the driver, past the engine's width check: the values come from
+    # report headers, checked against the same widths by `extract_rows`.
+    for chunk in chunks(sorted(tested.items())):
+        values: dict[str, Any] = {"phase": UNDER_PRODUCTION}
+        for index, ((serial, part), (revision, start)) in enumerate(chunk):
+            values.update(
+                {
+                    f"serial{index}": serial,
+                    f"part{index}": part,
+                    f"revision{index}": revision,
+                    f"date{index}": start,
+                }
+            )
+        _REGISTER.run(connection, values, len(chunk))
 
 
 @dataclass(frozen=True, slots=True)

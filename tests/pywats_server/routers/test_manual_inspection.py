@@ -235,3 +235,26 @@ async def test_bad_input_is_a_clear_4xx(
     answer = await api.request(method, MI + path, **options)
     assert answer.status_code == status, answer.text
     assert answer.json()["Message"]
+
+
+@pytest.mark.parametrize("key", ["Name", "IsGlobal", "LogOperator", "IncludeUURMiscInfoInUUT"])
+async def test_null_for_a_field_that_holds_a_value_is_refused_by_its_key(
+    api: httpx.AsyncClient, key: str
+) -> None:
+    """Creating or changing a definition with null where the definition always holds a value is
+    a 400 naming the request's key; leaving the key out keeps (or defaults) it."""
+    created = await _create(api, f"Nulls-{uuid.uuid4().hex[:6]}")
+    body = {"TestSequenceDefinitionId": created["TestSequenceDefinitionId"], key: None}
+    for answer in (
+        await api.post(f"{MI}/PostDefinition", json={"Name": "n", key: None}),
+        await api.put(f"{MI}/PutDefinitionNew", json=body),
+    ):
+        assert answer.status_code == 400, answer.text
+        assert f"'{key}'" in answer.json()["Message"]
+    kept = await _ok(
+        await api.get(
+            f"{MI}/GetTestSequenceDefinition",
+            params={"definitionId": created["TestSequenceDefinitionId"]},
+        )
+    )
+    assert kept == created

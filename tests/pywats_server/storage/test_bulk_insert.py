@@ -103,3 +103,19 @@ def test_a_duplicate_key_raises_sqlalchemy_integrity_error(
     with pytest.raises(IntegrityError), database.engine.begin() as connection:
         insert_rows(connection, ours, rows)
     assert _stored(database, ours) == []
+
+
+def test_single_rows_match_sqlalchemy_and_a_duplicate_raises_integrity_error(
+    tables: tuple[Database, Table, Table],
+) -> None:
+    # One row takes another path on PostgreSQL (an INSERT instead of COPY).
+    database, ours, theirs = tables
+    rows = [{**row, "note": "n"} for row in ROWS]
+    with database.engine.begin() as connection:
+        for row in rows:
+            insert_rows(connection, ours, [row])
+            connection.execute(theirs.insert(), [row])
+    assert _stored(database, ours) == _stored(database, theirs)
+    with pytest.raises(IntegrityError), database.engine.begin() as connection:
+        insert_rows(connection, ours, [rows[0]])
+    assert len(_stored(database, ours)) == len(rows)

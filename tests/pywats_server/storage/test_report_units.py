@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from pywats_server._formats import parse_submission
-from pywats_server.storage import Database, ReportStore, Submission
+from pywats_server.storage import Database, ReportStore, Submission, migrate
 from pywats_server.storage._report_units import rebuild_units, unit_outcomes
 from pywats_server.storage.report_tables import report_units, reports
 
@@ -96,3 +99,34 @@ def test_a_rebuild_gives_the_rows_the_saves_kept(database: Database) -> None:
     assert kept == rebuilt == recomputed
     # Unit 0 ran F, P, P; unit 1 ran F, F.
     assert [row[5:9] for row in kept] == [(0, 1, 1, 1), (0, 0, 0, 0)]
+
+
+def test_a_save_on_sqlite_searches_the_unit_tables_by_key(tmp_path: Path) -> None:
+    """Keeping `report_units` must not scan a table that grows with every report: a row-value
+    IN list did that on SQLite."""
+    path = tmp_path / "wats.db"
+    database = Database(f"sqlite:///{path}")
+    migrate(database)
+    database.dispose()  # the statements of the connections opened from here on are traced
+    executed: list[str] = []
+    event.listen(
+        database.engine,
+        "connect",
+        lambda connection, _: connection.set_trace_callback(executed.append),
+    )
+    store = ReportStore(database)
+    prefix = f"PLAN-{uuid.uuid4().hex[:6]}-"
+    report_id = str(uuid.uuid4())
+    store.save(_submission(report_id, f"{prefix}1", "PA", 10, 0, "F"))
+    store.save(_submission(report_id, f"{prefix}2", "PA", 10, 1, "P"))  # moves to another unit
+    database.dispose()
+    assert any(sql.startswith("DELETE FROM report_units") for sql in executed)
+    scans = []
+    with closing(sqlite3.connect(path)) as raw:
+        for sql in executed:
+            if not sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+                continue
+            for *_, detail in raw.execute(f"EXPLAIN QUERY PLAN {sql}"):
+                if re.match(r"SCAN (reports|report_units|units)\b", detail):
+                    scans.append((detail, sql[:120]))
+    assert scans == []
