@@ -84,8 +84,16 @@ reports = Table(
     Column("report_size", Integer, nullable=False),
     Column("received_utc", DateTime, nullable=False),
     # A product over a period (the process, when asked, is checked in the index): the range of
-    # one part number's reports, not every report of the period.
-    Index("ix_reports_part_start", "part_number", "start_utc", "process_code"),
+    # one part number's reports, not every report of the period. With the report type and
+    # revision, analytics find a product's UUT reports and their revisions in the index alone.
+    Index(
+        "ix_reports_part_start",
+        "part_number",
+        "start_utc",
+        "process_code",
+        "report_type",
+        "revision",
+    ),
     # Numbering a unit's runs (analytics) reads this index alone, in order.
     Index(
         "ix_analytics_unit_runs",

@@ -136,7 +136,7 @@ def test_the_upgrade_keeps_the_planner_statistics(tmp_path: Path) -> None:
     with database.engine.connect() as connection:
         before = connection.exec_driver_sql(statistics).all()
 
-    migrate(database)
+    migrate(database, "r10_clustered_report_rows")
 
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql(statistics).all() == before
