@@ -27,8 +27,26 @@ _COLUMNS = ["part_number", "start_utc", "process_code"]
 def upgrade() -> None:
     op.drop_index(_NAME, table_name="reports")
     op.create_index(_NAME, "reports", [*_COLUMNS, "report_type", "revision"])
+    _analyze()
 
 
 def downgrade() -> None:
     op.drop_index(_NAME, table_name="reports")
     op.create_index(_NAME, "reports", _COLUMNS)
+    _analyze()
+
+
+def _analyze() -> None:
+    """Gather the new index's planner statistics when the database has them (ANALYZE ran on
+    it; SQLite only): dropping the index dropped its statistics, and without them SQLite takes
+    a part number for far more selective than it is and reads a whole product through this
+    index, where dynamic yield reads the product's units over the period."""
+    connection = op.get_bind()
+    analyzed = (
+        connection.dialect.name == "sqlite"
+        and connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        ).scalar()
+    )
+    if analyzed:
+        connection.exec_driver_sql(f"ANALYZE {_NAME}")
