@@ -40,21 +40,28 @@ def sqlite_database(kept: str | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """Yield the URL of a new PostgreSQL database, or None (with a note) if none is reachable."""
+def postgres_database(kept: str | None = None) -> Iterator[str | None]:
+    """Yield the URL of a new PostgreSQL database, or None (with a note) if none is reachable.
+
+    With `kept`, the database of that name (created if missing) is used and kept afterwards.
+    """
     if POSTGRES_URL is None:
         with embedded_postgres() as admin_url:
-            yield from _database_on(admin_url)
+            yield from _database_on(admin_url, kept)
     else:
-        yield from _database_on(POSTGRES_URL)
+        yield from _database_on(POSTGRES_URL, kept)
 
 
-def _database_on(admin_url: str) -> Iterator[str | None]:
+def _database_on(admin_url: str, kept: str | None) -> Iterator[str | None]:
     admin = create_engine(Database(admin_url).url, isolation_level="AUTOCOMMIT")
-    name = f"pywats_bench_{secrets.token_hex(4)}"
+    name = kept or f"pywats_bench_{secrets.token_hex(4)}"
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as exc:
         print(f"PostgreSQL skipped: not reachable at {admin_url} ({exc.orig})")
         admin.dispose()
@@ -63,8 +70,9 @@ def _database_on(admin_url: str) -> Iterator[str | None]:
     try:
         yield Database(admin_url).url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not kept:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

@@ -9,8 +9,9 @@ Prints p50/p90 latency and the database size. PostgreSQL is skipped when no serv
 
     python -m benchmarks analytics     # REPORTS=20000 BACKENDS=sqlite for a quicker run
 
-SQLITE_FILE=path keeps the SQLite database in that file, and a later run with the same file
-times the queries without loading again (the reference run drops indexes: use REFERENCE=0).
+SQLITE_FILE=path keeps the SQLite database in that file, and POSTGRES_DATABASE=name the PostgreSQL
+database of that name; a later run with the same file or name times the queries without loading
+again (the reference run drops indexes: use REFERENCE=0).
 """
 
 from __future__ import annotations
@@ -436,6 +437,6 @@ def main() -> None:
         with sqlite_database(os.environ.get("SQLITE_FILE")) as url:
             _run("sqlite", url)
     if "postgresql" in backends:
-        with postgres_database() as url:
+        with postgres_database(os.environ.get("POSTGRES_DATABASE")) as url:
             if url is not None:
                 _run("postgresql", url)

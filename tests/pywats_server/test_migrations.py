@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from pywats_server.storage import Database, migrate, tables
+from pywats_server.storage import Database, migrate, schema_revisions, tables
 from pywats_server.storage._migrate import alembic_config
 
 
@@ -52,6 +52,7 @@ def test_the_newest_migration_steps_down_and_up(fresh_database: Database) -> Non
     previous = head.down_revision
     assert isinstance(previous, str), "the head has one parent"
     _downgrade(fresh_database, previous)
-    assert _differences(fresh_database) != [], "the step down changed the schema"
+    # Not every step is one the declared tables show (r10 changes only SQLite's storage).
+    assert schema_revisions(fresh_database) == [previous]
     migrate(fresh_database)
     assert _differences(fresh_database) == []

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, Text, case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..storage.report_tables import report_steps, reports
 from ._filter import WatsFilter
@@ -34,6 +37,26 @@ _STATUS_COUNTS = {
     "stepErrorCount": "E",
     "stepTerminatedCount": "T",
 }
+
+
+class _unindexed(FunctionElement[str]):
+    """`_unindexed(column)`: the column's value in an expression no index answers, so the
+    planner reads it from the rows it visits anyway rather than probing an index on it."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_unindexed, "sqlite")
+def _unindexed_sqlite(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    # Unary plus is SQLite's no-op that hides a column from the planner; `|| ''` would build a
+    # new string per row (about a fifth of the run count over a month of one product).
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
+@compiles(_unindexed)
+def _unindexed_default(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} || '')"
 
 
 def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dict[str, Any]]:
@@ -67,14 +90,14 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     keys = [(row["path"], row["part_number"], row["revision"]) for row in rows]
     paths = {k[0] for k in keys}
     # Few matching reports: read their steps (one range of the primary key per report) and
-    # keep those of the top paths; `path || ''` keeps the planner off the path index. Many:
-    # probe the path index for every matching report, as the planner would.
+    # keep those of the top paths, kept off the path index. Many: probe the path index for
+    # every matching report, as the planner would.
     narrow = connection.scalar(
         select(func.count()).select_from(
             select(r.report_pk).where(*scope).limit(_NARROW + 1).subquery()
         )
     )
-    path = (s.path + literal("")) if (narrow or 0) <= _NARROW else s.path
+    path = _unindexed(s.path) if (narrow or 0) <= _NARROW else s.path
     totals_query = (
         select(s.path, r.part_number, r.revision, func.count().label("total"))
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))

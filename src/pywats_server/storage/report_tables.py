@@ -3,6 +3,11 @@ one row per step, measurement, misc info, sub-unit, failure, attachment and asse
 
 Index choices serve the header query (time range, unit, product) and the analytics that read
 steps and measurements by path for a product and process over a period.
+
+The rows keyed by (report_pk, index) lie together on SQLite (`sqlite_with_rowid=False`): a table
+WITHOUT ROWID is the B-tree of its primary key, so a report's steps are one range, read once (not
+an index entry and a table row each), and an insert writes one B-tree less
+(migration r10_clustered_report_rows).
 """
 
 from __future__ import annotations
@@ -79,8 +84,16 @@ reports = Table(
     Column("report_size", Integer, nullable=False),
     Column("received_utc", DateTime, nullable=False),
     # A product over a period (the process, when asked, is checked in the index): the range of
-    # one part number's reports, not every report of the period.
-    Index("ix_reports_part_start", "part_number", "start_utc", "process_code"),
+    # one part number's reports, not every report of the period. With the report type and
+    # revision, analytics find a product's UUT reports and their revisions in the index alone.
+    Index(
+        "ix_reports_part_start",
+        "part_number",
+        "start_utc",
+        "process_code",
+        "report_type",
+        "revision",
+    ),
     # Numbering a unit's runs (analytics) reads this index alone, in order.
     Index(
         "ix_analytics_unit_runs",
@@ -128,6 +141,7 @@ report_steps = Table(
         sqlite_where=text("status = 'F'"),
         postgresql_where=text("status = 'F'"),
     ),
+    sqlite_with_rowid=False,
 )
 
 report_measurements = Table(
@@ -148,6 +162,7 @@ report_measurements = Table(
     Column("text_limit", Text),
     Column("unit", String(100)),
     Index(None, "path"),
+    sqlite_with_rowid=False,
 )
 
 report_misc_infos = Table(
@@ -159,6 +174,7 @@ report_misc_infos = Table(
     Column("text", Text),
     Column("numeric", Float),
     Index(None, "description", "text"),
+    sqlite_with_rowid=False,
 )
 
 report_sub_units = Table(
@@ -172,6 +188,7 @@ report_sub_units = Table(
     Column("revision", String(200)),
     Index(None, "serial_number"),
     Index(None, "part_number"),
+    sqlite_with_rowid=False,
 )
 
 report_failures = Table(
@@ -187,6 +204,7 @@ report_failures = Table(
     Column("func_block", String(200)),
     Column("ref_step_id", Integer),
     Column("art_number", String(200)),
+    sqlite_with_rowid=False,
 )
 
 report_attachments = Table(
@@ -211,6 +229,7 @@ report_assets = Table(
     Column("serial_number", String(200), nullable=False),
     Column("usage_count", Integer),  # as submitted; None when the report left it out
     Index(None, "serial_number"),
+    sqlite_with_rowid=False,
 )
 
 # One row per unit at an operation (serial number, part number, process code) over its UUT
