@@ -95,6 +95,7 @@ def _database(db: str, *, create: bool = False) -> Database:
         DatabaseUnavailableError,
         migrate,
         normalise_url,
+        pending_revisions,
         schema_revisions,
     )
 
@@ -102,9 +103,16 @@ def _database(db: str, *, create: bool = False) -> Database:
         if not create and _no_sqlite_database(normalise_url(db)):
             raise _not_initialised(db)
         database = Database(db)
-        if not create and not schema_revisions(database):
+        revisions = schema_revisions(database)
+        if not create and not revisions:
             database.dispose()
             raise _not_initialised(db)
+        if revisions and (pending := pending_revisions(revisions)):
+            typer.echo(
+                f"upgrading the schema of {database.name} ({', '.join(pending)}); on a large "
+                "database this takes minutes, and the server answers once it is done",
+                err=True,
+            )
         migrate(database)
     except MissingExtraError as exc:
         exit_missing(exc)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from pywats_server import Settings, create_app
-from pywats_server.storage import Database, masked_url, schema_revisions
+from pywats_server.storage import Database, masked_url, migrate, schema_revisions
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -195,6 +195,23 @@ async def test_each_station_has_its_own_revocable_token(tmp_path: Path) -> None:
     neither = _cli("token", "revoke", "--db", db)
     assert neither.returncode == 1
     assert "token list" in neither.stderr
+
+
+def test_an_older_schema_is_upgraded_saying_so_first(tmp_path: Path) -> None:
+    """An upgrade that rebuilds tables takes minutes on a large database: the command names
+    the revisions it applies before it starts, then works on the upgraded database."""
+    db = f"sqlite:///{tmp_path / 'wats.db'}"
+    database = Database(db)
+    migrate(database, "r9_unit_periods")
+    database.dispose()
+    listed = _cli("users", "list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    first_line = listed.stderr.splitlines()[0]
+    assert first_line.startswith(f"upgrading the schema of {db} (r10_clustered_report_rows, ")
+    assert "takes minutes" in first_line
+    again = _cli("users", "list", "--db", db)
+    assert again.returncode == 0
+    assert "upgrading" not in again.stderr  # at the newest revision: nothing to say
 
 
 @pytest.mark.parametrize(

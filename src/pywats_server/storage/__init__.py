@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._database import Database, DatabaseUnavailableError, masked_url, normalise_url
 from ._domain import Conflict, DomainError, Invalid, NotFound, utcnow
-from ._migrate import migrate, schema_revisions
+from ._migrate import migrate, pending_revisions, schema_revisions
 from ._report_rows import (
     PATH_SEPARATOR,
     ReportDocumentError,
@@ -79,6 +79,7 @@ __all__ = [
     "migrate",
     "normalise_url",
     "parse_wsbf",
+    "pending_revisions",
     "schema_revisions",
     "utcnow",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 
 from ._database import Database, DatabaseUnavailableError
 
-__all__ = ["MIGRATIONS", "alembic_config", "migrate", "schema_revisions"]
+__all__ = ["MIGRATIONS", "alembic_config", "migrate", "pending_revisions", "schema_revisions"]
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 # The PostgreSQL advisory lock key of schema migration: any fixed 64-bit number, the same in
@@ -68,6 +68,17 @@ def schema_revisions(database: Database) -> list[str]:
     database.check()
     with database.engine.connect() as connection:
         return sorted(MigrationContext.configure(connection).get_current_heads())
+
+
+def pending_revisions(revisions: list[str]) -> list[str]:
+    """The revisions `migrate` would apply to a database at `revisions`, oldest first (empty
+    when it is at the newest or at one these migrations do not know)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {s.revision for s in script.walk_revisions()}
+    if not set(revisions) <= known:
+        return []
+    ahead = script.iterate_revisions("heads", revisions or "base")
+    return [s.revision for s in reversed(list(ahead)) if s.revision not in revisions]
 
 
 def _refuse_unknown_revisions(database: Database, connection: Connection, config: Config) -> None:
