@@ -77,7 +77,7 @@ def pending_revisions(revisions: list[str]) -> list[str]:
     known = {s.revision for s in script.walk_revisions()}
     if not set(revisions) <= known:
         return []
-    ahead = script.iterate_revisions("heads", revisions or "base")
+    ahead = script.iterate_revisions("heads", tuple(revisions) or "base")
     return [s.revision for s in reversed(list(ahead)) if s.revision not in revisions]
 
 
