@@ -66,11 +66,14 @@ def reference_python() -> Path:
 
 def run_reference(script: str, *args: str, timeout: float = 600) -> Any:
     """Run `script` under the reference interpreter and return the JSON it prints last."""
+    # Without PYTHONPATH: a checkout's `src` on it would shadow the reference's own `pywats`.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     completed = subprocess.run(
         [str(reference_python()), "-c", script, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
     if completed.returncode != 0:
         raise RuntimeError(

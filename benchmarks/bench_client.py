@@ -1,29 +1,41 @@
-"""Per-call cost of `get_version()` on loopback: pyWATS vs bare httpx vs pywats-api.
+"""Per-call cost of the SDK on loopback: pyWATS vs bare httpx vs pywats-api.
 
-A minimal keep-alive HTTP server runs in its own process (so it does not share the GIL with the
-client) and answers every request with the JSON string "2025.3.9.824". Each client makes the
-same GET /api/App/Version with the same Authorization header and decodes the JSON body. Rounds
-interleave the candidates so machine noise hits them alike; the figure is the median per call.
+1. `get_version()`, wall time. A minimal keep-alive HTTP server runs in its own process (so it
+   does not share the GIL with the client) and answers every request with the JSON string
+   "2025.3.9.824". Each client makes the same GET /api/App/Version with the same Authorization
+   header and decodes the JSON body.
+2. `AsyncWATS.reports.submit_wsjf()` of a small (~1.2 kB) report, the station's upload call:
+   the client process's CPU time per call (`time.process_time`) against a real
+   `pywats-server serve` subprocess (SQLite), next to a bare `httpx.AsyncClient` POST of the same
+   documents. `SUBMITS` (2,000) calls per candidate, each report with its own id.
+
+Rounds interleave the candidates so machine noise hits them alike; the figure is the median per
+call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
 
 from benchmarks._reference import run_reference
+from benchmarks._server import prepare, serve, sqlite_database
 from benchmarks._timing import print_table
 from pywats import WATS, AsyncWATS
+from pywats.report import UUTReport, write_wsjf
 
 TOKEN = "YXBpOnNlY3JldA=="
 CALLS_PER_ROUND = 200
 ROUNDS = 7
+SUBMITS = int(os.environ.get("SUBMITS", "2000"))
 
 SERVER = r"""
 import asyncio, sys
@@ -143,6 +155,71 @@ def main() -> None:
             ("WATS.get_version()", times["ours"], "pywats-api", reference["median"]),
         ],
     )
+    submit = _submit_cpu()
+    print_table(
+        f"submit_wsjf() client CPU per call, pywats-server over loopback, {SUBMITS} calls each "
+        f"in {ROUNDS} rounds (median)",
+        [("AsyncWATS.reports.submit_wsjf()", submit["ours"], "httpx.AsyncClient", submit["bare"])],
+    )
+
+
+def _documents(count: int) -> list[bytes]:
+    """`count` small WSJF reports, each with its own id (the server replaces by id)."""
+    report = UUTReport.new(
+        part_number="BENCH-1", serial_number="B-000001", revision="A", process_code=10,
+        station_name="BENCH", location="lab", purpose="bench", operator="operator",
+    )  # fmt: skip
+    report.root.add_numeric("Voltage", 3.3, low=3.0, high=3.6, unit="V")
+    report.root.add_pass_fail("Boot", True)
+    template = write_wsjf(report).encode()
+    old = str(report.id).encode()
+    return [template.replace(old, str(uuid.uuid4()).encode()) for _ in range(count)]
+
+
+def _submit_cpu() -> dict[str, float]:
+    """Client CPU seconds per submit: pyWATS and bare httpx, interleaved, against one server."""
+    with sqlite_database() as database:
+        token = prepare(database)
+        with serve(database) as url:
+            return _interleaved_submits(url, token)
+
+
+def _interleaved_submits(url: str, token: str) -> dict[str, float]:
+    loop = asyncio.new_event_loop()
+    ours = AsyncWATS(base_url=url, token=token)
+    bare = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Basic {token}"})
+    per_round = max(1, SUBMITS // ROUNDS)
+    documents = iter(_documents(2 * (per_round * ROUNDS + per_round)))
+
+    async def ours_batch() -> float:
+        start = time.process_time()
+        for _ in range(per_round):
+            await ours.reports.submit_wsjf(next(documents))
+        return (time.process_time() - start) / per_round
+
+    async def bare_batch() -> float:
+        start = time.process_time()
+        for _ in range(per_round):
+            response = await bare.post(
+                "/api/Report/WSJF",
+                content=next(documents),
+                headers={"Content-Type": "application/json"},
+            )
+            response.raise_for_status()
+            response.json()
+        return (time.process_time() - start) / per_round
+
+    try:
+        return _interleaved(
+            {
+                "ours": lambda: loop.run_until_complete(ours_batch()),
+                "bare": lambda: loop.run_until_complete(bare_batch()),
+            }
+        )
+    finally:
+        loop.run_until_complete(ours.aclose())
+        loop.run_until_complete(bare.aclose())
+        loop.close()
 
 
 async def _aget(client: httpx.AsyncClient) -> object:

@@ -108,14 +108,21 @@ class ClientCore:
         params = None
         if call.params:
             params = {k: _param(v) for k, v in call.params.items() if v is not None}
+        # What `http.build_request` would make, without its per-call URL parse and merge and
+        # its two header copies: the merged URL is cached per path, the client's headers
+        # (Authorization, Accept, User-Agent) are copied once and the call's laid over them.
+        merged = http.headers.copy()
+        merged.update(headers)
         try:
-            request = http.build_request(
+            request = httpx.Request(
                 call.method,
-                call.path,
+                _request_url(http.base_url, call.path),
                 params=params,
                 json=call.json,
                 content=call.content,
-                headers=headers,
+                headers=merged,
+                cookies=http.cookies or None,
+                extensions={"timeout": http.timeout.as_dict()},
             )
         except httpx.InvalidURL as error:
             raise WATSError(f"cannot build {call.method} {call.path!r}: {error}") from None
@@ -236,6 +243,19 @@ class ClientCore:
 def _cache_key(call: Call[Any]) -> Hashable:
     params = tuple(sorted(call.params.items())) if call.params else ()
     return (call.method, call.path, params)
+
+
+@lru_cache(maxsize=1024)
+def _request_url(base_url: httpx.URL, path: str) -> httpx.URL:
+    """`path` under `base_url`, merged as httpx's clients merge them: a base path is kept
+    (`https://host/wats` + `/api/x` is `https://host/wats/api/x`), an absolute URL replaces it.
+
+    Cached because parsing the URL was the largest part of building a request; the key holds
+    only URLs, and distinct paths (serial numbers in them) fall out of the bounded cache."""
+    url = httpx.URL(path)
+    if not url.is_relative_url:
+        return url
+    return base_url.copy_with(raw_path=base_url.raw_path + url.raw_path.lstrip(b"/"))
 
 
 @lru_cache(maxsize=256)

@@ -38,6 +38,30 @@ def make_client(
     return client, transport, clock
 
 
+def test_a_cookie_the_server_sets_goes_back_on_later_requests() -> None:
+    client, transport, _ = make_client(
+        httpx.Response(200, json=VERSION, headers={"Set-Cookie": "session=abc; Path=/"}),
+        httpx.Response(200, json=VERSION),
+    )
+    with client:
+        client.get_version()
+        client.get_version()
+    first, second = transport.requests
+    assert "Cookie" not in first.headers
+    assert second.headers["Cookie"] == "session=abc"
+
+
+def test_a_calls_headers_go_once_beside_the_clients_own() -> None:
+    client, transport, _ = make_client(httpx.Response(200, json=["x"]))
+    with client:
+        client.reports.submit_xml(b"<Reports/>")
+    (request,) = transport.requests
+    assert request.headers.get_list("Content-Type") == ["application/xml"]
+    assert request.headers.get_list("Accept") == ["application/json"]
+    assert request.headers["Authorization"] == f"Basic {TOKEN}"
+    assert request.url == "https://wats.test/api/Report/WSXF"
+
+
 def test_success_sends_auth_and_correlation_id_and_returns_version() -> None:
     client, transport, clock = make_client(httpx.Response(200, json=VERSION))
     with client:
