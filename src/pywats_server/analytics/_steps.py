@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Text, any_, case, func, literal, select
+from sqlalchemy import Connection, Text, any_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -26,9 +26,8 @@ SEQUENCE_TYPES = ("SequenceCall", "WATS_SeqCall")
 # Written into the SQL (not bound) so the planner can use the partial index on failed steps.
 _FAILED = report_steps.c.status == literal("F", literal_execute=True)
 _DEFAULT_TOP = 10
-# Up to this many matching reports, both statements read only those reports' steps, and
-# counting how often the top steps ran reads each report's steps: over 1,500 reports with 20 top
-# paths, half the CPU time of 20 path-index probes each.
+# Up to this many matching reports, counting how often the top steps ran reads each report's
+# steps: over 1,500 reports with 20 top paths, half the CPU time of 20 path-index probes each.
 _NARROW = 20_000
 _STATUS_COUNTS = {
     "stepPassedCount": "P",
@@ -74,15 +73,16 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
         )
         or 0
     ) <= _NARROW
-    # Few matching reports on PostgreSQL: both statements read only their steps, by report key,
-    # from an array of the reports' keys computed first. Joined to the reports, the failed steps
-    # may be read in full by a hash join: the planner takes the failed rows of reports loaded
-    # in order for rows on few pages, where they lie one or two to a page. SQLite loops over
-    # the reports as it is, and would test every step row against the list.
-    steps_of: list[ColumnElement[bool]] = []
+    # The reports whose steps are counted. Few, on PostgreSQL: their keys, computed first as an
+    # array, so that the planner expects few reports and reads each one's steps by its key.
+    # Given the conditions instead, it read every failed step with a hash join (its cost model
+    # takes the failed rows of reports stored in order for rows on few pages; they lie one or
+    # two to a page) and every report with a parallel scan to count the runs. SQLite already
+    # loops over the matching reports.
+    chosen = scope
     if narrow and connection.dialect.name == "postgresql":
-        matching = select(r.report_pk).where(*scope).scalar_subquery()
-        steps_of.append(s.report_pk == any_(func.array(matching)))
+        matching = select(r.report_pk).where(*scope).correlate(None).scalar_subquery()
+        chosen = [r.report_pk == any_(func.array(matching))]
     fail_count = func.count().label("failCount")
     failed = (
         select(
@@ -97,7 +97,7 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
             func.max(r.start_utc).label("lastFailDate"),
         )
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(_FAILED, s.step_type.not_in(SEQUENCE_TYPES), *steps_of, *scope)
+        .where(_FAILED, s.step_type.not_in(SEQUENCE_TYPES), *chosen)
         .group_by(s.path, r.part_number, r.revision)
         .order_by(fail_count.desc(), s.path, r.part_number, r.revision)
         .limit(_DEFAULT_TOP if top is None else top)
@@ -114,7 +114,7 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     totals_query = (
         select(s.path, r.part_number, r.revision, func.count().label("total"))
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(path.in_(paths), *steps_of, *scope)
+        .where(path.in_(paths), *chosen)
         .group_by(s.path, r.part_number, r.revision)
     )
     totals = {(p, pn, rev): n for p, pn, rev, n in connection.execute(totals_query)}
