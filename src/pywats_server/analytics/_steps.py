@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, case, func, literal, select
+from sqlalchemy import Connection, Text, any_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -65,6 +65,24 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     s, r = report_steps.c, reports.c
     scope = report_scope(f, reports, now)
     top = f.top_count if f.top_count is not None else f.max_count
+    narrow = (
+        connection.scalar(
+            select(func.count()).select_from(
+                select(r.report_pk).where(*scope).limit(_NARROW + 1).subquery()
+            )
+        )
+        or 0
+    ) <= _NARROW
+    # The reports whose steps are counted. Few, on PostgreSQL: their keys, computed first as an
+    # array, so that the planner expects few reports and reads each one's steps by its key.
+    # Given the conditions instead, it read every failed step with a hash join (its cost model
+    # takes the failed rows of reports stored in order for rows on few pages; they lie one or
+    # two to a page) and every report with a parallel scan to count the runs. SQLite already
+    # loops over the matching reports.
+    chosen = scope
+    if narrow and connection.dialect.name == "postgresql":
+        matching = select(r.report_pk).where(*scope).correlate(None).scalar_subquery()
+        chosen = [r.report_pk == any_(func.array(matching))]
     fail_count = func.count().label("failCount")
     failed = (
         select(
@@ -79,7 +97,7 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
             func.max(r.start_utc).label("lastFailDate"),
         )
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(_FAILED, s.step_type.not_in(SEQUENCE_TYPES), *scope)
+        .where(_FAILED, s.step_type.not_in(SEQUENCE_TYPES), *chosen)
         .group_by(s.path, r.part_number, r.revision)
         .order_by(fail_count.desc(), s.path, r.part_number, r.revision)
         .limit(_DEFAULT_TOP if top is None else top)
@@ -92,16 +110,11 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     # Few matching reports: read their steps (one range of the primary key per report) and
     # keep those of the top paths, kept off the path index. Many: probe the path index for
     # every matching report, as the planner would.
-    narrow = connection.scalar(
-        select(func.count()).select_from(
-            select(r.report_pk).where(*scope).limit(_NARROW + 1).subquery()
-        )
-    )
-    path = _unindexed(s.path) if (narrow or 0) <= _NARROW else s.path
+    path = _unindexed(s.path) if narrow else s.path
     totals_query = (
         select(s.path, r.part_number, r.revision, func.count().label("total"))
         .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(path.in_(paths), *scope)
+        .where(path.in_(paths), *chosen)
         .group_by(s.path, r.part_number, r.revision)
     )
     totals = {(p, pn, rev): n for p, pn, rev, n in connection.execute(totals_query)}

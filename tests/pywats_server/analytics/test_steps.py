@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -85,6 +86,30 @@ async def test_top_failed_of_first_or_last_runs_of_one_product(
     ]
     expected = _expected_top(chosen, dataset)
     assert _fields(rows, list(expected[0])) == expected
+
+
+async def test_top_failed_of_one_product_over_a_week_and_of_an_empty_week(
+    analytics: AsyncWATS, dataset: Dataset
+) -> None:
+    # Few matching reports: on PostgreSQL their keys are given to the statements as an array
+    # (an empty one for a week without reports).
+    since = datetime(2026, 10, 12, tzinfo=timezone.utc)
+    week = {"part_number": "AN-PSU-2", "date_from": since, "date_to": since + timedelta(days=7)}
+    rows = await analytics.analytics.top_failed(WATSFilter(**week, top_count=50))
+    later = since + timedelta(days=365)
+    empty = WATSFilter(**{**week, "date_from": later, "date_to": later + timedelta(days=7)})
+    none = await analytics.analytics.top_failed(empty)
+
+    chosen = [
+        (unit, run)
+        for unit, run in dataset.reports()
+        if unit.part_number == "AN-PSU-2"
+        and since <= run.start.replace(tzinfo=timezone.utc) <= since + timedelta(days=7)
+    ]
+    expected = _expected_top(chosen, dataset)
+    assert 0 < len(expected) < len(_expected_top(dataset.reports(), dataset))
+    assert _fields(rows, list(expected[0])) == expected
+    assert none == []
 
 
 async def test_step_analysis_counts_and_capability(analytics: AsyncWATS, dataset: Dataset) -> None:
