@@ -107,14 +107,11 @@ mi_relations = Table(
 )
 
 
-@dataclass(frozen=True)
-class Definition:
-    """A test sequence definition; `xaml` is its sequence content (None: none yet)."""
+@dataclass(frozen=True, kw_only=True)
+class DefinitionDraft:
+    """The fields of a definition a client sets: a new one, and what a Draft's edit changes."""
 
-    definition_id: str
     name: str
-    version: int
-    status: int = DRAFT
     description: str | None = None
     virtual_folder_id: str | None = None
     is_global: bool = False
@@ -128,6 +125,16 @@ class Definition:
     add_child_units: bool = False
     include_uur_misc_info_in_uut: bool = False
     load_previous_misc_info: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Definition(DefinitionDraft):
+    """A test sequence definition: what its client set and what the server keeps; `xaml` is its
+    sequence content (None: none yet)."""
+
+    definition_id: str
+    version: int
+    status: int = DRAFT
     xaml: str | None = None
     created: datetime = field(default_factory=utcnow)
     created_by: str | None = None
@@ -137,26 +144,6 @@ class Definition:
     released_by: str | None = None
     revoked: datetime | None = None
     revoked_by: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DefinitionDraft:
-    """A new definition: the fields a client sets (the server keeps the rest)."""
-
-    name: str
-    description: str | None = None
-    virtual_folder_id: str | None = None
-    is_global: bool = False
-    on_fail_goto_cleanup: bool = False
-    on_fail_require_submit: bool = False
-    on_fail_require_repair: int = 0
-    log_operator: bool = True
-    log_description: bool = False
-    create_unsubmitted_report_on_failed_step: bool = False
-    repair_process_id: str | None = None
-    add_child_units: bool = False
-    include_uur_misc_info_in_uut: bool = False
-    load_previous_misc_info: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +167,7 @@ class DefinitionEdit:
 
     def changes(self, current: Definition) -> dict[str, Any]:
         """The fields this edit sets to a value other than `current`'s."""
-        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        given = _values(self, DefinitionEdit)
         return {k: v for k, v in given.items() if v is not KEEP and getattr(current, k) != v}
 
 
@@ -296,14 +283,14 @@ class ManualInspectionStore:
             now = utcnow()
             definition = Definition(
                 definition_id=new_id(),
-                **{**{f.name: getattr(draft, f.name) for f in fields(draft)}, "name": name},
+                **{**_values(draft, DefinitionDraft), "name": name},
                 version=self._next_version(connection, name),
                 created=now,
                 created_by=user,
                 modified=now,
                 modified_by=user,
             )
-            connection.execute(mi_definitions.insert().values(**_columns(definition)))
+            connection.execute(mi_definitions.insert().values(**_values(definition, Definition)))
         return definition
 
     def update(
@@ -349,7 +336,7 @@ class ManualInspectionStore:
             connection.execute(
                 mi_definitions.update()
                 .where(mi_definitions.c.definition_id == current.definition_id)
-                .values(**_columns(changed))
+                .values(**_values(changed, Definition))
             )
         return changed
 
@@ -384,7 +371,7 @@ class ManualInspectionStore:
                 revoked=None,
                 revoked_by=None,
             )
-            connection.execute(mi_definitions.insert().values(**_columns(copied)))
+            connection.execute(mi_definitions.insert().values(**_values(copied, Definition)))
             for relation in self._relations(connection, source.definition_id):
                 row = _relation_row(
                     replace(relation, relation_id=new_id(), definition_id=copied.definition_id)
@@ -571,8 +558,9 @@ def _check(name: str | Keep, on_fail_require_repair: int | Keep) -> None:
         )
 
 
-def _columns(definition: Definition) -> dict[str, Any]:
-    return {f.name: getattr(definition, f.name) for f in fields(Definition)}
+def _values(record: object, kind: type) -> dict[str, Any]:
+    """The fields `kind` declares, read from `record`, by name."""
+    return {f.name: getattr(record, f.name) for f in fields(kind)}
 
 
 def _check_relation(relation: Relation) -> None:
