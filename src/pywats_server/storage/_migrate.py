@@ -74,8 +74,7 @@ def pending_revisions(revisions: list[str]) -> list[str]:
     """The revisions `migrate` would apply to a database at `revisions`, oldest first (empty
     when it is at the newest or at one these migrations do not know)."""
     script = ScriptDirectory.from_config(alembic_config())
-    known = {s.revision for s in script.walk_revisions()}
-    if not set(revisions) <= known:
+    if not set(revisions) <= _known(script):
         return []
     ahead = script.iterate_revisions("heads", tuple(revisions) or "base")
     return [s.revision for s in reversed(list(ahead)) if s.revision not in revisions]
@@ -83,12 +82,16 @@ def pending_revisions(revisions: list[str]) -> list[str]:
 
 def _refuse_unknown_revisions(database: Database, connection: Connection, config: Config) -> None:
     # Alembic would fail deep inside `upgrade` with "Can't locate revision"; say what it means.
-    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     current = MigrationContext.configure(connection).get_current_heads()
-    unknown = sorted(set(current) - known)
+    unknown = sorted(set(current) - _known(ScriptDirectory.from_config(config)))
     if unknown:
         raise DatabaseUnavailableError(
             f"database {database.name} has schema revision {', '.join(unknown)}, which this "
             "pywats-server does not know: a newer version wrote it; upgrade pywats-server "
             "or use another database"
         )
+
+
+def _known(script: ScriptDirectory) -> set[str]:
+    """Every revision the shipped migrations define."""
+    return {revision.revision for revision in script.walk_revisions()}
