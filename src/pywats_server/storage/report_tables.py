@@ -4,6 +4,15 @@ one row per step, measurement, misc info, sub-unit, failure, attachment and asse
 Index choices serve the header query (time range, unit, product) and the analytics that read
 steps and measurements by path for a product and process over a period.
 
+A report's shape is its step layout: the path of each step (by step order) and of each
+measurement (by measurement index). Reports of one test program share it, so each distinct
+shape is stored once (`report_shapes`, `report_shape_paths`) and a report names its own
+(`shape_pk`). Analytics find the steps and measurements of a path through the shapes that
+contain it: path -> shapes -> the period's reports of those shapes -> rows by primary key, and
+how often a step ran is the reports of each shape times the path's count in it. The step and
+measurement rows keep their path but have no index on it: such an index has a hot leaf per
+distinct path, so a save touched (and its commit wrote) one page per step in each.
+
 The rows keyed by (report_pk, index) lie together on SQLite (`sqlite_with_rowid=False`): a table
 WITHOUT ROWID is the B-tree of its primary key, so a report's steps are one range, read once (not
 an index entry and a table row each), and an insert writes one B-tree less
@@ -31,12 +40,16 @@ from ._metadata import BigId, metadata
 
 __all__ = [
     "CHILD_TABLES",
+    "SHAPE_MEASUREMENT",
+    "SHAPE_STEP",
     "report_assets",
     "report_attachments",
     "report_documents",
     "report_failures",
     "report_measurements",
     "report_misc_infos",
+    "report_shape_paths",
+    "report_shapes",
     "report_steps",
     "report_sub_units",
     "report_units",
@@ -47,6 +60,31 @@ __all__ = [
 def _report_fk() -> Column[int]:
     return Column("report_pk", BigId, ForeignKey("reports.report_pk"), primary_key=True)
 
+
+# Shape kinds in `report_shape_paths.kind`: a step (position = step order) or a measurement
+# (position = measurement index).
+SHAPE_STEP = "S"
+SHAPE_MEASUREMENT = "M"
+
+report_shapes = Table(
+    "report_shapes",
+    metadata,
+    Column("shape_pk", BigId, primary_key=True, autoincrement=True),
+    # sha256 (hex) of the layout, see `_report_shapes.shape_digest`.
+    Column("digest", String(64), nullable=False, unique=True),
+)
+
+report_shape_paths = Table(
+    "report_shape_paths",
+    metadata,
+    Column("shape_pk", BigId, ForeignKey("report_shapes.shape_pk"), primary_key=True),
+    Column("kind", String(1), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("path", Text, nullable=False),
+    # The shapes holding a path, and where in them, from the index alone.
+    Index("ix_report_shape_paths_path", "path", "kind", "shape_pk", "position"),
+    sqlite_with_rowid=False,
+)
 
 reports = Table(
     "reports",
@@ -83,9 +121,12 @@ reports = Table(
     Column("receive_count", Integer, nullable=False),
     Column("report_size", Integer, nullable=False),
     Column("received_utc", DateTime, nullable=False),
+    # No foreign key: SQLite cannot add one to a stored table, and shapes are never deleted.
+    Column("shape_pk", BigId),
     # A product over a period (the process, when asked, is checked in the index): the range of
     # one part number's reports, not every report of the period. With the report type and
-    # revision, analytics find a product's UUT reports and their revisions in the index alone.
+    # revision, analytics find a product's UUT reports and their revisions in the index alone;
+    # with the shape, also which steps and measurements each report holds.
     Index(
         "ix_reports_part_start",
         "part_number",
@@ -93,6 +134,7 @@ reports = Table(
         "process_code",
         "report_type",
         "revision",
+        "shape_pk",
     ),
     # Numbering a unit's runs (analytics) reads this index alone, in order.
     Index(
@@ -132,8 +174,6 @@ report_steps = Table(
     Column("caused_uut_failure", Boolean, nullable=False),
     Column("error_code", Integer),
     Column("loop_index", Integer),
-    # How often a step ran: an index-only range scan per path.
-    Index("ix_analytics_step_runs", "path", "report_pk"),
     # Top failed steps read only the failed rows, a few percent of all.
     Index(
         "ix_analytics_failed_steps",
@@ -161,7 +201,6 @@ report_measurements = Table(
     Column("high_limit", Float),
     Column("text_limit", Text),
     Column("unit", String(100)),
-    Index(None, "path"),
     sqlite_with_rowid=False,
 )
 

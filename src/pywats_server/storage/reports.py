@@ -44,6 +44,7 @@ from ._prepared import (
     numbered_keys,
 )
 from ._report_rows import ReportRows
+from ._report_shapes import Layout, ShapeCache, shape_layout, shape_pks
 from ._report_units import UnitKey, refresh_units
 from .processes import processes
 from .products import products
@@ -160,6 +161,7 @@ class ReportStore:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
         self._group = GroupCommit(self.save_many, limit=_GROUP_LIMIT)
+        self._shapes = ShapeCache()
 
     def save(self, submission: Submission) -> None:
         """Store one report, replacing any earlier report with the same id.
@@ -178,19 +180,27 @@ class ReportStore:
         for attempt in range(3):
             try:
                 with self._engine.begin() as connection:
-                    self._write(connection, submissions)
+                    shapes = self._write(connection, submissions)
+                self._shapes.remember(shapes)
                 return
             except IntegrityError:
                 if attempt == 2:
                     raise
 
-    def _write(self, connection: Connection, submissions: Sequence[Submission]) -> None:
+    def _write(
+        self, connection: Connection, submissions: Sequence[Submission]
+    ) -> dict[Layout, int]:
+        """Write the batch; returns the shapes of its reports (to cache once committed)."""
         by_id: dict[str, Submission] = {s.rows.report_id: s for s in submissions}
         # WATS's identity: a report matching another on serial, part number, operation and start
         # replaces it, whatever its id (wats-rules.md U34); within a batch the later one wins.
         by_key = {_identity(s.rows.header): s for s in by_id.values()}
         latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
         existing = self._existing(connection, latest)
+        layouts = {
+            rid: shape_layout(s.rows.steps, s.rows.measurements) for rid, s in latest.items()
+        }
+        shapes = self._shape_pks(connection, set(layouts.values()))
         # Units whose outcomes this write changes: those of the reports written and those of
         # the reports they replace (a replacement may name another unit).
         units: set[UnitKey] = {unit for _, _, unit in existing.values() if unit is not None}
@@ -201,6 +211,7 @@ class ReportStore:
         for report_id, submission in latest.items():
             header: dict[str, Any] = dict.fromkeys(_HEADER_COLUMNS)
             header.update(submission.rows.header, received_utc=now)
+            header["shape_pk"] = shapes[layouts[report_id]]
             if header["report_type"] == "T":
                 units.add((header["serial_number"], header["part_number"], header["process_code"]))
             if report_id in existing:
@@ -240,6 +251,16 @@ class ReportStore:
             key = (header["serial_number"], header["part_number"])
             tested.setdefault(key, (header["revision"], header["start_utc"]))
         register_tested_units(connection, tested)
+        return shapes
+
+    def _shape_pks(self, connection: Connection, layouts: set[Layout]) -> dict[Layout, int]:
+        """The shape of each layout: from the cache, else read or inserted (`shape_pks`)."""
+        found = {layout: self._shapes.get(layout) for layout in layouts}
+        known = {layout: pk for layout, pk in found.items() if pk is not None}
+        if len(known) < len(found):
+            missing = [layout for layout, pk in found.items() if pk is None]
+            known.update(shape_pks(connection, missing))
+        return known
 
     @staticmethod
     def _existing(
