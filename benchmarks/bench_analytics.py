@@ -1,7 +1,7 @@
 """Analytics over 100,000 stored reports (~50 measurements each) on SQLite and PostgreSQL.
 
-Loads the report, step and measurement rows in bulk (secondary indexes dropped first and rebuilt
-after, as any bulk load does; SQLite `executemany` in one transaction, PostgreSQL `COPY`), then
+Loads the report, step and measurement rows and the reports' shapes in bulk (secondary indexes
+dropped first and rebuilt after, as any bulk load does; SQLite `executemany` in one transaction, PostgreSQL `COPY`), then
 times through the SDK against the in-process server: dynamic yield by part number x week, top
 failed steps, and the same two narrowed to one product and four weeks.
 Prints p50/p90 latency and the database size. PostgreSQL is skipped when no server answers at
@@ -47,7 +47,7 @@ _REPORT_COLUMNS = (
     "report_pk", "report_id", "report_type", "serial_number", "part_number", "revision",
     "station_name", "location", "purpose", "process_code", "process_name", "result", "start",
     "start_utc", "operator", "caused_uut_failure", "caused_uut_failure_path", "root_node_type",
-    "receive_count", "report_size", "received_utc",
+    "receive_count", "report_size", "received_utc", "shape_pk",
 )  # fmt: skip
 _STEP_COLUMNS = (
     "report_pk", "step_order", "step_id", "parent_order", "depth", "path", "name", "step_type",
@@ -139,20 +139,32 @@ def generate(
 
 
 def _chunks(count: int, size: int = 2000) -> Iterator[list[list[tuple[Any, ...]]]]:
-    """The generated rows in chunks of `size` reports: [report rows, step rows, meas rows]."""
-    chunk: list[list[tuple[Any, ...]]] = [[], [], []]
+    """The generated rows in chunks of `size` reports, in `_TABLES` order: new shapes, their
+    paths, reports (each with its shape, as a save gives it), steps, measurements."""
+    from pywats_server.storage._report_shapes import shape_digest, shape_layout, shape_path_rows
+
+    shapes: dict[Any, int] = {}
+    chunk: list[list[tuple[Any, ...]]] = [[], [], [], [], []]
     for header, steps, meas in generate(count):
-        chunk[0].append(header)
-        chunk[1].extend(steps)
-        chunk[2].extend(meas)
-        if len(chunk[0]) == size:
+        layout = shape_layout([(s[1], s[5]) for s in steps], [(m[1], m[3]) for m in meas])
+        shape = shapes.get(layout)
+        if shape is None:
+            shape = shapes[layout] = len(shapes) + 1
+            chunk[0].append((shape, shape_digest(layout)))
+            chunk[1].extend(tuple(row.values()) for row in shape_path_rows(shape, layout))
+        chunk[2].append((*header, shape))
+        chunk[3].extend(steps)
+        chunk[4].extend(meas)
+        if len(chunk[2]) == size:
             yield chunk
-            chunk = [[], [], []]
-    if chunk[0]:
+            chunk = [[], [], [], [], []]
+    if chunk[2]:
         yield chunk
 
 
 _TABLES = (
+    ("report_shapes", ("shape_pk", "digest")),
+    ("report_shape_paths", ("shape_pk", "kind", "position", "path")),
     ("reports", _REPORT_COLUMNS),
     ("report_steps", _STEP_COLUMNS),
     ("report_measurements", _MEAS_COLUMNS),
@@ -192,8 +204,9 @@ def _load_sqlite(url: str, count: int) -> None:
             for table, cols in _TABLES
         ]
         for chunk in _chunks(count):
-            chunk[0] = [
-                (*h[:13], _sqlite_time(h[13]), *h[14:20], _sqlite_time(h[20])) for h in chunk[0]
+            chunk[2] = [
+                (*h[:13], _sqlite_time(h[13]), *h[14:20], _sqlite_time(h[20]), *h[21:])
+                for h in chunk[2]
             ]
             for statement, rows in zip(statements, chunk, strict=True):
                 cursor.executemany(statement, rows)
@@ -233,6 +246,9 @@ def _load_postgres(url: str, count: int) -> None:
         for _, sql in indexes:
             cursor.execute(sql)
         cursor.execute("SELECT setval('reports_report_pk_seq', %s)", (count,))
+        cursor.execute(
+            "SELECT setval('report_shapes_shape_pk_seq', (SELECT MAX(shape_pk) FROM report_shapes))"
+        )
         raw.commit()
         _rebuild_units(database)
         driver = raw.driver_connection
@@ -287,7 +303,6 @@ def _size(url: str) -> int:
 
 ANALYTICS_INDEXES = (
     "ix_analytics_failed_steps",
-    "ix_analytics_step_runs",
     "ix_analytics_unit_runs",
 )
 

@@ -14,9 +14,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy.sql import FromClause
 
 from ..storage import PATH_SEPARATOR
-from ..storage.report_tables import report_measurements, reports
+from ..storage.report_tables import (
+    SHAPE_MEASUREMENT,
+    report_measurements,
+    report_shape_paths,
+    reports,
+)
 from ._capability import capability, spec_limits
 from ._filter import AnalyticsError, WatsFilter
 from ._match import match_text
@@ -30,10 +36,24 @@ _RESULT_WORDS = {"P": "Passed", "F": "Failed", "E": "Error", "T": "Terminated", 
 
 
 def _paths(f: WatsFilter, paths: str | None) -> ColumnElement[bool]:
+    """The condition on `report_shape_paths` matching the requested measurement paths."""
     text = paths if paths is not None else f.measurement_paths
     if not text:
         raise AnalyticsError("measurementPaths: expected one or more ¶-separated step paths")
-    return match_text(report_measurements.c.path, text)
+    return match_text(report_shape_paths.c.path, text)
+
+
+def _measured(paths: ColumnElement[bool] | None) -> FromClause:
+    """The measurement rows joined to their reports; with `paths` (a condition on the shape
+    paths) only those of matching paths, found through the reports' shapes and read by key."""
+    m, r = report_measurements.c, reports.c
+    if paths is None:
+        return report_measurements.join(reports, r.report_pk == m.report_pk)
+    sp = report_shape_paths.c
+    return reports.join(
+        report_shape_paths,
+        and_(sp.shape_pk == r.shape_pk, sp.kind == SHAPE_MEASUREMENT, paths),
+    ).join(report_measurements, and_(m.report_pk == r.report_pk, m.meas_index == sp.position))
 
 
 def _unique(low: Any, high: Any) -> Any:
@@ -48,16 +68,15 @@ def numeric_statistics(
     paths: ColumnElement[bool] | None = None,
 ) -> list[dict[str, Any]]:
     """Per numeric measurement path (and part number/revision with `by_product`) among the
-    reports `scope` selects: count, min, max, avg, var, stdev, the common limits and unit,
-    and capability. Rows carry `stepPath` (the path without the measurement name)."""
+    reports `scope` selects (of the paths the condition `paths` on `report_shape_paths`
+    matches, if given): count, min, max, avg, var, stdev, the common limits and unit, and
+    capability. Rows carry `stepPath` (the path without the measurement name)."""
     m, r = report_measurements.c, reports.c
     groups: list[ColumnElement[Any]] = [m.path]
     if by_product:
         groups += [r.part_number, r.revision]
-    source = report_measurements.join(reports, r.report_pk == m.report_pk)
+    source = _measured(paths)
     where = [m.kind == "N", m.value.is_not(None), *scope]
-    if paths is not None:
-        where.append(paths)
     means = (
         select(*groups, func.avg(m.value).label("mean"))
         .select_from(source)
@@ -145,8 +164,8 @@ def measurements(
             m.unit,
             m.status,
         )
-        .select_from(report_measurements.join(reports, r.report_pk == m.report_pk))
-        .where(_paths(f, paths), *report_scope(f, reports, now))
+        .select_from(_measured(_paths(f, paths)))
+        .where(*report_scope(f, reports, now))
         .order_by(r.start_utc.desc(), r.report_pk.desc(), m.meas_index)
         .limit(_DEFAULT_MAX if cap is None else cap)
     )

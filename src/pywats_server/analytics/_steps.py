@@ -9,12 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, any_, case, func, literal, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, Connection, any_, case, func, literal, select
 
-from ..storage.report_tables import report_steps, reports
+from ..storage.report_tables import SHAPE_STEP, report_shape_paths, report_steps, reports
 from ._filter import WatsFilter
 from ._measurements import numeric_statistics
 from ._runs import report_scope
@@ -26,8 +23,7 @@ SEQUENCE_TYPES = ("SequenceCall", "WATS_SeqCall")
 # Written into the SQL (not bound) so the planner can use the partial index on failed steps.
 _FAILED = report_steps.c.status == literal("F", literal_execute=True)
 _DEFAULT_TOP = 10
-# Up to this many matching reports, counting how often the top steps ran reads each report's
-# steps: over 1,500 reports with 20 top paths, half the CPU time of 20 path-index probes each.
+# Up to this many matching reports, PostgreSQL reads their failed steps by report key.
 _NARROW = 20_000
 _STATUS_COUNTS = {
     "stepPassedCount": "P",
@@ -39,48 +35,19 @@ _STATUS_COUNTS = {
 }
 
 
-class _unindexed(FunctionElement[str]):
-    """`_unindexed(column)`: the column's value in an expression no index answers, so the
-    planner reads it from the rows it visits anyway rather than probing an index on it."""
-
-    type = Text()
-    inherit_cache = True
-
-
-@compiles(_unindexed, "sqlite")
-def _unindexed_sqlite(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    # Unary plus is SQLite's no-op that hides a column from the planner; `|| ''` would build a
-    # new string per row (about a fifth of the run count over a month of one product).
-    return f"+{compiler.process(element.clauses, **kw)}"
-
-
-@compiles(_unindexed)
-def _unindexed_default(element: _unindexed, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} || '')"
-
-
 def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dict[str, Any]]:
     """TopFailedStep rows: per product revision and step path, how often the step failed in the
     matching UUT reports, of how many executions; most failures first, `topCount` (10) rows."""
     s, r = report_steps.c, reports.c
     scope = report_scope(f, reports, now)
     top = f.top_count if f.top_count is not None else f.max_count
-    narrow = (
-        connection.scalar(
-            select(func.count()).select_from(
-                select(r.report_pk).where(*scope).limit(_NARROW + 1).subquery()
-            )
-        )
-        or 0
-    ) <= _NARROW
-    # The reports whose steps are counted. Few, on PostgreSQL: their keys, computed first as an
-    # array, so that the planner expects few reports and reads each one's steps by its key.
-    # Given the conditions instead, it read every failed step with a hash join (its cost model
-    # takes the failed rows of reports stored in order for rows on few pages; they lie one or
-    # two to a page) and every report with a parallel scan to count the runs. SQLite already
-    # loops over the matching reports.
+    # The reports whose failed steps are read. Few, on PostgreSQL: their keys, computed first
+    # as an array, so that the planner expects few reports and reads each one's failed steps by
+    # its key. Given the conditions instead, it read every failed step with a hash join (its
+    # cost model takes the failed rows of reports stored in order for rows on few pages; they
+    # lie one or two to a page). SQLite already loops over the matching reports.
     chosen = scope
-    if narrow and connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and _narrow(connection, scope):
         matching = select(r.report_pk).where(*scope).correlate(None).scalar_subquery()
         chosen = [r.report_pk == any_(func.array(matching))]
     fail_count = func.count().label("failCount")
@@ -105,22 +72,10 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
     rows = connection.execute(failed).mappings().all()
     if not rows:
         return []
-    keys = [(row["path"], row["part_number"], row["revision"]) for row in rows]
-    paths = {k[0] for k in keys}
-    # Few matching reports: read their steps (one range of the primary key per report) and
-    # keep those of the top paths, kept off the path index. Many: probe the path index for
-    # every matching report, as the planner would.
-    path = _unindexed(s.path) if narrow else s.path
-    totals_query = (
-        select(s.path, r.part_number, r.revision, func.count().label("total"))
-        .select_from(report_steps.join(reports, r.report_pk == s.report_pk))
-        .where(path.in_(paths), *chosen)
-        .group_by(s.path, r.part_number, r.revision)
-    )
-    totals = {(p, pn, rev): n for p, pn, rev, n in connection.execute(totals_query)}
+    totals = _runs(connection, scope, {row["path"] for row in rows})
     result = []
     for row in rows:
-        total = int(totals[(row["path"], row["part_number"], row["revision"])])
+        total = totals[(row["path"], row["part_number"], row["revision"])]
         result.append(
             {
                 "stepName": row["stepName"],
@@ -137,6 +92,37 @@ def top_failed(connection: Connection, f: WatsFilter, now: datetime) -> list[dic
             }
         )
     return result
+
+
+def _narrow(connection: Connection, scope: list[ColumnElement[bool]]) -> bool:
+    """Whether at most `_NARROW` reports match `scope`."""
+    r = reports.c
+    first = select(r.report_pk).where(*scope).limit(_NARROW + 1).subquery()
+    return (connection.scalar(select(func.count()).select_from(first)) or 0) <= _NARROW
+
+
+def _runs(
+    connection: Connection, scope: list[ColumnElement[bool]], paths: set[str]
+) -> dict[tuple[str, str, str], int]:
+    """(step path, part number, revision) -> how often steps of these paths ran in the reports
+    `scope` selects: the reports of each shape, times the path's steps in that shape. Reads the
+    reports' index and the shapes, no step row."""
+    r, sp = reports.c, report_shape_paths.c
+    per_shape = (
+        select(r.shape_pk, r.part_number, r.revision, func.count().label("reports"))
+        .where(*scope)
+        .group_by(r.shape_pk, r.part_number, r.revision)
+        .subquery("per_shape")
+    )
+    c = per_shape.c
+    query = (
+        select(sp.path, c.part_number, c.revision, func.sum(c.reports))
+        .select_from(per_shape)
+        .join(report_shape_paths, sp.shape_pk == c.shape_pk)
+        .where(sp.kind == SHAPE_STEP, sp.path.in_(paths))
+        .group_by(sp.path, c.part_number, c.revision)
+    )
+    return {(p, pn, rev): int(n) for p, pn, rev, n in connection.execute(query)}
 
 
 def _count(condition: Any) -> Any:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ._bulk_insert import insert_rows
@@ -27,7 +27,16 @@ from .report_tables import (
     reports,
 )
 
-__all__ = ["Layout", "ShapeCache", "fill_shapes", "shape_digest", "shape_layout", "shape_pks"]
+__all__ = [
+    "Layout",
+    "ShapeCache",
+    "fill_shapes",
+    "row_layout",
+    "shape_digest",
+    "shape_layout",
+    "shape_path_rows",
+    "shape_pks",
+]
 
 # ((step order, path), ...), ((measurement index, path), ...), each in order.
 Layout = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]
@@ -37,12 +46,21 @@ _FILL_BATCH = 2000
 
 
 def shape_layout(
+    steps: Iterable[tuple[int, str]], measurements: Iterable[tuple[int, str]]
+) -> Layout:
+    """The layout of a report with these (step order, path) and (measurement index, path)
+    pairs, in any order."""
+    return tuple(sorted(steps)), tuple(sorted(measurements))
+
+
+def row_layout(
     steps: Iterable[Mapping[str, Any]], measurements: Iterable[Mapping[str, Any]]
 ) -> Layout:
-    """The layout of a report with these step and measurement rows (in any order)."""
-    return (
-        tuple(sorted([(row["step_order"], row["path"]) for row in steps])),
-        tuple(sorted([(row["meas_index"], row["path"]) for row in measurements])),
+    """The layout of a report with these step and measurement rows (`report_steps` and
+    `report_measurements` columns)."""
+    return shape_layout(
+        [(row["step_order"], row["path"]) for row in steps],
+        [(row["meas_index"], row["path"]) for row in measurements],
     )
 
 
@@ -102,9 +120,7 @@ def shape_pks(connection: Connection, layouts: Collection[Layout]) -> dict[Layou
         )
         inserted = {digest: int(pk) for pk, digest in connection.execute(insert)}
         rows = [
-            row
-            for digest, pk in inserted.items()
-            for row in shape_path_rows(pk, by_digest[digest])
+            row for digest, pk in inserted.items() for row in shape_path_rows(pk, by_digest[digest])
         ]
         insert_rows(connection, report_shape_paths, rows)
         found.update(inserted)
@@ -128,21 +144,17 @@ def fill_shapes(connection: Connection) -> None:
     if low is None:
         return
     update = (
-        reports.update()
-        .where(r.report_pk == bindparam("pk"))
-        .values(shape_pk=bindparam("shape"))
+        reports.update().where(r.report_pk == bindparam("pk")).values(shape_pk=bindparam("shape"))
     )
     for start in range(low, high + 1, _FILL_BATCH):
         end = start + _FILL_BATCH
         pks = connection.scalars(
-            select(r.report_pk).where(
-                r.report_pk >= start, r.report_pk < end, r.shape_pk.is_(None)
-            )
+            select(r.report_pk).where(r.report_pk >= start, r.report_pk < end, r.shape_pk.is_(None))
         ).all()
         if not pks:
             continue
-        steps = _rows_by_report(connection, report_steps, "step_order", start, end)
-        measurements = _rows_by_report(connection, report_measurements, "meas_index", start, end)
+        steps = _pairs_by_report(connection, report_steps, "step_order", start, end)
+        measurements = _pairs_by_report(connection, report_measurements, "meas_index", start, end)
         layouts = {pk: shape_layout(steps.get(pk, ()), measurements.get(pk, ())) for pk in pks}
         shapes = shape_pks(connection, set(layouts.values()))
         connection.execute(
@@ -150,14 +162,14 @@ def fill_shapes(connection: Connection) -> None:
         )
 
 
-def _rows_by_report(
-    connection: Connection, table: Any, position: str, start: int, end: int
-) -> dict[int, list[dict[str, Any]]]:
+def _pairs_by_report(
+    connection: Connection, table: Table, position: str, start: int, end: int
+) -> dict[int, list[tuple[int, str]]]:
+    """Report pk -> (position, path) of its rows in `table`, for the reports from `start` to
+    before `end`."""
     c = table.c
-    query = select(c.report_pk, c[position], c.path).where(
-        c.report_pk >= start, c.report_pk < end
-    )
-    rows: dict[int, list[dict[str, Any]]] = {}
+    query = select(c.report_pk, c[position], c.path).where(c.report_pk >= start, c.report_pk < end)
+    pairs: dict[int, list[tuple[int, str]]] = {}
     for pk, at, path in connection.execute(query):
-        rows.setdefault(pk, []).append({position: at, "path": path})
-    return rows
+        pairs.setdefault(pk, []).append((at, path))
+    return pairs

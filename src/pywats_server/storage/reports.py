@@ -44,7 +44,7 @@ from ._prepared import (
     numbered_keys,
 )
 from ._report_rows import ReportRows
-from ._report_shapes import Layout, ShapeCache, shape_layout, shape_pks
+from ._report_shapes import Layout, ShapeCache, row_layout, shape_pks
 from ._report_units import UnitKey, refresh_units
 from .processes import processes
 from .products import products
@@ -197,9 +197,7 @@ class ReportStore:
         by_key = {_identity(s.rows.header): s for s in by_id.values()}
         latest: dict[str, Submission] = {s.rows.report_id: s for s in by_key.values()}
         existing = self._existing(connection, latest)
-        layouts = {
-            rid: shape_layout(s.rows.steps, s.rows.measurements) for rid, s in latest.items()
-        }
+        layouts = {rid: row_layout(s.rows.steps, s.rows.measurements) for rid, s in latest.items()}
         shapes = self._shape_pks(connection, set(layouts.values()))
         # Units whose outcomes this write changes: those of the reports written and those of
         # the reports they replace (a replacement may name another unit).

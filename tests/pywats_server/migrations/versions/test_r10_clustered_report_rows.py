@@ -116,7 +116,7 @@ def test_the_upgrade_keeps_every_row_and_index(database_before: Database) -> Non
         _store(connection, 12)
     before, indexes = _snapshot(database_before), _indexes(database_before)
 
-    migrate(database_before)
+    migrate(database_before, "r10_clustered_report_rows")
 
     assert _snapshot(database_before) == before
     assert all(before.values())

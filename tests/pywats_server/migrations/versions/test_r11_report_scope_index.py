@@ -22,7 +22,7 @@ def _columns(database: Database) -> list[str | None]:
 
 def test_the_upgrade_widens_the_index(new_database: Database) -> None:
     migrate(new_database, "r10_clustered_report_rows")
-    migrate(new_database)
+    migrate(new_database, "r11_report_scope_index")
     assert _columns(new_database) == [
         "part_number", "start_utc", "process_code", "report_type", "revision"
     ]  # fmt: skip
