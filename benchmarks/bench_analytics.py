@@ -1,9 +1,9 @@
 """Analytics over 100,000 stored reports (~50 measurements each) on SQLite and PostgreSQL.
 
 Loads the report, step and measurement rows and the reports' shapes in bulk (secondary indexes
-dropped first and rebuilt after, as any bulk load does; SQLite `executemany` in one transaction, PostgreSQL `COPY`), then
-times through the SDK against the in-process server: dynamic yield by part number x week, top
-failed steps, and the same two narrowed to one product and four weeks.
+dropped first and rebuilt after, as any bulk load does; SQLite `executemany` in one transaction,
+PostgreSQL `COPY`), then times through the SDK against the in-process server: dynamic yield by
+part number x week, top failed steps, and the same two narrowed to one product and four weeks.
 Prints p50/p90 latency and the database size. PostgreSQL is skipped when no server answers at
 `PYWATS_BENCH_POSTGRES_URL` (default: the test suite's URL).
 
