@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from benchmarks._timing import tree_cpu_seconds
 from pywats_server.storage import Database, UserStore, migrate
 from pywats_server.testing import embedded_postgres
 
@@ -95,21 +96,17 @@ def serve(url: str) -> Iterator[str]:
         yield base_url
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) process `pid` has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-
-
 @contextmanager
-def server_process(url: str) -> Iterator[tuple[str, int]]:
-    """As `serve`, yielding the base URL and the server's process id (for `cpu_seconds`)."""
+def server_process(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """As `serve` with `--workers`, yielding the base URL and the server's process id (for
+    `tree_cpu_seconds`) once every worker has finished starting."""
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "pywats_server", "serve", "--db", url, "--port", str(port)]
+    command += ["--workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -122,6 +119,8 @@ def server_process(url: str) -> Iterator[tuple[str, int]]:
                 process.kill()
                 raise RuntimeError(f"server did not start: {process.communicate()[1]!r}") from None
             time.sleep(0.1)
+    if workers > 1:
+        _settle(process.pid)
     try:
         yield base_url, process.pid
     finally:
@@ -129,3 +128,15 @@ def server_process(url: str) -> Iterator[tuple[str, int]]:
         process.wait(timeout=30)
         assert process.stderr is not None
         process.stderr.close()
+
+
+def _settle(root: int) -> None:
+    """Wait until the processes under `root` are idle: the first worker answering does not
+    mean the others have imported the server, and a client that connects meanwhile stays
+    with the ready one."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        before = tree_cpu_seconds(root)
+        time.sleep(0.5)
+        if tree_cpu_seconds(root) - before < 0.05:
+            return

@@ -1,11 +1,14 @@
-"""Timing primitives shared by the benchmarks: best-of-N wall time and a ratio table."""
+"""Timing primitives shared by the benchmarks: best-of-N wall time, the CPU time of a process
+tree (Linux /proc) and a ratio table."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,44 @@ def measure(
             func()
         samples.append((clock() - start) / number)
     return Measurement(name, statistics.median(samples), min(samples))
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and its descendants. Each thread lists the children it started, and a service
+    may start its workers from worker threads, so every thread is asked."""
+    found = [root]
+    for children in Path(f"/proc/{root}/task").glob("*/children"):
+        try:
+            listed = children.read_text().split()
+        except FileNotFoundError:
+            continue  # the thread ended meanwhile
+        for child in listed:
+            found.extend(process_tree(int(child)))
+    return found
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, without its children."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU of the tree under `root`: every live process's user + system time, plus the time
+    of children `root` has reaped (its cutime + cstime), so ended workers still count."""
+    fields = _stat(root)
+    total = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    for pid in process_tree(root)[1:]:
+        try:
+            fields = _stat(pid)
+        except FileNotFoundError:
+            continue  # reaped between the listing and now: already in the parent's cutime
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def print_table(title: str, rows: list[tuple[str, float, str, float]]) -> None:

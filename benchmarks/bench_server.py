@@ -10,13 +10,16 @@ For SQLite (a file in a temporary folder) and PostgreSQL (a throwaway database, 
    no report work); a second reference is `ReportStore.save` in-process
    for reports of the same shape (validation, row extraction and the transaction, no HTTP).
    The clients share the machine's cores with the server, so for the 8-client pass the CPU time
-   of both sides is printed per report: the server process's and this process's (the clients).
+   of both sides is printed per report: the server processes' and this process's (the clients).
+   The 8-client pass runs once per `serve --workers` count in `SERVER_WORKERS` (default 1,2),
+   each on a new server over the same database, with each process's share of the server's CPU.
 2. Queries: 100,000 reports (11 steps each, 50 part numbers, 3 processes, one year of start
    times) are bulk-loaded with `ReportStore.save_many` before the server starts; each header
    query then runs 200 times through `WATS.reports.query_headers`, p50/p95 reported.
 
 For iterating, the environment narrows a run: `INGEST_REPORTS=200` (reports per ingest pass),
-`QUERIES=0` (skip the 100,000-report query part) and `BACKENDS=sqlite` (or `postgresql`).
+`QUERIES=0` (skip the 100,000-report query part), `BACKENDS=sqlite` (or `postgresql`) and
+`SERVER_WORKERS=1`.
 """
 
 from __future__ import annotations
@@ -32,14 +35,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from benchmarks._server import (
-    cpu_seconds,
     postgres_database,
     prepare,
     serve,
     server_process,
     sqlite_database,
 )
-from benchmarks._timing import print_table
+from benchmarks._timing import own_cpu_seconds, print_table, process_tree, tree_cpu_seconds
 from pywats import WATS, UUTReport, write_wsjf
 from pywats_server._formats import parse_submission
 from pywats_server.storage import Database, ReportStore, Submission
@@ -47,6 +49,7 @@ from pywats_server.storage import Database, ReportStore, Submission
 INGEST_REPORTS = int(os.environ.get("INGEST_REPORTS", "1000"))
 QUERIES = os.environ.get("QUERIES", "1") != "0"
 BACKENDS = os.environ.get("BACKENDS", "sqlite,postgresql").split(",")
+SERVER_WORKERS = [int(n) for n in os.environ.get("SERVER_WORKERS", "1,2").split(",")]
 CLIENTS = 8
 STORED_REPORTS = 100_000
 QUERY_RUNS = 200
@@ -96,9 +99,9 @@ def _sequential(base_url: str, token: str, reports: Sequence[UUTReport]) -> floa
 
 def _concurrent(
     base_url: str, token: str, reports: Sequence[UUTReport], server_pid: int
-) -> tuple[float, float, float]:
-    """Seconds for CLIENTS threads to submit `reports`, and the CPU seconds the server process
-    and this one (the clients) used meanwhile."""
+) -> tuple[float, float, float, list[float]]:
+    """Seconds for CLIENTS threads to submit `reports`; the CPU seconds the server's processes
+    and this one (the clients) used meanwhile; and each server process's share of that CPU."""
     shares = [reports[i::CLIENTS] for i in range(CLIENTS)]
     errors: list[BaseException] = []
     barrier = threading.Barrier(CLIENTS + 1)
@@ -117,15 +120,19 @@ def _concurrent(
     for thread in threads:
         thread.start()
     barrier.wait()
+    processes = process_tree(server_pid)
     started = time.perf_counter()
-    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+    server_cpu, client_cpu = tree_cpu_seconds(server_pid), time.process_time()
+    each = [own_cpu_seconds(pid) for pid in processes]
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    server_cpu, client_cpu = cpu_seconds(server_pid) - server_cpu, time.process_time() - client_cpu
+    server_cpu = tree_cpu_seconds(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    each = [own_cpu_seconds(pid) - before for pid, before in zip(processes, each, strict=True)]
     if errors:
         raise errors[0]
-    return elapsed, server_cpu, client_cpu
+    return elapsed, server_cpu, client_cpu, [cpu / server_cpu for cpu in each if cpu > 0.01]
 
 
 def _floor(base_url: str, token: str) -> float:
@@ -161,29 +168,36 @@ def _in_process(url: str, reports: Sequence[UUTReport]) -> tuple[float, float, f
 
 def _ingest(backend: str, url: str) -> list[tuple[str, float, str, float]]:
     token = prepare(url)
-    first, second = _ingest_reports("SEQ"), _ingest_reports("PAR")
-    with server_process(url) as (base_url, pid):
+    version = "GET /api/App/Version"
+    with server_process(url) as (base_url, _):
         floor = _floor(base_url, token)
-        sequential = _sequential(base_url, token, first) / INGEST_REPORTS
-        concurrent, server_cpu, client_cpu = (
-            value / INGEST_REPORTS for value in _concurrent(base_url, token, second, pid)
+        sequential = _sequential(base_url, token, _ingest_reports("SEQ")) / INGEST_REPORTS
+    rows = [(f"{backend}: submit, 1 client (per report)", sequential, version, floor)]
+    print(f"{backend}: sequential {1 / sequential:.0f} reports/s, GET version {1 / floor:.0f}/s")
+    for workers in SERVER_WORKERS:
+        with server_process(url, workers) as (base_url, pid):
+            reports = _ingest_reports(f"PAR{workers}")
+            elapsed, server_cpu, client_cpu, split = _concurrent(base_url, token, reports, pid)
+        concurrent = elapsed / INGEST_REPORTS
+        shares = " / ".join(f"{share:.0%}" for share in split)
+        print(
+            f"{backend}, serve --workers {workers}: {CLIENTS} clients {1 / concurrent:.0f} "
+            f"reports/s (CPU a report: server {server_cpu / INGEST_REPORTS * 1e3:.2f} ms "
+            f"[by process: {shares}], clients {client_cpu / INGEST_REPORTS * 1e3:.2f} ms; "
+            f"load average {os.getloadavg()[0]:.1f})"
         )
+        name = f"{backend}: submit, {CLIENTS} clients, --workers {workers} (per report)"
+        rows.append((name, concurrent, version, floor))
     in_process, parse_cpu, save_cpu = _in_process(url, _ingest_reports("INP"))
     print(
-        f"{backend}: sequential {1 / sequential:.0f} reports/s, "
-        f"{CLIENTS} clients {1 / concurrent:.0f} reports/s "
-        f"(CPU a report: server {server_cpu * 1e3:.2f} ms, clients {client_cpu * 1e3:.2f} ms; "
-        f"load average {os.getloadavg()[0]:.1f}), "
-        f"in-process save {1 / in_process:.0f} reports/s "
+        f"{backend}: in-process save {1 / in_process:.0f} reports/s "
         f"({(parse_cpu + save_cpu) * 1e3:.2f} ms CPU a report: parse {parse_cpu * 1e3:.2f}, "
-        f"save {save_cpu * 1e3:.2f}; target 2.5), GET version {1 / floor:.0f}/s"
+        f"save {save_cpu * 1e3:.2f}; target 2.5)"
     )
-    version = "GET /api/App/Version"
-    return [
-        (f"{backend}: submit, 1 client (per report)", sequential, version, floor),
-        (f"{backend}: submit, {CLIENTS} clients (per report)", concurrent, version, floor),
-        (f"{backend}: submit, 1 client (per report)", sequential, "in-process save", in_process),
-    ]
+    rows.append(
+        (f"{backend}: submit, 1 client (per report)", sequential, "in-process save", in_process)
+    )
+    return rows
 
 
 # --- header queries --------------------------------------------------------------------------

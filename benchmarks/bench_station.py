@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks._server import prepare, serve
+from benchmarks._timing import own_cpu_seconds, process_tree, tree_cpu_seconds
 from pywats.report import UUTReport, write_wsjf
 from pywats_client._control_client import ControlClient
 
@@ -138,45 +139,6 @@ def raw_fsync_rate(folder: Path, count: int = 300) -> float:
         os.close(directory)
 
 
-def _pids(root: int) -> list[int]:
-    """`root` and its descendants. Each thread lists the children it started, and a service
-    may start its conversion workers from worker threads, so every thread is asked."""
-    found = [root]
-    for children in Path(f"/proc/{root}/task").glob("*/children"):
-        try:
-            listed = children.read_text().split()
-        except FileNotFoundError:
-            continue  # the thread ended meanwhile
-        for child in listed:
-            found.extend(_pids(int(child)))
-    return found
-
-
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def _own_cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process, without its children."""
-    fields = _stat(pid)
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(root: int) -> float:
-    """CPU of the tree under `root`: every live process's user + system time, plus the time
-    of children `root` has reaped (its cutime + cstime), so ended workers still count."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    fields = _stat(root)
-    total = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    for pid in _pids(root)[1:]:
-        try:
-            fields = _stat(pid)
-        except FileNotFoundError:
-            continue  # reaped between the listing and now: already in the parent's cutime
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
 def _role(pid: int, root: int) -> str:
     """What a process of the service is: the service itself, a conversion worker or
     multiprocessing's resource tracker."""
@@ -204,10 +166,10 @@ class Idle:
 
 def _idle(root: int) -> Idle:
     time.sleep(1.0)  # start-up work settles
-    cpu_before, started = _cpu_seconds(root), time.perf_counter()
+    cpu_before, started = tree_cpu_seconds(root), time.perf_counter()
     time.sleep(IDLE_SECONDS)
-    cpu = (_cpu_seconds(root) - cpu_before) / (time.perf_counter() - started)
-    pids = _pids(root)
+    cpu = (tree_cpu_seconds(root) - cpu_before) / (time.perf_counter() - started)
+    pids = process_tree(root)
     roles: dict[str, tuple[int, float]] = {}
     for pid in pids:
         count, mib = roles.get(_role(pid, root), (0, 0.0))
@@ -267,15 +229,15 @@ def measure(code: Code, home: Path, url: str, token: str) -> Result:
         result.idle_start = _idle(station.pid)
         documents = [_report(n) for n in range(FILES)]
         inbox = home / "in"
-        cpu_before, started = _cpu_seconds(station.pid), time.perf_counter()
-        own_before = _own_cpu_seconds(station.pid)
+        cpu_before, started = tree_cpu_seconds(station.pid), time.perf_counter()
+        own_before = own_cpu_seconds(station.pid)
         for n, document in enumerate(documents):
             (inbox / f".{n}.json").write_bytes(document)
             (inbox / f".{n}.json").rename(inbox / f"{n}.json")
         _wait(lambda: control.status().totals.delivered >= FILES, 1800, "delivery", 0.2)
         result.throughput = FILES / (time.perf_counter() - started)
-        result.cpu_per_file = (_cpu_seconds(station.pid) - cpu_before) / FILES
-        result.service_cpu_per_file = (_own_cpu_seconds(station.pid) - own_before) / FILES
+        result.cpu_per_file = (tree_cpu_seconds(station.pid) - cpu_before) / FILES
+        result.service_cpu_per_file = (own_cpu_seconds(station.pid) - own_before) / FILES
         time.sleep(WORKER_IDLE_SECONDS + 2)
         result.idle_after = _idle(station.pid)
     finally:
@@ -284,10 +246,10 @@ def measure(code: Code, home: Path, url: str, token: str) -> Result:
         _fill_backlog(home / "data", code)
         station, control = _station(config, code)
         try:
-            cpu_before, started = _cpu_seconds(station.pid), time.perf_counter()
+            cpu_before, started = tree_cpu_seconds(station.pid), time.perf_counter()
             _wait(lambda: control.status().outbox.pending == 0, 3600, "backlog drain", 0.2)
             result.drain = BACKLOG / (time.perf_counter() - started)
-            result.cpu_per_drained = (_cpu_seconds(station.pid) - cpu_before) / BACKLOG
+            result.cpu_per_drained = (tree_cpu_seconds(station.pid) - cpu_before) / BACKLOG
         finally:
             _stop(station, control)
     return result
@@ -305,9 +267,9 @@ def outage_cpu(code: Code, home: Path, token: str) -> float:
             (home / "in" / f".{n}.json").write_bytes(_report(FILES + BACKLOG + n))
             (home / "in" / f".{n}.json").rename(home / "in" / f"{n}.json")
         _wait(lambda: control.status().outbox.pending == OUTAGE_REPORTS, 60, "acceptance")
-        cpu_before, started = _cpu_seconds(station.pid), time.perf_counter()
+        cpu_before, started = tree_cpu_seconds(station.pid), time.perf_counter()
         time.sleep(OUTAGE_SECONDS)
-        return (_cpu_seconds(station.pid) - cpu_before) / (time.perf_counter() - started)
+        return (tree_cpu_seconds(station.pid) - cpu_before) / (time.perf_counter() - started)
     finally:
         _stop(station, control)
 
