@@ -3,9 +3,7 @@ the Referer rule of internal endpoints."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import anyio
@@ -14,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._credential_guard import FailureBudget, HashPool, HashPoolFull
+from ._credential_guard import FailureBudget, HashPool, HashPoolFull, SharedReads
 from ._errors import error_response, unexpected_error_response
 from ._scim_token import verify_scim_token
 from .storage import Principal, UserStore
@@ -33,9 +31,9 @@ class BasicAuth:
     """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header,
     except on the `exempt` paths (the web pages, which sign in with a session of their own).
 
-    A token verified before is let in without hashing, once a thread of its own has re-read
-    whether it was revoked (a plain executor: anyio's thread hand-over costs twice as much, on
-    every request). Otherwise the client's `budget` of failures decides first (429 with
+    A token verified before is let in without hashing, once it is read not to be revoked (the
+    tokens of requests arriving together are read in one query on a thread of its own,
+    `SharedReads`). Otherwise the client's `budget` of failures decides first (429 with
     `Retry-After` while it is spent), then the hash runs on the bounded `pool` (503 with
     `Retry-After` when its queue is full). The authenticated `Principal` is put in
     `scope["state"]["principal"]`.
@@ -54,7 +52,7 @@ class BasicAuth:
         self.exempt = exempt
         self.budget = budget if budget is not None else FailureBudget()
         self.pool = pool if pool is not None else HashPool()
-        self._revocation_checks = ThreadPoolExecutor(4, thread_name_prefix="pywats-auth")
+        self._remembered = SharedReads(users.remembered_many)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.exempt(scope["path"]):
@@ -65,9 +63,7 @@ class BasicAuth:
         token = token.strip()
         principal = None
         if scheme.lower() == "basic" and token:
-            principal = await asyncio.get_running_loop().run_in_executor(
-                self._revocation_checks, self.users.remembered, token
-            )
+            principal = await self._remembered.get(token)
             if principal is None:
                 refusal = await self._check(scope, token)
                 if isinstance(refusal, Response):
