@@ -135,12 +135,13 @@ class SharedReads(Generic[R]):
         answer: asyncio.Future[R] = loop.create_future()
         self._waiting.append((key, answer))
         if not self._reading:
-            self._start(loop)
+            # At the end of this turn of the loop: the requests it starts join this read.
+            self._reading = True
+            loop.call_soon(self._start, loop)
         return await answer
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         batch, self._waiting = self._waiting, []
-        self._reading = True
         reading = self._thread.submit(self._read, [key for key, _ in batch])
 
         def done(reading: Future[list[R]]) -> None:
@@ -165,6 +166,6 @@ class SharedReads(Generic[R]):
                 answer.set_result(reading.result()[index])
         if loop is not self._loop:
             return
-        self._reading = False
+        self._reading = bool(self._waiting)
         if self._waiting:
             self._start(loop)
