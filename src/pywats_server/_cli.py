@@ -206,6 +206,7 @@ def serve(
     import uvicorn
 
     from ._app import create_app
+    from ._http_protocol import CoalescingHTTPProtocol
 
     _database(db).dispose()
     listener = _listen(host, port)
@@ -220,6 +221,7 @@ def serve(
     if workers == 1:
         config = uvicorn.Config(
             create_app(settings),
+            http=CoalescingHTTPProtocol,
             log_level=log_level.value,
             forwarded_allow_ips=forwarded_allow_ips,
         )
@@ -234,6 +236,7 @@ def serve(
     config = uvicorn.Config(
         partial(create_app, settings),
         factory=True,
+        http=CoalescingHTTPProtocol,
         workers=workers,
         log_level=log_level.value,
         forwarded_allow_ips=forwarded_allow_ips,

@@ -1,24 +1,28 @@
 """What guards the credential check: a failure budget per client with exponential backoff, and a
-bounded pool for the password hash, so floods of wrong credentials cost bounded CPU and memory.
+bounded pool for the password hash, so floods of wrong credentials cost bounded CPU and memory;
+and the reader of remembered tokens' revocation, which the requests arriving together share.
 
 The check itself (a scrypt hash, the same cost for unknown users) lives in `storage.users`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import anyio
 import anyio.to_thread
 
-__all__ = ["FailureBudget", "HashPool", "HashPoolFull"]
+__all__ = ["FailureBudget", "HashPool", "HashPoolFull", "SharedReads"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -105,3 +109,63 @@ class HashPool:
         if self._limiter.statistics().tasks_waiting >= self.max_waiting:
             raise HashPoolFull
         return await anyio.to_thread.run_sync(function, argument, limiter=self._limiter)
+
+
+class SharedReads(Generic[R]):
+    """Runs `read(keys)` on a thread of its own for the keys of concurrent `get` calls: the calls
+    made while a read runs wait for the next one, which reads all their keys at once.
+
+    Every read starts after the calls it answers were made, so it sees what was committed before
+    them (a token revoked before a request is refused on that request). Each request asking
+    alone costs a thread hand-over and a query; under load, the requests of a burst share both.
+    """
+
+    def __init__(self, read: Callable[[Sequence[str]], list[R]]) -> None:
+        self._read = read
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="pywats-reads")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: list[tuple[str, asyncio.Future[R]]] = []
+        self._reading = False
+
+    async def get(self, key: str) -> R:
+        """`read([key])[0]`, read together with the keys of the calls waiting meanwhile."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new loop (a test client's): nothing of the old one waits
+            self._loop, self._waiting, self._reading = loop, [], False
+        answer: asyncio.Future[R] = loop.create_future()
+        self._waiting.append((key, answer))
+        if not self._reading:
+            # At the end of this turn of the loop: the requests it starts join this read.
+            self._reading = True
+            loop.call_soon(self._start, loop)
+        return await answer
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._waiting = self._waiting, []
+        reading = self._thread.submit(self._read, [key for key, _ in batch])
+
+        def done(reading: Future[list[R]]) -> None:
+            if not loop.is_closed():  # else no one waits for the answer any more
+                loop.call_soon_threadsafe(self._finish, loop, batch, reading)
+
+        reading.add_done_callback(done)
+
+    def _finish(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        batch: list[tuple[str, asyncio.Future[R]]],
+        reading: Future[list[R]],
+    ) -> None:
+        error = reading.exception()
+        for index, (_, answer) in enumerate(batch):
+            if answer.done():  # its request was cancelled
+                continue
+            if error is not None:
+                answer.set_exception(error)
+            else:
+                answer.set_result(reading.result()[index])
+        if loop is not self._loop:
+            return
+        self._reading = bool(self._waiting)
+        if self._waiting:
+            self._start(loop)

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._credential_guard import FailureBudget, HashPool, HashPoolFull
+from ._credential_guard import FailureBudget, HashPool, HashPoolFull, SharedReads
 from ._errors import error_response, unexpected_error_response
 from ._scim_token import verify_scim_token
 from .storage import Principal, UserStore
@@ -31,10 +31,12 @@ class BasicAuth:
     """Answer 401 to any HTTP request without a valid `Authorization: Basic <token>` header,
     except on the `exempt` paths (the web pages, which sign in with a session of their own).
 
-    A token verified before is let in without hashing. Otherwise the client's `budget` of
-    failures decides first (429 with `Retry-After` while it is spent), then the hash runs on the
-    bounded `pool` (503 with `Retry-After` when its queue is full). The authenticated
-    `Principal` is put in `scope["state"]["principal"]`.
+    A token verified before is let in without hashing, once it is read not to be revoked (the
+    tokens of requests arriving together are read in one query on a thread of its own,
+    `SharedReads`). Otherwise the client's `budget` of failures decides first (429 with
+    `Retry-After` while it is spent), then the hash runs on the bounded `pool` (503 with
+    `Retry-After` when its queue is full). The authenticated `Principal` is put in
+    `scope["state"]["principal"]`.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class BasicAuth:
         self.exempt = exempt
         self.budget = budget if budget is not None else FailureBudget()
         self.pool = pool if pool is not None else HashPool()
+        self._remembered = SharedReads(users.remembered_many)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.exempt(scope["path"]):
@@ -60,7 +63,7 @@ class BasicAuth:
         token = token.strip()
         principal = None
         if scheme.lower() == "basic" and token:
-            principal = await anyio.to_thread.run_sync(self.users.remembered, token)
+            principal = await self._remembered.get(token)
             if principal is None:
                 refusal = await self._check(scope, token)
                 if isinstance(refusal, Response):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -14,7 +14,7 @@ import pytest
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
-from pywats_server._credential_guard import FailureBudget, HashPool, HashPoolFull
+from pywats_server._credential_guard import FailureBudget, HashPool, HashPoolFull, SharedReads
 from pywats_server._middleware import BasicAuth
 from pywats_server.storage import Database, UserStore, encode_token
 from pywats_server.storage import users as users_module
@@ -156,3 +156,59 @@ async def test_a_full_hash_pool_answers_503_with_retry_after(users: UserStore) -
         headers = {"Authorization": f"Basic {encode_token(name, 'anything')}"}
         busy = await client.get("/", headers=headers)
     assert (busy.status_code, busy.headers["Retry-After"]) == (503, "1")
+
+
+@pytest.mark.anyio
+async def test_calls_made_while_a_read_runs_share_the_next_read() -> None:
+    reads: list[list[str]] = []
+    first_read_started, release_first_read = threading.Event(), threading.Event()
+
+    def read(keys: Sequence[str]) -> list[str]:
+        reads.append(list(keys))
+        if len(reads) == 1:
+            first_read_started.set()
+            release_first_read.wait(30)
+        return [key.upper() for key in keys]
+
+    shared = SharedReads(read)
+    answers: dict[str, str] = {}
+
+    async def get(key: str) -> None:
+        answers[key] = await shared.get(key)
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(get, "a")
+        await anyio.to_thread.run_sync(first_read_started.wait, 30)
+        tasks.start_soon(get, "b")
+        tasks.start_soon(get, "c")
+        await anyio.wait_all_tasks_blocked()
+        release_first_read.set()
+    assert reads == [["a"], ["b", "c"]]
+    assert answers == {"a": "A", "b": "B", "c": "C"}
+
+
+@pytest.mark.anyio
+async def test_a_failed_read_fails_every_call_it_answers() -> None:
+    def read(keys: Sequence[str]) -> list[str]:
+        raise ConnectionError("database gone")
+
+    shared = SharedReads(read)
+    with pytest.raises(ConnectionError, match="database gone"):
+        await shared.get("a")
+    with pytest.raises(ConnectionError, match="database gone"):  # the next call reads again
+        await shared.get("b")
+
+
+@pytest.mark.anyio
+async def test_a_token_revoked_elsewhere_is_refused_on_its_next_request(
+    users: UserStore, server_db_url: str
+) -> None:
+    name, token = _new_user(users)
+    guard = BasicAuth(_ok, users)
+    headers = {"Authorization": f"Basic {token}"}
+    async with _client(guard) as client:
+        assert (await client.get("/", headers=headers)).text == name
+        other_process = Database(server_db_url)  # another replica's store: not this cache
+        assert UserStore(other_process).revoke_token(token)
+        other_process.dispose()
+        assert (await client.get("/", headers=headers)).status_code == 401

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,6 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    bindparam,
     func,
     select,
 )
@@ -33,7 +33,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import utcnow
 from ._metadata import metadata
-from ._prepared import Prepared
+from ._prepared import Prepared, chunks, equals_one_of, numbered_keys
 
 __all__ = [
     "Principal",
@@ -64,10 +64,11 @@ credentials = Table(
     Column("revoked_utc", DateTime, nullable=True),
 )
 
-# Read for every request with a remembered token; a row that is gone is not taken as valid.
+# Read for the requests with a remembered token (those arriving together in one read); a row
+# that is gone is not taken as valid.
 _REVOKED = Prepared(
-    lambda _: select(credentials.c.revoked_utc).where(
-        credentials.c.credential_id == bindparam("id")
+    lambda size: select(credentials.c.credential_id, credentials.c.revoked_utc).where(
+        equals_one_of([credentials.c.credential_id], ["id"], size)
     )
 )
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -229,18 +230,31 @@ class UserStore:
     def remembered(self, token: str) -> Principal | None:
         """Who presents `token` if it was verified before and is not revoked, without hashing;
         None means "not known", not "invalid": `check` decides that."""
-        key = hashlib.sha256(token.encode()).digest()
+        return self.remembered_many([token])[0]
+
+    def remembered_many(self, tokens: Sequence[str]) -> list[Principal | None]:
+        """`remembered` of each of `tokens`, in order, their credentials read in one query."""
+        keys = [hashlib.sha256(token.encode()).digest() for token in tokens]
         with self._lock:
-            cached = self._verified.get(key)
-        if cached is None:
-            return None
-        with self._engine.connect() as connection:
-            found = _REVOKED.run(connection, {"id": cached[0]})
-        if found and found[0][0] is None:
-            return cached[1]
-        with self._lock:
-            self._verified.pop(key, None)
-        return None
+            cached = [self._verified.get(key) for key in keys]
+        ids = sorted({entry[0] for entry in cached if entry is not None})
+        active: set[int] = set()
+        if ids:
+            with self._engine.connect() as connection:
+                for chunk in chunks(ids):
+                    values = numbered_keys(["id"], [(credential,) for credential in chunk])
+                    found = _REVOKED.run(connection, values, len(chunk))
+                    active.update(credential for credential, revoked in found if revoked is None)
+        principals: list[Principal | None] = []
+        for key, entry in zip(keys, cached, strict=True):
+            if entry is not None and entry[0] in active:
+                principals.append(entry[1])
+                continue
+            if entry is not None:
+                with self._lock:
+                    self._verified.pop(key, None)
+            principals.append(None)
+        return principals
 
     def check(self, token: str) -> Principal | None:
         """Verify `token` by its password hash (one scrypt, as costly for an unknown user as for
