@@ -23,6 +23,7 @@ from pywats.report import (
     read_wsxf,
     read_wsxf_all,
     report_from_json,
+    report_problems,
     write_wsjf,
     write_wsxf,
 )
@@ -105,11 +106,12 @@ def parse_submission(
     if not isinstance(document, dict):
         raise ApiError(400, f"body: expected one JSON report object, got {type(document).__name__}")
     try:
-        # The row extraction checks shapes (objects, arrays) first, so the model sees only
-        # documents it can walk.
+        # The row extraction checks shapes (objects, arrays) first, so the rules see only
+        # documents they can walk; they read the document itself, as `Report.problems` does,
+        # without the model's view of every step a submission does not need.
         rows = extract_rows(document, len(body))
-        problems = report_from_json(document).problems(operations, json_text=body if utf8 else None)
-    except (ReportFormatError, ReportDocumentError) as exc:
+        problems = report_problems(document, operations, json_text=body if utf8 else None)
+    except ReportDocumentError as exc:
         raise ApiError(400, f"report {exc}") from None
     _refuse(problems)
     rows.header["origin"] = origin

@@ -12,6 +12,7 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
+from math import isfinite
 from typing import Any
 
 from pywats._exceptions import ReportValidationError
@@ -261,10 +262,16 @@ def _program_problems(problems: Problems, root: dict[str, Any]) -> None:
 
 
 def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set[object]) -> None:
+    # Runs for every step (and its loop for every measurement) of every report a server
+    # receives: each rule takes its common, fine case inline, in as few reads as it can, and
+    # leaves everything else (and the wording of the problem) to the full check.
+    get = step.get
     # WATS numbers steps itself (Virinco's own producers send none), so an id is optional; one
     # that is given must be a unique integer, since stepIdCausedUUTFailure may point at it.
-    step_id = step.get("id")
-    if step_id is None:
+    step_id = get("id")
+    if type(step_id) is int and step_id not in ids:
+        ids.add(step_id)
+    elif step_id is None:
         pass
     elif not isinstance(step_id, int) or isinstance(step_id, bool):
         problems.append((f"{path}.id", f"expected an integer, got {step_id!r}"))
@@ -272,42 +279,43 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
         problems.append((f"{path}.id", f"duplicate step id {step_id}"))
     else:
         ids.add(step_id)
-    if step.get("group") not in _GROUPS:
-        problems.append((f"{path}.group", f"expected S, M or C, got {step.get('group')!r}"))
-    # Runs for every step: the fine case of each text is decided inline, without a call.
-    step_type, name = step.get("stepType"), step.get("name")
+    group = get("group")
+    if group not in _GROUPS:
+        problems.append((f"{path}.group", f"expected S, M or C, got {group!r}"))
+    step_type, name, status = get("stepType"), get("name"), get("status")
     if not (type(step_type) is str and 0 < len(step_type) <= 100):
         _text(problems, step, "stepType", path, limit=100, required=True)
     if not (type(name) is str and 0 < len(name) <= 100):
         _text(problems, step, "name", path, limit=100, required=True)
-    if step.get("status") not in _STEP_STATUS:
-        problems.append(
-            (f"{path}.status", f"expected P, F, S, D, E or T, got {step.get('status')!r}")
-        )
+    if status not in _STEP_STATUS:
+        problems.append((f"{path}.status", f"expected P, F, S, D, E or T, got {status!r}"))
     if "errorMessage" in step:
         _text(problems, step, "errorMessage", path, limit=200)
-    seq_call = step.get("seqCall")
+    seq_call = get("seqCall")
     if isinstance(seq_call, dict):
-        _text(problems, seq_call, "path", f"{path}.seqCall", limit=500)
-        _text(problems, seq_call, "name", f"{path}.seqCall", limit=255)
-        _text(problems, seq_call, "version", f"{path}.seqCall", limit=50)
+        _seq_call_problems(problems, seq_call, path)
     single = _SINGLE.get(str(step_type))
-    if single is not None and len(step.get(single) or []) > 1:
+    if single is not None and len(get(single) or []) > 1:
         problems.append((f"{path}.{single}", f"a {step['stepType']} step has exactly one test"))
     for key in _MEASUREMENT_KEYS:
-        items = step.get(key) or ()
+        items = get(key)
+        if not items:
+            continue
         if len(items) > 1:
             names = [item.get("name") for item in items]
             if None in names or len(set(names)) != len(names):
                 problems.append((f"{path}.{key}", "several measurements need unique names"))
+        numeric = key == "numericMeas"
         for i, meas in enumerate(items):
+            if numeric and _numeric_fine(meas):
+                continue
             _measurement_problems(problems, key, meas, f"{path}.{key}[{i}]")
-    chart = step.get("chart")
+    chart = get("chart")
     if isinstance(chart, dict):
         _chart_problems(problems, chart, f"{path}.chart")
     elif chart is not None:
         problems.append((f"{path}.chart", "expected one chart object per step"))
-    attachment = step.get("attachment")
+    attachment = get("attachment")
     if isinstance(attachment, dict):
         if chart is not None:
             problems.append((f"{path}.attachment", "a step has a chart or an attachment, not both"))
@@ -316,8 +324,43 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
             problems.append(
                 (f"{path}.attachment.data", f"over {_ATTACHMENT_BYTES // 1024} KB, WATS's limit")
             )
-    for i, child in enumerate(step.get("steps") or []):
-        _step_problems(problems, child, f"{path}.steps[{i}]", ids)
+    children = get("steps")
+    if children:
+        for i, child in enumerate(children):
+            _step_problems(problems, child, f"{path}.steps[{i}]", ids)
+
+
+def _seq_call_problems(problems: Problems, seq_call: dict[str, Any], path: str) -> None:
+    get = seq_call.get
+    if all(
+        value is None or (type(value) is str and len(value) <= limit)
+        for value, limit in ((get("path"), 500), (get("name"), 255), (get("version"), 50))
+    ):
+        return  # the common case: each text absent or fine (an empty one is absent to `_text`)
+    where = f"{path}.seqCall"
+    _text(problems, seq_call, "path", where, limit=500)
+    _text(problems, seq_call, "name", where, limit=255)
+    _text(problems, seq_call, "version", where, limit=50)
+
+
+def _numeric_fine(meas: dict[str, Any]) -> bool:
+    """Whether a numeric measurement is the common case `_measurement_problems` finds nothing
+    in: Passed or Failed, a short name or none, an operator in upper case with finite float
+    value and the limits it uses. False sends it to that full check."""
+    get = meas.get
+    status, name, op = get("status"), get("name"), get("compOp")
+    used = NUMERIC_LIMITS_USED.get(op) if type(op) is str else None
+    if used is None or not (status == "P" or status == "F"):
+        return False
+    if name is not None and not (type(name) is str and 0 < len(name) <= 100):
+        return False
+    value, low, high = get("value"), get("lowLimit"), get("highLimit")
+    return (
+        type(value) is float
+        and isfinite(value)
+        and (type(low) is float and isfinite(low) if low is not None else used < 1)
+        and (type(high) is float and isfinite(high) if high is not None else used != 2)
+    )
 
 
 def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], path: str) -> None:

@@ -178,6 +178,19 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
+# A step's JSON path, spelled only when an error names it: the root's is "root", a child's is
+# (its parent's, its index in the parent's `steps`).
+_Where = str | tuple["_Where", int]
+
+
+def _spell(where: _Where) -> str:
+    """The JSON path of a step, e.g. `root.steps[2].steps[0]`."""
+    if isinstance(where, str):
+        return where
+    parent, index = where
+    return f"{_spell(parent)}.steps[{index}]"
+
+
 def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
     """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
     them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
@@ -187,40 +200,45 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
     # order the helpers used to read them, so the first problem reported stays the same.
     renumbered: dict[int, int] = {}
     steps = rows.steps
-    stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
+    stack: list[tuple[Mapping[str, Any], _Where, str, int | None, int]] = [
+        (root, "root", "", None, 0)
+    ]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
-        at = f"{where}."
         get = step.get
         name = get("name")
         if type(name) is not str:
-            name = _text(step, "name", at) or ""
+            name = _text(step, "name", f"{_spell(where)}.") or ""
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(steps)
         loop = get("loop")
         if loop is not None and type(loop) is not dict:
-            _object(step, "loop", at)  # raises: not an object
+            _object(step, "loop", f"{_spell(where)}.")  # raises: not an object
         submitted = get("id")
         if submitted is not None:
             if type(submitted) is not int or not _INT32_MIN <= submitted <= _INT32_MAX:
-                _integer(step, "id", at)  # raises: not an integer in range
-            renumbered.setdefault(submitted, order + 1)
+                _integer(step, "id", f"{_spell(where)}.")  # raises: not an integer in range
+            if submitted not in renumbered:
+                renumbered[submitted] = order + 1
         step_type, group, status = get("stepType"), get("group"), get("status")
-        if step_type is not None and type(step_type) is not str:
+        if not (
+            (step_type is None or type(step_type) is str)
+            and (group is None or type(group) is str)
+            and (status is None or type(status) is str)
+        ):
+            at = f"{_spell(where)}."
             _text(step, "stepType", at)
-        if group is not None and type(group) is not str:
             _text(step, "group", at)
-        if status is not None and type(status) is not str:
             _text(step, "status", at)
         tot_time = get("totTime")
         if tot_time is not None and (type(tot_time) is not float or not isfinite(tot_time)):
-            tot_time = _number(step, "totTime", at)
+            tot_time = _number(step, "totTime", f"{_spell(where)}.")
         error_code = get("errorCode")
         if error_code is not None:
-            error_code = _integer(step, "errorCode", at)
+            error_code = _integer(step, "errorCode", f"{_spell(where)}.")
         loop_index = loop.get("idx") if loop else None
         if loop and loop_index is not None:
-            loop_index = _integer(loop, "idx", f"{where}.loop.")
+            loop_index = _integer(loop, "idx", f"{_spell(where)}.loop.")
         steps.append(
             {
                 "step_order": order,
@@ -238,80 +256,98 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
                 "loop_index": loop_index,
             }
         )
-        if "numericMeas" in step or "booleanMeas" in step or "stringMeas" in step:
-            _measurements(rows, step, at, order, path)
+        for key, kind in _MEASUREMENT_KINDS:
+            items = get(key)
+            if items is not None:
+                _measurements(rows, step, where, key, kind, order, path)
         chart = get("chart")
         if type(chart) is dict and "series" in chart:
-            _objects(chart, "series", f"{where}.chart.")  # as `additionalData`, see below
+            _objects(chart, "series", f"{_spell(where)}.chart.")  # as `additionalData`, see below
         attachment = get("attachment")
         if attachment is not None:
-            attachment = _object(step, "attachment", at)
+            at = _spell(where)
+            attachment = _object(step, "attachment", f"{at}.")
             assert attachment is not None
-            item = _attachment(rows.report_id, f"step/{order}", attachment, f"{where}.attachment")
+            item = _attachment(rows.report_id, f"step/{order}", attachment, f"{at}.attachment")
             rows.attachments.append({**item, "step_id": order + 1})
         children = get("steps")
-        if children:
-            children = _objects(step, "steps", at)
+        if type(children) is list:
+            for child in children:
+                if type(child) is not dict:
+                    _objects(step, "steps", f"{_spell(where)}.")  # raises, naming the item
+            depth += 1
             for index in range(len(children) - 1, -1, -1):
-                stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+                stack.append((children[index], (where, index), path, order, depth))
         elif children is not None:
-            _objects(step, "steps", at)  # an empty array, or the error naming what it is
+            _objects(step, "steps", f"{_spell(where)}.")  # raises: not an array
     return renumbered
 
 
+_MEASUREMENT_KINDS = (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S"))
+
+
 def _measurements(
-    rows: ReportRows, step: Mapping[str, Any], step_at: str, order: int, path: str
+    rows: ReportRows,
+    step: Mapping[str, Any],
+    where: _Where,
+    key: str,
+    kind: str,
+    order: int,
+    path: str,
 ) -> None:
+    """The rows of one of a step's measurement arrays (`key`, holding measurements of `kind`)."""
+    items = step[key]
+    if type(items) is not list:
+        _objects(step, key, f"{_spell(where)}.")  # raises: not an array
+    for meas in items:
+        if type(meas) is not dict:
+            _objects(step, key, f"{_spell(where)}.")  # raises, naming the item
     measurements = rows.measurements
-    for key, kind in (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S")):
-        if key not in step:
-            continue
-        for index, meas in enumerate(_objects(step, key, step_at)):
-            get = meas.get
-            name, comp_op, status = get("name"), get("compOp"), get("status")
-            if not (
-                (name is None or type(name) is str)
-                and (comp_op is None or type(comp_op) is str)
-                and (status is None or type(status) is str)
-            ):
-                # The helpers in field order: the first wrong field raises its error.
-                at = f"{step_at}{key}[{index}]."
-                name = _text(meas, "name", at)
-                _text(meas, "compOp", at)
-                _text(meas, "status", at)
-            value, low, high = get("value"), get("lowLimit"), get("highLimit")
-            number = None
-            if kind == "N":
-                number = value
-                if type(number) is not float or not isfinite(number):
-                    number = _number(meas, "value", f"{step_at}{key}[{index}].")
-            if low is not None and (type(low) is not float or not isfinite(low)):
-                low = _number(meas, "lowLimit", f"{step_at}{key}[{index}].")
-            if high is not None and (type(high) is not float or not isfinite(high)):
-                high = _number(meas, "highLimit", f"{step_at}{key}[{index}].")
+    numeric, text = kind == "N", kind == "S"
+    for index, meas in enumerate(items):
+        get = meas.get
+        name, comp_op, status = get("name"), get("compOp"), get("status")
+        value, low, high, unit = get("value"), get("lowLimit"), get("highLimit"), get("unit")
+        if not (
+            (name is None or type(name) is str)
+            and (comp_op is None or type(comp_op) is str)
+            and (status is None or type(status) is str)
+            and (not numeric or (type(value) is float and isfinite(value)))
+            and (low is None or (type(low) is float and isfinite(low)))
+            and (high is None or (type(high) is float and isfinite(high)))
+            and not text
+            and (unit is None or type(unit) is str)
+        ):
+            # The helpers in field order: the first wrong field raises its error.
+            at = f"{_spell(where)}.{key}[{index}]."
+            name = _text(meas, "name", at)
+            _text(meas, "compOp", at)
+            _text(meas, "status", at)
+            if numeric:
+                value = _number(meas, "value", at)
+            low = _number(meas, "lowLimit", at)
+            high = _number(meas, "highLimit", at)
+            text_limit = _text(meas, "limit", at) if text else None
+            unit = _text(meas, "unit", at)
+        else:
             text_limit = None
-            if kind == "S":
-                text_limit = _text(meas, "limit", f"{step_at}{key}[{index}].")
-            unit = get("unit")
-            if unit is not None and type(unit) is not str:
-                unit = _text(meas, "unit", f"{step_at}{key}[{index}].")
-            measurements.append(
-                {
-                    "step_order": order,
-                    "meas_index": len(measurements),
-                    "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
-                    "name": name,
-                    "kind": kind,
-                    "comp_op": comp_op,
-                    "status": status,
-                    "value": number,
-                    "text_value": value if kind == "S" and isinstance(value, str) else None,
-                    "low_limit": low,
-                    "high_limit": high,
-                    "text_limit": text_limit,
-                    "unit": unit,
-                }
-            )
+        measurements.append(
+            {
+                "step_order": order,
+                "meas_index": len(measurements),
+                "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
+                "name": name,
+                "kind": kind,
+                "comp_op": comp_op,
+                "status": status,
+                "value": value if numeric else None,
+                "text_value": value if text and isinstance(value, str) else None,
+                "low_limit": low,
+                "high_limit": high,
+                "text_limit": text_limit,
+                "unit": unit,
+            }
+        )
 
 
 def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, str | None]:
