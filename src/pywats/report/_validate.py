@@ -332,9 +332,11 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
 
 def _seq_call_problems(problems: Problems, seq_call: dict[str, Any], path: str) -> None:
     get = seq_call.get
-    if all(
-        value is None or (type(value) is str and len(value) <= limit)
-        for value, limit in ((get("path"), 500), (get("name"), 255), (get("version"), 50))
+    call_path, name, version = get("path"), get("name"), get("version")
+    if (
+        (call_path is None or (type(call_path) is str and len(call_path) <= 500))
+        and (name is None or (type(name) is str and len(name) <= 255))
+        and (version is None or (type(version) is str and len(version) <= 50))
     ):
         return  # the common case: each text absent or fine (an empty one is absent to `_text`)
     where = f"{path}.seqCall"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import repeat
 from math import isfinite
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -351,12 +352,14 @@ def _measurements(
 
 
 def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, str | None]:
-    for step in rows.steps:
-        if (step_id is not None and step["step_id"] == step_id) or (
-            step_id is None and step["caused_uut_failure"]
-        ):
-            return step["name"], step["path"]
-    return None, None
+    """Name and path of the step `step_id` (a step's number is its order + 1), or without one
+    of the first step flagged `causedUUTFailure`."""
+    steps = rows.steps
+    if step_id is None:
+        step = next(filter(itemgetter("caused_uut_failure"), steps), None)
+    else:
+        step = steps[step_id - 1] if 0 < step_id <= len(steps) else None
+    return (step["name"], step["path"]) if step else (None, None)
 
 
 def local_start(start_utc: datetime) -> str:
