@@ -80,3 +80,40 @@ def test_a_wrong_shape_the_rows_skip_is_refused_by_name(
         parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
     assert info.value.status_code == 400
     assert named in str(info.value)
+
+
+def _steps(step: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every step from `step` down, in document order."""
+    found = [step]
+    for child in step.get("steps") or []:
+        found += _steps(child)
+    return found
+
+
+def test_the_step_that_caused_the_failure_is_named_by_id_or_by_its_flag(
+    document: dict[str, Any],
+) -> None:
+    steps = _steps(document["root"])
+    flagged = next(step for step in steps if step.get("causedUUTFailure") is True)
+    by_id = steps[5]
+    document["uut"]["stepIdCausedUUTFailure"] = by_id["id"]
+    header = _rows(json.dumps(document).encode())["header"]
+    assert header["caused_uut_failure"] == by_id["name"] != flagged["name"]
+    document["uut"]["stepIdCausedUUTFailure"] = None
+    header = _rows(json.dumps(document).encode())["header"]
+    assert header["caused_uut_failure"] == flagged["name"]
+
+
+def test_an_id_no_step_carries_breaks_the_submit_rules(document: dict[str, Any]) -> None:
+    document["uut"]["stepIdCausedUUTFailure"] = 10_000
+    with pytest.raises(ApiError) as info:
+        parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
+    assert "uut.stepIdCausedUUTFailure: no step has id 10000" in str(info.value)
+
+
+def test_a_step_without_a_type_breaks_the_submit_rules(document: dict[str, Any]) -> None:
+    del document["root"]["steps"][0]["stepType"]
+    with pytest.raises(ApiError) as info:
+        parse_submission(json.dumps(document).encode(), "wsjf", "ORIGIN")
+    assert info.value.status_code == 400
+    assert "root.steps[0].stepType: required, expected a non-empty string" in str(info.value)

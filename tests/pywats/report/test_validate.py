@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from pywats import ReportValidationError, WATSError
-from pywats.report import NumericLimitStep, UURReport, UUTReport, read_wsjf, write_wsjf
+from pywats.report import (
+    NumericLimitStep,
+    UURReport,
+    UUTReport,
+    read_wsjf,
+    report_problems,
+    write_wsjf,
+)
 
 from .conftest import new_report
 
@@ -215,3 +222,11 @@ def test_what_wats_requires_and_accepts() -> None:
         ("miscInfos[2].numeric", "expected a 16-bit integer, got 40000"),
         ("root.steps[0].chart.yLabel", "required, expected a non-empty string"),
     ]
+
+
+def test_the_rules_on_a_parsed_document_are_the_rules_of_its_report(
+    samples_uut_text: str,
+) -> None:
+    document = broken_sample(samples_uut_text)
+    assert report_problems(document) == UUTReport(document).problems()
+    assert report_problems(document)
