@@ -292,9 +292,9 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
     if "errorMessage" in step:
         _text(problems, step, "errorMessage", path, limit=200)
     seq_call = get("seqCall")
-    if isinstance(seq_call, dict):
+    if seq_call is not None and isinstance(seq_call, dict):
         _seq_call_problems(problems, seq_call, path)
-    single = _SINGLE.get(str(step_type))
+    single = _SINGLE.get(step_type if type(step_type) is str else str(step_type))
     if single is not None and len(get(single) or []) > 1:
         problems.append((f"{path}.{single}", f"a {step['stepType']} step has exactly one test"))
     for key in _MEASUREMENT_KEYS:
@@ -311,12 +311,14 @@ def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set
                 continue
             _measurement_problems(problems, key, meas, f"{path}.{key}[{i}]")
     chart = get("chart")
-    if isinstance(chart, dict):
+    if chart is None:
+        pass
+    elif isinstance(chart, dict):
         _chart_problems(problems, chart, f"{path}.chart")
-    elif chart is not None:
+    else:
         problems.append((f"{path}.chart", "expected one chart object per step"))
     attachment = get("attachment")
-    if isinstance(attachment, dict):
+    if attachment is not None and isinstance(attachment, dict):
         if chart is not None:
             problems.append((f"{path}.attachment", "a step has a chart or an attachment, not both"))
         data = attachment.get("data")
