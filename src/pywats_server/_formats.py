@@ -1,7 +1,8 @@
 """Report documents in and out: parse and validate submissions, convert between WSJF and WSXF.
 
-Validation uses the SDK's report model (`pywats.report`); the header checks and index rows come
-from `storage.extract_rows`. Every failure becomes a 400 whose message names the field (and for
+Validation applies the SDK's submit rules (`pywats.report`: `report_problems` on a parsed WSJF
+document, the model's `problems` for WSXF); the header checks and index rows come from
+`storage.extract_rows`. Every failure becomes a 400 whose message names the field (and for
 WSXF the XML element or attribute, or the line of a syntax error).
 """
 

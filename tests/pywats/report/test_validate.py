@@ -230,3 +230,54 @@ def test_the_rules_on_a_parsed_document_are_the_rules_of_its_report(
     document = broken_sample(samples_uut_text)
     assert report_problems(document) == UUTReport(document).problems()
     assert report_problems(document)
+
+
+# A plain numeric measurement, the case the rules decide without naming its path.
+NUMERIC = {
+    "name": None,
+    "status": "P",
+    "compOp": "GELE",
+    "value": 3.3,
+    "lowLimit": 3.2,
+    "highLimit": 3.4,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({}, None),
+        ({"compOp": "gele"}, None),  # operators match case-insensitively
+        ({"value": 3, "lowLimit": 3, "highLimit": 4}, None),  # integers are numbers
+        ({"compOp": "LOG", "lowLimit": None, "highLimit": None}, None),
+        ({"compOp": "GE", "highLimit": None}, None),
+        ({"status": "S", "value": "NaN", "compOp": None}, None),  # a skipped test
+        ({"value": "Infinity"}, None),  # WATS's text for a non-finite number
+        ({"status": "X"}, ("status", "expected P, F or S, got 'X'")),
+        ({"name": "n" * 101}, ("name", "101 characters, at most 100 allowed")),
+        ({"name": 5}, ("name", "expected a string, got 5")),
+        ({"compOp": "ABOUT"}, ("compOp", "unknown numeric operator 'ABOUT'")),
+        ({"compOp": None}, ("compOp", "unknown numeric operator None")),
+        ({"value": None}, ("value", "required by compOp 'GELE'")),
+        ({"value": True}, ("value", "expected a number, got True")),
+        ({"value": float("inf")}, ("value", "inf is not valid JSON; WATS uses the text")),
+        ({"lowLimit": None}, ("lowLimit", "required by compOp 'GELE'")),
+        ({"highLimit": "3.4"}, ("highLimit", "expected a number, got '3.4'")),
+        ({"compOp": "GE", "lowLimit": None}, ("lowLimit", "required by compOp 'GE'")),
+    ],
+)
+def test_every_numeric_measurement_rule_holds_on_a_plain_numeric_step(
+    changes: dict[str, Any], problem: tuple[str, str] | None
+) -> None:
+    report = new_report()
+    report.root.add_numeric("Rail", 3.3, low=3.2, high=3.4, unit="V")
+    document = json.loads(write_wsjf(report))
+    document["root"]["steps"][0]["numericMeas"] = [{**NUMERIC, **changes}]
+    found = report_problems(document)
+    if problem is None:
+        assert found == []
+    else:
+        key, message = problem
+        assert len(found) == 1
+        assert found[0][0] == f"root.steps[0].numericMeas[0].{key}"
+        assert found[0][1].startswith(message)
