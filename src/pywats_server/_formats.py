@@ -19,6 +19,7 @@ import orjson
 from pywats import ReportFormatError
 from pywats.report import (
     Operations,
+    StepRules,
     UURReport,
     UUTReport,
     read_wsxf,
@@ -109,9 +110,13 @@ def parse_submission(
     try:
         # The row extraction checks shapes (objects, arrays) first, so the rules see only
         # documents they can walk; they read the document itself, as `Report.problems` does,
-        # without the model's view of every step a submission does not need.
-        rows = extract_rows(document, len(body))
-        problems = report_problems(document, operations, json_text=body if utf8 else None)
+        # without the model's view of every step a submission does not need. The step rules
+        # are applied in the extraction's walk over the steps, which checked each step's shapes.
+        steps = StepRules()
+        rows = extract_rows(document, len(body), steps)
+        problems = report_problems(
+            document, operations, json_text=body if utf8 else None, steps=steps
+        )
     except ReportDocumentError as exc:
         raise ApiError(400, f"report {exc}") from None
     _refuse(problems)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from pywats.report import Timestamp
+from pywats.report import StepPath, StepRules, Timestamp, step_path
 
 from ._widths import widths
 from .report_tables import (
@@ -179,29 +179,20 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
-# A step's JSON path, spelled only when an error names it: the root's is "root", a child's is
-# (its parent's, its index in the parent's `steps`).
-_Where = str | tuple["_Where", int]
-
-
-def _spell(where: _Where) -> str:
-    """The JSON path of a step, e.g. `root.steps[2].steps[0]`."""
-    if isinstance(where, str):
-        return where
-    parent, index = where
-    return f"{_spell(parent)}.steps[{index}]"
-
-
-def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
-    """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
-    them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
+def _walk_steps(
+    rows: ReportRows, root: Mapping[str, Any], rules: StepRules | None
+) -> dict[int, int]:
+    """Index the step tree, applying `rules` to each step once its shapes are checked; steps
+    are numbered 1..n in depth-first pre-order as WATS exports them, whatever ids (or none)
+    the submission carried. Returns submitted id -> that number."""
     # This loop runs for every step of every submission, so each field takes the common case
     # inline (parsed JSON holds exact built-in types) and calls the checking helper, which
     # raises the error naming the field, only for anything else. Fields are read in the
     # order the helpers used to read them, so the first problem reported stays the same.
     renumbered: dict[int, int] = {}
     steps = rows.steps
-    stack: list[tuple[Mapping[str, Any], _Where, str, int | None, int]] = [
+    check = rules.check if rules is not None else None
+    stack: list[tuple[Mapping[str, Any], StepPath, str, int | None, int]] = [
         (root, "root", "", None, 0)
     ]
     while stack:
@@ -209,16 +200,16 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         get = step.get
         name = get("name")
         if type(name) is not str:
-            name = _text(step, "name", f"{_spell(where)}.") or ""
+            name = _text(step, "name", f"{step_path(where)}.") or ""
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(steps)
         loop = get("loop")
         if loop is not None and type(loop) is not dict:
-            _object(step, "loop", f"{_spell(where)}.")  # raises: not an object
+            _object(step, "loop", f"{step_path(where)}.")  # raises: not an object
         submitted = get("id")
         if submitted is not None:
             if type(submitted) is not int or not _INT32_MIN <= submitted <= _INT32_MAX:
-                _integer(step, "id", f"{_spell(where)}.")  # raises: not an integer in range
+                _integer(step, "id", f"{step_path(where)}.")  # raises: not an integer in range
             if submitted not in renumbered:
                 renumbered[submitted] = order + 1
         step_type, group, status = get("stepType"), get("group"), get("status")
@@ -227,19 +218,19 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
             and (group is None or type(group) is str)
             and (status is None or type(status) is str)
         ):
-            at = f"{_spell(where)}."
+            at = f"{step_path(where)}."
             _text(step, "stepType", at)
             _text(step, "group", at)
             _text(step, "status", at)
         tot_time = get("totTime")
         if tot_time is not None and (type(tot_time) is not float or not isfinite(tot_time)):
-            tot_time = _number(step, "totTime", f"{_spell(where)}.")
+            tot_time = _number(step, "totTime", f"{step_path(where)}.")
         error_code = get("errorCode")
         if error_code is not None:
-            error_code = _integer(step, "errorCode", f"{_spell(where)}.")
+            error_code = _integer(step, "errorCode", f"{step_path(where)}.")
         loop_index = loop.get("idx") if loop else None
         if loop and loop_index is not None:
-            loop_index = _integer(loop, "idx", f"{_spell(where)}.loop.")
+            loop_index = _integer(loop, "idx", f"{step_path(where)}.loop.")
         steps.append(
             {
                 "step_order": order,
@@ -263,10 +254,12 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
                 _measurements(rows, step, where, key, kind, order, path)
         chart = get("chart")
         if type(chart) is dict and "series" in chart:
-            _objects(chart, "series", f"{_spell(where)}.chart.")  # as `additionalData`, see below
+            _objects(
+                chart, "series", f"{step_path(where)}.chart."
+            )  # as `additionalData`, see below
         attachment = get("attachment")
         if attachment is not None:
-            at = _spell(where)
+            at = step_path(where)
             attachment = _object(step, "attachment", f"{at}.")
             assert attachment is not None
             item = _attachment(rows.report_id, f"step/{order}", attachment, f"{at}.attachment")
@@ -275,12 +268,14 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
         if type(children) is list:
             for child in children:
                 if type(child) is not dict:
-                    _objects(step, "steps", f"{_spell(where)}.")  # raises, naming the item
+                    _objects(step, "steps", f"{step_path(where)}.")  # raises, naming the item
             depth += 1
             for index in range(len(children) - 1, -1, -1):
                 stack.append((children[index], (where, index), path, order, depth))
         elif children is not None:
-            _objects(step, "steps", f"{_spell(where)}.")  # raises: not an array
+            _objects(step, "steps", f"{step_path(where)}.")  # raises: not an array
+        if check is not None:
+            check(step, where)
     return renumbered
 
 
@@ -290,7 +285,7 @@ _MEASUREMENT_KINDS = (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas",
 def _measurements(
     rows: ReportRows,
     step: Mapping[str, Any],
-    where: _Where,
+    where: StepPath,
     key: str,
     kind: str,
     order: int,
@@ -299,10 +294,10 @@ def _measurements(
     """The rows of one of a step's measurement arrays (`key`, holding measurements of `kind`)."""
     items = step[key]
     if type(items) is not list:
-        _objects(step, key, f"{_spell(where)}.")  # raises: not an array
+        _objects(step, key, f"{step_path(where)}.")  # raises: not an array
     for meas in items:
         if type(meas) is not dict:
-            _objects(step, key, f"{_spell(where)}.")  # raises, naming the item
+            _objects(step, key, f"{step_path(where)}.")  # raises, naming the item
     measurements = rows.measurements
     numeric, text = kind == "N", kind == "S"
     for index, meas in enumerate(items):
@@ -320,7 +315,7 @@ def _measurements(
             and (unit is None or type(unit) is str)
         ):
             # The helpers in field order: the first wrong field raises its error.
-            at = f"{_spell(where)}.{key}[{index}]."
+            at = f"{step_path(where)}.{key}[{index}]."
             name = _text(meas, "name", at)
             _text(meas, "compOp", at)
             _text(meas, "status", at)
@@ -380,10 +375,14 @@ def _start_from_utc(document: Mapping[str, Any]) -> str:
     return local_start(moment.replace(tzinfo=None))
 
 
-def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
+def extract_rows(
+    document: Mapping[str, Any], size: int, step_rules: StepRules | None = None
+) -> ReportRows:
     """Validate the header of a parsed WSJF document and extract its index rows.
 
-    `size` is the byte size of the submitted document. Raises ReportDocumentError naming the field.
+    `size` is the byte size of the submitted document. With `step_rules`, the walk over the
+    steps also applies the submit rules to each (for `report_problems`). Raises
+    ReportDocumentError naming the field.
     """
     if not isinstance(document, Mapping):
         raise ReportDocumentError("(document)", "a JSON object", document)
@@ -432,7 +431,7 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         if root is None:
             raise ReportDocumentError("root", "an object (the root step of a UUT)")
         uut = _object(document, "uut") or {}
-        renumbered = _walk_steps(rows, root)
+        renumbered = _walk_steps(rows, root, step_rules)
         failed = _integer(uut, "stepIdCausedUUTFailure", "uut.")
         failed_name, failed_path = _caused_failure(
             rows, None if failed is None else renumbered.get(failed, 0)
