@@ -310,9 +310,33 @@ class StepRules:
             if children:
                 stack.extend((children[i], (where, i)) for i in range(len(children) - 1, -1, -1))
 
-    def check(self, step: Mapping[str, Any], where: StepPath) -> None:
+    @staticmethod
+    def numeric_fine(
+        status: object, name: object, op: object, value: object, low: object, high: object
+    ) -> bool:
+        """Whether a numeric measurement with these `status`, `name`, `compOp`, `value`,
+        `lowLimit` and `highLimit` is the common case its rules find nothing in: Passed or
+        Failed, a short name or none, an operator in upper case with finite float value and
+        the limits it uses. A walk that read these values for its own purpose asks this
+        instead of `check` reading them again."""
+        used = NUMERIC_LIMITS_USED.get(op) if type(op) is str else None
+        if used is None or not (status == "P" or status == "F"):
+            return False
+        if name is not None and not (type(name) is str and 0 < len(name) <= 100):
+            return False
+        return (
+            type(value) is float
+            and isfinite(value)
+            and (type(low) is float and isfinite(low) if low is not None else used < 1)
+            and (type(high) is float and isfinite(high) if high is not None else used != 2)
+        )
+
+    def check(
+        self, step: Mapping[str, Any], where: StepPath, numeric_checked: bool = False
+    ) -> None:
         """Apply the rules of one step and its measurements (not its child steps); `where` is
-        the step's JSON path, spelled only if a problem names it."""
+        the step's JSON path, spelled only if a problem names it. `numeric_checked` says the
+        caller found `numeric_fine` true for each of the step's numeric measurements."""
         # Runs for every step (and its loop for every measurement) of every report a server
         # receives: each rule takes its common, fine case inline, in as few reads as it can,
         # and leaves everything else (and the wording of the problem) to the full check.
@@ -362,10 +386,24 @@ class StepRules:
                     problems.append(
                         (f"{step_path(where)}.{key}", "several measurements need unique names")
                     )
-            numeric = key == "numericMeas"
-            for i, meas in enumerate(items):
-                if numeric and _numeric_fine(meas):
+            if key == "numericMeas":
+                if numeric_checked:
                     continue
+                fine = self.numeric_fine
+                for i, meas in enumerate(items):
+                    m = meas.get
+                    if fine(
+                        m("status"),
+                        m("name"),
+                        m("compOp"),
+                        m("value"),
+                        m("lowLimit"),
+                        m("highLimit"),
+                    ):
+                        continue
+                    _measurement_problems(problems, key, meas, f"{step_path(where)}.{key}[{i}]")
+                continue
+            for i, meas in enumerate(items):
                 _measurement_problems(problems, key, meas, f"{step_path(where)}.{key}[{i}]")
         chart = get("chart")
         if chart is None:
@@ -406,26 +444,6 @@ def _seq_call_problems(problems: Problems, seq_call: dict[str, Any], where: Step
     _text(problems, seq_call, "path", path, limit=500)
     _text(problems, seq_call, "name", path, limit=255)
     _text(problems, seq_call, "version", path, limit=50)
-
-
-def _numeric_fine(meas: dict[str, Any]) -> bool:
-    """Whether a numeric measurement is the common case `_measurement_problems` finds nothing
-    in: Passed or Failed, a short name or none, an operator in upper case with finite float
-    value and the limits it uses. False sends it to that full check."""
-    get = meas.get
-    status, name, op = get("status"), get("name"), get("compOp")
-    used = NUMERIC_LIMITS_USED.get(op) if type(op) is str else None
-    if used is None or not (status == "P" or status == "F"):
-        return False
-    if name is not None and not (type(name) is str and 0 < len(name) <= 100):
-        return False
-    value, low, high = get("value"), get("lowLimit"), get("highLimit")
-    return (
-        type(value) is float
-        and isfinite(value)
-        and (type(low) is float and isfinite(low) if low is not None else used < 1)
-        and (type(high) is float and isfinite(high) if high is not None else used != 2)
-    )
 
 
 def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], path: str) -> None:

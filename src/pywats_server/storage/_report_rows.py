@@ -179,12 +179,29 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
+# The widths of the step and measurement columns the walk fills with submitted text: it takes
+# its common case only for text that fits them, so `_check_widths` reads those rows again only
+# when something may not fit.
+_WALK_BOUNDED = {
+    report_steps: ("name", "step_type", "step_group", "status"),
+    report_measurements: ("name", "kind", "comp_op", "status", "unit"),
+}
+_STEP_NAME, _STEP_TYPE, _STEP_GROUP, _STEP_STATUS = map(
+    dict(widths(report_steps)).__getitem__, _WALK_BOUNDED[report_steps]
+)
+_MEAS_NAME, _MEAS_KIND, _MEAS_OP, _MEAS_STATUS, _MEAS_UNIT = map(
+    dict(widths(report_measurements)).__getitem__, _WALK_BOUNDED[report_measurements]
+)
+_numeric_fine = StepRules.numeric_fine
+
+
 def _walk_steps(
     rows: ReportRows, root: Mapping[str, Any], rules: StepRules | None
-) -> dict[int, int]:
+) -> tuple[dict[int, int], bool]:
     """Index the step tree, applying `rules` to each step once its shapes are checked; steps
     are numbered 1..n in depth-first pre-order as WATS exports them, whatever ids (or none)
-    the submission carried. Returns submitted id -> that number."""
+    the submission carried. Returns submitted id -> that number, and whether every text of
+    the step and measurement rows is known to fit its column."""
     # This loop runs for every step of every submission, so each field takes the common case
     # inline (parsed JSON holds exact built-in types) and calls the checking helper, which
     # raises the error naming the field, only for anything else. Fields are read in the
@@ -192,6 +209,7 @@ def _walk_steps(
     renumbered: dict[int, int] = {}
     steps = rows.steps
     check = rules.check if rules is not None else None
+    fits = True
     stack: list[tuple[Mapping[str, Any], StepPath, str, int | None, int]] = [
         (root, "root", "", None, 0)
     ]
@@ -199,8 +217,9 @@ def _walk_steps(
         step, where, parent_path, parent_order, depth = stack.pop()
         get = step.get
         name = get("name")
-        if type(name) is not str:
+        if type(name) is not str or len(name) > _STEP_NAME:
             name = _text(step, "name", f"{step_path(where)}.") or ""
+            fits = False
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(steps)
         loop = get("loop")
@@ -214,14 +233,15 @@ def _walk_steps(
                 renumbered[submitted] = order + 1
         step_type, group, status = get("stepType"), get("group"), get("status")
         if not (
-            (step_type is None or type(step_type) is str)
-            and (group is None or type(group) is str)
-            and (status is None or type(status) is str)
+            (step_type is None or (type(step_type) is str and len(step_type) <= _STEP_TYPE))
+            and (group is None or (type(group) is str and len(group) <= _STEP_GROUP))
+            and (status is None or (type(status) is str and len(status) <= _STEP_STATUS))
         ):
             at = f"{step_path(where)}."
             _text(step, "stepType", at)
             _text(step, "group", at)
             _text(step, "status", at)
+            fits = False
         tot_time = get("totTime")
         if tot_time is not None and (type(tot_time) is not float or not isfinite(tot_time)):
             tot_time = _number(step, "totTime", f"{step_path(where)}.")
@@ -248,15 +268,17 @@ def _walk_steps(
                 "loop_index": loop_index,
             }
         )
+        numeric_checked = False
         for key, kind in _MEASUREMENT_KINDS:
             items = get(key)
             if items is not None:
-                _measurements(rows, step, where, key, kind, order, path)
+                measurements_fit, fine = _measurements(rows, step, where, key, kind, order, path)
+                fits = fits and measurements_fit
+                numeric_checked = numeric_checked or fine
         chart = get("chart")
         if type(chart) is dict and "series" in chart:
-            _objects(
-                chart, "series", f"{step_path(where)}.chart."
-            )  # as `additionalData`, see below
+            # As `additionalData` (see below): the rules read each series as an object.
+            _objects(chart, "series", f"{step_path(where)}.chart.")
         attachment = get("attachment")
         if attachment is not None:
             at = step_path(where)
@@ -275,8 +297,8 @@ def _walk_steps(
         elif children is not None:
             _objects(step, "steps", f"{step_path(where)}.")  # raises: not an array
         if check is not None:
-            check(step, where)
-    return renumbered
+            check(step, where, numeric_checked)
+    return renumbered, fits
 
 
 _MEASUREMENT_KINDS = (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S"))
@@ -290,8 +312,12 @@ def _measurements(
     kind: str,
     order: int,
     path: str,
-) -> None:
-    """The rows of one of a step's measurement arrays (`key`, holding measurements of `kind`)."""
+) -> tuple[bool, bool]:
+    """The rows of one of a step's measurement arrays (`key`, holding measurements of `kind`).
+
+    Returns whether every text of those rows is known to fit its column, and whether the
+    array is numeric and each measurement in it the common case of the submit rules
+    (`StepRules.numeric_fine`), which they then need not read again."""
     items = step[key]
     if type(items) is not list:
         _objects(step, key, f"{step_path(where)}.")  # raises: not an array
@@ -300,19 +326,22 @@ def _measurements(
             _objects(step, key, f"{step_path(where)}.")  # raises, naming the item
     measurements = rows.measurements
     numeric, text = kind == "N", kind == "S"
+    fits, fine = len(kind) <= _MEAS_KIND, numeric
     for index, meas in enumerate(items):
         get = meas.get
         name, comp_op, status = get("name"), get("compOp"), get("status")
         value, low, high, unit = get("value"), get("lowLimit"), get("highLimit"), get("unit")
+        if fine and not _numeric_fine(status, name, comp_op, value, low, high):
+            fine = False
         if not (
-            (name is None or type(name) is str)
-            and (comp_op is None or type(comp_op) is str)
-            and (status is None or type(status) is str)
+            (name is None or (type(name) is str and len(name) <= _MEAS_NAME))
+            and (comp_op is None or (type(comp_op) is str and len(comp_op) <= _MEAS_OP))
+            and (status is None or (type(status) is str and len(status) <= _MEAS_STATUS))
             and (not numeric or (type(value) is float and isfinite(value)))
             and (low is None or (type(low) is float and isfinite(low)))
             and (high is None or (type(high) is float and isfinite(high)))
             and not text
-            and (unit is None or type(unit) is str)
+            and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
         ):
             # The helpers in field order: the first wrong field raises its error.
             at = f"{step_path(where)}.{key}[{index}]."
@@ -325,6 +354,13 @@ def _measurements(
             high = _number(meas, "highLimit", at)
             text_limit = _text(meas, "limit", at) if text else None
             unit = _text(meas, "unit", at)
+            # Every text is now a str or None (a string measurement always comes this way).
+            fits = fits and not (
+                (name and len(name) > _MEAS_NAME)
+                or (comp_op and len(comp_op) > _MEAS_OP)
+                or (status and len(status) > _MEAS_STATUS)
+                or (unit and len(unit) > _MEAS_UNIT)
+            )
         else:
             text_limit = None
         measurements.append(
@@ -344,6 +380,7 @@ def _measurements(
                 "unit": unit,
             }
         )
+    return fits, fine
 
 
 def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, str | None]:
@@ -426,12 +463,13 @@ def extract_rows(
         "report_size": size,
     }
     rows = ReportRows(report_id, header)
+    steps_fit = True
     if kind == "T":
         root = _object(document, "root")
         if root is None:
             raise ReportDocumentError("root", "an object (the root step of a UUT)")
         uut = _object(document, "uut") or {}
-        renumbered = _walk_steps(rows, root, step_rules)
+        renumbered, steps_fit = _walk_steps(rows, root, step_rules)
         failed = _integer(uut, "stepIdCausedUUTFailure", "uut.")
         failed_name, failed_path = _caused_failure(
             rows, None if failed is None else renumbered.get(failed, 0)
@@ -465,13 +503,16 @@ def extract_rows(
             referenced_uut=referenced.lower() if referenced else None,
         )
     _header_collections(rows, document)
-    _check_widths(rows)
+    _check_widths(rows, steps_fit)
     return rows
 
 
-def _check_widths(rows: ReportRows) -> None:
+def _check_widths(rows: ReportRows, steps_fit: bool) -> None:
     """Refuse text longer than its column before any row is written (child rows go in by COPY,
-    which the engine's width check does not see); the error names the column and the step."""
+    which the engine's width check does not see); the error names the column and the step.
+
+    `steps_fit`: the walk over the steps found every text it bounds (`_WALK_BOUNDED`) within
+    its column, so those columns are not read again."""
     for column, width in widths(reports):  # one row: a plain loop costs less than the passes
         value = rows.header.get(column)
         if isinstance(value, str) and len(value) > width:
@@ -479,7 +520,10 @@ def _check_widths(rows: ReportRows) -> None:
     for table, table_rows in rows.child_rows():
         if not table_rows:
             continue
+        bounded = _WALK_BOUNDED.get(table, ()) if steps_fit else ()
         for column, width in widths(table):
+            if column in bounded:
+                continue
             # Text columns hold str or None (the extraction checked them), so the longest
             # value is found in C; only a column that overflows is walked in Python.
             values = map(dict.get, table_rows, repeat(column))
