@@ -11,10 +11,13 @@ import pytest
 from pywats import ReportValidationError, WATSError
 from pywats.report import (
     NumericLimitStep,
+    StepPath,
+    StepRules,
     UURReport,
     UUTReport,
     read_wsjf,
     report_problems,
+    step_path,
     write_wsjf,
 )
 
@@ -230,6 +233,28 @@ def test_the_rules_on_a_parsed_document_are_the_rules_of_its_report(
     document = broken_sample(samples_uut_text)
     assert report_problems(document) == UUTReport(document).problems()
     assert report_problems(document)
+
+
+def test_step_rules_applied_in_a_callers_own_walk_find_the_same_problems(
+    samples_uut_text: str,
+) -> None:
+    document = broken_sample(samples_uut_text)
+    rules = StepRules()
+    stack: list[tuple[dict[str, Any], StepPath]] = [(document["root"], "root")]
+    while stack:  # pre-order, as the server's row extraction walks the steps
+        step, where = stack.pop()
+        numeric = step.get("numericMeas") or []
+        keys = ("status", "name", "compOp", "value", "lowLimit", "highLimit")
+        fine = [StepRules.numeric_fine(*map(meas.get, keys)) for meas in numeric]
+        rules.check(step, where, numeric_checked=bool(fine) and all(fine))
+        children = step.get("steps") or []
+        stack.extend((children[i], (where, i)) for i in reversed(range(len(children))))
+    assert report_problems(document, steps=rules) == report_problems(document)
+    assert rules.problems
+
+
+def test_a_step_path_is_spelled_from_its_parents() -> None:
+    assert step_path((("root", 2), 0)) == "root.steps[2].steps[0]"
 
 
 # A plain numeric measurement, the case the rules decide without naming its path.
