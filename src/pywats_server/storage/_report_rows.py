@@ -302,6 +302,7 @@ def _walk_steps(
 
 
 _MEASUREMENT_KINDS = (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S"))
+_MEASUREMENT_SEPARATOR = PATH_SEPARATOR * 2  # between a step's path and a measurement's name
 
 
 def _measurements(
@@ -331,18 +332,28 @@ def _measurements(
         get = meas.get
         name, comp_op, status = get("name"), get("compOp"), get("status")
         value, low, high, unit = get("value"), get("lowLimit"), get("highLimit"), get("unit")
-        if fine and not _numeric_fine(status, name, comp_op, value, low, high):
+        if fine and _numeric_fine(status, name, comp_op, value, low, high):
+            # The rules' common case: status and operator are texts, value and limits are
+            # finite floats (or absent limits), the name is a text or absent.
+            common = (
+                len(status) <= _MEAS_STATUS
+                and len(comp_op) <= _MEAS_OP
+                and (name is None or len(name) <= _MEAS_NAME)
+                and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
+            )
+        else:
             fine = False
-        if not (
-            (name is None or (type(name) is str and len(name) <= _MEAS_NAME))
-            and (comp_op is None or (type(comp_op) is str and len(comp_op) <= _MEAS_OP))
-            and (status is None or (type(status) is str and len(status) <= _MEAS_STATUS))
-            and (not numeric or (type(value) is float and isfinite(value)))
-            and (low is None or (type(low) is float and isfinite(low)))
-            and (high is None or (type(high) is float and isfinite(high)))
-            and not text
-            and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
-        ):
+            common = (
+                (name is None or (type(name) is str and len(name) <= _MEAS_NAME))
+                and (comp_op is None or (type(comp_op) is str and len(comp_op) <= _MEAS_OP))
+                and (status is None or (type(status) is str and len(status) <= _MEAS_STATUS))
+                and (not numeric or (type(value) is float and isfinite(value)))
+                and (low is None or (type(low) is float and isfinite(low)))
+                and (high is None or (type(high) is float and isfinite(high)))
+                and not text
+                and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
+            )
+        if not common:
             # The helpers in field order: the first wrong field raises its error.
             at = f"{step_path(where)}.{key}[{index}]."
             name = _text(meas, "name", at)
@@ -367,7 +378,7 @@ def _measurements(
             {
                 "step_order": order,
                 "meas_index": len(measurements),
-                "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
+                "path": f"{path}{_MEASUREMENT_SEPARATOR}{name}" if name else path,
                 "name": name,
                 "kind": kind,
                 "comp_op": comp_op,
