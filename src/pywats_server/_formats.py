@@ -1,9 +1,10 @@
 """Report documents in and out: parse and validate submissions, convert between WSJF and WSXF.
 
 Validation applies the SDK's submit rules (`pywats.report`: `report_problems` on a parsed WSJF
-document, the model's `problems` for WSXF); the header checks and index rows come from
-`storage.extract_rows`. Every failure becomes a 400 whose message names the field (and for
-WSXF the XML element or attribute, or the line of a syntax error).
+document, or on the document a WSXF report reads as); the header checks and index rows come
+from `storage.extract_rows`, whose walk over the steps also applies the step rules. Every
+failure becomes a 400 whose message names the field (and for WSXF the XML element or attribute,
+or the line of a syntax error).
 """
 
 from __future__ import annotations
@@ -152,14 +153,15 @@ def parse_wsxf_submission(
     submissions = []
     for index, report in enumerate(reports):
         document = body if len(reports) == 1 else write_wsxf(report).encode("utf-8")
+        steps = StepRules()
         try:
-            rows = extract_rows(report.raw, len(document))
+            rows = extract_rows(report.raw, len(document), steps)
         except ReportDocumentError as exc:
             where = f"Report[{index}]: " if len(reports) > 1 else "Report: "
             xml = _XML_NAMES.get(exc.field)
             raise ApiError(400, f"WSXF {where}{exc}" + (f" (XML {xml})" if xml else "")) from None
         _refuse(
-            report.problems(operations),
+            report_problems(report.raw, operations, steps=steps),
             "WSXF Report: " if len(reports) == 1 else f"WSXF Report[{index}]: ",
         )
         rows.header["origin"] = origin
