@@ -51,6 +51,8 @@ _CHART_TYPES = {"Line", "LineLogXY", "LineLogX", "LineLogY"}
 # Step types that carry exactly one test (a loop summary carries none).
 _SINGLE = {"ET_NLT": "numericMeas", "ET_PFT": "booleanMeas", "ET_SVT": "stringMeas"}
 _MEASUREMENT_KEYS = ("numericMeas", "stringMeas", "booleanMeas")
+# What `StepRules.numeric_fine` reads of a numeric measurement, in the order it takes them.
+_NUMERIC_READS = ("status", "name", "compOp", "value", "lowLimit", "highLimit")
 _ATTACHMENT_BYTES = 100 * 1024  # WATS's limit per step attachment
 _INT16 = range(-32768, 32768)
 
@@ -386,24 +388,11 @@ class StepRules:
                     problems.append(
                         (f"{step_path(where)}.{key}", "several measurements need unique names")
                     )
-            if key == "numericMeas":
-                if numeric_checked:
-                    continue
-                fine = self.numeric_fine
-                for i, meas in enumerate(items):
-                    m = meas.get
-                    if fine(
-                        m("status"),
-                        m("name"),
-                        m("compOp"),
-                        m("value"),
-                        m("lowLimit"),
-                        m("highLimit"),
-                    ):
-                        continue
-                    _measurement_problems(problems, key, meas, f"{step_path(where)}.{key}[{i}]")
+            if key == "numericMeas" and numeric_checked:
                 continue
             for i, meas in enumerate(items):
+                if key == "numericMeas" and self.numeric_fine(*map(meas.get, _NUMERIC_READS)):
+                    continue
                 _measurement_problems(problems, key, meas, f"{step_path(where)}.{key}[{i}]")
         chart = get("chart")
         if chart is None:

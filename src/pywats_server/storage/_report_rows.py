@@ -179,9 +179,9 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
-# The widths of the step and measurement columns the walk fills with submitted text: it takes
-# its common case only for text that fits them, so `_check_widths` reads those rows again only
-# when something may not fit.
+# The step and measurement columns with a width that the walk fills, and those widths: the
+# walk takes its common case only for text that fits them, so `_check_widths` reads those
+# rows again only when something may not fit.
 _WALK_BOUNDED = {
     report_steps: ("name", "step_type", "step_group", "status"),
     report_measurements: ("name", "kind", "comp_op", "status", "unit"),
