@@ -1,8 +1,10 @@
 """Report documents in and out: parse and validate submissions, convert between WSJF and WSXF.
 
-Validation uses the SDK's report model (`pywats.report`); the header checks and index rows come
-from `storage.extract_rows`. Every failure becomes a 400 whose message names the field (and for
-WSXF the XML element or attribute, or the line of a syntax error).
+Validation applies the SDK's submit rules (`pywats.report`: `report_problems` on a parsed WSJF
+document, or on the document a WSXF report reads as); the header checks and index rows come
+from `storage.extract_rows`, whose walk over the steps also applies the step rules. Every
+failure becomes a 400 whose message names the field (and for WSXF the XML element or attribute,
+or the line of a syntax error).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import orjson
 from pywats import ReportFormatError
 from pywats.report import (
     Operations,
+    StepRules,
     UURReport,
     UUTReport,
     read_wsxf,
     read_wsxf_all,
     report_from_json,
+    report_problems,
     write_wsjf,
     write_wsxf,
 )
@@ -105,11 +109,16 @@ def parse_submission(
     if not isinstance(document, dict):
         raise ApiError(400, f"body: expected one JSON report object, got {type(document).__name__}")
     try:
-        # The row extraction checks shapes (objects, arrays) first, so the model sees only
-        # documents it can walk.
-        rows = extract_rows(document, len(body))
-        problems = report_from_json(document).problems(operations, json_text=body if utf8 else None)
-    except (ReportFormatError, ReportDocumentError) as exc:
+        # The row extraction checks shapes (objects, arrays) first, so the rules see only
+        # documents they can walk; they read the document itself, as `Report.problems` does,
+        # without the model's view of every step a submission does not need. The step rules
+        # are applied in the extraction's walk over the steps, which checked each step's shapes.
+        steps = StepRules()
+        rows = extract_rows(document, len(body), steps)
+        problems = report_problems(
+            document, operations, json_text=body if utf8 else None, steps=steps
+        )
+    except ReportDocumentError as exc:
         raise ApiError(400, f"report {exc}") from None
     _refuse(problems)
     rows.header["origin"] = origin
@@ -144,14 +153,15 @@ def parse_wsxf_submission(
     submissions = []
     for index, report in enumerate(reports):
         document = body if len(reports) == 1 else write_wsxf(report).encode("utf-8")
+        steps = StepRules()
         try:
-            rows = extract_rows(report.raw, len(document))
+            rows = extract_rows(report.raw, len(document), steps)
         except ReportDocumentError as exc:
             where = f"Report[{index}]: " if len(reports) > 1 else "Report: "
             xml = _XML_NAMES.get(exc.field)
             raise ApiError(400, f"WSXF {where}{exc}" + (f" (XML {xml})" if xml else "")) from None
         _refuse(
-            report.problems(operations),
+            report_problems(report.raw, operations, steps=steps),
             "WSXF Report: " if len(reports) == 1 else f"WSXF Report[{index}]: ",
         )
         rows.header["origin"] = origin

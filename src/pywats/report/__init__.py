@@ -61,7 +61,14 @@ from pywats.report._step_types import (
 from pywats.report._timestamp import Timestamp
 from pywats.report._uur import UURReport
 from pywats.report._uut import UUTReport
-from pywats.report._validate import searchable, station_problems
+from pywats.report._validate import (
+    StepPath,
+    StepRules,
+    report_problems,
+    searchable,
+    station_problems,
+    step_path,
+)
 from pywats.report._wsjf import read_wsjf, read_wsjf_all, report_from_json, write_wsjf
 from pywats.report._wsxf_read import read_wsxf, read_wsxf_all
 from pywats.report._wsxf_write import write_wsxf
@@ -101,6 +108,8 @@ __all__ = [
     "Step",
     "StepGroup",
     "StepList",
+    "StepPath",
+    "StepRules",
     "StringMeasurement",
     "StringValueStep",
     "SubUnit",
@@ -117,9 +126,11 @@ __all__ = [
     "read_wsxf",
     "read_wsxf_all",
     "report_from_json",
+    "report_problems",
     "searchable",
     "station_problems",
     "step_class_for",
+    "step_path",
     "string_passes",
     "write_wsjf",
     "write_wsxf",

@@ -12,6 +12,7 @@ import math
 import re
 import uuid
 from collections.abc import Mapping
+from math import isfinite
 from typing import Any
 
 from pywats._exceptions import ReportValidationError
@@ -20,10 +21,13 @@ from pywats.report._operations import Operations, operation_problems
 from pywats.report._timestamp import Timestamp
 
 __all__ = [
+    "StepPath",
+    "StepRules",
     "header_problems",
     "report_problems",
     "searchable",
     "station_problems",
+    "step_path",
     "validate_report",
 ]
 
@@ -47,10 +51,24 @@ _CHART_TYPES = {"Line", "LineLogXY", "LineLogX", "LineLogY"}
 # Step types that carry exactly one test (a loop summary carries none).
 _SINGLE = {"ET_NLT": "numericMeas", "ET_PFT": "booleanMeas", "ET_SVT": "stringMeas"}
 _MEASUREMENT_KEYS = ("numericMeas", "stringMeas", "booleanMeas")
+# What `StepRules.numeric_fine` reads of a numeric measurement, in the order it takes them.
+_NUMERIC_READS = ("status", "name", "compOp", "value", "lowLimit", "highLimit")
 _ATTACHMENT_BYTES = 100 * 1024  # WATS's limit per step attachment
 _INT16 = range(-32768, 32768)
 
 Problems = list[tuple[str, str]]
+
+# A step's JSON path, spelled only when a problem names it: the root's is "root", a child's is
+# (its parent's, its index in the parent's `steps`).
+StepPath = str | tuple["StepPath", int]
+
+
+def step_path(where: StepPath) -> str:
+    """The JSON path a StepPath stands for, e.g. `root.steps[2].steps[0]`."""
+    if isinstance(where, str):
+        return where
+    parent, index = where
+    return f"{step_path(parent)}.steps[{index}]"
 
 
 def _text(
@@ -163,13 +181,19 @@ def header_problems(raw: dict[str, Any]) -> Problems:
 
 
 def report_problems(
-    raw: dict[str, Any], operations: Operations | None = None, *, json_text: bytes | None = None
+    raw: dict[str, Any],
+    operations: Operations | None = None,
+    *,
+    json_text: bytes | None = None,
+    steps: StepRules | None = None,
 ) -> Problems:
     """Every submit-rule problem in a report document, in document order; with `operations`
     (a server's configuration) also unknown process codes, wrong kinds and fail codes.
 
     `json_text` is the UTF-8 JSON text `raw` was parsed from, when the caller has it: the
-    check for characters XML cannot carry then scans it instead of encoding `raw` again."""
+    check for characters XML cannot carry then scans it instead of encoding `raw` again.
+    `steps` holds the step rules already applied to every step under `root`, by a caller
+    that walks the steps for its own purpose; without it the rules walk them here."""
     problems = header_problems(raw)
     if operations is not None:
         problems.extend(operation_problems(raw, operations))
@@ -224,12 +248,14 @@ def report_problems(
         if not isinstance(root, dict):
             problems.append(("root", "required for a UUT report: the root sequence call"))
         else:
-            ids: set[object] = set()
             _program_problems(problems, root)
-            _step_problems(problems, root, "root", ids)
+            if steps is None:
+                steps = StepRules()
+                steps.walk(root)
+            problems.extend(steps.problems)
             if isinstance(uut, dict):
                 failed = uut.get("stepIdCausedUUTFailure")
-                if failed is not None and failed not in ids:
+                if failed is not None and failed not in steps.ids:
                     problems.append(("uut.stepIdCausedUUTFailure", f"no step has id {failed!r}"))
     # The compact JSON text shows XML-invalid characters as escapes (or raw U+FFFE/U+FFFF),
     # so one C-speed scan decides whether the slower path-naming walk is needed.
@@ -260,64 +286,153 @@ def _program_problems(problems: Problems, root: dict[str, Any]) -> None:
         problems.append(("root.seqCall.version", "required: the test program's version"))
 
 
-def _step_problems(problems: Problems, step: dict[str, Any], path: str, ids: set[object]) -> None:
-    # WATS numbers steps itself (Virinco's own producers send none), so an id is optional; one
-    # that is given must be a unique integer, since stepIdCausedUUTFailure may point at it.
-    step_id = step.get("id")
-    if step_id is None:
-        pass
-    elif not isinstance(step_id, int) or isinstance(step_id, bool):
-        problems.append((f"{path}.id", f"expected an integer, got {step_id!r}"))
-    elif step_id in ids:
-        problems.append((f"{path}.id", f"duplicate step id {step_id}"))
-    else:
-        ids.add(step_id)
-    if step.get("group") not in _GROUPS:
-        problems.append((f"{path}.group", f"expected S, M or C, got {step.get('group')!r}"))
-    # Runs for every step: the fine case of each text is decided inline, without a call.
-    step_type, name = step.get("stepType"), step.get("name")
-    if not (type(step_type) is str and 0 < len(step_type) <= 100):
-        _text(problems, step, "stepType", path, limit=100, required=True)
-    if not (type(name) is str and 0 < len(name) <= 100):
-        _text(problems, step, "name", path, limit=100, required=True)
-    if step.get("status") not in _STEP_STATUS:
-        problems.append(
-            (f"{path}.status", f"expected P, F, S, D, E or T, got {step.get('status')!r}")
+class StepRules:
+    """The submit rules of a report's steps, applied one step at a time in pre-order.
+
+    `walk` applies them to a whole tree; a caller that walks the steps for its own purpose (the
+    server's row extraction) calls `check` on each step instead and hands the result to
+    `report_problems`, so the tree is walked once. `problems` lists what they found, in
+    document order; `ids` holds the step ids seen, which `stepIdCausedUUTFailure` must name.
+    """
+
+    __slots__ = ("ids", "problems")
+
+    def __init__(self) -> None:
+        self.problems: Problems = []
+        self.ids: set[object] = set()
+
+    def walk(self, root: Mapping[str, Any]) -> None:
+        """Apply the rules to `root` and every step under it."""
+        check = self.check
+        stack: list[tuple[Mapping[str, Any], StepPath]] = [(root, "root")]
+        while stack:
+            step, where = stack.pop()
+            check(step, where)
+            children = step.get("steps")
+            if children:
+                stack.extend((children[i], (where, i)) for i in range(len(children) - 1, -1, -1))
+
+    @staticmethod
+    def numeric_fine(
+        status: object, name: object, op: object, value: object, low: object, high: object
+    ) -> bool:
+        """Whether a numeric measurement with these `status`, `name`, `compOp`, `value`,
+        `lowLimit` and `highLimit` is the common case its rules find nothing in: Passed or
+        Failed, a short name or none, an operator in upper case with finite float value and
+        the limits it uses. A walk that read these values for its own purpose asks this
+        instead of `check` reading them again."""
+        used = NUMERIC_LIMITS_USED.get(op) if type(op) is str else None
+        if used is None or not (status == "P" or status == "F"):
+            return False
+        if name is not None and not (type(name) is str and 0 < len(name) <= 100):
+            return False
+        return (
+            type(value) is float
+            and isfinite(value)
+            and (type(low) is float and isfinite(low) if low is not None else used < 1)
+            and (type(high) is float and isfinite(high) if high is not None else used != 2)
         )
-    if "errorMessage" in step:
-        _text(problems, step, "errorMessage", path, limit=200)
-    seq_call = step.get("seqCall")
-    if isinstance(seq_call, dict):
-        _text(problems, seq_call, "path", f"{path}.seqCall", limit=500)
-        _text(problems, seq_call, "name", f"{path}.seqCall", limit=255)
-        _text(problems, seq_call, "version", f"{path}.seqCall", limit=50)
-    single = _SINGLE.get(str(step_type))
-    if single is not None and len(step.get(single) or []) > 1:
-        problems.append((f"{path}.{single}", f"a {step['stepType']} step has exactly one test"))
-    for key in _MEASUREMENT_KEYS:
-        items = step.get(key) or ()
-        if len(items) > 1:
-            names = [item.get("name") for item in items]
-            if None in names or len(set(names)) != len(names):
-                problems.append((f"{path}.{key}", "several measurements need unique names"))
-        for i, meas in enumerate(items):
-            _measurement_problems(problems, key, meas, f"{path}.{key}[{i}]")
-    chart = step.get("chart")
-    if isinstance(chart, dict):
-        _chart_problems(problems, chart, f"{path}.chart")
-    elif chart is not None:
-        problems.append((f"{path}.chart", "expected one chart object per step"))
-    attachment = step.get("attachment")
-    if isinstance(attachment, dict):
-        if chart is not None:
-            problems.append((f"{path}.attachment", "a step has a chart or an attachment, not both"))
-        data = attachment.get("data")
-        if isinstance(data, str) and len(data) // 4 * 3 > _ATTACHMENT_BYTES:
+
+    def check(
+        self, step: Mapping[str, Any], where: StepPath, numeric_checked: bool = False
+    ) -> None:
+        """Apply the rules of one step and its measurements (not its child steps); `where` is
+        the step's JSON path, spelled only if a problem names it. `numeric_checked` says the
+        caller found `numeric_fine` true for each of the step's numeric measurements."""
+        # Runs for every step (and its loop for every measurement) of every report a server
+        # receives: each rule takes its common, fine case inline, in as few reads as it can,
+        # and leaves everything else (and the wording of the problem) to the full check.
+        problems, ids, get = self.problems, self.ids, step.get
+        # WATS numbers steps itself (Virinco's own producers send none), so an id is optional;
+        # one that is given must be a unique integer, since stepIdCausedUUTFailure may point
+        # at it.
+        step_id = get("id")
+        if type(step_id) is int and step_id not in ids:
+            ids.add(step_id)
+        elif step_id is None:
+            pass
+        elif not isinstance(step_id, int) or isinstance(step_id, bool):
+            problems.append((f"{step_path(where)}.id", f"expected an integer, got {step_id!r}"))
+        elif step_id in ids:
+            problems.append((f"{step_path(where)}.id", f"duplicate step id {step_id}"))
+        else:
+            ids.add(step_id)
+        group, step_type, name, status = get("group"), get("stepType"), get("name"), get("status")
+        if group not in _GROUPS:
+            problems.append((f"{step_path(where)}.group", f"expected S, M or C, got {group!r}"))
+        if not (type(step_type) is str and 0 < len(step_type) <= 100):
+            _text(problems, step, "stepType", step_path(where), limit=100, required=True)
+        if not (type(name) is str and 0 < len(name) <= 100):
+            _text(problems, step, "name", step_path(where), limit=100, required=True)
+        if status not in _STEP_STATUS:
             problems.append(
-                (f"{path}.attachment.data", f"over {_ATTACHMENT_BYTES // 1024} KB, WATS's limit")
+                (f"{step_path(where)}.status", f"expected P, F, S, D, E or T, got {status!r}")
             )
-    for i, child in enumerate(step.get("steps") or []):
-        _step_problems(problems, child, f"{path}.steps[{i}]", ids)
+        if "errorMessage" in step:
+            _text(problems, step, "errorMessage", step_path(where), limit=200)
+        seq_call = get("seqCall")
+        if seq_call is not None and isinstance(seq_call, dict):
+            _seq_call_problems(problems, seq_call, where)
+        single = _SINGLE.get(step_type if type(step_type) is str else str(step_type))
+        if single is not None and len(get(single) or []) > 1:
+            problems.append(
+                (f"{step_path(where)}.{single}", f"a {step['stepType']} step has exactly one test")
+            )
+        for key in _MEASUREMENT_KEYS:
+            items = get(key)
+            if not items:
+                continue
+            if len(items) > 1:
+                names = [item.get("name") for item in items]
+                if None in names or len(set(names)) != len(names):
+                    problems.append(
+                        (f"{step_path(where)}.{key}", "several measurements need unique names")
+                    )
+            if key == "numericMeas" and numeric_checked:
+                continue
+            for i, meas in enumerate(items):
+                if key == "numericMeas" and self.numeric_fine(*map(meas.get, _NUMERIC_READS)):
+                    continue
+                _measurement_problems(problems, key, meas, f"{step_path(where)}.{key}[{i}]")
+        chart = get("chart")
+        if chart is None:
+            pass
+        elif isinstance(chart, dict):
+            _chart_problems(problems, chart, f"{step_path(where)}.chart")
+        else:
+            problems.append((f"{step_path(where)}.chart", "expected one chart object per step"))
+        attachment = get("attachment")
+        if attachment is not None and isinstance(attachment, dict):
+            if chart is not None:
+                problems.append(
+                    (
+                        f"{step_path(where)}.attachment",
+                        "a step has a chart or an attachment, not both",
+                    )
+                )
+            data = attachment.get("data")
+            if isinstance(data, str) and len(data) // 4 * 3 > _ATTACHMENT_BYTES:
+                problems.append(
+                    (
+                        f"{step_path(where)}.attachment.data",
+                        f"over {_ATTACHMENT_BYTES // 1024} KB, WATS's limit",
+                    )
+                )
+
+
+def _seq_call_problems(problems: Problems, seq_call: dict[str, Any], where: StepPath) -> None:
+    get = seq_call.get
+    call_path, name, version = get("path"), get("name"), get("version")
+    if (
+        (call_path is None or (type(call_path) is str and len(call_path) <= 500))
+        and (name is None or (type(name) is str and len(name) <= 255))
+        and (version is None or (type(version) is str and len(version) <= 50))
+    ):
+        return  # the common case: each text absent or fine (an empty one is absent to `_text`)
+    path = f"{step_path(where)}.seqCall"
+    _text(problems, seq_call, "path", path, limit=500)
+    _text(problems, seq_call, "name", path, limit=255)
+    _text(problems, seq_call, "version", path, limit=50)
 
 
 def _measurement_problems(problems: Problems, key: str, meas: dict[str, Any], path: str) -> None:

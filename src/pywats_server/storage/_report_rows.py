@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import repeat
 from math import isfinite
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
 
-from pywats.report import Timestamp
+from pywats.report import StepPath, StepRules, Timestamp, step_path
 
 from ._widths import widths
 from .report_tables import (
@@ -178,49 +179,78 @@ def _attachment(report_id: str, key: str, item: Mapping[str, Any], where: str) -
     }
 
 
-def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
-    """Index the step tree; steps are numbered 1..n in depth-first pre-order as WATS exports
-    them, whatever ids (or none) the submission carried. Returns submitted id -> that number."""
+# The step and measurement columns with a width that the walk fills, and those widths: the
+# walk takes its common case only for text that fits them, so `_check_widths` reads those
+# rows again only when something may not fit.
+_WALK_BOUNDED = {
+    report_steps: ("name", "step_type", "step_group", "status"),
+    report_measurements: ("name", "kind", "comp_op", "status", "unit"),
+}
+_STEP_NAME, _STEP_TYPE, _STEP_GROUP, _STEP_STATUS = map(
+    dict(widths(report_steps)).__getitem__, _WALK_BOUNDED[report_steps]
+)
+_MEAS_NAME, _MEAS_KIND, _MEAS_OP, _MEAS_STATUS, _MEAS_UNIT = map(
+    dict(widths(report_measurements)).__getitem__, _WALK_BOUNDED[report_measurements]
+)
+_numeric_fine = StepRules.numeric_fine
+
+
+def _walk_steps(
+    rows: ReportRows, root: Mapping[str, Any], rules: StepRules | None
+) -> tuple[dict[int, int], bool]:
+    """Index the step tree, applying `rules` to each step once its shapes are checked; steps
+    are numbered 1..n in depth-first pre-order as WATS exports them, whatever ids (or none)
+    the submission carried. Returns submitted id -> that number, and whether every text of
+    the step and measurement rows is known to fit its column."""
     # This loop runs for every step of every submission, so each field takes the common case
     # inline (parsed JSON holds exact built-in types) and calls the checking helper, which
     # raises the error naming the field, only for anything else. Fields are read in the
     # order the helpers used to read them, so the first problem reported stays the same.
     renumbered: dict[int, int] = {}
     steps = rows.steps
-    stack: list[tuple[Mapping[str, Any], str, str, int | None, int]] = [(root, "root", "", None, 0)]
+    check = rules.check if rules is not None else None
+    fits = True
+    stack: list[tuple[Mapping[str, Any], StepPath, str, int | None, int]] = [
+        (root, "root", "", None, 0)
+    ]
     while stack:
         step, where, parent_path, parent_order, depth = stack.pop()
-        at = f"{where}."
         get = step.get
         name = get("name")
-        if type(name) is not str:
-            name = _text(step, "name", at) or ""
+        if type(name) is not str or len(name) > _STEP_NAME:
+            name = _text(step, "name", f"{step_path(where)}.") or ""
+            fits = False
         path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
         order = len(steps)
         loop = get("loop")
         if loop is not None and type(loop) is not dict:
-            _object(step, "loop", at)  # raises: not an object
+            _object(step, "loop", f"{step_path(where)}.")  # raises: not an object
         submitted = get("id")
         if submitted is not None:
             if type(submitted) is not int or not _INT32_MIN <= submitted <= _INT32_MAX:
-                _integer(step, "id", at)  # raises: not an integer in range
-            renumbered.setdefault(submitted, order + 1)
+                _integer(step, "id", f"{step_path(where)}.")  # raises: not an integer in range
+            if submitted not in renumbered:
+                renumbered[submitted] = order + 1
         step_type, group, status = get("stepType"), get("group"), get("status")
-        if step_type is not None and type(step_type) is not str:
+        if not (
+            (step_type is None or (type(step_type) is str and len(step_type) <= _STEP_TYPE))
+            and (group is None or (type(group) is str and len(group) <= _STEP_GROUP))
+            and (status is None or (type(status) is str and len(status) <= _STEP_STATUS))
+        ):
+            at = f"{step_path(where)}."
             _text(step, "stepType", at)
-        if group is not None and type(group) is not str:
             _text(step, "group", at)
-        if status is not None and type(status) is not str:
             _text(step, "status", at)
+            fits = False
         tot_time = get("totTime")
         if tot_time is not None and (type(tot_time) is not float or not isfinite(tot_time)):
-            tot_time = _number(step, "totTime", at)
+            tot_time = _number(step, "totTime", f"{step_path(where)}.")
         error_code = get("errorCode")
         if error_code is not None:
-            error_code = _integer(step, "errorCode", at)
+            error_code = _integer(step, "errorCode", f"{step_path(where)}.")
         loop_index = loop.get("idx") if loop else None
         if loop and loop_index is not None:
-            loop_index = _integer(loop, "idx", f"{where}.loop.")
+            loop_index = _integer(loop, "idx", f"{step_path(where)}.loop.")
         steps.append(
             {
                 "step_order": order,
@@ -238,89 +268,141 @@ def _walk_steps(rows: ReportRows, root: Mapping[str, Any]) -> dict[int, int]:
                 "loop_index": loop_index,
             }
         )
-        if "numericMeas" in step or "booleanMeas" in step or "stringMeas" in step:
-            _measurements(rows, step, at, order, path)
+        numeric_checked = False
+        for key, kind in _MEASUREMENT_KINDS:
+            items = get(key)
+            if items is not None:
+                measurements_fit, fine = _measurements(rows, step, where, key, kind, order, path)
+                fits = fits and measurements_fit
+                numeric_checked = numeric_checked or fine
         chart = get("chart")
         if type(chart) is dict and "series" in chart:
-            _objects(chart, "series", f"{where}.chart.")  # as `additionalData`, see below
+            # As `additionalData` (see below): the rules read each series as an object.
+            _objects(chart, "series", f"{step_path(where)}.chart.")
         attachment = get("attachment")
         if attachment is not None:
-            attachment = _object(step, "attachment", at)
+            at = step_path(where)
+            attachment = _object(step, "attachment", f"{at}.")
             assert attachment is not None
-            item = _attachment(rows.report_id, f"step/{order}", attachment, f"{where}.attachment")
+            item = _attachment(rows.report_id, f"step/{order}", attachment, f"{at}.attachment")
             rows.attachments.append({**item, "step_id": order + 1})
         children = get("steps")
-        if children:
-            children = _objects(step, "steps", at)
+        if type(children) is list:
+            for child in children:
+                if type(child) is not dict:
+                    _objects(step, "steps", f"{step_path(where)}.")  # raises, naming the item
+            depth += 1
             for index in range(len(children) - 1, -1, -1):
-                stack.append((children[index], f"{where}.steps[{index}]", path, order, depth + 1))
+                stack.append((children[index], (where, index), path, order, depth))
         elif children is not None:
-            _objects(step, "steps", at)  # an empty array, or the error naming what it is
-    return renumbered
+            _objects(step, "steps", f"{step_path(where)}.")  # raises: not an array
+        if check is not None:
+            check(step, where, numeric_checked)
+    return renumbered, fits
+
+
+_MEASUREMENT_KINDS = (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S"))
+_MEASUREMENT_SEPARATOR = PATH_SEPARATOR * 2  # between a step's path and a measurement's name
 
 
 def _measurements(
-    rows: ReportRows, step: Mapping[str, Any], step_at: str, order: int, path: str
-) -> None:
+    rows: ReportRows,
+    step: Mapping[str, Any],
+    where: StepPath,
+    key: str,
+    kind: str,
+    order: int,
+    path: str,
+) -> tuple[bool, bool]:
+    """The rows of one of a step's measurement arrays (`key`, holding measurements of `kind`).
+
+    Returns whether every text of those rows is known to fit its column, and whether the
+    array is numeric and each measurement in it the common case of the submit rules
+    (`StepRules.numeric_fine`), which they then need not read again."""
+    items = step[key]
+    if type(items) is not list:
+        _objects(step, key, f"{step_path(where)}.")  # raises: not an array
+    for meas in items:
+        if type(meas) is not dict:
+            _objects(step, key, f"{step_path(where)}.")  # raises, naming the item
     measurements = rows.measurements
-    for key, kind in (("numericMeas", "N"), ("booleanMeas", "B"), ("stringMeas", "S")):
-        if key not in step:
-            continue
-        for index, meas in enumerate(_objects(step, key, step_at)):
-            get = meas.get
-            name, comp_op, status = get("name"), get("compOp"), get("status")
-            if not (
-                (name is None or type(name) is str)
-                and (comp_op is None or type(comp_op) is str)
-                and (status is None or type(status) is str)
-            ):
-                # The helpers in field order: the first wrong field raises its error.
-                at = f"{step_at}{key}[{index}]."
-                name = _text(meas, "name", at)
-                _text(meas, "compOp", at)
-                _text(meas, "status", at)
-            value, low, high = get("value"), get("lowLimit"), get("highLimit")
-            number = None
-            if kind == "N":
-                number = value
-                if type(number) is not float or not isfinite(number):
-                    number = _number(meas, "value", f"{step_at}{key}[{index}].")
-            if low is not None and (type(low) is not float or not isfinite(low)):
-                low = _number(meas, "lowLimit", f"{step_at}{key}[{index}].")
-            if high is not None and (type(high) is not float or not isfinite(high)):
-                high = _number(meas, "highLimit", f"{step_at}{key}[{index}].")
-            text_limit = None
-            if kind == "S":
-                text_limit = _text(meas, "limit", f"{step_at}{key}[{index}].")
-            unit = get("unit")
-            if unit is not None and type(unit) is not str:
-                unit = _text(meas, "unit", f"{step_at}{key}[{index}].")
-            measurements.append(
-                {
-                    "step_order": order,
-                    "meas_index": len(measurements),
-                    "path": f"{path}{PATH_SEPARATOR * 2}{name}" if name else path,
-                    "name": name,
-                    "kind": kind,
-                    "comp_op": comp_op,
-                    "status": status,
-                    "value": number,
-                    "text_value": value if kind == "S" and isinstance(value, str) else None,
-                    "low_limit": low,
-                    "high_limit": high,
-                    "text_limit": text_limit,
-                    "unit": unit,
-                }
+    numeric, text = kind == "N", kind == "S"
+    fits, fine = len(kind) <= _MEAS_KIND, numeric
+    for index, meas in enumerate(items):
+        get = meas.get
+        name, comp_op, status = get("name"), get("compOp"), get("status")
+        value, low, high, unit = get("value"), get("lowLimit"), get("highLimit"), get("unit")
+        if fine and _numeric_fine(status, name, comp_op, value, low, high):
+            # The rules' common case: status and operator are texts, value and limits are
+            # finite floats (or absent limits), the name is a text or absent.
+            common = (
+                len(status) <= _MEAS_STATUS
+                and len(comp_op) <= _MEAS_OP
+                and (name is None or len(name) <= _MEAS_NAME)
+                and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
             )
+        else:
+            fine = False
+            common = (
+                (name is None or (type(name) is str and len(name) <= _MEAS_NAME))
+                and (comp_op is None or (type(comp_op) is str and len(comp_op) <= _MEAS_OP))
+                and (status is None or (type(status) is str and len(status) <= _MEAS_STATUS))
+                and (not numeric or (type(value) is float and isfinite(value)))
+                and (low is None or (type(low) is float and isfinite(low)))
+                and (high is None or (type(high) is float and isfinite(high)))
+                and not text
+                and (unit is None or (type(unit) is str and len(unit) <= _MEAS_UNIT))
+            )
+        if not common:
+            # The helpers in field order: the first wrong field raises its error.
+            at = f"{step_path(where)}.{key}[{index}]."
+            name = _text(meas, "name", at)
+            _text(meas, "compOp", at)
+            _text(meas, "status", at)
+            if numeric:
+                value = _number(meas, "value", at)
+            low = _number(meas, "lowLimit", at)
+            high = _number(meas, "highLimit", at)
+            text_limit = _text(meas, "limit", at) if text else None
+            unit = _text(meas, "unit", at)
+            # Every text is now a str or None (a string measurement always comes this way).
+            fits = fits and not (
+                (name and len(name) > _MEAS_NAME)
+                or (comp_op and len(comp_op) > _MEAS_OP)
+                or (status and len(status) > _MEAS_STATUS)
+                or (unit and len(unit) > _MEAS_UNIT)
+            )
+        else:
+            text_limit = None
+        measurements.append(
+            {
+                "step_order": order,
+                "meas_index": len(measurements),
+                "path": f"{path}{_MEASUREMENT_SEPARATOR}{name}" if name else path,
+                "name": name,
+                "kind": kind,
+                "comp_op": comp_op,
+                "status": status,
+                "value": value if numeric else None,
+                "text_value": value if text and isinstance(value, str) else None,
+                "low_limit": low,
+                "high_limit": high,
+                "text_limit": text_limit,
+                "unit": unit,
+            }
+        )
+    return fits, fine
 
 
 def _caused_failure(rows: ReportRows, step_id: int | None) -> tuple[str | None, str | None]:
-    for step in rows.steps:
-        if (step_id is not None and step["step_id"] == step_id) or (
-            step_id is None and step["caused_uut_failure"]
-        ):
-            return step["name"], step["path"]
-    return None, None
+    """Name and path of the step `step_id` (a step's number is its order + 1), or without one
+    of the first step flagged `causedUUTFailure`."""
+    steps = rows.steps
+    if step_id is None:
+        step = next(filter(itemgetter("caused_uut_failure"), steps), None)
+    else:
+        step = steps[step_id - 1] if 0 < step_id <= len(steps) else None
+    return (step["name"], step["path"]) if step else (None, None)
 
 
 def local_start(start_utc: datetime) -> str:
@@ -341,10 +423,14 @@ def _start_from_utc(document: Mapping[str, Any]) -> str:
     return local_start(moment.replace(tzinfo=None))
 
 
-def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
+def extract_rows(
+    document: Mapping[str, Any], size: int, step_rules: StepRules | None = None
+) -> ReportRows:
     """Validate the header of a parsed WSJF document and extract its index rows.
 
-    `size` is the byte size of the submitted document. Raises ReportDocumentError naming the field.
+    `size` is the byte size of the submitted document. With `step_rules`, the walk over the
+    steps also applies the submit rules to each (for `report_problems`). Raises
+    ReportDocumentError naming the field.
     """
     if not isinstance(document, Mapping):
         raise ReportDocumentError("(document)", "a JSON object", document)
@@ -388,12 +474,13 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
         "report_size": size,
     }
     rows = ReportRows(report_id, header)
+    steps_fit = True
     if kind == "T":
         root = _object(document, "root")
         if root is None:
             raise ReportDocumentError("root", "an object (the root step of a UUT)")
         uut = _object(document, "uut") or {}
-        renumbered = _walk_steps(rows, root)
+        renumbered, steps_fit = _walk_steps(rows, root, step_rules)
         failed = _integer(uut, "stepIdCausedUUTFailure", "uut.")
         failed_name, failed_path = _caused_failure(
             rows, None if failed is None else renumbered.get(failed, 0)
@@ -427,13 +514,16 @@ def extract_rows(document: Mapping[str, Any], size: int) -> ReportRows:
             referenced_uut=referenced.lower() if referenced else None,
         )
     _header_collections(rows, document)
-    _check_widths(rows)
+    _check_widths(rows, steps_fit)
     return rows
 
 
-def _check_widths(rows: ReportRows) -> None:
+def _check_widths(rows: ReportRows, steps_fit: bool) -> None:
     """Refuse text longer than its column before any row is written (child rows go in by COPY,
-    which the engine's width check does not see); the error names the column and the step."""
+    which the engine's width check does not see); the error names the column and the step.
+
+    `steps_fit`: the walk over the steps found every text it bounds (`_WALK_BOUNDED`) within
+    its column, so those columns are not read again."""
     for column, width in widths(reports):  # one row: a plain loop costs less than the passes
         value = rows.header.get(column)
         if isinstance(value, str) and len(value) > width:
@@ -441,7 +531,10 @@ def _check_widths(rows: ReportRows) -> None:
     for table, table_rows in rows.child_rows():
         if not table_rows:
             continue
+        bounded = _WALK_BOUNDED.get(table, ()) if steps_fit else ()
         for column, width in widths(table):
+            if column in bounded:
+                continue
             # Text columns hold str or None (the extraction checked them), so the longest
             # value is found in C; only a column that overflows is walked in Python.
             values = map(dict.get, table_rows, repeat(column))

@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 
 from pywats import ReportValidationError, WATSError
-from pywats.report import NumericLimitStep, UURReport, UUTReport, read_wsjf, write_wsjf
+from pywats.report import (
+    NumericLimitStep,
+    StepPath,
+    StepRules,
+    UURReport,
+    UUTReport,
+    read_wsjf,
+    report_problems,
+    step_path,
+    write_wsjf,
+)
 
 from .conftest import new_report
 
@@ -215,3 +225,84 @@ def test_what_wats_requires_and_accepts() -> None:
         ("miscInfos[2].numeric", "expected a 16-bit integer, got 40000"),
         ("root.steps[0].chart.yLabel", "required, expected a non-empty string"),
     ]
+
+
+def test_the_rules_on_a_parsed_document_are_the_rules_of_its_report(
+    samples_uut_text: str,
+) -> None:
+    document = broken_sample(samples_uut_text)
+    assert report_problems(document) == UUTReport(document).problems()
+    assert report_problems(document)
+
+
+def test_step_rules_applied_in_a_callers_own_walk_find_the_same_problems(
+    samples_uut_text: str,
+) -> None:
+    document = broken_sample(samples_uut_text)
+    rules = StepRules()
+    stack: list[tuple[dict[str, Any], StepPath]] = [(document["root"], "root")]
+    while stack:  # pre-order, as the server's row extraction walks the steps
+        step, where = stack.pop()
+        numeric = step.get("numericMeas") or []
+        keys = ("status", "name", "compOp", "value", "lowLimit", "highLimit")
+        fine = [StepRules.numeric_fine(*map(meas.get, keys)) for meas in numeric]
+        rules.check(step, where, numeric_checked=bool(fine) and all(fine))
+        children = step.get("steps") or []
+        stack.extend((children[i], (where, i)) for i in reversed(range(len(children))))
+    assert report_problems(document, steps=rules) == report_problems(document)
+    assert rules.problems
+
+
+def test_a_step_path_is_spelled_from_its_parents() -> None:
+    assert step_path((("root", 2), 0)) == "root.steps[2].steps[0]"
+
+
+# A plain numeric measurement, the case the rules decide without naming its path.
+NUMERIC = {
+    "name": None,
+    "status": "P",
+    "compOp": "GELE",
+    "value": 3.3,
+    "lowLimit": 3.2,
+    "highLimit": 3.4,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({}, None),
+        ({"compOp": "gele"}, None),  # operators match case-insensitively
+        ({"value": 3, "lowLimit": 3, "highLimit": 4}, None),  # integers are numbers
+        ({"compOp": "LOG", "lowLimit": None, "highLimit": None}, None),
+        ({"compOp": "GE", "highLimit": None}, None),
+        ({"status": "S", "value": "NaN", "compOp": None}, None),  # a skipped test
+        ({"value": "Infinity"}, None),  # WATS's text for a non-finite number
+        ({"status": "X"}, ("status", "expected P, F or S, got 'X'")),
+        ({"name": "n" * 101}, ("name", "101 characters, at most 100 allowed")),
+        ({"name": 5}, ("name", "expected a string, got 5")),
+        ({"compOp": "ABOUT"}, ("compOp", "unknown numeric operator 'ABOUT'")),
+        ({"compOp": None}, ("compOp", "unknown numeric operator None")),
+        ({"value": None}, ("value", "required by compOp 'GELE'")),
+        ({"value": True}, ("value", "expected a number, got True")),
+        ({"value": float("inf")}, ("value", "inf is not valid JSON; WATS uses the text")),
+        ({"lowLimit": None}, ("lowLimit", "required by compOp 'GELE'")),
+        ({"highLimit": "3.4"}, ("highLimit", "expected a number, got '3.4'")),
+        ({"compOp": "GE", "lowLimit": None}, ("lowLimit", "required by compOp 'GE'")),
+    ],
+)
+def test_every_numeric_measurement_rule_holds_on_a_plain_numeric_step(
+    changes: dict[str, Any], problem: tuple[str, str] | None
+) -> None:
+    report = new_report()
+    report.root.add_numeric("Rail", 3.3, low=3.2, high=3.4, unit="V")
+    document = json.loads(write_wsjf(report))
+    document["root"]["steps"][0]["numericMeas"] = [{**NUMERIC, **changes}]
+    found = report_problems(document)
+    if problem is None:
+        assert found == []
+    else:
+        key, message = problem
+        assert len(found) == 1
+        assert found[0][0] == f"root.steps[0].numericMeas[0].{key}"
+        assert found[0][1].startswith(message)
