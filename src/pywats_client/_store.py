@@ -1,4 +1,5 @@
-"""The service's SQLite database: outbox rows and the ledger of processed files.
+"""The service's SQLite database: outbox rows (with their documents) and the ledger of
+processed files.
 
 One connection, used from worker threads under a lock. WAL journal with `synchronous=FULL`: a
 committed transaction survives power loss, which is what "accepted" promises.
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt REAL NOT NULL DEFAULT 0,
     last_error TEXT,
-    delivered REAL
+    delivered REAL,
+    document BLOB
 );
 CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (state, priority DESC, seq);
 CREATE TABLE IF NOT EXISTS ledger (
@@ -83,6 +85,11 @@ class Store:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        if "document" not in columns:
+            # A database from before documents moved into their rows: its rows keep naming
+            # their files (`document` NULL), new rows hold their document.
+            self._db.execute("ALTER TABLE outbox ADD COLUMN document BLOB")
 
     @contextmanager
     def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Cursor]:
