@@ -8,8 +8,6 @@ against the live local server, with real files and worker processes.
 
 from __future__ import annotations
 
-import errno
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
