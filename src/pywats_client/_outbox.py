@@ -1,14 +1,14 @@
-"""The durable outbox: reports waiting for delivery, one database row each.
+"""The durable outbox: reports waiting for delivery, in the service's database.
 
-A report's row holds its WSJF document, its size and sha256, and its delivery state. A report
-is accepted once its row (with the source file's ledger entry) is committed: one transaction,
-fsynced with the database's WAL, so acceptance costs one fsync however many reports and sources
-it holds (`accept_all`), and no file of its own.
+A report is a row (size, sha256, delivery state) and its WSJF document (table `documents`, by
+id). It is accepted once both, with the source file's ledger entry, are committed: one
+transaction, fsynced with the database's WAL, so acceptance costs one fsync however many reports
+and sources it holds (`accept_all`), and no file of its own.
 
 Rows written before documents moved into the database name a file `<id>-<sha256[:16]>.json` in
-the outbox folder instead (`Item.file`); those are read, verified, recovered and removed as they
-always were, so reports queued before an upgrade are still delivered. Nothing new is written in
-that layout.
+the outbox folder instead (`Item.file`, empty for the others); those are read, verified,
+recovered and removed as they always were, so reports queued before an upgrade are still
+delivered. Nothing new is written in that layout.
 """
 
 from __future__ import annotations
@@ -35,11 +35,6 @@ _ITEM_NAME = re.compile(
 )
 _TMP_PREFIX = ".tmp-"
 RECOVERED = "(recovered)"
-# Every column but the document, in `Item`'s order: listings and the queue never load documents.
-_ITEM = (
-    "seq, id, file, state, priority, converter, source, size, sha256, created, attempts,"
-    " next_attempt, last_error, delivered"
-)
 
 
 @dataclass(frozen=True)
@@ -175,16 +170,14 @@ class Outbox:
         with self.store.transaction() as cursor:
             for entry, digest, acceptance in fresh:
                 cursor.execute(
-                    "INSERT INTO outbox (id, file, document, state, priority, converter, source,"
-                    " size, sha256, created) VALUES (?, '', ?, 'pending', ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (id) DO UPDATE SET file = '', document = excluded.document,"
-                    " state = 'pending', priority = excluded.priority,"
-                    " converter = excluded.converter, source = excluded.source,"
-                    " size = excluded.size, sha256 = excluded.sha256, attempts = 0,"
-                    " next_attempt = 0, last_error = NULL, delivered = NULL",
+                    "INSERT INTO outbox (id, file, state, priority, converter, source, size,"
+                    " sha256, created) VALUES (?, '', 'pending', ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET file = '', state = 'pending',"
+                    " priority = excluded.priority, converter = excluded.converter,"
+                    " source = excluded.source, size = excluded.size, sha256 = excluded.sha256,"
+                    " attempts = 0, next_attempt = 0, last_error = NULL, delivered = NULL",
                     (
                         entry.id,
-                        entry.data,
                         acceptance.priority,
                         acceptance.converter,
                         acceptance.source,
@@ -193,6 +186,10 @@ class Outbox:
                         now,
                     ),
                 )
+                cursor.execute(
+                    "INSERT OR REPLACE INTO documents (id, data) VALUES (?, ?)",
+                    (entry.id, entry.data),
+                )
             for ledger in ledgers:
                 Store.ledger_put(cursor, ledger)
 
@@ -200,7 +197,7 @@ class Outbox:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.store.query(f"SELECT {_ITEM} FROM outbox WHERE id IN ({marks})", tuple(ids))
+        rows = self.store.query(f"SELECT * FROM outbox WHERE id IN ({marks})", tuple(ids))
         return {row["id"]: Item(**dict(row)) for row in rows}
 
     def _discard(self, path: Path) -> None:
@@ -224,7 +221,7 @@ class Outbox:
         marks = ",".join("?" * len(busy))
         exclude = f" AND id NOT IN ({marks})" if busy else ""
         rows = self.store.query(
-            f"SELECT {_ITEM} FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
+            f"SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
             (self.clock.time(), *busy),
         )
@@ -257,18 +254,21 @@ class Outbox:
     def read(self, item: Item) -> bytes:
         """The item's document as it is now, checked against its recorded size and checksum."""
         rows = self.store.query(
-            "SELECT file, document, size, sha256 FROM outbox WHERE id = ?", (item.id,)
+            "SELECT file, data, size, sha256 FROM outbox LEFT JOIN documents USING (id)"
+            " WHERE id = ?",
+            (item.id,),
         )
         if not rows:
             raise CorruptItemError(f"outbox item {item.id} no longer exists", missing=True)
         file, data, size, sha256 = rows[0]
-        where = f"outbox item {item.id}"
-        if data is None:  # queued before documents moved into the database
-            where = f"outbox file {file}"
+        where = f"outbox file {file}" if file else f"outbox item {item.id}"
+        if file:  # queued before documents moved into the database
             try:
                 data = (self.folder / file).read_bytes()
             except FileNotFoundError:
                 raise CorruptItemError(f"{where} is missing", missing=True) from None
+        elif data is None:
+            raise CorruptItemError(f"{where} has no document", missing=True)
         if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
             raise CorruptItemError(
                 f"{where} is corrupt: {len(data)} bytes, expected "
@@ -320,7 +320,9 @@ class Outbox:
         item = self.get(report_id)
         if item is None:
             return False
-        self._update("DELETE FROM outbox WHERE id = ?", (report_id,))
+        with self.store.transaction() as cursor:
+            cursor.execute("DELETE FROM outbox WHERE id = ?", (report_id,))
+            cursor.execute("DELETE FROM documents WHERE id = ?", (report_id,))
         if item.file:
             self._discard(self.folder / item.file)
         return True
@@ -329,7 +331,7 @@ class Outbox:
         """Items in queue order, optionally of one state."""
         where, params = ("WHERE state = ?", (state,)) if state else ("", ())
         rows = self.store.query(
-            f"SELECT {_ITEM} FROM outbox {where} ORDER BY priority DESC, seq LIMIT ? OFFSET ?",
+            f"SELECT * FROM outbox {where} ORDER BY priority DESC, seq LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [Item(**dict(row)) for row in rows]
@@ -359,7 +361,9 @@ class Outbox:
         )
         if rows:
             with self.store.transaction() as cursor:
-                cursor.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+                ids = [(row["id"],) for row in rows]
+                cursor.executemany("DELETE FROM outbox WHERE id = ?", ids)
+                cursor.executemany("DELETE FROM documents WHERE id = ?", ids)
             for row in rows:
                 if row["file"]:
                     self._discard(self.folder / row["file"])

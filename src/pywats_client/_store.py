@@ -1,5 +1,5 @@
-"""The service's SQLite database: outbox rows (with their documents) and the ledger of
-processed files.
+"""The service's SQLite database: outbox rows, their documents and the ledger of processed
+files.
 
 One connection, used from worker threads under a lock. WAL journal with `synchronous=FULL`: a
 committed transaction survives power loss, which is what "accepted" promises.
@@ -32,10 +32,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt REAL NOT NULL DEFAULT 0,
     last_error TEXT,
-    delivered REAL,
-    document BLOB
+    delivered REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (state, priority DESC, seq);
+-- Apart from the rows, so that the queue's scans and sums do not page through documents.
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ledger (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -85,11 +89,6 @@ class Store:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
-        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(outbox)")}
-        if "document" not in columns:
-            # A database from before documents moved into their rows: its rows keep naming
-            # their files (`document` NULL), new rows hold their document.
-            self._db.execute("ALTER TABLE outbox ADD COLUMN document BLOB")
 
     @contextmanager
     def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Cursor]:

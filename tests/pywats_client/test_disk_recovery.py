@@ -37,11 +37,11 @@ async def test_corrupt_items_and_foreign_files_are_set_aside_at_start(
     outbox = tmp_path / "data" / "outbox"
     with sqlite3.connect(tmp_path / "data" / "state.db") as db:
         (first, document), (second, _), _ = db.execute(
-            "SELECT id, document FROM outbox ORDER BY seq"
+            "SELECT id, data FROM outbox JOIN documents USING (id) ORDER BY seq"
         ).fetchall()
-        db.execute("UPDATE outbox SET document = ? WHERE id = ?", (document[:100], first))
+        db.execute("UPDATE documents SET data = ? WHERE id = ?", (document[:100], first))
         # Corrupt in place, same size: what rot on the disk would do to the document's bytes.
-        db.execute("UPDATE outbox SET document = zeroblob(size) WHERE id = ?", (second,))
+        db.execute("UPDATE documents SET data = zeroblob(length(data)) WHERE id = ?", (second,))
     (outbox / "desktop.ini").write_text("[.ShellClassInfo]")  # foreign
     transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
     async with running(config, transport=transport) as service:

@@ -95,6 +95,8 @@ def test_prune_removes_old_delivered_items_only(outbox: Outbox) -> None:
     assert outbox.prune(keep_seconds=3600) == 0
     assert outbox.prune(keep_seconds=-1) == 1
     assert [i.id for i in outbox.items()] == [report(1).id]
+    assert outbox.delete(report(1).id)
+    assert outbox.store.query("SELECT COUNT(*) FROM documents")[0][0] == 0, "documents go too"
 
 
 def test_corrupt_or_missing_documents_are_detected(tmp_path: Path) -> None:
@@ -105,7 +107,7 @@ def test_corrupt_or_missing_documents_are_detected(tmp_path: Path) -> None:
     (outbox.folder / first.file).write_bytes(report(0).data[:10])  # truncated
     (outbox.folder / second.file).unlink()
     with outbox.store.transaction() as cursor:
-        cursor.execute("UPDATE outbox SET document = ? WHERE id = ?", (b"{}", third.id))
+        cursor.execute("UPDATE documents SET data = ? WHERE id = ?", (b"{}", third.id))
     with pytest.raises(CorruptItemError, match="corrupt"):
         outbox.read(first)
     with pytest.raises(CorruptItemError, match="missing"):
@@ -172,7 +174,7 @@ def test_recovery_adopts_orphans_and_sets_aside_the_rest(tmp_path: Path) -> None
     (outbox.folder / "notes.txt").write_text("operator left this here")
     (outbox.folder / f"{uuid.UUID(int=99)}-{'0' * 16}.json").write_bytes(b"\x00garbage")
     with store.transaction() as cursor:  # corrupt queued item
-        cursor.execute("UPDATE outbox SET document = ? WHERE id = ?", (b"{}", queued.id))
+        cursor.execute("UPDATE documents SET data = ? WHERE id = ?", (b"{}", queued.id))
     set_aside: list[tuple[str, str]] = []
     summary = outbox.recover(lambda path, reason: set_aside.append((path.name, reason)))
     assert summary["adopted"] == 1
