@@ -56,7 +56,7 @@ def listing(
             attempts=item.attempts,
             reason=item.last_error or "",
             # A document is kept in its row; only reports queued before that have a file.
-            path=str(data / "outbox" / item.file if item.file else data / "state.db"),
+            path=str(data / "outbox" / item.file) if item.file else "",
             at=item.created,
         )
         for item in items
