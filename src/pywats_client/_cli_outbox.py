@@ -156,9 +156,12 @@ def outbox_list(
         console.print_json(json.dumps([asdict(row) for row in rows]))
         return
     table = Table()
-    for column in ("id", "state", "converter", "source", "attempts", "reason", "path"):
+    for column in ("id", "state", "converter", "source", "attempts", "reason"):
         # Ids and paths are copied from here: the reason wraps first.
-        table.add_column(column, no_wrap=column in ("id", "source", "path"))
+        table.add_column(column, no_wrap=column in ("id", "source"))
+    # A path is shown whole (the other columns give way first); a report kept in the database
+    # has none.
+    table.add_column("path", no_wrap=True, min_width=max((len(r.path) for r in rows), default=4))
     for row in rows:
         attempts = str(row.attempts) if row.kind == "report" else ""
         table.add_row(row.id, row.state, row.converter, row.source, attempts, row.reason, row.path)
@@ -240,7 +243,7 @@ def outbox_verify(
     config: ConfigOption = DEFAULT_CONFIG,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Check outbox files against their records; exit 1 when something disagrees."""
+    """Check queued reports against their checksums; exit 1 when something disagrees."""
     try:
         with connect(config) as client:
             problems = client.verify()

@@ -159,7 +159,7 @@ class ControlClient:
         self._send("DELETE", f"/outbox/{report_id}")
 
     def verify(self) -> list[VerifyProblem]:
-        """Where outbox files and rows disagree."""
+        """Where outbox documents and rows disagree."""
         return self._list(_PROBLEMS, "/outbox/verify")
 
     def quarantine(self) -> list[QuarantinedFile]:

@@ -220,7 +220,9 @@ class OutboxQuery(_Body):
 
 
 class VerifyProblem(_Body):
-    """`GET /outbox/verify`: an outbox file and row that disagree."""
+    """`GET /outbox/verify`: a queued report whose document disagrees with its row, or a
+    file in the outbox folder that no row names. `file` is the file's name, or the report id
+    for a document kept in the database."""
 
     file: str
     problem: str

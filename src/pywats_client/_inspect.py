@@ -55,7 +55,8 @@ def listing(
             source=item.source,
             attempts=item.attempts,
             reason=item.last_error or "",
-            path=str(data / "outbox" / item.file),
+            # A document is kept in its row; only reports queued before that have a file.
+            path=str(data / "outbox" / item.file) if item.file else "",
             at=item.created,
         )
         for item in items

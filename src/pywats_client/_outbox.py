@@ -1,10 +1,14 @@
-"""The durable outbox: reports waiting for delivery, on disk and in the database.
+"""The durable outbox: reports waiting for delivery, in the service's database.
 
-Each report is one file `<id>-<sha256[:16]>.json` holding its WSJF document, plus one row. A
-report is accepted only after its file is written, fsynced and renamed into place, the folder is
-fsynced and the rows (with the source file's ledger entry) are committed. Content-addressed file
-names mean a file is never overwritten while the uploader reads it. Several sources may be
-accepted together (`accept_all`): one folder fsync and one commit for all of them.
+A report is a row (size, sha256, delivery state) and its WSJF document (table `documents`, by
+id). It is accepted once both, with the source file's ledger entry, are committed: one
+transaction, fsynced with the database's WAL, so acceptance costs one fsync however many reports
+and sources it holds (`accept_all`), and no file of its own.
+
+Rows written before documents moved into the database name a file `<id>-<sha256[:16]>.json` in
+the outbox folder instead (`Item.file`, empty for the others); those are read, verified,
+recovered and removed as they always were, so reports queued before an upgrade are still
+delivered. Nothing new is written in that layout.
 """
 
 from __future__ import annotations
@@ -53,8 +57,8 @@ class Acceptance:
     ledger: LedgerEntry | None = None
 
 
-#: A report file written for an acceptance: the entry, its file name and its sha256 hex digest.
-_Written = tuple[Entry, str, str, Acceptance]
+#: A report to commit: the entry, its sha256 hex digest and the acceptance it belongs to.
+_Fresh = tuple[Entry, str, Acceptance]
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,16 @@ class OutboxStats:
 
 
 class CorruptItemError(Exception):
-    """An outbox file is missing, truncated or does not match its recorded checksum."""
+    """An outbox document is missing (`missing`), truncated or does not match its recorded
+    checksum."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class Outbox:
-    """Reports on disk, in FIFO order within descending priority, until delivered.
+    """Reports in the database, in FIFO order within descending priority, until delivered.
 
     `max_bytes` is the budget for queued bytes: `has_room()` turns false at it, and intake waits
     (back-pressure). Nothing queued is ever deleted to make room.
@@ -97,9 +106,8 @@ class Outbox:
         self.faults = faults
         self.clock = clock
         folder.mkdir(parents=True, exist_ok=True)
-        # Ids being accepted right now. Two accepts of the same report write the same file
-        # name, so they take turns: otherwise one that fails would remove the file the other
-        # just committed. Accepts of different reports still run side by side.
+        # Ids being accepted right now. Two accepts of the same report take turns, so each
+        # compares with what the other committed and an identical resend counts as no change.
         self._accepting: set[str] = set()
         self._turns = threading.Condition()
 
@@ -112,7 +120,7 @@ class Outbox:
         priority: int = 0,
         ledger: LedgerEntry | None = None,
     ) -> int:
-        """Make `entries` durable and queue them; record `ledger` in the same transaction.
+        """Queue `entries` durably; record `ledger` in the same transaction.
 
         Returns how many entries were new or changed (an identical resend is a no-op). Raises
         OSError (e.g. ENOSPC, EROFS) with nothing committed; the caller retries later.
@@ -120,8 +128,8 @@ class Outbox:
         return self.accept_all([Acceptance(entries, converter, source, priority, ledger)])[0]
 
     def accept_all(self, acceptances: Sequence[Acceptance]) -> list[int]:
-        """`accept` for several sources at once, all or nothing: each report file written and
-        fsynced, the folder fsynced once, one transaction. Returns the counts in order."""
+        """`accept` for several sources at once, all or nothing: one transaction, one fsync.
+        Returns the counts in order."""
         with self._turn({e.id for a in acceptances for e in a.entries}):
             return self._accept(acceptances)
 
@@ -139,62 +147,37 @@ class Outbox:
 
     def _accept(self, acceptances: Sequence[Acceptance]) -> list[int]:
         known = self._existing({e.id for a in acceptances for e in a.entries})
-        fresh: list[_Written] = []
+        fresh: list[_Fresh] = []
         counts = []
-        temporary: Path | None = None
-        try:
-            for acceptance in acceptances:
-                before = len(fresh)
-                for entry in acceptance.entries:
-                    digest = hashlib.sha256(entry.data).hexdigest()
-                    old = known.get(entry.id)
-                    if old is not None and old.sha256 == digest:
-                        continue
-                    name = f"{entry.id}-{digest[:16]}.json"
-                    temporary = self.folder / f"{_TMP_PREFIX}{name}"
-                    self.disk.write(temporary, entry.data)
-                    self.faults.reached("after_data_write")
-                    self.disk.fsync(temporary)
-                    self.faults.reached("after_fsync")
-                    self.disk.rename(temporary, self.folder / name)
-                    temporary = None
-                    self.faults.reached("after_rename")
-                    fresh.append((entry, name, digest, acceptance))
-                counts.append(len(fresh) - before)
-            if fresh:
-                self.disk.fsync_dir(self.folder)
-                self.faults.reached("after_dir_fsync")
-            ledgers = [a.ledger for a in acceptances if a.ledger is not None]
-            self._commit(fresh, ledgers)
-        except BaseException:
-            for entry, name, _, _ in fresh:
-                if entry.id not in known:
-                    self._discard(self.folder / name)
-            # Only this call's own temporary: other intake tasks may be writing theirs right now.
-            if temporary is not None:
-                self._discard(temporary)
-            raise
+        for acceptance in acceptances:
+            before = len(fresh)
+            for entry in acceptance.entries:
+                digest = hashlib.sha256(entry.data).hexdigest()
+                old = known.get(entry.id)
+                if old is None or old.sha256 != digest:
+                    fresh.append((entry, digest, acceptance))
+            counts.append(len(fresh) - before)
+        self._commit(fresh, [a.ledger for a in acceptances if a.ledger is not None])
         self.faults.reached("after_commit")
-        for entry, name, _, _ in fresh:
+        for entry, _, _ in fresh:
             old = known.get(entry.id)
-            if old is not None and old.file != name:
-                self._discard(self.folder / old.file)
+            if old is not None and old.file:
+                self._discard(self.folder / old.file)  # the replaced version's file (old layout)
         return counts
 
-    def _commit(self, fresh: list[_Written], ledgers: list[LedgerEntry]) -> None:
+    def _commit(self, fresh: list[_Fresh], ledgers: list[LedgerEntry]) -> None:
         now = self.clock.time()
         with self.store.transaction() as cursor:
-            for entry, name, digest, acceptance in fresh:
+            for entry, digest, acceptance in fresh:
                 cursor.execute(
                     "INSERT INTO outbox (id, file, state, priority, converter, source, size,"
-                    " sha256, created) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (id) DO UPDATE SET file = excluded.file, state = 'pending',"
+                    " sha256, created) VALUES (?, '', 'pending', ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET file = '', state = 'pending',"
                     " priority = excluded.priority, converter = excluded.converter,"
                     " source = excluded.source, size = excluded.size, sha256 = excluded.sha256,"
                     " attempts = 0, next_attempt = 0, last_error = NULL, delivered = NULL",
                     (
                         entry.id,
-                        name,
                         acceptance.priority,
                         acceptance.converter,
                         acceptance.source,
@@ -202,6 +185,10 @@ class Outbox:
                         digest,
                         now,
                     ),
+                )
+                cursor.execute(
+                    "INSERT OR REPLACE INTO documents (id, data) VALUES (?, ?)",
+                    (entry.id, entry.data),
                 )
             for ledger in ledgers:
                 Store.ledger_put(cursor, ledger)
@@ -234,7 +221,7 @@ class Outbox:
         marks = ",".join("?" * len(busy))
         exclude = f" AND id NOT IN ({marks})" if busy else ""
         rows = self.store.query(
-            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
+            f"SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
             (self.clock.time(), *busy),
         )
@@ -265,25 +252,29 @@ class Outbox:
             return cursor.rowcount
 
     def read(self, item: Item) -> bytes:
-        """The item's document, checked against its recorded size and checksum."""
-        for _ in range(2):
-            current = self.get(item.id)
-            if current is None:
-                raise CorruptItemError(f"outbox item {item.id} no longer exists")
+        """The item's document as it is now, checked against its recorded size and checksum."""
+        rows = self.store.query(
+            "SELECT file, data, size, sha256 FROM outbox LEFT JOIN documents USING (id)"
+            " WHERE id = ?",
+            (item.id,),
+        )
+        if not rows:
+            raise CorruptItemError(f"outbox item {item.id} no longer exists", missing=True)
+        file, data, size, sha256 = rows[0]
+        where = f"outbox file {file}" if file else f"outbox item {item.id}"
+        if file:  # queued before documents moved into the database
             try:
-                data = (self.folder / current.file).read_bytes()
+                data = (self.folder / file).read_bytes()
             except FileNotFoundError:
-                if current.file != item.file:
-                    item = current  # replaced by a newer version meanwhile: read that one
-                    continue
-                raise CorruptItemError(f"outbox file {current.file} is missing") from None
-            if hashlib.sha256(data).hexdigest() != current.sha256:
-                raise CorruptItemError(
-                    f"outbox file {current.file} is corrupt: {len(data)} bytes, expected "
-                    f"{current.size} bytes with sha256 {current.sha256[:16]}..."
-                )
-            return data
-        raise CorruptItemError(f"outbox item {item.id} keeps changing")
+                raise CorruptItemError(f"{where} is missing", missing=True) from None
+        elif data is None:
+            raise CorruptItemError(f"{where} has no document", missing=True)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+            raise CorruptItemError(
+                f"{where} is corrupt: {len(data)} bytes, expected "
+                f"{size} bytes with sha256 {sha256[:16]}..."
+            )
+        return bytes(data)
 
     def _update(self, sql: str, params: tuple[object, ...], *, durable: bool = True) -> bool:
         with self.store.transaction(durable=durable) as cursor:
@@ -325,12 +316,15 @@ class Outbox:
         )
 
     def delete(self, report_id: str) -> bool:
-        """Remove an item and its file; False when there is no such item."""
+        """Remove an item (and its file, in the old layout); False when there is no such item."""
         item = self.get(report_id)
         if item is None:
             return False
-        self._update("DELETE FROM outbox WHERE id = ?", (report_id,))
-        self._discard(self.folder / item.file)
+        with self.store.transaction() as cursor:
+            cursor.execute("DELETE FROM outbox WHERE id = ?", (report_id,))
+            cursor.execute("DELETE FROM documents WHERE id = ?", (report_id,))
+        if item.file:
+            self._discard(self.folder / item.file)
         return True
 
     def items(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:
@@ -367,41 +361,47 @@ class Outbox:
         )
         if rows:
             with self.store.transaction() as cursor:
-                cursor.executemany("DELETE FROM outbox WHERE id = ?", [(r["id"],) for r in rows])
+                ids = [(row["id"],) for row in rows]
+                cursor.executemany("DELETE FROM outbox WHERE id = ?", ids)
+                cursor.executemany("DELETE FROM documents WHERE id = ?", ids)
             for row in rows:
-                self._discard(self.folder / row["file"])
+                if row["file"]:
+                    self._discard(self.folder / row["file"])
         return len(rows)
 
     def problems(self) -> list[tuple[str, str]]:
-        """Check files against rows without changing anything: `(name, problem)` pairs."""
+        """Check documents against their rows without changing anything: `(name, problem)`
+        pairs, named by file (old layout, and files nothing refers to) or by report id."""
         found: list[tuple[str, str]] = []
-        rows = {r["file"]: r for r in self.store.query("SELECT file, sha256, state FROM outbox")}
+        files = {r["file"] for r in self.store.query("SELECT file FROM outbox WHERE file != ''")}
         for path in sorted(self.folder.iterdir()):
-            if path.name not in rows:
+            if path.name not in files:
                 kind = "unreferenced report file" if _ITEM_NAME.match(path.name) else "foreign file"
                 found.append((path.name, kind))
-        for name, row in rows.items():
-            if row["state"] == "delivered":
+        for item in self.items(limit=1_000_000_000):
+            if item.state == "delivered":
                 continue
-            path = self.folder / name
-            if not path.exists():
-                found.append((name, "data file missing"))
-            elif hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
-                found.append((name, "checksum mismatch"))
+            try:
+                self.read(item)
+            except CorruptItemError as exc:
+                problem = "data file missing" if exc.missing else "checksum mismatch"
+                found.append((item.file or item.id, problem))
         return found
 
     def recover(self, set_aside: Callable[[Path, str], None]) -> dict[str, int]:
         """Bring folder and rows into agreement at start-up, before intake and upload run.
 
-        Half-written temporaries are removed (their source was never accepted and will be
-        processed again). A complete report file without a row (crash between rename and
-        commit) is adopted: resending it is harmless. Anything else in the folder, and pending
+        In the folder, only the old layout can have left something: half-written temporaries
+        are removed (their source was never accepted and will be processed again), and a
+        complete report file without a row (crash between rename and commit) is adopted into
+        the database: resending it is harmless. Anything else in the folder, and pending
         rows whose file is missing or corrupt, are handed to `set_aside(path, reason)` or
         quarantined; nothing is deleted that could hold data.
         """
         summary = dict.fromkeys(("temporaries", "adopted", "set_aside", "stale", "broken"), 0)
-        known = {r["file"]: r["id"] for r in self.store.query("SELECT file, id FROM outbox")}
-        ids = set(known.values())
+        rows = self.store.query("SELECT file, id FROM outbox")
+        known = {r["file"]: r["id"] for r in rows if r["file"]}
+        ids = {r["id"] for r in rows}
         for path in sorted(self.folder.iterdir()):
             if path.name in known:
                 continue
@@ -417,7 +417,8 @@ class Outbox:
                 entry = Entry(match.group(1), path.read_bytes())
                 digest = hashlib.sha256(entry.data).hexdigest()
                 adopted = Acceptance([entry], RECOVERED, RECOVERED)
-                self._commit([(entry, path.name, digest, adopted)], [])
+                self._commit([(entry, digest, adopted)], [])
+                self._discard(path)  # committed with the row: the file is no longer needed
                 summary["adopted"] += 1
             else:
                 reason = "unreadable report file" if match else "foreign file in the outbox folder"

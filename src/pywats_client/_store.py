@@ -1,4 +1,5 @@
-"""The service's SQLite database: outbox rows and the ledger of processed files.
+"""The service's SQLite database: outbox rows, their documents and the ledger of processed
+files.
 
 One connection, used from worker threads under a lock. WAL journal with `synchronous=FULL`: a
 committed transaction survives power loss, which is what "accepted" promises.
@@ -34,6 +35,11 @@ CREATE TABLE IF NOT EXISTS outbox (
     delivered REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (state, priority DESC, seq);
+-- Apart from the rows, so that the queue's scans and sums do not page through documents.
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ledger (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,

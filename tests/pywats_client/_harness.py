@@ -67,34 +67,6 @@ async def running(
             service.stop()
 
 
-class FailingDisk(DiskIO):
-    """Real disk I/O, except that `step` (`write`, `fsync` or `rename`) raises the OS error
-    `error` while `failing` is set; a full or read-only disk cannot be made on demand here."""
-
-    def __init__(self, step: str, error: int) -> None:
-        self.step = step
-        self.error = error
-        self.failing = True
-        self.failures = 0
-
-    def _check(self, step: str, path: Path) -> None:
-        if self.failing and step == self.step:
-            self.failures += 1
-            raise OSError(self.error, os.strerror(self.error), str(path))
-
-    def write(self, path: Path, data: bytes) -> None:
-        self._check("write", path)
-        super().write(path, data)
-
-    def fsync(self, path: Path) -> None:
-        self._check("fsync", path)
-        super().fsync(path)
-
-    def rename(self, source: Path, target: Path) -> None:
-        self._check("rename", source)
-        super().rename(source, target)
-
-
 class Expected:
     """The reports one station's files must become on the server, by id."""
 

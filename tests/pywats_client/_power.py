@@ -1,7 +1,8 @@
-"""A simulated power cut at the outbox's write seam: only what was fsynced survives.
+"""A simulated power cut in the outbox's writes: only what was fsynced survives.
 
 What is simulated, and how: `PowerCutDisk` performs every `DiskIO` step for real and keeps a
-model of what the storage would hold if the power failed now. A file's content is durable at
+model of what the storage would hold if the power failed now; `PowerCutStore` makes each
+database transaction a step too (the power fails just before it). A file's content is durable at
 its last `fsync`; a directory's entries (creates, renames, removals) are durable at the
 directory's last `fsync_dir`. Steps not yet synced may or may not have reached the platter, so
 at the cut each file gets, at random, its synced content, its current content or a torn mix,
@@ -19,14 +20,18 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from pywats_client._durable import DiskIO
+from pywats_client._store import Store
 
-__all__ = ["PowerCut", "PowerCutDisk", "append_torn_frame"]
+__all__ = ["PowerCut", "PowerCutDisk", "PowerCutStore", "append_torn_frame"]
 
 
 class PowerCut(BaseException):
@@ -71,7 +76,8 @@ class PowerCutDisk(DiskIO):
     def _dir(self, path: Path) -> _Folder:
         return self._dirs.setdefault(path, _Folder())
 
-    def _step(self) -> None:
+    def step(self) -> None:
+        """One step of the sequence: the power fails here if this is step `cut_at`."""
         if self.cut:
             raise PowerCut
         if self.steps == self.cut_at:
@@ -89,7 +95,7 @@ class PowerCutDisk(DiskIO):
         folder.changes.append((path.name, inode))
 
     def write(self, path: Path, data: bytes) -> None:
-        self._step()
+        self.step()
         super().write(path, data)
         inode = self._dir(path.parent).live.get(path.name)
         if inode is None:
@@ -98,27 +104,27 @@ class PowerCutDisk(DiskIO):
             inode.current = data  # O_TRUNC: the same file, new (unsynced) content
 
     def fsync(self, path: Path) -> None:
-        self._step()
+        self.step()
         super().fsync(path)
         inode = self._dir(path.parent).live[path.name]
         inode.synced = inode.current
 
     def rename(self, source: Path, target: Path) -> None:
-        self._step()
+        self.step()
         super().rename(source, target)
         inode = self._dir(source.parent).live[source.name]
         self._set(source, None)
         self._set(target, inode)
 
     def fsync_dir(self, path: Path) -> None:
-        self._step()
+        self.step()
         super().fsync_dir(path)
         folder = self._dir(path)
         folder.synced = dict(folder.live)
         folder.changes.clear()
 
     def remove(self, path: Path) -> None:
-        self._step()
+        self.step()
         super().remove(path)
         if path.name in self._dir(path.parent).live:
             self._set(path, None)
@@ -159,6 +165,20 @@ class PowerCutDisk(DiskIO):
         if wal.exists() and wal.stat().st_size >= 32:
             with wal.open("r+b") as handle:
                 append_torn_frame(handle, self.random)
+
+
+class PowerCutStore(Store):
+    """The real database, each of whose transactions is a step of `disk`'s sequence."""
+
+    def __init__(self, path: Path, disk: PowerCutDisk) -> None:
+        super().__init__(path)
+        self.disk = disk
+
+    @contextmanager
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Cursor]:
+        self.disk.step()
+        with super().transaction(durable=durable) as cursor:
+            yield cursor
 
 
 def append_torn_frame(handle: BinaryIO, chance: random.Random) -> None:

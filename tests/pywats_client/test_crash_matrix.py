@@ -4,7 +4,7 @@ Each case runs the real service as a subprocess with `PYWATS_FAULT=<point>`, so 
 kills itself with SIGKILL the first time it gets there (no cleanup, no flush). A restart without
 the fault must then deliver every input with the expected content, or quarantine it with a
 reason, and the server must hold no other report: a resend after the crash reuses the same id.
-The twelve cases are independent (own folders, own station name) and run four at a time.
+The eight cases are independent (own folders, own station name) and run four at a time.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Service, server and files are real; the server runs in-process behind the SDK's 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -34,9 +35,13 @@ async def test_corrupt_items_and_foreign_files_are_set_aside_at_start(
     async with running(config) as offline:
         await eventually(lambda: offline.outbox.stats().pending == 3, what="three queued items")
     outbox = tmp_path / "data" / "outbox"
-    first, second, _ = sorted(outbox.iterdir())
-    first.write_bytes(first.read_bytes()[:100])  # truncated
-    second.write_bytes(b"\0" * second.stat().st_size)  # corrupt, same size
+    with sqlite3.connect(tmp_path / "data" / "state.db") as db:
+        (first, document), (second, _), _ = db.execute(
+            "SELECT id, data FROM outbox JOIN documents USING (id) ORDER BY seq"
+        ).fetchall()
+        db.execute("UPDATE documents SET data = ? WHERE id = ?", (document[:100], first))
+        # Corrupt in place, same size: what rot on the disk would do to the document's bytes.
+        db.execute("UPDATE documents SET data = zeroblob(length(data)) WHERE id = ?", (second,))
     (outbox / "desktop.ini").write_text("[.ShellClassInfo]")  # foreign
     transport = httpx.ASGITransport(app=server_app)  # type: ignore[arg-type]
     async with running(config, transport=transport) as service:

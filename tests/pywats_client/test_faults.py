@@ -51,9 +51,9 @@ def test_only_an_armed_send_point_wraps_the_transport() -> None:
 def test_the_armed_point_kills_on_its_nth_hit() -> None:
     script = (
         "from pywats_client._faults import Faults\n"
-        "f = Faults.parse('after_rename:2')\n"
-        "f.reached('after_rename'); print('first', flush=True)\n"
-        "f.reached('after_rename'); print('second', flush=True)\n"
+        "f = Faults.parse('after_commit:2')\n"
+        "f.reached('after_commit'); print('first', flush=True)\n"
+        "f.reached('after_commit'); print('second', flush=True)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import errno
 import json
-import threading
 import uuid
 from pathlib import Path
 
 import pytest
 
-from pywats_client._durable import DiskIO
 from pywats_client._outbox import CorruptItemError, Entry, Outbox
 from pywats_client._store import LedgerEntry, Store
+
+from ._old_outbox import file_name, queue_in_old_layout
 
 
 def report(n: int = 0, *, body: str = "x") -> Entry:
@@ -25,13 +25,15 @@ def outbox(tmp_path: Path) -> Outbox:
     return Outbox(tmp_path / "outbox", Store(tmp_path / "state.db"), max_bytes=10_000)
 
 
-def test_accepted_entries_are_files_and_rows_in_fifo_order(outbox: Outbox) -> None:
+def test_accepted_entries_are_rows_in_fifo_order_with_no_file_of_their_own(
+    outbox: Outbox,
+) -> None:
     assert outbox.accept([report(0), report(1)], converter="wsjf", source="a.json") == 2
     outbox.accept([report(2)], converter="wsjf", source="b.json")
     items = outbox.items("pending")
     assert [i.id for i in items] == [report(n).id for n in range(3)]
-    assert outbox.read(items[0]) == report(0).data
-    assert sorted(p.name for p in outbox.folder.iterdir()) == sorted(i.file for i in items)
+    assert [outbox.read(i) for i in items] == [report(n).data for n in range(3)]
+    assert list(outbox.folder.iterdir()) == []
 
 
 def test_priority_goes_first_then_fifo(outbox: Outbox) -> None:
@@ -54,7 +56,6 @@ def test_identical_resend_is_a_no_op_and_changed_content_replaces(outbox: Outbox
     (item,) = outbox.items()
     assert item.state == "pending"
     assert outbox.read(item) == report(0, body="fixed").data
-    assert len(list(outbox.folder.iterdir())) == 1  # the old version's file is gone
 
 
 def test_ledger_commits_with_the_rows(outbox: Outbox) -> None:
@@ -94,51 +95,70 @@ def test_prune_removes_old_delivered_items_only(outbox: Outbox) -> None:
     assert outbox.prune(keep_seconds=3600) == 0
     assert outbox.prune(keep_seconds=-1) == 1
     assert [i.id for i in outbox.items()] == [report(1).id]
-    assert len(list(outbox.folder.iterdir())) == 1
+    assert outbox.delete(report(1).id)
+    assert outbox.store.query("SELECT COUNT(*) FROM documents")[0][0] == 0, "documents go too"
 
 
-def test_corrupt_or_missing_file_is_detected(outbox: Outbox) -> None:
-    outbox.accept([report(0), report(1)], converter="wsjf", source="a")
-    first, second = outbox.items()
+def test_corrupt_or_missing_documents_are_detected(tmp_path: Path) -> None:
+    queue_in_old_layout(tmp_path / "o", tmp_path / "s.db", [report(0), report(1)])
+    outbox = Outbox(tmp_path / "o", Store(tmp_path / "s.db"), max_bytes=10**6)
+    outbox.accept([report(2)], converter="wsjf", source="a")
+    first, second, third = outbox.items()
     (outbox.folder / first.file).write_bytes(report(0).data[:10])  # truncated
     (outbox.folder / second.file).unlink()
+    with outbox.store.transaction() as cursor:
+        cursor.execute("UPDATE documents SET data = ? WHERE id = ?", (b"{}", third.id))
     with pytest.raises(CorruptItemError, match="corrupt"):
         outbox.read(first)
     with pytest.raises(CorruptItemError, match="missing"):
         outbox.read(second)
+    with pytest.raises(CorruptItemError, match=f"outbox item {third.id} is corrupt"):
+        outbox.read(third)
     problems = dict(outbox.problems())
-    assert problems == {first.file: "checksum mismatch", second.file: "data file missing"}
+    assert problems == {
+        first.file: "checksum mismatch",
+        second.file: "data file missing",
+        third.id: "checksum mismatch",
+    }
 
 
-class FailingDisk(DiskIO):
-    def __init__(self, step: str, code: int) -> None:
-        self.step, self.code = step, code
+def test_reports_queued_in_the_old_layout_are_still_delivered_after_an_upgrade(
+    tmp_path: Path,
+) -> None:
+    old = [report(0), report(1), report(2)]
+    queue_in_old_layout(tmp_path / "o", tmp_path / "s.db", old)
+    outbox = Outbox(tmp_path / "o", Store(tmp_path / "s.db"), max_bytes=10**6)
+    assert outbox.recover(lambda path, reason: pytest.fail(f"{path}: {reason}")) == dict.fromkeys(
+        ("temporaries", "adopted", "set_aside", "stale", "broken"), 0
+    )
+    assert outbox.problems() == []
+    outbox.accept([report(3)], converter="wsjf", source="new.json")  # queued after the upgrade
+    delivered = []
+    while (item := outbox.next_due(set())) is not None:
+        delivered.append(outbox.read(item))
+        outbox.mark_delivered(item.id)
+    assert delivered == [entry.data for entry in [*old, report(3)]]
+    # A new version of an old-layout report replaces it in the database, and its file goes.
+    assert outbox.accept([report(0, body="fixed")], converter="wsjf", source="a") == 1
+    assert not (outbox.folder / file_name(report(0))).exists()
+    assert outbox.read(outbox.items("pending")[0]) == report(0, body="fixed").data
+    assert outbox.prune(keep_seconds=-1) == 3  # the delivered ones, files and all
+    assert list(outbox.folder.iterdir()) == []
+    assert outbox.problems() == []
 
-    def _maybe_fail(self, step: str) -> None:
-        if step == self.step:
-            raise OSError(self.code, "injected")
 
-    def write(self, path: Path, data: bytes) -> None:
-        self._maybe_fail("write")
-        super().write(path, data)
-
-    def rename(self, source: Path, target: Path) -> None:
-        self._maybe_fail("rename")
-        super().rename(source, target)
-
-
-@pytest.mark.parametrize("step", ["write", "rename"])
-def test_enospc_leaves_nothing_half_done(tmp_path: Path, step: str) -> None:
+def test_a_database_that_cannot_be_written_leaves_nothing_half_done(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
-    broken = Outbox(tmp_path / "o", store, max_bytes=10**6, disk=FailingDisk(step, errno.ENOSPC))
+    outbox = Outbox(tmp_path / "o", store, max_bytes=10**6)
     entry = LedgerEntry("in/a.json", 1, 1, "00" * 32, "accepted", 1.0)
-    with pytest.raises(OSError, match="injected"):
-        broken.accept([report(0), report(1)], converter="wsjf", source="a", ledger=entry)
-    assert broken.items() == []
+    store.query("PRAGMA query_only = ON")  # SQLite's read-only error, on the real connection
+    with pytest.raises(OSError, match="readonly") as raised:
+        outbox.accept([report(0), report(1)], converter="wsjf", source="a", ledger=entry)
+    assert raised.value.errno == errno.EROFS
+    assert outbox.items() == []
     assert store.ledger_get("in/a.json") is None
-    assert list(broken.folder.iterdir()) == []
-    healthy = Outbox(tmp_path / "o", store, max_bytes=10**6)
-    assert healthy.accept([report(0), report(1)], converter="wsjf", source="a", ledger=entry) == 2
+    store.query("PRAGMA query_only = OFF")
+    assert outbox.accept([report(0), report(1)], converter="wsjf", source="a", ledger=entry) == 2
 
 
 def test_recovery_adopts_orphans_and_sets_aside_the_rest(tmp_path: Path) -> None:
@@ -146,14 +166,15 @@ def test_recovery_adopts_orphans_and_sets_aside_the_rest(tmp_path: Path) -> None
     outbox = Outbox(tmp_path / "o", store, max_bytes=10**6)
     outbox.accept([report(0)], converter="wsjf", source="a")
     (queued,) = outbox.items()
-    # A crash between rename and commit leaves a complete, unreferenced report file.
+    # The old layout's crash between rename and commit left a complete, unreferenced file.
     orphan = report(1)
-    orphan_name = f"{orphan.id}-{__import__('hashlib').sha256(orphan.data).hexdigest()[:16]}.json"
+    orphan_name = file_name(orphan)
     (outbox.folder / orphan_name).write_bytes(orphan.data)
     (outbox.folder / f".tmp-{orphan_name}").write_bytes(b"{half")
     (outbox.folder / "notes.txt").write_text("operator left this here")
     (outbox.folder / f"{uuid.UUID(int=99)}-{'0' * 16}.json").write_bytes(b"\x00garbage")
-    (outbox.folder / queued.file).write_bytes(b"{}")  # corrupt queued item
+    with store.transaction() as cursor:  # corrupt queued item
+        cursor.execute("UPDATE documents SET data = ? WHERE id = ?", (b"{}", queued.id))
     set_aside: list[tuple[str, str]] = []
     summary = outbox.recover(lambda path, reason: set_aside.append((path.name, reason)))
     assert summary["adopted"] == 1
@@ -164,6 +185,8 @@ def test_recovery_adopts_orphans_and_sets_aside_the_rest(tmp_path: Path) -> None
     )
     states = {i.id: i.state for i in outbox.items()}
     assert states == {queued.id: "quarantined", orphan.id: "pending"}
+    assert outbox.read(outbox.items("pending")[0]) == orphan.data
+    assert not (outbox.folder / orphan_name).exists(), "adopted into the database"
 
 
 def test_ledger_forgets_old_entries_of_files_that_are_gone(tmp_path: Path) -> None:
@@ -176,49 +199,3 @@ def test_ledger_forgets_old_entries_of_files_that_are_gone(tmp_path: Path) -> No
     assert store.ledger_get(str(tmp_path / "moved.json")) is None
     assert store.ledger_get(str(kept)) is not None  # still in its folder (after = "keep")
     assert store.ledger_get(str(tmp_path / "new.json")) is not None  # too recent
-
-
-class InterleavingDisk(DiskIO):
-    """Thread "A" pauses at its folder fsync until released; thread "B" fails there (ENOSPC)."""
-
-    def __init__(self) -> None:
-        self.a_paused = threading.Event()
-        self.release_a = threading.Event()
-
-    def fsync_dir(self, path: Path) -> None:
-        name = threading.current_thread().name
-        if name == "A":
-            self.a_paused.set()
-            assert self.release_a.wait(10)
-        elif name == "B":
-            raise OSError(errno.ENOSPC, "injected")
-        super().fsync_dir(path)
-
-
-def test_a_failing_twin_accept_never_removes_the_file_another_accept_commits(
-    tmp_path: Path,
-) -> None:
-    # Two identical files (same id, same bytes) are accepted at once; the second fails.
-    disk = InterleavingDisk()
-    outbox = Outbox(tmp_path / "o", Store(tmp_path / "s.db"), max_bytes=10**6, disk=disk)
-    errors: dict[str, BaseException] = {}
-
-    def accept() -> None:
-        try:
-            outbox.accept([report(7)], converter="wsjf", source=threading.current_thread().name)
-        except OSError as error:
-            errors[threading.current_thread().name] = error
-
-    first = threading.Thread(target=accept, name="A")
-    first.start()
-    assert disk.a_paused.wait(10)
-    second = threading.Thread(target=accept, name="B")
-    second.start()
-    second.join(0.5)  # B either fails now or waits for A
-    disk.release_a.set()
-    first.join(10)
-    second.join(10)
-    assert "A" not in errors
-    [item] = outbox.items()
-    assert outbox.read(item) == report(7).data
-    assert outbox.problems() == []
