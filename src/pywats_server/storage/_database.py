@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +114,27 @@ class Database:
         except DBAPIError as exc:
             reason = " ".join(str(exc.orig).split())
             raise DatabaseUnavailableError(f"database {self.name}: {reason}") from None
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold, around a write transaction, the lock several server processes on one SQLite
+        file (`serve --workers N`) take in turn (a no-op on PostgreSQL and on Windows).
+
+        SQLite lets one connection write at a time; another that finds the file locked polls
+        it in sleeps of 1 to 100 ms (`busy_timeout`), so two processes writing reports
+        wasted much of their time asleep. A waiter on this lock (`flock` on `<file>-writer`)
+        wakes as soon as the holder releases it. It is released with the file descriptor,
+        so a process that dies holding it does not block the others.
+        """
+        database = self.url.database
+        if not self.is_sqlite or not database or database == ":memory:" or sys.platform == "win32":
+            yield
+            return
+        import fcntl
+
+        with open(f"{database}-writer", "ab") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -160,6 +160,7 @@ class ReportStore:
 
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
+        self._database = database
         self._group = GroupCommit(self.save_many, limit=_GROUP_LIMIT)
         self._shapes = ShapeCache()
 
@@ -179,7 +180,7 @@ class ReportStore:
         """
         for attempt in range(3):
             try:
-                with self._engine.begin() as connection:
+                with self._database.write_lock(), self._engine.begin() as connection:
                     shapes = self._write(connection, submissions)
                 self._shapes.remember(shapes)
                 return
