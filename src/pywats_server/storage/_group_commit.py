@@ -1,9 +1,10 @@
 """Group commit: writes that arrive while another is in progress share its next transaction.
 
-Every report dirties the same few hundred index pages (one leaf per step path), so the cost of a
-transaction barely grows with the number of reports in it. Callers never wait for company: a
-caller that finds no write in progress writes at once; callers that arrive meanwhile queue, and
-when the write ends the first of them writes everything queued (up to a limit) in one go.
+Reports saved together share the index leaves they dirty (the newest end of each index) and one
+fsync of the WAL, so a transaction of several costs much less than one for each. Callers never
+wait for company: a caller that finds no write in progress writes at once; callers that arrive
+meanwhile queue, and when the write ends the first of them writes everything queued (up to a
+limit) in one go.
 """
 
 from __future__ import annotations
