@@ -266,8 +266,9 @@ class ReportStore:
         connection: Connection, latest: Mapping[str, Submission]
     ) -> dict[str, tuple[int, int, UnitKey | None]]:
         """The stored report each submission replaces: the one with its id, else the last one
-        stored with its identity. Report id of the submission -> (pk, receive count, unit of
-        that report if it is a UUT)."""
+        stored with its identity, unless another submission of the batch replaces that one by
+        its id (then this one is new, as it would be if they came one after the other). Report
+        id of the submission -> (pk, receive count, unit of that report if it is a UUT)."""
         # The rows to replace are locked first, in one order everywhere (no-op on SQLite, whose
         # write lock already serialises writers): servers sharing a PostgreSQL database that
         # replace the same report at once then take turns instead of deadlocking in the deletes.
@@ -280,11 +281,17 @@ class ReportStore:
         stored.sort(key=lambda row: row[1])  # by pk across chunks too: the last stored wins
         by_id = {row[0]: row for row in stored}
         by_identity = {row[3:]: row for row in stored}
+        claimed = {row[1] for report_id, row in by_id.items() if report_id in latest}
         existing: dict[str, tuple[int, int, UnitKey | None]] = {}
         for report_id, submission in latest.items():
-            row = by_id.get(report_id) or by_identity.get(_identity(submission.rows.header))
+            row = by_id.get(report_id)
+            if row is None:
+                row = by_identity.get(_identity(submission.rows.header))
+                if row is not None and row[1] in claimed:
+                    continue
             if row is not None:
                 _, pk, count, kind, serial, part, code, _ = row
+                claimed.add(pk)
                 existing[report_id] = (pk, count, (serial, part, code) if kind == "T" else None)
         return existing
 

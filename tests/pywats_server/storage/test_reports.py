@@ -101,3 +101,26 @@ def test_a_batch_of_more_reports_than_one_statement_takes_is_stored_and_replaced
     )
     assert {row.receive_count for row in stored} == {3}  # three receipts of each report
     assert steps == 70 * len(batch[0].rows.steps)
+
+
+def test_a_batch_replacing_a_report_by_id_and_its_old_identity_keeps_both_reports(
+    database: Database,
+) -> None:
+    """One report of a batch takes a stored report's id (and changes its serial number), another
+    takes that stored report's identity under a new id (as a WSXF document of two reports can):
+    the first replaces it, the second is new, as if they had come one after the other."""
+    store = ReportStore(database)
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    store.save(_submission(first, "SWAP-1"))
+    before = store.count()
+    store.save_many([_submission(first, "SWAP-2"), _submission(second, "SWAP-1")])
+    assert store.count() == before + 1
+    with database.engine.connect() as connection:
+        stored = connection.execute(
+            select(reports.c.report_id, reports.c.serial_number, reports.c.receive_count).where(
+                reports.c.serial_number.like("SWAP-%")
+            )
+        ).all()
+    assert sorted(tuple(row) for row in stored) == sorted(
+        [(first, "SWAP-2", 2), (second, "SWAP-1", 1)]
+    )
