@@ -187,6 +187,24 @@ async def test_a_wsxf_document_of_several_reports_stores_each(api: httpx.AsyncCl
     assert header["serialNumber"] == "SN-MULTI-2"
 
 
+async def test_a_wsxf_document_that_moves_a_reports_id_and_identity_apart_stores_both(
+    api: httpx.AsyncClient,
+) -> None:
+    """One report takes a stored report's id under another serial number, the next takes the
+    stored report's identity (serial, part, operation, start) under a new id."""
+    tag = uuid.uuid4().hex[:8]
+    stored = _uut(f"{tag}-1")
+    assert (await _submit(api, stored)).status_code == 200
+    moved, taken = report_from_json(_uut(f"{tag}-2")), report_from_json(_uut(f"{tag}-1"))
+    moved.raw["id"] = stored["id"]
+    response = await api.post("/api/Report/WSXF", content=write_wsxf([moved, taken]).encode())
+    assert response.status_code == 200, response.text
+    found = await _headers(api, **{"$filter": f"startswith(serialNumber,'{tag}')"})
+    assert sorted((h["uuid"], h["serialNumber"]) for h in found) == sorted(
+        [(stored["id"], f"{tag}-2"), (taken.id, f"{tag}-1")]
+    )
+
+
 async def test_header_filters(api: httpx.AsyncClient) -> None:
     tag = uuid.uuid4().hex[:8]
     reports = [
