@@ -24,6 +24,16 @@ def _submission(report_id: str, serial: str) -> Submission:
     return parse_submission(json.dumps(document).encode(), "wsjf", "TEST-ORIGIN")
 
 
+def _stored(database: Database, serial_prefix: str) -> list[tuple[str, str, int]]:
+    """(id, serial number, receive count) of the stored reports whose serial starts so."""
+    r = reports.c
+    query = select(r.report_id, r.serial_number, r.receive_count).where(
+        r.serial_number.like(f"{serial_prefix}%")
+    )
+    with database.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
 @pytest.fixture
 def database(server_db_url: str) -> Iterator[Database]:
     database = Database(server_db_url)
@@ -85,21 +95,17 @@ def test_a_batch_of_more_reports_than_one_statement_takes_is_stored_and_replaced
     batch = [_submission(report_id, f"BATCH-{n}") for n, report_id in enumerate(new_ids)]
     store.save_many(batch)
     assert store.count() == before + 70
+    stored = _stored(database, "BATCH-")
     with database.engine.connect() as connection:
-        stored = connection.execute(
-            select(reports.c.report_id, reports.c.serial_number, reports.c.receive_count).where(
-                reports.c.serial_number.like("BATCH-%")
-            )
-        ).all()
         steps = connection.scalar(
             select(func.count())
             .select_from(report_steps.join(reports))
             .where(reports.c.serial_number.like("BATCH-%"))
         )
-    assert sorted((row.report_id, row.serial_number) for row in stored) == sorted(
+    assert sorted((report_id, serial) for report_id, serial, _ in stored) == sorted(
         (report_id, f"BATCH-{n}") for n, report_id in enumerate(new_ids)
     )
-    assert {row.receive_count for row in stored} == {3}  # three receipts of each report
+    assert {count for _, _, count in stored} == {3}  # three receipts of each report
     assert steps == 70 * len(batch[0].rows.steps)
 
 
@@ -115,12 +121,6 @@ def test_a_batch_replacing_a_report_by_id_and_its_old_identity_keeps_both_report
     before = store.count()
     store.save_many([_submission(first, "SWAP-2"), _submission(second, "SWAP-1")])
     assert store.count() == before + 1
-    with database.engine.connect() as connection:
-        stored = connection.execute(
-            select(reports.c.report_id, reports.c.serial_number, reports.c.receive_count).where(
-                reports.c.serial_number.like("SWAP-%")
-            )
-        ).all()
-    assert sorted(tuple(row) for row in stored) == sorted(
+    assert sorted(_stored(database, "SWAP-")) == sorted(
         [(first, "SWAP-2", 2), (second, "SWAP-1", 1)]
     )
