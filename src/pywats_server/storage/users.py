@@ -33,7 +33,7 @@ from sqlalchemy import (
 from ._database import Database
 from ._domain import utcnow
 from ._metadata import metadata
-from ._prepared import Prepared, chunks, equals_one_of, numbered_keys
+from ._prepared import Prepared, chunks, numbered, numbered_binds
 
 __all__ = [
     "Principal",
@@ -66,9 +66,10 @@ credentials = Table(
 
 # Read for the requests with a remembered token (those arriving together in one read); a row
 # that is gone is not taken as valid.
+_c = credentials.c
 _REVOKED = Prepared(
-    lambda size: select(credentials.c.credential_id, credentials.c.revoked_utc).where(
-        equals_one_of([credentials.c.credential_id], ["id"], size)
+    lambda size: select(_c.credential_id, _c.revoked_utc).where(
+        _c.credential_id.in_(numbered_binds("id", _c.credential_id.type, size))
     )
 )
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -242,8 +243,7 @@ class UserStore:
         if ids:
             with self._engine.connect() as connection:
                 for chunk in chunks(ids):
-                    values = numbered_keys(["id"], [(credential,) for credential in chunk])
-                    found = _REVOKED.run(connection, values, len(chunk))
+                    found = _REVOKED.run(connection, numbered("id", chunk), len(chunk))
                     active.update(credential for credential, revoked in found if revoked is None)
         principals: list[Principal | None] = []
         for key, entry in zip(keys, cached, strict=True):
