@@ -371,9 +371,9 @@ class StepRules:
         if "errorMessage" in step:
             _text(problems, step, "errorMessage", step_path(where), limit=200)
         seq_call = get("seqCall")
-        if seq_call is not None and isinstance(seq_call, dict):
+        if isinstance(seq_call, dict):
             _seq_call_problems(problems, seq_call, where)
-        single = _SINGLE.get(step_type if type(step_type) is str else str(step_type))
+        single = _SINGLE.get(str(step_type))
         if single is not None and len(get(single) or []) > 1:
             problems.append(
                 (f"{step_path(where)}.{single}", f"a {step['stepType']} step has exactly one test")
@@ -402,7 +402,7 @@ class StepRules:
         else:
             problems.append((f"{step_path(where)}.chart", "expected one chart object per step"))
         attachment = get("attachment")
-        if attachment is not None and isinstance(attachment, dict):
+        if isinstance(attachment, dict):
             if chart is not None:
                 problems.append(
                     (
