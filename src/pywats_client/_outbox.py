@@ -221,7 +221,7 @@ class Outbox:
         marks = ",".join("?" * len(busy))
         exclude = f" AND id NOT IN ({marks})" if busy else ""
         rows = self.store.query(
-            f"SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
+            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt <= ?"
             f"{exclude} ORDER BY priority DESC, seq LIMIT 1",
             (self.clock.time(), *busy),
         )
