@@ -58,10 +58,10 @@ def _tune_sqlite(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
     # `_group_commit` shares one fsync among concurrent submissions.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    # A report of 100 steps dirties ~40 pages (its rows, its header's index leaves) and a
-    # checkpoint copies the WAL's pages into the database and fsyncs both. At SQLite's default
-    # of 1,000 pages that happens every ~25 such reports; at 10,000 (a WAL of ~40 MB, reused) a
-    # page rewritten by many reports is copied once and fsyncs are ten times rarer.
+    # A report dirties the pages of its own rows and the newest leaf of each index it enters,
+    # and a checkpoint copies the WAL's pages into the database and fsyncs both. At 10,000
+    # pages (a WAL of ~40 MB, reused) rather than SQLite's default of 1,000, a page rewritten
+    # by many reports is copied once and fsyncs are ten times rarer.
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
